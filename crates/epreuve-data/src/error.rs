@@ -1,0 +1,106 @@
+//! Errors of reading and generating source files.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while reading or writing a data file.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// File at fault.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A CSV file is malformed (bad quoting, not UTF-8, ragged line).
+    #[error("{path}: line {line}: {message}")]
+    Csv {
+        /// File at fault.
+        path: PathBuf,
+        /// One-based line number where the reader stopped.
+        line: u64,
+        /// What the reader found.
+        message: String,
+    },
+    /// A workbook could not be opened (corrupt, password-protected, not an xlsx file).
+    #[error("{path}: the workbook cannot be opened: {message}")]
+    Workbook {
+        /// File at fault.
+        path: PathBuf,
+        /// What calamine reported, in words.
+        message: String,
+    },
+    /// The sheet named in the manifest is not in the workbook.
+    #[error("{path}: there is no sheet named `{sheet}` (the workbook has: {available})")]
+    MissingSheet {
+        /// Workbook at fault.
+        path: PathBuf,
+        /// Sheet that was asked for.
+        sheet: String,
+        /// Sheets the workbook has, comma-separated.
+        available: String,
+    },
+    /// A sheet or file has no header row to name the columns.
+    #[error("{path}: {what} has no header row (the first non-empty row must name the columns)")]
+    NoHeader {
+        /// File at fault.
+        path: PathBuf,
+        /// The sheet or file concerned.
+        what: String,
+    },
+    /// The JSON text is not valid JSON.
+    #[error("{path}: invalid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// File at fault.
+        path: PathBuf,
+        /// One-based line.
+        line: usize,
+        /// One-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// The JSON is valid but does not have the shape the manifest describes.
+    #[error("{path}: {message}")]
+    JsonShape {
+        /// File at fault.
+        path: PathBuf,
+        /// Where the shape differs, as a path such as `categories[3].produits`.
+        message: String,
+    },
+    /// Two columns of one source have the same name.
+    #[error("{path}: the column `{column}` appears twice in the header")]
+    DuplicateColumn {
+        /// File at fault.
+        path: PathBuf,
+        /// Repeated column name.
+        column: String,
+    },
+    /// Writing a generated workbook failed.
+    #[error("cannot write the workbook {path}: {message}")]
+    WriteWorkbook {
+        /// File being written.
+        path: PathBuf,
+        /// What the writer said.
+        message: String,
+    },
+    /// Building the polars frame failed (a bug rather than bad input).
+    #[error("cannot build a frame for {path}: {message}")]
+    Frame {
+        /// Source file.
+        path: PathBuf,
+        /// Polars' message.
+        message: String,
+    },
+}
+
+impl DataError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

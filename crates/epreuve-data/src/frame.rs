@@ -1,0 +1,84 @@
+//! Frames of text: the shape every reader produces and every comparison consumes.
+
+use std::path::Path;
+
+use polars::prelude::{Column, DataFrame};
+
+use crate::DataError;
+
+/// A source as read from its file: one polars column of (nullable) text per source column,
+/// with the column names of the file's header.
+#[derive(Debug, Clone)]
+pub struct SourceFrame {
+    /// Path the frame was read from, for messages.
+    pub path: std::path::PathBuf,
+    /// The data, every column of polars type `String`.
+    pub frame: DataFrame,
+}
+
+impl SourceFrame {
+    /// Number of data rows (the header is not counted).
+    pub fn rows(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// Column names, in file order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect()
+    }
+}
+
+/// Builds a frame of text columns from names and cells, checking that names are unique.
+pub fn frame_from_columns(
+    path: &Path,
+    names: Vec<String>,
+    cells: Vec<Vec<Option<String>>>,
+) -> Result<DataFrame, DataError> {
+    let mut seen = std::collections::HashSet::new();
+    for name in &names {
+        if !seen.insert(name.as_str()) {
+            return Err(DataError::DuplicateColumn {
+                path: path.to_path_buf(),
+                column: name.clone(),
+            });
+        }
+    }
+    let height = cells.first().map_or(0, Vec::len);
+    let columns: Vec<Column> = names
+        .iter()
+        .zip(cells)
+        .map(|(name, values)| Column::new(name.as_str().into(), values))
+        .collect();
+    DataFrame::new(height, columns).map_err(|e| DataError::Frame {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads back the columns of a text frame as vectors of optional strings.
+///
+/// Columns that are not of type `String` are cast to it first.
+pub fn text_columns(frame: &DataFrame) -> Vec<(String, Vec<Option<String>>)> {
+    frame
+        .columns()
+        .iter()
+        .map(|column| {
+            let name = column.name().to_string();
+            let values = match column.str() {
+                Ok(ca) => ca.iter().map(|v| v.map(str::to_owned)).collect(),
+                Err(_) => match column.cast(&polars::prelude::DataType::String) {
+                    Ok(cast) => cast
+                        .str()
+                        .map(|ca| ca.iter().map(|v| v.map(str::to_owned)).collect())
+                        .unwrap_or_default(),
+                    Err(_) => vec![None; column.len()],
+                },
+            };
+            (name, values)
+        })
+        .collect()
+}

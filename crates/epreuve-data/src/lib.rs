@@ -1,0 +1,18 @@
+//! Source data of an exam: reads csv, xlsx and json files into polars frames of text, profiles
+//! them (type family, lengths, nulls) and generates the exam datasets.
+//!
+//! Every cell is kept as the text the candidate sees in the file, so that the grader can compare
+//! it with what the database holds, whatever type the candidate chose.
+
+mod error;
+mod frame;
+pub mod generate;
+mod profile;
+mod read;
+mod value;
+
+pub use error::DataError;
+pub use frame::{SourceFrame, frame_from_columns, text_columns};
+pub use profile::{ColumnProfile, SourceProfile, TypeFamily, profile_frame};
+pub use read::{Format, JsonMeta, SourceSpec, read_source};
+pub use value::{canonical, is_missing};

@@ -1,0 +1,162 @@
+//! Canonical forms of cell values, so that a source cell and a database value can be compared
+//! whatever their spelling: `12,50` in a French CSV, `12.50` from a `DECIMAL(5,2)` and `12.5`
+//! from a `DOUBLE` are the same number; `03/02/2025` and `2025-02-03` are the same date.
+
+use crate::TypeFamily;
+
+/// True for a cell that counts as missing: absent, or empty once trimmed.
+pub fn is_missing(value: Option<&str>) -> bool {
+    value.is_none_or(|v| v.trim().is_empty())
+}
+
+/// The canonical text of `value` read as a value of `family`, or the value unchanged when it
+/// does not parse as that family (so that an altered value stays visibly different).
+pub fn canonical(family: TypeFamily, value: &str) -> String {
+    let trimmed = value.trim();
+    let parsed = match family {
+        TypeFamily::Integer | TypeFamily::Decimal => canonical_number(trimmed),
+        TypeFamily::Date => canonical_date(trimmed),
+        TypeFamily::Timestamp => canonical_timestamp(trimmed),
+        TypeFamily::Boolean => canonical_boolean(trimmed).map(|b| b.to_string()),
+        TypeFamily::Text => None,
+    };
+    parsed.unwrap_or_else(|| value.to_owned())
+}
+
+/// `-012,500` → `-12.5`; `3` → `3`; `1e3` is not accepted (no source writes numbers that way).
+pub(crate) fn canonical_number(text: &str) -> Option<String> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int_part, frac_part) = match body.find(['.', ',']) {
+        Some(at) => (&body[..at], &body[at + 1..]),
+        None => (body, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    if !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let int_part = int_part.trim_start_matches('0');
+    let frac_part = frac_part.trim_end_matches('0');
+    let int_part = if int_part.is_empty() { "0" } else { int_part };
+    let zero = int_part == "0" && frac_part.is_empty();
+    let mut out = String::with_capacity(text.len());
+    if negative && !zero {
+        out.push('-');
+    }
+    out.push_str(int_part);
+    if !frac_part.is_empty() {
+        out.push('.');
+        out.push_str(frac_part);
+    }
+    Some(out)
+}
+
+/// Digits before and after the separator of a number, after canonicalisation.
+pub(crate) fn number_digits(text: &str) -> Option<(usize, usize)> {
+    let canonical = canonical_number(text)?;
+    let body = canonical.trim_start_matches('-');
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    let int_digits = if int_part == "0" { 0 } else { int_part.len() };
+    Some((int_digits, frac_part.len()))
+}
+
+/// `dd/mm/yyyy`, `yyyy-mm-dd` (optionally followed by a midnight time) → `yyyy-mm-dd`.
+pub(crate) fn canonical_date(text: &str) -> Option<String> {
+    let date = parse_date(text.split([' ', 'T']).next().unwrap_or(text))?;
+    let rest = text[text.find([' ', 'T']).unwrap_or(text.len())..].trim_start_matches(['T', ' ']);
+    if !rest.is_empty() && !is_midnight(rest) {
+        return None;
+    }
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+fn is_midnight(time: &str) -> bool {
+    let time = time.trim_end_matches('Z');
+    time.split([':', '.'])
+        .all(|part| part.bytes().all(|b| b == b'0'))
+}
+
+pub(crate) fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    if text.len() != 10 {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .ok()
+}
+
+/// `yyyy-mm-dd hh:mm:ss` (or with `T`, or `dd/mm/yyyy hh:mm[:ss]`) → `yyyy-mm-dd hh:mm:ss`.
+pub(crate) fn canonical_timestamp(text: &str) -> Option<String> {
+    parse_timestamp(text).map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
+pub(crate) fn parse_timestamp(text: &str) -> Option<chrono::NaiveDateTime> {
+    const FORMATS: [&str; 5] = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+    ];
+    let text = text.trim_end_matches('Z');
+    FORMATS
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
+}
+
+/// The words French and English files use for booleans.
+pub(crate) fn canonical_boolean(text: &str) -> Option<bool> {
+    match text.to_lowercase().as_str() {
+        "true" | "vrai" | "oui" | "t" | "yes" => Some(true),
+        "false" | "faux" | "non" | "f" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_every_spelling_meet() {
+        for (a, b) in [
+            ("12,50", "12.5"),
+            ("012", "12"),
+            ("-0,0", "0"),
+            ("3.", "3"),
+            (",5", "0.5"),
+        ] {
+            assert_eq!(canonical(TypeFamily::Decimal, a), b, "{a}");
+        }
+        assert_eq!(canonical(TypeFamily::Decimal, "12,5 €"), "12,5 €");
+        assert_eq!(number_digits("1234,50"), Some((4, 1)));
+        assert_eq!(number_digits("0,05"), Some((0, 2)));
+    }
+
+    #[test]
+    fn dates_in_every_spelling_meet() {
+        assert_eq!(canonical(TypeFamily::Date, "03/02/2025"), "2025-02-03");
+        assert_eq!(
+            canonical(TypeFamily::Date, "2025-02-03 00:00:00"),
+            "2025-02-03"
+        );
+        assert_eq!(
+            canonical(TypeFamily::Date, "2025-02-03 10:00:00"),
+            "2025-02-03 10:00:00"
+        );
+        assert_eq!(canonical(TypeFamily::Date, "31/02/2025"), "31/02/2025");
+    }
+
+    #[test]
+    fn booleans_in_french_and_english() {
+        assert_eq!(canonical(TypeFamily::Boolean, "Oui"), "true");
+        assert_eq!(canonical(TypeFamily::Boolean, "false"), "false");
+        assert_eq!(canonical(TypeFamily::Boolean, "1"), "1");
+    }
+}
