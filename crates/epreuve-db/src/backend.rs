@@ -1,0 +1,91 @@
+//! The interface every engine implements.
+
+use polars::prelude::DataFrame;
+use serde::Serialize;
+
+use crate::{DbError, DeclaredType};
+
+/// Database engines epreuve can grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// DuckDB, embedded: one file in the workspace.
+    DuckDb,
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::DuckDb => "duckdb",
+        })
+    }
+}
+
+/// What an engine can express, so a check can say "not applicable on this engine" rather than
+/// pass or fail on a property the engine does not keep.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Capabilities {
+    /// Whether a declared `VARCHAR(n)` length is kept and enforced (DuckDB ignores it).
+    pub keeps_text_length: bool,
+}
+
+/// A column as the database declares it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnInfo {
+    /// Name as stored.
+    pub name: String,
+    /// Declared type.
+    pub declared: DeclaredType,
+}
+
+/// Rows returned by a query, every value as text, with the column names of the result.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    /// One text column per result column.
+    pub frame: DataFrame,
+    /// True when more rows existed than the cap allowed to fetch.
+    pub truncated: bool,
+}
+
+/// One database, seen through the questions a grader asks.
+///
+/// Table and column names are matched without regard to case, as SQL engines do for unquoted
+/// identifiers. Values come back as the engine's text rendering (`CAST(x AS VARCHAR)`).
+pub trait Backend {
+    /// Which engine this is.
+    fn engine(&self) -> Engine;
+
+    /// What the engine can express.
+    fn capabilities(&self) -> Capabilities;
+
+    /// A description for people: file path or address, never a password.
+    fn describe(&self) -> String;
+
+    /// Answers when the database is up (`SELECT 1`).
+    fn ping(&self) -> Result<(), DbError>;
+
+    /// Names of the user's tables (not the engine's own catalogue).
+    fn tables(&self) -> Result<Vec<String>, DbError>;
+
+    /// Columns of `table`, in declaration order.
+    fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError>;
+
+    /// Exact `COUNT(*)` of `table`.
+    fn row_count(&self, table: &str) -> Result<u64, DbError>;
+
+    /// Every value of `table`, as text, one column per table column.
+    fn table_text(&self, table: &str) -> Result<DataFrame, DbError>;
+
+    /// Runs a read-only query written by the candidate, with a time limit, fetching at most
+    /// `max_rows` rows. Failures of the query itself are [`DbError::Query`].
+    fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError>;
+
+    /// Runs SQL statements that change the database (creating and filling tables). Used to
+    /// apply the solutions shipped with a grader; never called while grading.
+    fn execute(&self, sql: &str) -> Result<(), DbError>;
+}
+
+/// Finds `wanted` among `names` without regard to case.
+pub fn find_name<'a>(names: &'a [String], wanted: &str) -> Option<&'a String> {
+    names.iter().find(|n| n.eq_ignore_ascii_case(wanted))
+}

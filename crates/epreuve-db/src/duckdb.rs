@@ -1,0 +1,268 @@
+//! DuckDB, embedded: the database is one file in the workspace. Grading opens it read-only,
+//! so nothing the candidate built can be changed by epreuve.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use duckdb::{AccessMode, Config, Connection};
+use polars::prelude::DataFrame;
+
+use crate::load::quote_ident;
+use crate::{Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, QueryResult};
+
+/// Column names and rows of text.
+type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
+
+/// A DuckDB database file.
+pub struct DuckDb {
+    path: PathBuf,
+    conn: Connection,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for DuckDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DuckDb").field("path", &self.path).finish()
+    }
+}
+
+impl DuckDb {
+    /// Creates the database file (or opens it when it exists) for reading and writing.
+    pub fn create(path: &Path) -> Result<Self, DbError> {
+        Self::open_with(path, AccessMode::ReadWrite)
+    }
+
+    /// Opens an existing database file read-only, as the grader does.
+    pub fn open_read_only(path: &Path) -> Result<Self, DbError> {
+        if !path.is_file() {
+            return Err(DbError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        Self::open_with(path, AccessMode::ReadOnly)
+    }
+
+    /// Sets how long a candidate's query may run.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    fn open_with(path: &Path, mode: AccessMode) -> Result<Self, DbError> {
+        let unavailable = |detail: String| DbError::Unavailable {
+            target: path.display().to_string(),
+            detail,
+        };
+        let config = Config::default()
+            .access_mode(mode)
+            .and_then(|c| c.enable_autoload_extension(false))
+            .map_err(|e| unavailable(e.to_string()))?;
+        let conn = Connection::open_with_flags(path, config).map_err(|e| {
+            let detail = e.to_string();
+            if detail.contains("lock") {
+                DbError::Locked {
+                    path: path.to_path_buf(),
+                    detail: first_line(&detail),
+                }
+            } else {
+                unavailable(first_line(&detail))
+            }
+        })?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            conn,
+            timeout: Duration::from_secs(30),
+        })
+    }
+
+    /// Where the database file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs an internal query and returns its rows as text.
+    fn internal_rows(&self, sql: &str) -> Result<TextRows, DbError> {
+        self.rows(sql, usize::MAX)
+            .map(|(rows, _)| rows)
+            .map_err(|e| DbError::Internal {
+                sql: sql.to_owned(),
+                detail: first_line(&e.to_string()),
+            })
+    }
+
+    /// Runs `sql`, whose columns must all be text, fetching at most `max_rows` rows.
+    fn rows(&self, sql: &str, max_rows: usize) -> Result<(TextRows, bool), duckdb::Error> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        let names = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
+        let mut out = Vec::new();
+        let mut truncated = false;
+        while let Some(row) = rows.next()? {
+            if out.len() == max_rows {
+                truncated = true;
+                break;
+            }
+            let cells = (0..names.len())
+                .map(|i| row.get::<_, Option<String>>(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(cells);
+        }
+        Ok(((names, out), truncated))
+    }
+
+    fn frame(names: Vec<String>, rows: Vec<Vec<Option<String>>>) -> Result<DataFrame, DbError> {
+        let mut columns: Vec<Vec<Option<String>>> =
+            vec![Vec::with_capacity(rows.len()); names.len()];
+        for row in rows {
+            for (column, cell) in columns.iter_mut().zip(row) {
+                column.push(cell);
+            }
+        }
+        epreuve_data::frame_from_columns(Path::new("query"), names, columns).map_err(|e| {
+            DbError::Query {
+                detail: e.to_string().replace("query: ", ""),
+            }
+        })
+    }
+}
+
+impl Backend for DuckDb {
+    fn engine(&self) -> Engine {
+        Engine::DuckDb
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            keeps_text_length: false,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("DuckDB file {}", self.path.display())
+    }
+
+    fn ping(&self) -> Result<(), DbError> {
+        self.internal_rows("SELECT '1'").map(|_| ())
+    }
+
+    fn tables(&self) -> Result<Vec<String>, DbError> {
+        let (_, rows) = self.internal_rows(
+            "SELECT table_name FROM duckdb_tables() \
+             WHERE NOT internal AND schema_name = 'main' AND database_name = current_database() \
+             UNION ALL SELECT view_name FROM duckdb_views() \
+             WHERE NOT internal AND schema_name = 'main' AND database_name = current_database() \
+             ORDER BY 1",
+        )?;
+        Ok(rows.into_iter().filter_map(|mut r| r.remove(0)).collect())
+    }
+
+    fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
+        let sql = format!(
+            "SELECT column_name, data_type, CAST(numeric_precision AS VARCHAR), \
+             CAST(numeric_scale AS VARCHAR), CAST(character_maximum_length AS VARCHAR) \
+             FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() \
+             AND lower(table_name) = lower('{}') ORDER BY column_index",
+            table.replace('\'', "''")
+        );
+        let (_, rows) = self.internal_rows(&sql)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let num = |i: usize| {
+                    r.get(i)
+                        .cloned()
+                        .flatten()
+                        .and_then(|v| v.parse::<u32>().ok())
+                };
+                let data_type = r.get(1).cloned().flatten().unwrap_or_default();
+                let decimal = data_type
+                    .to_uppercase()
+                    .starts_with("DECIMAL")
+                    .then(|| num(2).zip(num(3)))
+                    .flatten();
+                ColumnInfo {
+                    name: r.first().cloned().flatten().unwrap_or_default(),
+                    declared: DeclaredType::parse(&data_type, num(4), decimal),
+                }
+            })
+            .collect())
+    }
+
+    fn row_count(&self, table: &str) -> Result<u64, DbError> {
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS VARCHAR) FROM {}",
+            quote_ident(table)
+        );
+        let (_, rows) = self.internal_rows(&sql)?;
+        let count = rows.first().and_then(|r| r.first().cloned().flatten());
+        count
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| DbError::Internal {
+                sql,
+                detail: "no count returned".into(),
+            })
+    }
+
+    fn table_text(&self, table: &str) -> Result<DataFrame, DbError> {
+        let sql = format!("SELECT COLUMNS(*)::VARCHAR FROM {}", quote_ident(table));
+        let (names, rows) = self.internal_rows(&sql)?;
+        Self::frame(names, rows)
+    }
+
+    fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
+        let body = crate::sql_text::single_statement(sql)?;
+        let wrapped =
+            format!("SELECT COLUMNS(*)::VARCHAR FROM (\n{body}\n) AS epreuve_candidate_query");
+        let (done, watchdog) = mpsc::channel::<()>();
+        let handle = self.conn.interrupt_handle();
+        let timeout = self.timeout;
+        // The query ending drops `done`, which wakes the watchdog with `Disconnected`: only a
+        // real timeout interrupts the connection.
+        let guard = std::thread::spawn(move || {
+            let expired = matches!(
+                watchdog.recv_timeout(timeout),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            );
+            if expired {
+                handle.interrupt();
+            }
+            expired
+        });
+        let result = self.rows(&wrapped, max_rows);
+        drop(done);
+        let expired = guard.join().unwrap_or(false);
+        match result {
+            Ok(((names, rows), truncated)) => Ok(QueryResult {
+                frame: Self::frame(names, rows)?,
+                truncated,
+            }),
+            Err(_) if expired => Err(DbError::Timeout {
+                seconds: timeout.as_secs(),
+            }),
+            Err(e) => Err(DbError::Query {
+                detail: candidate_message(&e.to_string()),
+            }),
+        }
+    }
+
+    fn execute(&self, sql: &str) -> Result<(), DbError> {
+        self.conn.execute_batch(sql).map_err(|e| DbError::Query {
+            detail: first_line(&e.to_string()),
+        })
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or(text).trim().to_owned()
+}
+
+/// The engine's message without the wrapping epreuve added around the candidate's query.
+fn candidate_message(text: &str) -> String {
+    let text = text.replace("epreuve_candidate_query", "query");
+    if text.contains("read-only") || text.contains("read only") {
+        return "the query tries to change the database; only SELECT queries are accepted here"
+            .into();
+    }
+    first_line(&text)
+}

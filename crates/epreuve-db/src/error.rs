@@ -1,0 +1,68 @@
+//! Database errors, split between what the candidate did and what the infrastructure did,
+//! because a grader must never score a failure of the infrastructure.
+
+use std::path::PathBuf;
+
+/// What can go wrong talking to a database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The database file is not there.
+    #[error("the database file {path} does not exist")]
+    Missing {
+        /// Expected location.
+        path: PathBuf,
+    },
+    /// Another program holds the database file open for writing.
+    #[error(
+        "the database file {path} is locked by another program ({detail}); close the DuckDB \
+         session, notebook or DBeaver connection that uses it and try again"
+    )]
+    Locked {
+        /// Locked file.
+        path: PathBuf,
+        /// The engine's words.
+        detail: String,
+    },
+    /// The database could not be opened or reached.
+    #[error("the database {target} cannot be opened: {detail}")]
+    Unavailable {
+        /// File or address.
+        target: String,
+        /// The engine's words.
+        detail: String,
+    },
+    /// A query written by the candidate failed: syntax error, unknown table, wrong type.
+    #[error("{detail}")]
+    Query {
+        /// The engine's message.
+        detail: String,
+    },
+    /// A query written by the candidate ran longer than allowed.
+    #[error("the query was stopped after {seconds} s")]
+    Timeout {
+        /// Limit that was reached.
+        seconds: u64,
+    },
+    /// A query epreuve itself issued failed: the database is not in a state to be graded.
+    #[error("the database failed while running `{sql}`: {detail}")]
+    Internal {
+        /// What epreuve asked.
+        sql: String,
+        /// The engine's words.
+        detail: String,
+    },
+}
+
+impl DbError {
+    /// True when the fault lies with the database or the machine, not with the candidate's
+    /// work: the check must then say "not gradable" rather than fail.
+    pub fn is_infrastructure(&self) -> bool {
+        matches!(
+            self,
+            Self::Missing { .. }
+                | Self::Locked { .. }
+                | Self::Unavailable { .. }
+                | Self::Internal { .. }
+        )
+    }
+}

@@ -1,0 +1,101 @@
+//! The text of a candidate's query file, made ready to wrap in a sub-query: comments removed,
+//! trailing semicolons dropped, and one statement only.
+
+use crate::DbError;
+
+/// Returns the single statement of `sql` without comments or trailing semicolons.
+pub(crate) fn single_statement(sql: &str) -> Result<String, DbError> {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    let mut statements_ended = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' | '`' => {
+                out.push(c);
+                // A quote is escaped by doubling it, which this loop handles as close + open.
+                for inner in chars.by_ref() {
+                    out.push(inner);
+                    if inner == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                for inner in chars.by_ref() {
+                    if inner == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut previous = ' ';
+                for inner in chars.by_ref() {
+                    if previous == '*' && inner == '/' {
+                        break;
+                    }
+                    previous = inner;
+                }
+                out.push(' ');
+            }
+            ';' => {
+                statements_ended += 1;
+                out.push(';');
+            }
+            _ => {
+                if !c.is_whitespace() && statements_ended > 0 {
+                    return Err(DbError::Query {
+                        detail: "the file holds more than one statement; keep a single SELECT"
+                            .into(),
+                    });
+                }
+                out.push(c);
+            }
+        }
+    }
+    let body = out
+        .trim()
+        .trim_end_matches(|c: char| c == ';' || c.is_whitespace())
+        .to_owned();
+    if body.is_empty() {
+        return Err(DbError::Query {
+            detail: "the file holds no query".into(),
+        });
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_statement;
+
+    #[test]
+    fn comments_and_trailing_semicolons_go() {
+        let sql = "-- aperçu\nSELECT '--;' AS x, \"a;b\" /* ; */ FROM t; -- fin\n;\n";
+        assert_eq!(
+            single_statement(sql).unwrap(),
+            "SELECT '--;' AS x, \"a;b\"   FROM t"
+        );
+        assert_eq!(
+            single_statement("SELECT 'l''île'").unwrap(),
+            "SELECT 'l''île'"
+        );
+    }
+
+    #[test]
+    fn two_statements_or_none_are_refused() {
+        assert!(
+            single_statement("SELECT 1; SELECT 2")
+                .unwrap_err()
+                .to_string()
+                .contains("more than one")
+        );
+        assert!(
+            single_statement(" -- rien\n ; ")
+                .unwrap_err()
+                .to_string()
+                .contains("no query")
+        );
+    }
+}

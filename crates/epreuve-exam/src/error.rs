@@ -1,0 +1,91 @@
+//! Errors of the catalogue; errors in a manifest point at the offending line.
+
+use std::path::PathBuf;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+/// What can be wrong with the catalogue or one of its manifests.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ExamError {
+    /// The catalogue folder does not hold `exercises/`.
+    #[error(
+        "{root} is not an exam catalogue (it has no exercises/ folder); set EPREUVE_CATALOGUE or pass --catalogue"
+    )]
+    NotACatalogue {
+        /// Folder that was tried.
+        root: PathBuf,
+    },
+    /// No exam has this identifier.
+    #[error(
+        "there is no exam `{id}` in the catalogue (known exams: {known}); `epreuve exams` lists them"
+    )]
+    UnknownExam {
+        /// Identifier asked for.
+        id: String,
+        /// Identifiers available.
+        known: String,
+    },
+    /// A file of the catalogue could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// File at fault.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A manifest is not valid TOML or does not have the expected fields.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Manifest(Box<ManifestError>),
+    /// A manifest is well-formed but names something that does not exist or does not agree
+    /// with another manifest.
+    #[error("{file}: {message}")]
+    Inconsistent {
+        /// File at fault.
+        file: String,
+        /// What does not agree.
+        message: String,
+    },
+}
+
+/// A manifest that does not parse, with the text around the fault.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{file} is not a valid manifest: {message}")]
+#[diagnostic(code(epreuve::manifest))]
+pub struct ManifestError {
+    /// File name shown to the reader.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+    /// The manifest text, for the snippet.
+    #[source_code]
+    pub src: NamedSource<String>,
+    /// Where in the text.
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+}
+
+impl ExamError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Reads and parses a TOML manifest, turning a parse error into a spanned diagnostic.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> Result<T, ExamError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ExamError::io(path, e))?;
+    toml::from_str(&text).map_err(|e| {
+        ExamError::Manifest(Box::new(ManifestError {
+            file: path.display().to_string(),
+            message: e.message().to_owned(),
+            span: e.span().map(SourceSpan::from),
+            src: NamedSource::new(path.display().to_string(), text),
+        }))
+    })
+}

@@ -1,0 +1,119 @@
+//! Grading rules (`graders/<exam>/grader.toml`): which checks run on each table, their weight,
+//! the criterion each evidences, and the slack allowed when sizing columns.
+
+use std::collections::BTreeMap;
+
+use epreuve_data::TypeFamily;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of check the first exams use; each runs once per table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// The table exists and has the columns of its source.
+    Columns,
+    /// `COUNT(*)` equals the number of rows of the source.
+    RowCount,
+    /// The saved query shows the first rows of the table.
+    Head,
+    /// Every value in the table is a value of the source: nothing cut, rounded or altered.
+    Values,
+    /// Each column's declared type belongs to the family of its source values.
+    TypeFamily,
+    /// Each column's declared size fits the longest source value without being oversized.
+    Size,
+}
+
+impl CheckKind {
+    /// Short English title used in reports.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Columns => "table and columns",
+            Self::RowCount => "row count matches the source",
+            Self::Head => "first rows displayed",
+            Self::Values => "no value cut or altered",
+            Self::TypeFamily => "column types fit the source",
+            Self::Size => "column sizes fit the longest value",
+        }
+    }
+
+    /// Every kind, in the order checks are run and reported.
+    pub const ALL: [CheckKind; 6] = [
+        Self::Columns,
+        Self::RowCount,
+        Self::Head,
+        Self::Values,
+        Self::TypeFamily,
+        Self::Size,
+    ];
+}
+
+/// Weight, criterion and visibility of one kind of check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRule {
+    /// Certification criterion evidenced, such as `C1.9`.
+    pub criterion: String,
+    /// Points for this check on each table.
+    pub weight: f64,
+    /// Whether `epreuve check` runs it for the candidate.
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// How far a declared size may stray from the source's longest value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizingRule {
+    /// A text column may declare up to `max(ratio × longest, longest + min_slack)` characters.
+    pub text_max_ratio: f64,
+    /// See `text_max_ratio`.
+    pub text_min_slack: usize,
+    /// Integer types may be this many steps above the smallest of SMALLINT, INTEGER, BIGINT
+    /// that holds every value.
+    pub integer_extra_steps: usize,
+    /// DECIMAL(p,s) may keep this many more digits before the point than the source needs.
+    pub decimal_extra_int_digits: usize,
+    /// DECIMAL(p,s) may keep this many more digits after the point than the source has.
+    pub decimal_extra_scale: usize,
+}
+
+/// What the head query must return.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadRule {
+    /// Fewest rows accepted.
+    pub min_rows: usize,
+    /// Most rows accepted.
+    pub max_rows: usize,
+}
+
+/// Rules for one table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableRules {
+    /// Table name, as in the exam manifest.
+    pub table: String,
+    /// File under `answers/` holding the query that shows the first rows.
+    pub head_query: String,
+    /// Families the grader imposes where inference from the values is not what the statement
+    /// asks (a column of codes that look like numbers, say).
+    #[serde(default)]
+    pub families: BTreeMap<String, TypeFamily>,
+}
+
+/// The grading rules of one exam.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraderManifest {
+    /// Identifier of the exam graded.
+    pub exam: String,
+    /// Sizing slack.
+    pub sizing: SizingRule,
+    /// Head query bounds.
+    pub head: HeadRule,
+    /// Weight, criterion and visibility of each kind of check.
+    pub checks: BTreeMap<CheckKind, CheckRule>,
+    /// Per-table rules, in report order.
+    pub tables: Vec<TableRules>,
+}

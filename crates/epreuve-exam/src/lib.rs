@@ -1,0 +1,14 @@
+//! The exam model: exam manifests (`exercises/`), grading rules and solutions (`graders/`),
+//! datasets (`datasets/`), and the catalogue that finds them.
+
+mod catalogue;
+mod error;
+mod grader;
+mod manifest;
+mod solution;
+
+pub use catalogue::{Catalogue, Exam};
+pub use error::{ExamError, ManifestError};
+pub use grader::{CheckKind, CheckRule, GraderManifest, HeadRule, SizingRule, TableRules};
+pub use manifest::{ExamManifest, Statement, TableSpec};
+pub use solution::{SolutionManifest, Transform};

@@ -1,0 +1,63 @@
+//! The exam manifest (`exercises/<exam>/exam.toml`): what the candidate is given and asked.
+
+use epreuve_data::SourceSpec;
+use serde::Deserialize;
+
+/// One exam, a « mise en situation professionnelle reconstituée ».
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamManifest {
+    /// Identifier used on the command line.
+    pub id: String,
+    /// Title, in French.
+    pub title: String,
+    /// Title, in English.
+    pub title_en: String,
+    /// Bloc of the certification (1 or 2).
+    pub bloc: u8,
+    /// Criteria the exam evidences, such as `C1.9`.
+    pub criteria: Vec<String>,
+    /// Time allowed, such as `2h` or `90min`.
+    #[serde(with = "humantime_serde_compat")]
+    pub duration: std::time::Duration,
+    /// Folder under `datasets/` holding the files given to the candidate.
+    pub dataset: String,
+    /// Statement files, relative to the exam folder.
+    pub statement: Statement,
+    /// The tables the candidate must create, each from one source.
+    pub tables: Vec<TableSpec>,
+}
+
+/// The statement, French first.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// French statement (Markdown).
+    pub fr: String,
+    /// English statement (Markdown), when there is one.
+    #[serde(default)]
+    pub en: Option<String>,
+}
+
+/// A table to create and the source it is loaded from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// Table name the statement gives.
+    pub name: String,
+    /// Source file and how to read it.
+    pub source: SourceSpec,
+}
+
+mod humantime_serde_compat {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        humantime::parse_duration(&text).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a duration such as `2h` or `90min`: {e}"
+            ))
+        })
+    }
+}

@@ -1,0 +1,43 @@
+//! Solutions shipped with a grader (`graders/<exam>/solutions/<name>/solution.toml`): the
+//! reference, which must score the maximum, and wrong ones, each with the score it must get.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// A solution the grader is tested with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SolutionManifest {
+    /// What the solution does, and what it gets wrong.
+    pub description: String,
+    /// SQL file (relative to the solution folder) creating the tables; run before loading.
+    pub schema: String,
+    /// Folder (relative to the solution folder) of the files copied into `answers/`.
+    #[serde(default = "default_answers")]
+    pub answers: String,
+    /// Score the grader must give, on every engine.
+    pub expected_score: f64,
+    /// Checks that must not pass, by id (`ventes.row_count`); every other check must pass.
+    #[serde(default)]
+    pub expected_failures: Vec<String>,
+    /// Damage done to the data on its way to the tables, to imitate a mistake.
+    #[serde(default)]
+    pub transform: Transform,
+}
+
+fn default_answers() -> String {
+    "answers".into()
+}
+
+/// Mistakes a wrong solution makes while loading.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transform {
+    /// Rows left out at the end of a table: `{ ventes = 120 }`.
+    #[serde(default)]
+    pub drop_rows: BTreeMap<String, usize>,
+    /// Text cut to a number of characters: `{ "magasins.nom" = 20 }`.
+    #[serde(default)]
+    pub truncate: BTreeMap<String, usize>,
+}
