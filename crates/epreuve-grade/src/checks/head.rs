@@ -1,0 +1,87 @@
+//! The candidate's saved query shows the first rows of the table: it runs, returns between
+//! the bounds of rows the grader sets, shows every column, and each row it returns is a row of
+//! the table (which proves it reads the right table).
+
+use std::collections::HashSet;
+
+use epreuve_data::text_columns;
+
+use super::{Outcome, TableContext};
+
+pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
+    let Some(rules) = ctx.rules else {
+        return Outcome::not_applicable("the grader names no head query for this table");
+    };
+    let file = format!("answers/{}", rules.head_query);
+    let path = ctx.answers_dir.join(&rules.head_query);
+    let sql = match std::fs::read_to_string(&path) {
+        Ok(sql) => sql,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let message = format!("{file} is missing");
+            return Outcome::failed(0.0, &message, message.clone());
+        }
+        Err(e) => {
+            let message = format!("{file} cannot be read: {e}");
+            return Outcome::failed(0.0, &message, message.clone());
+        }
+    };
+    let bounds = &ctx.grader.head;
+    let result = match ctx.backend.candidate_query(&sql, bounds.max_rows) {
+        Ok(result) => result,
+        Err(error) => {
+            return Outcome::from_error(&error, &format!("the query in {file} does not run"));
+        }
+    };
+    let rows = result.frame.height();
+    if result.truncated || rows < bounds.min_rows {
+        let message = format!(
+            "{file} returns {}{rows} rows; the first rows means {} to {}",
+            if result.truncated { "more than " } else { "" },
+            bounds.min_rows,
+            bounds.max_rows
+        );
+        return Outcome::failed(0.0, &message, message.clone());
+    }
+    let shown: Vec<(String, Vec<Option<String>>)> = text_columns(&result.frame);
+    let expected = ctx.truth.source.column_names();
+    let mut picked = Vec::new();
+    let mut missing = Vec::new();
+    for name in &expected {
+        match shown.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some(i) => picked.push(i),
+            None => missing.push(format!("`{name}`")),
+        }
+    }
+    if !missing.is_empty() {
+        let message = format!("{file} does not show the columns {}", missing.join(", "));
+        return Outcome::failed(0.0, &message, message.clone());
+    }
+    let table = match ctx.table_text(actual) {
+        Ok(frame) => text_columns(frame),
+        Err(error) => return Outcome::from_error(error, "reading the table"),
+    };
+    let order: Vec<usize> = expected
+        .iter()
+        .filter_map(|name| table.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)))
+        .collect();
+    let table_rows: HashSet<Vec<Option<&str>>> = (0..table.first().map_or(0, |c| c.1.len()))
+        .map(|r| order.iter().map(|&c| table[c].1[r].as_deref()).collect())
+        .collect();
+    let foreign = (0..rows)
+        .filter(|&r| {
+            let row: Vec<Option<&str>> = picked.iter().map(|&c| shown[c].1[r].as_deref()).collect();
+            !table_rows.contains(&row)
+        })
+        .count();
+    if foreign > 0 {
+        let message = format!(
+            "{file} returns {foreign} of {rows} rows that are not rows of `{}`",
+            ctx.truth.table
+        );
+        return Outcome::failed(0.0, &message, message.clone());
+    }
+    Outcome::passed(format!(
+        "{file} shows {rows} rows of `{}` with every column",
+        ctx.truth.table
+    ))
+}

@@ -1,0 +1,32 @@
+//! Errors that stop grading altogether (as opposed to a check that fails).
+
+/// Why grading could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    /// A source file given to the candidate could not be read.
+    #[error(transparent)]
+    Data(#[from] epreuve_data::DataError),
+    /// The catalogue is inconsistent.
+    #[error(transparent)]
+    Exam(#[from] epreuve_exam::ExamError),
+    /// The database could not be used.
+    #[error(transparent)]
+    Db(#[from] epreuve_db::DbError),
+    /// A file of a shipped solution could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// File at fault.
+        path: std::path::PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A shipped solution does not fit the exam it is shipped with.
+    #[error("solution {solution}: {message}")]
+    Solution {
+        /// Solution name.
+        solution: String,
+        /// What does not fit.
+        message: String,
+    },
+}

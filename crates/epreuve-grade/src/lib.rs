@@ -1,0 +1,18 @@
+//! Grading: the check vocabulary, scoring by criterion, and the results model.
+//!
+//! Expected values are computed from the files the candidate was given (see [`Truth`]), never
+//! from the database being graded. A check whose database could not answer says "not
+//! gradable" instead of scoring a failure of the infrastructure.
+
+mod checks;
+mod error;
+mod model;
+mod run;
+mod solution;
+mod truth;
+
+pub use error::GradeError;
+pub use model::{CheckResult, CriterionScore, Report, Status};
+pub use run::{Grading, Visibility, grade};
+pub use solution::apply_solution;
+pub use truth::{TableTruth, Truth};

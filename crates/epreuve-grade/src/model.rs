@@ -1,0 +1,145 @@
+//! The results model every renderer reads.
+
+use serde::Serialize;
+
+/// Outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Everything expected was found.
+    Passed,
+    /// Something expected was not found (partial credit may still be given).
+    Failed,
+    /// The engine cannot express what the check looks at; it counts for nothing either way.
+    NotApplicable,
+    /// The database could not answer; the check is neither passed nor failed.
+    NotGradable,
+}
+
+impl Status {
+    /// The word shown in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::NotApplicable => "not applicable",
+            Self::NotGradable => "not gradable",
+        }
+    }
+}
+
+/// One check, with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    /// Stable identifier, `<table>.<kind>`.
+    pub id: String,
+    /// Certification criterion evidenced.
+    pub criterion: String,
+    /// What is checked, in a few words.
+    pub title: String,
+    /// Outcome.
+    pub status: Status,
+    /// Points earned.
+    pub score: f64,
+    /// Points at stake (0 when not applicable or not gradable).
+    pub max_score: f64,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+/// Points per certification criterion.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionScore {
+    /// Criterion code, such as `C1.9`.
+    pub code: String,
+    /// Points earned.
+    pub score: f64,
+    /// Points at stake.
+    pub max_score: f64,
+}
+
+/// The grading report of one candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Exam identifier.
+    pub exam: String,
+    /// Candidate identifier.
+    pub candidate: String,
+    /// Database engine graded.
+    pub engine: String,
+    /// Points earned.
+    pub score: f64,
+    /// Points at stake on the gradable checks.
+    pub max_score: f64,
+    /// False when at least one check could not be graded: the score is then incomplete.
+    pub gradable: bool,
+    /// Points per criterion, in the order the exam lists them.
+    pub criteria: Vec<CriterionScore>,
+    /// Every check, in order.
+    pub checks: Vec<CheckResult>,
+    /// Facts the assessor should know (late submission, restored data file…).
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// Builds a report from its checks, totalling the scores.
+    pub fn new(
+        exam: &str,
+        candidate: &str,
+        engine: &str,
+        criteria_order: &[String],
+        checks: Vec<CheckResult>,
+        notes: Vec<String>,
+    ) -> Self {
+        let mut criteria: Vec<CriterionScore> = criteria_order
+            .iter()
+            .map(|code| CriterionScore {
+                code: code.clone(),
+                score: 0.0,
+                max_score: 0.0,
+            })
+            .collect();
+        for check in &checks {
+            let index = match criteria.iter().position(|c| c.code == check.criterion) {
+                Some(i) => i,
+                None => {
+                    criteria.push(CriterionScore {
+                        code: check.criterion.clone(),
+                        score: 0.0,
+                        max_score: 0.0,
+                    });
+                    criteria.len() - 1
+                }
+            };
+            criteria[index].score += check.score;
+            criteria[index].max_score += check.max_score;
+        }
+        for c in &mut criteria {
+            c.score = round2(c.score);
+            c.max_score = round2(c.max_score);
+        }
+        Self {
+            exam: exam.to_owned(),
+            candidate: candidate.to_owned(),
+            engine: engine.to_owned(),
+            score: round2(checks.iter().map(|c| c.score).sum()),
+            max_score: round2(checks.iter().map(|c| c.max_score).sum()),
+            gradable: checks.iter().all(|c| c.status != Status::NotGradable),
+            criteria,
+            checks,
+            notes,
+        }
+    }
+
+    /// True when every gradable check passed.
+    pub fn all_passed(&self) -> bool {
+        self.checks
+            .iter()
+            .all(|c| matches!(c.status, Status::Passed | Status::NotApplicable))
+    }
+}
+
+/// Scores are shown with two decimals; rounding here keeps sums exact in JSON.
+pub(crate) fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}

@@ -1,0 +1,122 @@
+//! Runs every check of an exam on one database and builds the report.
+
+use std::path::Path;
+
+use epreuve_db::Backend;
+use epreuve_exam::{CheckKind, Exam, GraderManifest};
+
+use crate::checks::{Outcome, TableContext};
+use crate::model::round2;
+use crate::{CheckResult, Report, Truth};
+
+/// Which checks run, and how much their messages say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// The candidate's self-check: public checks only, messages that name what is missing
+    /// without giving expected values.
+    Public,
+    /// The assessor's grade: every check, with expected and found values.
+    Full,
+}
+
+/// Everything a grading needs.
+pub struct Grading<'a> {
+    /// The exam.
+    pub exam: &'a Exam,
+    /// Its grading rules.
+    pub grader: &'a GraderManifest,
+    /// Ground truth from the candidate's files.
+    pub truth: &'a Truth,
+    /// The candidate's database.
+    pub backend: &'a dyn Backend,
+    /// The candidate's `answers/` folder.
+    pub answers_dir: &'a Path,
+    /// Candidate identifier.
+    pub candidate: &'a str,
+    /// Public or full.
+    pub visibility: Visibility,
+    /// Facts to pass on to the report.
+    pub notes: Vec<String>,
+}
+
+/// Runs the checks and returns the report.
+pub fn grade(grading: &Grading<'_>) -> Report {
+    let Grading {
+        exam,
+        grader,
+        truth,
+        backend,
+        answers_dir,
+        visibility,
+        ..
+    } = grading;
+    let _span = tracing::info_span!("grade", exam = %exam.manifest.id, engine = %backend.engine())
+        .entered();
+    let tables = backend.ping().and_then(|()| backend.tables());
+    let mut results = Vec::new();
+    for table_truth in &truth.tables {
+        let context = match &tables {
+            Ok(names) => Some(TableContext::new(
+                table_truth,
+                grader,
+                *backend,
+                answers_dir,
+                names,
+            )),
+            Err(_) => None,
+        };
+        for kind in CheckKind::ALL {
+            let Some(rule) = grader.checks.get(&kind) else {
+                continue;
+            };
+            if *visibility == Visibility::Public && !rule.public {
+                continue;
+            }
+            let outcome = match (&context, &tables) {
+                (Some(context), _) => context.run(kind),
+                (None, Err(error)) => Outcome::not_gradable(error),
+                (None, Ok(_)) => unreachable!("a context exists whenever the tables were listed"),
+            };
+            tracing::debug!(table = %table_truth.table, ?kind, status = ?outcome.status, "check");
+            let counts = matches!(
+                outcome.status,
+                crate::Status::Passed | crate::Status::Failed
+            );
+            results.push(CheckResult {
+                id: format!("{}.{}", table_truth.table, kind_id(kind)),
+                criterion: rule.criterion.clone(),
+                title: format!("{}: {}", table_truth.table, kind.title()),
+                status: outcome.status,
+                score: if counts {
+                    round2(rule.weight * outcome.fraction)
+                } else {
+                    0.0
+                },
+                max_score: if counts { rule.weight } else { 0.0 },
+                message: match visibility {
+                    Visibility::Public => outcome.hint,
+                    Visibility::Full => outcome.message,
+                },
+            });
+        }
+    }
+    Report::new(
+        &exam.manifest.id,
+        grading.candidate,
+        &backend.engine().to_string(),
+        &exam.manifest.criteria,
+        results,
+        grading.notes.clone(),
+    )
+}
+
+fn kind_id(kind: CheckKind) -> &'static str {
+    match kind {
+        CheckKind::Columns => "columns",
+        CheckKind::RowCount => "row_count",
+        CheckKind::Head => "head",
+        CheckKind::Values => "values",
+        CheckKind::TypeFamily => "type_family",
+        CheckKind::Size => "size",
+    }
+}

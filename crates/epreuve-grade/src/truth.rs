@@ -1,0 +1,64 @@
+//! Ground truth: the sources as the candidate received them, read and profiled with polars.
+
+use std::path::Path;
+
+use epreuve_data::{ColumnProfile, SourceFrame, SourceProfile, profile_frame, read_source};
+use epreuve_exam::{Exam, GraderManifest};
+
+use crate::GradeError;
+
+/// What one table must hold, computed from its source file.
+#[derive(Debug, Clone)]
+pub struct TableTruth {
+    /// Table name.
+    pub table: String,
+    /// Source name for messages (`magasins.xlsx [objectifs]`).
+    pub source_name: String,
+    /// The source, as read.
+    pub source: SourceFrame,
+    /// Its profile, with the families the grader imposes.
+    pub profile: SourceProfile,
+}
+
+impl TableTruth {
+    /// Profile of a source column.
+    pub fn column(&self, name: &str) -> Option<&ColumnProfile> {
+        self.profile.column(name)
+    }
+}
+
+/// Ground truth of every table of an exam.
+#[derive(Debug, Clone)]
+pub struct Truth {
+    /// One entry per table, in manifest order.
+    pub tables: Vec<TableTruth>,
+}
+
+impl Truth {
+    /// Reads and profiles every source of `exam` from `data_dir`.
+    pub fn compute(
+        exam: &Exam,
+        grader: &GraderManifest,
+        data_dir: &Path,
+    ) -> Result<Self, GradeError> {
+        let mut tables = Vec::new();
+        for spec in &exam.manifest.tables {
+            let source = read_source(data_dir, &spec.source)?;
+            let mut profile = profile_frame(&source);
+            if let Some(rules) = grader.tables.iter().find(|r| r.table == spec.name) {
+                for column in &mut profile.columns {
+                    if let Some(family) = rules.families.get(&column.name) {
+                        column.family = *family;
+                    }
+                }
+            }
+            tables.push(TableTruth {
+                table: spec.name.clone(),
+                source_name: spec.source.display_name(),
+                source,
+                profile,
+            });
+        }
+        Ok(Self { tables })
+    }
+}

@@ -1,0 +1,80 @@
+//! Errors of workspaces and submissions.
+
+use std::path::PathBuf;
+
+/// What can go wrong with a workspace.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The folder given is not there.
+    #[error(
+        "there is no workspace at {path} (the folder does not exist); start one with `epreuve start <exam> --dir {path}`"
+    )]
+    NoWorkspace {
+        /// Folder given.
+        path: PathBuf,
+    },
+    /// The folder exists but holds no epreuve state.
+    #[error("{path} is not an epreuve workspace: it has no .epreuve/state.json")]
+    NotAWorkspace {
+        /// Folder given.
+        path: PathBuf,
+    },
+    /// `start` was pointed at a folder that already holds files.
+    #[error(
+        "{path} already exists and is not empty; choose a new folder so that nothing in it is overwritten"
+    )]
+    NotEmpty {
+        /// Folder given.
+        path: PathBuf,
+    },
+    /// The state file is damaged.
+    #[error("the workspace state {path} is damaged: {message}")]
+    BadState {
+        /// State file.
+        path: PathBuf,
+        /// Parser message.
+        message: String,
+    },
+    /// A data file given to the candidate is gone or changed, and no original copy remains.
+    #[error(
+        "the data file data/{file} was {what} since the exam started and the catalogue has no \
+         original copy with the recorded checksum; put the original file back in data/"
+    )]
+    DataChanged {
+        /// File name.
+        file: String,
+        /// `deleted` or `changed`.
+        what: &'static str,
+    },
+    /// File system trouble.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// Path at fault.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database could not be created, opened or copied.
+    #[error(transparent)]
+    Db(#[from] epreuve_db::DbError),
+    /// The exam could not be read.
+    #[error(transparent)]
+    Exam(#[from] epreuve_exam::ExamError),
+}
+
+impl SessionError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: &std::path::Path,
+    ) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.to_path_buf();
+        move |source| Self::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Checksums of the data files handed out, and the choice of the files ground truth is computed
+//! from: the candidate's own copy when it is intact, else the catalogue's original.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::SessionError;
+
+/// A data file handed to the candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataFile {
+    /// File name inside `data/`.
+    pub name: String,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// Where ground truth is read from.
+#[derive(Debug, Clone)]
+pub struct TruthSource {
+    /// Folder holding intact copies of every data file.
+    pub dir: PathBuf,
+    /// What the assessor should know (files changed by the candidate and replaced).
+    pub notes: Vec<String>,
+}
+
+/// SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Picks the folder ground truth is read from: `data_dir` when every file is intact, else
+/// `original_dir` when all its copies carry the recorded checksums.
+pub(crate) fn truth_source(
+    files: &[DataFile],
+    data_dir: &Path,
+    original_dir: &Path,
+) -> Result<TruthSource, SessionError> {
+    let intact = |dir: &Path, file: &DataFile| {
+        sha256_file(&dir.join(&file.name))
+            .ok()
+            .map(|s| s == file.sha256)
+    };
+    let damaged: Vec<(&DataFile, &'static str)> = files
+        .iter()
+        .filter_map(|file| match intact(data_dir, file) {
+            Some(true) => None,
+            Some(false) => Some((file, "changed")),
+            None => Some((file, "deleted")),
+        })
+        .collect();
+    let Some(&(first, what)) = damaged.first() else {
+        return Ok(TruthSource {
+            dir: data_dir.to_path_buf(),
+            notes: Vec::new(),
+        });
+    };
+    if !files
+        .iter()
+        .all(|file| intact(original_dir, file) == Some(true))
+    {
+        return Err(SessionError::DataChanged {
+            file: first.name.clone(),
+            what,
+        });
+    }
+    let notes = damaged
+        .iter()
+        .map(|(file, what)| {
+            format!(
+                "data/{} was {what} in the workspace; ground truth was computed from the original copy",
+                file.name
+            )
+        })
+        .collect();
+    Ok(TruthSource {
+        dir: original_dir.to_path_buf(),
+        notes,
+    })
+}

@@ -1,0 +1,242 @@
+//! The candidate's workspace: statement, data, answers, database, and the hidden `.epreuve/`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use epreuve_db::{DuckDb, Engine};
+use epreuve_exam::{Catalogue, Exam};
+
+use crate::integrity::truth_source;
+use crate::{DataFile, DatabaseLocation, SessionError, State, TruthSource, log, sha256_file};
+
+/// File name of the embedded database inside a workspace.
+const DUCKDB_FILE: &str = "base.duckdb";
+/// Version of `state.json`.
+const STATE_VERSION: u32 = 1;
+
+/// How to start an exam.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// Candidate identifier.
+    pub candidate: String,
+    /// Time allowed, when it differs from the exam's.
+    pub duration: Option<std::time::Duration>,
+    /// The start time.
+    pub now: DateTime<Utc>,
+}
+
+/// A workspace on disk.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    root: PathBuf,
+    state: State,
+}
+
+impl Workspace {
+    /// Creates the workspace of `exam` in `dir`, which must not exist or be empty.
+    pub fn start(
+        catalogue: &Catalogue,
+        exam: &Exam,
+        dir: &Path,
+        options: &StartOptions,
+    ) -> Result<Self, SessionError> {
+        let existed = dir.exists();
+        if existed
+            && std::fs::read_dir(dir)
+                .map_err(SessionError::io("read", dir))?
+                .next()
+                .is_some()
+        {
+            return Err(SessionError::NotEmpty {
+                path: dir.to_path_buf(),
+            });
+        }
+        let result = Self::create(catalogue, exam, dir, options);
+        if result.is_err() {
+            // Leave nothing half-made behind; the folder was empty or absent before.
+            let _ = if existed {
+                clear(dir)
+            } else {
+                std::fs::remove_dir_all(dir)
+            };
+        }
+        result
+    }
+
+    fn create(
+        catalogue: &Catalogue,
+        exam: &Exam,
+        dir: &Path,
+        options: &StartOptions,
+    ) -> Result<Self, SessionError> {
+        let hidden = dir.join(".epreuve");
+        for folder in [
+            dir.to_path_buf(),
+            dir.join("data"),
+            dir.join("answers"),
+            hidden.clone(),
+        ] {
+            std::fs::create_dir_all(&folder).map_err(SessionError::io("create", &folder))?;
+        }
+        let statement = &exam.manifest.statement;
+        copy(&exam.dir.join(&statement.fr), &dir.join("statement.md"))?;
+        if let Some(en) = &statement.en {
+            copy(&exam.dir.join(en), &dir.join("statement.en.md"))?;
+        }
+        let mut data = Vec::new();
+        for table in &exam.manifest.tables {
+            let name = &table.source.file;
+            if data.iter().any(|d: &DataFile| &d.name == name) {
+                continue;
+            }
+            let target = dir.join("data").join(name);
+            copy(&exam.dataset_dir.join(name), &target)?;
+            data.push(DataFile {
+                name: name.clone(),
+                sha256: sha256_file(&target).map_err(SessionError::io("read", &target))?,
+                bytes: std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0),
+            });
+        }
+        // Creating the file now means the candidate connects to a database that exists.
+        drop(DuckDb::create(&dir.join(DUCKDB_FILE))?);
+        let duration = options.duration.unwrap_or(exam.manifest.duration);
+        let state = State {
+            version: STATE_VERSION,
+            exam: exam.manifest.id.clone(),
+            candidate: options.candidate.clone(),
+            catalogue: std::path::absolute(catalogue.root())
+                .unwrap_or_else(|_| catalogue.root().to_path_buf()),
+            engine: Engine::DuckDb,
+            database: DatabaseLocation::Embedded {
+                file: DUCKDB_FILE.into(),
+            },
+            started_at: options.now,
+            deadline: chrono::Duration::from_std(duration)
+                .ok()
+                .and_then(|d| options.now.checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            data,
+            submitted: None,
+        };
+        let workspace = Self {
+            root: dir.to_path_buf(),
+            state,
+        };
+        workspace.save_state()?;
+        workspace.log(
+            "start",
+            &format!(
+                "exam {} for candidate {}",
+                exam.manifest.id, options.candidate
+            ),
+        )?;
+        Ok(workspace)
+    }
+
+    /// Opens the workspace at `dir`.
+    pub fn open(dir: &Path) -> Result<Self, SessionError> {
+        if !dir.is_dir() {
+            return Err(SessionError::NoWorkspace {
+                path: dir.to_path_buf(),
+            });
+        }
+        let path = dir.join(".epreuve").join("state.json");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(SessionError::NotAWorkspace {
+                    path: dir.to_path_buf(),
+                });
+            }
+            Err(e) => return Err(SessionError::io("read", &path)(e)),
+        };
+        let state = serde_json::from_str(&text).map_err(|e| SessionError::BadState {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            root: dir.to_path_buf(),
+            state,
+        })
+    }
+
+    /// The workspace folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The recorded state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The candidate's `answers/` folder.
+    pub fn answers_dir(&self) -> PathBuf {
+        self.root.join("answers")
+    }
+
+    /// The folder of the hidden state.
+    pub(crate) fn hidden_dir(&self) -> PathBuf {
+        self.root.join(".epreuve")
+    }
+
+    /// The live database file.
+    pub fn database_path(&self) -> PathBuf {
+        match &self.state.database {
+            DatabaseLocation::Embedded { file } => self.root.join(file),
+        }
+    }
+
+    /// How a candidate connects, in words and commands.
+    pub fn connection_help(&self) -> String {
+        let path =
+            std::path::absolute(self.database_path()).unwrap_or_else(|_| self.database_path());
+        format!(
+            "DuckDB file {p}\n  duckdb CLI:   duckdb {p}\n  Python:       duckdb.connect(r\"{p}\")\n  DBeaver:      new DuckDB connection, path {p}",
+            p = path.display()
+        )
+    }
+
+    /// Appends a line to the action log.
+    pub fn log(&self, event: &str, detail: &str) -> Result<(), SessionError> {
+        log::append(&self.hidden_dir().join("log.jsonl"), event, detail)
+    }
+
+    /// Where ground truth must be read from, checking the data files handed out.
+    pub fn truth_source(&self, exam: &Exam) -> Result<TruthSource, SessionError> {
+        truth_source(&self.state.data, &self.root.join("data"), &exam.dataset_dir)
+    }
+
+    /// The catalogue the exam came from.
+    pub fn catalogue(&self) -> Result<Catalogue, SessionError> {
+        Ok(Catalogue::open(&self.state.catalogue)?)
+    }
+
+    pub(crate) fn save_state(&self) -> Result<(), SessionError> {
+        let path = self.hidden_dir().join("state.json");
+        let text = serde_json::to_string_pretty(&self.state).unwrap_or_default();
+        std::fs::write(&path, text).map_err(SessionError::io("write", &path))
+    }
+
+    pub(crate) fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), SessionError> {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(SessionError::io("copy", from))
+}
+
+fn clear(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(path)?;
+        } else {
+            std::fs::remove_file(path)?;
+        }
+    }
+    Ok(())
+}
