@@ -1,0 +1,43 @@
+//! `epreuve exams`: the catalogue.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::exit_codes;
+use crate::printer::Printer;
+
+pub fn exams(printer: &Printer, catalogue: Option<PathBuf>) -> anyhow::Result<u8> {
+    let catalogue = super::open_catalogue(catalogue)?;
+    let exams = catalogue.exams()?;
+    printer.result(
+        || {
+            let mut out = String::new();
+            for exam in &exams {
+                let m = &exam.manifest;
+                out.push_str(&format!(
+                    "{}  bloc {} · {} · {}\n    {}\n",
+                    m.id,
+                    m.bloc,
+                    m.criteria.join(", "),
+                    humantime::format_duration(m.duration),
+                    m.title
+                ));
+            }
+            out
+        },
+        || {
+            let list =
+                json!(exams.iter().map(|e| {
+                let m = &e.manifest;
+                json!({
+                    "id": m.id, "title": m.title, "title_en": m.title_en, "bloc": m.bloc,
+                    "criteria": m.criteria, "duration_seconds": m.duration.as_secs(),
+                    "tables": m.tables.iter().map(|t| &t.name).collect::<Vec<_>>(),
+                })
+            }).collect::<Vec<_>>());
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        },
+    );
+    Ok(exit_codes::SUCCESS)
+}

@@ -1,0 +1,132 @@
+//! One function per command; each returns the exit code it earned.
+
+mod exams;
+mod grading;
+mod workspace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use epreuve_db::DbError;
+use epreuve_exam::{Catalogue, ExamError};
+use epreuve_grade::GradeError;
+use epreuve_session::SessionError;
+
+use crate::cli::{Cli, Command};
+use crate::exit_codes;
+use crate::printer::Printer;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    init_logging(cli.verbose, cli.quiet);
+    let catalogue = cli.catalogue.clone();
+    let (format, result) = match cli.command {
+        Command::Exams(args) => (
+            args.format,
+            exams::exams(&printer(args.format, cli.quiet), catalogue),
+        ),
+        Command::Start(args) => (
+            args.format,
+            workspace::start(&printer(args.format, cli.quiet), catalogue, &args),
+        ),
+        Command::Status(args) => (
+            args.format,
+            workspace::status(&printer(args.format, cli.quiet), &args),
+        ),
+        Command::Submit(args) => (
+            args.format,
+            workspace::submit(&printer(args.format, cli.quiet), &args),
+        ),
+        Command::Check(args) => (
+            args.format,
+            grading::check(&printer(args.format, cli.quiet), catalogue, &args),
+        ),
+        Command::Grade(args) => (
+            args.format,
+            grading::grade(&printer(args.format, cli.quiet), catalogue, &args),
+        ),
+        Command::Demo(args) => (
+            args.format,
+            grading::demo(&printer(args.format, cli.quiet), catalogue, &args),
+        ),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            report_error(&printer(format, cli.quiet), &error);
+            ExitCode::from(classify(&error))
+        }
+    }
+}
+
+fn printer(format: crate::cli::Format, quiet: bool) -> Printer {
+    Printer::new(format, quiet)
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}
+
+/// Finds the catalogue: `--catalogue`/`EPREUVE_CATALOGUE`, the current folder, or the one this
+/// binary was built from.
+pub(crate) fn open_catalogue(given: Option<PathBuf>) -> anyhow::Result<Catalogue> {
+    if let Some(path) = given {
+        return Ok(Catalogue::open(path)?);
+    }
+    let here = PathBuf::from(".");
+    if here.join("exercises").is_dir() {
+        return Ok(Catalogue::open(here)?);
+    }
+    let built_from = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    Ok(Catalogue::open(
+        built_from.canonicalize().unwrap_or(built_from),
+    )?)
+}
+
+fn report_error(printer: &Printer, error: &anyhow::Error) {
+    if let Some(ExamError::Manifest(manifest)) = error.downcast_ref::<ExamError>() {
+        let mut text = String::new();
+        let handler = miette::GraphicalReportHandler::new_themed(if printer.color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        });
+        if handler.render_report(&mut text, manifest.as_ref()).is_ok() {
+            eprintln!("{text}");
+            return;
+        }
+    }
+    printer.error(format!("{error:#}"));
+}
+
+/// The exit code an error earns: infrastructure faults apart from the user's own mistakes.
+fn classify(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        let db = cause
+            .downcast_ref::<DbError>()
+            .or_else(|| match cause.downcast_ref::<SessionError>() {
+                Some(SessionError::Db(e)) => Some(e),
+                _ => None,
+            })
+            .or_else(|| match cause.downcast_ref::<GradeError>() {
+                Some(GradeError::Db(e)) => Some(e),
+                _ => None,
+            });
+        if db.is_some_and(DbError::is_infrastructure) {
+            return exit_codes::INFRASTRUCTURE;
+        }
+    }
+    exit_codes::USER_ERROR
+}

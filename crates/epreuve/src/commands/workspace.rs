@@ -1,0 +1,104 @@
+//! `start`, `status` and `submit`: the candidate's side of the clock.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use epreuve_session::{StartOptions, Workspace};
+use serde_json::json;
+
+use crate::cli::{StartArgs, WorkspaceArgs};
+use crate::exit_codes;
+use crate::printer::Printer;
+
+pub fn start(
+    printer: &Printer,
+    catalogue: Option<PathBuf>,
+    args: &StartArgs,
+) -> anyhow::Result<u8> {
+    let catalogue = super::open_catalogue(catalogue)?;
+    let exam = catalogue.exam(&args.exam)?;
+    let options = StartOptions {
+        candidate: args.candidate.clone(),
+        duration: args.duration,
+        now: Utc::now(),
+    };
+    let workspace = Workspace::start(&catalogue, &exam, &args.dir, &options)?;
+    let state = workspace.state();
+    printer.result(
+        || {
+            format!(
+                "Workspace ready: {}\n  statement: {}/statement.md\n  data:      {}/data/\n  answers:   {}/answers/\n  deadline:  {} (local time)\n\nDatabase:\n  {}\n\n`epreuve status --dir {}` shows the time left; `epreuve check` what is still missing.\n",
+                exam.manifest.title,
+                args.dir.display(),
+                args.dir.display(),
+                args.dir.display(),
+                state.deadline.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M"),
+                workspace.connection_help(),
+                args.dir.display()
+            )
+        },
+        || status_json(&workspace),
+    );
+    Ok(exit_codes::SUCCESS)
+}
+
+pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
+    let workspace = Workspace::open(&args.dir)?;
+    let state = workspace.state();
+    let remaining = state.remaining(Utc::now());
+    printer.result(
+        || {
+            let left = if remaining.is_zero() {
+                "time is up".to_owned()
+            } else {
+                let secs = remaining.num_seconds();
+                format!("{}h{:02}m{:02}s left", secs / 3600, secs % 3600 / 60, secs % 60)
+            };
+            let submitted = match &state.submitted {
+                Some(s) => format!("submitted at {}{}", s.at.with_timezone(&chrono::Local).format("%H:%M:%S"), if s.late { " (late)" } else { "" }),
+                None => "not submitted".to_owned(),
+            };
+            format!(
+                "Exam {} · candidate {}\n  {left} (deadline {})\n  {submitted}\n\nDatabase ({}):\n  {}\n",
+                state.exam,
+                state.candidate,
+                state.deadline.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M"),
+                state.engine,
+                workspace.connection_help()
+            )
+        },
+        || status_json(&workspace),
+    );
+    Ok(exit_codes::SUCCESS)
+}
+
+pub fn submit(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
+    let mut workspace = Workspace::open(&args.dir)?;
+    let record = workspace.submit(Utc::now())?;
+    printer.result(
+        || {
+            format!(
+                "Submitted at {}{}. Your answers and a snapshot of your database are frozen in .epreuve/submission/; submitting again replaces them.\n",
+                record.at.with_timezone(&chrono::Local).format("%H:%M:%S"),
+                if record.late { ", after the deadline: recorded as late" } else { "" }
+            )
+        },
+        || json!({ "submitted_at": record.at, "late": record.late }).to_string(),
+    );
+    Ok(exit_codes::SUCCESS)
+}
+
+fn status_json(workspace: &Workspace) -> String {
+    let state = workspace.state();
+    let value = json!({
+        "exam": state.exam,
+        "candidate": state.candidate,
+        "engine": state.engine,
+        "database": std::path::absolute(workspace.database_path()).unwrap_or_else(|_| workspace.database_path()),
+        "started_at": state.started_at,
+        "deadline": state.deadline,
+        "remaining_seconds": state.remaining(Utc::now()).num_seconds(),
+        "submitted": state.submitted,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}

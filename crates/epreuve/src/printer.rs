@@ -1,0 +1,59 @@
+//! The one way output reaches the user, so that `--format json`, `--quiet` and `NO_COLOR` are
+//! honoured by every command.
+
+use std::io::IsTerminal;
+
+use crate::cli::Format;
+
+/// Writes results to standard output and errors to standard error.
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    /// Table or JSON.
+    pub format: Format,
+    /// Errors only.
+    pub quiet: bool,
+    /// Whether colours may be used.
+    pub color: bool,
+}
+
+impl Printer {
+    /// A printer for `format`; colours when standard output is a terminal and `NO_COLOR` is unset.
+    pub fn new(format: Format, quiet: bool) -> Self {
+        let color = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Self {
+            format,
+            quiet,
+            color,
+        }
+    }
+
+    /// Prints text meant for people (skipped with `--quiet` or when JSON is asked for).
+    pub fn info(&self, text: impl AsRef<str>) {
+        if !self.quiet && self.format == Format::Table {
+            println!("{}", text.as_ref());
+        }
+    }
+
+    /// Prints the result of a command: `table` for people, `json` (a JSON text) for programs.
+    pub fn result(&self, table: impl FnOnce() -> String, json: impl FnOnce() -> String) {
+        match self.format {
+            Format::Json => println!("{}", json()),
+            Format::Table if !self.quiet => print!("{}", table()),
+            Format::Table => {}
+        }
+    }
+
+    /// Prints an error (always).
+    pub fn error(&self, text: impl AsRef<str>) {
+        eprintln!("error: {}", text.as_ref());
+    }
+
+    /// Style of the terminal tables.
+    pub fn table_style(&self) -> epreuve_report::TableStyle {
+        epreuve_report::TableStyle {
+            color: self.color,
+            width: None,
+        }
+    }
+}

@@ -1,0 +1,2 @@
+-- Aperçu des produits (mais la requête lit la mauvaise table)
+SELECT * FROM magasins LIMIT 10;

@@ -1,0 +1,2 @@
+-- Aperçu des ventes
+SELEC * FROM ventes LIMIT 10;

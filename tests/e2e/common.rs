@@ -1,0 +1,137 @@
+//! Running the binary the way a person would, and reading what it prints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, which is also the exam catalogue.
+pub fn repo() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .canonicalize()
+        .expect("repository root")
+}
+
+/// `epreuve <args>` in `cwd`, with only PATH and HOME kept from the environment.
+pub fn epreuve(cwd: &Path, args: &[&str]) -> Output {
+    epreuve_with(
+        cwd,
+        args,
+        &[("EPREUVE_CATALOGUE", repo().to_str().expect("utf-8 path"))],
+    )
+}
+
+/// Same, with extra environment variables.
+pub fn epreuve_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_epreuve"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("NO_COLOR", "1");
+    for key in ["PATH", "HOME"] {
+        if let Some(value) = std::env::var_os(key) {
+            command.env(key, value);
+        }
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the epreuve binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn code(output: &Output) -> i32 {
+    output.status.code().expect("exit code")
+}
+
+/// Parses the JSON the command printed.
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(output), stderr(output)))
+}
+
+pub const EXAM: &str = "bloc1-chargement";
+
+/// A fresh workspace of the first exam, in `parent/ws`.
+pub fn start(parent: &Path) -> PathBuf {
+    let dir = parent.join("ws");
+    let out = epreuve(
+        parent,
+        &[
+            "start",
+            EXAM,
+            "--dir",
+            dir.to_str().unwrap(),
+            "--candidate",
+            "c042",
+        ],
+    );
+    assert_eq!(code(&out), 0, "start failed: {}", stderr(&out));
+    dir
+}
+
+/// A workspace with a shipped solution applied and submitted, in `parent/ws`.
+pub fn solved(parent: &Path, solution: &str) -> (PathBuf, serde_json::Value) {
+    let dir = parent.join("ws");
+    let out = epreuve(
+        parent,
+        &[
+            "demo",
+            EXAM,
+            "--solution",
+            solution,
+            "--dir",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        code(&out) <= 1,
+        "demo failed ({}): {}",
+        code(&out),
+        stderr(&out)
+    );
+    (dir, json(&out))
+}
+
+/// Grades `workspace` and returns the JSON report and the exit code.
+pub fn grade(workspace: &Path) -> (serde_json::Value, i32) {
+    let out = epreuve(
+        workspace.parent().unwrap(),
+        &["grade", workspace.to_str().unwrap(), "--format", "json"],
+    );
+    (json(&out), code(&out))
+}
+
+/// The check called `id` in a report.
+pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
+}
+
+/// SHA-256-free fingerprint of every file under `dir`: path and full contents.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,241 @@
+//! Bad input: one clear sentence, a documented exit code, and nothing the candidate wrote is
+//! touched.
+
+use crate::common::*;
+
+#[test]
+fn a_workspace_that_does_not_exist_is_a_user_error() {
+    let temp = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["status", "--dir", "nowhere"],
+        vec!["grade", "nowhere"],
+        vec!["check", "--dir", "nowhere"],
+    ] {
+        let out = epreuve(temp.path(), &args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert!(
+            stderr(&out).contains("there is no workspace at nowhere"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = epreuve(temp.path(), &["status", "--dir", "."]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("is not an epreuve workspace"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_unknown_exam_lists_the_known_ones() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = epreuve(
+        temp.path(),
+        &["start", "bloc9", "--dir", "ws", "--candidate", "x"],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("there is no exam `bloc9`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains(EXAM));
+    assert!(!temp.path().join("ws").exists(), "nothing is left behind");
+}
+
+#[test]
+fn start_never_writes_into_a_folder_that_holds_files() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "mes notes").unwrap();
+    let out = epreuve(
+        temp.path(),
+        &["start", EXAM, "--dir", "ws", "--candidate", "x"],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("already exists and is not empty"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
+        "mes notes"
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+}
+
+/// A copy of the catalogue the test may damage.
+fn catalogue_copy(parent: &std::path::Path) -> std::path::PathBuf {
+    let target = parent.join("catalogue");
+    for folder in ["exercises", "datasets", "graders"] {
+        copy_dir(&repo().join(folder), &target.join(folder));
+    }
+    target
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_broken_manifest_points_at_its_line() {
+    let temp = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_copy(temp.path());
+    let manifest = catalogue.join("exercises").join(EXAM).join("exam.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("duration = \"2h\"", "durée = \"2h\"");
+    std::fs::write(&manifest, text).unwrap();
+    let out = epreuve_with(
+        temp.path(),
+        &["exams"],
+        &[("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())],
+    );
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("exam.toml is not a valid manifest"), "{err}");
+    assert!(err.contains("durée"), "the snippet shows the line: {err}");
+}
+
+#[test]
+fn a_deleted_data_file_is_replaced_by_the_original_and_noted() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved(temp.path(), "reference");
+    std::fs::remove_file(dir.join("data").join("ventes.csv")).unwrap();
+    let (report, code) = grade(&dir);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["score"], 40.0);
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("data/ventes.csv was deleted"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_changed_data_file_without_an_original_is_a_user_error() {
+    let temp = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_copy(temp.path());
+    let env = [("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())];
+    let out = epreuve_with(
+        temp.path(),
+        &["start", EXAM, "--dir", "ws", "--candidate", "x"],
+        &env,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let ws = temp.path().join("ws");
+    // The candidate overwrote the workbook, and the catalogue's copy is no longer the one
+    // handed out (the dataset was regenerated since).
+    std::fs::write(ws.join("data").join("magasins.xlsx"), b"not a workbook").unwrap();
+    let original = catalogue
+        .join("datasets")
+        .join("halles-verdier")
+        .join("magasins.xlsx");
+    let mut bytes = std::fs::read(&original).unwrap();
+    bytes.push(0);
+    std::fs::write(&original, bytes).unwrap();
+    let out = epreuve_with(temp.path(), &["grade", "ws"], &env);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("data/magasins.xlsx was changed since the exam started"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_query_with_a_syntax_error_fails_its_check_only() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved(temp.path(), "reference");
+    std::fs::write(
+        dir.join("answers").join("apercu_ventes.sql"),
+        "SELEC * FROM ventes LIMIT 10;",
+    )
+    .unwrap();
+    let out = epreuve(temp.path(), &["check", "--dir", "ws", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    let failed: Vec<&serde_json::Value> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "passed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    let head = check(&report, "ventes.head");
+    assert_eq!(head["status"], "failed");
+    let message = head["message"].as_str().unwrap();
+    assert!(
+        message.contains("the query in answers/apercu_ventes.sql does not run"),
+        "{message}"
+    );
+    assert!(message.contains("syntax error"), "{message}");
+}
+
+#[test]
+fn a_missing_database_file_is_an_infrastructure_error() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    std::fs::remove_file(dir.join("base.duckdb")).unwrap();
+    let out = epreuve(temp.path(), &["check", "--dir", "ws"]);
+    assert_eq!(code(&out), 3);
+    assert!(
+        stderr(&out).contains("base.duckdb does not exist"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_locked_database_file_says_who_to_close() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    // The candidate's own DuckDB session holds the file open for writing.
+    let held = duckdb::Connection::open(dir.join("base.duckdb")).unwrap();
+    held.execute_batch("CREATE TABLE brouillon (x INTEGER)")
+        .unwrap();
+    let out = epreuve(temp.path(), &["check", "--dir", "ws"]);
+    assert_eq!(code(&out), 3, "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("is locked by another program"),
+        "{}",
+        stderr(&out)
+    );
+    let out = epreuve(temp.path(), &["submit", "--dir", "ws"]);
+    assert_eq!(code(&out), 3);
+    drop(held);
+    let out = epreuve(temp.path(), &["submit", "--dir", "ws"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn check_and_grade_never_modify_the_candidates_files() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved(temp.path(), "textes-coupes");
+    let before: Vec<_> = ["answers", "data"]
+        .iter()
+        .flat_map(|d| snapshot(&dir.join(d)))
+        .collect();
+    let db_before = std::fs::read(dir.join("base.duckdb")).unwrap();
+    epreuve(temp.path(), &["check", "--dir", "ws"]);
+    grade(&dir);
+    let after: Vec<_> = ["answers", "data"]
+        .iter()
+        .flat_map(|d| snapshot(&dir.join(d)))
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(db_before, std::fs::read(dir.join("base.duckdb")).unwrap());
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `epreuve` binary, run in temporary folders with a cleaned
+//! environment, against the real catalogue of this repository and a real DuckDB.
+
+mod common;
+mod errors;
+mod native;
+mod solutions;
+mod workflow;

@@ -1,0 +1,95 @@
+//! Work that epreuve did not produce: a candidate who loads the CSV with DuckDB's own reader
+//! and SQL, the way the statement allows, gets every point for that table.
+
+use crate::common::*;
+
+const LOAD: &str = r#"
+CREATE TABLE ventes (
+    id_vente INTEGER, date_vente DATE, code_magasin VARCHAR(6), sku VARCHAR(9),
+    quantite SMALLINT, prix_unitaire DECIMAL(4,2), remise_pct DECIMAL(3,1),
+    montant_ttc DECIMAL(6,2), carte_fidelite BOOLEAN, mode_paiement VARCHAR(20),
+    commentaire VARCHAR(120)
+);
+INSERT INTO ventes
+SELECT id_vente::INTEGER,
+       strptime(date_vente, '%d/%m/%Y')::DATE,
+       code_magasin, sku, quantite::SMALLINT,
+       replace(prix_unitaire, ',', '.')::DECIMAL(4,2),
+       replace(remise_pct, ',', '.')::DECIMAL(3,1),
+       replace(montant_ttc, ',', '.')::DECIMAL(6,2),
+       carte_fidelite = 'oui',
+       mode_paiement, commentaire
+FROM read_csv('{csv}', delim = ';', header = true, all_varchar = true);
+"#;
+
+#[test]
+fn a_table_loaded_with_duckdbs_csv_reader_gets_every_point() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    {
+        let conn = duckdb::Connection::open(dir.join("base.duckdb")).unwrap();
+        let csv = dir.join("data").join("ventes.csv");
+        conn.execute_batch(&LOAD.replace("{csv}", csv.to_str().unwrap()))
+            .unwrap();
+    }
+    std::fs::write(
+        dir.join("answers").join("apercu_ventes.sql"),
+        "-- aperçu\nSELECT * FROM ventes LIMIT 10 -- dix lignes\n",
+    )
+    .unwrap();
+    let (report, code) = grade(&dir);
+    assert_eq!(code, 1, "the other tables are missing");
+    for kind in [
+        "columns",
+        "row_count",
+        "head",
+        "values",
+        "type_family",
+        "size",
+    ] {
+        let c = check(&report, &format!("ventes.{kind}"));
+        assert_eq!(c["status"], "passed", "{c:#}");
+    }
+    assert_eq!(report["score"], 10.0, "{report:#}");
+}
+
+#[test]
+fn a_french_decimal_read_as_a_double_is_judged_not_exact() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    {
+        let conn = duckdb::Connection::open(dir.join("base.duckdb")).unwrap();
+        let csv = dir.join("data").join("ventes.csv");
+        // DuckDB's sniffer with decimal_separator gives DOUBLE for amounts and VARCHAR for oui/non.
+        conn.execute_batch(&format!(
+            "CREATE TABLE ventes AS SELECT * FROM read_csv('{}', delim = ';', decimal_separator = ',', dateformat = '%d/%m/%Y')",
+            csv.display()
+        ))
+        .unwrap();
+    }
+    let (report, _) = grade(&dir);
+    assert_eq!(check(&report, "ventes.row_count")["status"], "passed");
+    assert_eq!(
+        check(&report, "ventes.values")["status"],
+        "passed",
+        "{report:#}"
+    );
+    let types = check(&report, "ventes.type_family");
+    assert_eq!(types["status"], "failed");
+    assert!(
+        types["message"]
+            .as_str()
+            .unwrap()
+            .contains("carte_fidelite"),
+        "{types:#}"
+    );
+    let sizes = check(&report, "ventes.size");
+    assert_eq!(sizes["status"], "failed");
+    assert!(
+        sizes["message"]
+            .as_str()
+            .unwrap()
+            .contains("binary floating point"),
+        "{sizes:#}"
+    );
+}

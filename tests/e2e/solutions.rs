@@ -1,0 +1,100 @@
+//! The grader's self-test: every solution shipped with a grader gets exactly the score and the
+//! failed checks its manifest promises; a blank workspace scores zero.
+
+use crate::common::*;
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Expectation {
+    expected_score: f64,
+    #[serde(default)]
+    expected_failures: Vec<String>,
+}
+
+fn solutions() -> Vec<(String, Expectation)> {
+    let dir = repo().join("graders").join(EXAM).join("solutions");
+    let mut out: Vec<(String, Expectation)> = std::fs::read_dir(&dir)
+        .expect("solutions folder")
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let text =
+                std::fs::read_to_string(e.path().join("solution.toml")).expect("solution.toml");
+            (name, toml::from_str(&text).expect("solution.toml parses"))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn there_is_a_reference_and_at_least_three_wrong_solutions() {
+    let names: Vec<String> = solutions().into_iter().map(|(n, _)| n).collect();
+    assert!(names.contains(&"reference".to_owned()), "{names:?}");
+    assert!(names.len() >= 4, "{names:?}");
+}
+
+#[test]
+fn every_solution_gets_exactly_its_expected_score() {
+    for (name, expectation) in solutions() {
+        let temp = tempfile::tempdir().unwrap();
+        let (_, report) = solved(temp.path(), &name);
+        assert_eq!(report["max_score"], 40.0, "{name}: {report:#}");
+        assert_eq!(report["gradable"], true, "{name}");
+        let failed: Vec<String> = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "failed")
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        let mut expected = expectation.expected_failures.clone();
+        expected.sort();
+        let mut found = failed.clone();
+        found.sort();
+        assert_eq!(found, expected, "{name}: failed checks differ\n{report:#}");
+        assert_eq!(
+            report["score"].as_f64().unwrap(),
+            expectation.expected_score,
+            "{name}: {report:#}"
+        );
+    }
+}
+
+#[test]
+fn the_reference_scores_the_maximum_and_passes_every_check() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, report) = solved(temp.path(), "reference");
+    assert_eq!(report["score"], report["max_score"]);
+    // The only checks not passed are the text sizes DuckDB cannot judge, and they say so.
+    for c in report["checks"].as_array().unwrap() {
+        assert!(c["status"] == "passed", "{c:#}");
+    }
+    let (again, code) = grade(&dir);
+    assert_eq!(code, 0);
+    assert_eq!(again["score"], 40.0);
+    let criteria = again["criteria"].as_array().unwrap();
+    assert_eq!(criteria[0]["code"], "C1.9");
+    assert_eq!(criteria[0]["max_score"], 24.0);
+    assert_eq!(criteria[1]["code"], "C1.10");
+    assert_eq!(criteria[1]["max_score"], 16.0);
+}
+
+#[test]
+fn a_blank_workspace_scores_zero_without_crashing() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    let (report, code) = grade(&dir);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["score"], 0.0);
+    assert_eq!(report["max_score"], 40.0);
+    assert_eq!(report["candidate"], "c042");
+    assert_eq!(report["engine"], "duckdb");
+    assert!(
+        check(&report, "ventes.row_count")["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist")
+    );
+    assert!(report["notes"].to_string().contains("not submitted"));
+}

@@ -1,0 +1,166 @@
+//! The candidate's path through an exam: start, status, check, submit.
+
+use crate::common::*;
+
+#[test]
+fn exams_lists_the_first_exam() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = epreuve(temp.path(), &["exams", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let exams = json(&out);
+    assert_eq!(exams[0]["id"], EXAM);
+    assert_eq!(exams[0]["duration_seconds"], 7200);
+    let out = epreuve(temp.path(), &["exams"]);
+    assert!(stdout(&out).contains("Les Halles Verdier"));
+}
+
+#[test]
+fn start_lays_out_the_workspace_and_the_clock() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    for file in [
+        "statement.md",
+        "statement.en.md",
+        "data/ventes.csv",
+        "data/magasins.xlsx",
+        "data/catalogue.json",
+        "base.duckdb",
+        ".epreuve/state.json",
+        ".epreuve/log.jsonl",
+    ] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    assert!(dir.join("answers").is_dir());
+    assert!(
+        std::fs::read_to_string(dir.join("statement.md"))
+            .unwrap()
+            .contains("Travail demandé")
+    );
+    let out = epreuve(temp.path(), &["status", "--dir", "ws", "--format", "json"]);
+    let status = json(&out);
+    assert_eq!(status["candidate"], "c042");
+    let left = status["remaining_seconds"].as_i64().unwrap();
+    assert!((7100..=7200).contains(&left), "{left}");
+    assert!(
+        status["database"]
+            .as_str()
+            .unwrap()
+            .ends_with("base.duckdb")
+    );
+    let out = epreuve(temp.path(), &["status", "--dir", "ws"]);
+    assert!(stdout(&out).contains("left"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("duckdb"));
+}
+
+#[test]
+fn check_says_what_is_missing_without_the_answers() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved(temp.path(), "lignes-manquantes");
+    let out = epreuve(temp.path(), &["check", "--dir", "ws", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.iter()
+            .any(|id| id.ends_with(".size") || id.ends_with(".values")),
+        "hidden checks stay hidden: {ids:?}"
+    );
+    let rows = check(&report, "ventes.row_count");
+    assert_eq!(rows["status"], "failed");
+    let hint = rows["message"].as_str().unwrap();
+    assert!(hint.contains("compare the counts"), "{hint}");
+    assert!(
+        !hint.chars().any(|c| c.is_ascii_digit()),
+        "no expected value in a hint: {hint}"
+    );
+    let out = epreuve(temp.path(), &["check", "--dir", dir.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("public checks are not yet satisfied"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_passes_on_the_reference() {
+    let temp = tempfile::tempdir().unwrap();
+    solved(temp.path(), "reference");
+    let out = epreuve(temp.path(), &["check", "--dir", "ws"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+}
+
+#[test]
+fn grading_reads_the_submission_not_what_came_after() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved(temp.path(), "reference");
+    // After submitting, the candidate drops a table and breaks a query.
+    {
+        let conn = duckdb::Connection::open(dir.join("base.duckdb")).unwrap();
+        conn.execute_batch("DROP TABLE ventes").unwrap();
+    }
+    std::fs::write(dir.join("answers").join("apercu_magasins.sql"), "oops").unwrap();
+    let (report, code) = grade(&dir);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["score"], 40.0);
+    let bundle = dir.join(".epreuve").join("submission");
+    for file in [
+        "answers/apercu_ventes.sql",
+        "base.duckdb",
+        "evidence.json",
+        "checksums.json",
+        "log.jsonl",
+        "submission.json",
+    ] {
+        assert!(bundle.join(file).is_file(), "{file}");
+    }
+    let evidence: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bundle.join("evidence.json")).unwrap())
+            .unwrap();
+    assert!(evidence["tables"].to_string().contains("ventes"));
+}
+
+#[test]
+fn a_submission_after_the_deadline_is_recorded_late() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = epreuve(
+        temp.path(),
+        &[
+            "start",
+            EXAM,
+            "--dir",
+            "ws",
+            "--candidate",
+            "x",
+            "--duration",
+            "1s",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let out = epreuve(temp.path(), &["status", "--dir", "ws"]);
+    assert!(stdout(&out).contains("time is up"), "{}", stdout(&out));
+    let out = epreuve(temp.path(), &["submit", "--dir", "ws", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["late"], true);
+    let (report, _) = grade(&temp.path().join("ws"));
+    assert!(
+        report["notes"].to_string().contains("submitted late"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn the_table_report_is_plain_without_color() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = epreuve(temp.path(), &["demo"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Score: 40 / 40"), "{text}");
+    assert!(text.contains("C1.10"));
+    assert!(!text.contains('\u{1b}'), "NO_COLOR is honoured");
+}
