@@ -239,3 +239,15 @@ fn check_and_grade_never_modify_the_candidates_files() {
     assert_eq!(before, after);
     assert_eq!(db_before, std::fs::read(dir.join("base.duckdb")).unwrap());
 }
+
+#[test]
+fn an_unknown_solution_lists_the_shipped_ones() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = epreuve(temp.path(), &["demo", EXAM, "--solution", "parfaite"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("there is no solution `parfaite`") && err.contains("reference"),
+        "{err}"
+    );
+}

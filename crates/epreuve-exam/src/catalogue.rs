@@ -41,15 +41,7 @@ impl Catalogue {
 
     /// Identifiers of every exam, sorted.
     pub fn exam_ids(&self) -> Result<Vec<String>, ExamError> {
-        let dir = self.root.join("exercises");
-        let entries = std::fs::read_dir(&dir).map_err(|e| ExamError::io(&dir, e))?;
-        let mut ids: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.path().join("exam.toml").is_file())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        ids.sort();
-        Ok(ids)
+        folders_holding(&self.root.join("exercises"), "exam.toml")
     }
 
     /// Every exam, read and checked.
@@ -133,21 +125,34 @@ impl Exam {
 
     /// Names of the solutions shipped with the grader, sorted.
     pub fn solution_names(&self) -> Result<Vec<String>, ExamError> {
-        let dir = self.grader_dir.join("solutions");
-        let entries = std::fs::read_dir(&dir).map_err(|e| ExamError::io(&dir, e))?;
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.path().join("solution.toml").is_file())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        Ok(names)
+        folders_holding(&self.grader_dir.join("solutions"), "solution.toml")
     }
 
     /// The solution called `name`, and its folder.
     pub fn solution(&self, name: &str) -> Result<(SolutionManifest, PathBuf), ExamError> {
         let dir = self.grader_dir.join("solutions").join(name);
-        let manifest = parse_toml(&dir.join("solution.toml"))?;
-        Ok((manifest, dir))
+        let path = dir.join("solution.toml");
+        if !path.is_file() {
+            return Err(ExamError::Inconsistent {
+                file: self.grader_dir.display().to_string(),
+                message: format!(
+                    "there is no solution `{name}` (known solutions: {})",
+                    self.solution_names()?.join(", ")
+                ),
+            });
+        }
+        Ok((parse_toml(&path)?, dir))
     }
+}
+
+/// Names of the sub-folders of `dir` that hold a file called `marker`, sorted.
+fn folders_holding(dir: &Path, marker: &str) -> Result<Vec<String>, ExamError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| ExamError::io(dir, e))?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join(marker).is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    Ok(names)
 }

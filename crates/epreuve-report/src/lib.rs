@@ -8,8 +8,6 @@ use epreuve_grade::{Report, Status};
 pub struct TableStyle {
     /// Colour the statuses (off when `NO_COLOR` is set or output is not a terminal).
     pub color: bool,
-    /// Width to wrap to, when known.
-    pub width: Option<u16>,
 }
 
 /// The report as a terminal table: a summary line, the criteria, then every check.
@@ -106,9 +104,6 @@ fn new_table(style: TableStyle) -> Table {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(width) = style.width {
-        table.set_width(width);
-    }
     if !style.color {
         table.force_no_tty();
     }

@@ -51,9 +51,6 @@ impl Printer {
 
     /// Style of the terminal tables.
     pub fn table_style(&self) -> epreuve_report::TableStyle {
-        epreuve_report::TableStyle {
-            color: self.color,
-            width: None,
-        }
+        epreuve_report::TableStyle { color: self.color }
     }
 }
