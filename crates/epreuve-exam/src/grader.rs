@@ -20,8 +20,11 @@ pub enum CheckKind {
     Values,
     /// Each column's declared type belongs to the family of its source values.
     TypeFamily,
-    /// Each column's declared size fits the longest source value without being oversized.
+    /// Each number's declared size fits the largest source value without being oversized.
     Size,
+    /// Each text column's declared length fits the longest source value without being
+    /// oversized (not applicable on engines that do not keep `VARCHAR(n)`).
+    TextLength,
 }
 
 impl CheckKind {
@@ -33,18 +36,20 @@ impl CheckKind {
             Self::Head => "first rows displayed",
             Self::Values => "no value cut or altered",
             Self::TypeFamily => "column types fit the source",
-            Self::Size => "column sizes fit the longest value",
+            Self::Size => "number sizes fit the largest value",
+            Self::TextLength => "text lengths fit the longest value",
         }
     }
 
     /// Every kind, in the order checks are run and reported.
-    pub const ALL: [CheckKind; 6] = [
+    pub const ALL: [CheckKind; 7] = [
         Self::Columns,
         Self::RowCount,
         Self::Head,
         Self::Values,
         Self::TypeFamily,
         Self::Size,
+        Self::TextLength,
     ];
 }
 

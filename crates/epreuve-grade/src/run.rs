@@ -118,5 +118,6 @@ fn kind_id(kind: CheckKind) -> &'static str {
         CheckKind::Values => "values",
         CheckKind::TypeFamily => "type_family",
         CheckKind::Size => "size",
+        CheckKind::TextLength => "text_length",
     }
 }

@@ -140,6 +140,14 @@ impl<'a> TableContext<'a> {
 
     /// Runs the check `kind` on this table.
     pub fn run(&self, kind: CheckKind) -> Outcome {
+        // What the engine cannot express is decided first, so that the points at stake on an
+        // engine are the same for every submission, even one without the table.
+        if kind == CheckKind::TextLength && !self.backend.capabilities().keeps_text_length {
+            return Outcome::not_applicable(format!(
+                "{} does not keep declared VARCHAR(n) lengths: not applicable on this engine",
+                self.backend.engine()
+            ));
+        }
         let table = &self.truth.table;
         let Some(actual) = self.actual.as_deref() else {
             let message = format!("the table `{table}` does not exist");
@@ -155,6 +163,7 @@ impl<'a> TableContext<'a> {
             CheckKind::Values => values::values(self, actual),
             CheckKind::TypeFamily => types::type_family(self),
             CheckKind::Size => types::size(self),
+            CheckKind::TextLength => types::text_length(self),
         }
     }
 
@@ -188,8 +197,7 @@ impl<'a> TableContext<'a> {
         }
         if applicable == 0 {
             return Outcome::not_applicable(format!(
-                "{what} cannot be judged on {}: the engine does not keep it",
-                self.backend.engine()
+                "{what}: no column of this table is concerned"
             ));
         }
         if problems.is_empty() {

@@ -1,5 +1,6 @@
 //! Declared types against the source profile: the family must be the source's, and the size
-//! must hold the longest (or largest) source value without being far beyond it.
+//! must hold the largest number or the longest text of the source without being far beyond it.
+//! Text lengths are a check of their own because some engines (DuckDB) do not keep them.
 
 use epreuve_data::{ColumnProfile, TypeFamily};
 use epreuve_db::DeclaredType;
@@ -28,10 +29,19 @@ pub(crate) fn type_family(ctx: &TableContext<'_>) -> Outcome {
 }
 
 pub(crate) fn size(ctx: &TableContext<'_>) -> Outcome {
-    let keeps_text_length = ctx.backend.capabilities().keeps_text_length;
+    sized_columns(ctx, "sizes", |family| family != TypeFamily::Text)
+}
+
+/// Only called on engines that keep declared lengths (see [`TableContext::run`]).
+pub(crate) fn text_length(ctx: &TableContext<'_>) -> Outcome {
+    sized_columns(ctx, "text lengths", |family| family == TypeFamily::Text)
+}
+
+/// Judges the declared size of the columns whose source family `concerned` selects.
+fn sized_columns(ctx: &TableContext<'_>, what: &str, concerned: fn(TypeFamily) -> bool) -> Outcome {
     let rule = &ctx.grader.sizing;
-    ctx.per_column("sizes", |profile, info| {
-        if profile.nulls == ctx.truth.profile.rows {
+    ctx.per_column(what, |profile, info| {
+        if !concerned(profile.family) || profile.nulls == ctx.truth.profile.rows {
             return ColumnVerdict::NotApplicable;
         }
         let declared = &info.declared;
@@ -42,9 +52,6 @@ pub(crate) fn size(ctx: &TableContext<'_>) -> Outcome {
                 declared.raw,
                 profile.family.label()
             ));
-        }
-        if profile.family == TypeFamily::Text && !keeps_text_length {
-            return ColumnVerdict::NotApplicable;
         }
         match fit(profile, declared, rule) {
             Ok(()) => ColumnVerdict::Ok,
