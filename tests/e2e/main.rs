@@ -4,5 +4,6 @@
 mod common;
 mod errors;
 mod native;
+mod snapshots;
 mod solutions;
 mod workflow;

@@ -80,7 +80,7 @@ fn check_says_what_is_missing_without_the_answers() {
     );
     let out = epreuve(temp.path(), &["check", "--dir", dir.to_str().unwrap()]);
     assert!(
-        stdout(&out).contains("public checks are not yet satisfied"),
+        stdout(&out).contains("1 public check is not yet satisfied"),
         "{}",
         stdout(&out)
     );

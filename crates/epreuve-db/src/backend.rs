@@ -13,6 +13,15 @@ pub enum Engine {
     DuckDb,
 }
 
+impl Engine {
+    /// The engine's name as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DuckDb => "DuckDB",
+        }
+    }
+}
+
 impl std::fmt::Display for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

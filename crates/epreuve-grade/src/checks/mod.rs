@@ -145,7 +145,7 @@ impl<'a> TableContext<'a> {
         if kind == CheckKind::TextLength && !self.backend.capabilities().keeps_text_length {
             return Outcome::not_applicable(format!(
                 "{} does not keep declared VARCHAR(n) lengths: not applicable on this engine",
-                self.backend.engine()
+                self.backend.engine().label()
             ));
         }
         let table = &self.truth.table;

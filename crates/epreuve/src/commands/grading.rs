@@ -99,6 +99,7 @@ pub fn check(
             out.push_str(&match missing {
                 0 => "Every public check passes. The assessor's grading checks more than this.\n"
                     .to_owned(),
+                1 => "1 public check is not yet satisfied.\n".to_owned(),
                 n => format!("{n} public checks are not yet satisfied.\n"),
             });
             out
