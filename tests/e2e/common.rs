@@ -135,3 +135,24 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// A copy of the catalogue the test may damage.
+pub fn catalogue_copy(parent: &std::path::Path) -> std::path::PathBuf {
+    let target = parent.join("catalogue");
+    for folder in ["exercises", "datasets", "graders"] {
+        copy_dir(&repo().join(folder), &target.join(folder));
+    }
+    target
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -68,27 +68,6 @@ fn start_never_writes_into_a_folder_that_holds_files() {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
 }
 
-/// A copy of the catalogue the test may damage.
-fn catalogue_copy(parent: &std::path::Path) -> std::path::PathBuf {
-    let target = parent.join("catalogue");
-    for folder in ["exercises", "datasets", "graders"] {
-        copy_dir(&repo().join(folder), &target.join(folder));
-    }
-    target
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_broken_manifest_points_at_its_line() {
     let temp = tempfile::tempdir().unwrap();

@@ -111,3 +111,32 @@ fn a_blank_workspace_scores_zero_without_crashing() {
     );
     assert!(report["notes"].to_string().contains("not submitted"));
 }
+
+#[test]
+fn a_family_imposed_by_the_grader_overrides_what_the_values_suggest() {
+    let temp = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_copy(temp.path());
+    let grader = catalogue.join("graders").join(EXAM).join("grader.toml");
+    let text = std::fs::read_to_string(&grader).unwrap().replace(
+        "table = \"objectifs\"\nhead_query = \"apercu_objectifs.sql\"\n",
+        "table = \"objectifs\"\nhead_query = \"apercu_objectifs.sql\"\nfamilies = { mois = \"text\" }\n",
+    );
+    std::fs::write(&grader, text).unwrap();
+    let env = [("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())];
+    let out = epreuve_with(
+        temp.path(),
+        &["demo", EXAM, "--dir", "ws", "--format", "json"],
+        &env,
+    );
+    let report = json(&out);
+    let types = check(&report, "objectifs.type_family");
+    assert_eq!(types["status"], "failed", "{types:#}");
+    assert!(
+        types["message"]
+            .as_str()
+            .unwrap()
+            .contains("`mois` is declared SMALLINT"),
+        "{types:#}"
+    );
+    assert_eq!(check(&report, "magasins.type_family")["status"], "passed");
+}

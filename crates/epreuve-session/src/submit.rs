@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use epreuve_db::{Backend, DuckDb};
 use serde::{Deserialize, Serialize};
 
+use crate::workspace::copy_file;
 use crate::{SessionError, SubmissionRecord, Workspace, sha256_file};
 
 /// What the database held at submission, as the engine declared it.
@@ -130,15 +131,6 @@ fn evidence(db: &dyn Backend) -> Result<Evidence, SessionError> {
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), SessionError> {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
     std::fs::write(path, text).map_err(SessionError::io("write", path))
-}
-
-fn copy_file(from: &Path, to: &Path) -> Result<(), SessionError> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(SessionError::io("create", parent))?;
-    }
-    std::fs::copy(from, to)
-        .map(|_| ())
-        .map_err(SessionError::io("copy", from))
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<(), SessionError> {

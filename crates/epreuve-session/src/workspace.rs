@@ -79,9 +79,9 @@ impl Workspace {
             std::fs::create_dir_all(&folder).map_err(SessionError::io("create", &folder))?;
         }
         let statement = &exam.manifest.statement;
-        copy(&exam.dir.join(&statement.fr), &dir.join("statement.md"))?;
+        copy_file(&exam.dir.join(&statement.fr), &dir.join("statement.md"))?;
         if let Some(en) = &statement.en {
-            copy(&exam.dir.join(en), &dir.join("statement.en.md"))?;
+            copy_file(&exam.dir.join(en), &dir.join("statement.en.md"))?;
         }
         let mut data = Vec::new();
         for table in &exam.manifest.tables {
@@ -90,7 +90,7 @@ impl Workspace {
                 continue;
             }
             let target = dir.join("data").join(name);
-            copy(&exam.dataset_dir.join(name), &target)?;
+            copy_file(&exam.dataset_dir.join(name), &target)?;
             data.push(DataFile {
                 name: name.clone(),
                 sha256: sha256_file(&target).map_err(SessionError::io("read", &target))?,
@@ -223,7 +223,11 @@ impl Workspace {
     }
 }
 
-fn copy(from: &Path, to: &Path) -> Result<(), SessionError> {
+/// Copies a file, creating the target's folder when needed.
+pub(crate) fn copy_file(from: &Path, to: &Path) -> Result<(), SessionError> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(SessionError::io("create", parent))?;
+    }
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(SessionError::io("copy", from))

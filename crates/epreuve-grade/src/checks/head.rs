@@ -17,12 +17,10 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     let sql = match std::fs::read_to_string(&path) {
         Ok(sql) => sql,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let message = format!("{file} is missing");
-            return Outcome::failed(0.0, &message, message.clone());
+            return Outcome::lost(format!("{file} is missing"));
         }
         Err(e) => {
-            let message = format!("{file} cannot be read: {e}");
-            return Outcome::failed(0.0, &message, message.clone());
+            return Outcome::lost(format!("{file} cannot be read: {e}"));
         }
     };
     let bounds = &ctx.grader.head;
@@ -34,13 +32,12 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     };
     let rows = result.frame.height();
     if result.truncated || rows < bounds.min_rows {
-        let message = format!(
+        return Outcome::lost(format!(
             "{file} returns {}{rows} rows; the first rows means {} to {}",
             if result.truncated { "more than " } else { "" },
             bounds.min_rows,
             bounds.max_rows
-        );
-        return Outcome::failed(0.0, &message, message.clone());
+        ));
     }
     let shown: Vec<(String, Vec<Option<String>>)> = text_columns(&result.frame);
     let expected = ctx.truth.source.column_names();
@@ -53,8 +50,10 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         }
     }
     if !missing.is_empty() {
-        let message = format!("{file} does not show the columns {}", missing.join(", "));
-        return Outcome::failed(0.0, &message, message.clone());
+        return Outcome::lost(format!(
+            "{file} does not show the columns {}",
+            missing.join(", ")
+        ));
     }
     let table = match ctx.table_text(actual) {
         Ok(frame) => text_columns(frame),
@@ -74,11 +73,10 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         })
         .count();
     if foreign > 0 {
-        let message = format!(
+        return Outcome::lost(format!(
             "{file} returns {foreign} of {rows} rows that are not rows of `{}`",
             ctx.truth.table
-        );
-        return Outcome::failed(0.0, &message, message.clone());
+        ));
     }
     Outcome::passed(format!(
         "{file} shows {rows} rows of `{}` with every column",

@@ -44,6 +44,12 @@ impl Outcome {
         }
     }
 
+    /// Nothing earned; the message says nothing the candidate may not know, so it is also the hint.
+    pub fn lost(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::failed(0.0, message.clone(), message)
+    }
+
     pub fn not_applicable(message: impl Into<String>) -> Self {
         let message = message.into();
         Self {
@@ -70,8 +76,7 @@ impl Outcome {
         if error.is_infrastructure() {
             Self::not_gradable(error)
         } else {
-            let message = format!("{what}: {error}");
-            Self::failed(0.0, message.clone(), message)
+            Self::lost(format!("{what}: {error}"))
         }
     }
 }
@@ -150,8 +155,7 @@ impl<'a> TableContext<'a> {
         }
         let table = &self.truth.table;
         let Some(actual) = self.actual.as_deref() else {
-            let message = format!("the table `{table}` does not exist");
-            return Outcome::failed(0.0, &message, message.clone());
+            return Outcome::lost(format!("the table `{table}` does not exist"));
         };
         if let Err(error) = &self.columns {
             return Outcome::from_error(error, "reading the columns");
