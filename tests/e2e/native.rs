@@ -93,3 +93,29 @@ fn a_french_decimal_read_as_a_double_is_judged_not_exact() {
         "{sizes:#}"
     );
 }
+
+#[test]
+fn a_table_missing_columns_gets_partial_credit_and_names_them() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    {
+        let conn = duckdb::Connection::open(dir.join("base.duckdb")).unwrap();
+        conn.execute_batch("CREATE TABLE MAGASINS (CODE_MAGASIN VARCHAR(6), Nom VARCHAR(100), ville VARCHAR(30), region VARCHAR(30))")
+            .unwrap();
+    }
+    let (report, _) = grade(&dir);
+    let columns = check(&report, "magasins.columns");
+    assert_eq!(columns["status"], "failed");
+    // 4 of the 8 columns, found without regard to case.
+    assert_eq!(columns["score"], 0.5, "{columns:#}");
+    let message = columns["message"].as_str().unwrap();
+    for missing in [
+        "`code_postal`",
+        "`surface_m2`",
+        "`date_ouverture`",
+        "`ouvert_dimanche`",
+    ] {
+        assert!(message.contains(missing), "{message}");
+    }
+    assert!(!message.contains("`nom`"), "{message}");
+}
