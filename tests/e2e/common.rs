@@ -50,6 +50,18 @@ pub fn code(output: &Output) -> i32 {
     output.status.code().expect("exit code")
 }
 
+/// Asserts that the command exited with `expected` and said `needle` on standard error.
+pub fn assert_error(output: &Output, expected: i32, needle: &str) {
+    assert_eq!(
+        code(output),
+        expected,
+        "stdout: {}\nstderr: {}",
+        stdout(output),
+        stderr(output)
+    );
+    assert!(stderr(output).contains(needle), "{}", stderr(output));
+}
+
 /// Parses the JSON the command printed.
 pub fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)

@@ -41,6 +41,19 @@ impl CheckKind {
         }
     }
 
+    /// Identifier used in check ids (`ventes.row_count`), as spelled in `grader.toml`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Columns => "columns",
+            Self::RowCount => "row_count",
+            Self::Head => "head",
+            Self::Values => "values",
+            Self::TypeFamily => "type_family",
+            Self::Size => "size",
+            Self::TextLength => "text_length",
+        }
+    }
+
     /// Every kind, in the order checks are run and reported.
     pub const ALL: [CheckKind; 7] = [
         Self::Columns,

@@ -55,16 +55,9 @@ pub fn grade(grading: &Grading<'_>) -> Report {
     let tables = backend.ping().and_then(|()| backend.tables());
     let mut results = Vec::new();
     for table_truth in &truth.tables {
-        let context = match &tables {
-            Ok(names) => Some(TableContext::new(
-                table_truth,
-                grader,
-                *backend,
-                answers_dir,
-                names,
-            )),
-            Err(_) => None,
-        };
+        let context = tables
+            .as_ref()
+            .map(|names| TableContext::new(table_truth, grader, *backend, answers_dir, names));
         for kind in CheckKind::ALL {
             let Some(rule) = grader.checks.get(&kind) else {
                 continue;
@@ -72,10 +65,9 @@ pub fn grade(grading: &Grading<'_>) -> Report {
             if *visibility == Visibility::Public && !rule.public {
                 continue;
             }
-            let outcome = match (&context, &tables) {
-                (Some(context), _) => context.run(kind),
-                (None, Err(error)) => Outcome::not_gradable(error),
-                (None, Ok(_)) => unreachable!("a context exists whenever the tables were listed"),
+            let outcome = match &context {
+                Ok(context) => context.run(kind),
+                Err(error) => Outcome::not_gradable(error),
             };
             tracing::debug!(table = %table_truth.table, ?kind, status = ?outcome.status, "check");
             let counts = matches!(
@@ -83,7 +75,7 @@ pub fn grade(grading: &Grading<'_>) -> Report {
                 crate::Status::Passed | crate::Status::Failed
             );
             results.push(CheckResult {
-                id: format!("{}.{}", table_truth.table, kind_id(kind)),
+                id: format!("{}.{}", table_truth.table, kind.id()),
                 criterion: rule.criterion.clone(),
                 title: format!("{}: {}", table_truth.table, kind.title()),
                 status: outcome.status,
@@ -108,16 +100,4 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         results,
         grading.notes.clone(),
     )
-}
-
-fn kind_id(kind: CheckKind) -> &'static str {
-    match kind {
-        CheckKind::Columns => "columns",
-        CheckKind::RowCount => "row_count",
-        CheckKind::Head => "head",
-        CheckKind::Values => "values",
-        CheckKind::TypeFamily => "type_family",
-        CheckKind::Size => "size",
-        CheckKind::TextLength => "text_length",
-    }
 }
