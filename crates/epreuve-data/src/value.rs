@@ -17,7 +17,15 @@ pub fn canonical(family: TypeFamily, value: &str) -> String {
         TypeFamily::Integer | TypeFamily::Decimal => canonical_number(trimmed),
         TypeFamily::Date => canonical_date(trimmed),
         TypeFamily::Timestamp => canonical_timestamp(trimmed),
-        TypeFamily::Boolean => canonical_boolean(trimmed).map(|b| b.to_string()),
+        // A database may store a boolean as 1/0 (MariaDB's BOOLEAN is TINYINT(1)); a source
+        // column only reaches here once it is known to hold booleans.
+        TypeFamily::Boolean => canonical_boolean(trimmed)
+            .or(match trimmed {
+                "1" => Some(true),
+                "0" => Some(false),
+                _ => None,
+            })
+            .map(|b| b.to_string()),
         TypeFamily::Text => None,
     };
     parsed.unwrap_or_else(|| value.to_owned())

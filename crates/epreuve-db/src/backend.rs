@@ -11,6 +11,10 @@ use crate::{DbError, DeclaredType};
 pub enum Engine {
     /// DuckDB, embedded: one file in the workspace.
     DuckDb,
+    /// PostgreSQL, a server.
+    Postgres,
+    /// MariaDB (or MySQL), a server.
+    MariaDb,
 }
 
 impl Engine {
@@ -18,6 +22,27 @@ impl Engine {
     pub fn label(self) -> &'static str {
         match self {
             Self::DuckDb => "DuckDB",
+            Self::Postgres => "PostgreSQL",
+            Self::MariaDb => "MariaDB",
+        }
+    }
+
+    /// The port the server listens on unless told otherwise.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::DuckDb => 0,
+            Self::Postgres => 5432,
+            Self::MariaDb => 3306,
+        }
+    }
+
+    /// Reads `duckdb`, `postgres` (`postgresql`, `pg`) or `mariadb` (`mysql`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "duckdb" => Some(Self::DuckDb),
+            "postgres" | "postgresql" | "pg" => Some(Self::Postgres),
+            "mariadb" | "mysql" => Some(Self::MariaDb),
+            _ => None,
         }
     }
 }
@@ -26,6 +51,8 @@ impl std::fmt::Display for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::DuckDb => "duckdb",
+            Self::Postgres => "postgres",
+            Self::MariaDb => "mariadb",
         })
     }
 }
@@ -54,6 +81,8 @@ pub struct QueryResult {
     pub frame: DataFrame,
     /// True when more rows existed than the cap allowed to fetch.
     pub truncated: bool,
+    /// How long the query took, fetching included.
+    pub elapsed: std::time::Duration,
 }
 
 /// One database, seen through the questions a grader asks.
@@ -75,6 +104,10 @@ pub trait Backend {
 
     /// Names of the user's tables (not the engine's own catalogue).
     fn tables(&self) -> Result<Vec<String>, DbError>;
+
+    /// Names of every table the engine lists in its catalogue, its own included: what a
+    /// candidate sees when they list "the default tables" of a new installation.
+    fn catalogue_tables(&self) -> Result<Vec<String>, DbError>;
 
     /// Columns of `table`, in declaration order.
     fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError>;

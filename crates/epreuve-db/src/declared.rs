@@ -84,6 +84,7 @@ impl DeclaredType {
                 declared.bytes = Some(4);
             }
             "TIMESTAMP"
+            | "TIMESTAMP WITHOUT TIME ZONE"
             | "DATETIME"
             | "TIMESTAMP WITH TIME ZONE"
             | "TIMESTAMPTZ"

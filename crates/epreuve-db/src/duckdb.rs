@@ -8,7 +8,6 @@ use std::time::Duration;
 use duckdb::{AccessMode, Config, Connection};
 use polars::prelude::DataFrame;
 
-use crate::load::quote_ident;
 use crate::{Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, QueryResult};
 
 /// Column names and rows of text.
@@ -110,21 +109,6 @@ impl DuckDb {
         }
         Ok(((names, out), truncated))
     }
-
-    fn frame(names: Vec<String>, rows: Vec<Vec<Option<String>>>) -> Result<DataFrame, DbError> {
-        let mut columns: Vec<Vec<Option<String>>> =
-            vec![Vec::with_capacity(rows.len()); names.len()];
-        for row in rows {
-            for (column, cell) in columns.iter_mut().zip(row) {
-                column.push(cell);
-            }
-        }
-        epreuve_data::frame_from_columns(Path::new("query"), names, columns).map_err(|e| {
-            DbError::Query {
-                detail: e.to_string().replace("query: ", ""),
-            }
-        })
-    }
 }
 
 impl Backend for DuckDb {
@@ -153,6 +137,15 @@ impl Backend for DuckDb {
              UNION ALL SELECT view_name FROM duckdb_views() \
              WHERE NOT internal AND schema_name = 'main' AND database_name = current_database() \
              ORDER BY 1",
+        )?;
+        Ok(rows.into_iter().filter_map(|mut r| r.remove(0)).collect())
+    }
+
+    fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {
+        let (_, rows) = self.internal_rows(
+            "SELECT table_name FROM information_schema.tables \
+             UNION ALL SELECT table_name FROM duckdb_tables() \
+             UNION ALL SELECT view_name FROM duckdb_views()",
         )?;
         Ok(rows.into_iter().filter_map(|mut r| r.remove(0)).collect())
     }
@@ -190,10 +183,7 @@ impl Backend for DuckDb {
     }
 
     fn row_count(&self, table: &str) -> Result<u64, DbError> {
-        let sql = format!(
-            "SELECT CAST(COUNT(*) AS VARCHAR) FROM {}",
-            quote_ident(table)
-        );
+        let sql = format!("SELECT CAST(COUNT(*) AS VARCHAR) FROM {}", quote(table));
         let (_, rows) = self.internal_rows(&sql)?;
         let count = rows.first().and_then(|r| r.first().cloned().flatten());
         count
@@ -205,9 +195,9 @@ impl Backend for DuckDb {
     }
 
     fn table_text(&self, table: &str) -> Result<DataFrame, DbError> {
-        let sql = format!("SELECT COLUMNS(*)::VARCHAR FROM {}", quote_ident(table));
+        let sql = format!("SELECT COLUMNS(*)::VARCHAR FROM {}", quote(table));
         let (names, rows) = self.internal_rows(&sql)?;
-        Self::frame(names, rows)
+        crate::frame::text_frame(names, rows)
     }
 
     fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
@@ -229,13 +219,16 @@ impl Backend for DuckDb {
             }
             expired
         });
+        let started = std::time::Instant::now();
         let result = self.rows(&wrapped, max_rows);
+        let elapsed = started.elapsed();
         drop(done);
         let expired = guard.join().unwrap_or(false);
         match result {
             Ok(((names, rows), truncated)) => Ok(QueryResult {
-                frame: Self::frame(names, rows)?,
+                frame: crate::frame::text_frame(names, rows)?,
                 truncated,
+                elapsed,
             }),
             Err(_) if expired => Err(DbError::Timeout {
                 seconds: timeout.as_secs(),
@@ -251,6 +244,10 @@ impl Backend for DuckDb {
             detail: first_line(&e.to_string()),
         })
     }
+}
+
+fn quote(name: &str) -> String {
+    crate::load::quote_ident(Engine::DuckDb, name)
 }
 
 fn first_line(text: &str) -> String {

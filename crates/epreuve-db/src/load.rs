@@ -1,17 +1,23 @@
 //! Filling a table from rows of text with plain `INSERT … VALUES` statements that every SQL
-//! engine accepts: each value is a string literal the engine casts to the column's type.
+//! engine accepts: each value is a string literal the engine casts to the column's type, except
+//! booleans, written `TRUE`/`FALSE` because MariaDB's BOOLEAN is an integer that refuses `'true'`.
+
+use crate::Engine;
 
 /// `INSERT` statements for `rows`, `batch` rows per statement. Values must already be in the
-/// canonical spelling the engine casts (`2025-02-03`, `12.5`, `true`).
+/// canonical spelling the engine casts (`2025-02-03`, `12.5`, `true`); the columns flagged in
+/// `booleans` are written as the keywords `TRUE` and `FALSE`.
 pub fn insert_statements(
+    engine: Engine,
     table: &str,
     columns: &[String],
+    booleans: &[bool],
     rows: &[Vec<Option<String>>],
     batch: usize,
 ) -> Vec<String> {
     let column_list = columns
         .iter()
-        .map(|c| quote_ident(c))
+        .map(|c| quote_ident(engine, c))
         .collect::<Vec<_>>()
         .join(", ");
     rows.chunks(batch.max(1))
@@ -21,8 +27,14 @@ pub fn insert_statements(
                 .map(|row| {
                     let cells = row
                         .iter()
-                        .map(|v| match v {
-                            Some(text) => format!("'{}'", text.replace('\'', "''")),
+                        .enumerate()
+                        .map(|(i, v)| match v {
+                            Some(text) if booleans.get(i) == Some(&true) => match text.as_str() {
+                                "true" => "TRUE".to_owned(),
+                                "false" => "FALSE".to_owned(),
+                                _ => literal(engine, text),
+                            },
+                            Some(text) => literal(engine, text),
                             None => "NULL".to_owned(),
                         })
                         .collect::<Vec<_>>()
@@ -33,15 +45,28 @@ pub fn insert_statements(
                 .join(",\n");
             format!(
                 "INSERT INTO {} ({column_list}) VALUES\n{values}",
-                quote_ident(table)
+                quote_ident(engine, table)
             )
         })
         .collect()
 }
 
-/// Double-quoted identifier, as standard SQL writes it.
-pub(crate) fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+/// A string literal; MariaDB also treats the backslash as an escape character.
+fn literal(engine: Engine, text: &str) -> String {
+    let text = text.replace('\'', "''");
+    match engine {
+        Engine::MariaDb => format!("'{}'", text.replace('\\', "\\\\")),
+        _ => format!("'{text}'"),
+    }
+}
+
+/// A quoted identifier: double quotes in standard SQL, backquotes on MariaDB (which reads
+/// double quotes as strings unless ANSI_QUOTES is set).
+pub fn quote_ident(engine: Engine, name: &str) -> String {
+    match engine {
+        Engine::MariaDb => format!("`{}`", name.replace('`', "``")),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
 }
 
 #[cfg(test)]
@@ -51,14 +76,32 @@ mod tests {
     #[test]
     fn quotes_are_escaped() {
         let sql = insert_statements(
+            Engine::DuckDb,
             "t",
             &["a".into()],
+            &[false],
             &[vec![Some("l'île".into())], vec![None]],
             10,
         );
         assert_eq!(
             sql,
             vec!["INSERT INTO \"t\" (\"a\") VALUES\n('l''île'),\n(NULL)".to_owned()]
+        );
+    }
+
+    #[test]
+    fn mariadb_gets_backquotes_escaped_backslashes_and_boolean_keywords() {
+        let sql = insert_statements(
+            Engine::MariaDb,
+            "t",
+            &["a".into(), "b".into()],
+            &[false, true],
+            &[vec![Some("C:\\data".into()), Some("true".into())]],
+            10,
+        );
+        assert_eq!(
+            sql,
+            vec!["INSERT INTO `t` (`a`, `b`) VALUES\n('C:\\\\data', TRUE)".to_owned()]
         );
     }
 }

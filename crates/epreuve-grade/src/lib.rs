@@ -13,6 +13,6 @@ mod truth;
 
 pub use error::GradeError;
 pub use model::{CheckResult, CriterionScore, Report, Status};
-pub use run::{Grading, Visibility, grade};
+pub use run::{Grading, Visibility, grade, not_gradable};
 pub use solution::apply_solution;
 pub use truth::{TableTruth, Truth};

@@ -70,26 +70,7 @@ pub fn grade(grading: &Grading<'_>) -> Report {
                 Err(error) => Outcome::not_gradable(error),
             };
             tracing::debug!(table = %table_truth.table, ?kind, status = ?outcome.status, "check");
-            let counts = matches!(
-                outcome.status,
-                crate::Status::Passed | crate::Status::Failed
-            );
-            results.push(CheckResult {
-                id: format!("{}.{}", table_truth.table, kind.id()),
-                criterion: rule.criterion.clone(),
-                title: format!("{}: {}", table_truth.table, kind.title()),
-                status: outcome.status,
-                score: if counts {
-                    round2(rule.weight * outcome.fraction)
-                } else {
-                    0.0
-                },
-                max_score: if counts { rule.weight } else { 0.0 },
-                message: match visibility {
-                    Visibility::Public => outcome.hint,
-                    Visibility::Full => outcome.message,
-                },
-            });
+            results.push(result(&table_truth.table, kind, rule, outcome, *visibility));
         }
     }
     Report::new(
@@ -100,4 +81,69 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         results,
         grading.notes.clone(),
     )
+}
+
+/// The report when the database cannot be reached at all: every check says "not gradable"
+/// with the reason, and none scores zero.
+#[allow(clippy::too_many_arguments)]
+pub fn not_gradable(
+    exam: &Exam,
+    grader: &GraderManifest,
+    truth: &Truth,
+    candidate: &str,
+    engine: &str,
+    visibility: Visibility,
+    error: &epreuve_db::DbError,
+    notes: Vec<String>,
+) -> Report {
+    let mut results = Vec::new();
+    for table_truth in &truth.tables {
+        for kind in CheckKind::ALL {
+            let Some(rule) = grader.checks.get(&kind) else {
+                continue;
+            };
+            if visibility == Visibility::Public && !rule.public {
+                continue;
+            }
+            let outcome = Outcome::not_gradable(error);
+            results.push(result(&table_truth.table, kind, rule, outcome, visibility));
+        }
+    }
+    Report::new(
+        &exam.manifest.id,
+        candidate,
+        engine,
+        &exam.manifest.criteria,
+        results,
+        notes,
+    )
+}
+
+fn result(
+    table: &str,
+    kind: CheckKind,
+    rule: &epreuve_exam::CheckRule,
+    outcome: Outcome,
+    visibility: Visibility,
+) -> CheckResult {
+    let counts = matches!(
+        outcome.status,
+        crate::Status::Passed | crate::Status::Failed
+    );
+    CheckResult {
+        id: format!("{table}.{}", kind.id()),
+        criterion: rule.criterion.clone(),
+        title: format!("{table}: {}", kind.title()),
+        status: outcome.status,
+        score: if counts {
+            round2(rule.weight * outcome.fraction)
+        } else {
+            0.0
+        },
+        max_score: if counts { rule.weight } else { 0.0 },
+        message: match visibility {
+            Visibility::Public => outcome.hint,
+            Visibility::Full => outcome.message,
+        },
+    }
 }

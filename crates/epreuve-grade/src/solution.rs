@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use epreuve_data::{canonical, text_columns};
+use epreuve_data::{TypeFamily, canonical, text_columns};
 use epreuve_db::{Backend, insert_statements};
 use epreuve_exam::SolutionManifest;
 
@@ -50,10 +50,21 @@ pub fn apply_solution(
         let keep =
             height.saturating_sub(*solution.transform.drop_rows.get(&table.table).unwrap_or(&0));
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+        let booleans: Vec<bool> = names
+            .iter()
+            .map(|n| table.column(n).map(|p| p.family) == Some(TypeFamily::Boolean))
+            .collect();
         let rows: Vec<Vec<Option<String>>> = (0..keep)
             .map(|r| columns.iter().map(|(_, v)| v[r].clone()).collect())
             .collect();
-        for statement in insert_statements(&table.table, &names, &rows, BATCH) {
+        for statement in insert_statements(
+            backend.engine(),
+            &table.table,
+            &names,
+            &booleans,
+            &rows,
+            BATCH,
+        ) {
             backend
                 .execute(&statement)
                 .map_err(|e| GradeError::Solution {

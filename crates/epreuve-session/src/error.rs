@@ -60,6 +60,9 @@ pub enum SessionError {
     /// The database could not be created, opened or copied.
     #[error(transparent)]
     Db(#[from] epreuve_db::DbError),
+    /// The database could not be provisioned, started or stopped.
+    #[error(transparent)]
+    Provision(#[from] epreuve_provision::ProvisionError),
     /// The exam could not be read.
     #[error(transparent)]
     Exam(#[from] epreuve_exam::ExamError),

@@ -8,9 +8,10 @@ mod state;
 mod submit;
 mod workspace;
 
+pub use epreuve_provision::DatabaseLocation;
 pub use error::SessionError;
 pub use integrity::{DataFile, TruthSource, sha256_file};
 pub use log::LogEvent;
-pub use state::{DatabaseLocation, State, SubmissionRecord};
-pub use submit::{Evidence, Submission, TableEvidence};
+pub use state::{State, SubmissionRecord};
+pub use submit::{Evidence, Submission, TableEvidence, evidence};
 pub use workspace::{StartOptions, Workspace};

@@ -6,18 +6,9 @@ use chrono::{DateTime, Utc};
 use epreuve_db::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::DataFile;
+use epreuve_provision::DatabaseLocation;
 
-/// Where the candidate's database lives.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "via", rename_all = "snake_case")]
-pub enum DatabaseLocation {
-    /// An embedded DuckDB file, relative to the workspace.
-    Embedded {
-        /// File name inside the workspace.
-        file: String,
-    },
-}
+use crate::DataFile;
 
 /// Record of a submission.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use epreuve_db::{Backend, DuckDb};
+use epreuve_provision::DatabaseLocation;
 use serde::{Deserialize, Serialize};
 
 use crate::workspace::copy_file;
 use crate::{SessionError, SubmissionRecord, Workspace, sha256_file};
 
 /// What the database held at submission, as the engine declared it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// Engine description.
     pub database: String,
@@ -23,7 +24,7 @@ pub struct Evidence {
 }
 
 /// One table at submission.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableEvidence {
     /// Table name.
     pub name: String,
@@ -38,8 +39,8 @@ pub struct TableEvidence {
 pub struct Submission {
     /// Folder of answers.
     pub answers_dir: PathBuf,
-    /// Database file.
-    pub database: PathBuf,
+    /// Snapshot of an embedded database, when there is one; servers are graded live.
+    pub snapshot: Option<PathBuf>,
     /// The submission record, if the candidate submitted.
     pub record: Option<SubmissionRecord>,
 }
@@ -51,24 +52,31 @@ impl Workspace {
 
     /// Freezes the answers and a snapshot of the database, and records the time.
     pub fn submit(&mut self, now: DateTime<Utc>) -> Result<SubmissionRecord, SessionError> {
-        let live = self.database_path();
-        // Opening read-only fails while another program writes to the file: the snapshot is
-        // then taken only once the candidate's session is closed, never half-written.
-        let db = DuckDb::open_read_only(&live)?;
-        let evidence = evidence(&db)?;
         let staging = self.hidden_dir().join("submission.partial");
         let _ = std::fs::remove_dir_all(&staging);
         copy_tree(&self.answers_dir(), &staging.join("answers"))?;
-        let db_name = live
-            .file_name()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "base.duckdb".into());
-        copy_file(&live, &staging.join(&db_name))?;
-        let wal = PathBuf::from(format!("{}.wal", live.display()));
-        if wal.is_file() {
-            copy_file(&wal, &staging.join(format!("{}.wal", db_name.display())))?;
-        }
-        drop(db);
+        let evidence = match self.database_file() {
+            Some(live) => {
+                // Opening read-only fails while another program writes to the file: the
+                // snapshot is then taken only once the candidate's session is closed, never
+                // half-written.
+                let db = DuckDb::open_read_only(&live)?;
+                let evidence = evidence(&db)?;
+                let db_name = live
+                    .file_name()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| "base.duckdb".into());
+                copy_file(&live, &staging.join(&db_name))?;
+                let wal = PathBuf::from(format!("{}.wal", live.display()));
+                if wal.is_file() {
+                    copy_file(&wal, &staging.join(format!("{}.wal", db_name.display())))?;
+                }
+                evidence
+            }
+            // A server's database stays where it is; its evidence is recorded so that grading
+            // can tell whether it changed after submission.
+            None => evidence(self.open_database()?.as_ref())?,
+        };
         write_json(&staging.join("evidence.json"), &evidence)?;
         let log = self.hidden_dir().join("log.jsonl");
         if log.is_file() {
@@ -96,19 +104,31 @@ impl Workspace {
         match &self.state().submitted {
             Some(record) if bundle.is_dir() => Submission {
                 answers_dir: bundle.join("answers"),
-                database: bundle.join(self.database_path().file_name().unwrap_or_default()),
+                snapshot: match self.database() {
+                    DatabaseLocation::Embedded { file } => Some(bundle.join(file)),
+                    _ => None,
+                },
                 record: Some(record.clone()),
             },
             _ => Submission {
                 answers_dir: self.answers_dir(),
-                database: self.database_path(),
+                snapshot: self.database_file(),
                 record: None,
             },
         }
     }
 }
 
-fn evidence(db: &dyn Backend) -> Result<Evidence, SessionError> {
+impl Workspace {
+    /// The evidence recorded at submission, if any.
+    pub fn submitted_evidence(&self) -> Option<Evidence> {
+        let text = std::fs::read_to_string(self.bundle_dir().join("evidence.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+/// What `db` holds now: tables, declared types and exact counts.
+pub fn evidence(db: &dyn Backend) -> Result<Evidence, SessionError> {
     let mut tables = Vec::new();
     for name in db.tables()? {
         let columns = db

@@ -3,14 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use epreuve_db::{DuckDb, Engine};
+use epreuve_db::{Backend, DbError, Engine};
 use epreuve_exam::{Catalogue, Exam};
+use epreuve_provision::{Cancel, ImageSource, Request, Route};
 
 use crate::integrity::truth_source;
 use crate::{DataFile, DatabaseLocation, SessionError, State, TruthSource, log, sha256_file};
 
-/// File name of the embedded database inside a workspace.
-const DUCKDB_FILE: &str = "base.duckdb";
 /// Version of `state.json`.
 const STATE_VERSION: u32 = 1;
 
@@ -23,6 +22,35 @@ pub struct StartOptions {
     pub duration: Option<std::time::Duration>,
     /// The start time.
     pub now: DateTime<Utc>,
+    /// Database engine.
+    pub engine: Engine,
+    /// How to get the database.
+    pub route: Route,
+    /// Official or locally built images (route `docker`).
+    pub images: ImageSource,
+    /// Server on which to create the candidate's database (route `url`).
+    pub url: Option<String>,
+    /// Port for the server (routes `docker` and `local`).
+    pub port: Option<u16>,
+    /// Set by Ctrl-C.
+    pub cancel: Cancel,
+}
+
+impl StartOptions {
+    /// Options for `candidate` on the embedded DuckDB default.
+    pub fn embedded(candidate: &str, now: DateTime<Utc>) -> Self {
+        Self {
+            candidate: candidate.to_owned(),
+            duration: None,
+            now,
+            engine: Engine::DuckDb,
+            route: Route::Embedded,
+            images: ImageSource::Official,
+            url: None,
+            port: None,
+            cancel: Cancel::new(),
+        }
+    }
 }
 
 /// A workspace on disk.
@@ -97,8 +125,35 @@ impl Workspace {
                 bytes: std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0),
             });
         }
-        // Creating the file now means the candidate connects to a database that exists.
-        drop(DuckDb::create(&dir.join(DUCKDB_FILE))?);
+        options.cancel.check()?;
+        // The database exists and answers before the clock starts.
+        let database = epreuve_provision::provision(
+            dir,
+            &Request {
+                engine: options.engine,
+                route: options.route,
+                candidate: options.candidate.clone(),
+                images: options.images,
+                url: options.url.clone(),
+                port: options.port,
+                cancel: options.cancel.clone(),
+            },
+        )?;
+        let finish = Self::finish(catalogue, exam, dir, options, data, database.clone());
+        if finish.is_err() {
+            let _ = epreuve_provision::down(dir, &database);
+        }
+        finish
+    }
+
+    fn finish(
+        catalogue: &Catalogue,
+        exam: &Exam,
+        dir: &Path,
+        options: &StartOptions,
+        data: Vec<DataFile>,
+        database: DatabaseLocation,
+    ) -> Result<Self, SessionError> {
         let duration = options.duration.unwrap_or(exam.manifest.duration);
         let state = State {
             version: STATE_VERSION,
@@ -106,10 +161,8 @@ impl Workspace {
             candidate: options.candidate.clone(),
             catalogue: std::path::absolute(catalogue.root())
                 .unwrap_or_else(|_| catalogue.root().to_path_buf()),
-            engine: Engine::DuckDb,
-            database: DatabaseLocation::Embedded {
-                file: DUCKDB_FILE.into(),
-            },
+            engine: options.engine,
+            database,
             started_at: options.now,
             deadline: chrono::Duration::from_std(duration)
                 .ok()
@@ -126,10 +179,14 @@ impl Workspace {
         workspace.log(
             "start",
             &format!(
-                "exam {} for candidate {}",
-                exam.manifest.id, options.candidate
+                "exam {} for candidate {} on {} ({})",
+                exam.manifest.id,
+                options.candidate,
+                options.engine.label(),
+                options.route
             ),
         )?;
+        options.cancel.check()?;
         Ok(workspace)
     }
 
@@ -180,21 +237,75 @@ impl Workspace {
         self.root.join(".epreuve")
     }
 
-    /// The live database file.
-    pub fn database_path(&self) -> PathBuf {
+    /// The live database file of an embedded database.
+    pub fn database_file(&self) -> Option<PathBuf> {
         match &self.state.database {
-            DatabaseLocation::Embedded { file } => self.root.join(file),
+            DatabaseLocation::Embedded { file } => Some(self.root.join(file)),
+            _ => None,
         }
+    }
+
+    /// Where the database is.
+    pub fn database(&self) -> &DatabaseLocation {
+        &self.state.database
+    }
+
+    /// Opens the live database, read-only where the engine allows it.
+    pub fn open_database(&self) -> Result<Box<dyn Backend>, DbError> {
+        epreuve_provision::open(&self.root, &self.state.database)
+    }
+
+    /// Opens the live database for writing (to apply a shipped solution).
+    pub fn open_database_writable(&self) -> Result<Box<dyn Backend>, DbError> {
+        epreuve_provision::open_writable(&self.root, &self.state.database)
     }
 
     /// How a candidate connects, in words and commands.
     pub fn connection_help(&self) -> String {
-        let path =
-            std::path::absolute(self.database_path()).unwrap_or_else(|_| self.database_path());
-        format!(
-            "DuckDB file {p}\n  duckdb CLI:   duckdb {p}\n  Python:       duckdb.connect(r\"{p}\")\n  DBeaver:      new DuckDB connection, path {p}",
-            p = path.display()
-        )
+        match &self.state.database {
+            DatabaseLocation::Embedded { file } => {
+                let path = self.root.join(file);
+                let path = std::path::absolute(&path).unwrap_or(path);
+                format!(
+                    "DuckDB file {p}\n  duckdb CLI:   duckdb {p}\n  Python:       duckdb.connect(r\"{p}\")\n  DBeaver:      new DuckDB connection, path {p}",
+                    p = path.display()
+                )
+            }
+            other => {
+                let a = other.address().expect("servers have an address");
+                let client = match a.engine {
+                    Engine::MariaDb => format!(
+                        "mariadb -h {} -P {} -u {} -p'{}' {}",
+                        a.host, a.port, a.user, a.password, a.database
+                    ),
+                    _ => format!(
+                        "PGPASSWORD='{}' psql -h {} -p {} -U {} {}",
+                        a.password, a.host, a.port, a.user, a.database
+                    ),
+                };
+                let how = match other {
+                    DatabaseLocation::Docker {
+                        container, image, ..
+                    } => {
+                        format!("Docker container {container} ({image})")
+                    }
+                    DatabaseLocation::Local { data_dir, .. } => {
+                        format!("local server, files in {}", data_dir.display())
+                    }
+                    _ => "database on the centre's server".to_owned(),
+                };
+                format!(
+                    "{} {how}\n  host {}  port {}  user {}  password {}  database {}\n  client:  {client}\n  URL:     {}",
+                    a.engine.label(),
+                    a.host,
+                    a.port,
+                    a.user,
+                    a.password,
+                    a.database,
+                    a.url()
+                )
+            }
+        }
     }
 
     /// Appends a line to the action log.

@@ -39,6 +39,95 @@ pub enum Command {
     Grade(GradeArgs),
     /// Start an exam in a temporary folder, apply the reference solution, grade it.
     Demo(DemoArgs),
+    /// Start, stop or describe a workspace's database server.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Docker images built from Debian's packages, for machines that reach no registry.
+    #[command(subcommand)]
+    Images(ImagesCommand),
+}
+
+/// `epreuve db …`.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Start the database again (after `db down` or a reboot) and wait until it answers.
+    Up(WorkspaceArgs),
+    /// Stop the database and remove what epreuve made for it (container and volume, local
+    /// server, or the candidate's database on the centre's server). Grade first.
+    Down(WorkspaceArgs),
+    /// Where the database is, how to connect, and whether it answers now.
+    Info(WorkspaceArgs),
+}
+
+/// `epreuve images …`.
+#[derive(Debug, Subcommand)]
+pub enum ImagesCommand {
+    /// Build the Debian base (debootstrap), PostgreSQL 15 and MariaDB 10.11 images; images
+    /// already there are kept.
+    Build(ImagesBuildArgs),
+}
+
+/// Arguments of `images build`.
+#[derive(Debug, Args)]
+pub struct ImagesBuildArgs {
+    /// Build again even the images that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Database engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum EngineArg {
+    /// Embedded DuckDB, one file in the workspace (no server, no Docker).
+    #[default]
+    Duckdb,
+    /// PostgreSQL 15.
+    Postgres,
+    /// MariaDB 10.11.
+    Mariadb,
+}
+
+/// How to get the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViaArg {
+    /// DuckDB in the workspace.
+    Embedded,
+    /// A container, through the Docker Engine API.
+    Docker,
+    /// A throwaway server started from the programs installed on this machine.
+    Local,
+    /// A database created on a server the centre runs (`--url`).
+    Url,
+}
+
+/// Which images `--via docker` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ImagesArg {
+    /// The official postgres and mariadb images, pulled when missing.
+    #[default]
+    Official,
+    /// The images `epreuve images build` makes from Debian's packages.
+    Local,
+}
+
+/// Which database a new workspace gets.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database engine.
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: EngineArg,
+    /// How to get it: `embedded` for DuckDB; `docker` (default for servers), `local` or `url`.
+    #[arg(long, value_enum)]
+    pub via: Option<ViaArg>,
+    /// Images for `--via docker`.
+    #[arg(long, value_enum, default_value_t, env = "EPREUVE_IMAGES")]
+    pub images: ImagesArg,
+    /// Server for `--via url`: postgres://user:password@host:5432/postgres or mysql://….
+    #[arg(long, env = "EPREUVE_DB_URL")]
+    pub url: Option<String>,
+    /// Port on 127.0.0.1 for `--via docker` or `--via local` (a free one when absent).
+    #[arg(long)]
+    pub port: Option<u16>,
 }
 
 /// Output format.
@@ -73,6 +162,9 @@ pub struct StartArgs {
     /// Time allowed, overriding the exam's (`90min`, `2h30m`).
     #[arg(long, value_parser = humantime::parse_duration)]
     pub duration: Option<std::time::Duration>,
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -107,9 +199,13 @@ pub struct DemoArgs {
     /// Solution to apply (`reference`, or one of the wrong ones shipped with the grader).
     #[arg(long, default_value = "reference")]
     pub solution: String,
-    /// Keep the workspace in this folder instead of a temporary one.
+    /// Keep the workspace in this folder instead of a temporary one (and its database
+    /// running: `epreuve db down --dir …` removes it).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -11,3 +11,5 @@ pub const USER_ERROR: u8 = 2;
 /// The infrastructure failed: the database is locked, missing or does not answer; for `grade`,
 /// some checks could not be graded.
 pub const INFRASTRUCTURE: u8 = 3;
+/// The user pressed Ctrl-C; what was started was removed (128 + SIGINT, as shells report it).
+pub const CANCELLED: u8 = 130;

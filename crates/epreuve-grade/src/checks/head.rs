@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use epreuve_data::text_columns;
+use epreuve_data::{TypeFamily, canonical, text_columns};
 
 use super::{Outcome, TableContext};
 
@@ -63,12 +63,33 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         .iter()
         .filter_map(|name| table.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)))
         .collect();
-    let table_rows: HashSet<Vec<Option<&str>>> = (0..table.first().map_or(0, |c| c.1.len()))
-        .map(|r| order.iter().map(|&c| table[c].1[r].as_deref()).collect())
+    // Cells are compared in the family of their source column, so that an engine's spelling
+    // (`t`, `1`, `12.50`) and the query's casts do not matter.
+    let families: Vec<TypeFamily> = expected
+        .iter()
+        .map(|name| {
+            ctx.truth
+                .column(name)
+                .map_or(TypeFamily::Text, |p| p.family)
+        })
+        .collect();
+    let cell = |family: TypeFamily, value: Option<&str>| value.map(|v| canonical(family, v));
+    let table_rows: HashSet<Vec<Option<String>>> = (0..table.first().map_or(0, |c| c.1.len()))
+        .map(|r| {
+            order
+                .iter()
+                .zip(&families)
+                .map(|(&c, &f)| cell(f, table[c].1[r].as_deref()))
+                .collect()
+        })
         .collect();
     let foreign = (0..rows)
         .filter(|&r| {
-            let row: Vec<Option<&str>> = picked.iter().map(|&c| shown[c].1[r].as_deref()).collect();
+            let row: Vec<Option<String>> = picked
+                .iter()
+                .zip(&families)
+                .map(|(&c, &f)| cell(f, shown[c].1[r].as_deref()))
+                .collect();
             !table_rows.contains(&row)
         })
         .count();

@@ -4,11 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::Utc;
-use epreuve_db::DuckDb;
+use epreuve_db::{Backend, DuckDb};
 use epreuve_exam::Catalogue;
 use epreuve_grade::{Grading, Report, Truth, Visibility, apply_solution};
+use epreuve_provision::Cancel;
 use epreuve_report::{render_checklist, render_json, render_table};
-use epreuve_session::{StartOptions, Workspace};
+use epreuve_session::Workspace;
 
 use crate::cli::{DemoArgs, GradeArgs, WorkspaceArgs};
 use crate::exit_codes;
@@ -27,8 +28,8 @@ fn grade_workspace(
     let source = workspace.truth_source(&exam)?;
     let truth = Truth::compute(&exam, &grader, &source.dir)?;
     let mut notes = source.notes;
-    let (answers_dir, database) = match visibility {
-        Visibility::Public => (workspace.answers_dir(), workspace.database_path()),
+    let (answers_dir, snapshot) = match visibility {
+        Visibility::Public => (workspace.answers_dir(), workspace.database_file()),
         Visibility::Full => {
             let submission = workspace.submission();
             match &submission.record {
@@ -40,20 +41,54 @@ fn grade_workspace(
                 Some(_) => {}
                 None => notes.push("not submitted: the workspace was graded as it is now".into()),
             }
-            (submission.answers_dir, submission.database)
+            (submission.answers_dir, submission.snapshot)
         }
     };
-    let backend = DuckDb::open_read_only(&database)?;
+    let backend: Box<dyn Backend> = match snapshot {
+        Some(file) => Box::new(DuckDb::open_read_only(&file)?),
+        None => match workspace.open_database() {
+            Ok(backend) => backend,
+            // A server that does not answer: every check says "not gradable", none scores zero.
+            Err(error) if error.is_infrastructure() => {
+                return Ok(epreuve_grade::not_gradable(
+                    &exam,
+                    &grader,
+                    &truth,
+                    &state.candidate,
+                    &state.engine.to_string(),
+                    visibility,
+                    &error,
+                    notes,
+                ));
+            }
+            Err(error) => return Err(error.into()),
+        },
+    };
+    if visibility == Visibility::Full
+        && snapshot_is_live(workspace)
+        && let Some(submitted) = workspace.submitted_evidence()
+        && let Ok(now) = epreuve_session::evidence(backend.as_ref())
+        && now.tables != submitted.tables
+    {
+        notes.push(
+            "the database changed after submission (tables, types or row counts differ from the evidence recorded then); it was graded as it is now".into(),
+        );
+    }
     Ok(epreuve_grade::grade(&Grading {
         exam: &exam,
         grader: &grader,
         truth: &truth,
-        backend: &backend,
+        backend: backend.as_ref(),
         answers_dir: &answers_dir,
         candidate: &state.candidate,
         visibility,
         notes,
     }))
+}
+
+/// Whether grading reads the live database (servers) rather than a frozen snapshot.
+fn snapshot_is_live(workspace: &Workspace) -> bool {
+    workspace.database_file().is_none()
 }
 
 /// The catalogue a workspace was started from, unless another is given.
@@ -128,7 +163,12 @@ fn print_report(printer: &Printer, report: &Report) {
     );
 }
 
-pub fn demo(printer: &Printer, catalogue: Option<PathBuf>, args: &DemoArgs) -> anyhow::Result<u8> {
+pub fn demo(
+    printer: &Printer,
+    catalogue: Option<PathBuf>,
+    cancel: &Cancel,
+    args: &DemoArgs,
+) -> anyhow::Result<u8> {
     let catalogue = super::open_catalogue(catalogue)?;
     let exam_id = match &args.exam {
         Some(id) => id.clone(),
@@ -140,42 +180,68 @@ pub fn demo(printer: &Printer, catalogue: Option<PathBuf>, args: &DemoArgs) -> a
     };
     let exam = catalogue.exam(&exam_id)?;
     let grader = exam.grader()?;
-    let (solution, solution_dir) = exam.solution(&args.solution)?;
     let temp = tempfile::Builder::new().prefix("epreuve-demo-").tempdir()?;
+    // A local PostgreSQL runs as the `postgres` user when epreuve runs as root: it must be
+    // able to reach the workspace.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755))?;
+    }
     let dir = args
         .dir
         .clone()
         .unwrap_or_else(|| temp.path().join("workspace"));
     printer.info(format!("1. start {exam_id} in {}", dir.display()));
-    let options = StartOptions {
-        candidate: "demo".into(),
-        duration: None,
-        now: Utc::now(),
-    };
+    let options = super::workspace::start_options("demo", None, &args.database, cancel);
     let mut workspace = Workspace::start(&catalogue, &exam, &dir, &options)?;
+    let result = demo_steps(
+        printer,
+        &catalogue,
+        &exam,
+        &grader,
+        args,
+        &dir,
+        &mut workspace,
+    );
+    if args.dir.is_none() {
+        // The temporary workspace goes; so does its server.
+        let _ = epreuve_provision::down(workspace.root(), workspace.database());
+    } else if result.is_ok() {
+        printer.info(format!("The workspace is kept in {}.", dir.display()));
+    }
+    result
+}
+
+fn demo_steps(
+    printer: &Printer,
+    catalogue: &Catalogue,
+    exam: &epreuve_exam::Exam,
+    grader: &epreuve_exam::GraderManifest,
+    args: &DemoArgs,
+    dir: &std::path::Path,
+    workspace: &mut Workspace,
+) -> anyhow::Result<u8> {
+    let (solution, solution_dir) = exam.solution(&args.solution)?;
     printer.info(format!(
         "2. apply the solution `{}`: {}",
         args.solution, solution.description
     ));
-    let truth = Truth::compute(&exam, &grader, &dir.join("data"))?;
+    let truth = Truth::compute(exam, grader, &dir.join("data"))?;
     {
-        let db = DuckDb::create(&workspace.database_path())?;
+        let db = workspace.open_database_writable()?;
         apply_solution(
             &args.solution,
             &solution,
             &solution_dir,
             &truth,
-            &db,
+            db.as_ref(),
             &workspace.answers_dir(),
         )?;
     }
     printer.info("3. submit");
     workspace.submit(Utc::now())?;
     printer.info("4. grade\n");
-    let report = grade_workspace(&workspace, &catalogue, Visibility::Full)?;
+    let report = grade_workspace(workspace, catalogue, Visibility::Full)?;
     print_report(printer, &report);
-    if args.dir.is_some() {
-        printer.info(format!("The workspace is kept in {}.", dir.display()));
-    }
     Ok(report_code(&report))
 }

@@ -1,5 +1,6 @@
 //! One function per command; each returns the exit code it earned.
 
+mod database;
 mod exams;
 mod grading;
 mod workspace;
@@ -12,7 +13,9 @@ use epreuve_exam::{Catalogue, ExamError};
 use epreuve_grade::GradeError;
 use epreuve_session::SessionError;
 
-use crate::cli::{Cli, Command};
+use epreuve_provision::{Cancel, ProvisionError};
+
+use crate::cli::{Cli, Command, DbCommand, Format, ImagesCommand};
 use crate::exit_codes;
 use crate::printer::Printer;
 
@@ -20,6 +23,18 @@ use crate::printer::Printer;
 pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
     let catalogue = cli.catalogue.clone();
+    // Ctrl-C sets a flag that every step of `start` checks, so that whatever was made so far
+    // is removed rather than left running.
+    let cancel = Cancel::new();
+    {
+        let cancel = cancel.clone();
+        let _ = ctrlc::set_handler(move || {
+            if cancel.is_cancelled() {
+                std::process::exit(i32::from(exit_codes::CANCELLED));
+            }
+            cancel.cancel();
+        });
+    }
     let (format, result) = match cli.command {
         Command::Exams(args) => (
             args.format,
@@ -27,7 +42,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Start(args) => (
             args.format,
-            workspace::start(&printer(args.format, cli.quiet), catalogue, &args),
+            workspace::start(&printer(args.format, cli.quiet), catalogue, &cancel, &args),
         ),
         Command::Status(args) => (
             args.format,
@@ -47,7 +62,23 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Demo(args) => (
             args.format,
-            grading::demo(&printer(args.format, cli.quiet), catalogue, &args),
+            grading::demo(&printer(args.format, cli.quiet), catalogue, &cancel, &args),
+        ),
+        Command::Db(DbCommand::Up(args)) => (
+            args.format,
+            database::up(&printer(args.format, cli.quiet), &cancel, &args),
+        ),
+        Command::Db(DbCommand::Down(args)) => (
+            args.format,
+            database::down(&printer(args.format, cli.quiet), &args),
+        ),
+        Command::Db(DbCommand::Info(args)) => (
+            args.format,
+            database::info(&printer(args.format, cli.quiet), &args),
+        ),
+        Command::Images(ImagesCommand::Build(args)) => (
+            Format::Table,
+            database::build_images(&printer(Format::Table, cli.quiet), &args),
         ),
     };
     match result {
@@ -114,6 +145,18 @@ fn report_error(printer: &Printer, error: &anyhow::Error) {
 /// The exit code an error earns: infrastructure faults apart from the user's own mistakes.
 fn classify(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
+        let provision = cause.downcast_ref::<ProvisionError>().or_else(|| {
+            match cause.downcast_ref::<SessionError>() {
+                Some(SessionError::Provision(e)) => Some(e),
+                _ => None,
+            }
+        });
+        match provision {
+            Some(ProvisionError::Cancelled) => return exit_codes::CANCELLED,
+            Some(e) if e.is_infrastructure() => return exit_codes::INFRASTRUCTURE,
+            Some(_) => return exit_codes::USER_ERROR,
+            None => {}
+        }
         let db = cause
             .downcast_ref::<DbError>()
             .or_else(|| match cause.downcast_ref::<SessionError>() {

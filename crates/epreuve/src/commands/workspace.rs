@@ -6,22 +6,28 @@ use chrono::Utc;
 use epreuve_session::{StartOptions, Workspace};
 use serde_json::json;
 
-use crate::cli::{StartArgs, WorkspaceArgs};
+use epreuve_provision::Cancel;
+
+use crate::cli::{DatabaseArgs, StartArgs, WorkspaceArgs};
 use crate::exit_codes;
 use crate::printer::Printer;
 
 pub fn start(
     printer: &Printer,
     catalogue: Option<PathBuf>,
+    cancel: &Cancel,
     args: &StartArgs,
 ) -> anyhow::Result<u8> {
     let catalogue = super::open_catalogue(catalogue)?;
     let exam = catalogue.exam(&args.exam)?;
-    let options = StartOptions {
-        candidate: args.candidate.clone(),
-        duration: args.duration,
-        now: Utc::now(),
-    };
+    let options = start_options(&args.candidate, args.duration, &args.database, cancel);
+    if options.route != epreuve_provision::Route::Embedded {
+        printer.info(format!(
+            "Starting {} via {}…",
+            options.engine.label(),
+            options.route
+        ));
+    }
     let workspace = Workspace::start(&catalogue, &exam, &args.dir, &options)?;
     let state = workspace.state();
     printer.result(
@@ -40,6 +46,27 @@ pub fn start(
         || status_json(&workspace),
     );
     Ok(exit_codes::SUCCESS)
+}
+
+/// Options of `start` (and `demo`) from the command line.
+pub(crate) fn start_options(
+    candidate: &str,
+    duration: Option<std::time::Duration>,
+    database: &DatabaseArgs,
+    cancel: &Cancel,
+) -> StartOptions {
+    let (engine, route, images) = super::database::requested(database);
+    StartOptions {
+        candidate: candidate.to_owned(),
+        duration,
+        now: Utc::now(),
+        engine,
+        route,
+        images,
+        url: database.url.clone(),
+        port: database.port,
+        cancel: cancel.clone(),
+    }
 }
 
 pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
@@ -94,7 +121,11 @@ fn status_json(workspace: &Workspace) -> String {
         "exam": state.exam,
         "candidate": state.candidate,
         "engine": state.engine,
-        "database": std::path::absolute(workspace.database_path()).unwrap_or_else(|_| workspace.database_path()),
+        "via": workspace.database().route(),
+        "database": match workspace.database_file() {
+            Some(file) => json!(std::path::absolute(&file).unwrap_or(file)),
+            None => json!(workspace.database().address().map(|a| a.redacted())),
+        },
         "started_at": state.started_at,
         "deadline": state.deadline,
         "remaining_seconds": state.remaining(Utc::now()).num_seconds(),

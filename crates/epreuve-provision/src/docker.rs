@@ -1,0 +1,381 @@
+//! The `docker` route, through the Docker Engine API (bollard): one labelled container per
+//! workspace, its port bound on 127.0.0.1 only, a random password, and an anonymous volume
+//! removed with it.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder,
+    LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+};
+use epreuve_db::{Engine, ServerAddress};
+use futures_util::StreamExt;
+
+use crate::wait::{ensure_free, random_token, slug, until_ready};
+use crate::{Cancel, DatabaseLocation, ImageSource, ProvisionError, Request, local_image};
+
+/// The official PostgreSQL image, pinned.
+pub const OFFICIAL_POSTGRES: &str = "postgres:15.8-bookworm";
+/// The official MariaDB image, pinned.
+pub const OFFICIAL_MARIADB: &str = "mariadb:10.11.9";
+
+/// Label every epreuve container carries.
+const LABEL: &str = "epreuve";
+/// Label naming the workspace a container serves.
+const LABEL_WORKSPACE: &str = "epreuve.workspace";
+/// Label naming the candidate.
+const LABEL_CANDIDATE: &str = "epreuve.candidate";
+/// How long a new container may take to answer.
+const READY_LIMIT: Duration = Duration::from_secs(90);
+/// The user epreuve creates in the container.
+const USER: &str = "epreuve";
+
+/// A runtime and a client; every call of this module blocks on it.
+struct Client {
+    runtime: tokio::runtime::Runtime,
+    docker: Docker,
+}
+
+impl Client {
+    fn connect() -> Result<Self, ProvisionError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(ProvisionError::io("start the async runtime"))?;
+        let docker =
+            Docker::connect_with_local_defaults().map_err(|e| ProvisionError::NoDocker {
+                detail: e.to_string(),
+            })?;
+        let ping = runtime
+            .block_on(async { tokio::time::timeout(Duration::from_secs(5), docker.ping()).await });
+        match ping {
+            Ok(Ok(_)) => Ok(Self { runtime, docker }),
+            Ok(Err(e)) => Err(ProvisionError::NoDocker {
+                detail: e.to_string(),
+            }),
+            Err(_) => Err(ProvisionError::NoDocker {
+                detail: "the daemon did not answer within 5 s".into(),
+            }),
+        }
+    }
+
+    fn fail(action: &str) -> impl FnOnce(bollard::errors::Error) -> ProvisionError {
+        let action = action.to_owned();
+        move |e| ProvisionError::Docker {
+            action,
+            detail: e.to_string(),
+        }
+    }
+
+    fn image_present(&self, image: &str) -> bool {
+        self.runtime
+            .block_on(self.docker.inspect_image(image))
+            .is_ok()
+    }
+
+    /// Pulls `image`; fails with a hint when no registry is reachable.
+    fn pull(&self, image: &str, source: ImageSource) -> Result<(), ProvisionError> {
+        let hint = match source {
+            ImageSource::Official => "On a machine that reaches no registry, build images from Debian's packages with `epreuve images build` and start with `--images local`".to_owned(),
+            ImageSource::Local => "Build it with `epreuve images build`".to_owned(),
+        };
+        if source == ImageSource::Local {
+            return Err(ProvisionError::ImageMissing {
+                image: image.into(),
+                detail: "it has not been built on this machine".into(),
+                hint,
+            });
+        }
+        let options = CreateImageOptionsBuilder::default()
+            .from_image(image)
+            .build();
+        let result: Result<(), bollard::errors::Error> = self.runtime.block_on(async {
+            let mut stream = self.docker.create_image(Some(options), None, None);
+            while let Some(item) = stream.next().await {
+                item?;
+            }
+            Ok(())
+        });
+        result.map_err(|e| ProvisionError::ImageMissing {
+            image: image.into(),
+            detail: format!("pulling it failed ({e})"),
+            hint,
+        })
+    }
+
+    fn remove(&self, name: &str) -> Result<(), ProvisionError> {
+        let options = RemoveContainerOptionsBuilder::default()
+            .force(true)
+            .v(true)
+            .build();
+        match self
+            .runtime
+            .block_on(self.docker.remove_container(name, Some(options)))
+        {
+            Ok(()) => Ok(()),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(()),
+            Err(e) => Err(Self::fail(&format!("remove the container {name}"))(e)),
+        }
+    }
+
+    fn running(&self, name: &str) -> Result<(), ProvisionError> {
+        let inspect = self
+            .runtime
+            .block_on(self.docker.inspect_container(name, None))
+            .map_err(Self::fail(&format!("inspect the container {name}")))?;
+        let state = inspect.state.unwrap_or_default();
+        if state.running == Some(true) {
+            return Ok(());
+        }
+        Err(ProvisionError::ServerFailed {
+            what: format!("container {name}"),
+            detail: format!(
+                "it stopped with exit code {}; its last lines:\n{}",
+                state.exit_code.unwrap_or(-1),
+                self.logs(name)
+            ),
+        })
+    }
+
+    fn logs(&self, name: &str) -> String {
+        let options = LogsOptionsBuilder::default()
+            .stdout(true)
+            .stderr(true)
+            .tail("15")
+            .build();
+        self.runtime.block_on(async {
+            let mut out = String::new();
+            let mut stream = self.docker.logs(name, Some(options));
+            while let Some(Ok(line)) = stream.next().await {
+                out.push_str(&line.to_string());
+            }
+            out
+        })
+    }
+
+    fn host_port(&self, name: &str, container_port: &str) -> Result<u16, ProvisionError> {
+        let inspect = self
+            .runtime
+            .block_on(self.docker.inspect_container(name, None))
+            .map_err(Self::fail(&format!("inspect the container {name}")))?;
+        inspect
+            .network_settings
+            .and_then(|n| n.ports)
+            .and_then(|ports| ports.get(container_port).cloned().flatten())
+            .and_then(|bindings| bindings.into_iter().find_map(|b| b.host_port))
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| ProvisionError::Docker {
+                action: format!("publish the port of {name}"),
+                detail: "no host port was bound".into(),
+            })
+    }
+}
+
+/// The image the `docker` route runs for `engine`.
+pub(crate) fn image_for(engine: Engine, source: ImageSource) -> String {
+    match source {
+        ImageSource::Official => match engine {
+            Engine::MariaDb => OFFICIAL_MARIADB.into(),
+            _ => OFFICIAL_POSTGRES.into(),
+        },
+        ImageSource::Local => local_image(engine).into(),
+    }
+}
+
+pub(crate) fn provision(
+    root: &Path,
+    request: &Request,
+) -> Result<DatabaseLocation, ProvisionError> {
+    let client = Client::connect()?;
+    let workspace = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    sweep_with(&client)?;
+    request.cancel.check()?;
+    let image = image_for(request.engine, request.images);
+    if !client.image_present(&image) {
+        client.pull(&image, request.images)?;
+    }
+    request.cancel.check()?;
+    if let Some(port) = request.port {
+        ensure_free(port)?;
+    }
+    let password = random_token(20)?;
+    let name = format!(
+        "epreuve-{}-{}",
+        slug(&request.candidate),
+        random_token(6)?.to_lowercase()
+    );
+    let (container_port, env) = match request.engine {
+        Engine::MariaDb => (
+            "3306/tcp",
+            vec![
+                format!("MARIADB_ROOT_PASSWORD={}", random_token(20)?),
+                format!("MARIADB_USER={USER}"),
+                format!("MARIADB_PASSWORD={password}"),
+                format!("MARIADB_DATABASE={USER}"),
+            ],
+        ),
+        _ => (
+            "5432/tcp",
+            vec![
+                format!("POSTGRES_USER={USER}"),
+                format!("POSTGRES_PASSWORD={password}"),
+                format!("POSTGRES_DB={USER}"),
+            ],
+        ),
+    };
+    let labels = HashMap::from([
+        (LABEL.to_owned(), "1".to_owned()),
+        (LABEL_WORKSPACE.to_owned(), workspace.display().to_string()),
+        (LABEL_CANDIDATE.to_owned(), request.candidate.clone()),
+    ]);
+    let binding = PortBinding {
+        host_ip: Some("127.0.0.1".into()),
+        host_port: Some(request.port.map(|p| p.to_string()).unwrap_or_default()),
+    };
+    let body = ContainerCreateBody {
+        image: Some(image.clone()),
+        env: Some(env),
+        labels: Some(labels),
+        exposed_ports: Some(vec![container_port.to_owned()]),
+        host_config: Some(HostConfig {
+            port_bindings: Some(HashMap::from([(
+                container_port.to_owned(),
+                Some(vec![binding]),
+            )])),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let options = CreateContainerOptionsBuilder::default().name(&name).build();
+    client
+        .runtime
+        .block_on(client.docker.create_container(Some(options), body))
+        .map_err(Client::fail("create the container"))?;
+    // From here on the container exists: any failure or Ctrl-C removes it.
+    let result = (|| {
+        request.cancel.check()?;
+        client
+            .runtime
+            .block_on(client.docker.start_container(&name, None))
+            .map_err(|e| start_error(e, request.port))?;
+        let port = client.host_port(&name, container_port)?;
+        let location = DatabaseLocation::Docker {
+            container: name.clone(),
+            image: image.clone(),
+            address: ServerAddress {
+                engine: request.engine,
+                host: "127.0.0.1".into(),
+                port,
+                user: USER.into(),
+                password: password.clone(),
+                database: USER.into(),
+            },
+        };
+        until_ready(&location, &request.cancel, READY_LIMIT, || {
+            client.running(&name)
+        })?;
+        Ok(location)
+    })();
+    if result.is_err() {
+        let _ = client.remove(&name);
+    }
+    result
+}
+
+fn start_error(error: bollard::errors::Error, port: Option<u16>) -> ProvisionError {
+    let detail = error.to_string();
+    match port {
+        Some(port)
+            if detail.contains("already allocated")
+                || detail.contains("address already in use") =>
+        {
+            ProvisionError::PortTaken { port, detail }
+        }
+        _ => ProvisionError::Docker {
+            action: "start the container".into(),
+            detail,
+        },
+    }
+}
+
+pub(crate) fn up(location: &DatabaseLocation, cancel: &Cancel) -> Result<(), ProvisionError> {
+    let DatabaseLocation::Docker { container, .. } = location else {
+        return Ok(());
+    };
+    let client = Client::connect()?;
+    client
+        .runtime
+        .block_on(client.docker.start_container(container, None))
+        .or_else(|e| match e {
+            // 304: already running.
+            bollard::errors::Error::DockerResponseServerError {
+                status_code: 304, ..
+            } => Ok(()),
+            other => Err(other),
+        })
+        .map_err(Client::fail(&format!("start the container {container}")))?;
+    until_ready(location, cancel, READY_LIMIT, || client.running(container))
+}
+
+/// Removes a container and its volume; a container already gone is fine.
+pub(crate) fn remove(container: &str) -> Result<(), ProvisionError> {
+    Client::connect()?.remove(container)
+}
+
+/// Removes the containers epreuve made for workspaces that no longer exist or no longer use
+/// them (left by a crash or a deleted folder). Returns their names.
+pub fn sweep() -> Result<Vec<String>, ProvisionError> {
+    sweep_with(&Client::connect()?)
+}
+
+fn sweep_with(client: &Client) -> Result<Vec<String>, ProvisionError> {
+    let filters = HashMap::from([("label", vec![LABEL])]);
+    let options = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let containers = client
+        .runtime
+        .block_on(client.docker.list_containers(Some(options)))
+        .map_err(Client::fail("list containers"))?;
+    let mut removed = Vec::new();
+    for container in containers {
+        let Some(name) = container
+            .names
+            .as_ref()
+            .and_then(|n| n.first())
+            .map(|n| n.trim_start_matches('/').to_owned())
+        else {
+            continue;
+        };
+        let workspace = container
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(LABEL_WORKSPACE))
+            .cloned()
+            .unwrap_or_default();
+        if !in_use(Path::new(&workspace), &name) {
+            client.remove(&name)?;
+            removed.push(name);
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether the workspace at `workspace` records `container` as its database. A workspace
+/// still being created (no state yet, folder present) keeps its container.
+fn in_use(workspace: &Path, container: &str) -> bool {
+    if !workspace.is_dir() {
+        return false;
+    }
+    match std::fs::read_to_string(workspace.join(".epreuve").join("state.json")) {
+        Ok(text) => text.contains(&format!("\"{container}\"")),
+        Err(_) => workspace.join(".epreuve").is_dir(),
+    }
+}

@@ -1,0 +1,270 @@
+//! The images `epreuve images build` makes for machines that reach no image registry: a
+//! Debian base made with `debootstrap` and imported into Docker, then PostgreSQL and MariaDB
+//! installed from Debian's packages by the Dockerfiles of the repository's `docker/` folder
+//! (compiled into the binary, so the command works from anywhere).
+//!
+//! The images honour the official images' environment variables, so the `docker` route starts
+//! both kinds the same way.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use bollard::Docker;
+use bollard::query_parameters::{BuildImageOptionsBuilder, CreateImageOptionsBuilder};
+use epreuve_db::Engine;
+use futures_util::StreamExt;
+
+use crate::ProvisionError;
+
+/// The Debian base every local image starts from.
+pub const LOCAL_BASE: &str = "epreuve/debian:bookworm";
+/// Debian release and mirror of the base.
+const SUITE: &str = "bookworm";
+const MIRROR: &str = "http://deb.debian.org/debian";
+
+/// What the build reports as it goes.
+#[derive(Debug, Clone)]
+pub enum BuildEvent {
+    /// The image exists already and is kept.
+    Skipped {
+        /// Image reference.
+        image: String,
+    },
+    /// Building starts.
+    Started {
+        /// Image reference.
+        image: String,
+    },
+    /// A line of the build's output.
+    Line {
+        /// Image reference.
+        image: String,
+        /// The line.
+        line: String,
+    },
+    /// The image is ready.
+    Built {
+        /// Image reference.
+        image: String,
+        /// How long it took, in seconds.
+        seconds: f64,
+    },
+}
+
+/// The locally built image for `engine`.
+pub fn local_image(engine: Engine) -> &'static str {
+    match engine {
+        Engine::MariaDb => "epreuve/mariadb:10.11",
+        _ => "epreuve/postgres:15",
+    }
+}
+
+/// Files of each image's build context, from the repository's `docker/` folder.
+fn context(engine: Engine) -> [(&'static str, &'static str); 2] {
+    match engine {
+        Engine::MariaDb => [
+            (
+                "Dockerfile",
+                include_str!("../../../docker/mariadb/Dockerfile"),
+            ),
+            (
+                "entrypoint.sh",
+                include_str!("../../../docker/mariadb/entrypoint.sh"),
+            ),
+        ],
+        _ => [
+            (
+                "Dockerfile",
+                include_str!("../../../docker/postgres/Dockerfile"),
+            ),
+            (
+                "entrypoint.sh",
+                include_str!("../../../docker/postgres/entrypoint.sh"),
+            ),
+        ],
+    }
+}
+
+/// Builds the base, PostgreSQL and MariaDB images that are missing (all of them with
+/// `force`), reporting progress to `progress`.
+pub fn build_images(
+    force: bool,
+    mut progress: impl FnMut(BuildEvent),
+) -> Result<(), ProvisionError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(ProvisionError::io("start the async runtime"))?;
+    let docker = Docker::connect_with_local_defaults().map_err(|e| ProvisionError::NoDocker {
+        detail: e.to_string(),
+    })?;
+    runtime
+        .block_on(docker.ping())
+        .map_err(|e| ProvisionError::NoDocker {
+            detail: e.to_string(),
+        })?;
+    let present = |image: &str| runtime.block_on(docker.inspect_image(image)).is_ok();
+    if !force && present(LOCAL_BASE) {
+        progress(BuildEvent::Skipped {
+            image: LOCAL_BASE.into(),
+        });
+    } else {
+        let started = Instant::now();
+        progress(BuildEvent::Started {
+            image: LOCAL_BASE.into(),
+        });
+        let tar = debootstrap(&mut progress)?;
+        let (repo, tag) = LOCAL_BASE.split_once(':').unwrap_or((LOCAL_BASE, "latest"));
+        let options = CreateImageOptionsBuilder::default()
+            .from_src("-")
+            .repo(repo)
+            .tag(tag)
+            .build();
+        let result: Result<(), bollard::errors::Error> = runtime.block_on(async {
+            let mut stream =
+                docker.create_image(Some(options), Some(bollard::body_full(tar.into())), None);
+            while let Some(item) = stream.next().await {
+                item?;
+            }
+            Ok(())
+        });
+        result.map_err(|e| ProvisionError::Docker {
+            action: format!("import {LOCAL_BASE}"),
+            detail: e.to_string(),
+        })?;
+        progress(BuildEvent::Built {
+            image: LOCAL_BASE.into(),
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    for engine in [Engine::Postgres, Engine::MariaDb] {
+        let image = local_image(engine);
+        if !force && present(image) {
+            progress(BuildEvent::Skipped {
+                image: image.into(),
+            });
+            continue;
+        }
+        let started = Instant::now();
+        progress(BuildEvent::Started {
+            image: image.into(),
+        });
+        let mut archive = tar::Builder::new(Vec::new());
+        for (name, text) in context(engine) {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o755);
+            header.set_cksum();
+            archive
+                .append_data(&mut header, name, text.as_bytes())
+                .map_err(ProvisionError::io("pack the build context"))?;
+        }
+        let body = archive
+            .into_inner()
+            .map_err(ProvisionError::io("pack the build context"))?;
+        let options = BuildImageOptionsBuilder::default()
+            .dockerfile("Dockerfile")
+            .t(image)
+            .rm(true)
+            .forcerm(true)
+            .build();
+        let result: Result<(), String> = runtime.block_on(async {
+            let mut stream =
+                docker.build_image(options, None, Some(bollard::body_full(body.into())));
+            while let Some(item) = stream.next().await {
+                match item {
+                    Ok(info) => {
+                        if let Some(error) = info.error_detail.and_then(|d| d.message) {
+                            return Err(error);
+                        }
+                        if let Some(text) = info.stream {
+                            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                                progress(BuildEvent::Line {
+                                    image: image.into(),
+                                    line: line.to_owned(),
+                                });
+                            }
+                        }
+                    }
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+            Ok(())
+        });
+        result.map_err(|detail| ProvisionError::Docker {
+            action: format!("build {image}"),
+            detail,
+        })?;
+        progress(BuildEvent::Built {
+            image: image.into(),
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    Ok(())
+}
+
+/// A minimal Debian root file system, as a tar archive in memory.
+fn debootstrap(progress: &mut impl FnMut(BuildEvent)) -> Result<Vec<u8>, ProvisionError> {
+    let program = ["/usr/sbin/debootstrap", "/usr/bin/debootstrap"]
+        .into_iter()
+        .find(|p| Path::new(p).is_file())
+        .ok_or_else(|| ProvisionError::NotInstalled {
+            program: "debootstrap".into(),
+            package: "debootstrap".into(),
+        })?;
+    let temp = tempfile::Builder::new()
+        .prefix("epreuve-rootfs-")
+        .tempdir()
+        .map_err(ProvisionError::io("create a temporary folder"))?;
+    let rootfs = temp.path().join("rootfs");
+    let mut child = Command::new(program)
+        .args(["--variant=minbase", SUITE])
+        .arg(&rootfs)
+        .arg(MIRROR)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(ProvisionError::io("run debootstrap"))?;
+    if let Some(stdout) = child.stdout.take() {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.starts_with("I: Retrieving") || line.starts_with("I: Base system") {
+                progress(BuildEvent::Line {
+                    image: LOCAL_BASE.into(),
+                    line,
+                });
+            }
+        }
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(ProvisionError::io("run debootstrap"))?;
+    if !output.status.success() {
+        return Err(ProvisionError::ServerFailed {
+            what: "debootstrap".into(),
+            detail: format!(
+                "{}: {} (it needs root and Debian's mirror {MIRROR})",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    let tar = Command::new("tar")
+        .arg("-C")
+        .arg(&rootfs)
+        .args(["--numeric-owner", "-cf", "-", "."])
+        .output()
+        .map_err(ProvisionError::io("pack the root file system"))?;
+    if !tar.status.success() {
+        return Err(ProvisionError::ServerFailed {
+            what: "tar of the root file system".into(),
+            detail: String::from_utf8_lossy(&tar.stderr).trim().to_owned(),
+        });
+    }
+    Ok(tar.stdout)
+}

@@ -1,0 +1,135 @@
+//! Ways to get a database for a workspace, and to give it back.
+//!
+//! | route      | engines            | what epreuve does |
+//! |------------|--------------------|-------------------|
+//! | `embedded` | DuckDB             | creates one file in the workspace |
+//! | `docker`   | PostgreSQL, MariaDB | runs a labelled container through the Docker Engine API, port on 127.0.0.1 only |
+//! | `local`    | PostgreSQL, MariaDB | starts a throwaway server from the host's binaries, data inside the workspace |
+//! | `url`      | PostgreSQL, MariaDB | creates one database per candidate on a server the centre runs |
+//!
+//! A database counts as ready only once `SELECT 1` answers. Whatever fails or is cancelled
+//! half-way is removed before the error is returned.
+
+mod cancel;
+mod docker;
+mod error;
+mod images;
+mod local;
+mod location;
+mod url;
+mod wait;
+
+use std::path::Path;
+
+pub use cancel::Cancel;
+pub use docker::{OFFICIAL_MARIADB, OFFICIAL_POSTGRES, sweep};
+pub use epreuve_db::Engine;
+pub use error::ProvisionError;
+pub use images::{BuildEvent, LOCAL_BASE, build_images, local_image};
+pub use location::{DatabaseLocation, ImageSource, Route};
+
+use epreuve_db::{Backend, DbError, DuckDb, ServerDb};
+
+/// File name of the embedded database inside a workspace.
+pub const DUCKDB_FILE: &str = "base.duckdb";
+
+/// What `start` asks for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Engine wanted.
+    pub engine: Engine,
+    /// How to get it.
+    pub route: Route,
+    /// Candidate identifier (container labels, database name on a shared server).
+    pub candidate: String,
+    /// Official images or the ones `epreuve images build` makes (route `docker`).
+    pub images: ImageSource,
+    /// Server to create the candidate's database on (route `url`).
+    pub url: Option<String>,
+    /// Port to listen on (routes `docker` and `local`); a free one when absent.
+    pub port: Option<u16>,
+    /// Set when the user presses Ctrl-C.
+    pub cancel: Cancel,
+}
+
+/// Gets the database `request` describes for the workspace at `root`, and waits until it
+/// answers. Nothing is left behind when this fails or is cancelled.
+pub fn provision(root: &Path, request: &Request) -> Result<DatabaseLocation, ProvisionError> {
+    request.cancel.check()?;
+    match (request.engine, request.route) {
+        (Engine::DuckDb, Route::Embedded) => {
+            drop(DuckDb::create(&root.join(DUCKDB_FILE))?);
+            Ok(DatabaseLocation::Embedded {
+                file: DUCKDB_FILE.into(),
+            })
+        }
+        (Engine::DuckDb, route) => Err(ProvisionError::Unsupported {
+            detail: format!(
+                "DuckDB is embedded: it needs no server, so `--via {route}` does not apply; leave out --via"
+            ),
+        }),
+        (engine, Route::Embedded) => Err(ProvisionError::Unsupported {
+            detail: format!(
+                "{} is a server: choose --via docker, --via local or --via url",
+                engine.label()
+            ),
+        }),
+        (_, Route::Docker) => docker::provision(root, request),
+        (_, Route::Local) => local::provision(root, request),
+        (_, Route::Url) => url::provision(request),
+    }
+}
+
+/// Opens the database of a workspace for grading and evidence.
+pub fn open(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn Backend>, DbError> {
+    match location {
+        DatabaseLocation::Embedded { file } => {
+            Ok(Box::new(DuckDb::open_read_only(&root.join(file))?))
+        }
+        other => Ok(Box::new(ServerDb::connect(
+            other.address().expect("servers have an address"),
+        )?)),
+    }
+}
+
+/// Opens the database of a workspace for writing (applying a shipped solution).
+pub fn open_writable(
+    root: &Path,
+    location: &DatabaseLocation,
+) -> Result<Box<dyn Backend>, DbError> {
+    match location {
+        DatabaseLocation::Embedded { file } => Ok(Box::new(DuckDb::create(&root.join(file))?)),
+        other => open(root, other),
+    }
+}
+
+/// Starts the database again after `down` or a reboot (`docker` and `local`), and waits until
+/// it answers.
+pub fn up(root: &Path, location: &DatabaseLocation, cancel: &Cancel) -> Result<(), ProvisionError> {
+    match location {
+        DatabaseLocation::Embedded { .. } | DatabaseLocation::Url { .. } => {
+            wait::until_ready(location, cancel, std::time::Duration::from_secs(10), || {
+                Ok(())
+            })
+        }
+        DatabaseLocation::Docker { .. } => docker::up(location, cancel),
+        DatabaseLocation::Local { .. } => local::up(root, location, cancel),
+    }
+}
+
+/// Stops the database and removes what epreuve made for it: the container and its volume,
+/// the local server (its files stay in the workspace), or the candidate's database on a
+/// shared server. The embedded file is never deleted.
+pub fn down(root: &Path, location: &DatabaseLocation) -> Result<(), ProvisionError> {
+    match location {
+        DatabaseLocation::Embedded { .. } => Ok(()),
+        DatabaseLocation::Docker { container, .. } => docker::remove(container),
+        DatabaseLocation::Local { .. } => local::stop(root, location),
+        DatabaseLocation::Url { .. } => url::drop_database(location),
+    }
+}
+
+/// Whether the database answers `SELECT 1` now.
+pub fn answers(root: &Path, location: &DatabaseLocation) -> Result<(), DbError> {
+    open(root, location)?.ping()
+}

@@ -1,0 +1,501 @@
+//! The `local` route: a throwaway server started from the programs installed on the host
+//! (`initdb` + `pg_ctl`, `mariadb-install-db` + `mariadbd`), its files in the workspace's
+//! `.epreuve/server/`, listening on 127.0.0.1 on a free port. For exam rooms without Docker.
+//!
+//! The server runs in its own process group, so that Ctrl-C in the candidate's terminal after
+//! `start` does not stop it; `epreuve db down` does.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use epreuve_db::{Backend, Engine, ServerAddress, ServerDb};
+use std::os::unix::process::CommandExt;
+
+use crate::wait::{ensure_free, free_port, random_token, until_ready};
+use crate::{Cancel, DatabaseLocation, ProvisionError, Request};
+
+/// The user and database epreuve creates.
+const USER: &str = "epreuve";
+/// How long a new server may take to answer.
+const READY_LIMIT: Duration = Duration::from_secs(60);
+/// Folder of the server's files, inside the workspace.
+const SERVER_DIR: &str = ".epreuve/server";
+
+pub(crate) fn provision(
+    root: &Path,
+    request: &Request,
+) -> Result<DatabaseLocation, ProvisionError> {
+    let port = match request.port {
+        Some(port) => {
+            ensure_free(port)?;
+            port
+        }
+        None => free_port()?,
+    };
+    let server_dir = root.join(SERVER_DIR);
+    let result = match request.engine {
+        Engine::MariaDb => mariadb(root, &server_dir, port, &request.cancel),
+        _ => postgres(root, &server_dir, port, &request.cancel),
+    };
+    if let Err(error) = &result {
+        tracing::debug!("local server failed: {error}");
+        kill_leftover(&server_dir, request.engine);
+        let _ = std::fs::remove_dir_all(&server_dir);
+    }
+    result
+}
+
+/// Starts a server whose files are already in the workspace.
+pub(crate) fn up(
+    root: &Path,
+    location: &DatabaseLocation,
+    cancel: &Cancel,
+) -> Result<(), ProvisionError> {
+    let DatabaseLocation::Local {
+        data_dir,
+        program,
+        address,
+    } = location
+    else {
+        return Ok(());
+    };
+    if ServerDb::connect(address).is_ok() {
+        return Ok(());
+    }
+    let data = root.join(data_dir);
+    let server_dir = data.parent().unwrap_or(root).to_path_buf();
+    ensure_free(address.port)?;
+    match address.engine {
+        Engine::MariaDb => {
+            let mut child = spawn_mariadbd(program, &data, &server_dir, address.port)?;
+            until_ready(location, cancel, READY_LIMIT, || {
+                exited(&mut child, &server_dir)
+            })
+        }
+        _ => {
+            pg_ctl_start(program, &data, &server_dir, address.port)?;
+            until_ready(location, cancel, READY_LIMIT, || Ok(()))
+        }
+    }
+}
+
+/// Stops the server; its files stay in the workspace.
+pub(crate) fn stop(root: &Path, location: &DatabaseLocation) -> Result<(), ProvisionError> {
+    let DatabaseLocation::Local {
+        data_dir, address, ..
+    } = location
+    else {
+        return Ok(());
+    };
+    let data = root.join(data_dir);
+    let server_dir = data.parent().unwrap_or(root).to_path_buf();
+    let pid = match address.engine {
+        Engine::MariaDb => read_pid(&server_dir.join("mariadbd.pid")),
+        _ => read_pid(&data.join("postmaster.pid")),
+    };
+    let Some(pid) = pid else {
+        return Ok(());
+    };
+    // SIGTERM: MariaDB shuts down cleanly; PostgreSQL does a "smart" shutdown, so SIGINT
+    // ("fast") is sent to it instead, which ends the candidate's open sessions.
+    let signal = match address.engine {
+        Engine::MariaDb => "-TERM",
+        _ => "-INT",
+    };
+    let _ = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status();
+    let started = Instant::now();
+    while process_alive(pid) {
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}
+
+fn postgres(
+    root: &Path,
+    server_dir: &Path,
+    port: u16,
+    cancel: &Cancel,
+) -> Result<DatabaseLocation, ProvisionError> {
+    let initdb = find_program("initdb", "postgresql")?;
+    let pg_ctl = initdb.with_file_name("pg_ctl");
+    let data = server_dir.join("data");
+    std::fs::create_dir_all(server_dir).map_err(ProvisionError::io(format!(
+        "create {}",
+        server_dir.display()
+    )))?;
+    let as_root = effective_uid() == Some(0);
+    if as_root {
+        // PostgreSQL refuses to run as root: the server runs as the `postgres` account the
+        // Debian package creates, and must be able to reach the workspace.
+        run(
+            Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(server_dir),
+            "give the server folder to the postgres user",
+        )?;
+        let reachable = as_postgres(Command::new("test").arg("-w").arg(server_dir))
+            .status()
+            .is_ok_and(|s| s.success());
+        if !reachable {
+            return Err(ProvisionError::ServerFailed {
+                what: "PostgreSQL server".into(),
+                detail: format!(
+                    "PostgreSQL runs as the `postgres` user, which cannot reach {}; make the \
+                     workspace's parent folders traversable (chmod o+x) or start as another user",
+                    server_dir.display()
+                ),
+            });
+        }
+    }
+    let password = random_token(20)?;
+    let pwfile = server_dir.join("pwfile");
+    std::fs::write(&pwfile, format!("{password}\n"))
+        .map_err(ProvisionError::io("write the password file"))?;
+    if as_root {
+        let _ = Command::new("chown").arg("postgres").arg(&pwfile).status();
+    }
+    let mut init = Command::new(&initdb);
+    init.arg("-D")
+        .arg(&data)
+        .args([
+            "-U",
+            USER,
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+        ])
+        .args(["--auth-host=scram-sha-256", "--auth-local=trust"])
+        .arg(format!("--pwfile={}", pwfile.display()));
+    let init_result = run(
+        if as_root {
+            as_postgres(&mut init)
+        } else {
+            &mut init
+        },
+        "create the PostgreSQL cluster (initdb)",
+    );
+    let _ = std::fs::remove_file(&pwfile);
+    init_result?;
+    cancel.check()?;
+    pg_ctl_start(&pg_ctl, &data, server_dir, port)?;
+    let mut address = ServerAddress {
+        engine: Engine::Postgres,
+        host: "127.0.0.1".into(),
+        port,
+        user: USER.into(),
+        password,
+        database: "postgres".into(),
+    };
+    let location = |address: &ServerAddress| DatabaseLocation::Local {
+        data_dir: relative(root, &data),
+        program: pg_ctl.clone(),
+        address: address.clone(),
+    };
+    let log = server_dir.join("server.log");
+    until_ready(&location(&address), cancel, READY_LIMIT, || {
+        // pg_ctl -W returns at once; the server reports a failed start in its log.
+        let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+        if data.join("postmaster.pid").is_file() || !log_text.contains("FATAL") {
+            Ok(())
+        } else {
+            Err(ProvisionError::ServerFailed {
+                what: "PostgreSQL server".into(),
+                detail: tail(&log),
+            })
+        }
+    })?;
+    ServerDb::connect(&address)?.execute(&format!("CREATE DATABASE {USER}"))?;
+    address.database = USER.into();
+    Ok(location(&address))
+}
+
+fn pg_ctl_start(
+    pg_ctl: &Path,
+    data: &Path,
+    server_dir: &Path,
+    port: u16,
+) -> Result<(), ProvisionError> {
+    let mut start = Command::new(pg_ctl);
+    start
+        .arg("start")
+        .arg("-D")
+        .arg(data)
+        .arg("-l")
+        .arg(server_dir.join("server.log"))
+        .arg("-W")
+        .arg("-o")
+        .arg(format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+        ))
+        .process_group(0);
+    let as_root = effective_uid() == Some(0);
+    run(
+        if as_root {
+            as_postgres(&mut start)
+        } else {
+            &mut start
+        },
+        "start the PostgreSQL server (pg_ctl start)",
+    )
+}
+
+fn mariadb(
+    root: &Path,
+    server_dir: &Path,
+    port: u16,
+    cancel: &Cancel,
+) -> Result<DatabaseLocation, ProvisionError> {
+    let install = find_program("mariadb-install-db", "mariadb-server")?;
+    let mariadbd = find_program("mariadbd", "mariadb-server")?;
+    let data = server_dir.join("data");
+    std::fs::create_dir_all(&data)
+        .map_err(ProvisionError::io(format!("create {}", data.display())))?;
+    let user = user_args();
+    run(
+        Command::new(&install)
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
+            .args(&user),
+        "create the MariaDB system tables (mariadb-install-db)",
+    )?;
+    cancel.check()?;
+    let password = random_token(20)?;
+    let root_password = random_token(20)?;
+    let bootstrap = format!(
+        "FLUSH PRIVILEGES;\n\
+         ALTER USER 'root'@'localhost' IDENTIFIED BY '{root_password}';\n\
+         CREATE USER '{USER}'@'%' IDENTIFIED BY '{password}';\n\
+         CREATE DATABASE {USER};\n\
+         GRANT ALL ON {USER}.* TO '{USER}'@'%';\n"
+    );
+    let mut child = Command::new(&mariadbd)
+        .arg("--no-defaults")
+        .arg(format!("--datadir={}", data.display()))
+        .args(["--bootstrap", "--skip-networking"])
+        .args(&user)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(ProvisionError::io("run mariadbd --bootstrap"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(bootstrap.as_bytes())
+            .map_err(ProvisionError::io("write to mariadbd --bootstrap"))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(ProvisionError::io("run mariadbd --bootstrap"))?;
+    if !output.status.success() {
+        return Err(ProvisionError::ServerFailed {
+            what: "MariaDB server".into(),
+            detail: format!(
+                "setting the passwords failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    cancel.check()?;
+    let mut server = spawn_mariadbd(&mariadbd, &data, server_dir, port)?;
+    let location = DatabaseLocation::Local {
+        data_dir: relative(root, &data),
+        program: mariadbd.clone(),
+        address: ServerAddress {
+            engine: Engine::MariaDb,
+            host: "127.0.0.1".into(),
+            port,
+            user: USER.into(),
+            password,
+            database: USER.into(),
+        },
+    };
+    until_ready(&location, cancel, READY_LIMIT, || {
+        exited(&mut server, server_dir)
+    })?;
+    Ok(location)
+}
+
+fn spawn_mariadbd(
+    mariadbd: &Path,
+    data: &Path,
+    server_dir: &Path,
+    port: u16,
+) -> Result<std::process::Child, ProvisionError> {
+    let log = server_dir.join("server.log");
+    let mut socket = server_dir.join("mariadbd.sock");
+    if socket.as_os_str().len() > 100 {
+        // Unix sockets take paths of at most 107 bytes.
+        socket = std::env::temp_dir().join(format!("epreuve-mariadb-{port}.sock"));
+    }
+    Command::new(mariadbd)
+        .arg("--no-defaults")
+        .arg(format!("--datadir={}", data.display()))
+        .arg(format!("--port={port}"))
+        .arg("--bind-address=127.0.0.1")
+        .arg(format!("--socket={}", socket.display()))
+        .arg(format!(
+            "--pid-file={}",
+            server_dir.join("mariadbd.pid").display()
+        ))
+        .arg(format!("--log-error={}", log.display()))
+        .args([
+            "--skip-name-resolve",
+            "--character-set-server=utf8mb4",
+            "--collation-server=utf8mb4_unicode_ci",
+        ])
+        .args(user_args())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(ProvisionError::io(format!("start {}", mariadbd.display())))
+}
+
+fn exited(child: &mut std::process::Child, server_dir: &Path) -> Result<(), ProvisionError> {
+    match child.try_wait() {
+        Ok(Some(status)) => Err(ProvisionError::ServerFailed {
+            what: "MariaDB server".into(),
+            detail: format!(
+                "{status}; the end of its log:\n{}",
+                tail(&server_dir.join("server.log"))
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// After a failure: stops whatever server the half-made folder holds.
+fn kill_leftover(server_dir: &Path, engine: Engine) {
+    let pid = match engine {
+        Engine::MariaDb => read_pid(&server_dir.join("mariadbd.pid")),
+        _ => read_pid(&server_dir.join("data").join("postmaster.pid")),
+    };
+    if let Some(pid) = pid {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+        let started = Instant::now();
+        while process_alive(pid) && started.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// `--user=root` when running as root: MariaDB refuses root unless told so.
+fn user_args() -> Vec<String> {
+    if effective_uid() == Some(0) {
+        vec!["--user=root".into()]
+    } else {
+        Vec::new()
+    }
+}
+
+fn as_postgres(command: &mut Command) -> &mut Command {
+    // Rebuild as `setpriv --reuid=postgres … program args`.
+    let program = command.get_program().to_owned();
+    let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
+    let mut wrapped = Command::new("setpriv");
+    wrapped
+        .args([
+            "--reuid=postgres",
+            "--regid=postgres",
+            "--init-groups",
+            "--",
+        ])
+        .arg(program)
+        .args(args);
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped.process_group(0);
+    *command = wrapped;
+    command
+}
+
+fn run(command: &mut Command, what: &str) -> Result<(), ProvisionError> {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(ProvisionError::io(what.to_owned()))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(ProvisionError::ServerFailed {
+        what: what.into(),
+        detail: format!(
+            "{}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ),
+    })
+}
+
+/// Finds a server program on PATH, in /usr/sbin, or in PostgreSQL's versioned folders.
+fn find_program(name: &str, package: &str) -> Result<PathBuf, ProvisionError> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    dirs.push("/usr/sbin".into());
+    if let Ok(entries) = std::fs::read_dir("/usr/lib/postgresql") {
+        let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("bin")).collect();
+        versions.sort();
+        dirs.extend(versions.into_iter().rev());
+    }
+    dirs.into_iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .map(|p| p.canonicalize().unwrap_or(p))
+        .ok_or_else(|| ProvisionError::NotInstalled {
+            program: name.into(),
+            package: package.into(),
+        })
+}
+
+fn effective_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    line.split_whitespace().nth(2)?.parse().ok()
+}
+
+fn read_pid(path: &Path) -> Option<u32> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .lines()
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn process_alive(pid: u32) -> bool {
+    // A zombie still has a /proc entry; its state letter is Z.
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(15)..].join("\n")
+}

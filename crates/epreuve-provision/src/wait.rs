@@ -1,0 +1,89 @@
+//! Waiting for a database to answer `SELECT 1`.
+
+use std::time::{Duration, Instant};
+
+use epreuve_db::{Backend, ServerDb};
+
+use crate::{Cancel, DatabaseLocation, ProvisionError};
+
+/// Polls until the database answers `SELECT 1`, `limit` passes, the user cancels, or `alive`
+/// says the server is gone.
+pub(crate) fn until_ready(
+    location: &DatabaseLocation,
+    cancel: &Cancel,
+    limit: Duration,
+    mut alive: impl FnMut() -> Result<(), ProvisionError>,
+) -> Result<(), ProvisionError> {
+    let Some(address) = location.address() else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    loop {
+        cancel.check()?;
+        alive()?;
+        let last = match ServerDb::connect(address).and_then(|db| db.ping()) {
+            Ok(()) => return Ok(()),
+            Err(e) => e.to_string(),
+        };
+        if started.elapsed() >= limit {
+            return Err(ProvisionError::NotReady {
+                what: format!("{} server", address.engine.label()),
+                seconds: limit.as_secs(),
+                detail: last,
+            });
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// A random password of 20 letters and digits, from the system's random source.
+pub(crate) fn random_token(len: usize) -> Result<String, ProvisionError> {
+    use std::io::Read;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = vec![0u8; len];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(ProvisionError::io("read /dev/urandom"))?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// A port on 127.0.0.1 nobody listens on right now.
+pub(crate) fn free_port() -> Result<u16, ProvisionError> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(ProvisionError::io("find a free port"))
+}
+
+/// Fails with `PortTaken` when something already listens on `port`.
+pub(crate) fn ensure_free(port: u16) -> Result<(), ProvisionError> {
+    std::net::TcpListener::bind(("127.0.0.1", port))
+        .map(drop)
+        .map_err(|e| ProvisionError::PortTaken {
+            port,
+            detail: e.to_string(),
+        })
+}
+
+/// A name made of the candidate identifier's letters and digits, for containers and databases.
+pub(crate) fn slug(candidate: &str) -> String {
+    let slug: String = candidate
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    if slug.is_empty() {
+        "candidate".into()
+    } else {
+        slug
+    }
+}

@@ -1,0 +1,117 @@
+//! `db up|down|info` and `images build`: the workspace's database server and the local images.
+
+use epreuve_provision::{BuildEvent, Cancel, DatabaseLocation, ImageSource, Route};
+use epreuve_session::Workspace;
+use serde_json::json;
+
+use crate::cli::{DatabaseArgs, EngineArg, ImagesArg, ImagesBuildArgs, ViaArg, WorkspaceArgs};
+use crate::exit_codes;
+use crate::printer::Printer;
+
+/// Engine, route and images asked for on the command line, with the defaults filled in.
+pub(crate) fn requested(args: &DatabaseArgs) -> (epreuve_db::Engine, Route, ImageSource) {
+    let engine = match args.engine {
+        EngineArg::Duckdb => epreuve_db::Engine::DuckDb,
+        EngineArg::Postgres => epreuve_db::Engine::Postgres,
+        EngineArg::Mariadb => epreuve_db::Engine::MariaDb,
+    };
+    let route = match (args.via, engine) {
+        (Some(ViaArg::Embedded), _) => Route::Embedded,
+        (Some(ViaArg::Docker), _) => Route::Docker,
+        (Some(ViaArg::Local), _) => Route::Local,
+        (Some(ViaArg::Url), _) => Route::Url,
+        (None, epreuve_db::Engine::DuckDb) => Route::Embedded,
+        (None, _) if args.url.is_some() => Route::Url,
+        (None, _) => Route::Docker,
+    };
+    let images = match args.images {
+        ImagesArg::Official => ImageSource::Official,
+        ImagesArg::Local => ImageSource::Local,
+    };
+    (engine, route, images)
+}
+
+pub fn up(printer: &Printer, cancel: &Cancel, args: &WorkspaceArgs) -> anyhow::Result<u8> {
+    let workspace = Workspace::open(&args.dir)?;
+    epreuve_provision::up(workspace.root(), workspace.database(), cancel)?;
+    let _ = workspace.log("db up", &workspace.database().route().to_string());
+    printer.result(
+        || format!("The database answers.\n  {}\n", workspace.connection_help()),
+        || json!({ "answers": true }).to_string(),
+    );
+    Ok(exit_codes::SUCCESS)
+}
+
+pub fn down(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
+    let workspace = Workspace::open(&args.dir)?;
+    epreuve_provision::down(workspace.root(), workspace.database())?;
+    let _ = workspace.log("db down", &workspace.database().route().to_string());
+    let what = match workspace.database() {
+        DatabaseLocation::Embedded { .. } => {
+            "The embedded DuckDB file has no server to stop; it stays in the workspace."
+        }
+        DatabaseLocation::Docker { .. } => "The container and its volume were removed.",
+        DatabaseLocation::Local { .. } => {
+            "The local server was stopped; its files stay in .epreuve/server/ (`epreuve db up` starts it again)."
+        }
+        DatabaseLocation::Url { .. } => "The candidate's database was dropped from the server.",
+    };
+    printer.result(
+        || format!("{what}\n"),
+        || json!({ "down": true }).to_string(),
+    );
+    Ok(exit_codes::SUCCESS)
+}
+
+pub fn info(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
+    let workspace = Workspace::open(&args.dir)?;
+    let answers = epreuve_provision::answers(workspace.root(), workspace.database());
+    let database = workspace.database();
+    printer.result(
+        || {
+            format!(
+                "{} via {}\n  {}\n  {}\n",
+                workspace.state().engine.label(),
+                database.route(),
+                workspace.connection_help(),
+                match &answers {
+                    Ok(()) => "answers SELECT 1".to_owned(),
+                    Err(e) => format!("does not answer: {e}"),
+                }
+            )
+        },
+        || {
+            json!({
+                "engine": workspace.state().engine,
+                "via": database.route(),
+                "address": database.address().map(|a| json!({
+                    "host": a.host, "port": a.port, "user": a.user, "database": a.database,
+                })),
+                "answers": answers.is_ok(),
+                "error": answers.as_ref().err().map(ToString::to_string),
+            })
+            .to_string()
+        },
+    );
+    Ok(if answers.is_ok() {
+        exit_codes::SUCCESS
+    } else {
+        exit_codes::INFRASTRUCTURE
+    })
+}
+
+pub fn build_images(printer: &Printer, args: &ImagesBuildArgs) -> anyhow::Result<u8> {
+    epreuve_provision::build_images(args.force, |event| match event {
+        BuildEvent::Skipped { image } => printer.info(format!("{image}: already built, kept")),
+        BuildEvent::Started { image } => printer.info(format!("{image}: building…")),
+        BuildEvent::Line { image, line } => printer.info(format!("  [{image}] {line}")),
+        BuildEvent::Built { image, seconds } => {
+            printer.info(format!("{image}: built in {seconds:.0} s"))
+        }
+    })?;
+    printer.result(
+        || "The local images are ready: start with `--via docker --images local`.\n".to_owned(),
+        || json!({ "built": true }).to_string(),
+    );
+    Ok(exit_codes::SUCCESS)
+}
