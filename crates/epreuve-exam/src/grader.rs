@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use epreuve_data::TypeFamily;
 use serde::{Deserialize, Serialize};
 
-/// The kinds of check the first exams use; each runs once per table.
+/// The kinds of check the first exams use; each runs once per table, except the instance
+/// checks (see [`CheckKind::is_instance`]), which run once per database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
@@ -25,6 +26,9 @@ pub enum CheckKind {
     /// Each text column's declared length fits the longest source value without being
     /// oversized (not applicable on engines that do not keep `VARCHAR(n)`).
     TextLength,
+    /// The database answers, and the candidate's saved query lists the tables its catalogue
+    /// holds ("l'affichage des tables par défaut", C1.6).
+    DefaultTables,
 }
 
 impl CheckKind {
@@ -38,6 +42,7 @@ impl CheckKind {
             Self::TypeFamily => "column types fit the source",
             Self::Size => "number sizes fit the largest value",
             Self::TextLength => "text lengths fit the longest value",
+            Self::DefaultTables => "database up, default tables listed",
         }
     }
 
@@ -51,11 +56,18 @@ impl CheckKind {
             Self::TypeFamily => "type_family",
             Self::Size => "size",
             Self::TextLength => "text_length",
+            Self::DefaultTables => "default_tables",
         }
     }
 
+    /// True for checks about the database as a whole rather than one table.
+    pub fn is_instance(self) -> bool {
+        matches!(self, Self::DefaultTables)
+    }
+
     /// Every kind, in the order checks are run and reported.
-    pub const ALL: [CheckKind; 7] = [
+    pub const ALL: [CheckKind; 8] = [
+        Self::DefaultTables,
         Self::Columns,
         Self::RowCount,
         Self::Head,
@@ -132,6 +144,17 @@ pub struct GraderManifest {
     pub head: HeadRule,
     /// Weight, criterion and visibility of each kind of check.
     pub checks: BTreeMap<CheckKind, CheckRule>,
+    /// Rules of the instance checks.
+    #[serde(default)]
+    pub instance: InstanceRules,
     /// Per-table rules, in report order.
     pub tables: Vec<TableRules>,
+}
+
+/// Rules of the checks about the database as a whole.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceRules {
+    /// File under `answers/` holding the query that lists the default tables (C1.6).
+    pub tables_query: Option<String>,
 }

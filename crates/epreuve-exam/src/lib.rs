@@ -9,6 +9,8 @@ mod solution;
 
 pub use catalogue::{Catalogue, Exam};
 pub use error::{ExamError, ManifestError};
-pub use grader::{CheckKind, CheckRule, GraderManifest, HeadRule, SizingRule, TableRules};
+pub use grader::{
+    CheckKind, CheckRule, GraderManifest, HeadRule, InstanceRules, SizingRule, TableRules,
+};
 pub use manifest::{ExamManifest, Statement, TableSpec};
-pub use solution::{SolutionManifest, Transform};
+pub use solution::{Expectation, SolutionManifest, Transform};

@@ -16,14 +16,30 @@ pub struct SolutionManifest {
     /// Folder (relative to the solution folder) of the files copied into `answers/`.
     #[serde(default = "default_answers")]
     pub answers: String,
-    /// Score the grader must give, on every engine.
+    /// Score the grader must give on DuckDB.
     pub expected_score: f64,
-    /// Checks that must not pass, by id (`ventes.row_count`); every other check must pass.
+    /// Checks that must not pass on DuckDB, by id (`ventes.row_count`); every other check
+    /// must pass.
     #[serde(default)]
     pub expected_failures: Vec<String>,
+    /// Score and failures on the servers (PostgreSQL, MariaDB), which keep `VARCHAR(n)` and so
+    /// judge text lengths; the same as on DuckDB when absent.
+    #[serde(default)]
+    pub on_servers: Option<Expectation>,
     /// Damage done to the data on its way to the tables, to imitate a mistake.
     #[serde(default)]
     pub transform: Transform,
+}
+
+/// What a solution must get on a group of engines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// Score the grader must give.
+    pub expected_score: f64,
+    /// Checks that must not pass, by id.
+    #[serde(default)]
+    pub expected_failures: Vec<String>,
 }
 
 fn default_answers() -> String {

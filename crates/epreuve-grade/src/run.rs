@@ -54,11 +54,24 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         .entered();
     let tables = backend.ping().and_then(|()| backend.tables());
     let mut results = Vec::new();
+    for kind in CheckKind::ALL.into_iter().filter(|k| k.is_instance()) {
+        let Some(rule) = grader.checks.get(&kind) else {
+            continue;
+        };
+        if *visibility == Visibility::Public && !rule.public {
+            continue;
+        }
+        let outcome = match &tables {
+            Ok(_) => crate::checks::default_tables(*backend, grader, answers_dir),
+            Err(error) => Outcome::not_gradable(error),
+        };
+        results.push(result("instance", kind, rule, outcome, *visibility));
+    }
     for table_truth in &truth.tables {
         let context = tables
             .as_ref()
             .map(|names| TableContext::new(table_truth, grader, *backend, answers_dir, names));
-        for kind in CheckKind::ALL {
+        for kind in CheckKind::ALL.into_iter().filter(|k| !k.is_instance()) {
             let Some(rule) = grader.checks.get(&kind) else {
                 continue;
             };
@@ -97,8 +110,16 @@ pub fn not_gradable(
     notes: Vec<String>,
 ) -> Report {
     let mut results = Vec::new();
+    for kind in CheckKind::ALL.into_iter().filter(|k| k.is_instance()) {
+        if let Some(rule) = grader.checks.get(&kind)
+            && (visibility == Visibility::Full || rule.public)
+        {
+            let outcome = Outcome::not_gradable(error);
+            results.push(result("instance", kind, rule, outcome, visibility));
+        }
+    }
     for table_truth in &truth.tables {
-        for kind in CheckKind::ALL {
+        for kind in CheckKind::ALL.into_iter().filter(|k| !k.is_instance()) {
             let Some(rule) = grader.checks.get(&kind) else {
                 continue;
             };

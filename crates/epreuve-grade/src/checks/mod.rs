@@ -2,6 +2,7 @@
 //! runner turns outcomes into scored results.
 
 mod head;
+mod instance;
 mod presence;
 mod types;
 mod values;
@@ -11,6 +12,8 @@ use epreuve_exam::{CheckKind, GraderManifest, TableRules};
 use polars::prelude::DataFrame;
 
 use crate::{Status, TableTruth};
+
+pub(crate) use instance::default_tables;
 
 /// What a check found, before weighting.
 #[derive(Debug, Clone)]
@@ -168,6 +171,8 @@ impl<'a> TableContext<'a> {
             CheckKind::TypeFamily => types::type_family(self),
             CheckKind::Size => types::size(self),
             CheckKind::TextLength => types::text_length(self),
+            // Run once per database by the runner, never per table.
+            CheckKind::DefaultTables => Outcome::not_applicable("an instance check"),
         }
     }
 

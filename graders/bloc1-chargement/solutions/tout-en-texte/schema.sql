@@ -1,15 +1,16 @@
--- Every column stored as text: the values survive, the types and sizes do not fit.
+-- Every column stored as TEXT: the values survive, the types and sizes do not fit, and no
+-- text column declares a length.
 CREATE TABLE ventes (
-    id_vente VARCHAR, date_vente VARCHAR, code_magasin VARCHAR, sku VARCHAR, quantite VARCHAR,
-    prix_unitaire VARCHAR, remise_pct VARCHAR, montant_ttc VARCHAR, carte_fidelite VARCHAR,
-    mode_paiement VARCHAR, commentaire VARCHAR
+    id_vente TEXT, date_vente TEXT, code_magasin TEXT, sku TEXT, quantite TEXT,
+    prix_unitaire TEXT, remise_pct TEXT, montant_ttc TEXT, carte_fidelite TEXT,
+    mode_paiement TEXT, commentaire TEXT
 );
 CREATE TABLE magasins (
-    code_magasin VARCHAR, nom VARCHAR, ville VARCHAR, code_postal VARCHAR, region VARCHAR,
-    surface_m2 VARCHAR, date_ouverture VARCHAR, ouvert_dimanche VARCHAR
+    code_magasin TEXT, nom TEXT, ville TEXT, code_postal TEXT, region TEXT,
+    surface_m2 TEXT, date_ouverture TEXT, ouvert_dimanche TEXT
 );
-CREATE TABLE objectifs (code_magasin VARCHAR, annee VARCHAR, mois VARCHAR, objectif_ca VARCHAR);
+CREATE TABLE objectifs (code_magasin TEXT, annee TEXT, mois TEXT, objectif_ca TEXT);
 CREATE TABLE produits (
-    categorie VARCHAR, sku VARCHAR, designation VARCHAR, marque VARCHAR, prix_catalogue VARCHAR,
-    bio VARCHAR, poids_g VARCHAR, date_referencement VARCHAR
+    categorie TEXT, sku TEXT, designation TEXT, marque TEXT, prix_catalogue TEXT,
+    bio TEXT, poids_g TEXT, date_referencement TEXT
 );

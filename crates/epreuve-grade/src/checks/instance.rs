@@ -1,0 +1,67 @@
+//! C1.6: the database is installed and answers, and the candidate checked it by listing its
+//! default tables. The saved query must run and return, in one of its columns, names of tables
+//! the engine's catalogue holds (its own tables, or the candidate's).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use epreuve_data::text_columns;
+use epreuve_db::Backend;
+use epreuve_exam::GraderManifest;
+
+use super::Outcome;
+
+/// Distinct catalogue table names the query must show (fewer when the catalogue has fewer).
+const NAMES_REQUIRED: usize = 3;
+/// Rows fetched from the candidate's query.
+const MAX_ROWS: usize = 100_000;
+
+pub(crate) fn default_tables(
+    backend: &dyn Backend,
+    grader: &GraderManifest,
+    answers_dir: &Path,
+) -> Outcome {
+    let Some(query) = &grader.instance.tables_query else {
+        return Outcome::not_applicable("the grader names no query listing the default tables");
+    };
+    let file = format!("answers/{query}");
+    let sql = match std::fs::read_to_string(answers_dir.join(query)) {
+        Ok(sql) => sql,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Outcome::lost(format!("{file} is missing"));
+        }
+        Err(e) => return Outcome::lost(format!("{file} cannot be read: {e}")),
+    };
+    let catalogue: HashSet<String> = match backend.catalogue_tables() {
+        Ok(names) => names.into_iter().map(|n| n.to_lowercase()).collect(),
+        Err(error) => return Outcome::from_error(&error, "listing the catalogue"),
+    };
+    let result = match backend.candidate_query(&sql, MAX_ROWS) {
+        Ok(result) => result,
+        Err(error) => {
+            return Outcome::from_error(&error, &format!("the query in {file} does not run"));
+        }
+    };
+    let required = NAMES_REQUIRED.min(catalogue.len()).max(1);
+    let best = text_columns(&result.frame)
+        .into_iter()
+        .map(|(name, values)| {
+            let found: HashSet<String> = values
+                .into_iter()
+                .flatten()
+                .map(|v| v.trim().to_lowercase())
+                .filter(|v| catalogue.contains(v))
+                .collect();
+            (name, found.len())
+        })
+        .max_by_key(|(_, n)| *n);
+    match best {
+        Some((column, n)) if n >= required => Outcome::passed(format!(
+            "the {} database answers; {file} lists {n} tables of its catalogue (column `{column}`)",
+            backend.engine().label()
+        )),
+        _ => Outcome::lost(format!(
+            "{file} runs but lists no tables of the catalogue (at least {required} names expected in one column)"
+        )),
+    }
+}
