@@ -74,7 +74,7 @@ fn a_deleted_data_file_is_replaced_by_the_original_and_noted() {
     std::fs::remove_file(dir.join("data").join("ventes.csv")).unwrap();
     let (report, code) = grade(&dir);
     assert_eq!(code, 0, "{report:#}");
-    assert_eq!(report["score"], 40.0);
+    assert_eq!(report["score"], 41.0);
     assert!(
         report["notes"]
             .to_string()

@@ -4,6 +4,7 @@
 mod common;
 mod errors;
 mod native;
+mod servers;
 mod snapshots;
 mod solutions;
 mod workflow;

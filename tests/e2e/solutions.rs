@@ -39,7 +39,7 @@ fn every_solution_gets_exactly_its_expected_score() {
     for (name, expectation) in solutions() {
         let temp = tempfile::tempdir().unwrap();
         let (_, report) = solved(temp.path(), &name);
-        assert_eq!(report["max_score"], 40.0, "{name}: {report:#}");
+        assert_eq!(report["max_score"], 41.0, "{name}: {report:#}");
         assert_eq!(report["gradable"], true, "{name}");
         let failed: Vec<String> = report["checks"]
             .as_array()
@@ -82,15 +82,18 @@ fn the_reference_scores_the_maximum_and_passes_every_check() {
             assert_eq!(c["status"], "passed", "{c:#}");
         }
     }
-    assert_eq!(report["checks"].as_array().unwrap().len(), 4 * 7);
+    // One instance check (C1.6), then seven per table.
+    assert_eq!(report["checks"].as_array().unwrap().len(), 1 + 4 * 7);
     let (again, code) = grade(&dir);
     assert_eq!(code, 0);
-    assert_eq!(again["score"], 40.0);
+    assert_eq!(again["score"], 41.0);
     let criteria = again["criteria"].as_array().unwrap();
-    assert_eq!(criteria[0]["code"], "C1.9");
-    assert_eq!(criteria[0]["max_score"], 24.0);
-    assert_eq!(criteria[1]["code"], "C1.10");
-    assert_eq!(criteria[1]["max_score"], 16.0);
+    assert_eq!(criteria[0]["code"], "C1.6");
+    assert_eq!(criteria[0]["max_score"], 1.0);
+    assert_eq!(criteria[1]["code"], "C1.9");
+    assert_eq!(criteria[1]["max_score"], 24.0);
+    assert_eq!(criteria[2]["code"], "C1.10");
+    assert_eq!(criteria[2]["max_score"], 16.0);
 }
 
 #[test]
@@ -100,7 +103,7 @@ fn a_blank_workspace_scores_zero_without_crashing() {
     let (report, code) = grade(&dir);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(report["score"], 0.0);
-    assert_eq!(report["max_score"], 40.0);
+    assert_eq!(report["max_score"], 41.0);
     assert_eq!(report["candidate"], "c042");
     assert_eq!(report["engine"], "duckdb");
     assert!(

@@ -106,7 +106,7 @@ fn grading_reads_the_submission_not_what_came_after() {
     std::fs::write(dir.join("answers").join("apercu_magasins.sql"), "oops").unwrap();
     let (report, code) = grade(&dir);
     assert_eq!(code, 0, "{report:#}");
-    assert_eq!(report["score"], 40.0);
+    assert_eq!(report["score"], 41.0);
     let bundle = dir.join(".epreuve").join("submission");
     for file in [
         "answers/apercu_ventes.sql",
@@ -160,7 +160,7 @@ fn the_table_report_is_plain_without_color() {
     let out = epreuve(temp.path(), &["demo"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("Score: 40 / 40"), "{text}");
+    assert!(text.contains("Score: 41 / 41"), "{text}");
     assert!(text.contains("C1.10"));
     assert!(!text.contains('\u{1b}'), "NO_COLOR is honoured");
 }

@@ -165,6 +165,9 @@ mod tests {
     fn booleans_in_french_and_english() {
         assert_eq!(canonical(TypeFamily::Boolean, "Oui"), "true");
         assert_eq!(canonical(TypeFamily::Boolean, "false"), "false");
-        assert_eq!(canonical(TypeFamily::Boolean, "1"), "1");
+        // MariaDB stores BOOLEAN as TINYINT(1): 1 and 0 read as booleans, other numbers do not.
+        assert_eq!(canonical(TypeFamily::Boolean, "1"), "true");
+        assert_eq!(canonical(TypeFamily::Boolean, "0"), "false");
+        assert_eq!(canonical(TypeFamily::Boolean, "2"), "2");
     }
 }

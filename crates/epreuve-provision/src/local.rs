@@ -277,7 +277,7 @@ fn mariadb(
          ALTER USER 'root'@'localhost' IDENTIFIED BY '{root_password}';\n\
          CREATE USER '{USER}'@'%' IDENTIFIED BY '{password}';\n\
          CREATE DATABASE {USER};\n\
-         GRANT ALL ON {USER}.* TO '{USER}'@'%';\n"
+         GRANT ALL ON *.* TO '{USER}'@'%';\n"
     );
     let mut child = Command::new(&mariadbd)
         .arg("--no-defaults")

@@ -1,0 +1,583 @@
+//! PostgreSQL and MariaDB, through Docker (the images `epreuve images build` makes) and as
+//! throwaway local servers: the same exam gets the same grades on each, and every fault leaves
+//! nothing behind. `.ci/run` installs the engines, starts dockerd and builds the images; these
+//! tests fail, rather than skip, on a machine without them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::common::*;
+
+#[derive(serde::Deserialize)]
+struct Expectation {
+    expected_score: f64,
+    #[serde(default)]
+    expected_failures: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Manifest {
+    on_servers: Expectation,
+}
+
+/// Every solution with what it must get on a server.
+fn server_expectations() -> Vec<(String, Expectation)> {
+    let dir = repo().join("graders").join(EXAM).join("solutions");
+    let mut out: Vec<(String, Expectation)> = std::fs::read_dir(&dir)
+        .expect("solutions folder")
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(e.path().join("solution.toml")).unwrap();
+            let manifest: Manifest = toml::from_str(&text)
+                .unwrap_or_else(|e| panic!("{name}: [on_servers] is required: {e}"));
+            (name, manifest.on_servers)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// A temporary folder the `postgres` user can reach (a local PostgreSQL runs as that user
+/// when the tests run as root).
+fn reachable_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    temp
+}
+
+/// The database options of a route.
+fn route(engine: &str, via: &str) -> Vec<String> {
+    let mut args = vec![
+        "--engine".to_owned(),
+        engine.to_owned(),
+        "--via".to_owned(),
+        via.to_owned(),
+    ];
+    if via == "docker" {
+        args.extend(["--images".to_owned(), "local".to_owned()]);
+    }
+    args
+}
+
+fn run(parent: &Path, args: &[String]) -> std::process::Output {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    epreuve(parent, &args)
+}
+
+/// Applies every shipped solution on `engine` via `via` and compares with `[on_servers]`.
+fn every_solution_on(engine: &str, via: &str) {
+    for (name, expected) in server_expectations() {
+        let temp = reachable_tempdir();
+        let mut args: Vec<String> = ["demo", EXAM, "--solution", &name, "--format", "json"]
+            .map(String::from)
+            .to_vec();
+        args.extend(route(engine, via));
+        let out = run(temp.path(), &args);
+        assert!(code(&out) <= 1, "{engine}/{via}/{name}: {}", stderr(&out));
+        let report = json(&out);
+        assert_eq!(report["engine"], engine, "{report:#}");
+        assert_eq!(
+            report["max_score"], 45.0,
+            "{engine}/{via}/{name}: {report:#}"
+        );
+        let mut failed: Vec<String> = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "failed")
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        failed.sort();
+        let mut wanted = expected.expected_failures.clone();
+        wanted.sort();
+        assert_eq!(failed, wanted, "{engine}/{via}/{name}\n{report:#}");
+        assert_eq!(
+            report["score"].as_f64().unwrap(),
+            expected.expected_score,
+            "{engine}/{via}/{name}: {report:#}"
+        );
+        // Nothing is left running once the temporary workspace is gone.
+        assert_eq!(leftover_containers(), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn postgres_in_docker_grades_every_solution_as_promised() {
+    every_solution_on("postgres", "docker");
+}
+
+#[test]
+fn mariadb_in_docker_grades_every_solution_as_promised() {
+    every_solution_on("mariadb", "docker");
+}
+
+#[test]
+fn local_postgres_grades_every_solution_as_promised() {
+    every_solution_on("postgres", "local");
+}
+
+#[test]
+fn local_mariadb_grades_every_solution_as_promised() {
+    every_solution_on("mariadb", "local");
+}
+
+/// Containers labelled by epreuve whose workspace folder no longer exists.
+fn leftover_containers() -> Vec<String> {
+    let out = Command::new("docker")
+        .args([
+            "ps",
+            "-a",
+            "--filter",
+            "label=epreuve",
+            "--format",
+            "{{.Names}} {{.Label \"epreuve.workspace\"}}",
+        ])
+        .output()
+        .expect("the docker client runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .filter(|(_, ws)| !Path::new(ws).exists())
+        .map(|(name, _)| name.to_owned())
+        .collect()
+}
+
+/// Containers labelled with `workspace`.
+fn containers_of(workspace: &Path) -> Vec<String> {
+    let label = format!("label=epreuve.workspace={}", workspace.display());
+    let out = Command::new("docker")
+        .args(["ps", "-a", "--filter", &label, "--format", "{{.Names}}"])
+        .output()
+        .expect("the docker client runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn state(workspace: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(workspace.join(".epreuve/state.json")).unwrap())
+        .unwrap()
+}
+
+fn start_on(
+    parent: &Path,
+    name: &str,
+    candidate: &str,
+    db: &[String],
+) -> (PathBuf, std::process::Output) {
+    let dir = parent.join(name);
+    let mut args: Vec<String> = [
+        "start",
+        EXAM,
+        "--dir",
+        dir.to_str().unwrap(),
+        "--candidate",
+        candidate,
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend_from_slice(db);
+    let out = run(parent, &args);
+    (dir, out)
+}
+
+#[test]
+fn db_up_down_and_info_drive_a_docker_container() {
+    let temp = reachable_tempdir();
+    let (ws, out) = start_on(temp.path(), "ws", "c1", &route("postgres", "docker"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("PGPASSWORD="), "{}", stdout(&out));
+    let names = containers_of(&ws);
+    assert_eq!(names.len(), 1, "{names:?}");
+    let ws_str = ws.to_str().unwrap();
+    let info = epreuve(
+        temp.path(),
+        &["db", "info", "--dir", ws_str, "--format", "json"],
+    );
+    assert_eq!(code(&info), 0, "{}", stderr(&info));
+    assert_eq!(json(&info)["answers"], true);
+    // The port is published on 127.0.0.1 only.
+    let port = state(&ws)["database"]["address"]["port"].as_u64().unwrap();
+    let inspect = Command::new("docker")
+        .args(["port", &names[0]])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&inspect.stdout).trim(),
+        format!("5432/tcp -> 127.0.0.1:{port}")
+    );
+    let down = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
+    assert_eq!(code(&down), 0, "{}", stderr(&down));
+    assert!(containers_of(&ws).is_empty());
+    let info = epreuve(
+        temp.path(),
+        &["db", "info", "--dir", ws_str, "--format", "json"],
+    );
+    assert_eq!(code(&info), 3);
+    assert_eq!(json(&info)["answers"], false);
+}
+
+#[test]
+fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
+    let temp = reachable_tempdir();
+    let ws = temp.path().join("ws");
+    let mut args: Vec<String> = [
+        "demo",
+        EXAM,
+        "--dir",
+        ws.to_str().unwrap(),
+        "--format",
+        "json",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(route("mariadb", "local"));
+    let out = run(temp.path(), &args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let ws_str = ws.to_str().unwrap();
+    let down = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
+    assert_eq!(code(&down), 0, "{}", stderr(&down));
+    // Down: grading says "not gradable", it does not give zero.
+    let (report, status) = grade(&ws);
+    assert_eq!(status, 3, "{report:#}");
+    assert_eq!(report["gradable"], false);
+    let up = epreuve(temp.path(), &["db", "up", "--dir", ws_str]);
+    assert_eq!(code(&up), 0, "{}", stderr(&up));
+    let (report, status) = grade(&ws);
+    assert_eq!(
+        (status, report["score"].as_f64()),
+        (0, Some(45.0)),
+        "{report:#}"
+    );
+    let down = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
+    assert_eq!(code(&down), 0, "{}", stderr(&down));
+}
+
+#[test]
+fn a_server_that_dies_during_grading_is_not_gradable_rather_than_zero() {
+    let temp = reachable_tempdir();
+    let ws = temp.path().join("ws");
+    let mut args: Vec<String> = [
+        "demo",
+        EXAM,
+        "--dir",
+        ws.to_str().unwrap(),
+        "--format",
+        "json",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(route("postgres", "local"));
+    let out = run(temp.path(), &args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let pid = std::fs::read_to_string(ws.join(".epreuve/server/data/postmaster.pid")).unwrap();
+    let pid = pid.lines().next().unwrap().trim().to_owned();
+    // The server is killed outright, as by the OOM killer or a crash.
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let (report, status) = grade(&ws);
+    assert_eq!(status, 3, "{report:#}");
+    assert_eq!(report["gradable"], false, "{report:#}");
+    for c in report["checks"].as_array().unwrap() {
+        assert_eq!(c["status"], "not_gradable", "{c:#}");
+        assert!(
+            c["message"].as_str().unwrap().contains("not gradable"),
+            "{c:#}"
+        );
+    }
+    // The candidate's files are all still there.
+    assert!(ws.join("answers/apercu_ventes.sql").is_file());
+    assert!(ws.join(".epreuve/server/data/PG_VERSION").is_file());
+    let _ = epreuve(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
+}
+
+#[test]
+fn no_docker_daemon_suggests_the_local_route_and_leaves_no_folder() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    let catalogue = repo();
+    let out = epreuve_with(
+        temp.path(),
+        &[
+            "start",
+            EXAM,
+            "--dir",
+            dir.to_str().unwrap(),
+            "--candidate",
+            "c1",
+            "--engine",
+            "postgres",
+        ],
+        &[
+            ("EPREUVE_CATALOGUE", catalogue.to_str().unwrap()),
+            ("DOCKER_HOST", "unix:///nonexistent/docker.sock"),
+        ],
+    );
+    assert_error(&out, 3, "--via local");
+    assert!(
+        stderr(&out).contains("Docker is not available"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.exists());
+}
+
+#[test]
+fn a_port_already_taken_is_named_and_nothing_is_left() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    for via in ["local", "docker"] {
+        let temp = reachable_tempdir();
+        let mut db = route("postgres", via);
+        db.extend(["--port".to_owned(), port.clone()]);
+        let (dir, out) = start_on(temp.path(), "ws", "c1", &db);
+        assert_error(
+            &out,
+            2,
+            &format!("port {port} on 127.0.0.1 is already taken"),
+        );
+        assert!(!dir.exists(), "{via}");
+        assert!(containers_of(&dir).is_empty(), "{via}");
+    }
+    drop(listener);
+}
+
+#[test]
+fn a_wrong_url_is_refused_with_its_reason() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    let url_args = |url: &str| {
+        [
+            "start",
+            EXAM,
+            "--dir",
+            dir.to_str().unwrap(),
+            "--candidate",
+            "c1",
+            "--engine",
+            "postgres",
+            "--via",
+            "url",
+            "--url",
+            url,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let out = run(temp.path(), &url_args("localhost:5432"));
+    assert_error(&out, 2, "--url");
+    assert!(!dir.exists());
+    // Nothing listens on port 1: the login cannot even be tried.
+    let out = run(
+        temp.path(),
+        &url_args("postgres://epreuve:secret@127.0.0.1:1/postgres"),
+    );
+    assert_error(
+        &out,
+        3,
+        "cannot connect to postgres://epreuve:***@127.0.0.1:1/postgres",
+    );
+    assert!(!stderr(&out).contains("secret"), "{}", stderr(&out));
+    assert!(!dir.exists());
+    let out = run(temp.path(), &url_args("mysql://root:x@127.0.0.1:1/"));
+    assert_error(&out, 2, "is a MariaDB server but --engine is PostgreSQL");
+}
+
+#[test]
+fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
+    for engine in ["postgres", "mariadb"] {
+        let temp = reachable_tempdir();
+        // The centre's server: a local one, whose account epreuve then uses.
+        let (centre, out) = start_on(temp.path(), "centre", "centre", &route(engine, "local"));
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let a = &state(&centre)["database"]["address"];
+        let scheme = if engine == "postgres" {
+            "postgres"
+        } else {
+            "mysql"
+        };
+        let url = format!(
+            "{scheme}://{}:{}@127.0.0.1:{}/",
+            a["user"].as_str().unwrap(),
+            a["password"].as_str().unwrap(),
+            a["port"]
+        );
+        let ws = temp.path().join("c7");
+        let mut args: Vec<String> = [
+            "demo",
+            EXAM,
+            "--dir",
+            ws.to_str().unwrap(),
+            "--format",
+            "json",
+            "--engine",
+            engine,
+            "--via",
+            "url",
+            "--url",
+            &url,
+        ]
+        .map(String::from)
+        .to_vec();
+        args.push("--solution".into());
+        args.push("reference".into());
+        let out = run(temp.path(), &args);
+        assert_eq!(code(&out), 0, "{engine}: {}", stderr(&out));
+        assert_eq!(json(&out)["score"], 45.0);
+        assert_eq!(
+            state(&ws)["database"]["address"]["database"],
+            "epreuve_demo"
+        );
+        // A second workspace for the same candidate would share the database: refused.
+        let (_, again) = start_on(
+            temp.path(),
+            "again",
+            "demo",
+            &["--engine", engine, "--via", "url", "--url", &url].map(String::from),
+        );
+        assert_error(&again, 2, "the database epreuve_demo already exists");
+        let down = epreuve(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
+        assert_eq!(code(&down), 0, "{}", stderr(&down));
+        let (_, after) = start_on(
+            temp.path(),
+            "after",
+            "demo",
+            &["--engine", engine, "--via", "url", "--url", &url].map(String::from),
+        );
+        assert_eq!(
+            code(&after),
+            0,
+            "{engine}: dropped, the name is free again: {}",
+            stderr(&after)
+        );
+        let _ = epreuve(
+            temp.path(),
+            &[
+                "db",
+                "down",
+                "--dir",
+                temp.path().join("after").to_str().unwrap(),
+            ],
+        );
+        let _ = epreuve(
+            temp.path(),
+            &["db", "down", "--dir", centre.to_str().unwrap()],
+        );
+    }
+}
+
+/// Sends SIGINT to `start` after `delay`, and checks that nothing is left: no folder, no
+/// container, no server process. Returns true when the start was really cancelled.
+fn interrupt_start_after(engine: &str, via: &str, delay: Duration) -> bool {
+    let temp = reachable_tempdir();
+    let dir = temp.path().join("ws");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_epreuve"));
+    command
+        .args([
+            "start",
+            EXAM,
+            "--dir",
+            dir.to_str().unwrap(),
+            "--candidate",
+            "ctrlc",
+        ])
+        .args(route(engine, via))
+        .env("EPREUVE_CATALOGUE", repo())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    std::thread::sleep(delay);
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    let why = format!(
+        "{engine}/{via} after {delay:?}: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match out.status.code() {
+        // Finished before the signal: a complete workspace, taken down by hand.
+        Some(0) => {
+            let down = epreuve(temp.path(), &["db", "down", "--dir", dir.to_str().unwrap()]);
+            assert_eq!(code(&down), 0, "{why}");
+            return false;
+        }
+        Some(130) => assert!(
+            String::from_utf8_lossy(&out.stderr).contains("cancelled"),
+            "{why}"
+        ),
+        // Killed by the signal before the handler was installed: nothing had been made.
+        None => {}
+        Some(_) => panic!("{why}"),
+    }
+    assert!(!dir.exists(), "{why}");
+    assert!(containers_of(&dir).is_empty(), "{why}");
+    let servers = Command::new("pgrep")
+        .args(["-f", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        servers.stdout.is_empty(),
+        "{why}: {}",
+        String::from_utf8_lossy(&servers.stdout)
+    );
+}
+
+#[test]
+fn ctrl_c_at_any_point_of_a_docker_start_leaves_nothing() {
+    let cancelled = [30, 300, 800, 1500, 2500, 4000]
+        .into_iter()
+        .filter(|&millis| {
+            interrupt_start_after("postgres", "docker", Duration::from_millis(millis))
+        })
+        .count();
+    // Most signals land while the container is being made or awaited, not after.
+    assert!(
+        cancelled >= 3,
+        "only {cancelled} of 6 starts were cancelled"
+    );
+}
+
+#[test]
+fn ctrl_c_at_any_point_of_a_local_start_leaves_nothing() {
+    for (engine, millis) in [
+        ("postgres", 300),
+        ("postgres", 1200),
+        ("postgres", 2500),
+        ("mariadb", 400),
+        ("mariadb", 1500),
+        ("mariadb", 3000),
+    ] {
+        interrupt_start_after(engine, "local", Duration::from_millis(millis));
+    }
+}
+
+#[test]
+fn a_later_start_sweeps_the_containers_of_deleted_workspaces() {
+    let temp = reachable_tempdir();
+    let (ws, out) = start_on(temp.path(), "gone", "c1", &route("mariadb", "docker"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let orphan = containers_of(&ws);
+    assert_eq!(orphan.len(), 1);
+    // The folder is deleted without `db down`, as after a crash or a careless cleanup.
+    std::fs::remove_dir_all(&ws).unwrap();
+    let (next, out) = start_on(temp.path(), "next", "c2", &route("mariadb", "docker"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(containers_of(&ws).is_empty(), "{orphan:?} was not swept");
+    let down = epreuve(
+        temp.path(),
+        &["db", "down", "--dir", next.to_str().unwrap()],
+    );
+    assert_eq!(code(&down), 0);
+}
