@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `epreuve` binary, run in temporary folders with a cleaned
 //! environment, against the real catalogue of this repository and a real DuckDB.
 
+mod backends;
 mod common;
 mod errors;
 mod native;

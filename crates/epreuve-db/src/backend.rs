@@ -74,6 +74,17 @@ pub struct ColumnInfo {
     pub declared: DeclaredType,
 }
 
+/// An index as the engine lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexInfo {
+    /// Index name.
+    pub name: String,
+    /// Indexed columns (or expressions), in order.
+    pub columns: Vec<String>,
+    /// True for a unique index.
+    pub unique: bool,
+}
+
 /// Rows returned by a query, every value as text, with the column names of the result.
 #[derive(Debug, Clone)]
 pub struct QueryResult {
@@ -122,9 +133,30 @@ pub trait Backend {
     /// `max_rows` rows. Failures of the query itself are [`DbError::Query`].
     fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError>;
 
+    /// Indexes of `table` (primary keys included where the engine lists them as indexes).
+    fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError>;
+
+    /// The engine's query plan for the candidate's query, as text (`EXPLAIN`), without
+    /// running it.
+    fn explain(&self, sql: &str) -> Result<String, DbError>;
+
     /// Runs SQL statements that change the database (creating and filling tables). Used to
     /// apply the solutions shipped with a grader; never called while grading.
     fn execute(&self, sql: &str) -> Result<(), DbError>;
+}
+
+/// The columns of a `CREATE INDEX … (a, b)` definition: what stands between the last
+/// parentheses.
+pub(crate) fn index_columns(definition: &str) -> Vec<String> {
+    let Some(open) = definition.rfind('(') else {
+        return Vec::new();
+    };
+    let inside = definition[open + 1..].split(')').next().unwrap_or("");
+    inside
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_owned())
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 /// Finds `wanted` among `names` without regard to case.

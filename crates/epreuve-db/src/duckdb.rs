@@ -8,7 +8,10 @@ use std::time::Duration;
 use duckdb::{AccessMode, Config, Connection};
 use polars::prelude::DataFrame;
 
-use crate::{Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, QueryResult};
+use crate::backend::index_columns;
+use crate::{
+    Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, QueryResult,
+};
 
 /// Column names and rows of text.
 type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
@@ -201,7 +204,7 @@ impl Backend for DuckDb {
     }
 
     fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
-        let body = crate::sql_text::single_statement(sql)?;
+        let body = crate::sql_text::reading_statement(sql)?;
         let wrapped =
             format!("SELECT COLUMNS(*)::VARCHAR FROM (\n{body}\n) AS epreuve_candidate_query");
         let (done, watchdog) = mpsc::channel::<()>();
@@ -237,6 +240,39 @@ impl Backend for DuckDb {
                 detail: candidate_message(&e.to_string()),
             }),
         }
+    }
+
+    fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError> {
+        let sql = format!(
+            "SELECT index_name, sql, CAST(is_unique AS VARCHAR) FROM duckdb_indexes() \
+             WHERE database_name = current_database() AND lower(table_name) = lower('{}') \
+             ORDER BY index_name",
+            table.replace('\'', "''")
+        );
+        let (_, rows) = self.internal_rows(&sql)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| IndexInfo {
+                name: r.first().cloned().flatten().unwrap_or_default(),
+                columns: index_columns(&r.get(1).cloned().flatten().unwrap_or_default()),
+                unique: r.get(2).cloned().flatten().as_deref() == Some("true"),
+            })
+            .collect())
+    }
+
+    fn explain(&self, sql: &str) -> Result<String, DbError> {
+        let body = crate::sql_text::single_statement(sql)?;
+        let (_, rows) = self
+            .rows(&format!("EXPLAIN {body}"), usize::MAX)
+            .map(|(rows, _)| rows)
+            .map_err(|e| DbError::Query {
+                detail: candidate_message(&e.to_string()),
+            })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.into_iter().last().flatten())
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     fn execute(&self, sql: &str) -> Result<(), DbError> {

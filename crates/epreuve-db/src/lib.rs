@@ -11,7 +11,7 @@ mod load;
 mod server;
 mod sql_text;
 
-pub use backend::{Backend, Capabilities, ColumnInfo, Engine, QueryResult, find_name};
+pub use backend::{Backend, Capabilities, ColumnInfo, Engine, IndexInfo, QueryResult, find_name};
 pub use declared::DeclaredType;
 pub use duckdb::DuckDb;
 pub use error::DbError;

@@ -13,7 +13,10 @@ use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Column, Connection, Executor, MySqlConnection, PgConnection, Row};
 
-use crate::{Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, QueryResult};
+use crate::backend::index_columns;
+use crate::{
+    Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, QueryResult,
+};
 
 /// Column names and rows of text.
 type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
@@ -502,7 +505,7 @@ impl Backend for ServerDb {
     }
 
     fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
-        let body = crate::sql_text::single_statement(sql)?;
+        let body = crate::sql_text::reading_statement(sql)?;
         let started = Instant::now();
         match self.candidate_rows(&body, max_rows) {
             Ok(((names, rows), truncated)) => Ok(QueryResult {
@@ -535,6 +538,70 @@ impl Backend for ServerDb {
                 }
             }
         }
+    }
+
+    fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError> {
+        let table = table.replace('\'', "''");
+        let sql = match self.address.engine {
+            Engine::MariaDb => format!(
+                "SELECT index_name, GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR ','), \
+                 CASE WHEN MIN(non_unique) = 0 THEN 'true' ELSE 'false' END \
+                 FROM information_schema.statistics WHERE table_schema = DATABASE() \
+                 AND lower(table_name) = lower('{table}') GROUP BY index_name ORDER BY index_name"
+            ),
+            _ => format!(
+                "SELECT i.indexname, i.indexdef, \
+                 CASE WHEN i.indexdef LIKE 'CREATE UNIQUE%' THEN 'true' ELSE 'false' END \
+                 FROM pg_indexes i WHERE i.schemaname = current_schema() \
+                 AND lower(i.tablename) = lower('{table}') ORDER BY 1"
+            ),
+        };
+        let (_, rows) = self.internal_rows(&sql)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let definition = r.get(1).cloned().flatten().unwrap_or_default();
+                IndexInfo {
+                    name: r.first().cloned().flatten().unwrap_or_default(),
+                    columns: match self.address.engine {
+                        Engine::MariaDb => definition.split(',').map(str::to_owned).collect(),
+                        _ => index_columns(&definition),
+                    },
+                    unique: r.get(2).cloned().flatten().as_deref() == Some("true"),
+                }
+            })
+            .collect())
+    }
+
+    fn explain(&self, sql: &str) -> Result<String, DbError> {
+        let body = crate::sql_text::single_statement(sql)?;
+        let ((names, rows), _) =
+            self.rows(&format!("EXPLAIN {body}"), usize::MAX)
+                .map_err(|e| DbError::Query {
+                    detail: first_line(
+                        &e.to_string().replace("error returned from database: ", ""),
+                    ),
+                })?;
+        Ok(match self.address.engine {
+            // MariaDB's plan is a table: one line per step, `column=value`.
+            Engine::MariaDb => rows
+                .into_iter()
+                .map(|r| {
+                    names
+                        .iter()
+                        .zip(r)
+                        .filter_map(|(n, v)| v.map(|v| format!("{n}={v}")))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => rows
+                .into_iter()
+                .filter_map(|r| r.into_iter().next().flatten())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
     }
 
     fn execute(&self, sql: &str) -> Result<(), DbError> {

@@ -66,9 +66,57 @@ pub(crate) fn single_statement(sql: &str) -> Result<String, DbError> {
     Ok(body)
 }
 
+/// Words a read-only query may start with: SELECT and its relatives, and the SHOW/DESCRIBE
+/// statements candidates use to list tables.
+const READING: [&str; 11] = [
+    "select",
+    "with",
+    "values",
+    "table",
+    "from",
+    "show",
+    "describe",
+    "desc",
+    "summarize",
+    "pivot",
+    "unpivot",
+];
+
+/// Like [`single_statement`], and refuses what does not read (INSERT, DROP, SET…) with the
+/// same words on every engine.
+pub(crate) fn reading_statement(sql: &str) -> Result<String, DbError> {
+    let body = single_statement(sql)?;
+    let first: String = body
+        .trim_start_matches(|c: char| c == '(' || c.is_whitespace())
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    if READING.contains(&first.to_ascii_lowercase().as_str()) {
+        Ok(body)
+    } else {
+        Err(DbError::Query {
+            detail: format!(
+                "the query starts with `{first}`: only SELECT queries are accepted here; they may not change the database"
+            ),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::single_statement;
+    use super::{reading_statement, single_statement};
+
+    #[test]
+    fn only_reading_statements_pass() {
+        assert!(reading_statement("-- x\n(SELECT 1)").is_ok());
+        assert!(reading_statement("with a as (select 1) select * from a").is_ok());
+        assert!(reading_statement("SHOW TABLES").is_ok());
+        let refused = reading_statement("DROP TABLE t").unwrap_err().to_string();
+        assert!(
+            refused.contains("`DROP`") && refused.contains("only SELECT"),
+            "{refused}"
+        );
+    }
 
     #[test]
     fn comments_and_trailing_semicolons_go() {
