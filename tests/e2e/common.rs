@@ -70,6 +70,25 @@ pub fn json(output: &Output) -> serde_json::Value {
 
 pub const EXAM: &str = "bloc1-chargement";
 
+/// The solutions shipped with the first exam's grader, by name.
+pub fn solutions() -> Vec<(String, epreuve_exam::SolutionManifest)> {
+    let dir = repo().join("graders").join(EXAM).join("solutions");
+    let mut out: Vec<(String, epreuve_exam::SolutionManifest)> = std::fs::read_dir(&dir)
+        .expect("solutions folder")
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let text =
+                std::fs::read_to_string(e.path().join("solution.toml")).expect("solution.toml");
+            let manifest = toml::from_str(&text)
+                .unwrap_or_else(|e| panic!("{name}/solution.toml does not parse: {e}"));
+            (name, manifest)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// A fresh workspace of the first exam, in `parent/ws`.
 pub fn start(parent: &Path) -> PathBuf {
     let dir = parent.join("ws");

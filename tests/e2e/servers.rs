@@ -9,36 +9,6 @@ use std::time::Duration;
 
 use crate::common::*;
 
-#[derive(serde::Deserialize)]
-struct Expectation {
-    expected_score: f64,
-    #[serde(default)]
-    expected_failures: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct Manifest {
-    on_servers: Expectation,
-}
-
-/// Every solution with what it must get on a server.
-fn server_expectations() -> Vec<(String, Expectation)> {
-    let dir = repo().join("graders").join(EXAM).join("solutions");
-    let mut out: Vec<(String, Expectation)> = std::fs::read_dir(&dir)
-        .expect("solutions folder")
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(e.path().join("solution.toml")).unwrap();
-            let manifest: Manifest = toml::from_str(&text)
-                .unwrap_or_else(|e| panic!("{name}: [on_servers] is required: {e}"));
-            (name, manifest.on_servers)
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 /// A temporary folder the `postgres` user can reach (a local PostgreSQL runs as that user
 /// when the tests run as root).
 fn reachable_tempdir() -> tempfile::TempDir {
@@ -69,7 +39,11 @@ fn run(parent: &Path, args: &[String]) -> std::process::Output {
 
 /// Applies every shipped solution on `engine` via `via` and compares with `[on_servers]`.
 fn every_solution_on(engine: &str, via: &str) {
-    for (name, expected) in server_expectations() {
+    for (name, solution) in solutions() {
+        let expected = solution
+            .on_servers
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: [on_servers] is required"));
         let temp = reachable_tempdir();
         let mut args: Vec<String> = ["demo", EXAM, "--solution", &name, "--format", "json"]
             .map(String::from)
@@ -221,10 +195,9 @@ fn db_up_down_and_info_drive_a_docker_container() {
     assert_eq!(json(&info)["answers"], false);
 }
 
-#[test]
-fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
-    let temp = reachable_tempdir();
-    let ws = temp.path().join("ws");
+/// The reference solution applied in `parent/ws`, its database left running.
+fn reference_kept(parent: &Path, engine: &str, via: &str) -> PathBuf {
+    let ws = parent.join("ws");
     let mut args: Vec<String> = [
         "demo",
         EXAM,
@@ -235,9 +208,16 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
     ]
     .map(String::from)
     .to_vec();
-    args.extend(route("mariadb", "local"));
-    let out = run(temp.path(), &args);
+    args.extend(route(engine, via));
+    let out = run(parent, &args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    ws
+}
+
+#[test]
+fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
+    let temp = reachable_tempdir();
+    let ws = reference_kept(temp.path(), "mariadb", "local");
     let ws_str = ws.to_str().unwrap();
     let down = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
     assert_eq!(code(&down), 0, "{}", stderr(&down));
@@ -260,20 +240,7 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
 #[test]
 fn a_server_that_dies_during_grading_is_not_gradable_rather_than_zero() {
     let temp = reachable_tempdir();
-    let ws = temp.path().join("ws");
-    let mut args: Vec<String> = [
-        "demo",
-        EXAM,
-        "--dir",
-        ws.to_str().unwrap(),
-        "--format",
-        "json",
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend(route("postgres", "local"));
-    let out = run(temp.path(), &args);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let ws = reference_kept(temp.path(), "postgres", "local");
     let pid = std::fs::read_to_string(ws.join(".epreuve/server/data/postmaster.pid")).unwrap();
     let pid = pid.lines().next().unwrap().trim().to_owned();
     // The server is killed outright, as by the OOM killer or a crash.

@@ -3,30 +3,6 @@
 
 use crate::common::*;
 
-#[derive(serde::Deserialize)]
-#[allow(dead_code)]
-struct Expectation {
-    expected_score: f64,
-    #[serde(default)]
-    expected_failures: Vec<String>,
-}
-
-fn solutions() -> Vec<(String, Expectation)> {
-    let dir = repo().join("graders").join(EXAM).join("solutions");
-    let mut out: Vec<(String, Expectation)> = std::fs::read_dir(&dir)
-        .expect("solutions folder")
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let text =
-                std::fs::read_to_string(e.path().join("solution.toml")).expect("solution.toml");
-            (name, toml::from_str(&text).expect("solution.toml parses"))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 #[test]
 fn there_is_a_reference_and_at_least_three_wrong_solutions() {
     let names: Vec<String> = solutions().into_iter().map(|(n, _)| n).collect();
