@@ -70,6 +70,22 @@ pub fn json(output: &Output) -> serde_json::Value {
 
 pub const EXAM: &str = "bloc1-chargement";
 
+/// Asserts that `report` failed exactly the checks `expected` names and scored `score`.
+pub fn assert_outcome(report: &serde_json::Value, expected: &[String], score: f64, what: &str) {
+    let mut failed: Vec<String> = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["status"] == "failed")
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect();
+    failed.sort();
+    let mut wanted = expected.to_vec();
+    wanted.sort();
+    assert_eq!(failed, wanted, "{what}: failed checks differ\n{report:#}");
+    assert_eq!(report["score"].as_f64(), Some(score), "{what}: {report:#}");
+}
+
 /// The solutions shipped with the first exam's grader, by name.
 pub fn solutions() -> Vec<(String, epreuve_exam::SolutionManifest)> {
     let dir = repo().join("graders").join(EXAM).join("solutions");

@@ -57,21 +57,11 @@ fn every_solution_on(engine: &str, via: &str) {
             report["max_score"], 45.0,
             "{engine}/{via}/{name}: {report:#}"
         );
-        let mut failed: Vec<String> = report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["status"] == "failed")
-            .map(|c| c["id"].as_str().unwrap().to_owned())
-            .collect();
-        failed.sort();
-        let mut wanted = expected.expected_failures.clone();
-        wanted.sort();
-        assert_eq!(failed, wanted, "{engine}/{via}/{name}\n{report:#}");
-        assert_eq!(
-            report["score"].as_f64().unwrap(),
+        assert_outcome(
+            &report,
+            &expected.expected_failures,
             expected.expected_score,
-            "{engine}/{via}/{name}: {report:#}"
+            &format!("{engine}/{via}/{name}"),
         );
         // Nothing is left running once the temporary workspace is gone.
         assert_eq!(leftover_containers(), Vec::<String>::new());
@@ -184,9 +174,28 @@ fn db_up_down_and_info_drive_a_docker_container() {
         String::from_utf8_lossy(&inspect.stdout).trim(),
         format!("5432/tcp -> 127.0.0.1:{port}")
     );
+    let mounts = Command::new("docker")
+        .args([
+            "inspect",
+            "-f",
+            "{{range .Mounts}}{{.Name}}{{end}}",
+            &names[0],
+        ])
+        .output()
+        .unwrap();
+    let volume = String::from_utf8_lossy(&mounts.stdout).trim().to_owned();
+    assert!(!volume.is_empty(), "the data lives in a volume");
     let down = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
     assert_eq!(code(&down), 0, "{}", stderr(&down));
     assert!(containers_of(&ws).is_empty());
+    let gone = Command::new("docker")
+        .args(["volume", "inspect", &volume])
+        .output()
+        .unwrap();
+    assert!(
+        !gone.status.success(),
+        "the volume {volume} was left behind"
+    );
     let info = epreuve(
         temp.path(),
         &["db", "info", "--dir", ws_str, "--format", "json"],
