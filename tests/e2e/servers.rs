@@ -242,6 +242,28 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
         (0, Some(45.0)),
         "{report:#}"
     );
+    assert!(
+        !report["notes"]
+            .to_string()
+            .contains("changed after submission")
+    );
+    // A server is graded live: a change after submission is graded, and the report says so.
+    let address: epreuve_db::ServerAddress =
+        serde_json::from_value(state(&ws)["database"]["address"].clone()).unwrap();
+    use epreuve_db::Backend;
+    epreuve_db::ServerDb::connect(&address)
+        .unwrap()
+        .execute("DELETE FROM objectifs WHERE mois = 1")
+        .unwrap();
+    let (report, status) = grade(&ws);
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(check(&report, "objectifs.row_count")["status"], "failed");
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("changed after submission"),
+        "{report:#}"
+    );
     let down = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
     assert_eq!(code(&down), 0, "{}", stderr(&down));
 }
