@@ -2,12 +2,14 @@
 //! datasets (`datasets/`), and the catalogue that finds them.
 
 mod catalogue;
+mod compare;
 mod error;
 mod grader;
 mod manifest;
 mod solution;
 
 pub use catalogue::{Catalogue, Exam};
+pub use compare::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
 pub use error::{ExamError, ManifestError};
 pub use grader::{
     CheckKind, CheckRule, GraderManifest, HeadRule, InstanceRules, SizingRule, TableRules,

@@ -5,12 +5,14 @@
 //! gradable" instead of scoring a failure of the infrastructure.
 
 mod checks;
+mod compare;
 mod error;
 mod model;
 mod run;
 mod solution;
 mod truth;
 
+pub use compare::{Comparison, TextColumns, compare_results};
 pub use error::GradeError;
 pub use model::{CheckResult, CriterionScore, Report, Status};
 pub use run::{Grading, Visibility, grade, not_gradable};
