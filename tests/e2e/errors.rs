@@ -84,9 +84,66 @@ fn a_deleted_data_file_is_replaced_by_the_original_and_noted() {
 }
 
 #[test]
+fn a_changed_file_and_its_recorded_checksum_are_caught_by_regeneration() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved(temp.path(), "reference");
+    // The candidate edits a file and the checksum recorded in the state to match it.
+    let path = dir.join("data").join("ventes.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = text.lines().take(1000).collect();
+    std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    let state_path = dir.join(".epreuve").join("state.json");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
+    let sha = sha256_hex(&std::fs::read(&path).unwrap());
+    for file in state["data"].as_array_mut().unwrap() {
+        if file["name"] == "ventes.csv" {
+            file["sha256"] = serde_json::Value::String(sha.clone());
+        }
+    }
+    std::fs::write(&state_path, state.to_string()).unwrap();
+    let (report, code) = grade(&dir);
+    // Truth comes from the regenerated file: the table still holds all 24,000 lines.
+    assert_eq!(
+        (code, report["score"].as_f64()),
+        (0, Some(41.0)),
+        "{report:#}"
+    );
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("data/ventes.csv differs from the file this candidate was given"),
+        "{report:#}"
+    );
+}
+
+/// SHA-256 in hex, computed by the `sha256sum` program rather than epreuve's own code.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
 fn a_changed_data_file_without_an_original_is_a_user_error() {
     let temp = tempfile::tempdir().unwrap();
     let catalogue = catalogue_copy(temp.path());
+    // An exam without a generator: the catalogue's copy is the only original.
+    let manifest = catalogue.join("exercises").join(EXAM).join("exam.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let start = text.find("[generator]").expect("the exam has a generator");
+    let end = start + text[start..].find("\n\n").unwrap();
+    std::fs::write(&manifest, format!("{}{}", &text[..start], &text[end..])).unwrap();
     let env = [("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())];
     let out = epreuve_with(
         temp.path(),

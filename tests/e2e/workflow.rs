@@ -164,3 +164,50 @@ fn the_table_report_is_plain_without_color() {
     assert!(text.contains("C1.10"));
     assert!(!text.contains('\u{1b}'), "NO_COLOR is honoured");
 }
+
+#[test]
+fn each_candidate_gets_data_of_their_own_and_the_same_again() {
+    let temp = tempfile::tempdir().unwrap();
+    let start_as = |folder: &str, candidate: &str| {
+        let dir = temp.path().join(folder);
+        let out = epreuve(
+            temp.path(),
+            &[
+                "start",
+                EXAM,
+                "--dir",
+                dir.to_str().unwrap(),
+                "--candidate",
+                candidate,
+            ],
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        dir
+    };
+    let (a, b, again) = (
+        start_as("a", "c001"),
+        start_as("b", "c002"),
+        start_as("again", "c001"),
+    );
+    for file in ["ventes.csv", "magasins.xlsx", "catalogue.json"] {
+        let read = |dir: &std::path::Path| std::fs::read(dir.join("data").join(file)).unwrap();
+        assert_ne!(
+            read(&a),
+            read(&b),
+            "{file}: neighbours must not get the same numbers"
+        );
+        assert_eq!(
+            read(&a),
+            read(&again),
+            "{file}: the same candidate gets the same file"
+        );
+    }
+    // Same shape as the catalogue's preview: the statement holds for every candidate.
+    let lines = |dir: &std::path::Path| {
+        std::fs::read_to_string(dir.join("data").join("ventes.csv"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(&a), lines(&b));
+}

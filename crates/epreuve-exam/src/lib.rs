@@ -14,5 +14,5 @@ pub use error::{ExamError, ManifestError};
 pub use grader::{
     CheckKind, CheckRule, GraderManifest, HeadRule, InstanceRules, SizingRule, TableRules,
 };
-pub use manifest::{ExamManifest, Statement, TableSpec};
+pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Statement, TableSpec};
 pub use solution::{Expectation, SolutionManifest, Transform};

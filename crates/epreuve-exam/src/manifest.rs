@@ -20,12 +20,37 @@ pub struct ExamManifest {
     /// Time allowed, such as `2h` or `90min`.
     #[serde(with = "humantime_serde_compat")]
     pub duration: std::time::Duration,
-    /// Folder under `datasets/` holding the files given to the candidate.
+    /// Folder under `datasets/` holding the files given to the candidate (with a generator,
+    /// the catalogue's preview of them).
     pub dataset: String,
+    /// When present, each candidate gets files of their own, generated at `start` from a seed
+    /// derived from the exam and the candidate identifier.
+    #[serde(default)]
+    pub generator: Option<GeneratorSpec>,
     /// Statement files, relative to the exam folder.
     pub statement: Statement,
     /// The tables the candidate must create, each from one source.
     pub tables: Vec<TableSpec>,
+}
+
+/// How a candidate's own files are generated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorSpec {
+    /// Which generator: `retail` (Les Halles Verdier).
+    pub kind: GeneratorKind,
+    /// Lines of sales.
+    pub sales: usize,
+    /// Stores.
+    pub stores: usize,
+}
+
+/// The generators epreuve has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratorKind {
+    /// `ventes.csv`, `magasins.xlsx`, `catalogue.json` of a grocery chain.
+    Retail,
 }
 
 /// The statement, French first.

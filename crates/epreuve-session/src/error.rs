@@ -46,6 +46,12 @@ pub enum SessionError {
         /// `deleted` or `changed`.
         what: &'static str,
     },
+    /// The candidate's own files could not be generated.
+    #[error("cannot generate the data files: {message}")]
+    Generate {
+        /// The generator's words.
+        message: String,
+    },
     /// File system trouble.
     #[error("cannot {action} {path}: {source}")]
     Io {

@@ -27,6 +27,71 @@ pub struct TruthSource {
     pub dir: PathBuf,
     /// What the assessor should know (files changed by the candidate and replaced).
     pub notes: Vec<String>,
+    /// The temporary folder of regenerated files, kept as long as `dir` is used.
+    _regenerated: Option<std::sync::Arc<tempfile::TempDir>>,
+}
+
+/// Writes the files of `spec` for `seed` into `dir`.
+pub(crate) fn generate(
+    spec: &epreuve_exam::GeneratorSpec,
+    seed: u64,
+    dir: &Path,
+) -> Result<(), SessionError> {
+    match spec.kind {
+        epreuve_exam::GeneratorKind::Retail => epreuve_data::generate::write_retail(
+            dir,
+            seed,
+            epreuve_data::generate::RetailScale {
+                sales: spec.sales,
+                stores: spec.stores,
+            },
+        )
+        .map_err(|e| SessionError::Generate {
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Ground truth for a generated exam: the candidate's files when they are byte for byte the
+/// ones their seed produces, else the regenerated ones, with a note per file that differs.
+pub(crate) fn regenerated_truth(
+    spec: &epreuve_exam::GeneratorSpec,
+    seed: u64,
+    files: &[DataFile],
+    data_dir: &Path,
+) -> Result<TruthSource, SessionError> {
+    let temp = tempfile::Builder::new()
+        .prefix("epreuve-truth-")
+        .tempdir()
+        .map_err(SessionError::io("create", &std::env::temp_dir()))?;
+    generate(spec, seed, temp.path())?;
+    let mut notes = Vec::new();
+    for file in files {
+        let original = sha256_file(&temp.path().join(&file.name)).ok();
+        match sha256_file(&data_dir.join(&file.name)) {
+            Ok(found) if Some(&found) == original.as_ref() => {}
+            Ok(_) => notes.push(format!(
+                "data/{} differs from the file this candidate was given; ground truth was computed from the regenerated original",
+                file.name
+            )),
+            Err(_) => notes.push(format!(
+                "data/{} was deleted in the workspace; ground truth was computed from the regenerated original",
+                file.name
+            )),
+        }
+    }
+    if notes.is_empty() {
+        return Ok(TruthSource {
+            dir: data_dir.to_path_buf(),
+            notes,
+            _regenerated: None,
+        });
+    }
+    Ok(TruthSource {
+        dir: temp.path().to_path_buf(),
+        notes,
+        _regenerated: Some(std::sync::Arc::new(temp)),
+    })
 }
 
 /// SHA-256 of a file, hex.
@@ -72,6 +137,7 @@ pub(crate) fn truth_source(
         return Ok(TruthSource {
             dir: data_dir.to_path_buf(),
             notes: Vec::new(),
+            _regenerated: None,
         });
     };
     if !files
@@ -95,5 +161,6 @@ pub(crate) fn truth_source(
     Ok(TruthSource {
         dir: original_dir.to_path_buf(),
         notes,
+        _regenerated: None,
     })
 }

@@ -41,6 +41,9 @@ pub struct State {
     pub deadline: DateTime<Utc>,
     /// The data files handed out, with their checksums.
     pub data: Vec<DataFile>,
+    /// Seed of the candidate's own files, when the exam generates them.
+    #[serde(default)]
+    pub seed: Option<u64>,
     /// The last submission, if any.
     pub submitted: Option<SubmissionRecord>,
 }

@@ -111,6 +111,13 @@ impl Workspace {
         if let Some(en) = &statement.en {
             copy_file(&exam.dir.join(en), &dir.join("statement.en.md"))?;
         }
+        let seed =
+            exam.manifest.generator.as_ref().map(|_| {
+                epreuve_data::generate::candidate_seed(&exam.manifest.id, &options.candidate)
+            });
+        if let (Some(spec), Some(seed)) = (&exam.manifest.generator, seed) {
+            crate::integrity::generate(spec, seed, &dir.join("data"))?;
+        }
         let mut data = Vec::new();
         for table in &exam.manifest.tables {
             let name = &table.source.file;
@@ -118,7 +125,9 @@ impl Workspace {
                 continue;
             }
             let target = dir.join("data").join(name);
-            copy_file(&exam.dataset_dir.join(name), &target)?;
+            if seed.is_none() {
+                copy_file(&exam.dataset_dir.join(name), &target)?;
+            }
             data.push(DataFile {
                 name: name.clone(),
                 sha256: sha256_file(&target).map_err(SessionError::io("read", &target))?,
@@ -139,7 +148,7 @@ impl Workspace {
                 cancel: options.cancel.clone(),
             },
         )?;
-        let finish = Self::finish(catalogue, exam, dir, options, data, database.clone());
+        let finish = Self::finish(catalogue, exam, dir, options, data, seed, database.clone());
         if finish.is_err() {
             let _ = epreuve_provision::down(dir, &database);
         }
@@ -152,6 +161,7 @@ impl Workspace {
         dir: &Path,
         options: &StartOptions,
         data: Vec<DataFile>,
+        seed: Option<u64>,
         database: DatabaseLocation,
     ) -> Result<Self, SessionError> {
         let duration = options.duration.unwrap_or(exam.manifest.duration);
@@ -169,6 +179,7 @@ impl Workspace {
                 .and_then(|d| options.now.checked_add_signed(d))
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
             data,
+            seed,
             submitted: None,
         };
         let workspace = Self {
@@ -313,9 +324,20 @@ impl Workspace {
         log::append(&self.hidden_dir().join("log.jsonl"), event, detail)
     }
 
-    /// Where ground truth must be read from, checking the data files handed out.
+    /// Where ground truth must be read from, checking the data files handed out against the
+    /// originals: regenerated from the exam and the candidate when the exam has a generator
+    /// (so that neither the files nor the recorded checksums can be edited unnoticed), the
+    /// catalogue's copies otherwise.
     pub fn truth_source(&self, exam: &Exam) -> Result<TruthSource, SessionError> {
-        truth_source(&self.state.data, &self.root.join("data"), &exam.dataset_dir)
+        match &exam.manifest.generator {
+            Some(spec) => crate::integrity::regenerated_truth(
+                spec,
+                epreuve_data::generate::candidate_seed(&exam.manifest.id, &self.state.candidate),
+                &self.state.data,
+                &self.root.join("data"),
+            ),
+            None => truth_source(&self.state.data, &self.root.join("data"), &exam.dataset_dir),
+        }
     }
 
     /// The catalogue the exam came from.

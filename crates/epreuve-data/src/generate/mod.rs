@@ -7,6 +7,22 @@ mod retail;
 
 pub use retail::{HALLES_VERDIER_SEED, RetailScale, write_retail};
 
+/// The seed of a candidate's own data: neighbours in an exam room get different numbers, and
+/// any grading can regenerate exactly the files a candidate was given. FNV-1a over
+/// `exam/candidate`, mixed by one SplitMix64 step; both are fixed by their definitions.
+pub fn candidate_seed(exam: &str, candidate: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in exam
+        .bytes()
+        .chain(std::iter::once(b'/'))
+        .chain(candidate.bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    Rng::new(hash).next_u64()
+}
+
 /// SplitMix64: small, fast, and stable forever (its output is fixed by its definition).
 #[derive(Debug, Clone)]
 pub(crate) struct Rng(u64);
@@ -37,5 +53,18 @@ impl Rng {
 
     pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.range(0, items.len() as i64 - 1) as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::candidate_seed;
+
+    #[test]
+    fn seeds_differ_between_candidates_and_never_change() {
+        let a = candidate_seed("bloc1-chargement", "c001");
+        assert_eq!(a, candidate_seed("bloc1-chargement", "c001"));
+        assert_ne!(a, candidate_seed("bloc1-chargement", "c002"));
+        assert_ne!(a, candidate_seed("bloc1-chargemen", "tc001"));
     }
 }
