@@ -59,3 +59,28 @@ fn another_seed_gives_other_data() {
     let frame = read_source(&temp.path().join("a"), &spec("ventes.csv", None)).unwrap();
     assert_eq!(frame.rows(), 500);
 }
+
+#[test]
+fn a_large_generation_reports_its_progress() {
+    use epreuve_data::generate::{PROGRESS_STEP, RetailScale, write_retail_with_progress};
+    let temp = tempfile::tempdir().unwrap();
+    let sales = 2 * PROGRESS_STEP + 500;
+    let mut reports = Vec::new();
+    write_retail_with_progress(
+        temp.path(),
+        7,
+        RetailScale { sales, stores: 30 },
+        &mut |done, all| reports.push((done, all)),
+    )
+    .unwrap();
+    assert_eq!(
+        reports,
+        vec![
+            (PROGRESS_STEP, sales),
+            (2 * PROGRESS_STEP, sales),
+            (sales, sales)
+        ]
+    );
+    let text = std::fs::read_to_string(temp.path().join("ventes.csv")).unwrap();
+    assert_eq!(text.lines().count(), sales + 1, "a header and every line");
+}

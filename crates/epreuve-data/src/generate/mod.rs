@@ -5,7 +5,9 @@
 
 mod retail;
 
-pub use retail::{HALLES_VERDIER_SEED, RetailScale, write_retail};
+pub use retail::{
+    HALLES_VERDIER_SEED, PROGRESS_STEP, RetailScale, write_retail, write_retail_with_progress,
+};
 
 /// The seed of a candidate's own data: neighbours in an exam room get different numbers, and
 /// any grading can regenerate exactly the files a candidate was given. FNV-1a over

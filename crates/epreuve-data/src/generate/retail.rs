@@ -210,6 +210,20 @@ struct Product {
 
 /// Writes `ventes.csv`, `magasins.xlsx` and `catalogue.json` into `dir`.
 pub fn write_retail(dir: &Path, seed: u64, scale: RetailScale) -> Result<(), DataError> {
+    write_retail_with_progress(dir, seed, scale, &mut |_, _| {})
+}
+
+/// Sales lines written between two progress reports.
+pub const PROGRESS_STEP: usize = 100_000;
+
+/// [`write_retail`], calling `progress(lines written, lines in all)` every
+/// [`PROGRESS_STEP`] sales lines and at the end. The files are the same.
+pub fn write_retail_with_progress(
+    dir: &Path,
+    seed: u64,
+    scale: RetailScale,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(), DataError> {
     std::fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
     let mut rng = Rng::new(seed);
     let stores = scale.stores.min(TOWNS.len());
@@ -221,6 +235,7 @@ pub fn write_retail(dir: &Path, seed: u64, scale: RetailScale) -> Result<(), Dat
         scale.sales,
         stores,
         &products,
+        progress,
     )
 }
 
@@ -367,6 +382,7 @@ fn write_sales(
     lines: usize,
     stores: usize,
     products: &[Product],
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), DataError> {
     let io = |e: std::io::Error| DataError::io(path, e);
     let mut writer = csv::WriterBuilder::new()
@@ -391,6 +407,9 @@ fn write_sales(
         .map_err(|e| io(std::io::Error::other(e)))?;
     let first_day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
     for n in 0..lines {
+        if n > 0 && n % PROGRESS_STEP == 0 {
+            progress(n, lines);
+        }
         let product = rng.pick(products);
         let quantity = if rng.chance(0.01) {
             48
@@ -430,7 +449,9 @@ fn write_sales(
             .write_record(&record)
             .map_err(|e| io(std::io::Error::other(e)))?;
     }
-    writer.flush().map_err(io)
+    writer.flush().map_err(io)?;
+    progress(lines, lines);
+    Ok(())
 }
 
 /// `1250, 2` → `12,50`; `55, 1` → `5,5`; `100, 1` → `10`: as a French spreadsheet exports.
