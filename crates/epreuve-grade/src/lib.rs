@@ -10,6 +10,7 @@ mod error;
 mod model;
 mod run;
 mod solution;
+mod stats;
 mod truth;
 
 pub use compare::{Comparison, TextColumns, compare_results};
@@ -17,4 +18,7 @@ pub use error::GradeError;
 pub use model::{CheckResult, CriterionScore, Report, Status};
 pub use run::{Grading, Visibility, grade, not_gradable};
 pub use solution::apply_solution;
+pub use stats::{
+    Percentile, Summary, frequencies, quantile_definition, quantile_sorted, summarize,
+};
 pub use truth::{TableTruth, Truth};
