@@ -88,6 +88,28 @@ fn exercise(engine: Engine, route: Route) {
     let broken = db.candidate_query("SELEC a FROM t", 10).unwrap_err();
     assert!(!broken.is_infrastructure(), "{engine}: {broken}");
     drop(db);
+    // Grading reads through its own read-only account, which sees the candidate's tables
+    // created after it, and cannot use the superuser's functions.
+    let grading = epreuve_provision::open(temp.path(), &location).unwrap();
+    assert_eq!(grading.row_count("t").unwrap(), 2, "{engine}");
+    if engine != Engine::DuckDb {
+        let who = grading.candidate_query("SELECT current_user", 1).unwrap();
+        let who = epreuve_data::text_columns(&who.frame)[0].1[0]
+            .clone()
+            .unwrap();
+        assert!(who.starts_with("epreuve_grader"), "{engine}: {who}");
+    }
+    if engine == Engine::Postgres {
+        let file = "SELECT pg_read_file('/etc/hostname')";
+        let refused = grading.candidate_query(file, 1).unwrap_err().to_string();
+        assert!(refused.contains("permission denied"), "{refused}");
+        let candidate = epreuve_provision::open_writable(temp.path(), &location).unwrap();
+        assert!(
+            candidate.candidate_query(file, 1).is_ok(),
+            "the candidate is superuser"
+        );
+    }
+    drop(grading);
     if let Some(address) = location.address() {
         let slow = match engine {
             Engine::MariaDb => "SELECT COUNT(*) FROM seq_1_to_100000 a, seq_1_to_100000 b",

@@ -205,6 +205,7 @@ pub(crate) fn provision(
         ensure_free(port)?;
     }
     let password = random_token(20)?;
+    let root_password = random_token(20)?;
     let name = format!(
         "epreuve-{}-{}",
         slug(&request.candidate),
@@ -214,7 +215,7 @@ pub(crate) fn provision(
         Engine::MariaDb => (
             "3306/tcp",
             vec![
-                format!("MARIADB_ROOT_PASSWORD={}", random_token(20)?),
+                format!("MARIADB_ROOT_PASSWORD={root_password}"),
                 format!("MARIADB_USER={USER}"),
                 format!("MARIADB_PASSWORD={password}"),
                 format!("MARIADB_DATABASE={USER}"),
@@ -265,21 +266,39 @@ pub(crate) fn provision(
             .block_on(client.docker.start_container(&name, None))
             .map_err(|e| start_error(e, request.port))?;
         let port = client.host_port(&name, container_port)?;
-        let location = DatabaseLocation::Docker {
+        let address = ServerAddress {
+            engine: request.engine,
+            host: "127.0.0.1".into(),
+            port,
+            user: USER.into(),
+            password: password.clone(),
+            database: USER.into(),
+        };
+        let mut location = DatabaseLocation::Docker {
             container: name.clone(),
             image: image.clone(),
-            address: ServerAddress {
-                engine: request.engine,
-                host: "127.0.0.1".into(),
-                port,
-                user: USER.into(),
-                password: password.clone(),
-                database: USER.into(),
-            },
+            address: address.clone(),
+            grader: None,
         };
         until_ready(&location, &request.cancel, READY_LIMIT, || {
             client.running(&name)
         })?;
+        // The candidate's account is the cluster's superuser on PostgreSQL; on MariaDB it may
+        // not create users, and root does it.
+        let admin = match request.engine {
+            Engine::MariaDb => ServerAddress {
+                user: "root".into(),
+                password: root_password.clone(),
+                database: String::new(),
+                ..address.clone()
+            },
+            _ => address.clone(),
+        };
+        let made = crate::create_grader(&admin, USER)?;
+        if let DatabaseLocation::Docker { grader, .. } = &mut location {
+            *grader = Some(made);
+        }
+        request.cancel.check()?;
         Ok(location)
     })();
     if result.is_err() {

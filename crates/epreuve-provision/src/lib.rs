@@ -80,27 +80,60 @@ pub fn provision(root: &Path, request: &Request) -> Result<DatabaseLocation, Pro
     }
 }
 
-/// Opens the database of a workspace for grading and evidence.
+/// Opens the database of a workspace for grading and evidence: read-only (the file opened
+/// read-only, or the server's read-only grading account where epreuve made one).
 pub fn open(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn Backend>, DbError> {
     match location {
         DatabaseLocation::Embedded { file } => {
             Ok(Box::new(DuckDb::open_read_only(&root.join(file))?))
         }
         other => Ok(Box::new(ServerDb::connect(
-            other.address().expect("servers have an address"),
+            other.grading_address().expect("servers have an address"),
         )?)),
     }
 }
 
-/// Opens the database of a workspace for writing (applying a shipped solution).
+/// Opens the database of a workspace with the candidate's rights (applying a shipped
+/// solution).
 pub fn open_writable(
     root: &Path,
     location: &DatabaseLocation,
 ) -> Result<Box<dyn Backend>, DbError> {
     match location {
         DatabaseLocation::Embedded { file } => Ok(Box::new(DuckDb::create(&root.join(file))?)),
-        other => open(root, other),
+        other => Ok(Box::new(ServerDb::connect(
+            other.address().expect("servers have an address"),
+        )?)),
     }
+}
+
+/// The read-only account grading uses on the servers epreuve makes.
+pub const GRADER: &str = "epreuve_grader";
+
+/// Creates the read-only grading account on a server, logged in as `admin`, and returns its
+/// address on `database`.
+pub(crate) fn create_grader(
+    admin: &epreuve_db::ServerAddress,
+    database: &str,
+) -> Result<epreuve_db::ServerAddress, ProvisionError> {
+    let password = wait::random_token(20)?;
+    let sql = match admin.engine {
+        Engine::MariaDb => format!(
+            "CREATE USER '{GRADER}'@'%' IDENTIFIED BY '{password}';\n\
+             GRANT SELECT, SHOW VIEW ON *.* TO '{GRADER}'@'%';"
+        ),
+        _ => format!(
+            "CREATE ROLE {GRADER} LOGIN PASSWORD '{password}';\n\
+             GRANT pg_read_all_data TO {GRADER};"
+        ),
+    };
+    ServerDb::connect(admin)?.execute(&sql)?;
+    Ok(epreuve_db::ServerAddress {
+        user: GRADER.into(),
+        password,
+        database: database.into(),
+        ..admin.clone()
+    })
 }
 
 /// Starts the database again after `down` or a reboot (`docker` and `local`), and waits until

@@ -56,6 +56,7 @@ pub(crate) fn up(
         data_dir,
         program,
         address,
+        ..
     } = location
     else {
         return Ok(());
@@ -200,6 +201,7 @@ fn postgres(
         data_dir: relative(root, &data),
         program: pg_ctl.clone(),
         address: address.clone(),
+        grader: None,
     };
     let log = server_dir.join("server.log");
     until_ready(&location(&address), cancel, READY_LIMIT, || {
@@ -216,7 +218,12 @@ fn postgres(
     })?;
     ServerDb::connect(&address)?.execute(&format!("CREATE DATABASE {USER}"))?;
     address.database = USER.into();
-    Ok(location(&address))
+    let grader = crate::create_grader(&address, USER)?;
+    let mut made = location(&address);
+    if let DatabaseLocation::Local { grader: slot, .. } = &mut made {
+        *slot = Some(grader);
+    }
+    Ok(made)
 }
 
 fn pg_ctl_start(
@@ -272,12 +279,16 @@ fn mariadb(
     cancel.check()?;
     let password = random_token(20)?;
     let root_password = random_token(20)?;
+    let grader_password = random_token(20)?;
+    let grader = crate::GRADER;
     let bootstrap = format!(
         "FLUSH PRIVILEGES;\n\
          ALTER USER 'root'@'localhost' IDENTIFIED BY '{root_password}';\n\
          CREATE USER '{USER}'@'%' IDENTIFIED BY '{password}';\n\
          CREATE DATABASE {USER};\n\
-         GRANT ALL ON *.* TO '{USER}'@'%';\n"
+         GRANT ALL ON *.* TO '{USER}'@'%';\n\
+         CREATE USER '{grader}'@'%' IDENTIFIED BY '{grader_password}';\n\
+         GRANT SELECT, SHOW VIEW ON *.* TO '{grader}'@'%';\n"
     );
     let mut child = Command::new(&mariadbd)
         .arg("--no-defaults")
@@ -309,17 +320,23 @@ fn mariadb(
     }
     cancel.check()?;
     let mut server = spawn_mariadbd(&mariadbd, &data, server_dir, port)?;
+    let address = ServerAddress {
+        engine: Engine::MariaDb,
+        host: "127.0.0.1".into(),
+        port,
+        user: USER.into(),
+        password,
+        database: USER.into(),
+    };
     let location = DatabaseLocation::Local {
         data_dir: relative(root, &data),
         program: mariadbd.clone(),
-        address: ServerAddress {
-            engine: Engine::MariaDb,
-            host: "127.0.0.1".into(),
-            port,
-            user: USER.into(),
-            password,
-            database: USER.into(),
-        },
+        grader: Some(ServerAddress {
+            user: grader.into(),
+            password: grader_password,
+            ..address.clone()
+        }),
+        address,
     };
     until_ready(&location, cancel, READY_LIMIT, || {
         exited(&mut server, server_dir)

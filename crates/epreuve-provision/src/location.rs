@@ -58,6 +58,10 @@ pub enum DatabaseLocation {
         image: String,
         /// How to log in.
         address: ServerAddress,
+        /// The read-only account grading uses, so that a candidate's query never runs with
+        /// the candidate's (superuser) rights.
+        #[serde(default)]
+        grader: Option<ServerAddress>,
     },
     /// A server started from the host's binaries, its files inside the workspace.
     Local {
@@ -67,6 +71,9 @@ pub enum DatabaseLocation {
         program: PathBuf,
         /// How to log in.
         address: ServerAddress,
+        /// The read-only account grading uses.
+        #[serde(default)]
+        grader: Option<ServerAddress>,
     },
     /// A database created on a server the centre runs.
     Url {
@@ -83,6 +90,22 @@ impl DatabaseLocation {
             Self::Docker { address, .. } | Self::Local { address, .. } | Self::Url { address } => {
                 Some(address)
             }
+        }
+    }
+
+    /// The account grading logs in with: the read-only one where epreuve made it, else the
+    /// candidate's.
+    pub fn grading_address(&self) -> Option<&ServerAddress> {
+        match self {
+            Self::Docker {
+                grader: Some(grader),
+                ..
+            }
+            | Self::Local {
+                grader: Some(grader),
+                ..
+            } => Some(grader),
+            other => other.address(),
         }
     }
 
