@@ -1,5 +1,5 @@
 //! Writes the Halles Verdier dataset, with progress and throughput on standard error:
-//! `cargo run -p epreuve-data --example generate_retail -- <dir> [seed] [sales lines]`.
+//! `cargo run -p epreuve-data --example generate_retail -- <dir> [seed] [sales lines] [dirty]`.
 //! Without arguments it rewrites the catalogue's preview, `datasets/halles-verdier`.
 
 use epreuve_data::generate::{HALLES_VERDIER_SEED, RetailScale, write_retail_with_progress};
@@ -18,6 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(sales) = args.next() {
         scale.sales = sales.parse()?;
     }
+    scale.dirty = args.next().as_deref() == Some("dirty");
     let started = std::time::Instant::now();
     write_retail_with_progress(std::path::Path::new(&dir), seed, scale, &mut |done, all| {
         let seconds = started.elapsed().as_secs_f64().max(1e-9);

@@ -50,6 +50,7 @@ fn another_seed_gives_other_data() {
     let scale = RetailScale {
         sales: 500,
         stores: 5,
+        dirty: false,
     };
     write_retail(&temp.path().join("a"), 1, scale).unwrap();
     write_retail(&temp.path().join("b"), 2, scale).unwrap();
@@ -69,7 +70,11 @@ fn a_large_generation_reports_its_progress() {
     write_retail_with_progress(
         temp.path(),
         7,
-        RetailScale { sales, stores: 30 },
+        RetailScale {
+            sales,
+            stores: 30,
+            dirty: false,
+        },
         &mut |done, all| reports.push((done, all)),
     )
     .unwrap();
@@ -83,4 +88,55 @@ fn a_large_generation_reports_its_progress() {
     );
     let text = std::fs::read_to_string(temp.path().join("ventes.csv")).unwrap();
     assert_eq!(text.lines().count(), sales + 1, "a header and every line");
+}
+
+#[test]
+fn dirty_sales_have_the_flaws_of_real_exports() {
+    use epreuve_data::generate::{RetailScale, write_retail};
+    let temp = tempfile::tempdir().unwrap();
+    let scale = RetailScale {
+        sales: 20_000,
+        stores: 30,
+        dirty: true,
+    };
+    write_retail(temp.path(), 11, scale).unwrap();
+    let text = std::fs::read_to_string(temp.path().join("ventes.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let duplicates = rows.windows(2).filter(|w| w[0] == w[1]).count();
+    assert!(duplicates > 20, "{duplicates} duplicated lines");
+    assert!(rows.len() > scale.sales, "duplicates add lines");
+    let card: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|r| &r[9])
+        .filter(|p| p.to_lowercase().trim() == "carte bancaire" || *p == "CB")
+        .collect();
+    assert!(card.len() >= 4, "spellings of the card: {card:?}");
+    let missing_quantity = rows.iter().filter(|r| r[4].is_empty()).count();
+    let missing_price = rows.iter().filter(|r| r[5].is_empty()).count();
+    assert!(missing_quantity > 100 && missing_price > 100);
+    let outliers = rows
+        .iter()
+        .filter(|r| r[4].parse::<i64>().is_ok_and(|q| q >= 100))
+        .count();
+    assert!(
+        outliers > 0,
+        "a few quantities typed a hundred times too big"
+    );
+    // The clean files of the same seed are untouched by the option.
+    let clean = tempfile::tempdir().unwrap();
+    write_retail(
+        clean.path(),
+        11,
+        RetailScale {
+            dirty: false,
+            ..scale
+        },
+    )
+    .unwrap();
+    let clean_text = std::fs::read_to_string(clean.path().join("ventes.csv")).unwrap();
+    assert_eq!(clean_text.lines().count(), scale.sales + 1);
+    assert_ne!(clean_text, text);
 }

@@ -43,6 +43,9 @@ pub struct GeneratorSpec {
     pub sales: usize,
     /// Stores.
     pub stores: usize,
+    /// The dirt of real files (other spellings, missing values, outliers, duplicates).
+    #[serde(default)]
+    pub dirty: bool,
 }
 
 /// The generators epreuve has.

@@ -44,6 +44,7 @@ pub(crate) fn generate(
             epreuve_data::generate::RetailScale {
                 sales: spec.sales,
                 stores: spec.stores,
+                dirty: spec.dirty,
             },
         )
         .map_err(|e| SessionError::Generate {

@@ -24,6 +24,10 @@ pub struct RetailScale {
     pub sales: usize,
     /// Stores in the workbook (at most the number of towns known, 36).
     pub stores: usize,
+    /// The dirt of real files in `ventes.csv`: a category spelled several ways, missing
+    /// quantities and prices, outliers, duplicated lines. Off, the files are byte for byte
+    /// those of earlier versions.
+    pub dirty: bool,
 }
 
 impl Default for RetailScale {
@@ -31,6 +35,7 @@ impl Default for RetailScale {
         Self {
             sales: 24_000,
             stores: 30,
+            dirty: false,
         }
     }
 }
@@ -235,8 +240,47 @@ pub fn write_retail_with_progress(
         scale.sales,
         stores,
         &products,
+        scale.dirty,
         progress,
     )
+}
+
+/// Other spellings of the payment modes, as tills and people type them.
+const PAYMENT_SPELLINGS: [(&str, &[&str]); 2] = [
+    (
+        "Carte bancaire",
+        &["CB", "carte bancaire", "Carte Bancaire", "Carte bancaire "],
+    ),
+    ("Espèces", &["Especes", "espèces", "ESPECES"]),
+];
+
+/// Columns of a sales line, by position.
+const QUANTITY: usize = 4;
+const UNIT_PRICE: usize = 5;
+const PAYMENT: usize = 9;
+
+/// Makes a clean sales line dirty the way real exports are, and says how many times to write
+/// it (2 for a duplicated line).
+fn soil(record: &mut [String; 11], rng: &mut Rng) -> usize {
+    if let Some((_, variants)) = PAYMENT_SPELLINGS
+        .iter()
+        .find(|(clean, _)| record[PAYMENT] == *clean)
+        && rng.chance(0.15)
+    {
+        record[PAYMENT] = (*rng.pick(variants)).to_owned();
+    }
+    if rng.chance(0.01) {
+        record[QUANTITY] = String::new();
+    } else if rng.chance(0.001)
+        && let Ok(q) = record[QUANTITY].parse::<i64>()
+    {
+        // An outlier: a pack count typed as units.
+        record[QUANTITY] = (q * 100).to_string();
+    }
+    if rng.chance(0.01) {
+        record[UNIT_PRICE] = String::new();
+    }
+    if rng.chance(0.005) { 2 } else { 1 }
 }
 
 fn store_code(i: usize) -> String {
@@ -382,6 +426,7 @@ fn write_sales(
     lines: usize,
     stores: usize,
     products: &[Product],
+    dirty: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), DataError> {
     let io = |e: std::io::Error| DataError::io(path, e);
@@ -445,9 +490,15 @@ fn write_sales(
                 String::new()
             },
         ];
-        writer
-            .write_record(&record)
-            .map_err(|e| io(std::io::Error::other(e)))?;
+        let mut record = record;
+        // The dirt draws from the generator only when asked for, so that clean files keep
+        // their bytes.
+        let copies = if dirty { soil(&mut record, rng) } else { 1 };
+        for _ in 0..copies {
+            writer
+                .write_record(&record)
+                .map_err(|e| io(std::io::Error::other(e)))?;
+        }
     }
     writer.flush().map_err(io)?;
     progress(lines, lines);
