@@ -105,20 +105,31 @@ pub fn solutions() -> Vec<(String, epreuve_exam::SolutionManifest)> {
     out
 }
 
+/// `epreuve start` of the first exam in `parent/folder` for `candidate`, with more options
+/// (`--engine`, `--via`…); the folder and what the command did.
+pub fn start_in(
+    parent: &Path,
+    folder: &str,
+    candidate: &str,
+    options: &[String],
+) -> (PathBuf, Output) {
+    let dir = parent.join(folder);
+    let mut args = vec![
+        "start",
+        EXAM,
+        "--dir",
+        dir.to_str().unwrap(),
+        "--candidate",
+        candidate,
+    ];
+    args.extend(options.iter().map(String::as_str));
+    let out = epreuve(parent, &args);
+    (dir, out)
+}
+
 /// A fresh workspace of the first exam, in `parent/ws`.
 pub fn start(parent: &Path) -> PathBuf {
-    let dir = parent.join("ws");
-    let out = epreuve(
-        parent,
-        &[
-            "start",
-            EXAM,
-            "--dir",
-            dir.to_str().unwrap(),
-            "--candidate",
-            "c042",
-        ],
-    );
+    let (dir, out) = start_in(parent, "ws", "c042", &[]);
     assert_eq!(code(&out), 0, "start failed: {}", stderr(&out));
     dir
 }

@@ -127,32 +127,10 @@ fn state(workspace: &Path) -> serde_json::Value {
         .unwrap()
 }
 
-fn start_on(
-    parent: &Path,
-    name: &str,
-    candidate: &str,
-    db: &[String],
-) -> (PathBuf, std::process::Output) {
-    let dir = parent.join(name);
-    let mut args: Vec<String> = [
-        "start",
-        EXAM,
-        "--dir",
-        dir.to_str().unwrap(),
-        "--candidate",
-        candidate,
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend_from_slice(db);
-    let out = run(parent, &args);
-    (dir, out)
-}
-
 #[test]
 fn db_up_down_and_info_drive_a_docker_container() {
     let temp = reachable_tempdir();
-    let (ws, out) = start_on(temp.path(), "ws", "c1", &route("postgres", "docker"));
+    let (ws, out) = start_in(temp.path(), "ws", "c1", &route("postgres", "docker"));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains("PGPASSWORD="), "{}", stdout(&out));
     let names = containers_of(&ws);
@@ -338,7 +316,7 @@ fn a_port_already_taken_is_named_and_nothing_is_left() {
         let temp = reachable_tempdir();
         let mut db = route("postgres", via);
         db.extend(["--port".to_owned(), port.clone()]);
-        let (dir, out) = start_on(temp.path(), "ws", "c1", &db);
+        let (dir, out) = start_in(temp.path(), "ws", "c1", &db);
         assert_error(
             &out,
             2,
@@ -353,33 +331,19 @@ fn a_port_already_taken_is_named_and_nothing_is_left() {
 #[test]
 fn a_wrong_url_is_refused_with_its_reason() {
     let temp = tempfile::tempdir().unwrap();
-    let dir = temp.path().join("ws");
-    let url_args = |url: &str| {
-        [
-            "start",
-            EXAM,
-            "--dir",
-            dir.to_str().unwrap(),
-            "--candidate",
+    let start_with = |url: &str| {
+        start_in(
+            temp.path(),
+            "ws",
             "c1",
-            "--engine",
-            "postgres",
-            "--via",
-            "url",
-            "--url",
-            url,
-        ]
-        .map(String::from)
-        .to_vec()
+            &["--engine", "postgres", "--via", "url", "--url", url].map(String::from),
+        )
     };
-    let out = run(temp.path(), &url_args("localhost:5432"));
+    let (dir, out) = start_with("localhost:5432");
     assert_error(&out, 2, "--url");
     assert!(!dir.exists());
     // Nothing listens on port 1: the login cannot even be tried.
-    let out = run(
-        temp.path(),
-        &url_args("postgres://epreuve:secret@127.0.0.1:1/postgres"),
-    );
+    let (_, out) = start_with("postgres://epreuve:secret@127.0.0.1:1/postgres");
     assert_error(
         &out,
         3,
@@ -387,7 +351,7 @@ fn a_wrong_url_is_refused_with_its_reason() {
     );
     assert!(!stderr(&out).contains("secret"), "{}", stderr(&out));
     assert!(!dir.exists());
-    let out = run(temp.path(), &url_args("mysql://root:x@127.0.0.1:1/"));
+    let (_, out) = start_with("mysql://root:x@127.0.0.1:1/");
     assert_error(&out, 2, "is a MariaDB server but --engine is PostgreSQL");
 }
 
@@ -396,7 +360,7 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
     for engine in ["postgres", "mariadb"] {
         let temp = reachable_tempdir();
         // The centre's server: a local one, whose account epreuve then uses.
-        let (centre, out) = start_on(temp.path(), "centre", "centre", &route(engine, "local"));
+        let (centre, out) = start_in(temp.path(), "centre", "centre", &route(engine, "local"));
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let a = &state(&centre)["database"]["address"];
         let scheme = if engine == "postgres" {
@@ -437,7 +401,7 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
             "epreuve_demo"
         );
         // A second workspace for the same candidate would share the database: refused.
-        let (_, again) = start_on(
+        let (_, again) = start_in(
             temp.path(),
             "again",
             "demo",
@@ -446,7 +410,7 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
         assert_error(&again, 2, "the database epreuve_demo already exists");
         let down = epreuve(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
         assert_eq!(code(&down), 0, "{}", stderr(&down));
-        let (_, after) = start_on(
+        let (_, after) = start_in(
             temp.path(),
             "after",
             "demo",
@@ -575,13 +539,13 @@ fn ctrl_c_at_any_point_of_a_local_start_leaves_nothing() {
 #[test]
 fn a_later_start_sweeps_the_containers_of_deleted_workspaces() {
     let temp = reachable_tempdir();
-    let (ws, out) = start_on(temp.path(), "gone", "c1", &route("mariadb", "docker"));
+    let (ws, out) = start_in(temp.path(), "gone", "c1", &route("mariadb", "docker"));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let orphan = containers_of(&ws);
     assert_eq!(orphan.len(), 1);
     // The folder is deleted without `db down`, as after a crash or a careless cleanup.
     std::fs::remove_dir_all(&ws).unwrap();
-    let (next, out) = start_on(temp.path(), "next", "c2", &route("mariadb", "docker"));
+    let (next, out) = start_in(temp.path(), "next", "c2", &route("mariadb", "docker"));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(containers_of(&ws).is_empty(), "{orphan:?} was not swept");
     let down = epreuve(

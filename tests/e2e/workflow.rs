@@ -169,18 +169,7 @@ fn the_table_report_is_plain_without_color() {
 fn each_candidate_gets_data_of_their_own_and_the_same_again() {
     let temp = tempfile::tempdir().unwrap();
     let start_as = |folder: &str, candidate: &str| {
-        let dir = temp.path().join(folder);
-        let out = epreuve(
-            temp.path(),
-            &[
-                "start",
-                EXAM,
-                "--dir",
-                dir.to_str().unwrap(),
-                "--candidate",
-                candidate,
-            ],
-        );
+        let (dir, out) = start_in(temp.path(), folder, candidate, &[]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         dir
     };

@@ -12,8 +12,14 @@ pub fn is_missing(value: Option<&str>) -> bool {
 /// The canonical text of `value` read as a value of `family`, or the value unchanged when it
 /// does not parse as that family (so that an altered value stays visibly different).
 pub fn canonical(family: TypeFamily, value: &str) -> String {
+    try_canonical(family, value).unwrap_or_else(|| value.to_owned())
+}
+
+/// The canonical text of `value` read as a value of `family`, or `None` when it is not one
+/// (text is never a value of another family).
+pub fn try_canonical(family: TypeFamily, value: &str) -> Option<String> {
     let trimmed = value.trim();
-    let parsed = match family {
+    match family {
         TypeFamily::Integer | TypeFamily::Decimal => canonical_number(trimmed),
         TypeFamily::Date => canonical_date(trimmed),
         TypeFamily::Timestamp => canonical_timestamp(trimmed),
@@ -27,8 +33,7 @@ pub fn canonical(family: TypeFamily, value: &str) -> String {
             })
             .map(|b| b.to_string()),
         TypeFamily::Text => None,
-    };
-    parsed.unwrap_or_else(|| value.to_owned())
+    }
 }
 
 /// `-012,500` → `-12.5`; `3` → `3`; `1e3` is not accepted (no source writes numbers that way).

@@ -9,6 +9,8 @@ use duckdb::{AccessMode, Config, Connection};
 use polars::prelude::DataFrame;
 
 use crate::backend::index_columns;
+use crate::error::first_line;
+use crate::frame::{text_at, u32_at};
 use crate::{
     Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, QueryResult,
 };
@@ -165,21 +167,15 @@ impl Backend for DuckDb {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let num = |i: usize| {
-                    r.get(i)
-                        .cloned()
-                        .flatten()
-                        .and_then(|v| v.parse::<u32>().ok())
-                };
-                let data_type = r.get(1).cloned().flatten().unwrap_or_default();
+                let data_type = text_at(&r, 1);
                 let decimal = data_type
                     .to_uppercase()
                     .starts_with("DECIMAL")
-                    .then(|| num(2).zip(num(3)))
+                    .then(|| u32_at(&r, 2).zip(u32_at(&r, 3)))
                     .flatten();
                 ColumnInfo {
-                    name: r.first().cloned().flatten().unwrap_or_default(),
-                    declared: DeclaredType::parse(&data_type, num(4), decimal),
+                    name: text_at(&r, 0),
+                    declared: DeclaredType::parse(&data_type, u32_at(&r, 4), decimal),
                 }
             })
             .collect())
@@ -253,9 +249,9 @@ impl Backend for DuckDb {
         Ok(rows
             .into_iter()
             .map(|r| IndexInfo {
-                name: r.first().cloned().flatten().unwrap_or_default(),
-                columns: index_columns(&r.get(1).cloned().flatten().unwrap_or_default()),
-                unique: r.get(2).cloned().flatten().as_deref() == Some("true"),
+                name: text_at(&r, 0),
+                columns: index_columns(&text_at(&r, 1)),
+                unique: text_at(&r, 2) == "true",
             })
             .collect())
     }
@@ -284,10 +280,6 @@ impl Backend for DuckDb {
 
 fn quote(name: &str) -> String {
     crate::load::quote_ident(Engine::DuckDb, name)
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or(text).trim().to_owned()
 }
 
 /// The engine's message without the wrapping epreuve added around the candidate's query.

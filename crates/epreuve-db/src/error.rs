@@ -66,3 +66,8 @@ impl DbError {
         )
     }
 }
+
+/// The first line of an engine's message, trimmed: drivers append hints and context below it.
+pub(crate) fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or(text).trim().to_owned()
+}

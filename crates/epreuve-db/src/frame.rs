@@ -1,4 +1,5 @@
-//! Rows of text fetched from an engine, turned into a polars frame of text columns.
+//! Rows of text fetched from an engine: cells read by position, and whole results turned into
+//! a polars frame of text columns.
 
 use std::path::Path;
 
@@ -22,4 +23,14 @@ pub(crate) fn text_frame(
             detail: e.to_string().replace("query: ", ""),
         }
     })
+}
+
+/// The text of cell `i` of a catalogue row, empty when absent or NULL.
+pub(crate) fn text_at(row: &[Option<String>], i: usize) -> String {
+    row.get(i).cloned().flatten().unwrap_or_default()
+}
+
+/// Cell `i` of a catalogue row read as a count (lengths, precisions; CHAR casts may pad it).
+pub(crate) fn u32_at(row: &[Option<String>], i: usize) -> Option<u32> {
+    row.get(i)?.as_deref()?.trim().parse().ok()
 }

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Column, Connection, Executor, MySqlConnection, PgConnection, Row};
 
 use crate::backend::index_columns;
+use crate::error::first_line;
+use crate::frame::{text_at, u32_at};
 use crate::{
     Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, QueryResult,
 };
@@ -264,12 +266,25 @@ impl ServerDb {
             .map_err(|e| self.internal(sql, &e))
     }
 
-    fn internal(&self, sql: &str, error: &sqlx::Error) -> DbError {
+    /// A failure of SQL epreuve sent on the candidate's behalf: the server gone is the
+    /// infrastructure's fault, anything else is the SQL's, told in the engine's words.
+    fn failure(&self, error: &sqlx::Error) -> DbError {
         if is_connection_error(error) {
             DbError::Unavailable {
                 target: self.address.redacted(),
                 detail: first_line(&error.to_string()),
             }
+        } else {
+            DbError::Query {
+                detail: engine_words(error),
+            }
+        }
+    }
+
+    /// A failure of epreuve's own SQL: the database is not in a state to be graded.
+    fn internal(&self, sql: &str, error: &sqlx::Error) -> DbError {
+        if is_connection_error(error) {
+            self.failure(error)
         } else {
             DbError::Internal {
                 sql: sql.to_owned(),
@@ -288,21 +303,6 @@ impl ServerDb {
         match self.address.engine {
             Engine::MariaDb => "table_schema = DATABASE()",
             _ => "table_schema = current_schema()",
-        }
-    }
-
-    fn text_expr(&self, column: &ColumnInfo) -> String {
-        let name = self.quote(&column.name);
-        match self.address.engine {
-            // MariaDB's BOOLEAN is TINYINT(1): show it as the boolean it was declared as.
-            Engine::MariaDb
-                if column.declared.family == Some(epreuve_data::TypeFamily::Boolean) =>
-            {
-                format!(
-                    "CASE WHEN {name} IS NULL THEN NULL WHEN {name} <> 0 THEN 'true' ELSE 'false' END AS {name}"
-                )
-            }
-            _ => name,
         }
     }
 
@@ -391,6 +391,15 @@ where
     Ok(((names, out), truncated))
 }
 
+/// The engine's own message, without the driver's prefix and the lines below the first.
+fn engine_words(error: &sqlx::Error) -> String {
+    first_line(
+        &error
+            .to_string()
+            .replace("error returned from database: ", ""),
+    )
+}
+
 fn is_connection_error(error: &sqlx::Error) -> bool {
     matches!(
         error,
@@ -401,10 +410,6 @@ fn is_connection_error(error: &sqlx::Error) -> bool {
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed
     )
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or(text).trim().to_owned()
 }
 
 impl Backend for ServerDb {
@@ -461,20 +466,15 @@ impl Backend for ServerDb {
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                let num = |i: usize| {
-                    r.get(i)
-                        .cloned()
-                        .flatten()
-                        .and_then(|v| v.trim().parse::<u32>().ok())
-                };
-                let data_type = r.get(1).cloned().flatten().unwrap_or_default();
-                let declared =
-                    declared_type(self.address.engine, &data_type, num(2), num(3), num(4));
-                ColumnInfo {
-                    name: r.first().cloned().flatten().unwrap_or_default(),
-                    declared,
-                }
+            .map(|r| ColumnInfo {
+                name: text_at(&r, 0),
+                declared: declared_type(
+                    self.address.engine,
+                    &text_at(&r, 1),
+                    u32_at(&r, 2),
+                    u32_at(&r, 3),
+                    u32_at(&r, 4),
+                ),
             })
             .collect())
     }
@@ -495,7 +495,7 @@ impl Backend for ServerDb {
         let columns = self.columns(table)?;
         let list = columns
             .iter()
-            .map(|c| self.text_expr(c))
+            .map(|c| self.quote(&c.name))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!("SELECT {list} FROM {}", self.quote(table));
@@ -516,13 +516,9 @@ impl Backend for ServerDb {
             Err(sqlx::Error::PoolTimedOut) => Err(DbError::Timeout {
                 seconds: self.timeout.as_secs(),
             }),
-            Err(e) if is_connection_error(&e) => Err(DbError::Unavailable {
-                target: self.address.redacted(),
-                detail: first_line(&e.to_string()),
-            }),
+            Err(e) if is_connection_error(&e) => Err(self.failure(&e)),
             Err(e) => {
-                let text = e.to_string();
-                let lower = text.to_lowercase();
+                let lower = e.to_string().to_lowercase();
                 if lower.contains("statement timeout") || lower.contains("max_statement_time") {
                     Err(DbError::Timeout {
                         seconds: self.timeout.as_secs(),
@@ -532,9 +528,7 @@ impl Backend for ServerDb {
                         detail: "the query tries to change the database; only SELECT queries are accepted here".into(),
                     })
                 } else {
-                    Err(DbError::Query {
-                        detail: first_line(&text.replace("error returned from database: ", "")),
-                    })
+                    Err(self.failure(&e))
                 }
             }
         }
@@ -560,14 +554,14 @@ impl Backend for ServerDb {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let definition = r.get(1).cloned().flatten().unwrap_or_default();
+                let definition = text_at(&r, 1);
                 IndexInfo {
-                    name: r.first().cloned().flatten().unwrap_or_default(),
+                    name: text_at(&r, 0),
                     columns: match self.address.engine {
                         Engine::MariaDb => definition.split(',').map(str::to_owned).collect(),
                         _ => index_columns(&definition),
                     },
-                    unique: r.get(2).cloned().flatten().as_deref() == Some("true"),
+                    unique: text_at(&r, 2) == "true",
                 }
             })
             .collect())
@@ -575,13 +569,9 @@ impl Backend for ServerDb {
 
     fn explain(&self, sql: &str) -> Result<String, DbError> {
         let body = crate::sql_text::single_statement(sql)?;
-        let ((names, rows), _) =
-            self.rows(&format!("EXPLAIN {body}"), usize::MAX)
-                .map_err(|e| DbError::Query {
-                    detail: first_line(
-                        &e.to_string().replace("error returned from database: ", ""),
-                    ),
-                })?;
+        let ((names, rows), _) = self
+            .rows(&format!("EXPLAIN {body}"), usize::MAX)
+            .map_err(|e| self.failure(&e))?;
         Ok(match self.address.engine {
             // MariaDB's plan is a table: one line per step, `column=value`.
             Engine::MariaDb => rows
@@ -605,20 +595,7 @@ impl Backend for ServerDb {
     }
 
     fn execute(&self, sql: &str) -> Result<(), DbError> {
-        self.run(sql).map_err(|e| {
-            if is_connection_error(&e) {
-                DbError::Unavailable {
-                    target: self.address.redacted(),
-                    detail: first_line(&e.to_string()),
-                }
-            } else {
-                DbError::Query {
-                    detail: first_line(
-                        &e.to_string().replace("error returned from database: ", ""),
-                    ),
-                }
-            }
-        })
+        self.run(sql).map_err(|e| self.failure(&e))
     }
 }
 

@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use epreuve_data::{TypeFamily, canonical, is_missing};
+use epreuve_data::{TypeFamily, canonical, is_missing, try_canonical};
 use epreuve_exam::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
 
 /// Columns of text, as [`epreuve_data::text_columns`] gives them.
@@ -62,10 +62,7 @@ fn kind_of(values: &[Option<String>]) -> Kind {
         .map(|v| v.as_deref().unwrap_or_default().trim())
         .collect();
     let all = |family: TypeFamily| {
-        !present.is_empty()
-            && present
-                .iter()
-                .all(|v| canonical(family, v) != *v || is_canonical(family, v))
+        !present.is_empty() && present.iter().all(|v| try_canonical(family, v).is_some())
     };
     if all(TypeFamily::Decimal) {
         Kind::Number
@@ -76,26 +73,6 @@ fn kind_of(values: &[Option<String>]) -> Kind {
     } else {
         Kind::Text
     }
-}
-
-/// Whether `value` is already in the canonical spelling of `family` (so that `12` or
-/// `2025-02-03`, which canonicalise to themselves, still count).
-fn is_canonical(family: TypeFamily, value: &str) -> bool {
-    match family {
-        TypeFamily::Decimal => {
-            value.parse::<f64>().is_ok()
-                && value.bytes().any(|b| b.is_ascii_digit())
-                && !value.contains(['e', 'E'])
-        }
-        TypeFamily::Boolean => value == "true" || value == "false",
-        TypeFamily::Date => chrono_like_date(value),
-        _ => false,
-    }
-}
-
-fn chrono_like_date(value: &str) -> bool {
-    let b = value.as_bytes();
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && canonical(TypeFamily::Date, value) == value
 }
 
 fn cell(kind: Kind, value: Option<&str>) -> Cell {

@@ -90,12 +90,8 @@ pub(crate) fn stop(root: &Path, location: &DatabaseLocation) -> Result<(), Provi
         return Ok(());
     };
     let data = root.join(data_dir);
-    let server_dir = data.parent().unwrap_or(root).to_path_buf();
-    let pid = match address.engine {
-        Engine::MariaDb => read_pid(&server_dir.join("mariadbd.pid")),
-        _ => read_pid(&data.join("postmaster.pid")),
-    };
-    let Some(pid) = pid else {
+    let server_dir = data.parent().unwrap_or(root);
+    let Some(pid) = server_pid(server_dir, address.engine) else {
         return Ok(());
     };
     // SIGTERM: MariaDB shuts down cleanly; PostgreSQL does a "smart" shutdown, so SIGINT
@@ -104,18 +100,8 @@ pub(crate) fn stop(root: &Path, location: &DatabaseLocation) -> Result<(), Provi
         Engine::MariaDb => "-TERM",
         _ => "-INT",
     };
-    let _ = Command::new("kill")
-        .args([signal, &pid.to_string()])
-        .status();
-    let started = Instant::now();
-    while process_alive(pid) {
-        if started.elapsed() > Duration::from_secs(30) {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    if !end_process(pid, signal, Duration::from_secs(30)) {
+        end_process(pid, "-KILL", Duration::from_secs(10));
     }
     Ok(())
 }
@@ -396,19 +382,32 @@ fn exited(child: &mut std::process::Child, server_dir: &Path) -> Result<(), Prov
 
 /// After a failure: stops whatever server the half-made folder holds.
 fn kill_leftover(server_dir: &Path, engine: Engine) {
-    let pid = match engine {
+    if let Some(pid) = server_pid(server_dir, engine) {
+        end_process(pid, "-KILL", Duration::from_secs(10));
+    }
+}
+
+/// The process id the server of `server_dir` wrote down, if it is running or was.
+fn server_pid(server_dir: &Path, engine: Engine) -> Option<u32> {
+    match engine {
         Engine::MariaDb => read_pid(&server_dir.join("mariadbd.pid")),
         _ => read_pid(&server_dir.join("data").join("postmaster.pid")),
-    };
-    if let Some(pid) = pid {
-        let _ = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
-        let started = Instant::now();
-        while process_alive(pid) && started.elapsed() < Duration::from_secs(10) {
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
+}
+
+/// Sends `signal` to `pid` and waits up to `patience` for it to end; true when it did.
+fn end_process(pid: u32, signal: &str, patience: Duration) -> bool {
+    let _ = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status();
+    let started = Instant::now();
+    while process_alive(pid) {
+        if started.elapsed() > patience {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
 }
 
 /// `--user=root` when running as root: MariaDB refuses root unless told so.

@@ -44,6 +44,8 @@ fn grade_workspace(
             (submission.answers_dir, submission.snapshot)
         }
     };
+    // Servers are graded live: no file was frozen at submission.
+    let live = snapshot.is_none();
     let backend: Box<dyn Backend> = match snapshot {
         Some(file) => Box::new(DuckDb::open_read_only(&file)?),
         None => match workspace.open_database() {
@@ -65,7 +67,7 @@ fn grade_workspace(
         },
     };
     if visibility == Visibility::Full
-        && snapshot_is_live(workspace)
+        && live
         && let Some(submitted) = workspace.submitted_evidence()
         && let Ok(now) = epreuve_session::evidence(backend.as_ref())
         && now.tables != submitted.tables
@@ -84,11 +86,6 @@ fn grade_workspace(
         visibility,
         notes,
     }))
-}
-
-/// Whether grading reads the live database (servers) rather than a frozen snapshot.
-fn snapshot_is_live(workspace: &Workspace) -> bool {
-    workspace.database_file().is_none()
 }
 
 /// The catalogue a workspace was started from, unless another is given.
