@@ -56,4 +56,8 @@ pub struct Transform {
     /// Text cut to a number of characters: `{ "magasins.nom" = 20 }`.
     #[serde(default)]
     pub truncate: BTreeMap<String, usize>,
+    /// Columns left out of a table: dropped from the schema once it is created, and not
+    /// loaded (`{ produits = ["categorie"] }`).
+    #[serde(default)]
+    pub drop_columns: BTreeMap<String, Vec<String>>,
 }

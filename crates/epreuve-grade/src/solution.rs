@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use epreuve_data::{TypeFamily, canonical, text_columns};
-use epreuve_db::{Backend, insert_statements};
+use epreuve_db::{Backend, insert_statements, quote_ident};
 use epreuve_exam::SolutionManifest;
 
 use crate::{GradeError, Truth};
@@ -29,8 +29,20 @@ pub fn apply_solution(
     let schema_path = solution_dir.join(&solution.schema);
     let schema = std::fs::read_to_string(&schema_path).map_err(io(&schema_path))?;
     backend.execute(&schema)?;
+    for (table, dropped) in &solution.transform.drop_columns {
+        for column in dropped {
+            let engine = backend.engine();
+            backend.execute(&format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                quote_ident(engine, table),
+                quote_ident(engine, column)
+            ))?;
+        }
+    }
     for table in &truth.tables {
+        let dropped = solution.transform.drop_columns.get(&table.table);
         let mut columns = text_columns(&table.source.frame);
+        columns.retain(|(name, _)| !dropped.is_some_and(|d| d.contains(name)));
         for (column, values) in &mut columns {
             let family = table.column(column).map(|p| p.family);
             let cut = solution
