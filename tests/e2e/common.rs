@@ -70,6 +70,23 @@ pub fn json(output: &Output) -> serde_json::Value {
 
 pub const EXAM: &str = "bloc1-chargement";
 
+/// Every exam of the catalogue.
+pub const EXAMS: [&str; 2] = ["bloc1-chargement", "bloc2-exploitation"];
+
+/// What a solution must get on `engine`: `[on_servers]` on the servers when it has one.
+pub fn expectation_on(
+    solution: &epreuve_exam::SolutionManifest,
+    engine: &str,
+) -> epreuve_exam::Expectation {
+    match (&solution.on_servers, engine) {
+        (Some(servers), "postgres" | "mariadb") => servers.clone(),
+        _ => epreuve_exam::Expectation {
+            expected_score: solution.expected_score,
+            expected_failures: solution.expected_failures.clone(),
+        },
+    }
+}
+
 /// Asserts that `report` failed exactly the checks `expected` names and scored `score`.
 pub fn assert_outcome(report: &serde_json::Value, expected: &[String], score: f64, what: &str) {
     let mut failed: Vec<String> = report["checks"]
@@ -86,9 +103,9 @@ pub fn assert_outcome(report: &serde_json::Value, expected: &[String], score: f6
     assert_eq!(report["score"].as_f64(), Some(score), "{what}: {report:#}");
 }
 
-/// The solutions shipped with the first exam's grader, by name.
-pub fn solutions() -> Vec<(String, epreuve_exam::SolutionManifest)> {
-    let dir = repo().join("graders").join(EXAM).join("solutions");
+/// The solutions shipped with the grader of `exam`, by name.
+pub fn solutions_of(exam: &str) -> Vec<(String, epreuve_exam::SolutionManifest)> {
+    let dir = repo().join("graders").join(exam).join("solutions");
     let mut out: Vec<(String, epreuve_exam::SolutionManifest)> = std::fs::read_dir(&dir)
         .expect("solutions folder")
         .flatten()
@@ -136,12 +153,17 @@ pub fn start(parent: &Path) -> PathBuf {
 
 /// A workspace with a shipped solution applied and submitted, in `parent/ws`.
 pub fn solved(parent: &Path, solution: &str) -> (PathBuf, serde_json::Value) {
+    solved_exam(parent, EXAM, solution)
+}
+
+/// A workspace of `exam` with a shipped solution applied and submitted, in `parent/ws`.
+pub fn solved_exam(parent: &Path, exam: &str, solution: &str) -> (PathBuf, serde_json::Value) {
     let dir = parent.join("ws");
     let out = epreuve(
         parent,
         &[
             "demo",
-            EXAM,
+            exam,
             "--solution",
             solution,
             "--dir",

@@ -2,6 +2,7 @@
 //! environment, against the real catalogue of this repository and a real DuckDB.
 
 mod backends;
+mod bloc2;
 mod common;
 mod errors;
 mod native;

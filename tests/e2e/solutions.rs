@@ -4,25 +4,32 @@
 use crate::common::*;
 
 #[test]
-fn there_is_a_reference_and_at_least_three_wrong_solutions() {
-    let names: Vec<String> = solutions().into_iter().map(|(n, _)| n).collect();
-    assert!(names.contains(&"reference".to_owned()), "{names:?}");
-    assert!(names.len() >= 4, "{names:?}");
+fn every_exam_has_a_reference_and_at_least_three_wrong_solutions() {
+    for exam in EXAMS {
+        let names: Vec<String> = solutions_of(exam).into_iter().map(|(n, _)| n).collect();
+        assert!(names.contains(&"reference".to_owned()), "{exam}: {names:?}");
+        assert!(names.len() >= 4, "{exam}: {names:?}");
+    }
 }
 
 #[test]
 fn every_solution_gets_exactly_its_expected_score() {
-    for (name, expectation) in solutions() {
-        let temp = tempfile::tempdir().unwrap();
-        let (_, report) = solved(temp.path(), &name);
-        assert_eq!(report["max_score"], 41.0, "{name}: {report:#}");
-        assert_eq!(report["gradable"], true, "{name}");
-        assert_outcome(
-            &report,
-            &expectation.expected_failures,
-            expectation.expected_score,
-            &name,
-        );
+    for exam in EXAMS {
+        for (name, solution) in solutions_of(exam) {
+            let temp = tempfile::tempdir().unwrap();
+            let (_, report) = solved_exam(temp.path(), exam, &name);
+            if exam == EXAM {
+                assert_eq!(report["max_score"], 41.0, "{name}: {report:#}");
+            }
+            assert_eq!(report["gradable"], true, "{exam}/{name}");
+            let expectation = expectation_on(&solution, "duckdb");
+            assert_outcome(
+                &report,
+                &expectation.expected_failures,
+                expectation.expected_score,
+                &format!("{exam}/{name}"),
+            );
+        }
     }
 }
 

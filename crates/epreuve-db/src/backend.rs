@@ -136,13 +136,31 @@ pub trait Backend {
     /// Indexes of `table` (primary keys included where the engine lists them as indexes).
     fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError>;
 
-    /// The engine's query plan for the candidate's query, as text (`EXPLAIN`), without
-    /// running it.
+    /// The engine's query plan for a query, as text: `EXPLAIN`, without running it, except on
+    /// DuckDB, which only knows whether it scans an index once the query runs.
     fn explain(&self, sql: &str) -> Result<String, DbError>;
 
     /// Runs SQL statements that change the database (creating and filling tables). Used to
     /// apply the solutions shipped with a grader; never called while grading.
     fn execute(&self, sql: &str) -> Result<(), DbError>;
+
+    /// Appends rows of canonical text (see [`crate::fill_table`]) to `table`, the columns
+    /// flagged in `booleans` holding `true`/`false`. Plain `INSERT`s unless the engine has
+    /// something faster.
+    fn insert_rows(
+        &self,
+        table: &str,
+        columns: &[String],
+        booleans: &[bool],
+        rows: &[Vec<Option<String>>],
+    ) -> Result<(), DbError> {
+        for statement in
+            crate::insert_statements(self.engine(), table, columns, booleans, rows, rows.len())
+        {
+            self.execute(&statement)?;
+        }
+        Ok(())
+    }
 }
 
 /// The columns of a `CREATE INDEX … (a, b)` definition: what stands between the last

@@ -15,5 +15,5 @@ pub use backend::{Backend, Capabilities, ColumnInfo, Engine, IndexInfo, QueryRes
 pub use declared::DeclaredType;
 pub use duckdb::DuckDb;
 pub use error::DbError;
-pub use load::{insert_statements, quote_ident};
+pub use load::{fill_table, insert_statements, quote_ident};
 pub use server::{ServerAddress, ServerDb, redact};

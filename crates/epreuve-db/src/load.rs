@@ -2,7 +2,52 @@
 //! engine accepts: each value is a string literal the engine casts to the column's type, except
 //! booleans, written `TRUE`/`FALSE` because MariaDB's BOOLEAN is an integer that refuses `'true'`.
 
-use crate::Engine;
+use epreuve_data::{TypeFamily, canonical};
+
+use crate::{Backend, DbError, Engine};
+
+/// Rows per `INSERT` statement.
+const BATCH: usize = 500;
+
+/// Fills `table`, already created, with the first `rows` rows of `columns` (source text, as
+/// [`epreuve_data::text_columns`] gives it). Each value is first written in the canonical
+/// spelling of its column's family (`families`, one per column; `None` leaves it as it is), so
+/// that every engine casts `16/07/2025` or `13,73` the same way.
+pub fn fill_table(
+    backend: &dyn Backend,
+    table: &str,
+    columns: &[(String, Vec<Option<String>>)],
+    families: &[Option<TypeFamily>],
+    rows: usize,
+) -> Result<(), DbError> {
+    let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+    let booleans: Vec<bool> = families
+        .iter()
+        .map(|f| *f == Some(TypeFamily::Boolean))
+        .collect();
+    let height = columns.first().map_or(0, |(_, v)| v.len()).min(rows);
+    let mut start = 0;
+    while start < height {
+        let end = (start + BATCH).min(height);
+        let chunk: Vec<Vec<Option<String>>> = (start..end)
+            .map(|r| {
+                columns
+                    .iter()
+                    .zip(families)
+                    .map(|((_, values), family)| {
+                        values[r].as_deref().map(|v| match family {
+                            Some(family) => canonical(*family, v),
+                            None => v.to_owned(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        backend.insert_rows(table, &names, &booleans, &chunk)?;
+        start = end;
+    }
+    Ok(())
+}
 
 /// `INSERT` statements for `rows`, `batch` rows per statement. Values must already be in the
 /// canonical spelling the engine casts (`2025-02-03`, `12.5`, `true`); the columns flagged in

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::parse_toml;
-use crate::{ExamError, ExamManifest, GraderManifest, SolutionManifest};
+use crate::{CheckKind, ExamError, ExamManifest, GraderManifest, SolutionManifest, TaskCheck};
 
 /// A catalogue of exams on disk.
 #[derive(Debug, Clone)]
@@ -81,6 +81,14 @@ impl Catalogue {
                 )));
             }
         }
+        if let Some(preload) = &manifest.preload
+            && !dir.join(&preload.schema).is_file()
+        {
+            return Err(inconsistent(format!(
+                "the preload schema `{}` is missing",
+                preload.schema
+            )));
+        }
         for statement in std::iter::once(&manifest.statement.fr).chain(&manifest.statement.en) {
             if !dir.join(statement).is_file() {
                 return Err(inconsistent(format!(
@@ -111,6 +119,57 @@ impl Exam {
                 "grades the exam `{}`, not `{}`",
                 grader.exam, self.manifest.id
             )));
+        }
+        if grader.sizing.is_none()
+            && [CheckKind::Size, CheckKind::TextLength]
+                .iter()
+                .any(|k| grader.checks.contains_key(k))
+        {
+            return Err(inconsistent(
+                "judges sizes but has no [sizing] table".to_owned(),
+            ));
+        }
+        if grader.head.is_none() && grader.checks.contains_key(&CheckKind::Head) {
+            return Err(inconsistent(
+                "judges the first rows but has no [head] table".to_owned(),
+            ));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for id in grader
+            .tasks
+            .iter()
+            .map(|t| &t.id)
+            .chain(grader.manual.iter().map(|m| &m.id))
+        {
+            if !ids.insert(id) {
+                return Err(inconsistent(format!(
+                    "two tasks or manual items are called `{id}`"
+                )));
+            }
+        }
+        let tables: Vec<&str> = self
+            .manifest
+            .tables
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        for task in &grader.tasks {
+            let source = match &task.check {
+                TaskCheck::Statistics { table, .. } | TaskCheck::Frequencies { table, .. } => {
+                    Some(table)
+                }
+                TaskCheck::Imputation { source, .. } => Some(source),
+                _ => None,
+            };
+            if let Some(source) = source
+                && !tables.contains(&source.as_str())
+            {
+                return Err(inconsistent(format!(
+                    "the task `{}` reads the table `{source}`, which the exam does not have (it has {})",
+                    task.id,
+                    tables.join(", ")
+                )));
+            }
         }
         for rules in &grader.tables {
             if !self.manifest.tables.iter().any(|t| t.name == rules.table) {

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use epreuve_data::TypeFamily;
 use serde::{Deserialize, Serialize};
 
+use crate::{ManualItem, Task};
+
 /// The kinds of check the first exams use; each runs once per table, except the instance
 /// checks (see [`CheckKind::is_instance`]), which run once per database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -138,17 +140,27 @@ pub struct TableRules {
 pub struct GraderManifest {
     /// Identifier of the exam graded.
     pub exam: String,
-    /// Sizing slack.
-    pub sizing: SizingRule,
-    /// Head query bounds.
-    pub head: HeadRule,
-    /// Weight, criterion and visibility of each kind of check.
+    /// Sizing slack (for the per-table checks of sizes).
+    #[serde(default)]
+    pub sizing: Option<SizingRule>,
+    /// Head query bounds (for the per-table head check).
+    #[serde(default)]
+    pub head: Option<HeadRule>,
+    /// Weight, criterion and visibility of each kind of per-table check.
+    #[serde(default)]
     pub checks: BTreeMap<CheckKind, CheckRule>,
     /// Rules of the instance checks.
     #[serde(default)]
     pub instance: InstanceRules,
     /// Per-table rules, in report order.
+    #[serde(default)]
     pub tables: Vec<TableRules>,
+    /// Tasks checked once per database, in report order.
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    /// Items the assessor scores by hand, in report order.
+    #[serde(default)]
+    pub manual: Vec<ManualItem>,
 }
 
 /// Rules of the checks about the database as a whole.

@@ -7,6 +7,7 @@ mod error;
 mod grader;
 mod manifest;
 mod solution;
+mod task;
 
 pub use catalogue::{Catalogue, Exam};
 pub use compare::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
@@ -14,5 +15,6 @@ pub use error::{ExamError, ManifestError};
 pub use grader::{
     CheckKind, CheckRule, GraderManifest, HeadRule, InstanceRules, SizingRule, TableRules,
 };
-pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Statement, TableSpec};
+pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Preload, Statement, TableSpec};
 pub use solution::{Expectation, SolutionManifest, Transform};
+pub use task::{ImputationMethod, ManualItem, Statistic, Task, TaskCheck};

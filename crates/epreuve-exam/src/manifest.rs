@@ -29,8 +29,23 @@ pub struct ExamManifest {
     pub generator: Option<GeneratorSpec>,
     /// Statement files, relative to the exam folder.
     pub statement: Statement,
-    /// The tables the candidate must create, each from one source.
+    /// The tables of the exam, each from one source file: those the candidate must create
+    /// and load, or, with `preload`, those loaded for them at `start`.
     pub tables: Vec<TableSpec>,
+    /// When present, `start` creates the tables with this schema and loads the candidate's
+    /// files into them, so that the exam begins from a loaded database (bloc 2).
+    #[serde(default)]
+    pub preload: Option<Preload>,
+}
+
+/// Tables loaded for the candidate at `start`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preload {
+    /// SQL file, relative to the exam folder, creating every table of the exam. It must be
+    /// accepted by every engine (standard types: INTEGER, DECIMAL(p,s), VARCHAR(n), DATE,
+    /// BOOLEAN).
+    pub schema: String,
 }
 
 /// How a candidate's own files are generated.

@@ -11,11 +11,25 @@ use serde::Deserialize;
 pub struct SolutionManifest {
     /// What the solution does, and what it gets wrong.
     pub description: String,
-    /// SQL file (relative to the solution folder) creating the tables; run before loading.
-    pub schema: String,
-    /// Folder (relative to the solution folder) of the files copied into `answers/`.
+    /// SQL file (relative to the solution folder) creating the exam's tables, which are then
+    /// loaded from the candidate's files; absent when the exam preloads them.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// SQL file run once the tables are loaded (derived tables, indexes). A file next to it
+    /// named `<stem>.<engine>.sql` (`build.postgres.sql`) replaces it on that engine.
+    #[serde(default)]
+    pub build: Option<String>,
+    /// Folder (relative to the solution folder) of the files copied into `answers/`. Files in
+    /// `<answers>.<engine>/` (`answers.mariadb/`) replace those of the same name on that engine.
     #[serde(default = "default_answers")]
     pub answers: String,
+    /// Another solution of the same grader whose answers are copied first, this one's own
+    /// answers replacing them file by file (a wrong solution that differs in one query).
+    #[serde(default)]
+    pub answers_from: Option<String>,
+    /// The assessor's scores of the manual items, copied next to the submission.
+    #[serde(default)]
+    pub evaluation: Option<String>,
     /// Score the grader must give on DuckDB.
     pub expected_score: f64,
     /// Checks that must not pass on DuckDB, by id (`ventes.row_count`); every other check

@@ -91,7 +91,7 @@ fn cell(kind: Kind, value: Option<&str>) -> Cell {
 }
 
 /// `"V"."CA"`, `v.ca` and `CA` all become `ca`.
-fn column_key(name: &str) -> String {
+pub(crate) fn column_key(name: &str) -> String {
     let last = name.rsplit('.').next().unwrap_or(name);
     last.trim_matches(['"', '`', '[', ']', ' ']).to_lowercase()
 }

@@ -7,6 +7,7 @@
 mod checks;
 mod compare;
 mod error;
+mod manual;
 mod model;
 mod run;
 mod solution;
@@ -15,8 +16,9 @@ mod truth;
 
 pub use compare::{Comparison, TextColumns, compare_results};
 pub use error::GradeError;
+pub use manual::{Evaluation, EvaluationError, ItemScore};
 pub use model::{CheckResult, CriterionScore, Report, Status};
-pub use run::{Grading, Visibility, grade, not_gradable};
+pub use run::{Grading, Visibility, grade, grade_task, not_gradable};
 pub use solution::apply_solution;
 pub use stats::{
     Percentile, Summary, frequencies, quantile_definition, quantile_sorted, summarize,

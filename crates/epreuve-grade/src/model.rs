@@ -14,6 +14,8 @@ pub enum Status {
     NotApplicable,
     /// The database could not answer; the check is neither passed nor failed.
     NotGradable,
+    /// A manual item the assessor has not scored yet.
+    Pending,
 }
 
 impl Status {
@@ -24,6 +26,7 @@ impl Status {
             Self::Failed => "failed",
             Self::NotApplicable => "not applicable",
             Self::NotGradable => "not gradable",
+            Self::Pending => "waiting for the assessor",
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct Report {
     pub max_score: f64,
     /// False when at least one check could not be graded: the score is then incomplete.
     pub gradable: bool,
+    /// Manual items the assessor has not scored yet, by id: the score is then provisional.
+    pub pending: Vec<String>,
     /// Points per criterion, in the order the exam lists them.
     pub criteria: Vec<CriterionScore>,
     /// Every check, in order.
@@ -125,17 +130,26 @@ impl Report {
             score: round2(checks.iter().map(|c| c.score).sum()),
             max_score: round2(checks.iter().map(|c| c.max_score).sum()),
             gradable: checks.iter().all(|c| c.status != Status::NotGradable),
+            pending: checks
+                .iter()
+                .filter(|c| c.status == Status::Pending)
+                .map(|c| c.id.clone())
+                .collect(),
             criteria,
             checks,
             notes,
         }
     }
 
-    /// True when every gradable check passed.
+    /// True when every gradable check passed (manual items still waiting for the assessor
+    /// are listed in `pending`, not counted as failures).
     pub fn all_passed(&self) -> bool {
-        self.checks
-            .iter()
-            .all(|c| matches!(c.status, Status::Passed | Status::NotApplicable))
+        self.checks.iter().all(|c| {
+            matches!(
+                c.status,
+                Status::Passed | Status::NotApplicable | Status::Pending
+            )
+        })
     }
 }
 

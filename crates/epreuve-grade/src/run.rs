@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use epreuve_db::Backend;
-use epreuve_exam::{CheckKind, Exam, GraderManifest};
+use epreuve_exam::{CheckKind, Exam, GraderManifest, Task};
 
-use crate::checks::{Outcome, TableContext};
+use crate::checks::{Outcome, TableContext, TaskContext};
+use crate::manual::Evaluation;
 use crate::model::round2;
 use crate::{CheckResult, Report, Truth};
 
@@ -35,6 +36,8 @@ pub struct Grading<'a> {
     pub candidate: &'a str,
     /// Public or full.
     pub visibility: Visibility,
+    /// The assessor's scores of the manual items (full grading only).
+    pub evaluation: Option<&'a Evaluation>,
     /// Facts to pass on to the report.
     pub notes: Vec<String>,
 }
@@ -48,6 +51,7 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         backend,
         answers_dir,
         visibility,
+        evaluation,
         ..
     } = grading;
     let _span = tracing::info_span!("grade", exam = %exam.manifest.id, engine = %backend.engine())
@@ -86,6 +90,25 @@ pub fn grade(grading: &Grading<'_>) -> Report {
             results.push(result(&table_truth.table, kind, rule, outcome, *visibility));
         }
     }
+    let no_tables = Vec::new();
+    let context = TaskContext::new(
+        truth,
+        *backend,
+        answers_dir,
+        tables.as_ref().unwrap_or(&no_tables),
+    );
+    for task in &grader.tasks {
+        if *visibility == Visibility::Public && !task.public {
+            continue;
+        }
+        let outcome = match &tables {
+            Ok(_) => context.run(task),
+            Err(error) => Outcome::not_gradable(error),
+        };
+        tracing::debug!(task = %task.id, status = ?outcome.status, "task");
+        results.push(task_result(task, outcome, *visibility));
+    }
+    manual_results(grader, *evaluation, &mut results);
     Report::new(
         &exam.manifest.id,
         grading.candidate,
@@ -107,6 +130,7 @@ pub fn not_gradable(
     engine: &str,
     visibility: Visibility,
     error: &epreuve_db::DbError,
+    evaluation: Option<&Evaluation>,
     notes: Vec<String>,
 ) -> Report {
     let mut results = Vec::new();
@@ -130,6 +154,13 @@ pub fn not_gradable(
             results.push(result(&table_truth.table, kind, rule, outcome, visibility));
         }
     }
+    for task in &grader.tasks {
+        if visibility == Visibility::Full || task.public {
+            let outcome = Outcome::not_gradable(error);
+            results.push(task_result(task, outcome, visibility));
+        }
+    }
+    manual_results(grader, evaluation, &mut results);
     Report::new(
         &exam.manifest.id,
         candidate,
@@ -140,10 +171,76 @@ pub fn not_gradable(
     )
 }
 
+/// Runs one task of a grader on `backend`, with full messages: what `grade` does for each
+/// `[[tasks]]` entry, usable without a whole exam (the tests on real data use it).
+pub fn grade_task(
+    task: &Task,
+    truth: &Truth,
+    backend: &dyn Backend,
+    answers_dir: &Path,
+) -> CheckResult {
+    let outcome = match backend.ping().and_then(|()| backend.tables()) {
+        Ok(tables) => TaskContext::new(truth, backend, answers_dir, &tables).run(task),
+        Err(error) => Outcome::not_gradable(&error),
+    };
+    task_result(task, outcome, Visibility::Full)
+}
+
+/// The manual items, scored from the assessor's file (full grading only).
+fn manual_results(
+    grader: &GraderManifest,
+    evaluation: Option<&Evaluation>,
+    results: &mut Vec<CheckResult>,
+) {
+    let Some(evaluation) = evaluation else {
+        return;
+    };
+    for item in &grader.manual {
+        let outcome = evaluation.outcome(item);
+        results.push(scored(
+            item.id.clone(),
+            &item.criterion,
+            item.title.clone(),
+            item.weight,
+            outcome,
+            Visibility::Full,
+        ));
+    }
+}
+
+fn task_result(task: &Task, outcome: Outcome, visibility: Visibility) -> CheckResult {
+    scored(
+        task.id.clone(),
+        &task.criterion,
+        task.title.clone(),
+        task.weight,
+        outcome,
+        visibility,
+    )
+}
+
 fn result(
     table: &str,
     kind: CheckKind,
     rule: &epreuve_exam::CheckRule,
+    outcome: Outcome,
+    visibility: Visibility,
+) -> CheckResult {
+    scored(
+        format!("{table}.{}", kind.id()),
+        &rule.criterion,
+        format!("{table}: {}", kind.title()),
+        rule.weight,
+        outcome,
+        visibility,
+    )
+}
+
+fn scored(
+    id: String,
+    criterion: &str,
+    title: String,
+    weight: f64,
     outcome: Outcome,
     visibility: Visibility,
 ) -> CheckResult {
@@ -152,16 +249,16 @@ fn result(
         crate::Status::Passed | crate::Status::Failed
     );
     CheckResult {
-        id: format!("{table}.{}", kind.id()),
-        criterion: rule.criterion.clone(),
-        title: format!("{table}: {}", kind.title()),
+        id,
+        criterion: criterion.to_owned(),
+        title,
         status: outcome.status,
         score: if counts {
-            round2(rule.weight * outcome.fraction)
+            round2(weight * outcome.fraction)
         } else {
             0.0
         },
-        max_score: if counts { rule.weight } else { 0.0 },
+        max_score: if counts { weight } else { 0.0 },
         message: match visibility {
             Visibility::Public => outcome.hint,
             Visibility::Full => outcome.message,

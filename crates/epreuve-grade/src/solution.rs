@@ -1,19 +1,18 @@
 //! Applies a solution shipped with a grader to a database and an `answers/` folder, the way a
 //! candidate would have: create the tables, load the sources (with the solution's mistakes),
-//! save the queries.
+//! build what the statement asks for, save the queries.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use epreuve_data::{TypeFamily, canonical, text_columns};
-use epreuve_db::{Backend, insert_statements, quote_ident};
+use epreuve_data::text_columns;
+use epreuve_db::{Backend, fill_table, quote_ident};
 use epreuve_exam::SolutionManifest;
 
 use crate::{GradeError, Truth};
 
-/// Rows per `INSERT` statement.
-const BATCH: usize = 500;
-
-/// Creates and fills the tables of `solution` in `backend`, and copies its answers.
+/// Creates and fills the tables of `solution` in `backend`, runs its build script and copies
+/// its answers. (Its assessor's file, `solution.evaluation`, is the assessor's business: it is
+/// copied after submission by whoever plays the assessor.)
 pub fn apply_solution(
     name: &str,
     solution: &SolutionManifest,
@@ -26,76 +25,103 @@ pub fn apply_solution(
         let path = path.to_path_buf();
         move |source| GradeError::Io { path, source }
     };
-    let schema_path = solution_dir.join(&solution.schema);
-    let schema = std::fs::read_to_string(&schema_path).map_err(io(&schema_path))?;
-    backend.execute(&schema)?;
-    for (table, dropped) in &solution.transform.drop_columns {
-        for column in dropped {
-            let engine = backend.engine();
-            backend.execute(&format!(
-                "ALTER TABLE {} DROP COLUMN {}",
-                quote_ident(engine, table),
-                quote_ident(engine, column)
-            ))?;
+    let failed = |what: String| {
+        let name = name.to_owned();
+        move |e: epreuve_db::DbError| GradeError::Solution {
+            solution: name,
+            message: format!("{what}: {e}"),
         }
-    }
-    for table in &truth.tables {
-        let dropped = solution.transform.drop_columns.get(&table.table);
-        let mut columns = text_columns(&table.source.frame);
-        columns.retain(|(name, _)| !dropped.is_some_and(|d| d.contains(name)));
-        for (column, values) in &mut columns {
-            let family = table.column(column).map(|p| p.family);
-            let cut = solution
-                .transform
-                .truncate
-                .get(&format!("{}.{column}", table.table));
-            for value in values.iter_mut().flatten() {
-                if let Some(family) = family {
-                    *value = canonical(family, value);
-                }
-                if let Some(&chars) = cut {
-                    *value = value.chars().take(chars).collect();
-                }
+    };
+    let engine = backend.engine();
+    if let Some(schema) = &solution.schema {
+        let schema_path = solution_dir.join(schema);
+        let schema = std::fs::read_to_string(&schema_path).map_err(io(&schema_path))?;
+        backend.execute(&schema)?;
+        for (table, dropped) in &solution.transform.drop_columns {
+            for column in dropped {
+                backend.execute(&format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    quote_ident(engine, table),
+                    quote_ident(engine, column)
+                ))?;
             }
         }
-        let height = table.source.rows();
-        let keep =
-            height.saturating_sub(*solution.transform.drop_rows.get(&table.table).unwrap_or(&0));
-        let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
-        let booleans: Vec<bool> = names
-            .iter()
-            .map(|n| table.column(n).map(|p| p.family) == Some(TypeFamily::Boolean))
-            .collect();
-        let rows: Vec<Vec<Option<String>>> = (0..keep)
-            .map(|r| columns.iter().map(|(_, v)| v[r].clone()).collect())
-            .collect();
-        for statement in insert_statements(
-            backend.engine(),
-            &table.table,
-            &names,
-            &booleans,
-            &rows,
-            BATCH,
-        ) {
-            backend
-                .execute(&statement)
-                .map_err(|e| GradeError::Solution {
-                    solution: name.to_owned(),
-                    message: format!("loading `{}`: {e}", table.table),
-                })?;
+        for table in &truth.tables {
+            let dropped = solution.transform.drop_columns.get(&table.table);
+            let mut columns = text_columns(&table.source.frame);
+            columns.retain(|(name, _)| !dropped.is_some_and(|d| d.contains(name)));
+            for (column, values) in &mut columns {
+                if let Some(&chars) = solution
+                    .transform
+                    .truncate
+                    .get(&format!("{}.{column}", table.table))
+                {
+                    for value in values.iter_mut().flatten() {
+                        *value = value.chars().take(chars).collect();
+                    }
+                }
+            }
+            let families: Vec<_> = columns
+                .iter()
+                .map(|(n, _)| table.column(n).map(|p| p.family))
+                .collect();
+            let keep = table
+                .source
+                .rows()
+                .saturating_sub(*solution.transform.drop_rows.get(&table.table).unwrap_or(&0));
+            fill_table(backend, &table.table, &columns, &families, keep)
+                .map_err(failed(format!("loading `{}`", table.table)))?;
         }
     }
+    if let Some(build) = &solution.build {
+        let path = for_engine(&solution_dir.join(build), engine.to_string().as_str());
+        let script = std::fs::read_to_string(&path).map_err(io(&path))?;
+        backend
+            .execute(&script)
+            .map_err(failed(format!("running {}", path.display())))?;
+    }
     let answers = solution_dir.join(&solution.answers);
-    if !answers.is_dir() {
+    if !answers.is_dir() && solution.answers_from.is_none() {
         return Err(GradeError::Solution {
             solution: name.to_owned(),
             message: format!("its answers folder {} does not exist", answers.display()),
         });
     }
     std::fs::create_dir_all(answers_dir).map_err(io(answers_dir))?;
-    for entry in std::fs::read_dir(&answers).map_err(io(&answers))?.flatten() {
-        let target = answers_dir.join(entry.file_name());
-        std::fs::copy(entry.path(), &target).map_err(io(&target))?;
+    let mut folders = Vec::new();
+    if let Some(base) = &solution.answers_from {
+        let base_dir = solution_dir.with_file_name(base);
+        if !base_dir.join("answers").is_dir() {
+            return Err(GradeError::Solution {
+                solution: name.to_owned(),
+                message: format!("takes its answers from `{base}`, which has no answers folder"),
+            });
+        }
+        folders.push(base_dir.join("answers"));
+        folders.push(base_dir.join(format!("answers.{engine}")));
+    }
+    folders.push(answers);
+    folders.push(solution_dir.join(format!("{}.{engine}", solution.answers)));
+    for folder in folders {
+        if !folder.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&folder).map_err(io(&folder))?.flatten() {
+            let target = answers_dir.join(entry.file_name());
+            std::fs::copy(entry.path(), &target).map_err(io(&target))?;
+        }
     }
     Ok(())
+}
+
+/// `build.postgres.sql` when it exists next to `build.sql`, else `build.sql`.
+fn for_engine(path: &Path, engine: &str) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = path.extension().unwrap_or_default().to_string_lossy();
+    let specific = path.with_file_name(format!("{stem}.{engine}.{extension}"));
+    if specific.is_file() {
+        specific
+    } else {
+        path.to_path_buf()
+    }
 }

@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use epreuve_data::{ColumnProfile, SourceFrame, SourceProfile, profile_frame, read_source};
+use epreuve_data::{
+    ColumnProfile, SourceFrame, SourceProfile, TypeFamily, profile_frame, read_source, text_columns,
+};
+use epreuve_db::{Backend, DbError, DuckDb, Engine, fill_table, quote_ident};
 use epreuve_exam::{Exam, GraderManifest};
 
 use crate::GradeError;
@@ -60,5 +63,43 @@ impl Truth {
             });
         }
         Ok(Self { tables })
+    }
+}
+
+impl Truth {
+    /// The ground-truth database: every table of the exam in an in-memory DuckDB, each column
+    /// typed by the family of its source values (numbers as DOUBLE), loaded from the
+    /// candidate's files. The grader's own queries run on it, never on the database graded.
+    pub fn database(&self) -> Result<DuckDb, DbError> {
+        let db = DuckDb::in_memory()?;
+        for table in &self.tables {
+            let columns = text_columns(&table.source.frame);
+            let definitions: Vec<String> = columns
+                .iter()
+                .map(|(name, _)| {
+                    let family = table.column(name).map_or(TypeFamily::Text, |p| p.family);
+                    let sql_type = match family {
+                        TypeFamily::Integer => "BIGINT",
+                        TypeFamily::Decimal => "DOUBLE",
+                        TypeFamily::Date => "DATE",
+                        TypeFamily::Timestamp => "TIMESTAMP",
+                        TypeFamily::Boolean => "BOOLEAN",
+                        TypeFamily::Text => "VARCHAR",
+                    };
+                    format!("{} {sql_type}", quote_ident(Engine::DuckDb, name))
+                })
+                .collect();
+            db.execute(&format!(
+                "CREATE TABLE {} ({})",
+                quote_ident(Engine::DuckDb, &table.table),
+                definitions.join(", ")
+            ))?;
+            let families: Vec<_> = columns
+                .iter()
+                .map(|(n, _)| table.column(n).map(|p| p.family))
+                .collect();
+            fill_table(&db, &table.table, &columns, &families, usize::MAX)?;
+        }
+        Ok(db)
     }
 }

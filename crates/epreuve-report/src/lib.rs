@@ -28,6 +28,12 @@ pub fn render_table(report: &Report, style: TableStyle) -> String {
     for note in &report.notes {
         out.push_str(&format!("Note: {note}\n"));
     }
+    if !report.pending.is_empty() {
+        out.push_str(&format!(
+            "Waiting for the assessor: {} (score them in evaluation.toml next to the submission; the score is provisional until then)\n",
+            report.pending.join(", ")
+        ));
+    }
     let mut criteria = new_table(style);
     criteria.set_header(vec!["criterion", "score", "max"]);
     for c in &report.criteria {
@@ -92,6 +98,7 @@ fn status_cell(status: Status, style: TableStyle) -> Cell {
         Status::Failed => Color::Red,
         Status::NotApplicable => Color::DarkGrey,
         Status::NotGradable => Color::Yellow,
+        Status::Pending => Color::Blue,
     })
 }
 

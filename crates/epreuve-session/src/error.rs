@@ -52,6 +52,14 @@ pub enum SessionError {
         /// The generator's words.
         message: String,
     },
+    /// The exam's tables could not be loaded for the candidate.
+    #[error("cannot load the table `{table}` for the candidate: {message}")]
+    Preload {
+        /// Table at fault.
+        table: String,
+        /// What went wrong.
+        message: String,
+    },
     /// File system trouble.
     #[error("cannot {action} {path}: {source}")]
     Io {

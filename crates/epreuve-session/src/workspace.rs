@@ -148,7 +148,9 @@ impl Workspace {
                 cancel: options.cancel.clone(),
             },
         )?;
-        let finish = Self::finish(catalogue, exam, dir, options, data, seed, database.clone());
+        let finish = preload(exam, dir, &database, options).and_then(|()| {
+            Self::finish(catalogue, exam, dir, options, data, seed, database.clone())
+        });
         if finish.is_err() {
             let _ = epreuve_provision::down(dir, &database);
         }
@@ -357,6 +359,52 @@ impl Workspace {
 }
 
 /// Copies a file, creating the target's folder when needed.
+/// Creates the exam's tables and loads the candidate's files into them, when the exam starts
+/// from a loaded database (`[preload]`).
+fn preload(
+    exam: &Exam,
+    dir: &Path,
+    database: &DatabaseLocation,
+    options: &StartOptions,
+) -> Result<(), SessionError> {
+    let Some(preload) = &exam.manifest.preload else {
+        return Ok(());
+    };
+    let schema_path = exam.dir.join(&preload.schema);
+    let schema =
+        std::fs::read_to_string(&schema_path).map_err(SessionError::io("read", &schema_path))?;
+    let db = epreuve_provision::open_writable(dir, database)?;
+    db.execute(&schema).map_err(|e| SessionError::Preload {
+        table: "(schema)".into(),
+        message: format!("{}: {e}", schema_path.display()),
+    })?;
+    for table in &exam.manifest.tables {
+        options.cancel.check()?;
+        let fault = |message: String| SessionError::Preload {
+            table: table.name.clone(),
+            message,
+        };
+        let source = epreuve_data::read_source(&dir.join("data"), &table.source)
+            .map_err(|e| fault(e.to_string()))?;
+        let profile = epreuve_data::profile_frame(&source);
+        let columns = epreuve_data::text_columns(&source.frame);
+        let families: Vec<_> = columns
+            .iter()
+            .map(|(n, _)| profile.column(n).map(|p| p.family))
+            .collect();
+        epreuve_db::fill_table(db.as_ref(), &table.name, &columns, &families, usize::MAX)
+            .map_err(|e| fault(e.to_string()))?;
+    }
+    // Statistics for the planner, as a database in service would have.
+    if db.engine() == epreuve_db::Engine::Postgres {
+        db.execute("ANALYZE").map_err(|e| SessionError::Preload {
+            table: "(statistics)".into(),
+            message: e.to_string(),
+        })?;
+    }
+    Ok(())
+}
+
 pub(crate) fn copy_file(from: &Path, to: &Path) -> Result<(), SessionError> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(SessionError::io("create", parent))?;

@@ -186,6 +186,13 @@ pub struct WorkspaceArgs {
 pub struct GradeArgs {
     /// The workspace folder to grade.
     pub workspace: PathBuf,
+    /// The assessor's scores of the manual items (default: `evaluation.toml` in the
+    /// workspace).
+    #[arg(long, value_name = "FILE")]
+    pub evaluation: Option<PathBuf>,
+    /// Print a file for the assessor to fill in with the manual items, instead of grading.
+    #[arg(long)]
+    pub evaluation_template: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

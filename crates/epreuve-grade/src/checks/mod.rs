@@ -4,6 +4,7 @@
 mod head;
 mod instance;
 mod presence;
+mod tasks;
 mod types;
 mod values;
 
@@ -14,6 +15,7 @@ use polars::prelude::DataFrame;
 use crate::{Status, TableTruth};
 
 pub(crate) use instance::default_tables;
+pub(crate) use tasks::TaskContext;
 
 /// What a check found, before weighting.
 #[derive(Debug, Clone)]
@@ -67,6 +69,29 @@ impl Outcome {
         let message = format!("not gradable: {error}");
         Self {
             status: Status::NotGradable,
+            fraction: 0.0,
+            hint: message.clone(),
+            message,
+        }
+    }
+
+    /// The grader's own rules cannot be applied (its query fails on the ground truth): the
+    /// candidate is not the one at fault, so nothing is scored.
+    pub fn grader_fault(message: impl Into<String>) -> Self {
+        let message = format!("not gradable, the grader is at fault: {}", message.into());
+        Self {
+            status: Status::NotGradable,
+            fraction: 0.0,
+            hint: message.clone(),
+            message,
+        }
+    }
+
+    /// Waiting for the assessor, who scores this item by hand.
+    pub fn pending(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            status: Status::Pending,
             fraction: 0.0,
             hint: message.clone(),
             message,

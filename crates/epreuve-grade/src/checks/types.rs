@@ -39,7 +39,9 @@ pub(crate) fn text_length(ctx: &TableContext<'_>) -> Outcome {
 
 /// Judges the declared size of the columns whose source family `concerned` selects.
 fn sized_columns(ctx: &TableContext<'_>, what: &str, concerned: fn(TypeFamily) -> bool) -> Outcome {
-    let rule = &ctx.grader.sizing;
+    let Some(rule) = &ctx.grader.sizing else {
+        return Outcome::not_applicable("the grader has no [sizing] rules");
+    };
     ctx.per_column(what, |profile, info| {
         if !concerned(profile.family) || profile.nulls == ctx.truth.profile.rows {
             return ColumnVerdict::NotApplicable;

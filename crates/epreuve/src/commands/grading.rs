@@ -1,12 +1,12 @@
 //! `check`, `grade` and `demo`: running the grader on a workspace.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::Utc;
 use epreuve_db::{Backend, DuckDb};
 use epreuve_exam::Catalogue;
-use epreuve_grade::{Grading, Report, Truth, Visibility, apply_solution};
+use epreuve_grade::{Evaluation, Grading, Report, Truth, Visibility, apply_solution};
 use epreuve_provision::Cancel;
 use epreuve_report::{render_checklist, render_json, render_table};
 use epreuve_session::Workspace;
@@ -21,6 +21,7 @@ fn grade_workspace(
     workspace: &Workspace,
     catalogue: &Catalogue,
     visibility: Visibility,
+    evaluation_file: Option<&Path>,
 ) -> anyhow::Result<Report> {
     let state = workspace.state();
     let exam = catalogue.exam(&state.exam)?;
@@ -28,6 +29,18 @@ fn grade_workspace(
     let source = workspace.truth_source(&exam)?;
     let truth = Truth::compute(&exam, &grader, &source.dir)?;
     let mut notes = source.notes;
+    let evaluation = match visibility {
+        Visibility::Full if !grader.manual.is_empty() => {
+            let default = workspace.root().join(EVALUATION_FILE);
+            let path = evaluation_file.unwrap_or(&default);
+            let evaluation = Evaluation::read(path, &grader.manual)?;
+            if let Some(note) = evaluation_note(workspace, path, &evaluation, &grader) {
+                notes.push(note);
+            }
+            Some(evaluation)
+        }
+        _ => None,
+    };
     let (answers_dir, snapshot) = match visibility {
         Visibility::Public => (workspace.answers_dir(), workspace.database_file()),
         Visibility::Full => {
@@ -60,6 +73,7 @@ fn grade_workspace(
                     &state.engine.to_string(),
                     visibility,
                     &error,
+                    evaluation.as_ref(),
                     notes,
                 ));
             }
@@ -84,8 +98,45 @@ fn grade_workspace(
         answers_dir: &answers_dir,
         candidate: &state.candidate,
         visibility,
+        evaluation: evaluation.as_ref(),
         notes,
     }))
+}
+
+/// The assessor's file, in the workspace unless `grade --evaluation` names another.
+const EVALUATION_FILE: &str = "evaluation.toml";
+
+/// What the assessor should know about the file of manual scores.
+fn evaluation_note(
+    workspace: &Workspace,
+    path: &Path,
+    evaluation: &Evaluation,
+    grader: &epreuve_exam::GraderManifest,
+) -> Option<String> {
+    let scored = grader
+        .manual
+        .iter()
+        .filter(|i| evaluation.items.contains_key(&i.id))
+        .count();
+    if scored < grader.manual.len() {
+        return Some(format!(
+            "{} of {} manual items are not scored yet: write their scores in {} (`epreuve grade {} --evaluation-template` prints a file to fill in)",
+            grader.manual.len() - scored,
+            grader.manual.len(),
+            path.display(),
+            workspace.root().display()
+        ));
+    }
+    // The candidate could write the file too: one older than the submission is suspect.
+    let written = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let submitted = workspace.submission().record?.at;
+    let written: chrono::DateTime<Utc> = written.into();
+    (written < submitted).then(|| {
+        format!(
+            "{} was written before the submission: make sure the scores in it are the assessor's",
+            path.display()
+        )
+    })
 }
 
 /// The catalogue a workspace was started from, unless another is given.
@@ -115,7 +166,7 @@ pub fn check(
 ) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.dir)?;
     let catalogue = workspace_catalogue(catalogue, &workspace)?;
-    let report = grade_workspace(&workspace, &catalogue, Visibility::Public)?;
+    let report = grade_workspace(&workspace, &catalogue, Visibility::Public, None)?;
     let missing = report
         .checks
         .iter()
@@ -148,7 +199,17 @@ pub fn grade(
 ) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.workspace)?;
     let catalogue = workspace_catalogue(catalogue, &workspace)?;
-    let report = grade_workspace(&workspace, &catalogue, Visibility::Full)?;
+    if args.evaluation_template {
+        let grader = catalogue.exam(&workspace.state().exam)?.grader()?;
+        print!("{}", Evaluation::template(&grader.manual));
+        return Ok(exit_codes::SUCCESS);
+    }
+    let report = grade_workspace(
+        &workspace,
+        &catalogue,
+        Visibility::Full,
+        args.evaluation.as_deref(),
+    )?;
     print_report(printer, &report);
     Ok(report_code(&report))
 }
@@ -237,8 +298,14 @@ fn demo_steps(
     }
     printer.info("3. submit");
     workspace.submit(Utc::now())?;
+    if let Some(evaluation) = &solution.evaluation {
+        printer.info("   the assessor scores the manual items");
+        let from = solution_dir.join(evaluation);
+        std::fs::copy(&from, dir.join(EVALUATION_FILE))
+            .with_context(|| format!("copying {}", from.display()))?;
+    }
     printer.info("4. grade\n");
-    let report = grade_workspace(workspace, catalogue, Visibility::Full)?;
+    let report = grade_workspace(workspace, catalogue, Visibility::Full, None)?;
     print_report(printer, &report);
     Ok(report_code(&report))
 }

@@ -1,0 +1,128 @@
+//! Manual items (charts, RGPD control points): the assessor scores them in `evaluation.toml`
+//! next to the submission, and grading merges those scores into the report. An item without a
+//! score waits for the assessor; it is listed, never counted as failed.
+//!
+//! ```toml
+//! assessor = "C. Martin"
+//!
+//! [items.nuage_de_points]
+//! score = 2
+//! comment = "axes nommés, unités en euros"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use epreuve_exam::ManualItem;
+use serde::Deserialize;
+
+use crate::checks::Outcome;
+
+/// The assessor's file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// Who scored the items.
+    #[serde(default)]
+    pub assessor: Option<String>,
+    /// Scores, by item id.
+    #[serde(default)]
+    pub items: BTreeMap<String, ItemScore>,
+}
+
+/// The assessor's score of one item.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemScore {
+    /// Points given, from 0 to the item's weight.
+    pub score: f64,
+    /// What the assessor saw.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// What is wrong with an assessor's file.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct EvaluationError {
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong, naming the item.
+    pub message: String,
+}
+
+impl Evaluation {
+    /// Reads the assessor's file at `path`, checked against the grader's items; no file is
+    /// no score yet.
+    pub fn read(path: &Path, items: &[ManualItem]) -> Result<Self, EvaluationError> {
+        let fault = |message: String| EvaluationError {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(fault(format!("cannot be read: {e}"))),
+        };
+        let evaluation: Self = toml::from_str(&text).map_err(|e| fault(e.to_string()))?;
+        for (id, score) in &evaluation.items {
+            let Some(item) = items.iter().find(|i| &i.id == id) else {
+                return Err(fault(format!(
+                    "scores an item `{id}` the exam does not have (its items: {})",
+                    items
+                        .iter()
+                        .map(|i| i.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            };
+            if !(0.0..=item.weight).contains(&score.score) {
+                return Err(fault(format!(
+                    "`{id}` is scored {}, outside 0 to {}",
+                    score.score, item.weight
+                )));
+            }
+        }
+        Ok(evaluation)
+    }
+
+    /// A file for the assessor to fill in: every item, its guidance, no score.
+    pub fn template(items: &[ManualItem]) -> String {
+        let mut out = String::from(
+            "# Scores of the items epreuve cannot check itself. Give each `score` (0 to the\n# weight) and, if you like, a `comment`; `epreuve grade` merges them into the report.\nassessor = \"\"\n",
+        );
+        for item in items {
+            out.push_str(&format!(
+                "\n# {} ({}, {} points): {}\n[items.{}]\n# score = {}\ncomment = \"\"\n",
+                item.title, item.criterion, item.weight, item.guidance, item.id, item.weight
+            ));
+        }
+        out
+    }
+
+    pub(crate) fn outcome(&self, item: &ManualItem) -> Outcome {
+        let by = self
+            .assessor
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| format!(" by {a}"))
+            .unwrap_or_default();
+        match self.items.get(&item.id) {
+            None => Outcome::pending(format!("to be scored by the assessor: {}", item.guidance)),
+            Some(score) => {
+                let comment = score
+                    .comment
+                    .as_deref()
+                    .filter(|c| !c.trim().is_empty())
+                    .map(|c| format!(": {c}"))
+                    .unwrap_or_default();
+                let message = format!("scored {} / {}{by}{comment}", score.score, item.weight);
+                if score.score >= item.weight {
+                    Outcome::passed(message)
+                } else {
+                    Outcome::failed(score.score / item.weight, message.clone(), message)
+                }
+            }
+        }
+    }
+}

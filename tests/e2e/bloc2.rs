@@ -1,0 +1,157 @@
+//! Bloc 2: the exam starts from a loaded database, and the assessor's scores of the manual
+//! items (charts, RGPD) are merged into the report.
+
+use crate::common::*;
+
+const BLOC2: &str = "bloc2-exploitation";
+
+fn lines_of(path: &std::path::Path) -> usize {
+    std::fs::read_to_string(path).unwrap().lines().count()
+}
+
+#[test]
+fn the_tables_are_loaded_from_the_candidates_own_files_at_start() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    let out = epreuve(
+        temp.path(),
+        &[
+            "start",
+            BLOC2,
+            "--dir",
+            dir.to_str().unwrap(),
+            "--candidate",
+            "c7",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let db = epreuve_db::DuckDb::open_read_only(&dir.join("base.duckdb")).unwrap();
+    use epreuve_db::Backend;
+    let mut tables = db.tables().unwrap();
+    tables.sort();
+    assert_eq!(tables, ["magasins", "produits", "ventes"]);
+    // Every line of the csv but the header, quoted newlines aside (the generator writes none).
+    let sales = lines_of(&dir.join("data/ventes.csv")) - 1;
+    assert_eq!(db.row_count("ventes").unwrap() as usize, sales);
+    let ventes = db.columns("ventes").unwrap();
+    assert_eq!(
+        ventes[1].declared.family,
+        Some(epreuve_data::TypeFamily::Date)
+    );
+}
+
+#[test]
+fn manual_items_wait_for_the_assessor_until_scored() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, report) = solved_exam(temp.path(), BLOC2, "autre-ecriture");
+    let pending: Vec<&str> = report["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pending,
+        [
+            "nuage_de_points",
+            "distributions",
+            "correlations",
+            "lisibilite",
+            "rgpd"
+        ]
+    );
+    assert_eq!(check(&report, "rgpd")["status"], "pending");
+    assert_eq!(check(&report, "rgpd")["max_score"], 0.0);
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("5 of 5 manual items are not scored yet")
+    );
+    // The table says so too.
+    let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Waiting for the assessor: nuage_de_points"));
+    // The template lists every item; filled in, it is merged.
+    let out = epreuve(
+        temp.path(),
+        &["grade", dir.to_str().unwrap(), "--evaluation-template"],
+    );
+    let template = stdout(&out);
+    for id in &pending {
+        assert!(template.contains(&format!("[items.{id}]")), "{template}");
+    }
+    let filled = template
+        .replace("# score = 2\n", "score = 2\n")
+        .replace("# score = 1\n", "score = 0\n")
+        .replace("assessor = \"\"", "assessor = \"A. Dupont\"");
+    std::fs::write(dir.join("evaluation.toml"), filled).unwrap();
+    let (report, code) = grade(&dir);
+    assert_eq!(code, 1, "{report:#}");
+    // 13 automatic points, 8 of the 9 manual ones (readability scored 0 of 1).
+    assert_eq!(report["score"], 21.0, "{report:#}");
+    assert_eq!(report["max_score"], 22.0);
+    assert_eq!(report["pending"].as_array().unwrap().len(), 0);
+    assert_eq!(check(&report, "lisibilite")["status"], "failed");
+    assert!(
+        check(&report, "rgpd")["message"]
+            .as_str()
+            .unwrap()
+            .contains("by A. Dupont")
+    );
+}
+
+#[test]
+fn a_wrong_evaluation_file_is_refused_with_the_item_named() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved_exam(temp.path(), BLOC2, "reference");
+    let file = dir.join("evaluation.toml");
+    std::fs::write(&file, "[items.rgpd]\nscore = 5\n").unwrap();
+    let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
+    assert_error(&out, 2, "`rgpd` is scored 5, outside 0 to 2");
+    std::fs::write(&file, "[items.camembert]\nscore = 1\n").unwrap();
+    let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
+    assert_error(&out, 2, "scores an item `camembert` the exam does not have");
+    std::fs::write(&file, "[items.rgpd\nscore = 1\n").unwrap();
+    let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
+    assert_error(&out, 2, "evaluation.toml");
+}
+
+#[test]
+fn an_evaluation_written_before_the_submission_is_pointed_out() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    let out = epreuve(
+        temp.path(),
+        &[
+            "start",
+            BLOC2,
+            "--dir",
+            dir.to_str().unwrap(),
+            "--candidate",
+            "c8",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The candidate writes full marks for themselves, then submits.
+    let mut text = String::new();
+    for (id, weight) in [
+        ("nuage_de_points", 2),
+        ("distributions", 2),
+        ("correlations", 2),
+        ("lisibilite", 1),
+        ("rgpd", 2),
+    ] {
+        text.push_str(&format!("[items.{id}]\nscore = {weight}\n"));
+    }
+    std::fs::write(dir.join("evaluation.toml"), text).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let out = epreuve(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let (report, _) = grade(&dir);
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("was written before the submission"),
+        "{report:#}"
+    );
+}
