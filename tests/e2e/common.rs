@@ -5,7 +5,8 @@ use std::process::{Command, Output};
 
 /// The repository root, which is also the exam catalogue.
 pub fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    manifest_dir()
+        .join("../..")
         .canonicalize()
         .expect("repository root")
 }
@@ -71,7 +72,11 @@ pub fn json(output: &Output) -> serde_json::Value {
 pub const EXAM: &str = "bloc1-chargement";
 
 /// Every exam of the catalogue.
-pub const EXAMS: [&str; 2] = ["bloc1-chargement", "bloc2-exploitation"];
+pub const EXAMS: [&str; 3] = [
+    "bloc1-chargement",
+    "bloc1-preparation",
+    "bloc2-exploitation",
+];
 
 /// What a solution must get on `engine`: `[on_servers]` on the servers when it has one.
 pub fn expectation_on(
@@ -235,4 +240,12 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// The package's folder, asked of cargo when the test runs rather than baked in when it is
+/// compiled: a shared target directory may hold a binary built from another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
 }

@@ -6,10 +6,7 @@ use epreuve_data::generate::{HALLES_VERDIER_SEED, RetailScale, write_retail};
 use epreuve_data::{SourceSpec, read_source, text_columns};
 
 fn committed() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../datasets/halles-verdier"
-    ))
+    manifest_dir().join("../../datasets/halles-verdier")
 }
 
 fn spec(file: &str, sheet: Option<&str>) -> SourceSpec {
@@ -139,4 +136,12 @@ fn dirty_sales_have_the_flaws_of_real_exports() {
     let clean_text = std::fs::read_to_string(clean.path().join("ventes.csv")).unwrap();
     assert_eq!(clean_text.lines().count(), scale.sales + 1);
     assert_ne!(clean_text, text);
+}
+
+/// The package's folder, asked of cargo when the test runs rather than baked in when it is
+/// compiled: a shared target directory may hold a binary built from another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
 }

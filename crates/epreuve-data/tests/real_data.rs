@@ -6,10 +6,7 @@ use std::path::PathBuf;
 use epreuve_data::{DataError, SourceSpec, TypeFamily, profile_frame, read_source};
 
 fn real_data() -> PathBuf {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/real-data"
-    ));
+    let dir = manifest_dir().join("../../../shared/real-data");
     assert!(
         dir.is_dir(),
         "the shared real data must sit beside the repository: {}",
@@ -161,4 +158,12 @@ fn malformed_files_name_the_file_and_the_place() {
         .expect_err("missing file")
         .to_string();
     assert!(missing.contains("x.xlsx"), "{missing}");
+}
+
+/// The package's folder, asked of cargo when the test runs rather than baked in when it is
+/// compiled: a shared target directory may hold a binary built from another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
 }

@@ -9,10 +9,7 @@ use epreuve_data::{SourceSpec, read_source, text_columns};
 use epreuve_grade::{Percentile, frequencies, quantile_sorted, summarize};
 
 fn csv_dir() -> PathBuf {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/real-data/csv"
-    ));
+    let dir = manifest_dir().join("../../../shared/real-data/csv");
     assert!(
         dir.is_dir(),
         "the shared real data must sit beside the repository"
@@ -131,4 +128,12 @@ fn titanic_ages_and_fares_with_their_missing_values() {
 fn penguins_measures_with_their_missing_values() {
     check("penguins.csv", "bill_length_mm", "sex");
     check("penguins.csv", "body_mass_g", "island");
+}
+
+/// The package's folder, asked of cargo when the test runs rather than baked in when it is
+/// compiled: a shared target directory may hold a binary built from another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
 }

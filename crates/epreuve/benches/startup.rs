@@ -7,7 +7,6 @@
 //! `EPREUVE_BENCH_RUNS` sets the runs per route (5); `EPREUVE_BENCH_ROUTES` picks routes
 //! (`duckdb/embedded,postgres/docker,…`). Docker routes use `--images local`.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -25,7 +24,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     let wanted = std::env::var("EPREUVE_BENCH_ROUTES").ok();
-    let catalogue = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let catalogue = manifest_dir().join("../..");
     println!("| engine | route | runs | median | min | max |");
     println!("|---|---|---|---|---|---|");
     for (engine, via) in ROUTES {
@@ -79,4 +78,12 @@ fn main() {
             secs(times[times.len() - 1])
         );
     }
+}
+
+/// The package's folder, asked of cargo when the test runs rather than baked in when it is
+/// compiled: a shared target directory may hold a binary built from another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
 }

@@ -16,6 +16,9 @@ use crate::compare::{TextColumns, compare_results};
 use crate::stats::{Percentile, frequencies, quantile_sorted};
 use crate::{TableTruth, Truth};
 
+/// A result or a table as columns of text.
+type Rows = Vec<(String, Vec<Option<String>>)>;
+
 /// Rows fetched from a candidate's query or table.
 const MAX_ROWS: usize = 1_000_000;
 
@@ -87,7 +90,7 @@ impl<'a> TaskContext<'a> {
     }
 
     /// The rows of the grader's query on the ground truth.
-    fn expected(&self, sql: &str) -> Result<Vec<(String, Vec<Option<String>>)>, Outcome> {
+    fn expected(&self, sql: &str) -> Result<Rows, Outcome> {
         let db = self
             .truth_db
             .get_or_init(|| self.truth.database())
@@ -99,7 +102,7 @@ impl<'a> TaskContext<'a> {
     }
 
     /// The rows of the candidate's saved query `answer`.
-    fn answer(&self, answer: &str) -> Result<Vec<(String, Vec<Option<String>>)>, Outcome> {
+    fn answer(&self, answer: &str) -> Result<Rows, Outcome> {
         let file = format!("answers/{answer}");
         let sql = match std::fs::read_to_string(self.answers_dir.join(answer)) {
             Ok(sql) => sql,
@@ -121,7 +124,7 @@ impl<'a> TaskContext<'a> {
     }
 
     /// The candidate's table, as text.
-    fn candidate_table(&self, table: &str) -> Result<Vec<(String, Vec<Option<String>>)>, Outcome> {
+    fn candidate_table(&self, table: &str) -> Result<Rows, Outcome> {
         let Some(actual) = find_name(self.tables, table) else {
             return Err(Outcome::lost(format!("the table `{table}` does not exist")));
         };
