@@ -87,6 +87,15 @@ impl SourceProfile {
     pub fn column(&self, name: &str) -> Option<&ColumnProfile> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The family of each of `columns` (as [`crate::text_columns`] gives them), `None` for a
+    /// column the source does not have: what loading them into a table needs.
+    pub fn families(&self, columns: &[(String, Vec<Option<String>>)]) -> Vec<Option<TypeFamily>> {
+        columns
+            .iter()
+            .map(|(name, _)| self.column(name).map(|p| p.family))
+            .collect()
+    }
 }
 
 /// Profiles every column of `source`.

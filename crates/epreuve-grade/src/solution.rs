@@ -61,10 +61,7 @@ pub fn apply_solution(
                     }
                 }
             }
-            let families: Vec<_> = columns
-                .iter()
-                .map(|(n, _)| table.column(n).map(|p| p.family))
-                .collect();
+            let families = table.profile.families(&columns);
             let keep = table
                 .source
                 .rows()

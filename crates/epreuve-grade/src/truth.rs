@@ -94,10 +94,7 @@ impl Truth {
                 quote_ident(Engine::DuckDb, &table.table),
                 definitions.join(", ")
             ))?;
-            let families: Vec<_> = columns
-                .iter()
-                .map(|(n, _)| table.column(n).map(|p| p.family))
-                .collect();
+            let families = table.profile.families(&columns);
             fill_table(&db, &table.table, &columns, &families, usize::MAX)?;
         }
         Ok(db)

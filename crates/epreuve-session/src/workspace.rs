@@ -388,10 +388,7 @@ fn preload(
             .map_err(|e| fault(e.to_string()))?;
         let profile = epreuve_data::profile_frame(&source);
         let columns = epreuve_data::text_columns(&source.frame);
-        let families: Vec<_> = columns
-            .iter()
-            .map(|(n, _)| profile.column(n).map(|p| p.family))
-            .collect();
+        let families = profile.families(&columns);
         epreuve_db::fill_table(db.as_ref(), &table.name, &columns, &families, usize::MAX)
             .map_err(|e| fault(e.to_string()))?;
     }

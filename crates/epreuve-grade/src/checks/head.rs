@@ -13,15 +13,9 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         return Outcome::not_applicable("the grader names no head query for this table");
     };
     let file = format!("answers/{}", rules.head_query);
-    let path = ctx.answers_dir.join(&rules.head_query);
-    let sql = match std::fs::read_to_string(&path) {
+    let sql = match super::read_answer(ctx.answers_dir, &rules.head_query) {
         Ok(sql) => sql,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Outcome::lost(format!("{file} is missing"));
-        }
-        Err(e) => {
-            return Outcome::lost(format!("{file} cannot be read: {e}"));
-        }
+        Err(outcome) => return outcome,
     };
     let Some(bounds) = &ctx.grader.head else {
         return Outcome::not_applicable("the grader has no [head] rules");

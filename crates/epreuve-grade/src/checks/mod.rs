@@ -109,6 +109,19 @@ impl Outcome {
     }
 }
 
+/// The SQL the candidate saved in `answers/<name>`, or the outcome when it is missing or
+/// unreadable: every check that runs a saved query reads it this way.
+pub(crate) fn read_answer(answers_dir: &std::path::Path, name: &str) -> Result<String, Outcome> {
+    let file = format!("answers/{name}");
+    match std::fs::read_to_string(answers_dir.join(name)) {
+        Ok(sql) => Ok(sql),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Outcome::lost(format!("{file} is missing")))
+        }
+        Err(e) => Err(Outcome::lost(format!("{file} cannot be read: {e}"))),
+    }
+}
+
 /// The verdict on one column of a column-wise check.
 pub(crate) enum ColumnVerdict {
     Ok,

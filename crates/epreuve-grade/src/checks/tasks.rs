@@ -104,13 +104,7 @@ impl<'a> TaskContext<'a> {
     /// The rows of the candidate's saved query `answer`.
     fn answer(&self, answer: &str) -> Result<Rows, Outcome> {
         let file = format!("answers/{answer}");
-        let sql = match std::fs::read_to_string(self.answers_dir.join(answer)) {
-            Ok(sql) => sql,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Outcome::lost(format!("{file} is missing")));
-            }
-            Err(e) => return Err(Outcome::lost(format!("{file} cannot be read: {e}"))),
-        };
+        let sql = super::read_answer(self.answers_dir, answer)?;
         match self.backend.candidate_query(&sql, MAX_ROWS) {
             Ok(result) if result.truncated => Err(Outcome::lost(format!(
                 "{file} returns more than {MAX_ROWS} rows"
