@@ -9,4 +9,5 @@ mod native;
 mod servers;
 mod snapshots;
 mod solutions;
+mod timing;
 mod workflow;

@@ -133,6 +133,13 @@ pub trait Backend {
     /// `max_rows` rows. Failures of the query itself are [`DbError::Query`].
     fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError>;
 
+    /// Runs a read-only query of the grader's and fetches every row without converting it:
+    /// how long the engine takes to answer, with as little of epreuve's own work in the
+    /// measure as the engine allows. Used to time the statement's queries.
+    fn time_query(&self, sql: &str) -> Result<std::time::Duration, DbError> {
+        self.candidate_query(sql, usize::MAX).map(|r| r.elapsed)
+    }
+
     /// Indexes of `table` (primary keys included where the engine lists them as indexes).
     fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError>;
 
@@ -164,8 +171,12 @@ pub trait Backend {
 }
 
 /// The columns of a `CREATE INDEX … (a, b)` definition: what stands between the last
-/// parentheses.
+/// parentheses before the `WHERE` of a partial index.
 pub(crate) fn index_columns(definition: &str) -> Vec<String> {
+    let definition = match definition.to_ascii_uppercase().find(" WHERE ") {
+        Some(at) => &definition[..at],
+        None => definition,
+    };
     let Some(open) = definition.rfind('(') else {
         return Vec::new();
     };
@@ -180,4 +191,27 @@ pub(crate) fn index_columns(definition: &str) -> Vec<String> {
 /// Finds `wanted` among `names` without regard to case.
 pub fn find_name<'a>(names: &'a [String], wanted: &str) -> Option<&'a String> {
     names.iter().find(|n| n.eq_ignore_ascii_case(wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_columns;
+
+    #[test]
+    fn columns_of_plain_composite_and_partial_indexes() {
+        assert_eq!(
+            index_columns("CREATE INDEX i ON ventes(sku);"),
+            vec!["sku".to_owned()]
+        );
+        assert_eq!(
+            index_columns("CREATE INDEX i ON public.ventes USING btree (sku, \"date_vente\")"),
+            vec!["sku".to_owned(), "date_vente".to_owned()]
+        );
+        assert_eq!(
+            index_columns(
+                "CREATE INDEX i ON public.ventes USING btree (sku) WHERE (quantite > 40)"
+            ),
+            vec!["sku".to_owned()]
+        );
+    }
 }

@@ -171,6 +171,49 @@ impl Exam {
                 )));
             }
         }
+        for task in &grader.tasks {
+            match &task.check {
+                TaskCheck::Timing { queries, runs, .. } => {
+                    if *runs < 3 {
+                        return Err(inconsistent(format!(
+                            "the task `{}` times each query {runs} times; a median needs at least 3 runs",
+                            task.id
+                        )));
+                    }
+                    for query in queries {
+                        if let Some(crate::MinRatio::PerEngine(ratios)) = &query.min_ratio
+                            && let Some(unknown) = ratios
+                                .keys()
+                                .find(|k| !crate::ENGINE_NAMES.contains(&k.as_str()))
+                        {
+                            return Err(inconsistent(format!(
+                                "the query `{}` of the task `{}` asks a gain on `{unknown}`, which is not an engine ({})",
+                                query.id,
+                                task.id,
+                                crate::ENGINE_NAMES.join(", ")
+                            )));
+                        }
+                    }
+                    if let Some(query) = queries.iter().find(|q| !q.sql.contains("{table}")) {
+                        return Err(inconsistent(format!(
+                            "the query `{}` of the task `{}` does not name its table as {{table}}",
+                            query.id, task.id
+                        )));
+                    }
+                }
+                TaskCheck::Measurements { timing, .. }
+                    if !grader.tasks.iter().any(|t| {
+                        t.id == *timing && matches!(t.check, TaskCheck::Timing { .. })
+                    }) =>
+                {
+                    return Err(inconsistent(format!(
+                        "the task `{}` compares the candidate's measurements with the timing task `{timing}`, which the grader does not have",
+                        task.id
+                    )));
+                }
+                _ => {}
+            }
+        }
         for rules in &grader.tables {
             if !self.manifest.tables.iter().any(|t| t.name == rules.table) {
                 return Err(inconsistent(format!(

@@ -163,6 +163,24 @@ pub struct GraderManifest {
     pub manual: Vec<ManualItem>,
 }
 
+impl GraderManifest {
+    /// Whether any check compares the database with the candidate's files: per-table checks,
+    /// or tasks whose expected values come from the sources. A grader that only times queries
+    /// and reads the candidate's own reports does not, and grading then skips reading a
+    /// million lines it would not use.
+    pub fn reads_sources(&self) -> bool {
+        !self.checks.is_empty()
+            || self.tasks.iter().any(|t| {
+                !matches!(
+                    t.check,
+                    crate::TaskCheck::Index { .. }
+                        | crate::TaskCheck::Timing { .. }
+                        | crate::TaskCheck::Measurements { .. }
+                )
+            })
+    }
+}
+
 /// Rules of the checks about the database as a whole.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,4 +17,6 @@ pub use grader::{
 };
 pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Preload, Statement, TableSpec};
 pub use solution::{Expectation, SolutionManifest, Transform};
-pub use task::{ImputationMethod, ManualItem, Statistic, Task, TaskCheck};
+pub use task::{
+    ENGINE_NAMES, ImputationMethod, ManualItem, MinRatio, Statistic, Task, TaskCheck, TimedQuery,
+};

@@ -104,10 +104,94 @@ pub enum TaskCheck {
         #[serde(default)]
         tolerance: Tolerance,
     },
+    /// The statement's queries timed by epreuve on the table as loaded and on the table the
+    /// candidate optimised (C1.10): warm-up runs discarded, runs alternated, medians compared,
+    /// and the optimised table's plan read for an index.
+    Timing {
+        /// The non-optimised table (loaded all in text, without index).
+        slow: String,
+        /// The table the candidate optimised (types, sizes, index).
+        fast: String,
+        /// The statement's queries, `{table}` standing for either table's name.
+        queries: Vec<TimedQuery>,
+        /// Runs of each query on each table before measuring, discarded (caches, plans).
+        #[serde(default = "default_warmup")]
+        warmup: usize,
+        /// Measured runs of each query on each table, alternated between the two tables.
+        #[serde(default = "default_runs")]
+        runs: usize,
+        /// Share of the points for the plan evidence of the queries that must use an index.
+        #[serde(default = "default_plan_share")]
+        plan_share: f64,
+    },
+    /// The candidate's own measurements of the statement's queries (a csv file under
+    /// `answers/`: `requete;table;duree_ms`), complete and agreeing with what epreuve
+    /// measured in the timing task `timing`.
+    Measurements {
+        /// File under `answers/`.
+        answer: String,
+        /// Id of the timing task whose queries and tables the file reports.
+        timing: String,
+    },
 }
+
+/// One query of the statement, timed on both tables.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedQuery {
+    /// Its name in the statement and in the candidate's measurements (`R1`).
+    pub id: String,
+    /// The query, `{table}` standing for the table's name.
+    pub sql: String,
+    /// The optimised table must answer at least this many times faster (median against
+    /// median): one number, or one per engine (`{ duckdb = 1.3, postgres = 10 }`), since an
+    /// index gains far more on a server than on a columnar engine. Without it, or on an engine
+    /// it does not name, the query is measured and reported, not scored.
+    #[serde(default)]
+    pub min_ratio: Option<MinRatio>,
+    /// Whether the optimised table's plan of this query must use an index.
+    #[serde(default)]
+    pub uses_index: bool,
+}
+
+impl TimedQuery {
+    /// The query on `table`.
+    pub fn on(&self, table: &str) -> String {
+        self.sql.replace("{table}", table)
+    }
+
+    /// The gain asked on `engine` (`duckdb`, `postgres`, `mariadb`), if any.
+    pub fn min_ratio_on(&self, engine: &str) -> Option<f64> {
+        match self.min_ratio.as_ref()? {
+            MinRatio::Everywhere(ratio) => Some(*ratio),
+            MinRatio::PerEngine(ratios) => ratios.get(engine).copied(),
+        }
+    }
+}
+
+/// The gain a timed query must show.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MinRatio {
+    /// The same on every engine.
+    Everywhere(f64),
+    /// By engine name (`duckdb`, `postgres`, `mariadb`).
+    PerEngine(BTreeMap<String, f64>),
+}
+
+/// The engine names a per-engine setting may use.
+pub const ENGINE_NAMES: [&str; 3] = ["duckdb", "postgres", "mariadb"];
 
 fn default_plan_share() -> f64 {
     0.25
+}
+
+fn default_warmup() -> usize {
+    2
+}
+
+fn default_runs() -> usize {
+    7
 }
 
 /// A statistic of a quantitative column.

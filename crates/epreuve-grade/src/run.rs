@@ -96,6 +96,7 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         *backend,
         answers_dir,
         tables.as_ref().unwrap_or(&no_tables),
+        &grader.tasks,
     );
     for task in &grader.tasks {
         if *visibility == Visibility::Public && !task.public {
@@ -180,7 +181,14 @@ pub fn grade_task(
     answers_dir: &Path,
 ) -> CheckResult {
     let outcome = match backend.ping().and_then(|()| backend.tables()) {
-        Ok(tables) => TaskContext::new(truth, backend, answers_dir, &tables).run(task),
+        Ok(tables) => TaskContext::new(
+            truth,
+            backend,
+            answers_dir,
+            &tables,
+            std::slice::from_ref(task),
+        )
+        .run(task),
         Err(error) => Outcome::not_gradable(&error),
     };
     task_result(task, outcome, Visibility::Full)

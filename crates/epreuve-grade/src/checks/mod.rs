@@ -3,8 +3,10 @@
 
 mod head;
 mod instance;
+mod plan;
 mod presence;
 mod tasks;
+mod timing;
 mod types;
 mod values;
 

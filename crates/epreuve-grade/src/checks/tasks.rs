@@ -2,7 +2,8 @@
 //! candidate's own files: through the ground-truth database (the grader's queries) or read
 //! directly from the sources (statistics, frequencies, imputation).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use epreuve_data::{TypeFamily, canonical, is_missing, text_columns};
@@ -12,6 +13,7 @@ use epreuve_exam::{
 };
 
 use super::Outcome;
+use super::timing::{self, Timing, TimingSpec};
 use crate::compare::{TextColumns, compare_results};
 use crate::stats::{Percentile, frequencies, quantile_sorted};
 use crate::{TableTruth, Truth};
@@ -29,7 +31,12 @@ pub(crate) struct TaskContext<'a> {
     pub answers_dir: &'a Path,
     /// The candidate's tables.
     pub tables: &'a [String],
+    /// Every task of the grader (a measurements task reads its timing task).
+    tasks: &'a [Task],
     truth_db: OnceCell<Result<DuckDb, DbError>>,
+    /// What each timing task measured, by task id: measured once, read by the timing task
+    /// and by the candidate's measurements.
+    timings: RefCell<BTreeMap<String, Result<Timing, Outcome>>>,
 }
 
 impl<'a> TaskContext<'a> {
@@ -38,13 +45,16 @@ impl<'a> TaskContext<'a> {
         backend: &'a dyn Backend,
         answers_dir: &'a Path,
         tables: &'a [String],
+        tasks: &'a [Task],
     ) -> Self {
         Self {
             truth,
             backend,
             answers_dir,
             tables,
+            tasks,
             truth_db: OnceCell::new(),
+            timings: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -86,7 +96,58 @@ impl<'a> TaskContext<'a> {
                 columns,
                 tolerance,
             } => self.imputation(table, source, key, columns, tolerance),
+            TaskCheck::Timing { plan_share, .. } => match self.timing(&task.id) {
+                Ok(timing) => timing::timing_outcome(&timing, *plan_share),
+                Err(outcome) => outcome,
+            },
+            TaskCheck::Measurements {
+                answer,
+                timing: timing_task,
+            } => match self.timing(timing_task) {
+                Ok(timing) => timing::measurements_outcome(self.answers_dir, answer, &timing),
+                Err(outcome) => Outcome {
+                    message: format!(
+                        "the measurements cannot be set against epreuve's: {}",
+                        outcome.message
+                    ),
+                    ..outcome
+                },
+            },
         }
+    }
+
+    /// What the timing task `id` measured, timed on first use.
+    fn timing(&self, id: &str) -> Result<Timing, Outcome> {
+        if let Some(done) = self.timings.borrow().get(id) {
+            return done.clone();
+        }
+        let measured = match self.tasks.iter().find(|t| t.id == id).map(|t| &t.check) {
+            Some(TaskCheck::Timing {
+                slow,
+                fast,
+                queries,
+                warmup,
+                runs,
+                ..
+            }) => timing::measure(
+                self.backend,
+                self.tables,
+                &TimingSpec {
+                    slow,
+                    fast,
+                    queries,
+                    warmup: *warmup,
+                    runs: *runs,
+                },
+            ),
+            _ => Err(Outcome::grader_fault(format!(
+                "the grader has no timing task `{id}`"
+            ))),
+        };
+        self.timings
+            .borrow_mut()
+            .insert(id.to_owned(), measured.clone());
+        measured
     }
 
     /// The rows of the grader's query on the ground truth.
@@ -188,20 +249,18 @@ impl<'a> TaskContext<'a> {
             Ok(plan) => plan,
             Err(error) => return Outcome::from_error(&error, "reading the plan"),
         };
-        let lower = plan.to_lowercase();
-        if lower.contains(&index.name.to_lowercase()) || lower.contains("index scan") {
+        if super::plan::plan_uses_index(&plan, &[index.name.to_lowercase()]) {
             Outcome::passed(format!(
                 "index `{}` on `{table}`({column}), and the plan of the statement's search uses it",
                 index.name
             ))
         } else {
-            let first = plan.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
             Outcome::failed(
                 1.0 - plan_share,
                 format!(
                     "index `{}` on `{table}`({column}) exists, but the plan of the statement's search does not use it ({})",
                     index.name,
-                    first.trim()
+                    super::plan::plan_line(&plan)
                 ),
                 "the index exists, but the engine's plan does not use it",
             )

@@ -1,0 +1,548 @@
+//! C1.10, the timing half: the statement's queries timed on the table as loaded (all text, no
+//! index) and on the table the candidate optimised, and the candidate's own measurements set
+//! against what epreuve measured.
+//!
+//! Each query runs `warmup` times on each table first, discarded (cold caches, first plans).
+//! Then `runs` rounds, each running it once on both tables, the order swapped every round so
+//! that neither table always runs second on a warmer cache. The verdict compares medians; the
+//! spread reported is the interquartile range of the per-round ratios.
+
+use std::path::Path;
+
+use epreuve_db::{Backend, find_name};
+use epreuve_exam::TimedQuery;
+
+use super::Outcome;
+use super::plan::{plan_line, plan_uses_index};
+use crate::stats::{Percentile, quantile_sorted};
+
+/// One query timed on both tables.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryTiming {
+    pub id: String,
+    /// Measured runs on the non-optimised table, in milliseconds.
+    pub slow_ms: Vec<f64>,
+    /// Measured runs on the optimised table, same rounds.
+    pub fast_ms: Vec<f64>,
+    pub min_ratio: Option<f64>,
+    /// Whether the optimised table's plan uses an index, when the statement asks for one.
+    pub plan_uses_index: Option<bool>,
+    /// The first line of that plan, for messages.
+    pub plan_line: String,
+}
+
+impl QueryTiming {
+    pub fn median_slow(&self) -> f64 {
+        median(&self.slow_ms)
+    }
+
+    pub fn median_fast(&self) -> f64 {
+        median(&self.fast_ms)
+    }
+
+    /// How many times faster the optimised table answers, median against median.
+    pub fn ratio(&self) -> f64 {
+        ratio(self.median_slow(), self.median_fast())
+    }
+
+    /// First and third quartiles of the per-round ratios.
+    pub fn spread(&self) -> (f64, f64) {
+        let mut rounds: Vec<f64> = self
+            .slow_ms
+            .iter()
+            .zip(&self.fast_ms)
+            .map(|(s, f)| ratio(*s, *f))
+            .collect();
+        rounds.sort_by(f64::total_cmp);
+        (
+            quantile_sorted(&rounds, 0.25, Percentile::Continuous),
+            quantile_sorted(&rounds, 0.75, Percentile::Continuous),
+        )
+    }
+
+    /// Whether the gain reaches what the statement asks; `None` when the query is only reported.
+    pub fn verdict(&self) -> Option<bool> {
+        self.min_ratio.map(|m| self.ratio() >= m)
+    }
+
+    fn describe(&self, slow: &str, fast: &str) -> String {
+        let (low, high) = self.spread();
+        let mut text = format!(
+            "{}: {} ms on `{slow}`, {} ms on `{fast}`, ×{} (rounds ×{} to ×{})",
+            self.id,
+            show_ms(self.median_slow()),
+            show_ms(self.median_fast()),
+            show_ratio(self.ratio()),
+            show_ratio(low),
+            show_ratio(high),
+        );
+        match self.min_ratio {
+            Some(min) if self.ratio() >= min => {
+                text.push_str(&format!(", at least ×{} asked", show_ratio(min)))
+            }
+            Some(min) => text.push_str(&format!(
+                ", not the ×{} the statement asks",
+                show_ratio(min)
+            )),
+            None => text.push_str(", reported only"),
+        }
+        match self.plan_uses_index {
+            Some(true) => text.push_str(&format!("; the plan on `{fast}` uses an index")),
+            Some(false) => text.push_str(&format!(
+                "; the plan on `{fast}` uses no index ({})",
+                self.plan_line
+            )),
+            None => {}
+        }
+        text
+    }
+}
+
+/// What epreuve measured for one timing task.
+#[derive(Debug, Clone)]
+pub(crate) struct Timing {
+    pub slow: String,
+    pub fast: String,
+    /// Rows of the slow and of the fast table.
+    pub rows: (u64, u64),
+    pub queries: Vec<QueryTiming>,
+}
+
+/// Parameters of one timing task, as written in the grader.
+pub(crate) struct TimingSpec<'a> {
+    pub slow: &'a str,
+    pub fast: &'a str,
+    pub queries: &'a [TimedQuery],
+    pub warmup: usize,
+    pub runs: usize,
+}
+
+/// Times the statement's queries on both tables, or says why they cannot be compared.
+pub(crate) fn measure(
+    backend: &dyn Backend,
+    tables: &[String],
+    spec: &TimingSpec<'_>,
+) -> Result<Timing, Outcome> {
+    let Some(slow) = find_name(tables, spec.slow) else {
+        return Err(Outcome::lost(format!(
+            "the table `{}` loaded at the start is gone: the optimised table has nothing to be compared with",
+            spec.slow
+        )));
+    };
+    let Some(fast) = find_name(tables, spec.fast) else {
+        return Err(Outcome::lost(format!(
+            "the optimised table `{}` does not exist",
+            spec.fast
+        )));
+    };
+    let count = |table: &str| {
+        backend
+            .row_count(table)
+            .map_err(|e| Outcome::from_error(&e, &format!("counting the rows of `{table}`")))
+    };
+    let rows = (count(slow)?, count(fast)?);
+    let indexes = backend
+        .indexes(fast)
+        .map_err(|e| Outcome::from_error(&e, &format!("listing the indexes of `{fast}`")))?;
+    let index_names: Vec<String> = indexes.iter().map(|i| i.name.to_lowercase()).collect();
+    let engine = backend.engine().to_string();
+    let mut queries = Vec::new();
+    for query in spec.queries {
+        let on_slow = query.on(slow);
+        let on_fast = query.on(fast);
+        let time = |sql: &str, table: &str| -> Result<f64, Outcome> {
+            let elapsed = backend.time_query(sql).map_err(|e| {
+                Outcome::from_error(&e, &format!("the query {} on `{table}` fails", query.id))
+            })?;
+            Ok(elapsed.as_secs_f64() * 1000.0)
+        };
+        for _ in 0..spec.warmup {
+            time(&on_slow, slow)?;
+            time(&on_fast, fast)?;
+        }
+        let (mut slow_ms, mut fast_ms) = (Vec::new(), Vec::new());
+        for round in 0..spec.runs {
+            if round % 2 == 0 {
+                slow_ms.push(time(&on_slow, slow)?);
+                fast_ms.push(time(&on_fast, fast)?);
+            } else {
+                fast_ms.push(time(&on_fast, fast)?);
+                slow_ms.push(time(&on_slow, slow)?);
+            }
+        }
+        let (plan_uses_index, plan_line) = if query.uses_index {
+            let plan = backend.explain(&on_fast).map_err(|e| {
+                Outcome::from_error(&e, &format!("reading the plan of {} on `{fast}`", query.id))
+            })?;
+            let line = plan_line(&plan);
+            (Some(plan_uses_index(&plan, &index_names)), line)
+        } else {
+            (None, String::new())
+        };
+        tracing::debug!(query = %query.id, ?slow_ms, ?fast_ms, "timed");
+        queries.push(QueryTiming {
+            id: query.id.clone(),
+            slow_ms,
+            fast_ms,
+            min_ratio: query.min_ratio_on(&engine),
+            plan_uses_index,
+            plan_line,
+        });
+    }
+    Ok(Timing {
+        slow: spec.slow.to_owned(),
+        fast: spec.fast.to_owned(),
+        rows,
+        queries,
+    })
+}
+
+/// The timing task's outcome: the share of `1 - plan_share` for each scored query whose gain
+/// reaches its ratio, and the share of `plan_share` for each plan that must use an index.
+pub(crate) fn timing_outcome(timing: &Timing, plan_share: f64) -> Outcome {
+    let (slow_rows, fast_rows) = timing.rows;
+    if slow_rows != fast_rows {
+        // A table that answers faster because it lost rows is not optimised.
+        return Outcome::lost(format!(
+            "`{}` holds {fast_rows} rows where `{}` holds {slow_rows}: an optimised table keeps every row, so its times prove nothing",
+            timing.fast, timing.slow
+        ));
+    }
+    let scored: Vec<&QueryTiming> = timing
+        .queries
+        .iter()
+        .filter(|q| q.min_ratio.is_some())
+        .collect();
+    let planned: Vec<&QueryTiming> = timing
+        .queries
+        .iter()
+        .filter(|q| q.plan_uses_index.is_some())
+        .collect();
+    let plan_share = if planned.is_empty() { 0.0 } else { plan_share };
+    let ratio_share = if scored.is_empty() {
+        0.0
+    } else {
+        1.0 - plan_share
+    };
+    let fast_enough = scored.iter().filter(|q| q.verdict() == Some(true)).count();
+    let indexed = planned
+        .iter()
+        .filter(|q| q.plan_uses_index == Some(true))
+        .count();
+    let mut fraction = 0.0;
+    if !scored.is_empty() {
+        fraction += ratio_share * fast_enough as f64 / scored.len() as f64;
+    }
+    if !planned.is_empty() {
+        fraction += plan_share * indexed as f64 / planned.len() as f64;
+    }
+    let details: Vec<String> = timing
+        .queries
+        .iter()
+        .map(|q| q.describe(&timing.slow, &timing.fast))
+        .collect();
+    let message = details.join("; ");
+    if fast_enough == scored.len() && indexed == planned.len() {
+        return Outcome::passed(message);
+    }
+    let mut hints = Vec::new();
+    let slow_queries: Vec<&str> = scored
+        .iter()
+        .filter(|q| q.verdict() == Some(false))
+        .map(|q| q.id.as_str())
+        .collect();
+    if !slow_queries.is_empty() {
+        hints.push(format!(
+            "`{}` is not enough faster than `{}` on {}",
+            timing.fast,
+            timing.slow,
+            slow_queries.join(", ")
+        ));
+    }
+    let unindexed: Vec<&str> = planned
+        .iter()
+        .filter(|q| q.plan_uses_index == Some(false))
+        .map(|q| q.id.as_str())
+        .collect();
+    if !unindexed.is_empty() {
+        hints.push(format!(
+            "the plan of {} on `{}` reads no index",
+            unindexed.join(", "),
+            timing.fast
+        ));
+    }
+    Outcome::failed(fraction, message, hints.join("; "))
+}
+
+/// The candidate's measurements, set against epreuve's: every query reported on both tables,
+/// and, where epreuve found a verdict, the same conclusion.
+pub(crate) fn measurements_outcome(answers_dir: &Path, answer: &str, timing: &Timing) -> Outcome {
+    let file = format!("answers/{answer}");
+    let text = match super::read_answer(answers_dir, answer) {
+        Ok(text) => text,
+        Err(outcome) => return outcome,
+    };
+    let reported = match read_measurements(&text) {
+        Ok(reported) => reported,
+        Err(problem) => return Outcome::lost(format!("{file}: {problem}")),
+    };
+    let mut right = 0usize;
+    let mut said = Vec::new();
+    let mut wrong = Vec::new();
+    for query in &timing.queries {
+        let times = |table: &str| -> Vec<f64> {
+            reported
+                .iter()
+                .filter(|m| {
+                    m.query.eq_ignore_ascii_case(&query.id) && m.table.eq_ignore_ascii_case(table)
+                })
+                .map(|m| m.ms)
+                .collect()
+        };
+        let (slow, fast) = (times(&timing.slow), times(&timing.fast));
+        let missing: Vec<String> = [(&timing.slow, &slow), (&timing.fast, &fast)]
+            .iter()
+            .filter(|(_, t)| t.is_empty())
+            .map(|(name, _)| format!("`{name}`"))
+            .collect();
+        if !missing.is_empty() {
+            wrong.push(format!(
+                "{} has no time on {}",
+                query.id,
+                missing.join(" nor ")
+            ));
+            continue;
+        }
+        let theirs = ratio(median(&slow), median(&fast));
+        let ours = query.ratio();
+        let agrees = match (query.verdict(), query.min_ratio) {
+            (Some(true), _) => theirs > 1.0,
+            (Some(false), Some(min)) => theirs < min,
+            _ => true,
+        };
+        let compared = format!(
+            "{}: ×{} reported, ×{} measured by epreuve",
+            query.id,
+            show_ratio(theirs),
+            show_ratio(ours)
+        );
+        if agrees {
+            right += 1;
+            said.push(compared);
+        } else if query.verdict() == Some(true) {
+            wrong.push(format!(
+                "{compared}: the report does not show the optimised table faster"
+            ));
+        } else {
+            wrong.push(format!(
+                "{compared}: the report shows a gain epreuve does not find"
+            ));
+        }
+    }
+    let total = timing.queries.len().max(1);
+    if wrong.is_empty() {
+        Outcome::passed(format!("{file}: {}", said.join("; ")))
+    } else {
+        Outcome::failed(
+            right as f64 / total as f64,
+            format!(
+                "{file}: {right} of {total} queries right; {}",
+                wrong.join("; ")
+            ),
+            format!(
+                "{file}: {right} of {total} queries are reported on both tables with a conclusion that holds"
+            ),
+        )
+    }
+}
+
+/// One line of the candidate's measurements.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Measured {
+    pub query: String,
+    pub table: String,
+    pub ms: f64,
+}
+
+/// Reads `requete;table;duree_ms` lines (`,` or tab also accepted as separators, a decimal
+/// comma when the separator is not a comma; several lines for the same query and table are
+/// several runs).
+pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some((_, header)) = lines.next() else {
+        return Err("the file is empty".to_owned());
+    };
+    let separator = [';', '\t', ',']
+        .into_iter()
+        .find(|s| header.contains(*s))
+        .ok_or_else(|| {
+            format!("the first line `{header}` should name the columns requete;table;duree_ms")
+        })?;
+    let names: Vec<String> = header
+        .split(separator)
+        .map(|n| n.trim().trim_matches('"').to_lowercase())
+        .collect();
+    let position = |accepted: &[&str]| names.iter().position(|n| accepted.contains(&n.as_str()));
+    let (Some(query), Some(table), Some(ms)) = (
+        position(&["requete", "requête", "query"]),
+        position(&["table"]),
+        position(&["duree_ms", "durée_ms", "duration_ms", "ms", "temps_ms"]),
+    ) else {
+        return Err(format!(
+            "the first line names the columns {}, not requete, table and duree_ms",
+            names.join(", ")
+        ));
+    };
+    let mut measured = Vec::new();
+    for (index, line) in lines {
+        let cells: Vec<&str> = line
+            .split(separator)
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
+        let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+        let number = cell(ms).replace(' ', "");
+        let number = if separator == ',' {
+            number
+        } else {
+            number.replace(',', ".")
+        };
+        let value: f64 = number.parse().map_err(|_| {
+            format!(
+                "line {}: `{}` is not a duration in milliseconds",
+                index + 1,
+                cell(ms)
+            )
+        })?;
+        if !(value.is_finite() && value > 0.0) {
+            return Err(format!(
+                "line {}: a duration must be positive, not {}",
+                index + 1,
+                cell(ms)
+            ));
+        }
+        measured.push(Measured {
+            query: cell(query).to_owned(),
+            table: cell(table).to_owned(),
+            ms: value,
+        });
+    }
+    if measured.is_empty() {
+        return Err("no measurement below the first line".to_owned());
+    }
+    Ok(measured)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    quantile_sorted(&sorted, 0.5, Percentile::Continuous)
+}
+
+/// Slow over fast, a run too short to measure counting as a microsecond.
+fn ratio(slow: f64, fast: f64) -> f64 {
+    slow / fast.max(0.001)
+}
+
+fn show_ms(ms: f64) -> String {
+    if ms >= 100.0 {
+        format!("{ms:.0}")
+    } else if ms >= 1.0 {
+        format!("{ms:.1}")
+    } else {
+        format!("{ms:.2}")
+    }
+}
+
+fn show_ratio(r: f64) -> String {
+    if r >= 10.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measurements_in_french_with_several_runs() {
+        let text =
+            "requete;table;duree_ms\nR1;ventes_brutes;41,5\nR1;ventes_brutes;39\n\nR1;ventes;0,4\n";
+        let read = read_measurements(text).unwrap();
+        assert_eq!(read.len(), 3);
+        assert_eq!(read[0].ms, 41.5);
+        assert_eq!(read[2].table, "ventes");
+    }
+
+    #[test]
+    fn measurements_with_commas_and_other_names() {
+        let text = "Query,Table,Duration_ms\nR2,ventes,12.5\n";
+        let read = read_measurements(text).unwrap();
+        assert_eq!(read[0].query, "R2");
+        assert_eq!(read[0].ms, 12.5);
+    }
+
+    #[test]
+    fn bad_measurements_name_the_line() {
+        let error = read_measurements("requete;table;duree_ms\nR1;ventes;vite\n").unwrap_err();
+        assert!(
+            error.contains("line 2") && error.contains("vite"),
+            "{error}"
+        );
+        let error = read_measurements("requete;table;duree_ms\nR1;ventes;0\n").unwrap_err();
+        assert!(error.contains("positive"), "{error}");
+        let error = read_measurements("a;b\n1;2\n").unwrap_err();
+        assert!(error.contains("requete"), "{error}");
+    }
+
+    fn timed(
+        slow: &[f64],
+        fast: &[f64],
+        min_ratio: Option<f64>,
+        plan: Option<bool>,
+    ) -> QueryTiming {
+        QueryTiming {
+            id: "R1".into(),
+            slow_ms: slow.to_vec(),
+            fast_ms: fast.to_vec(),
+            min_ratio,
+            plan_uses_index: plan,
+            plan_line: "Seq Scan on ventes".into(),
+        }
+    }
+
+    #[test]
+    fn the_verdict_compares_medians() {
+        // One slow outlier on the optimised table does not move the median.
+        let q = timed(&[40.0, 42.0, 41.0], &[1.0, 30.0, 1.2], Some(5.0), None);
+        assert!((q.ratio() - 41.0 / 1.2).abs() < 1e-9);
+        assert_eq!(q.verdict(), Some(true));
+        let q = timed(&[40.0, 42.0, 41.0], &[30.0, 31.0, 29.0], Some(5.0), None);
+        assert_eq!(q.verdict(), Some(false));
+    }
+
+    #[test]
+    fn shares_of_the_timing_task() {
+        let timing = Timing {
+            slow: "brute".into(),
+            fast: "optimisee".into(),
+            rows: (3, 3),
+            queries: vec![
+                timed(&[40.0; 3], &[1.0; 3], Some(5.0), Some(false)),
+                timed(&[40.0; 3], &[35.0; 3], Some(1.5), None),
+            ],
+        };
+        let outcome = timing_outcome(&timing, 0.25);
+        // Half of the 0.75 for the ratios, none of the 0.25 for the plan.
+        assert!(
+            (outcome.fraction - 0.375).abs() < 1e-9,
+            "{}",
+            outcome.fraction
+        );
+        assert!(outcome.hint.contains("reads no index"), "{}", outcome.hint);
+    }
+}
