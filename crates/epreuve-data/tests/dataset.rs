@@ -138,6 +138,130 @@ fn dirty_sales_have_the_flaws_of_real_exports() {
     assert_ne!(clean_text, text);
 }
 
+#[test]
+fn dirty_workbook_and_catalogue_are_still_read_in_the_right_families() {
+    use epreuve_data::generate::{RetailScale, write_retail};
+    use epreuve_data::{TypeFamily, profile_frame};
+    let temp = tempfile::tempdir().unwrap();
+    let scale = RetailScale {
+        sales: 100,
+        stores: 36,
+        dirty: true,
+    };
+    write_retail(temp.path(), 5, scale).unwrap();
+    // Cells as calamine reads them: which are text rather than numbers or dates.
+    let path = temp.path().join("magasins.xlsx");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let texts_in = |workbook: &mut calamine::Xlsx<_>, sheet: &str, column: usize| -> Vec<String> {
+        use calamine::Reader;
+        let range = workbook.worksheet_range(sheet).unwrap();
+        range
+            .rows()
+            .skip(1)
+            .filter_map(|r| match &r[column] {
+                calamine::Data::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let surfaces = texts_in(&mut workbook, "magasins", 5);
+    let dates = texts_in(&mut workbook, "magasins", 6);
+    let targets = texts_in(&mut workbook, "objectifs", 3);
+    assert!(!surfaces.is_empty(), "some surfaces typed as text");
+    assert!(
+        dates.iter().any(|d| d.len() == 10 && &d[2..3] == "/"),
+        "{dates:?}"
+    );
+    assert!(targets.iter().any(|t| t.contains(',')), "{targets:?}");
+    // The readers and the profile still see numbers and dates.
+    let stores = read_source(temp.path(), &spec("magasins.xlsx", Some("magasins"))).unwrap();
+    let profile = profile_frame(&stores);
+    assert_eq!(
+        profile.column("surface_m2").unwrap().family,
+        TypeFamily::Integer
+    );
+    assert_eq!(
+        profile.column("date_ouverture").unwrap().family,
+        TypeFamily::Date
+    );
+    let columns = text_columns(&stores.frame);
+    let regions: std::collections::BTreeSet<String> = columns
+        .iter()
+        .find(|(n, _)| n == "region")
+        .unwrap()
+        .1
+        .iter()
+        .flatten()
+        .cloned()
+        .collect();
+    assert!(
+        regions
+            .iter()
+            .filter(|r| r.to_lowercase().contains("bretagne"))
+            .count()
+            >= 2
+            || regions
+                .iter()
+                .filter(|r| r.to_lowercase().contains("auvergne"))
+                .count()
+                >= 2,
+        "regions spelled several ways: {regions:?}"
+    );
+    let goals = read_source(temp.path(), &spec("magasins.xlsx", Some("objectifs"))).unwrap();
+    assert_eq!(
+        profile_frame(&goals).column("objectif_ca").unwrap().family,
+        TypeFamily::Decimal
+    );
+    // The catalogue: strings with a decimal comma among the prices, a product twice, a weight
+    // key left out, brands spelled several ways.
+    let text = std::fs::read_to_string(temp.path().join("catalogue.json")).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let products: Vec<&serde_json::Value> = document["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["produits"].as_array().unwrap())
+        .collect();
+    assert!(products.iter().any(|p| {
+        p["prix_catalogue"]
+            .as_str()
+            .is_some_and(|s| s.contains(','))
+    }));
+    assert!(products.iter().any(|p| p.get("poids_g").is_none()));
+    let skus: Vec<&str> = products
+        .iter()
+        .map(|p| p["sku"].as_str().unwrap())
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = skus.iter().collect();
+    assert!(distinct.len() < skus.len(), "a product listed twice");
+    let verdier: std::collections::BTreeSet<&str> = products
+        .iter()
+        .filter_map(|p| p["marque"].as_str())
+        .filter(|b| b.trim().eq_ignore_ascii_case("verdier"))
+        .collect();
+    assert!(verdier.len() >= 2, "{verdier:?}");
+    let catalogue = read_source(
+        temp.path(),
+        &SourceSpec {
+            file: "catalogue.json".into(),
+            format: None,
+            delimiter: None,
+            sheet: None,
+            record_path: vec!["categories".into(), "produits".into()],
+            meta: vec![],
+        },
+    )
+    .unwrap();
+    assert_eq!(catalogue.rows(), products.len());
+    assert_eq!(
+        profile_frame(&catalogue)
+            .column("prix_catalogue")
+            .unwrap()
+            .family,
+        TypeFamily::Decimal
+    );
+}
+
 /// The package's folder, asked of cargo when the test runs rather than baked in when it is
 /// compiled: a shared target directory may hold a binary built from another checkout.
 fn manifest_dir() -> std::path::PathBuf {

@@ -3,7 +3,8 @@
 //!
 //! The files carry the dirt of real exports: French dates and decimal commas in the csv,
 //! accents and long labels, postal codes with leading zeros, a few missing cells, a comment
-//! field with quotes and semicolons, true date cells in the workbook.
+//! field with quotes and semicolons, true date cells in the workbook. With `dirty`, more of
+//! it, in every file: see [`RetailScale::dirty`].
 
 use std::path::Path;
 
@@ -24,9 +25,12 @@ pub struct RetailScale {
     pub sales: usize,
     /// Stores in the workbook (at most the number of towns known, 36).
     pub stores: usize,
-    /// The dirt of real files in `ventes.csv`: a category spelled several ways, missing
-    /// quantities and prices, outliers, duplicated lines. Off, the files are byte for byte
-    /// those of earlier versions.
+    /// The dirt of real files. In `ventes.csv`: a category spelled several ways, missing
+    /// quantities and prices, outliers, duplicated lines. In `magasins.xlsx`: numbers and dates
+    /// typed as text (`2450`, `123456,78`, `12/03/2004`), regions spelled several ways. In
+    /// `catalogue.json`: prices as strings with a decimal comma, brands spelled several ways,
+    /// a weight key left out rather than null, a product listed twice. Off, the files are
+    /// byte for byte those of earlier versions.
     pub dirty: bool,
 }
 
@@ -232,8 +236,8 @@ pub fn write_retail_with_progress(
     std::fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
     let mut rng = Rng::new(seed);
     let stores = scale.stores.min(TOWNS.len());
-    let products = write_catalogue(&dir.join("catalogue.json"), &mut rng)?;
-    write_stores(&dir.join("magasins.xlsx"), &mut rng, stores)?;
+    let products = write_catalogue(&dir.join("catalogue.json"), &mut rng, scale.dirty)?;
+    write_stores(&dir.join("magasins.xlsx"), &mut rng, stores, scale.dirty)?;
     write_sales(
         &dir.join("ventes.csv"),
         &mut rng,
@@ -287,7 +291,38 @@ fn store_code(i: usize) -> String {
     format!("MAG{:03}", i + 1)
 }
 
-fn write_catalogue(path: &Path, rng: &mut Rng) -> Result<Vec<Product>, DataError> {
+/// Other spellings of the brands, as several suppliers' feeds merged give them.
+const BRAND_SPELLINGS: [(&str, &[&str]); 3] = [
+    ("Verdier", &["VERDIER", "verdier", "Verdier "]),
+    ("Bio Village", &["Bio village", "BIO VILLAGE"]),
+    ("Maison Célestin", &["Maison Celestin", "maison célestin"]),
+];
+
+/// Spells a catalogue entry the way a merged feed does: a price as a string with a decimal
+/// comma, a brand spelled otherwise, a missing weight left out instead of null.
+fn soil_product(item: &mut Value, rng: &mut Rng) {
+    let Some(fields) = item.as_object_mut() else {
+        return;
+    };
+    if rng.chance(0.1)
+        && let Some(price) = fields.get("prix_catalogue").and_then(Value::as_f64)
+    {
+        let text = format!("{price:.2}").replace('.', ",");
+        fields.insert("prix_catalogue".into(), Value::String(text));
+    }
+    if let Some(brand) = fields.get("marque").and_then(Value::as_str)
+        && let Some((_, variants)) = BRAND_SPELLINGS.iter().find(|(clean, _)| *clean == brand)
+        && rng.chance(0.3)
+    {
+        let variant = (*rng.pick(variants)).to_owned();
+        fields.insert("marque".into(), Value::String(variant));
+    }
+    if fields.get("poids_g").is_some_and(Value::is_null) && rng.chance(0.5) {
+        fields.remove("poids_g");
+    }
+}
+
+fn write_catalogue(path: &Path, rng: &mut Rng, dirty: bool) -> Result<Vec<Product>, DataError> {
     let mut products = Vec::new();
     let mut categories = Vec::new();
     for (code, label, names) in CATEGORIES {
@@ -301,7 +336,7 @@ fn write_catalogue(path: &Path, rng: &mut Rng) -> Result<Vec<Product>, DataError
                 .then(|| rng.range(1, 40) * 25);
             let day = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default()
                 + chrono::Duration::days(rng.range(0, 3_800));
-            items.push(json!({
+            let mut item = json!({
                 "sku": sku,
                 "designation": name,
                 "marque": brand,
@@ -309,8 +344,18 @@ fn write_catalogue(path: &Path, rng: &mut Rng) -> Result<Vec<Product>, DataError
                 "bio": rng.chance(0.3),
                 "poids_g": weight,
                 "date_referencement": day.format("%Y-%m-%d").to_string(),
-            }));
+            });
+            // The dirt draws from the generator only when asked for, so that clean files keep
+            // their bytes.
+            if dirty {
+                soil_product(&mut item, rng);
+            }
+            items.push(item);
             products.push(Product { sku, price_cents });
+        }
+        if dirty && let Some(twice) = items.get(rng.range(0, items.len() as i64 - 1) as usize) {
+            // A product listed twice, as when two feeds are concatenated.
+            items.push(twice.clone());
         }
         categories.push(json!({ "code": code, "libelle": label, "produits": items }));
     }
@@ -325,7 +370,17 @@ fn write_catalogue(path: &Path, rng: &mut Rng) -> Result<Vec<Product>, DataError
     Ok(products)
 }
 
-fn write_stores(path: &Path, rng: &mut Rng, stores: usize) -> Result<(), DataError> {
+/// Other spellings of the regions, as people type them into a workbook.
+const REGION_SPELLINGS: [(&str, &[&str]); 3] = [
+    (
+        "Auvergne-Rhône-Alpes",
+        &["Auvergne Rhône-Alpes", "AUVERGNE-RHONE-ALPES"],
+    ),
+    ("Bretagne", &["BRETAGNE", "bretagne"]),
+    ("Île-de-France", &["Ile-de-France", "IDF"]),
+];
+
+fn write_stores(path: &Path, rng: &mut Rng, stores: usize, dirty: bool) -> Result<(), DataError> {
     let xlsx = |e: rust_xlsxwriter::XlsxError| DataError::WriteWorkbook {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -372,11 +427,28 @@ fn write_stores(path: &Path, rng: &mut Rng, stores: usize) -> Result<(), DataErr
             .map_err(xlsx)?;
         sheet.write_string(row, 2, town).map_err(xlsx)?;
         sheet.write_string(row, 3, postal).map_err(xlsx)?;
+        let region = match REGION_SPELLINGS.iter().find(|(clean, _)| *clean == region) {
+            Some((_, variants)) if dirty && rng.chance(0.4) => *rng.pick(variants),
+            _ => region,
+        };
         sheet.write_string(row, 4, region).map_err(xlsx)?;
-        sheet.write_number(row, 5, surface as f64).map_err(xlsx)?;
-        sheet
-            .write_datetime_with_format(row, 6, &date, &date_format)
-            .map_err(xlsx)?;
+        // A number and a date typed as text, the classic flaws of a hand-kept workbook.
+        if dirty && rng.chance(0.2) {
+            sheet
+                .write_string(row, 5, surface.to_string())
+                .map_err(xlsx)?;
+        } else {
+            sheet.write_number(row, 5, surface as f64).map_err(xlsx)?;
+        }
+        if dirty && rng.chance(0.2) {
+            sheet
+                .write_string(row, 6, opened.format("%d/%m/%Y").to_string())
+                .map_err(xlsx)?;
+        } else {
+            sheet
+                .write_datetime_with_format(row, 6, &date, &date_format)
+                .map_err(xlsx)?;
+        }
         sheet.write_boolean(row, 7, rng.chance(0.4)).map_err(xlsx)?;
     }
     let targets = workbook
@@ -405,9 +477,16 @@ fn write_stores(path: &Path, rng: &mut Rng, stores: usize) -> Result<(), DataErr
                         100
                     };
                     let cents = surface * 7_500 * season / 100 + rng.range(0, 99_999);
-                    targets
-                        .write_number(row, 3, cents as f64 / 100.0)
-                        .map_err(xlsx)?;
+                    if dirty && rng.chance(0.05) {
+                        // Pasted from a French report: text with a decimal comma.
+                        targets
+                            .write_string(row, 3, format!("{},{:02}", cents / 100, cents % 100))
+                            .map_err(xlsx)?;
+                    } else {
+                        targets
+                            .write_number(row, 3, cents as f64 / 100.0)
+                            .map_err(xlsx)?;
+                    }
                 }
                 row += 1;
             }
