@@ -66,19 +66,29 @@ pub fn text_columns(frame: &DataFrame) -> Vec<(String, Vec<Option<String>>)> {
     frame
         .columns()
         .iter()
-        .map(|column| {
-            let name = column.name().to_string();
-            let values = match column.str() {
-                Ok(ca) => ca.iter().map(|v| v.map(str::to_owned)).collect(),
-                Err(_) => match column.cast(&polars::prelude::DataType::String) {
-                    Ok(cast) => cast
-                        .str()
-                        .map(|ca| ca.iter().map(|v| v.map(str::to_owned)).collect())
-                        .unwrap_or_default(),
-                    Err(_) => vec![None; column.len()],
-                },
-            };
-            (name, values)
-        })
+        .map(|column| (column.name().to_string(), column_text(column)))
         .collect()
+}
+
+/// One column of `frame` as optional strings, `None` when it has no column called `name`:
+/// what a check about one column needs, without the text of every other.
+pub fn text_column(frame: &DataFrame, name: &str) -> Option<Vec<Option<String>>> {
+    frame
+        .columns()
+        .iter()
+        .find(|c| c.name().as_str() == name)
+        .map(column_text)
+}
+
+fn column_text(column: &polars::prelude::Column) -> Vec<Option<String>> {
+    match column.str() {
+        Ok(ca) => ca.iter().map(|v| v.map(str::to_owned)).collect(),
+        Err(_) => match column.cast(&polars::prelude::DataType::String) {
+            Ok(cast) => cast
+                .str()
+                .map(|ca| ca.iter().map(|v| v.map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            Err(_) => vec![None; column.len()],
+        },
+    }
 }

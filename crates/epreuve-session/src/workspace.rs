@@ -361,6 +361,9 @@ impl Workspace {
 /// Copies a file, creating the target's folder when needed.
 /// Creates the exam's tables and loads the candidate's files into them, when the exam starts
 /// from a loaded database (`[preload]`).
+/// Lines of a source loaded at a time by the preload.
+const PRELOAD_SLICE: usize = 50_000;
+
 fn preload(
     exam: &Exam,
     dir: &Path,
@@ -387,10 +390,19 @@ fn preload(
         let source = epreuve_data::read_source(&dir.join("data"), &table.source)
             .map_err(|e| fault(e.to_string()))?;
         let profile = epreuve_data::profile_frame(&source);
-        let columns = epreuve_data::text_columns(&source.frame);
-        let families = profile.families(&columns);
-        epreuve_db::fill_table(db.as_ref(), &table.name, &columns, &families, usize::MAX)
-            .map_err(|e| fault(e.to_string()))?;
+        // A slice of the source at a time: a million lines are never all held as text, and
+        // Ctrl-C is heard between slices.
+        let height = source.frame.height();
+        let mut offset = 0;
+        while offset < height {
+            options.cancel.check()?;
+            let slice = source.frame.slice(offset as i64, PRELOAD_SLICE);
+            let columns = epreuve_data::text_columns(&slice);
+            let families = profile.families(&columns);
+            epreuve_db::fill_table(db.as_ref(), &table.name, &columns, &families, usize::MAX)
+                .map_err(|e| fault(e.to_string()))?;
+            offset += PRELOAD_SLICE;
+        }
     }
     // Statistics for the planner, as a database in service would have.
     if db.engine() == epreuve_db::Engine::Postgres {

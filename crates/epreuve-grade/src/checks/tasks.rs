@@ -6,7 +6,7 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use epreuve_data::{TypeFamily, canonical, is_missing, text_columns};
+use epreuve_data::{TypeFamily, canonical, is_missing, text_column, text_columns};
 use epreuve_db::{Backend, DbError, DuckDb, find_name};
 use epreuve_exam::{
     ColumnMatch, CompareSpec, ImputationMethod, Statistic, Task, TaskCheck, Tolerance,
@@ -362,8 +362,7 @@ impl<'a> TaskContext<'a> {
             Ok(source) => source,
             Err(outcome) => return outcome,
         };
-        let columns = text_columns(&source.source.frame);
-        let Some((_, values)) = columns.iter().find(|(n, _)| n == column) else {
+        let Some(values) = text_column(&source.source.frame, column) else {
             return Outcome::grader_fault(format!("`{table}` has no column `{column}`"));
         };
         let counts = frequencies(values.iter().map(|v| v.as_deref()));
@@ -652,8 +651,7 @@ fn expected_statistic(sorted: &[f64], statistic: Statistic) -> Vec<(f64, &'stati
 
 /// The numbers of a source column, missing values left out.
 fn numbers(source: &TableTruth, column: &str) -> Option<Vec<f64>> {
-    let columns = text_columns(&source.source.frame);
-    let (_, values) = columns.into_iter().find(|(n, _)| n == column)?;
+    let values = text_column(&source.source.frame, column)?;
     Some(
         values
             .iter()
