@@ -135,12 +135,37 @@ fn timing_verdict_is_the_same_five_times_on_mariadb_in_docker() {
     );
 }
 
-/// The candidate's self-check reads their measurements as they are now: a line that is not a
-/// number is named, and nothing else is lost.
+/// A long start says how it goes; the candidate's self-check reads their measurements as
+/// they are now: a line that is not a number is named, and nothing else is lost.
 #[test]
 fn timing_self_check_names_the_unreadable_line_of_the_measurements() {
     let temp = tempfile::tempdir().unwrap();
-    let (ws, _) = demo(temp.path(), "reference", &[], true);
+    let ws = temp.path().join("ws");
+    let out = epreuve(
+        temp.path(),
+        &[
+            "demo",
+            TIMING_EXAM,
+            "--dir",
+            ws.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // A million lines: the generation and the preload say how they go, on standard error,
+    // with the throughput; the JSON on standard output is whole.
+    let said = stderr(&out);
+    for needle in [
+        "generating the data: 500,000 of 1,000,000 sales lines",
+        "generated 1,000,000 sales lines in ",
+        " lines/s)",
+        "loading `ventes_brutes`: 400,000 of 1,000,000 lines",
+        "loaded 1,000,000 lines into `ventes_brutes` in ",
+    ] {
+        assert!(said.contains(needle), "{needle:?} not in {said}");
+    }
+    assert_eq!(json(&out)["score"], 7.0);
     std::fs::write(
         ws.join("answers/mesures.csv"),
         "requete;table;duree_ms\nR1;ventes_brutes;rapide\n",

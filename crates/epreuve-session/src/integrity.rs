@@ -31,14 +31,16 @@ pub struct TruthSource {
     _regenerated: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
-/// Writes the files of `spec` for `seed` into `dir`.
+/// Writes the files of `spec` for `seed` into `dir`, calling `progress(lines written, lines
+/// in all)` as the sales lines are written.
 pub(crate) fn generate(
     spec: &epreuve_exam::GeneratorSpec,
     seed: u64,
     dir: &Path,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), SessionError> {
     match spec.kind {
-        epreuve_exam::GeneratorKind::Retail => epreuve_data::generate::write_retail(
+        epreuve_exam::GeneratorKind::Retail => epreuve_data::generate::write_retail_with_progress(
             dir,
             seed,
             epreuve_data::generate::RetailScale {
@@ -46,6 +48,7 @@ pub(crate) fn generate(
                 stores: spec.stores,
                 dirty: spec.dirty,
             },
+            progress,
         )
         .map_err(|e| SessionError::Generate {
             message: e.to_string(),
@@ -65,7 +68,7 @@ pub(crate) fn regenerated_truth(
         .prefix("epreuve-truth-")
         .tempdir()
         .map_err(SessionError::io("create", &std::env::temp_dir()))?;
-    generate(spec, seed, temp.path())?;
+    generate(spec, seed, temp.path(), &mut |_, _| {})?;
     let mut notes = Vec::new();
     for file in files {
         let original = sha256_file(&temp.path().join(&file.name)).ok();

@@ -14,4 +14,4 @@ pub use integrity::{DataFile, TruthSource, sha256_file};
 pub use log::LogEvent;
 pub use state::{State, SubmissionRecord};
 pub use submit::{Evidence, Submission, TableEvidence, evidence};
-pub use workspace::{StartOptions, Workspace};
+pub use workspace::{Progress, StartOptions, Workspace};

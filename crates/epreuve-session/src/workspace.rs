@@ -34,9 +34,64 @@ pub struct StartOptions {
     pub port: Option<u16>,
     /// Set by Ctrl-C.
     pub cancel: Cancel,
+    /// Where to say how a long generation or preload is going.
+    pub progress: Progress,
+}
+
+/// Lines about the progress of long steps (a million lines generated, then loaded), for a
+/// person waiting; nothing when absent.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<Say>>);
+
+/// What is told a line of progress.
+type Say = dyn Fn(&str) + Send + Sync;
+
+impl Progress {
+    /// Progress told to `say`.
+    pub fn new(say: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        Self(Some(std::sync::Arc::new(say)))
+    }
+
+    /// Tells `text`, when someone listens.
+    pub fn say(&self, text: &str) {
+        if let Some(say) = &self.0 {
+            say(text);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(told)"
+        } else {
+            "Progress(silent)"
+        })
+    }
+}
+
+/// Steps shorter than this many lines say nothing of their progress.
+const LONG_STEP: usize = 200_000;
+
+/// `1000000` → `1,000,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl StartOptions {
+    /// The same options, telling `progress` how long steps go.
+    pub fn with_progress(self, progress: Progress) -> Self {
+        Self { progress, ..self }
+    }
+
     /// Options for `candidate` on the embedded DuckDB default.
     pub fn embedded(candidate: &str, now: DateTime<Utc>) -> Self {
         Self {
@@ -49,6 +104,7 @@ impl StartOptions {
             url: None,
             port: None,
             cancel: Cancel::new(),
+            progress: Progress::default(),
         }
     }
 }
@@ -116,7 +172,25 @@ impl Workspace {
                 epreuve_data::generate::candidate_seed(&exam.manifest.id, &options.candidate)
             });
         if let (Some(spec), Some(seed)) = (&exam.manifest.generator, seed) {
-            crate::integrity::generate(spec, seed, &dir.join("data"))?;
+            let started = std::time::Instant::now();
+            let long = spec.sales >= LONG_STEP;
+            crate::integrity::generate(spec, seed, &dir.join("data"), &mut |done, all| {
+                if long && done < all {
+                    options.progress.say(&format!(
+                        "generating the data: {} of {} sales lines",
+                        thousands(done),
+                        thousands(all)
+                    ));
+                }
+            })?;
+            if long {
+                let seconds = started.elapsed().as_secs_f64().max(0.001);
+                options.progress.say(&format!(
+                    "generated {} sales lines in {seconds:.1} s ({} lines/s)",
+                    thousands(spec.sales),
+                    thousands((spec.sales as f64 / seconds) as usize)
+                ));
+            }
         }
         let mut data = Vec::new();
         for table in &exam.manifest.tables {
@@ -393,6 +467,7 @@ fn preload(
         // A slice of the source at a time: a million lines are never all held as text, and
         // Ctrl-C is heard between slices.
         let height = source.frame.height();
+        let started = std::time::Instant::now();
         let mut offset = 0;
         while offset < height {
             options.cancel.check()?;
@@ -402,6 +477,22 @@ fn preload(
             epreuve_db::fill_table(db.as_ref(), &table.name, &columns, &families, usize::MAX)
                 .map_err(|e| fault(e.to_string()))?;
             offset += PRELOAD_SLICE;
+            if height >= LONG_STEP && offset < height && offset % LONG_STEP == 0 {
+                options.progress.say(&format!(
+                    "loading `{}`: {} of {} lines",
+                    table.name,
+                    thousands(offset),
+                    thousands(height)
+                ));
+            }
+        }
+        if height >= LONG_STEP {
+            options.progress.say(&format!(
+                "loaded {} lines into `{}` in {:.1} s",
+                thousands(height),
+                table.name,
+                started.elapsed().as_secs_f64()
+            ));
         }
     }
     // Statistics for the planner, as a database in service would have.
@@ -433,4 +524,16 @@ fn clear(dir: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_000), "1,000");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
+        assert_eq!(super::thousands(24_000), "24,000");
+    }
 }

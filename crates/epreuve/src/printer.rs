@@ -35,6 +35,16 @@ impl Printer {
         }
     }
 
+    /// Where a long step says how it is going: standard error, so that a JSON result on
+    /// standard output stays whole; nothing with `--quiet`.
+    pub fn progress(&self) -> epreuve_session::Progress {
+        if self.quiet {
+            epreuve_session::Progress::default()
+        } else {
+            epreuve_session::Progress::new(|text| eprintln!("{text}"))
+        }
+    }
+
     /// Prints the result of a command: `table` for people, `json` (a JSON text) for programs.
     pub fn result(&self, table: impl FnOnce() -> String, json: impl FnOnce() -> String) {
         match self.format {

@@ -250,7 +250,8 @@ pub fn demo(
         .clone()
         .unwrap_or_else(|| temp.path().join("workspace"));
     printer.info(format!("1. start {exam_id} in {}", dir.display()));
-    let options = super::workspace::start_options("demo", None, &args.database, cancel);
+    let options = super::workspace::start_options("demo", None, &args.database, cancel)
+        .with_progress(printer.progress());
     let mut workspace = Workspace::start(&catalogue, &exam, &dir, &options)?;
     let result = demo_steps(
         printer,

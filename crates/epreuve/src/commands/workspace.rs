@@ -20,7 +20,8 @@ pub fn start(
 ) -> anyhow::Result<u8> {
     let catalogue = super::open_catalogue(catalogue)?;
     let exam = catalogue.exam(&args.exam)?;
-    let options = start_options(&args.candidate, args.duration, &args.database, cancel);
+    let options = start_options(&args.candidate, args.duration, &args.database, cancel)
+        .with_progress(printer.progress());
     if options.route != epreuve_provision::Route::Embedded {
         printer.info(format!(
             "Starting {} via {}…",
@@ -66,6 +67,7 @@ pub(crate) fn start_options(
         url: database.url.clone(),
         port: database.port,
         cancel: cancel.clone(),
+        progress: epreuve_session::Progress::default(),
     }
 }
 
