@@ -151,6 +151,12 @@ pub trait Backend {
     /// apply the solutions shipped with a grader; never called while grading.
     fn execute(&self, sql: &str) -> Result<(), DbError>;
 
+    /// Rows [`crate::fill_table`] hands to [`Backend::insert_rows`] at a time: a few hundred
+    /// for `INSERT` statements, more where the engine appends in bulk.
+    fn rows_per_insert(&self) -> usize {
+        500
+    }
+
     /// Appends rows of canonical text (see [`crate::fill_table`]) to `table`, the columns
     /// flagged in `booleans` holding `true`/`false`. Plain `INSERT`s unless the engine has
     /// something faster.

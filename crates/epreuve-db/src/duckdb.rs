@@ -305,6 +305,12 @@ impl Backend for DuckDb {
             .join("\n"))
     }
 
+    /// One appender per 50,000 rows: with one per 500, DuckDB spent most of a million-line
+    /// preload scanning and compressing strings again at each flush (13.4 s, now 6.6 s).
+    fn rows_per_insert(&self) -> usize {
+        50_000
+    }
+
     /// The appender: values are cast from text to each column's type, hundreds of times
     /// faster than parsing `INSERT … VALUES`.
     fn insert_rows(

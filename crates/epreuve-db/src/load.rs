@@ -6,9 +6,6 @@ use epreuve_data::{TypeFamily, canonical};
 
 use crate::{Backend, DbError, Engine};
 
-/// Rows per `INSERT` statement.
-const BATCH: usize = 500;
-
 /// Fills `table`, already created, with the first `rows` rows of `columns` (source text, as
 /// [`epreuve_data::text_columns`] gives it). Each value is first written in the canonical
 /// spelling of its column's family (`families`, one per column; `None` leaves it as it is), so
@@ -26,9 +23,10 @@ pub fn fill_table(
         .map(|f| *f == Some(TypeFamily::Boolean))
         .collect();
     let height = columns.first().map_or(0, |(_, v)| v.len()).min(rows);
+    let batch = backend.rows_per_insert().max(1);
     let mut start = 0;
     while start < height {
-        let end = (start + BATCH).min(height);
+        let end = (start + batch).min(height);
         let chunk: Vec<Vec<Option<String>>> = (start..end)
             .map(|r| {
                 columns

@@ -606,6 +606,13 @@ impl Backend for ServerDb {
     fn execute(&self, sql: &str) -> Result<(), DbError> {
         self.run(sql).map_err(|e| self.failure(&e))
     }
+
+    /// Statements of 5,000 rows (under a megabyte for the sales, far below MariaDB's 16 MB
+    /// packet limit): a million-line preload took 16.7 s on PostgreSQL and 13.2 s on MariaDB,
+    /// against 20.5 s and 18.4 s with 500-row statements.
+    fn rows_per_insert(&self) -> usize {
+        5_000
+    }
 }
 
 /// Sorts a server's spelling of a type into a [`DeclaredType`].
