@@ -607,12 +607,82 @@ impl Backend for ServerDb {
         self.run(sql).map_err(|e| self.failure(&e))
     }
 
-    /// Statements of 5,000 rows (under a megabyte for the sales, far below MariaDB's 16 MB
-    /// packet limit): a million-line preload took 16.7 s on PostgreSQL and 13.2 s on MariaDB,
-    /// against 20.5 s and 18.4 s with 500-row statements.
+    /// Batches of 5,000 rows (under a megabyte for the sales, far below MariaDB's 16 MB
+    /// packet limit): a million-line preload took 13.2 s on MariaDB, against 18.4 s with
+    /// 500-row statements.
     fn rows_per_insert(&self) -> usize {
         5_000
     }
+
+    /// PostgreSQL: one `COPY … FROM STDIN` in CSV per batch, which the server does not have
+    /// to parse as SQL. MariaDB: `INSERT … VALUES` statements.
+    fn insert_rows(
+        &self,
+        table: &str,
+        columns: &[String],
+        booleans: &[bool],
+        rows: &[Vec<Option<String>>],
+    ) -> Result<(), DbError> {
+        if self.address.engine != Engine::Postgres {
+            for statement in crate::insert_statements(
+                self.address.engine,
+                table,
+                columns,
+                booleans,
+                rows,
+                rows.len(),
+            ) {
+                self.execute(&statement)?;
+            }
+            return Ok(());
+        }
+        let statement = format!(
+            "COPY {} ({}) FROM STDIN WITH (FORMAT csv)",
+            crate::quote_ident(Engine::Postgres, table),
+            columns
+                .iter()
+                .map(|c| crate::quote_ident(Engine::Postgres, c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let data = copy_csv(rows);
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let Conn::Pg(conn) = &mut *guard else {
+            return Err(DbError::Query {
+                detail: "COPY needs a PostgreSQL connection".into(),
+            });
+        };
+        let copied: Result<u64, sqlx::Error> = self.runtime.block_on(async {
+            let mut copy = conn.copy_in_raw(&statement).await?;
+            if let Err(error) = copy.send(data.as_bytes()).await {
+                let _ = copy.abort(error.to_string()).await;
+                return Err(error);
+            }
+            copy.finish().await
+        });
+        drop(guard);
+        copied.map(|_| ()).map_err(|e| self.failure(&e))
+    }
+}
+
+/// Rows as PostgreSQL's CSV `COPY` reads them: every value quoted (quotes doubled), a
+/// missing value as nothing at all, which `COPY` reads as NULL.
+fn copy_csv(rows: &[Vec<Option<String>>]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        for (i, value) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if let Some(text) = value {
+                out.push('"');
+                out.push_str(&text.replace('"', "\"\""));
+                out.push('"');
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Sorts a server's spelling of a type into a [`DeclaredType`].
@@ -683,6 +753,18 @@ fn declared_type(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn copy_csv_quotes_every_value_and_leaves_nulls_empty() {
+        let rows = vec![
+            vec![Some("Produit \"coup de cœur\"".to_owned()), None],
+            vec![Some(String::new()), Some("a,b\nc".to_owned())],
+        ];
+        assert_eq!(
+            super::copy_csv(&rows),
+            "\"Produit \"\"coup de cœur\"\"\",\n\"\",\"a,b\nc\"\n"
+        );
+    }
     use super::*;
 
     #[test]
