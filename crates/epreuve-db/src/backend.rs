@@ -167,6 +167,17 @@ pub trait Backend {
         booleans: &[bool],
         rows: &[Vec<Option<String>>],
     ) -> Result<(), DbError> {
+        self.insert_by_statements(table, columns, booleans, rows)
+    }
+
+    /// [`Backend::insert_rows`] through one `INSERT … VALUES` statement for all `rows`.
+    fn insert_by_statements(
+        &self,
+        table: &str,
+        columns: &[String],
+        booleans: &[bool],
+        rows: &[Vec<Option<String>>],
+    ) -> Result<(), DbError> {
         for statement in
             crate::insert_statements(self.engine(), table, columns, booleans, rows, rows.len())
         {

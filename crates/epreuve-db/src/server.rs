@@ -624,17 +624,7 @@ impl Backend for ServerDb {
         rows: &[Vec<Option<String>>],
     ) -> Result<(), DbError> {
         if self.address.engine != Engine::Postgres {
-            for statement in crate::insert_statements(
-                self.address.engine,
-                table,
-                columns,
-                booleans,
-                rows,
-                rows.len(),
-            ) {
-                self.execute(&statement)?;
-            }
-            return Ok(());
+            return self.insert_by_statements(table, columns, booleans, rows);
         }
         let statement = format!(
             "COPY {} ({}) FROM STDIN WITH (FORMAT csv)",
