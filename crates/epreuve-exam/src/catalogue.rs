@@ -154,26 +154,19 @@ impl Exam {
             .map(|t| t.name.as_str())
             .collect();
         for task in &grader.tasks {
-            let source = match &task.check {
-                TaskCheck::Statistics { table, .. } | TaskCheck::Frequencies { table, .. } => {
-                    Some(table)
-                }
-                TaskCheck::Imputation { source, .. } => Some(source),
-                _ => None,
-            };
-            if let Some(source) = source
-                && !tables.contains(&source.as_str())
-            {
-                return Err(inconsistent(format!(
-                    "the task `{}` reads the table `{source}`, which the exam does not have (it has {})",
-                    task.id,
-                    tables.join(", ")
-                )));
-            }
-        }
-        for task in &grader.tasks {
             match &task.check {
-                TaskCheck::Timing { queries, runs, .. } => {
+                TaskCheck::Statistics { table: source, .. }
+                | TaskCheck::Frequencies { table: source, .. }
+                | TaskCheck::Imputation { source, .. }
+                    if !tables.contains(&source.as_str()) =>
+                {
+                    return Err(inconsistent(format!(
+                        "the task `{}` reads the table `{source}`, which the exam does not have (it has {})",
+                        task.id,
+                        tables.join(", ")
+                    )));
+                }
+                TaskCheck::Timing(crate::TimingCheck { queries, runs, .. }) => {
                     if *runs < 3 {
                         return Err(inconsistent(format!(
                             "the task `{}` times each query {runs} times; a median needs at least 3 runs",
@@ -202,9 +195,10 @@ impl Exam {
                     }
                 }
                 TaskCheck::Measurements { timing, .. }
-                    if !grader.tasks.iter().any(|t| {
-                        t.id == *timing && matches!(t.check, TaskCheck::Timing { .. })
-                    }) =>
+                    if !grader
+                        .tasks
+                        .iter()
+                        .any(|t| t.id == *timing && matches!(t.check, TaskCheck::Timing(_))) =>
                 {
                     return Err(inconsistent(format!(
                         "the task `{}` compares the candidate's measurements with the timing task `{timing}`, which the grader does not have",

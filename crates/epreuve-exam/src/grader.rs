@@ -174,7 +174,7 @@ impl GraderManifest {
                 !matches!(
                     t.check,
                     crate::TaskCheck::Index { .. }
-                        | crate::TaskCheck::Timing { .. }
+                        | crate::TaskCheck::Timing(_)
                         | crate::TaskCheck::Measurements { .. }
                 )
             })

@@ -19,4 +19,5 @@ pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Preload, Statemen
 pub use solution::{Expectation, SolutionManifest, Transform};
 pub use task::{
     ENGINE_NAMES, ImputationMethod, ManualItem, MinRatio, Statistic, Task, TaskCheck, TimedQuery,
+    TimingCheck,
 };

@@ -107,23 +107,7 @@ pub enum TaskCheck {
     /// The statement's queries timed by epreuve on the table as loaded and on the table the
     /// candidate optimised (C1.10): warm-up runs discarded, runs alternated, medians compared,
     /// and the optimised table's plan read for an index.
-    Timing {
-        /// The non-optimised table (loaded all in text, without index).
-        slow: String,
-        /// The table the candidate optimised (types, sizes, index).
-        fast: String,
-        /// The statement's queries, `{table}` standing for either table's name.
-        queries: Vec<TimedQuery>,
-        /// Runs of each query on each table before measuring, discarded (caches, plans).
-        #[serde(default = "default_warmup")]
-        warmup: usize,
-        /// Measured runs of each query on each table, alternated between the two tables.
-        #[serde(default = "default_runs")]
-        runs: usize,
-        /// Share of the points for the plan evidence of the queries that must use an index.
-        #[serde(default = "default_plan_share")]
-        plan_share: f64,
-    },
+    Timing(TimingCheck),
     /// The candidate's own measurements of the statement's queries (a csv file under
     /// `answers/`: `requete;table;duree_ms`), complete and agreeing with what epreuve
     /// measured in the timing task `timing`.
@@ -133,6 +117,27 @@ pub enum TaskCheck {
         /// Id of the timing task whose queries and tables the file reports.
         timing: String,
     },
+}
+
+/// The statement's queries timed on the non-optimised and the optimised table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimingCheck {
+    /// The non-optimised table (loaded all in text, without index).
+    pub slow: String,
+    /// The table the candidate optimised (types, sizes, index).
+    pub fast: String,
+    /// The statement's queries, `{table}` standing for either table's name.
+    pub queries: Vec<TimedQuery>,
+    /// Runs of each query on each table before measuring, discarded (caches, plans).
+    #[serde(default = "default_warmup")]
+    pub warmup: usize,
+    /// Measured runs of each query on each table, alternated between the two tables.
+    #[serde(default = "default_runs")]
+    pub runs: usize,
+    /// Share of the points for the plan evidence of the queries that must use an index.
+    #[serde(default = "default_plan_share")]
+    pub plan_share: f64,
 }
 
 /// One query of the statement, timed on both tables.

@@ -13,7 +13,7 @@ use epreuve_exam::{
 };
 
 use super::Outcome;
-use super::timing::{self, Timing, TimingSpec};
+use super::timing::{self, Timing};
 use crate::compare::{TextColumns, compare_results};
 use crate::stats::{Percentile, frequencies, quantile_sorted};
 use crate::{TableTruth, Truth};
@@ -96,8 +96,8 @@ impl<'a> TaskContext<'a> {
                 columns,
                 tolerance,
             } => self.imputation(table, source, key, columns, tolerance),
-            TaskCheck::Timing { plan_share, .. } => match self.timing(&task.id) {
-                Ok(timing) => timing::timing_outcome(&timing, *plan_share),
+            TaskCheck::Timing(check) => match self.timing(&task.id) {
+                Ok(timing) => timing::timing_outcome(&timing, check.plan_share),
                 Err(outcome) => outcome,
             },
             TaskCheck::Measurements {
@@ -122,24 +122,7 @@ impl<'a> TaskContext<'a> {
             return done.clone();
         }
         let measured = match self.tasks.iter().find(|t| t.id == id).map(|t| &t.check) {
-            Some(TaskCheck::Timing {
-                slow,
-                fast,
-                queries,
-                warmup,
-                runs,
-                ..
-            }) => timing::measure(
-                self.backend,
-                self.tables,
-                &TimingSpec {
-                    slow,
-                    fast,
-                    queries,
-                    warmup: *warmup,
-                    runs: *runs,
-                },
-            ),
+            Some(TaskCheck::Timing(check)) => timing::measure(self.backend, self.tables, check),
             _ => Err(Outcome::grader_fault(format!(
                 "the grader has no timing task `{id}`"
             ))),

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use epreuve_db::{Backend, find_name};
-use epreuve_exam::TimedQuery;
+use epreuve_exam::TimingCheck;
 
 use super::Outcome;
 use super::plan::{plan_line, plan_uses_index};
@@ -108,31 +108,22 @@ pub(crate) struct Timing {
     pub queries: Vec<QueryTiming>,
 }
 
-/// Parameters of one timing task, as written in the grader.
-pub(crate) struct TimingSpec<'a> {
-    pub slow: &'a str,
-    pub fast: &'a str,
-    pub queries: &'a [TimedQuery],
-    pub warmup: usize,
-    pub runs: usize,
-}
-
 /// Times the statement's queries on both tables, or says why they cannot be compared.
 pub(crate) fn measure(
     backend: &dyn Backend,
     tables: &[String],
-    spec: &TimingSpec<'_>,
+    check: &TimingCheck,
 ) -> Result<Timing, Outcome> {
-    let Some(slow) = find_name(tables, spec.slow) else {
+    let Some(slow) = find_name(tables, &check.slow) else {
         return Err(Outcome::lost(format!(
             "the table `{}` loaded at the start is gone: the optimised table has nothing to be compared with",
-            spec.slow
+            check.slow
         )));
     };
-    let Some(fast) = find_name(tables, spec.fast) else {
+    let Some(fast) = find_name(tables, &check.fast) else {
         return Err(Outcome::lost(format!(
             "the optimised table `{}` does not exist",
-            spec.fast
+            check.fast
         )));
     };
     let count = |table: &str| {
@@ -147,7 +138,7 @@ pub(crate) fn measure(
     let index_names: Vec<String> = indexes.iter().map(|i| i.name.to_lowercase()).collect();
     let engine = backend.engine().to_string();
     let mut queries = Vec::new();
-    for query in spec.queries {
+    for query in &check.queries {
         let on_slow = query.on(slow);
         let on_fast = query.on(fast);
         let time = |sql: &str, table: &str| -> Result<f64, Outcome> {
@@ -156,12 +147,12 @@ pub(crate) fn measure(
             })?;
             Ok(elapsed.as_secs_f64() * 1000.0)
         };
-        for _ in 0..spec.warmup {
+        for _ in 0..check.warmup {
             time(&on_slow, slow)?;
             time(&on_fast, fast)?;
         }
         let (mut slow_ms, mut fast_ms) = (Vec::new(), Vec::new());
-        for round in 0..spec.runs {
+        for round in 0..check.runs {
             if round % 2 == 0 {
                 slow_ms.push(time(&on_slow, slow)?);
                 fast_ms.push(time(&on_fast, fast)?);
@@ -190,8 +181,8 @@ pub(crate) fn measure(
         });
     }
     Ok(Timing {
-        slow: spec.slow.to_owned(),
-        fast: spec.fast.to_owned(),
+        slow: check.slow.clone(),
+        fast: check.fast.clone(),
         rows,
         queries,
     })
