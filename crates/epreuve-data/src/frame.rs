@@ -80,7 +80,8 @@ pub fn text_column(frame: &DataFrame, name: &str) -> Option<Vec<Option<String>>>
         .map(column_text)
 }
 
-fn column_text(column: &polars::prelude::Column) -> Vec<Option<String>> {
+/// One column as optional strings, cast to text first when it is not.
+pub(crate) fn column_text(column: &polars::prelude::Column) -> Vec<Option<String>> {
     match column.str() {
         Ok(ca) => ca.iter().map(|v| v.map(str::to_owned)).collect(),
         Err(_) => match column.cast(&polars::prelude::DataType::String) {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::frame::column_text;
 use crate::value::{canonical_boolean, number_digits, parse_date, parse_timestamp};
 use crate::{SourceFrame, is_missing};
 
@@ -103,12 +104,9 @@ impl SourceProfile {
 pub fn profile_frame(source: &SourceFrame) -> SourceProfile {
     let columns = source
         .frame
-        .get_column_names()
-        .into_iter()
-        .map(|name| {
-            let values = crate::text_column(&source.frame, name.as_str()).unwrap_or_default();
-            profile_column(name.to_string(), &values)
-        })
+        .columns()
+        .iter()
+        .map(|column| profile_column(column.name().to_string(), &column_text(column)))
         .collect();
     SourceProfile {
         rows: source.rows(),
