@@ -535,11 +535,12 @@ impl Backend for ServerDb {
     }
 
     /// One round trip: the statement alone, outside the read-only transaction that wraps a
-    /// candidate's query (the grader's own queries are known to read only).
+    /// candidate's query (the grader's own queries are known to read only). A cap of 0 rows
+    /// streams every row to the end without decoding any.
     fn time_query(&self, sql: &str) -> Result<std::time::Duration, DbError> {
         let body = crate::sql_text::reading_statement(sql)?;
         let started = Instant::now();
-        self.rows(&body, usize::MAX).map_err(|e| self.failure(&e))?;
+        self.rows(&body, 0).map_err(|e| self.failure(&e))?;
         Ok(started.elapsed())
     }
 
