@@ -12,18 +12,7 @@ fn lines_of(path: &std::path::Path) -> usize {
 #[test]
 fn the_tables_are_loaded_from_the_candidates_own_files_at_start() {
     let temp = tempfile::tempdir().unwrap();
-    let dir = temp.path().join("ws");
-    let out = epreuve(
-        temp.path(),
-        &[
-            "start",
-            BLOC2,
-            "--dir",
-            dir.to_str().unwrap(),
-            "--candidate",
-            "c7",
-        ],
-    );
+    let (dir, out) = start_exam_in(temp.path(), BLOC2, "ws", "c7", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let db = epreuve_db::DuckDb::open_read_only(&dir.join("base.duckdb")).unwrap();
     use epreuve_db::Backend;
@@ -119,18 +108,7 @@ fn a_wrong_evaluation_file_is_refused_with_the_item_named() {
 #[test]
 fn an_evaluation_written_before_the_submission_is_pointed_out() {
     let temp = tempfile::tempdir().unwrap();
-    let dir = temp.path().join("ws");
-    let out = epreuve(
-        temp.path(),
-        &[
-            "start",
-            BLOC2,
-            "--dir",
-            dir.to_str().unwrap(),
-            "--candidate",
-            "c8",
-        ],
-    );
+    let (dir, out) = start_exam_in(temp.path(), BLOC2, "ws", "c8", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // The candidate writes full marks for themselves, then submits.
     let mut text = String::new();

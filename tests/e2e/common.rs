@@ -127,6 +127,15 @@ pub fn solutions_of(exam: &str) -> Vec<(String, epreuve_exam::SolutionManifest)>
     out
 }
 
+/// A temporary folder the `postgres` user can reach (a local PostgreSQL runs as that user
+/// when the tests run as root).
+pub fn reachable_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    temp
+}
+
 /// `epreuve start` of the first exam in `parent/folder` for `candidate`, with more options
 /// (`--engine`, `--via`…); the folder and what the command did.
 pub fn start_in(
@@ -135,10 +144,21 @@ pub fn start_in(
     candidate: &str,
     options: &[String],
 ) -> (PathBuf, Output) {
+    start_exam_in(parent, EXAM, folder, candidate, options)
+}
+
+/// [`start_in`] for `exam`.
+pub fn start_exam_in(
+    parent: &Path,
+    exam: &str,
+    folder: &str,
+    candidate: &str,
+    options: &[String],
+) -> (PathBuf, Output) {
     let dir = parent.join(folder);
     let mut args = vec![
         "start",
-        EXAM,
+        exam,
         "--dir",
         dir.to_str().unwrap(),
         "--candidate",

@@ -9,15 +9,6 @@ use std::time::Duration;
 
 use crate::common::*;
 
-/// A temporary folder the `postgres` user can reach (a local PostgreSQL runs as that user
-/// when the tests run as root).
-fn reachable_tempdir() -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
-    let temp = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    temp
-}
-
 /// The database options of a route.
 fn route(engine: &str, via: &str) -> Vec<String> {
     let mut args = vec![

@@ -11,14 +11,6 @@ use crate::common::*;
 
 const TIMING_EXAM: &str = "bloc1-optimisation";
 
-/// A temporary folder the `postgres` user can reach.
-fn reachable_tempdir() -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
-    let temp = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    temp
-}
-
 /// `demo` of a solution of the timing exam on a route, the workspace kept in `parent/ws` when
 /// `keep` (its database left running); the report.
 fn demo(parent: &Path, solution: &str, route: &[&str], keep: bool) -> (PathBuf, serde_json::Value) {
