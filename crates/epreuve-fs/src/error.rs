@@ -1,0 +1,85 @@
+//! What can be wrong with a file of an untrusted folder, or with writing one.
+
+use std::path::PathBuf;
+
+/// A file epreuve refused to read or could not write.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    /// The file is not there.
+    #[error("{path} does not exist")]
+    Missing {
+        /// The path as the folder names it.
+        path: PathBuf,
+    },
+    /// The name leads out of the folder (a symlink, or `..`).
+    #[error(
+        "{path} leads to {target}, outside {root}; epreuve reads only files that lie inside it"
+    )]
+    Outside {
+        /// The path as the folder names it.
+        path: PathBuf,
+        /// Where it really leads.
+        target: PathBuf,
+        /// The folder it must stay in.
+        root: PathBuf,
+    },
+    /// A FIFO, a device, a socket or a folder where a regular file was expected.
+    #[error("{path} is {kind}, not a regular file; epreuve reads only regular files")]
+    NotRegular {
+        /// The path as the folder names it.
+        path: PathBuf,
+        /// What it is: "a FIFO", "a device"…
+        kind: &'static str,
+    },
+    /// Larger than epreuve reads for this kind of file.
+    #[error("{path} is larger than {limit} bytes, the most epreuve reads for such a file")]
+    TooLarge {
+        /// The path as the folder names it.
+        path: PathBuf,
+        /// The limit.
+        limit: u64,
+    },
+    /// Another epreuve command holds the workspace.
+    #[error(
+        "another epreuve command ({holder}) is using the workspace {path} and did not finish within {seconds} s; wait for it to end, then try again"
+    )]
+    Busy {
+        /// The workspace.
+        path: PathBuf,
+        /// What the lock file says of its holder.
+        holder: String,
+        /// How long epreuve waited.
+        seconds: u64,
+    },
+    /// File system trouble.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// Path at fault.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl FsError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: &std::path::Path,
+    ) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.to_path_buf();
+        move |source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                Self::Missing { path }
+            } else {
+                Self::Io {
+                    action,
+                    path,
+                    source,
+                }
+            }
+        }
+    }
+}
