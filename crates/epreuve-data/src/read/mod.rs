@@ -3,6 +3,7 @@
 mod csv;
 mod json;
 mod xlsx;
+mod xlsx_bounds;
 
 use std::path::Path;
 

@@ -17,6 +17,22 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<DataFrame, DataEr
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         ));
     }
+    super::xlsx_bounds::check(path).map_err(|message| DataError::Workbook {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    // The reader of a dependency meets hostile bytes here: whatever it does not foresee ends
+    // as one sentence, never as a crash.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_checked(path, sheet))) {
+        Ok(result) => result,
+        Err(_) => Err(DataError::Workbook {
+            path: path.to_path_buf(),
+            message: "it is damaged in a way the workbook reader could not handle".into(),
+        }),
+    }
+}
+
+fn read_checked(path: &Path, sheet: Option<&str>) -> Result<DataFrame, DataError> {
     let mut workbook = open_workbook_auto(path).map_err(|e| DataError::Workbook {
         path: path.to_path_buf(),
         message: describe(&e),
