@@ -99,15 +99,8 @@ fn exercise(engine: Engine, route: Route) {
             .unwrap();
         assert!(who.starts_with("epreuve_grader"), "{engine}: {who}");
     }
-    if engine == Engine::Postgres {
-        let file = "SELECT pg_read_file('/etc/hostname')";
-        let refused = grading.candidate_query(file, 1).unwrap_err().to_string();
-        assert!(refused.contains("permission denied"), "{refused}");
-        let candidate = epreuve_provision::open_writable(temp.path(), &location).unwrap();
-        assert!(
-            candidate.candidate_query(file, 1).is_ok(),
-            "the candidate is superuser"
-        );
+    if engine != Engine::DuckDb {
+        accounts_hold(engine, temp.path(), &location, grading.as_ref());
     }
     drop(grading);
     if let Some(address) = location.address() {
@@ -126,7 +119,118 @@ fn exercise(engine: Engine, route: Route) {
         // The connection is still usable after the timeout.
         assert_eq!(server.row_count("t").unwrap(), 2);
     }
-    epreuve_provision::down(temp.path(), &location).unwrap();
+    epreuve_provision::down(temp.path(), &location, None).unwrap();
+}
+
+/// The candidate's account owns its database and nothing else: it cannot change the grading
+/// account, lock it out, read password hashes or files, or make the grader's reads lie with
+/// a function, a search path, a date style or a row-level policy. Grading still reads the
+/// truth through its own account afterwards.
+fn accounts_hold(engine: Engine, root: &Path, location: &DatabaseLocation, grading: &dyn Backend) {
+    let candidate = epreuve_provision::open_writable(root, location).unwrap();
+    let attacks: &[&str] = match engine {
+        Engine::MariaDb => &[
+            "SET PASSWORD FOR 'epreuve_grader'@'%' = PASSWORD('pris')",
+            "ALTER USER 'epreuve_grader'@'%' IDENTIFIED BY 'pris'",
+            "DROP USER 'epreuve_grader'@'%'",
+            "REVOKE SELECT ON epreuve.* FROM 'epreuve_grader'@'%'",
+            "CREATE USER 'intrus'@'%' IDENTIFIED BY 'x'",
+            "GRANT ALL ON *.* TO 'epreuve'@'%'",
+            "CREATE DATABASE autre",
+        ],
+        _ => &[
+            "ALTER ROLE epreuve_grader PASSWORD 'pris'",
+            "ALTER ROLE epreuve_grader NOLOGIN",
+            "REVOKE epreuve FROM epreuve_grader",
+            "ALTER ROLE epreuve SUPERUSER",
+            "CREATE ROLE intrus LOGIN",
+            "DROP ROLE epreuve_grader",
+            "CREATE DATABASE autre",
+        ],
+    };
+    for attack in attacks {
+        assert!(
+            candidate.execute(attack).is_err(),
+            "{engine}: the candidate could run `{attack}`"
+        );
+    }
+    let secrets: &[&str] = match engine {
+        Engine::MariaDb => &[
+            "SELECT * FROM mysql.user",
+            "SELECT * FROM mysql.global_priv",
+        ],
+        _ => &[
+            "SELECT rolpassword FROM pg_authid",
+            "SELECT pg_read_file('/etc/hostname')",
+            "SELECT * FROM pg_ls_dir('/')",
+        ],
+    };
+    for secret in secrets {
+        assert!(
+            candidate.candidate_query(secret, 10).is_err(),
+            "{engine}: the candidate reads `{secret}`"
+        );
+        let refused = grading.candidate_query(secret, 10);
+        assert!(
+            matches!(refused, Err(DbError::Query { .. })),
+            "{engine}: a saved query run by grading reads `{secret}`: {refused:?}"
+        );
+    }
+    if engine == Engine::MariaDb {
+        let file = grading
+            .candidate_query("SELECT LOAD_FILE('/etc/hostname') AS f", 1)
+            .unwrap();
+        assert_eq!(epreuve_data::text_columns(&file.frame)[0].1, vec![None]);
+    }
+    // What the candidate may do to their own database must not fool the grader's reads.
+    let tricks: &[&str] = match engine {
+        Engine::MariaDb => &[
+            "CREATE VIEW commandes AS SELECT a FROM t",
+            "CREATE FUNCTION lower(x TEXT) RETURNS TEXT RETURN 'zzz'",
+        ],
+        _ => &[
+            "CREATE SCHEMA leurre",
+            "CREATE TABLE leurre.t (a INTEGER)",
+            "INSERT INTO leurre.t SELECT generate_series(1, 50)",
+            "CREATE FUNCTION public.count(anyelement) RETURNS bigint LANGUAGE sql AS 'SELECT 42::bigint'",
+            "ALTER DATABASE epreuve SET search_path = leurre, public, pg_catalog",
+            "ALTER DATABASE epreuve SET DateStyle = 'SQL, DMY'",
+            "ALTER DATABASE epreuve SET statement_timeout = 1",
+            "CREATE VIEW commandes AS SELECT a FROM t",
+        ],
+    };
+    for trick in tricks {
+        candidate.execute(trick).unwrap();
+    }
+    drop(candidate);
+    let grading = epreuve_provision::open(root, location).unwrap();
+    assert_eq!(grading.row_count("t").unwrap(), 2, "{engine}");
+    let relations = grading.tables().unwrap();
+    let commandes = relations.iter().find(|r| r.name == "commandes").unwrap();
+    assert!(commandes.view, "{engine}: a view is said to be one");
+    assert!(
+        relations.iter().any(|r| r.name == "t" && !r.view),
+        "{engine}"
+    );
+    assert_eq!(grading.columns("t").unwrap().len(), 4, "{engine}");
+    if engine == Engine::Postgres {
+        // A policy aimed at the grading account: refused, never silently applied.
+        let candidate = epreuve_provision::open_writable(root, location).unwrap();
+        candidate
+            .execute(
+                "ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY; \
+                 CREATE POLICY cache ON t USING (current_user <> 'epreuve_grader')",
+            )
+            .unwrap();
+        let denied = grading.row_count("t").unwrap_err();
+        assert!(
+            matches!(denied, DbError::Denied { .. }) && !denied.is_infrastructure(),
+            "{denied:?}"
+        );
+        candidate
+            .execute("ALTER TABLE t NO FORCE ROW LEVEL SECURITY; ALTER TABLE t DISABLE ROW LEVEL SECURITY")
+            .unwrap();
+    }
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn the_tables_are_loaded_from_the_candidates_own_files_at_start() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let db = epreuve_db::DuckDb::open_read_only(&dir.join("base.duckdb")).unwrap();
     use epreuve_db::Backend;
-    let mut tables = db.tables().unwrap();
+    let mut tables: Vec<String> = db.tables().unwrap().into_iter().map(|r| r.name).collect();
     tables.sort();
     assert_eq!(tables, ["magasins", "produits", "ventes"]);
     // Every line of the csv but the header, quoted newlines aside (the generator writes none).
@@ -73,8 +73,10 @@ fn manual_items_wait_for_the_assessor_until_scored() {
         .replace("# score = 2\n", "score = 2\n")
         .replace("# score = 1\n", "score = 0\n")
         .replace("assessor = \"\"", "assessor = \"A. Dupont\"");
-    std::fs::write(dir.join("evaluation.toml"), filled).unwrap();
-    let (report, code) = grade(&dir);
+    // The assessor keeps the file in a folder of theirs, never in the workspace.
+    let file = temp.path().join("evaluation-c1.toml");
+    std::fs::write(&file, filled).unwrap();
+    let (report, code) = grade_with(&dir, &["--evaluation", file.to_str().unwrap()]);
     assert_eq!(code, 1, "{report:#}");
     // 13 automatic points, 8 of the 9 manual ones (readability scored 0 of 1).
     assert_eq!(report["score"], 21.0, "{report:#}");
@@ -93,24 +95,41 @@ fn manual_items_wait_for_the_assessor_until_scored() {
 fn a_wrong_evaluation_file_is_refused_with_the_item_named() {
     let temp = tempfile::tempdir().unwrap();
     let (dir, _) = solved_exam(temp.path(), BLOC2, "reference");
-    let file = dir.join("evaluation.toml");
+    let file = temp.path().join("evaluation.toml");
+    let grade_it = || {
+        epreuve(
+            temp.path(),
+            &[
+                "grade",
+                dir.to_str().unwrap(),
+                "--evaluation",
+                file.to_str().unwrap(),
+            ],
+        )
+    };
     std::fs::write(&file, "[items.rgpd]\nscore = 5\n").unwrap();
-    let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
-    assert_error(&out, 2, "`rgpd` is scored 5, outside 0 to 2");
+    assert_error(&grade_it(), 2, "`rgpd` is scored 5, outside 0 to 2");
+    std::fs::write(&file, "[items.rgpd]\nscore = nan\n").unwrap();
+    assert_error(&grade_it(), 2, "`rgpd` is scored NaN");
     std::fs::write(&file, "[items.camembert]\nscore = 1\n").unwrap();
-    let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
-    assert_error(&out, 2, "scores an item `camembert` the exam does not have");
+    assert_error(
+        &grade_it(),
+        2,
+        "scores an item `camembert` the exam does not have",
+    );
     std::fs::write(&file, "[items.rgpd\nscore = 1\n").unwrap();
-    let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
-    assert_error(&out, 2, "evaluation.toml");
+    assert_error(&grade_it(), 2, "evaluation.toml");
+    // A file named and not there is a mistake, not "no score yet".
+    std::fs::remove_file(&file).unwrap();
+    assert_error(&grade_it(), 2, "evaluation.toml cannot be read");
 }
 
 #[test]
-fn an_evaluation_written_before_the_submission_is_pointed_out() {
+fn scores_the_candidate_wrote_in_the_workspace_are_never_taken() {
     let temp = tempfile::tempdir().unwrap();
     let (dir, out) = start_exam_in(temp.path(), BLOC2, "ws", "c8", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    // The candidate writes full marks for themselves, then submits.
+    // The candidate writes full marks for themselves, in the workspace, then submits.
     let mut text = String::new();
     for (id, weight) in [
         ("nuage_de_points", 2),
@@ -121,15 +140,40 @@ fn an_evaluation_written_before_the_submission_is_pointed_out() {
     ] {
         text.push_str(&format!("[items.{id}]\nscore = {weight}\n"));
     }
-    std::fs::write(dir.join("evaluation.toml"), text).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(50));
+    std::fs::write(dir.join("evaluation.toml"), &text).unwrap();
+    std::fs::write(dir.join("answers").join("evaluation.toml"), &text).unwrap();
     let out = epreuve(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Graded without the assessor's file: the items wait, whatever the workspace holds.
     let (report, _) = grade(&dir);
-    assert!(
-        report["notes"]
-            .to_string()
-            .contains("was written before the submission"),
-        "{report:#}"
+    assert_eq!(report["pending"].as_array().unwrap().len(), 5, "{report:#}");
+    assert_eq!(report["provisional"], true);
+    // Pointed at the workspace's file, grading refuses it; through a link too.
+    for file in [
+        dir.join("evaluation.toml"),
+        dir.join("answers").join("evaluation.toml"),
+    ] {
+        let out = epreuve(
+            temp.path(),
+            &[
+                "grade",
+                dir.to_str().unwrap(),
+                "--evaluation",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_error(&out, 2, "lies inside the candidate's workspace");
+    }
+    let link = temp.path().join("scores.toml");
+    std::os::unix::fs::symlink(dir.join("evaluation.toml"), &link).unwrap();
+    let out = epreuve(
+        temp.path(),
+        &[
+            "grade",
+            dir.to_str().unwrap(),
+            "--evaluation",
+            link.to_str().unwrap(),
+        ],
     );
+    assert_error(&out, 2, "lies inside the candidate's workspace");
 }

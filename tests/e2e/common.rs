@@ -33,10 +33,17 @@ pub fn epreuve_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
             command.env(key, value);
         }
     }
+    command.env("EPREUVE_CENTRE", centre());
     for (key, value) in env {
         command.env(key, value);
     }
     command.output().expect("the epreuve binary runs")
+}
+
+/// The centre's folder of records for this test: one per test process (nextest runs each test
+/// in a process of its own), shared by every command the test runs.
+pub fn centre() -> PathBuf {
+    std::env::temp_dir().join(format!("epreuve-test-centre-{}", std::process::id()))
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -208,11 +215,41 @@ pub fn solved_exam(parent: &Path, exam: &str, solution: &str) -> (PathBuf, serde
 
 /// Grades `workspace` and returns the JSON report and the exit code.
 pub fn grade(workspace: &Path) -> (serde_json::Value, i32) {
-    let out = epreuve(
-        workspace.parent().unwrap(),
-        &["grade", workspace.to_str().unwrap(), "--format", "json"],
-    );
+    grade_with(workspace, &[])
+}
+
+/// Grades `workspace` with more arguments (`--evaluation <file>`…).
+pub fn grade_with(workspace: &Path, more: &[&str]) -> (serde_json::Value, i32) {
+    let mut args = vec!["grade", workspace.to_str().unwrap(), "--format", "json"];
+    args.extend(more);
+    let out = epreuve(workspace.parent().unwrap(), &args);
     (json(&out), code(&out))
+}
+
+/// The centre's record of `workspace` (written by `start`, outside the workspace).
+pub fn centre_record(workspace: &Path) -> serde_json::Value {
+    let real = workspace.canonicalize().unwrap();
+    for entry in std::fs::read_dir(centre())
+        .expect("the centre's folder")
+        .flatten()
+    {
+        let record: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
+        if record["workspace"] == real.to_str().unwrap() {
+            return record;
+        }
+    }
+    panic!("the centre has no record of {}", workspace.display())
+}
+
+/// The folder of the submission bundle `state.json` names.
+pub fn bundle(workspace: &Path) -> PathBuf {
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.join(".epreuve/state.json")).unwrap(),
+    )
+    .unwrap();
+    let name = state["submitted"]["bundle"].as_str().expect("submitted");
+    workspace.join(".epreuve/submissions").join(name)
 }
 
 /// The check called `id` in a report.

@@ -218,7 +218,7 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
     // A server is graded live: a change after submission is graded, and the report says so.
     let address: epreuve_db::ServerAddress =
         serde_json::from_value(state(&ws)["database"]["address"].clone()).unwrap();
-    use epreuve_db::Backend;
+    use epreuve_db::Loader;
     epreuve_db::ServerDb::connect(&address)
         .unwrap()
         .execute("DELETE FROM objectifs WHERE mois = 1")
@@ -227,7 +227,7 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
     assert_eq!(status, 1, "{report:#}");
     assert_eq!(check(&report, "objectifs.row_count")["status"], "failed");
     assert!(
-        report["notes"]
+        report["integrity"]
             .to_string()
             .contains("changed after submission"),
         "{report:#}"
@@ -349,19 +349,19 @@ fn a_wrong_url_is_refused_with_its_reason() {
 fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
     for engine in ["postgres", "mariadb"] {
         let temp = reachable_tempdir();
-        // The centre's server: a local one, whose account epreuve then uses.
+        // The centre's server: a local one, whose administrator the centre's record keeps.
         let (centre, out) = start_in(temp.path(), "centre", "centre", &route(engine, "local"));
         assert_eq!(code(&out), 0, "{}", stderr(&out));
-        let a = &state(&centre)["database"]["address"];
+        let a = &centre_record(&centre)["database"]["admin"];
         let scheme = if engine == "postgres" {
             "postgres"
         } else {
             "mysql"
         };
+        let admin_password = a["password"].as_str().unwrap().to_owned();
         let url = format!(
-            "{scheme}://{}:{}@127.0.0.1:{}/",
+            "{scheme}://{}:{admin_password}@127.0.0.1:{}/",
             a["user"].as_str().unwrap(),
-            a["password"].as_str().unwrap(),
             a["port"]
         );
         let ws = temp.path().join("c7");
@@ -386,9 +386,22 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
         let out = run(temp.path(), &args);
         assert_eq!(code(&out), 0, "{engine}: {}", stderr(&out));
         assert_eq!(json(&out)["score"], 45.0);
+        // The candidate has a role of their own; the centre's account is nowhere in the
+        // workspace, and the grading account is only in the centre's record.
+        let address = &state(&ws)["database"]["address"];
+        assert_eq!(address["database"], "epreuve_demo");
+        assert_eq!(address["user"], "epreuve_demo");
+        for (file, bytes) in snapshot(&ws) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            assert!(
+                !text.contains(&admin_password) && !text.contains("correcteur"),
+                "{engine}: {} holds the centre's or the grader's account",
+                file.display()
+            );
+        }
         assert_eq!(
-            state(&ws)["database"]["address"]["database"],
-            "epreuve_demo"
+            centre_record(&ws)["database"]["grader"]["user"],
+            "epreuve_demo_correcteur"
         );
         // A second workspace for the same candidate would share the database: refused.
         let (_, again) = start_in(
@@ -398,7 +411,28 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
             &["--engine", engine, "--via", "url", "--url", &url].map(String::from),
         );
         assert_error(&again, 2, "the database epreuve_demo already exists");
+        // Another candidate on the same server cannot reach the first one's database.
+        let (other, out) = start_in(
+            temp.path(),
+            "c8",
+            "c8",
+            &["--engine", engine, "--via", "url", "--url", &url].map(String::from),
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let mut theirs: epreuve_db::ServerAddress =
+            serde_json::from_value(state(&other)["database"]["address"].clone()).unwrap();
+        theirs.database = "epreuve_demo".into();
+        assert!(
+            epreuve_db::ServerDb::connect(&theirs).is_err(),
+            "{engine}: c8 reaches the database of another candidate"
+        );
+        // Dropping needs the centre's account, which the workspace does not hold.
         let down = epreuve(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
+        assert_error(&down, 2, "needs the centre's account");
+        let down = epreuve(
+            temp.path(),
+            &["db", "down", "--dir", ws.to_str().unwrap(), "--url", &url],
+        );
         assert_eq!(code(&down), 0, "{}", stderr(&down));
         let (_, after) = start_in(
             temp.path(),
@@ -412,15 +446,19 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
             "{engine}: dropped, the name is free again: {}",
             stderr(&after)
         );
-        let _ = epreuve(
-            temp.path(),
-            &[
-                "db",
-                "down",
-                "--dir",
-                temp.path().join("after").to_str().unwrap(),
-            ],
-        );
+        for dir in ["after", "c8"] {
+            let _ = epreuve(
+                temp.path(),
+                &[
+                    "db",
+                    "down",
+                    "--dir",
+                    temp.path().join(dir).to_str().unwrap(),
+                    "--url",
+                    &url,
+                ],
+            );
+        }
         let _ = epreuve(
             temp.path(),
             &["db", "down", "--dir", centre.to_str().unwrap()],

@@ -107,12 +107,16 @@ fn grading_reads_the_submission_not_what_came_after() {
     let (report, code) = grade(&dir);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["score"], 41.0);
-    let bundle = dir.join(".epreuve").join("submission");
+    assert!(
+        report["integrity"].as_array().unwrap().is_empty(),
+        "{report:#}"
+    );
+    let bundle = bundle(&dir);
     for file in [
         "answers/apercu_ventes.sql",
         "base.duckdb",
         "evidence.json",
-        "checksums.json",
+        "seal.json",
         "log.jsonl",
         "submission.json",
     ] {

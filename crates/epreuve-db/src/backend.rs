@@ -96,10 +96,34 @@ pub struct QueryResult {
     pub elapsed: std::time::Duration,
 }
 
-/// One database, seen through the questions a grader asks.
+/// A table or a view of the graded schema, as the engine's own catalogue lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relation {
+    /// Name as stored.
+    pub name: String,
+    /// True for a view (or a materialized view): its rows are computed when read, so it
+    /// holds no loaded data.
+    pub view: bool,
+}
+
+impl Relation {
+    /// Finds `wanted` among `relations` without regard to case.
+    pub fn find<'a>(relations: &'a [Relation], wanted: &str) -> Option<&'a Relation> {
+        relations
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(wanted))
+    }
+}
+
+/// One database as grading sees it: questions asked of the engine's own catalogue, the
+/// candidate's tables read, the candidate's queries run. Nothing here writes.
 ///
-/// Table and column names are matched without regard to case, as SQL engines do for unquoted
-/// identifiers. Values come back as the engine's text rendering (`CAST(x AS VARCHAR)`).
+/// Implementations confine what runs: a candidate's query is one SELECT as the engine's own
+/// parser decides, in a connection that cannot reach files, the network or settings, with a
+/// deadline that really stops it and a row cap that bounds memory while rows stream. Facts are
+/// read from the engine's catalogue with qualified names, never through objects a candidate
+/// can create. Table and column names are matched without regard to case, as SQL engines do
+/// for unquoted identifiers. Values come back as the engine's text rendering.
 pub trait Backend {
     /// Which engine this is.
     fn engine(&self) -> Engine;
@@ -113,8 +137,8 @@ pub trait Backend {
     /// Answers when the database is up (`SELECT 1`).
     fn ping(&self) -> Result<(), DbError>;
 
-    /// Names of the user's tables (not the engine's own catalogue).
-    fn tables(&self) -> Result<Vec<String>, DbError>;
+    /// The tables and views of the graded schema (not the engine's own catalogue).
+    fn tables(&self) -> Result<Vec<Relation>, DbError>;
 
     /// Names of every table the engine lists in its catalogue, its own included: what a
     /// candidate sees when they list "the default tables" of a new installation.
@@ -126,32 +150,37 @@ pub trait Backend {
     /// Exact `COUNT(*)` of `table`.
     fn row_count(&self, table: &str) -> Result<u64, DbError>;
 
-    /// Every value of `table`, as text, one column per table column.
-    fn table_text(&self, table: &str) -> Result<DataFrame, DbError>;
+    /// The values of `table`, as text, one column per table column, at most `max_rows` rows
+    /// (the result says when there were more).
+    fn table_text(&self, table: &str, max_rows: usize) -> Result<QueryResult, DbError>;
 
-    /// Runs a read-only query written by the candidate, with a time limit, fetching at most
-    /// `max_rows` rows. Failures of the query itself are [`DbError::Query`].
+    /// Runs a query written by the candidate, with a time limit, fetching at most `max_rows`
+    /// rows. Anything but a single SELECT is refused. Failures of the query itself are
+    /// [`DbError::Query`] or [`DbError::Timeout`].
     fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError>;
 
     /// Runs a read-only query of the grader's and fetches every row without converting it:
     /// how long the engine takes to answer, with as little of epreuve's own work in the
     /// measure as the engine allows. Used to time the statement's queries.
-    fn time_query(&self, sql: &str) -> Result<std::time::Duration, DbError> {
-        self.candidate_query(sql, usize::MAX).map(|r| r.elapsed)
-    }
+    fn time_query(&self, sql: &str) -> Result<std::time::Duration, DbError>;
 
     /// Indexes of `table` (primary keys included where the engine lists them as indexes).
     fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError>;
 
-    /// The engine's query plan for a query, as text: `EXPLAIN`, without running it, except on
-    /// DuckDB, which only knows whether it scans an index once the query runs.
+    /// The engine's query plan for a query of the grader's, as text: `EXPLAIN`, without
+    /// running it, except on DuckDB, which only knows whether it scans an index once the query
+    /// runs.
     fn explain(&self, sql: &str) -> Result<String, DbError>;
+}
 
-    /// Runs SQL statements that change the database (creating and filling tables). Used to
-    /// apply the solutions shipped with a grader; never called while grading.
+/// A database epreuve writes to: the candidate's at `start` (preloaded tables), a shipped
+/// solution applied by `demo` and the tests, the grader's own ground truth. Grading never
+/// holds one on a candidate's database.
+pub trait Loader: Backend {
+    /// Runs SQL statements that change the database (creating and filling tables).
     fn execute(&self, sql: &str) -> Result<(), DbError>;
 
-    /// Rows [`crate::fill_table`] hands to [`Backend::insert_rows`] at a time: a few hundred
+    /// Rows [`crate::fill_table`] hands to [`Loader::insert_rows`] at a time: a few hundred
     /// for `INSERT` statements, more where the engine appends in bulk.
     fn rows_per_insert(&self) -> usize {
         500
@@ -170,7 +199,7 @@ pub trait Backend {
         self.insert_by_statements(table, columns, booleans, rows)
     }
 
-    /// [`Backend::insert_rows`] through one `INSERT … VALUES` statement for all `rows`.
+    /// [`Loader::insert_rows`] through one `INSERT … VALUES` statement for all `rows`.
     fn insert_by_statements(
         &self,
         table: &str,
@@ -203,11 +232,6 @@ pub(crate) fn index_columns(definition: &str) -> Vec<String> {
         .map(|c| c.trim().trim_matches('"').to_owned())
         .filter(|c| !c.is_empty())
         .collect()
-}
-
-/// Finds `wanted` among `names` without regard to case.
-pub fn find_name<'a>(names: &'a [String], wanted: &str) -> Option<&'a String> {
-    names.iter().find(|n| n.eq_ignore_ascii_case(wanted))
 }
 
 #[cfg(test)]

@@ -43,6 +43,15 @@ pub enum DbError {
         /// Limit that was reached.
         seconds: u64,
     },
+    /// The candidate's database refused the grading account what it needs (rights taken
+    /// away, a row-level security policy): the candidate's doing, so the check fails.
+    #[error(
+        "the database refused the grading account ({detail}); rights or row-level security policies set on the candidate's tables keep the grader from reading them"
+    )]
+    Denied {
+        /// The engine's words.
+        detail: String,
+    },
     /// A query epreuve itself issued failed: the database is not in a state to be graded.
     #[error("the database failed while running `{sql}`: {detail}")]
     Internal {

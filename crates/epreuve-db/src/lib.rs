@@ -1,6 +1,10 @@
-//! Databases: one [`Backend`] trait, one module per engine (DuckDB embedded, PostgreSQL and MariaDB servers). A backend answers the questions
-//! the grader asks (tables, declared column types, exact row counts, values as text) and runs
-//! the candidate's read-only queries with a time limit and a row cap.
+//! Databases: one [`Backend`] trait, one module per engine (DuckDB embedded, PostgreSQL and
+//! MariaDB servers).
+//!
+//! A [`Backend`] is what grading sees: the questions a grader asks (tables, declared column
+//! types, exact row counts, values as text, indexes, plans) and the candidate's queries, run
+//! in a connection the engine confines. A [`Loader`] is a database epreuve writes to; grading
+//! never holds one on a candidate's database.
 
 mod backend;
 mod declared;
@@ -10,8 +14,11 @@ mod frame;
 mod load;
 mod server;
 mod sql_text;
+mod watchdog;
 
-pub use backend::{Backend, Capabilities, ColumnInfo, Engine, IndexInfo, QueryResult, find_name};
+pub use backend::{
+    Backend, Capabilities, ColumnInfo, Engine, IndexInfo, Loader, QueryResult, Relation,
+};
 pub use declared::DeclaredType;
 pub use duckdb::DuckDb;
 pub use error::DbError;

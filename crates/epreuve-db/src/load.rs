@@ -4,14 +4,14 @@
 
 use epreuve_data::{TypeFamily, canonical};
 
-use crate::{Backend, DbError, Engine};
+use crate::{DbError, Engine, Loader};
 
 /// Fills `table`, already created, with the first `rows` rows of `columns` (source text, as
 /// [`epreuve_data::text_columns`] gives it). Each value is first written in the canonical
 /// spelling of its column's family (`families`, one per column; `None` leaves it as it is), so
 /// that every engine casts `16/07/2025` or `13,73` the same way.
 pub fn fill_table(
-    backend: &dyn Backend,
+    backend: &dyn Loader,
     table: &str,
     columns: &[(String, Vec<Option<String>>)],
     families: &[Option<TypeFamily>],

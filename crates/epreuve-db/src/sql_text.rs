@@ -1,144 +1,144 @@
-//! The text of a candidate's query file, made ready to wrap in a sub-query: comments removed,
-//! trailing semicolons dropped, and one statement only.
+//! Shaping the text of a query so that it can be wrapped in a sub-query: a trailing semicolon
+//! or comment would end the wrapper early. Nothing here decides what may run: each engine's
+//! own parser reads the original and the shaped text (one SELECT, or refused), so a shape
+//! this module gets wrong is refused, never run.
 
-use crate::DbError;
+use crate::Engine;
 
-/// Returns the single statement of `sql` without comments or trailing semicolons.
-pub(crate) fn single_statement(sql: &str) -> Result<String, DbError> {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    let mut statements_ended = 0usize;
-    while let Some(c) = chars.next() {
+/// Bodies to try for `sql`, most faithful first: the text without its trailing whitespace
+/// and semicolons, then without its trailing comments too. Empty when the text holds nothing
+/// but comments and semicolons.
+pub(crate) fn shapes(sql: &str, engine: Engine) -> Vec<String> {
+    let light = sql
+        .trim_end_matches(|c: char| c == ';' || c.is_whitespace())
+        .trim_start()
+        .to_owned();
+    let stripped = without_trailing(sql, engine);
+    let mut out = Vec::new();
+    for body in [light, stripped] {
+        if !body.is_empty() && !out.contains(&body) && has_content(&body, engine) {
+            out.push(body);
+        }
+    }
+    out
+}
+
+/// `sql` cut after its last character that is neither whitespace, a semicolon nor inside a
+/// comment, as the quoting rules of `engine` read it.
+pub(crate) fn without_trailing(sql: &str, engine: Engine) -> String {
+    let end = scan(sql, engine).last_significant;
+    sql[..end].trim().to_owned()
+}
+
+/// Whether anything but comments, whitespace and semicolons is there.
+fn has_content(sql: &str, engine: Engine) -> bool {
+    scan(sql, engine).last_significant > 0
+}
+
+struct Scan {
+    /// Byte offset just after the last significant character.
+    last_significant: usize,
+}
+
+fn scan(sql: &str, engine: Engine) -> Scan {
+    let bytes: Vec<(usize, char)> = sql.char_indices().collect();
+    let mut last = 0usize;
+    let mut i = 0usize;
+    let after = |i: usize| bytes.get(i).map_or(sql.len(), |(at, _)| *at);
+    while i < bytes.len() {
+        let (_, c) = bytes[i];
+        let next = bytes.get(i + 1).map(|(_, c)| *c);
         match c {
             '\'' | '"' | '`' => {
-                out.push(c);
-                // A quote is escaped by doubling it, which this loop handles as close + open.
-                for inner in chars.by_ref() {
-                    out.push(inner);
+                // Up to the closing quote; a doubled quote is read as close + open. MariaDB
+                // also escapes with a backslash inside strings.
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    let inner = bytes[j].1;
+                    if inner == '\\' && engine == Engine::MariaDb && c != '`' {
+                        j += 2;
+                        continue;
+                    }
                     if inner == c {
                         break;
                     }
+                    j += 1;
+                }
+                i = j.min(bytes.len());
+                last = after(i + 1).min(sql.len());
+                i += 1;
+            }
+            '-' if next == Some('-') => {
+                while i < bytes.len() && bytes[i].1 != '\n' {
+                    i += 1;
                 }
             }
-            '-' if chars.peek() == Some(&'-') => {
-                for inner in chars.by_ref() {
-                    if inner == '\n' {
-                        out.push('\n');
-                        break;
-                    }
+            '#' if engine == Engine::MariaDb => {
+                while i < bytes.len() && bytes[i].1 != '\n' {
+                    i += 1;
                 }
             }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut previous = ' ';
-                for inner in chars.by_ref() {
-                    if previous == '*' && inner == '/' {
-                        break;
-                    }
-                    previous = inner;
+            '/' if next == Some('*') => {
+                i += 2;
+                while i < bytes.len()
+                    && !(bytes[i].1 == '*' && bytes.get(i + 1).map(|b| b.1) == Some('/'))
+                {
+                    i += 1;
                 }
-                out.push(' ');
+                i += 2;
             }
-            ';' => {
-                statements_ended += 1;
-                out.push(';');
-            }
+            ';' => i += 1,
+            c if c.is_whitespace() => i += 1,
             _ => {
-                if !c.is_whitespace() && statements_ended > 0 {
-                    return Err(DbError::Query {
-                        detail: "the file holds more than one statement; keep a single SELECT"
-                            .into(),
-                    });
-                }
-                out.push(c);
+                i += 1;
+                last = after(i);
             }
         }
     }
-    let body = out
-        .trim()
-        .trim_end_matches(|c: char| c == ';' || c.is_whitespace())
-        .to_owned();
-    if body.is_empty() {
-        return Err(DbError::Query {
-            detail: "the file holds no query".into(),
-        });
-    }
-    Ok(body)
-}
-
-/// Statements that change the database or the session. A query starting with one of them is
-/// refused with the same words on every engine; anything else goes to the engine, whose own
-/// message then names a typo (`SELEC`).
-const WRITING: [&str; 27] = [
-    "insert", "update", "delete", "merge", "upsert", "replace", "create", "drop", "alter",
-    "truncate", "rename", "comment", "grant", "revoke", "copy", "set", "reset", "call", "do",
-    "vacuum", "analyze", "attach", "detach", "install", "load", "pragma", "lock",
-];
-
-/// Like [`single_statement`], and refuses what writes (INSERT, DROP, SET…) with the same words
-/// on every engine.
-pub(crate) fn reading_statement(sql: &str) -> Result<String, DbError> {
-    let body = single_statement(sql)?;
-    let first: String = body
-        .trim_start_matches(|c: char| c == '(' || c.is_whitespace())
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect();
-    if WRITING.contains(&first.to_ascii_lowercase().as_str()) {
-        Err(DbError::Query {
-            detail: format!(
-                "the query starts with `{first}`: only SELECT queries are accepted here; they may not change the database"
-            ),
-        })
-    } else {
-        Ok(body)
+    Scan {
+        last_significant: last,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{reading_statement, single_statement};
+    use super::*;
 
     #[test]
-    fn only_reading_statements_pass() {
-        assert!(reading_statement("-- x\n(SELECT 1)").is_ok());
-        assert!(reading_statement("with a as (select 1) select * from a").is_ok());
-        assert!(reading_statement("SHOW TABLES").is_ok());
-        // A typo is the engine's to report, as a syntax error.
-        assert!(reading_statement("SELEC * FROM t").is_ok());
-        let refused = reading_statement("DROP TABLE t").unwrap_err().to_string();
-        assert!(
-            refused.contains("`DROP`") && refused.contains("only SELECT"),
-            "{refused}"
-        );
-    }
-
-    #[test]
-    fn comments_and_trailing_semicolons_go() {
+    fn trailing_semicolons_and_comments_go_and_the_inside_stays() {
         let sql = "-- aperçu\nSELECT '--;' AS x, \"a;b\" /* ; */ FROM t; -- fin\n;\n";
         assert_eq!(
-            single_statement(sql).unwrap(),
-            "SELECT '--;' AS x, \"a;b\"   FROM t"
+            shapes(sql, Engine::DuckDb),
+            [
+                "-- aperçu\nSELECT '--;' AS x, \"a;b\" /* ; */ FROM t; -- fin",
+                "-- aperçu\nSELECT '--;' AS x, \"a;b\" /* ; */ FROM t"
+            ]
         );
         assert_eq!(
-            single_statement("SELECT 'l''île'").unwrap(),
-            "SELECT 'l''île'"
+            shapes("SELECT 'l''île';", Engine::Postgres),
+            ["SELECT 'l''île'"]
         );
     }
 
     #[test]
-    fn two_statements_or_none_are_refused() {
-        assert!(
-            single_statement("SELECT 1; SELECT 2")
-                .unwrap_err()
-                .to_string()
-                .contains("more than one")
+    fn a_hash_is_a_comment_on_mariadb_only() {
+        assert_eq!(
+            without_trailing("SELECT 5 # 3", Engine::Postgres),
+            "SELECT 5 # 3"
         );
-        assert!(
-            single_statement(" -- rien\n ; ")
-                .unwrap_err()
-                .to_string()
-                .contains("no query")
+        assert_eq!(
+            without_trailing("SELECT 5 # 3", Engine::MariaDb),
+            "SELECT 5"
         );
+        assert_eq!(
+            without_trailing("SELECT 'a\\'b' # fin", Engine::MariaDb),
+            "SELECT 'a\\'b'"
+        );
+    }
+
+    #[test]
+    fn nothing_but_comments_gives_no_body() {
+        assert!(shapes(" -- rien\n ; /* non */", Engine::DuckDb).is_empty());
+        assert!(shapes("", Engine::MariaDb).is_empty());
     }
 }

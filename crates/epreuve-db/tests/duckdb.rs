@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use epreuve_data::{TypeFamily, text_columns};
-use epreuve_db::{Backend, DbError, DuckDb, Engine, insert_statements};
+use epreuve_db::{Backend, DbError, DuckDb, Engine, Loader, Relation, insert_statements};
 
 fn sample(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("t.duckdb");
@@ -44,7 +44,13 @@ fn introspection_reads_declared_types_counts_and_text() {
     let temp = tempfile::tempdir().unwrap();
     let db = DuckDb::open_read_only(&sample(temp.path())).unwrap();
     db.ping().unwrap();
-    assert_eq!(db.tables().unwrap(), vec!["Magasins".to_owned()]);
+    assert_eq!(
+        db.tables().unwrap(),
+        vec![Relation {
+            name: "Magasins".to_owned(),
+            view: false
+        }]
+    );
     let columns = db.columns("magasins").unwrap();
     let families: Vec<Option<TypeFamily>> = columns.iter().map(|c| c.declared.family).collect();
     use TypeFamily::*;
@@ -66,7 +72,7 @@ fn introspection_reads_declared_types_counts_and_text() {
     );
     assert!(!db.capabilities().keeps_text_length);
     assert_eq!(db.row_count("Magasins").unwrap(), 2);
-    let text = text_columns(&db.table_text("Magasins").unwrap());
+    let text = text_columns(&db.table_text("Magasins", 10).unwrap().frame);
     assert_eq!(
         text[0].1,
         vec![Some("MAG001".to_owned()), Some("l'île".to_owned())]
@@ -89,7 +95,8 @@ fn candidate_queries_are_read_only_single_selects_with_a_row_cap() {
     assert_eq!(result.frame.height(), 1);
     for (sql, needle) in [
         ("DELETE FROM magasins", "only SELECT queries"),
-        ("SELECT 1; DROP TABLE magasins", "more than one statement"),
+        ("SELECT 1; DROP TABLE magasins", "only SELECT queries"),
+        ("SELECT 1; SELECT 2", "2 statements"),
         ("SELECT * FROM inconnue", "inconnue"),
         ("  ;  ", "holds no query"),
     ] {

@@ -51,6 +51,19 @@ impl Catalogue {
 
     /// The exam called `id`.
     pub fn exam(&self, id: &str) -> Result<Exam, ExamError> {
+        // An id is a name, never a path out of `exercises/`.
+        let is_name = !id.is_empty()
+            && id.len() <= 64
+            && !id.starts_with('-')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !is_name {
+            return Err(ExamError::UnknownExam {
+                id: id.escape_default().to_string(),
+                known: self.exam_ids()?.join(", "),
+            });
+        }
         let dir = self.root.join("exercises").join(id);
         let path = dir.join("exam.toml");
         if !path.is_file() {
@@ -68,6 +81,38 @@ impl Catalogue {
             return Err(inconsistent(format!(
                 "the manifest says id = \"{}\" but lives in the folder `{id}`",
                 manifest.id
+            )));
+        }
+        if let Some(generator) = &manifest.generator {
+            if generator.stores == 0 || generator.stores > 999 {
+                return Err(inconsistent(format!(
+                    "[generator] stores = {}: give between 1 and 999 stores",
+                    generator.stores
+                )));
+            }
+            if generator.sales == 0 || generator.sales > 50_000_000 {
+                return Err(inconsistent(format!(
+                    "[generator] sales = {}: give between 1 and 50,000,000 sales lines",
+                    generator.sales
+                )));
+            }
+        }
+        if manifest.duration.is_zero() {
+            return Err(inconsistent("duration: an exam needs some time".into()));
+        }
+        let is_plain = |name: &str| {
+            !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
+        };
+        if !is_plain(&manifest.dataset) {
+            return Err(inconsistent(format!(
+                "dataset = \"{}\" is not a folder name of datasets/",
+                manifest.dataset
+            )));
+        }
+        if let Some(bad) = manifest.tables.iter().find(|t| !is_plain(&t.source.file)) {
+            return Err(inconsistent(format!(
+                "table `{}` is loaded from `{}`, which is not a file name of the dataset",
+                bad.name, bad.source.file
             )));
         }
         let dataset_dir = self.root.join("datasets").join(&manifest.dataset);
@@ -114,6 +159,7 @@ impl Exam {
             file: path.display().to_string(),
             message,
         };
+        weights(&grader).map_err(&inconsistent)?;
         if grader.exam != self.manifest.id {
             return Err(inconsistent(format!(
                 "grades the exam `{}`, not `{}`",
@@ -239,6 +285,60 @@ impl Exam {
         }
         Ok((parse_toml(&path)?, dir))
     }
+}
+
+/// Refuses a weight or a threshold that is not a finite number in its range: `nan` would make
+/// every score `NaN`.
+fn weights(grader: &GraderManifest) -> Result<(), String> {
+    let fine = |what: String, value: f64| {
+        if value.is_finite() && (0.0..=1_000.0).contains(&value) {
+            Ok(())
+        } else {
+            Err(format!("{what} = {value}: give a number from 0 to 1000"))
+        }
+    };
+    for (kind, rule) in &grader.checks {
+        fine(format!("[checks.{}] weight", kind.id()), rule.weight)?;
+    }
+    for task in &grader.tasks {
+        fine(format!("the task `{}`: weight", task.id), task.weight)?;
+        if let TaskCheck::Timing(timing) = &task.check {
+            if !(timing.plan_share.is_finite() && (0.0..=1.0).contains(&timing.plan_share)) {
+                return Err(format!(
+                    "the task `{}`: plan_share = {}: give a share from 0 to 1",
+                    task.id, timing.plan_share
+                ));
+            }
+            for query in &timing.queries {
+                let ratios: Vec<f64> = match &query.min_ratio {
+                    Some(crate::MinRatio::Everywhere(r)) => vec![*r],
+                    Some(crate::MinRatio::PerEngine(map)) => map.values().copied().collect(),
+                    None => Vec::new(),
+                };
+                if let Some(r) = ratios.iter().find(|r| !(r.is_finite() && **r > 0.0)) {
+                    return Err(format!(
+                        "the query `{}` of the task `{}`: min_ratio = {r}: give a ratio above 0",
+                        query.id, task.id
+                    ));
+                }
+            }
+        }
+        if let TaskCheck::Index { plan_share, .. } = &task.check
+            && !(plan_share.is_finite() && (0.0..=1.0).contains(plan_share))
+        {
+            return Err(format!(
+                "the task `{}`: plan_share = {plan_share}: give a share from 0 to 1",
+                task.id
+            ));
+        }
+    }
+    for item in &grader.manual {
+        fine(
+            format!("the manual item `{}`: weight", item.id),
+            item.weight,
+        )?;
+    }
+    Ok(())
 }
 
 /// Names of the sub-folders of `dir` that hold a file called `marker`, sorted.

@@ -25,6 +25,16 @@ pub enum ExamError {
         /// Identifiers available.
         known: String,
     },
+    /// `grade`, `demo` or `pack` was given a candidate's pack, which has no hidden rules.
+    #[error(
+        "{root} is a candidate's catalogue (made by `epreuve pack`): it holds the public checks only, so {what} needs the centre's full catalogue; pass it with --catalogue or EPREUVE_CATALOGUE"
+    )]
+    CandidatePack {
+        /// The pack's folder.
+        root: PathBuf,
+        /// What needs the full catalogue.
+        what: String,
+    },
     /// A file of the catalogue could not be read.
     #[error("cannot read {path}: {source}")]
     Io {

@@ -161,6 +161,9 @@ pub struct GraderManifest {
     /// Items the assessor scores by hand, in report order.
     #[serde(default)]
     pub manual: Vec<ManualItem>,
+    /// True in a candidate's pack: only the public checks are here.
+    #[serde(default)]
+    pub public_only: bool,
 }
 
 impl GraderManifest {

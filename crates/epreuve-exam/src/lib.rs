@@ -6,6 +6,7 @@ mod compare;
 mod error;
 mod grader;
 mod manifest;
+mod pack;
 mod solution;
 mod task;
 
@@ -16,6 +17,7 @@ pub use grader::{
     CheckKind, CheckRule, GraderManifest, HeadRule, InstanceRules, SizingRule, TableRules,
 };
 pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Preload, Statement, TableSpec};
+pub use pack::{PACK_MARKER, PackSummary};
 pub use solution::{Expectation, SolutionManifest, Transform};
 pub use task::{
     ENGINE_NAMES, ImputationMethod, ManualItem, MinRatio, Statistic, Task, TaskCheck, TimedQuery,

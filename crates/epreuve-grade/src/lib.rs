@@ -17,8 +17,8 @@ mod truth;
 pub use compare::{Comparison, TextColumns, compare_results};
 pub use error::GradeError;
 pub use manual::{Evaluation, EvaluationError, ItemScore};
-pub use model::{CheckResult, CriterionScore, Report, Status};
-pub use run::{Grading, Visibility, grade, grade_task, not_gradable};
+pub use model::{CheckResult, CriterionScore, Report, Status, clean_text};
+pub use run::{Grading, Visibility, grade, grade_task};
 pub use solution::apply_solution;
 pub use stats::{
     Percentile, Summary, frequencies, quantile_definition, quantile_sorted, summarize,

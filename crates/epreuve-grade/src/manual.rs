@@ -52,18 +52,27 @@ pub struct EvaluationError {
 }
 
 impl Evaluation {
-    /// Reads the assessor's file at `path`, checked against the grader's items; no file is
-    /// no score yet.
+    /// Reads the assessor's file at `path`, checked against the grader's items. The file must
+    /// be there: a name given and not found is a mistake, not "no score yet".
     pub fn read(path: &Path, items: &[ManualItem]) -> Result<Self, EvaluationError> {
         let fault = |message: String| EvaluationError {
             path: path.to_path_buf(),
             message,
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(fault(format!("cannot be read: {e}"))),
-        };
+        if !path.is_file() {
+            return Err(fault(
+                "is not a file the assessor wrote (it does not exist, or it is a folder or a device)".into(),
+            ));
+        }
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > epreuve_fs::limits::EVALUATION {
+            return Err(fault(format!(
+                "is larger than {} bytes; it should hold a score per manual item",
+                epreuve_fs::limits::EVALUATION
+            )));
+        }
+        let text =
+            std::fs::read_to_string(path).map_err(|e| fault(format!("cannot be read: {e}")))?;
         let evaluation: Self = toml::from_str(&text).map_err(|e| fault(e.to_string()))?;
         for (id, score) in &evaluation.items {
             let Some(item) = items.iter().find(|i| &i.id == id) else {
@@ -76,7 +85,7 @@ impl Evaluation {
                         .join(", ")
                 )));
             };
-            if !(0.0..=item.weight).contains(&score.score) {
+            if !score.score.is_finite() || !(0.0..=item.weight).contains(&score.score) {
                 return Err(fault(format!(
                     "`{id}` is scored {}, outside 0 to {}",
                     score.score, item.weight

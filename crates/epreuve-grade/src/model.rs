@@ -84,18 +84,34 @@ pub struct Report {
     pub checks: Vec<CheckResult>,
     /// Facts the assessor should know (late submission, restored data file…).
     pub notes: Vec<String>,
+    /// What changed since submission or differs from the centre's record, one sentence each:
+    /// the evidence can no longer be trusted whole.
+    pub integrity: Vec<String>,
+    /// True when the score may still change: manual items wait for the assessor, or the
+    /// evidence was changed after submission.
+    pub provisional: bool,
 }
 
 impl Report {
-    /// Builds a report from its checks, totalling the scores.
+    /// Builds a report from its checks, totalling the scores. Every text that may come from
+    /// the candidate (ids, messages quoting their queries, values and names) is cleaned of
+    /// control characters here, once, for every renderer.
     pub fn new(
         exam: &str,
         candidate: &str,
         engine: &str,
         criteria_order: &[String],
-        checks: Vec<CheckResult>,
+        mut checks: Vec<CheckResult>,
         notes: Vec<String>,
+        integrity: Vec<String>,
     ) -> Self {
+        for check in &mut checks {
+            check.id = clean_text(&check.id);
+            check.title = clean_text(&check.title);
+            check.message = clean_text(&check.message);
+        }
+        let notes: Vec<String> = notes.iter().map(|n| clean_text(n)).collect();
+        let integrity: Vec<String> = integrity.iter().map(|n| clean_text(n)).collect();
         let mut criteria: Vec<CriterionScore> = criteria_order
             .iter()
             .map(|code| CriterionScore {
@@ -123,21 +139,24 @@ impl Report {
             c.score = round2(c.score);
             c.max_score = round2(c.max_score);
         }
+        let pending: Vec<String> = checks
+            .iter()
+            .filter(|c| c.status == Status::Pending)
+            .map(|c| c.id.clone())
+            .collect();
         Self {
-            exam: exam.to_owned(),
-            candidate: candidate.to_owned(),
+            exam: clean_text(exam),
+            candidate: clean_text(candidate),
             engine: engine.to_owned(),
             score: round2(checks.iter().map(|c| c.score).sum()),
             max_score: round2(checks.iter().map(|c| c.max_score).sum()),
             gradable: checks.iter().all(|c| c.status != Status::NotGradable),
-            pending: checks
-                .iter()
-                .filter(|c| c.status == Status::Pending)
-                .map(|c| c.id.clone())
-                .collect(),
+            provisional: !pending.is_empty() || !integrity.is_empty(),
+            pending,
             criteria,
             checks,
             notes,
+            integrity,
         }
     }
 
@@ -153,7 +172,43 @@ impl Report {
     }
 }
 
+/// `text` without anything a terminal would act on: control characters (an escape sequence
+/// that clears the screen or rewrites a line, a carriage return, a bell) and the invisible
+/// marks that reverse the direction of text are shown as `\u{…}`; line breaks and tabs stay.
+pub fn clean_text(text: &str) -> String {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(acts) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if acts(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Scores are shown with two decimals; rounding here keeps sums exact in JSON.
 pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_text;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(clean_text("ventes\n\tok"), "ventes\n\tok");
+        assert_eq!(clean_text("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(clean_text("x\ry\u{7}"), "x\\u{d}y\\u{7}");
+        assert_eq!(clean_text("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(clean_text("abc\u{202e}fed"), "abc\\u{202e}fed");
+    }
 }

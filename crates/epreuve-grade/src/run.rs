@@ -1,9 +1,8 @@
 //! Runs every check of an exam on one database and builds the report.
 
-use std::path::Path;
-
 use epreuve_db::Backend;
 use epreuve_exam::{CheckKind, Exam, GraderManifest, Task};
+use epreuve_fs::Root;
 
 use crate::checks::{Outcome, TableContext, TaskContext};
 use crate::manual::Evaluation;
@@ -28,10 +27,11 @@ pub struct Grading<'a> {
     pub grader: &'a GraderManifest,
     /// Ground truth from the candidate's files.
     pub truth: &'a Truth,
-    /// The candidate's database.
-    pub backend: &'a dyn Backend,
-    /// The candidate's `answers/` folder.
-    pub answers_dir: &'a Path,
+    /// The candidate's database, or why it cannot be reached (every check is then "not
+    /// gradable", none scores zero).
+    pub backend: Result<&'a dyn Backend, &'a epreuve_db::DbError>,
+    /// The candidate's `answers/` folder, read as hostile input.
+    pub answers: &'a Root,
     /// Candidate identifier.
     pub candidate: &'a str,
     /// Public or full.
@@ -40,6 +40,9 @@ pub struct Grading<'a> {
     pub evaluation: Option<&'a Evaluation>,
     /// Facts to pass on to the report.
     pub notes: Vec<String>,
+    /// What changed since submission or differs from the centre's record: the score is then
+    /// provisional.
+    pub integrity: Vec<String>,
 }
 
 /// Runs the checks and returns the report.
@@ -49,14 +52,35 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         grader,
         truth,
         backend,
-        answers_dir,
+        answers,
         visibility,
         evaluation,
         ..
     } = grading;
-    let _span = tracing::info_span!("grade", exam = %exam.manifest.id, engine = %backend.engine())
-        .entered();
-    let tables = backend.ping().and_then(|()| backend.tables());
+    let engine = match backend {
+        Ok(backend) => backend.engine().to_string(),
+        Err(_) => String::from("unreachable"),
+    };
+    let _span = tracing::info_span!("grade", exam = %exam.manifest.id, engine = %engine).entered();
+    let listed = backend
+        .as_ref()
+        .ok()
+        .map(|backend| backend.ping().and_then(|()| backend.tables()));
+    // Why nothing can be graded on this database, if so: it cannot be reached, or it does
+    // not answer the first questions.
+    let failure: Option<&epreuve_db::DbError> = match (&listed, backend) {
+        (Some(Err(error)), _) => Some(error),
+        (_, Err(error)) => Some(*error),
+        _ => None,
+    };
+    let relations = match &listed {
+        Some(Ok(relations)) => relations.as_slice(),
+        _ => &[],
+    };
+    let reachable = match (failure, backend) {
+        (None, Ok(backend)) => Some(*backend),
+        _ => None,
+    };
     let mut results = Vec::new();
     for kind in CheckKind::ALL.into_iter().filter(|k| k.is_instance()) {
         let Some(rule) = grader.checks.get(&kind) else {
@@ -65,16 +89,16 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         if *visibility == Visibility::Public && !rule.public {
             continue;
         }
-        let outcome = match &tables {
-            Ok(_) => crate::checks::default_tables(*backend, grader, answers_dir),
-            Err(error) => Outcome::not_gradable(error),
+        let outcome = match (reachable, failure) {
+            (Some(backend), _) => crate::checks::default_tables(backend, grader, answers),
+            (None, Some(error)) => Outcome::not_gradable(error),
+            (None, None) => unreachable!("no database without a reason"),
         };
         results.push(result("instance", kind, rule, outcome, *visibility));
     }
     for table_truth in &truth.tables {
-        let context = tables
-            .as_ref()
-            .map(|names| TableContext::new(table_truth, grader, *backend, answers_dir, names));
+        let context = reachable
+            .map(|backend| TableContext::new(table_truth, grader, backend, answers, relations));
         for kind in CheckKind::ALL.into_iter().filter(|k| !k.is_instance()) {
             let Some(rule) = grader.checks.get(&kind) else {
                 continue;
@@ -82,29 +106,25 @@ pub fn grade(grading: &Grading<'_>) -> Report {
             if *visibility == Visibility::Public && !rule.public {
                 continue;
             }
-            let outcome = match &context {
-                Ok(context) => context.run(kind),
-                Err(error) => Outcome::not_gradable(error),
+            let outcome = match (&context, failure) {
+                (Some(context), _) => context.run(kind),
+                (None, Some(error)) => Outcome::not_gradable(error),
+                (None, None) => unreachable!("no database without a reason"),
             };
             tracing::debug!(table = %table_truth.table, ?kind, status = ?outcome.status, "check");
             results.push(result(&table_truth.table, kind, rule, outcome, *visibility));
         }
     }
-    let no_tables = Vec::new();
-    let context = TaskContext::new(
-        truth,
-        *backend,
-        answers_dir,
-        tables.as_ref().unwrap_or(&no_tables),
-        &grader.tasks,
-    );
+    let context = reachable
+        .map(|backend| TaskContext::new(truth, backend, answers, relations, &grader.tasks));
     for task in &grader.tasks {
         if *visibility == Visibility::Public && !task.public {
             continue;
         }
-        let outcome = match &tables {
-            Ok(_) => context.run(task),
-            Err(error) => Outcome::not_gradable(error),
+        let outcome = match (&context, failure) {
+            (Some(context), _) => context.run(task),
+            (None, Some(error)) => Outcome::not_gradable(error),
+            (None, None) => unreachable!("no database without a reason"),
         };
         tracing::debug!(task = %task.id, status = ?outcome.status, "task");
         results.push(task_result(task, outcome, *visibility));
@@ -113,62 +133,11 @@ pub fn grade(grading: &Grading<'_>) -> Report {
     Report::new(
         &exam.manifest.id,
         grading.candidate,
-        &backend.engine().to_string(),
+        &engine,
         &exam.manifest.criteria,
         results,
         grading.notes.clone(),
-    )
-}
-
-/// The report when the database cannot be reached at all: every check says "not gradable"
-/// with the reason, and none scores zero.
-#[allow(clippy::too_many_arguments)]
-pub fn not_gradable(
-    exam: &Exam,
-    grader: &GraderManifest,
-    truth: &Truth,
-    candidate: &str,
-    engine: &str,
-    visibility: Visibility,
-    error: &epreuve_db::DbError,
-    evaluation: Option<&Evaluation>,
-    notes: Vec<String>,
-) -> Report {
-    let mut results = Vec::new();
-    for kind in CheckKind::ALL.into_iter().filter(|k| k.is_instance()) {
-        if let Some(rule) = grader.checks.get(&kind)
-            && (visibility == Visibility::Full || rule.public)
-        {
-            let outcome = Outcome::not_gradable(error);
-            results.push(result("instance", kind, rule, outcome, visibility));
-        }
-    }
-    for table_truth in &truth.tables {
-        for kind in CheckKind::ALL.into_iter().filter(|k| !k.is_instance()) {
-            let Some(rule) = grader.checks.get(&kind) else {
-                continue;
-            };
-            if visibility == Visibility::Public && !rule.public {
-                continue;
-            }
-            let outcome = Outcome::not_gradable(error);
-            results.push(result(&table_truth.table, kind, rule, outcome, visibility));
-        }
-    }
-    for task in &grader.tasks {
-        if visibility == Visibility::Full || task.public {
-            let outcome = Outcome::not_gradable(error);
-            results.push(task_result(task, outcome, visibility));
-        }
-    }
-    manual_results(grader, evaluation, &mut results);
-    Report::new(
-        &exam.manifest.id,
-        candidate,
-        engine,
-        &exam.manifest.criteria,
-        results,
-        notes,
+        grading.integrity.clone(),
     )
 }
 
@@ -178,17 +147,12 @@ pub fn grade_task(
     task: &Task,
     truth: &Truth,
     backend: &dyn Backend,
-    answers_dir: &Path,
+    answers: &Root,
 ) -> CheckResult {
     let outcome = match backend.ping().and_then(|()| backend.tables()) {
-        Ok(tables) => TaskContext::new(
-            truth,
-            backend,
-            answers_dir,
-            &tables,
-            std::slice::from_ref(task),
-        )
-        .run(task),
+        Ok(tables) => {
+            TaskContext::new(truth, backend, answers, &tables, std::slice::from_ref(task)).run(task)
+        }
         Err(error) => Outcome::not_gradable(&error),
     };
     task_result(task, outcome, Visibility::Full)

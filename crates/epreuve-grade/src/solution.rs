@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use epreuve_data::text_columns;
-use epreuve_db::{Backend, fill_table, quote_ident};
+use epreuve_db::{Loader, fill_table, quote_ident};
 use epreuve_exam::SolutionManifest;
 
 use crate::{GradeError, Truth};
@@ -18,7 +18,7 @@ pub fn apply_solution(
     solution: &SolutionManifest,
     solution_dir: &Path,
     truth: &Truth,
-    backend: &dyn Backend,
+    backend: &dyn Loader,
     answers_dir: &Path,
 ) -> Result<(), GradeError> {
     let io = |path: &Path| {

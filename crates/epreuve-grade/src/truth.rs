@@ -5,7 +5,7 @@ use std::path::Path;
 use epreuve_data::{
     ColumnProfile, SourceFrame, SourceProfile, TypeFamily, profile_frame, read_source, text_columns,
 };
-use epreuve_db::{Backend, DbError, DuckDb, Engine, fill_table, quote_ident};
+use epreuve_db::{DbError, DuckDb, Engine, Loader, fill_table, quote_ident};
 use epreuve_exam::{Exam, GraderManifest};
 
 use crate::GradeError;

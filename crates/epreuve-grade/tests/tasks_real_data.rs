@@ -7,8 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use epreuve_data::{SourceSpec, profile_frame, read_source};
-use epreuve_db::{Backend, DuckDb};
+use epreuve_db::{Backend, DuckDb, Loader};
 use epreuve_exam::Task;
+use epreuve_fs::Root;
 use epreuve_grade::{TableTruth, Truth, grade_task};
 
 fn csv_dir() -> PathBuf {
@@ -69,9 +70,10 @@ fn truth(table: &str, path: &Path) -> Truth {
     }
 }
 
-/// DuckDB in memory with `table` loaded by DuckDB's own CSV reader.
+/// A candidate's DuckDB file beside `path`, with `table` loaded by DuckDB's own CSV reader, as
+/// a candidate's own DuckDB session would (grading's sandbox reaches no file; this does).
 fn candidate(table: &str, path: &Path) -> DuckDb {
-    let db = DuckDb::in_memory().unwrap();
+    let db = DuckDb::create(&path.with_extension("duckdb")).unwrap();
     db.execute(&format!(
         "CREATE TABLE {table} AS SELECT * FROM read_csv('{}', header = true)",
         path.display()
@@ -133,7 +135,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
         "(SELECT quantile_disc(age, 0.5) FROM titanic)",
     ] {
         imputed(&db, age, port);
-        let result = grade_task(&task, &truth, &db, temp.path());
+        let result = grade_task(&task, &truth, &db, &Root::new(temp.path()).unwrap());
         assert_eq!(
             result.status,
             epreuve_grade::Status::Passed,
@@ -154,7 +156,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
     // Zero is not accepted for the age here; 99 is no method at all; a port that is not
     // the most frequent one fails its column only.
     imputed(&db, "0", port);
-    let result = grade_task(&task, &truth, &db, temp.path());
+    let result = grade_task(&task, &truth, &db, &Root::new(temp.path()).unwrap());
     assert_eq!(result.score, 2.0, "{result:#?}");
     assert!(
         result
@@ -164,7 +166,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
         result.message
     );
     imputed(&db, "99", "'Q'");
-    let result = grade_task(&task, &truth, &db, temp.path());
+    let result = grade_task(&task, &truth, &db, &Root::new(temp.path()).unwrap());
     assert_eq!(result.score, 0.0, "{result:#?}");
     assert!(
         result.message.contains("none of the accepted methods"),
@@ -176,7 +178,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
     imputed(&db, "(SELECT median(age) FROM titanic)", port);
     db.execute("UPDATE titanic_complet SET age = age + 1 WHERE id = 1")
         .unwrap();
-    let result = grade_task(&task, &truth, &db, temp.path());
+    let result = grade_task(&task, &truth, &db, &Root::new(temp.path()).unwrap());
     assert_eq!(result.score, 2.0, "{result:#?}");
     assert!(
         result
@@ -190,7 +192,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
     imputed(&db, "(SELECT median(age) FROM titanic)", port);
     db.execute("DELETE FROM titanic_complet WHERE id = 6")
         .unwrap();
-    let result = grade_task(&task, &truth, &db, temp.path());
+    let result = grade_task(&task, &truth, &db, &Root::new(temp.path()).unwrap());
     assert_eq!(result.status, epreuve_grade::Status::Failed, "{result:#?}");
     assert!(
         result.message.contains("1 rows of the source are missing"),
@@ -224,7 +226,7 @@ check = { kind = "statistics", answer = "stats.sql", table = "penguins", column 
             _ => unreachable!(),
         };
         std::fs::write(answers.join(file), sql).unwrap();
-        grade_task(task, &truth, &db, &answers)
+        grade_task(task, &truth, &db, &Root::new(&answers).unwrap())
     };
     for sql in [
         "SELECT avg(bill_length_mm) AS moyenne, median(bill_length_mm) AS mediane, quantile_cont(bill_length_mm, 0.25) AS q1, quantile_cont(bill_length_mm, 0.75) AS q3 FROM penguins",

@@ -1,6 +1,10 @@
 //! The `docker` route, through the Docker Engine API (bollard): one labelled container per
-//! workspace, its port bound on 127.0.0.1 only, a random password, and an anonymous volume
-//! removed with it.
+//! workspace, its port bound on 127.0.0.1 only, and an anonymous volume removed with it.
+//!
+//! The server's administrator (`epreuve_admin` on PostgreSQL, `root` on MariaDB) gets a random
+//! password that creates the candidate's account and the grading account (see
+//! [`crate::accounts`]) and is kept in the centre's record only, never in the workspace. A container is started or removed only when
+//! its label names the workspace asking.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,8 +35,8 @@ const LABEL_WORKSPACE: &str = "epreuve.workspace";
 const LABEL_CANDIDATE: &str = "epreuve.candidate";
 /// How long a new container may take to answer.
 const READY_LIMIT: Duration = Duration::from_secs(90);
-/// The user epreuve creates in the container.
-const USER: &str = "epreuve";
+/// The PostgreSQL administrator of the container.
+const ADMIN: &str = "epreuve_admin";
 
 /// A runtime and a client; every call of this module blocks on it.
 struct Client {
@@ -124,6 +128,29 @@ impl Client {
         }
     }
 
+    /// Fails unless the container `name` carries epreuve's label naming the workspace at
+    /// `root`: a name read from a workspace file never reaches another workspace's container.
+    fn owned_by(&self, name: &str, root: &Path) -> Result<(), ProvisionError> {
+        let inspect = self
+            .runtime
+            .block_on(self.docker.inspect_container(name, None))
+            .map_err(Self::fail(&format!("inspect the container {name}")))?;
+        let labels = inspect.config.and_then(|c| c.labels).unwrap_or_default();
+        let labelled = labels.get(LABEL_WORKSPACE).map(std::path::PathBuf::from);
+        let same = |a: &Path, b: &Path| {
+            let a = a.canonicalize().unwrap_or_else(|_| a.to_path_buf());
+            let b = b.canonicalize().unwrap_or_else(|_| b.to_path_buf());
+            a == b
+        };
+        match labelled {
+            Some(workspace) if labels.contains_key(LABEL) && same(&workspace, root) => Ok(()),
+            _ => Err(ProvisionError::Docker {
+                action: format!("use the container {name}"),
+                detail: "it was not made by epreuve for this workspace (its labels name another); epreuve leaves it alone".into(),
+            }),
+        }
+    }
+
     fn running(&self, name: &str) -> Result<(), ProvisionError> {
         let inspect = self
             .runtime
@@ -204,8 +231,7 @@ pub(crate) fn provision(
     if let Some(port) = request.port {
         ensure_free(port)?;
     }
-    let password = random_token(20)?;
-    let root_password = random_token(20)?;
+    let admin_password = random_token(20)?;
     let name = format!(
         "epreuve-{}-{}",
         slug(&request.candidate),
@@ -214,19 +240,14 @@ pub(crate) fn provision(
     let (container_port, env) = match request.engine {
         Engine::MariaDb => (
             "3306/tcp",
-            vec![
-                format!("MARIADB_ROOT_PASSWORD={root_password}"),
-                format!("MARIADB_USER={USER}"),
-                format!("MARIADB_PASSWORD={password}"),
-                format!("MARIADB_DATABASE={USER}"),
-            ],
+            vec![format!("MARIADB_ROOT_PASSWORD={admin_password}")],
         ),
         _ => (
             "5432/tcp",
             vec![
-                format!("POSTGRES_USER={USER}"),
-                format!("POSTGRES_PASSWORD={password}"),
-                format!("POSTGRES_DB={USER}"),
+                format!("POSTGRES_USER={ADMIN}"),
+                format!("POSTGRES_PASSWORD={admin_password}"),
+                "POSTGRES_DB=postgres".to_owned(),
             ],
         ),
     };
@@ -266,40 +287,32 @@ pub(crate) fn provision(
             .block_on(client.docker.start_container(&name, None))
             .map_err(|e| start_error(e, request.port))?;
         let port = client.host_port(&name, container_port)?;
-        let address = ServerAddress {
+        let admin = ServerAddress {
             engine: request.engine,
             host: "127.0.0.1".into(),
             port,
-            user: USER.into(),
-            password: password.clone(),
-            database: USER.into(),
+            user: match request.engine {
+                Engine::MariaDb => "root".into(),
+                _ => ADMIN.into(),
+            },
+            password: admin_password.clone(),
+            database: match request.engine {
+                Engine::MariaDb => String::new(),
+                _ => "postgres".into(),
+            },
         };
-        let mut location = DatabaseLocation::Docker {
-            container: name.clone(),
-            image: image.clone(),
-            address: address.clone(),
-            grader: None,
-        };
-        until_ready(&location, &request.cancel, READY_LIMIT, || {
+        until_ready(Some(&admin), &request.cancel, READY_LIMIT, || {
             client.running(&name)
         })?;
-        // The candidate's account is the cluster's superuser on PostgreSQL; on MariaDB it may
-        // not create users, and root does it.
-        let admin = match request.engine {
-            Engine::MariaDb => ServerAddress {
-                user: "root".into(),
-                password: root_password.clone(),
-                database: String::new(),
-                ..address.clone()
-            },
-            _ => address.clone(),
-        };
-        let made = crate::create_grader(&admin, USER)?;
-        if let DatabaseLocation::Docker { grader, .. } = &mut location {
-            *grader = Some(made);
-        }
+        let accounts = crate::accounts::create(&admin, &crate::accounts::Names::single())?;
         request.cancel.check()?;
-        Ok(location)
+        Ok(DatabaseLocation::Docker {
+            container: name.clone(),
+            image: image.clone(),
+            address: accounts.candidate,
+            grader: Some(accounts.grader),
+            admin: Some(admin),
+        })
     })();
     if result.is_err() {
         let _ = client.remove(&name);
@@ -323,11 +336,16 @@ fn start_error(error: bollard::errors::Error, port: Option<u16>) -> ProvisionErr
     }
 }
 
-pub(crate) fn up(location: &DatabaseLocation, cancel: &Cancel) -> Result<(), ProvisionError> {
+pub(crate) fn up(
+    root: &Path,
+    location: &DatabaseLocation,
+    cancel: &Cancel,
+) -> Result<(), ProvisionError> {
     let DatabaseLocation::Docker { container, .. } = location else {
         return Ok(());
     };
     let client = Client::connect()?;
+    client.owned_by(container, root)?;
     client
         .runtime
         .block_on(client.docker.start_container(container, None))
@@ -339,12 +357,24 @@ pub(crate) fn up(location: &DatabaseLocation, cancel: &Cancel) -> Result<(), Pro
             other => Err(other),
         })
         .map_err(Client::fail(&format!("start the container {container}")))?;
-    until_ready(location, cancel, READY_LIMIT, || client.running(container))
+    until_ready(location.address(), cancel, READY_LIMIT, || {
+        client.running(container)
+    })
 }
 
-/// Removes a container and its volume; a container already gone is fine.
-pub(crate) fn remove(container: &str) -> Result<(), ProvisionError> {
-    Client::connect()?.remove(container)
+/// Removes the container of the workspace at `root` and its volume; a container already gone
+/// is fine, a container of another workspace is refused.
+pub(crate) fn remove(root: &Path, container: &str) -> Result<(), ProvisionError> {
+    let client = Client::connect()?;
+    match client.owned_by(container, root) {
+        Ok(()) => client.remove(container),
+        Err(ProvisionError::Docker { detail, .. })
+            if detail.contains("404") || detail.contains("No such container") =>
+        {
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Removes the containers epreuve made for workspaces that no longer exist or no longer use

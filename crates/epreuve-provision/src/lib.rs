@@ -10,6 +10,7 @@
 //! A database counts as ready only once `SELECT 1` answers. Whatever fails or is cancelled
 //! half-way is removed before the error is returned.
 
+mod accounts;
 mod cancel;
 mod docker;
 mod error;
@@ -26,9 +27,10 @@ pub use docker::{OFFICIAL_MARIADB, OFFICIAL_POSTGRES, sweep};
 pub use epreuve_db::Engine;
 pub use error::ProvisionError;
 pub use images::{BuildEvent, LOCAL_BASE, build_images, local_image};
+pub use local::find_program;
 pub use location::{DatabaseLocation, ImageSource, Route};
 
-use epreuve_db::{Backend, DbError, DuckDb, ServerDb};
+use epreuve_db::{Backend, DbError, DuckDb, Loader, ServerDb};
 
 /// File name of the embedded database inside a workspace.
 pub const DUCKDB_FILE: &str = "base.duckdb";
@@ -80,25 +82,27 @@ pub fn provision(root: &Path, request: &Request) -> Result<DatabaseLocation, Pro
     }
 }
 
-/// Opens the database of a workspace for grading and evidence: read-only (the file opened
-/// read-only, or the server's read-only grading account where epreuve made one).
+/// Opens the database of a workspace for grading and evidence, read-only: the file in the
+/// engine's sandbox, or the server through the grading account when `location` knows it (the
+/// centre's copy), else through the candidate's own account in read-only transactions.
 pub fn open(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn Backend>, DbError> {
     match location {
         DatabaseLocation::Embedded { file } => {
             Ok(Box::new(DuckDb::open_read_only(&root.join(file))?))
         }
-        other => Ok(Box::new(ServerDb::connect(
-            other.grading_address().expect("servers have an address"),
-        )?)),
+        other => {
+            let account = other
+                .grader()
+                .or(other.address())
+                .expect("servers have an address");
+            Ok(Box::new(ServerDb::open_read_only(account)?))
+        }
     }
 }
 
-/// Opens the database of a workspace with the candidate's rights (applying a shipped
-/// solution).
-pub fn open_writable(
-    root: &Path,
-    location: &DatabaseLocation,
-) -> Result<Box<dyn Backend>, DbError> {
+/// Opens the database of a workspace with the candidate's rights (the preloaded tables of
+/// `start`, a shipped solution).
+pub fn open_writable(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn Loader>, DbError> {
     match location {
         DatabaseLocation::Embedded { file } => Ok(Box::new(DuckDb::create(&root.join(file))?)),
         other => Ok(Box::new(ServerDb::connect(
@@ -107,58 +111,38 @@ pub fn open_writable(
     }
 }
 
-/// The read-only account grading uses on the servers epreuve makes.
+/// The grading account on the servers epreuve makes for one workspace.
 pub const GRADER: &str = "epreuve_grader";
-
-/// Creates the read-only grading account on a server, logged in as `admin`, and returns its
-/// address on `database`.
-pub(crate) fn create_grader(
-    admin: &epreuve_db::ServerAddress,
-    database: &str,
-) -> Result<epreuve_db::ServerAddress, ProvisionError> {
-    let password = wait::random_token(20)?;
-    let sql = match admin.engine {
-        Engine::MariaDb => format!(
-            "CREATE USER '{GRADER}'@'%' IDENTIFIED BY '{password}';\n\
-             GRANT SELECT, SHOW VIEW ON *.* TO '{GRADER}'@'%';"
-        ),
-        _ => format!(
-            "CREATE ROLE {GRADER} LOGIN PASSWORD '{password}';\n\
-             GRANT pg_read_all_data TO {GRADER};"
-        ),
-    };
-    ServerDb::connect(admin)?.execute(&sql)?;
-    Ok(epreuve_db::ServerAddress {
-        user: GRADER.into(),
-        password,
-        database: database.into(),
-        ..admin.clone()
-    })
-}
 
 /// Starts the database again after `down` or a reboot (`docker` and `local`), and waits until
 /// it answers.
 pub fn up(root: &Path, location: &DatabaseLocation, cancel: &Cancel) -> Result<(), ProvisionError> {
     match location {
-        DatabaseLocation::Embedded { .. } | DatabaseLocation::Url { .. } => {
-            wait::until_ready(location, cancel, std::time::Duration::from_secs(10), || {
-                Ok(())
-            })
-        }
-        DatabaseLocation::Docker { .. } => docker::up(location, cancel),
+        DatabaseLocation::Embedded { .. } | DatabaseLocation::Url { .. } => wait::until_ready(
+            location.address(),
+            cancel,
+            std::time::Duration::from_secs(10),
+            || Ok(()),
+        ),
+        DatabaseLocation::Docker { .. } => docker::up(root, location, cancel),
         DatabaseLocation::Local { .. } => local::up(root, location, cancel),
     }
 }
 
 /// Stops the database and removes what epreuve made for it: the container and its volume,
-/// the local server (its files stay in the workspace), or the candidate's database on a
-/// shared server. The embedded file is never deleted.
-pub fn down(root: &Path, location: &DatabaseLocation) -> Result<(), ProvisionError> {
+/// the local server (its files stay in the workspace), or the candidate's database and roles
+/// on a shared server, which needs the centre's account (`admin_url`). The embedded file is
+/// never deleted.
+pub fn down(
+    root: &Path,
+    location: &DatabaseLocation,
+    admin_url: Option<&str>,
+) -> Result<(), ProvisionError> {
     match location {
         DatabaseLocation::Embedded { .. } => Ok(()),
-        DatabaseLocation::Docker { container, .. } => docker::remove(container),
+        DatabaseLocation::Docker { container, .. } => docker::remove(root, container),
         DatabaseLocation::Local { .. } => local::stop(root, location),
-        DatabaseLocation::Url { .. } => url::drop_database(location),
+        DatabaseLocation::Url { .. } => url::drop_database(location, admin_url),
     }
 }
 

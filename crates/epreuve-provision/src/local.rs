@@ -4,23 +4,31 @@
 //!
 //! The server runs in its own process group, so that Ctrl-C in the candidate's terminal after
 //! `start` does not stop it; `epreuve db down` does.
+//!
+//! Nothing the workspace records is run or signalled on its word: the programs are found by
+//! epreuve on this machine, and a process id read from the server's folder is signalled only
+//! when that process is the server program and works in that very folder.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use epreuve_db::{Backend, Engine, ServerAddress, ServerDb};
+use epreuve_db::{Engine, ServerAddress, ServerDb};
+use rustix::process::{Pid, Signal};
 use std::os::unix::process::CommandExt;
 
 use crate::wait::{ensure_free, free_port, random_token, until_ready};
 use crate::{Cancel, DatabaseLocation, ProvisionError, Request};
 
-/// The user and database epreuve creates.
-const USER: &str = "epreuve";
+/// The PostgreSQL administrator of a local cluster; its password is kept in the centre's
+/// record only.
+const ADMIN: &str = "epreuve_admin";
 /// How long a new server may take to answer.
 const READY_LIMIT: Duration = Duration::from_secs(60);
 /// Folder of the server's files, inside the workspace.
 const SERVER_DIR: &str = ".epreuve/server";
+/// The server's data folder, inside the workspace.
+pub(crate) const DATA_DIR: &str = ".epreuve/server/data";
 
 pub(crate) fn provision(
     root: &Path,
@@ -52,56 +60,48 @@ pub(crate) fn up(
     location: &DatabaseLocation,
     cancel: &Cancel,
 ) -> Result<(), ProvisionError> {
-    let DatabaseLocation::Local {
-        data_dir,
-        program,
-        address,
-        ..
-    } = location
-    else {
+    let DatabaseLocation::Local { address, .. } = location else {
         return Ok(());
     };
     if ServerDb::connect(address).is_ok() {
         return Ok(());
     }
-    let data = root.join(data_dir);
-    let server_dir = data.parent().unwrap_or(root).to_path_buf();
+    let server_dir = root.join(SERVER_DIR);
+    let data = root.join(DATA_DIR);
     ensure_free(address.port)?;
     match address.engine {
         Engine::MariaDb => {
-            let mut child = spawn_mariadbd(program, &data, &server_dir, address.port)?;
-            until_ready(location, cancel, READY_LIMIT, || {
+            let mariadbd = find_program("mariadbd", "mariadb-server")?;
+            let mut child = spawn_mariadbd(&mariadbd, &data, &server_dir, address.port)?;
+            until_ready(Some(address), cancel, READY_LIMIT, || {
                 exited(&mut child, &server_dir)
             })
         }
         _ => {
-            pg_ctl_start(program, &data, &server_dir, address.port)?;
-            until_ready(location, cancel, READY_LIMIT, || Ok(()))
+            let pg_ctl = find_program("initdb", "postgresql")?.with_file_name("pg_ctl");
+            pg_ctl_start(&pg_ctl, &data, &server_dir, address.port)?;
+            until_ready(Some(address), cancel, READY_LIMIT, || Ok(()))
         }
     }
 }
 
 /// Stops the server; its files stay in the workspace.
 pub(crate) fn stop(root: &Path, location: &DatabaseLocation) -> Result<(), ProvisionError> {
-    let DatabaseLocation::Local {
-        data_dir, address, ..
-    } = location
-    else {
+    let DatabaseLocation::Local { address, .. } = location else {
         return Ok(());
     };
-    let data = root.join(data_dir);
-    let server_dir = data.parent().unwrap_or(root);
-    let Some(pid) = server_pid(server_dir, address.engine) else {
+    let server_dir = root.join(SERVER_DIR);
+    let Some(pid) = server_pid(&server_dir, address.engine) else {
         return Ok(());
     };
     // SIGTERM: MariaDB shuts down cleanly; PostgreSQL does a "smart" shutdown, so SIGINT
     // ("fast") is sent to it instead, which ends the candidate's open sessions.
     let signal = match address.engine {
-        Engine::MariaDb => "-TERM",
-        _ => "-INT",
+        Engine::MariaDb => Signal::TERM,
+        _ => Signal::INT,
     };
     if !end_process(pid, signal, Duration::from_secs(30)) {
-        end_process(pid, "-KILL", Duration::from_secs(10));
+        end_process(pid, Signal::KILL, Duration::from_secs(10));
     }
     Ok(())
 }
@@ -143,9 +143,9 @@ fn postgres(
             });
         }
     }
-    let password = random_token(20)?;
+    let admin_password = random_token(20)?;
     let pwfile = server_dir.join("pwfile");
-    std::fs::write(&pwfile, format!("{password}\n"))
+    std::fs::write(&pwfile, format!("{admin_password}\n"))
         .map_err(ProvisionError::io("write the password file"))?;
     if as_root {
         let _ = Command::new("chown").arg("postgres").arg(&pwfile).status();
@@ -155,7 +155,7 @@ fn postgres(
         .arg(&data)
         .args([
             "-U",
-            USER,
+            ADMIN,
             "-E",
             "UTF8",
             "--locale=C.UTF-8",
@@ -175,22 +175,16 @@ fn postgres(
     init_result?;
     cancel.check()?;
     pg_ctl_start(&pg_ctl, &data, server_dir, port)?;
-    let mut address = ServerAddress {
+    let admin = ServerAddress {
         engine: Engine::Postgres,
         host: "127.0.0.1".into(),
         port,
-        user: USER.into(),
-        password,
+        user: ADMIN.into(),
+        password: admin_password,
         database: "postgres".into(),
     };
-    let location = |address: &ServerAddress| DatabaseLocation::Local {
-        data_dir: relative(root, &data),
-        program: pg_ctl.clone(),
-        address: address.clone(),
-        grader: None,
-    };
     let log = server_dir.join("server.log");
-    until_ready(&location(&address), cancel, READY_LIMIT, || {
+    until_ready(Some(&admin), cancel, READY_LIMIT, || {
         // pg_ctl -W returns at once; the server reports a failed start in its log.
         let log_text = std::fs::read_to_string(&log).unwrap_or_default();
         if data.join("postmaster.pid").is_file() || !log_text.contains("FATAL") {
@@ -202,14 +196,13 @@ fn postgres(
             })
         }
     })?;
-    ServerDb::connect(&address)?.execute(&format!("CREATE DATABASE {USER}"))?;
-    address.database = USER.into();
-    let grader = crate::create_grader(&address, USER)?;
-    let mut made = location(&address);
-    if let DatabaseLocation::Local { grader: slot, .. } = &mut made {
-        *slot = Some(grader);
-    }
-    Ok(made)
+    let accounts = crate::accounts::create(&admin, &crate::accounts::Names::single())?;
+    Ok(DatabaseLocation::Local {
+        data_dir: relative(root, &data),
+        address: accounts.candidate,
+        grader: Some(accounts.grader),
+        admin: Some(admin),
+    })
 }
 
 fn pg_ctl_start(
@@ -263,19 +256,32 @@ fn mariadb(
         "create the MariaDB system tables (mariadb-install-db)",
     )?;
     cancel.check()?;
-    let password = random_token(20)?;
     let root_password = random_token(20)?;
+    let candidate_password = random_token(20)?;
     let grader_password = random_token(20)?;
-    let grader = crate::GRADER;
-    let bootstrap = format!(
+    let names = crate::accounts::Names::single();
+    // root gets a password used by nobody; the candidate's account and the grading account
+    // are made here, while the server listens on no port.
+    // mariadb-install-db leaves root without a password on 127.0.0.1, ::1 and the host's
+    // name: any local user could log in as root. Only root@localhost (the socket, which is
+    // private) and root@127.0.0.1 stay, both with the administrator's password.
+    let mut bootstrap = format!(
         "FLUSH PRIVILEGES;\n\
+         DELETE FROM mysql.global_priv WHERE (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1')) OR User = '';\n\
+         FLUSH PRIVILEGES;\n\
          ALTER USER 'root'@'localhost' IDENTIFIED BY '{root_password}';\n\
-         CREATE USER '{USER}'@'%' IDENTIFIED BY '{password}';\n\
-         CREATE DATABASE {USER};\n\
-         GRANT ALL ON *.* TO '{USER}'@'%';\n\
-         CREATE USER '{grader}'@'%' IDENTIFIED BY '{grader_password}';\n\
-         GRANT SELECT, SHOW VIEW ON *.* TO '{grader}'@'%';\n"
+         CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '{root_password}';\n\
+         GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n"
     );
+    for statement in crate::accounts::statements(
+        Engine::MariaDb,
+        &names,
+        &candidate_password,
+        &grader_password,
+    ) {
+        bootstrap.push_str(&statement);
+        bootstrap.push_str(";\n");
+    }
     let mut child = Command::new(&mariadbd)
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
@@ -306,28 +312,24 @@ fn mariadb(
     }
     cancel.check()?;
     let mut server = spawn_mariadbd(&mariadbd, &data, server_dir, port)?;
-    let address = ServerAddress {
+    let admin = ServerAddress {
         engine: Engine::MariaDb,
         host: "127.0.0.1".into(),
         port,
-        user: USER.into(),
-        password,
-        database: USER.into(),
+        user: "root".into(),
+        password: root_password,
+        database: String::new(),
     };
-    let location = DatabaseLocation::Local {
-        data_dir: relative(root, &data),
-        program: mariadbd.clone(),
-        grader: Some(ServerAddress {
-            user: grader.into(),
-            password: grader_password,
-            ..address.clone()
-        }),
-        address,
-    };
-    until_ready(&location, cancel, READY_LIMIT, || {
+    let accounts = crate::accounts::made(&admin, &names, candidate_password, grader_password);
+    until_ready(Some(&accounts.candidate), cancel, READY_LIMIT, || {
         exited(&mut server, server_dir)
     })?;
-    Ok(location)
+    Ok(DatabaseLocation::Local {
+        data_dir: relative(root, &data),
+        address: accounts.candidate,
+        grader: Some(accounts.grader),
+        admin: Some(admin),
+    })
 }
 
 fn spawn_mariadbd(
@@ -383,23 +385,42 @@ fn exited(child: &mut std::process::Child, server_dir: &Path) -> Result<(), Prov
 /// After a failure: stops whatever server the half-made folder holds.
 fn kill_leftover(server_dir: &Path, engine: Engine) {
     if let Some(pid) = server_pid(server_dir, engine) {
-        end_process(pid, "-KILL", Duration::from_secs(10));
+        end_process(pid, Signal::KILL, Duration::from_secs(10));
     }
 }
 
-/// The process id the server of `server_dir` wrote down, if it is running or was.
+/// The process id of the server of `server_dir`, when the id its files record is a running
+/// server program working in that very data folder: a pid file is a file of the workspace,
+/// and epreuve signals no process on its word alone.
 fn server_pid(server_dir: &Path, engine: Engine) -> Option<u32> {
-    match engine {
-        Engine::MariaDb => read_pid(&server_dir.join("mariadbd.pid")),
-        _ => read_pid(&server_dir.join("data").join("postmaster.pid")),
+    let data = server_dir.join("data");
+    let (recorded, program) = match engine {
+        Engine::MariaDb => (read_pid(&server_dir.join("mariadbd.pid")), "mariadbd"),
+        _ => (read_pid(&data.join("postmaster.pid")), "postgres"),
+    };
+    let pid = recorded?;
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+    let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
+    let data = data.canonicalize().ok()?;
+    let is_server = exe.file_name().is_some_and(|n| n == program);
+    if is_server && cwd == data {
+        Some(pid)
+    } else {
+        tracing::warn!(
+            "{} records process {pid}, which is not the server of this workspace ({}, in {}); it is left alone",
+            server_dir.display(),
+            exe.display(),
+            cwd.display()
+        );
+        None
     }
 }
 
 /// Sends `signal` to `pid` and waits up to `patience` for it to end; true when it did.
-fn end_process(pid: u32, signal: &str, patience: Duration) -> bool {
-    let _ = Command::new("kill")
-        .args([signal, &pid.to_string()])
-        .status();
+fn end_process(pid: u32, signal: Signal, patience: Duration) -> bool {
+    if let Some(id) = i32::try_from(pid).ok().and_then(Pid::from_raw) {
+        let _ = rustix::process::kill_process(id, signal);
+    }
     let started = Instant::now();
     while process_alive(pid) {
         if started.elapsed() > patience {
@@ -460,7 +481,7 @@ fn run(command: &mut Command, what: &str) -> Result<(), ProvisionError> {
 }
 
 /// Finds a server program on PATH, in /usr/sbin, or in PostgreSQL's versioned folders.
-fn find_program(name: &str, package: &str) -> Result<PathBuf, ProvisionError> {
+pub fn find_program(name: &str, package: &str) -> Result<PathBuf, ProvisionError> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
@@ -481,9 +502,7 @@ fn find_program(name: &str, package: &str) -> Result<PathBuf, ProvisionError> {
 }
 
 fn effective_uid() -> Option<u32> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
-    line.split_whitespace().nth(2)?.parse().ok()
+    Some(rustix::process::geteuid().as_raw())
 }
 
 fn read_pid(path: &Path) -> Option<u32> {

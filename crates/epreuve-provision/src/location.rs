@@ -42,6 +42,11 @@ pub enum ImageSource {
 }
 
 /// Where the database is and how to get it back.
+///
+/// The workspace's `state.json` holds it without the grading account (see
+/// [`DatabaseLocation::for_candidate`]): the candidate's machine never learns how grading logs
+/// in. A location read from a workspace is hostile input until [`DatabaseLocation::check`]
+/// has accepted it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "via", rename_all = "snake_case")]
 pub enum DatabaseLocation {
@@ -56,57 +61,82 @@ pub enum DatabaseLocation {
         container: String,
         /// Image it runs.
         image: String,
-        /// How to log in.
+        /// How the candidate logs in.
         address: ServerAddress,
-        /// The read-only account grading uses, so that a candidate's query never runs with
-        /// the candidate's (superuser) rights.
-        #[serde(default)]
+        /// The read-only account grading uses; kept on the centre's side only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         grader: Option<ServerAddress>,
+        /// The server's administrator, which made both accounts; kept on the centre's side
+        /// only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        admin: Option<ServerAddress>,
     },
     /// A server started from the host's binaries, its files inside the workspace.
     Local {
-        /// Data folder, relative to the workspace.
+        /// Data folder, relative to the workspace (always `.epreuve/server/data`).
         data_dir: PathBuf,
-        /// Server program that was started.
-        program: PathBuf,
-        /// How to log in.
+        /// How the candidate logs in.
         address: ServerAddress,
-        /// The read-only account grading uses.
-        #[serde(default)]
+        /// The read-only account grading uses; kept on the centre's side only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         grader: Option<ServerAddress>,
+        /// The server's administrator, which made both accounts; kept on the centre's side
+        /// only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        admin: Option<ServerAddress>,
     },
     /// A database created on a server the centre runs.
     Url {
-        /// How to log in to the candidate's database.
+        /// How the candidate logs in to their database, with a role of their own.
         address: ServerAddress,
+        /// The read-only account grading uses; kept on the centre's side only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grader: Option<ServerAddress>,
     },
 }
 
 impl DatabaseLocation {
-    /// The server address, for servers.
+    /// The candidate's server address, for servers.
     pub fn address(&self) -> Option<&ServerAddress> {
         match self {
             Self::Embedded { .. } => None,
-            Self::Docker { address, .. } | Self::Local { address, .. } | Self::Url { address } => {
-                Some(address)
+            Self::Docker { address, .. }
+            | Self::Local { address, .. }
+            | Self::Url { address, .. } => Some(address),
+        }
+    }
+
+    /// The grading account, when this location knows it (the centre's copy does).
+    pub fn grader(&self) -> Option<&ServerAddress> {
+        match self {
+            Self::Embedded { .. } => None,
+            Self::Docker { grader, .. } | Self::Local { grader, .. } | Self::Url { grader, .. } => {
+                grader.as_ref()
             }
         }
     }
 
-    /// The account grading logs in with: the read-only one where epreuve made it, else the
-    /// candidate's.
-    pub fn grading_address(&self) -> Option<&ServerAddress> {
+    /// The administrator of a server epreuve made (the centre's copy knows it).
+    pub fn admin(&self) -> Option<&ServerAddress> {
         match self {
-            Self::Docker {
-                grader: Some(grader),
-                ..
-            }
-            | Self::Local {
-                grader: Some(grader),
-                ..
-            } => Some(grader),
-            other => other.address(),
+            Self::Docker { admin, .. } | Self::Local { admin, .. } => admin.as_ref(),
+            _ => None,
         }
+    }
+
+    /// The same location without the grading and administrator accounts: what the
+    /// candidate's workspace keeps.
+    pub fn for_candidate(&self) -> Self {
+        let mut out = self.clone();
+        match &mut out {
+            Self::Embedded { .. } => {}
+            Self::Docker { grader, admin, .. } | Self::Local { grader, admin, .. } => {
+                *grader = None;
+                *admin = None;
+            }
+            Self::Url { grader, .. } => *grader = None,
+        }
+        out
     }
 
     /// The route that made it.
@@ -116,6 +146,43 @@ impl DatabaseLocation {
             Self::Docker { .. } => Route::Docker,
             Self::Local { .. } => Route::Local,
             Self::Url { .. } => Route::Url,
+        }
+    }
+
+    /// Refuses a location epreuve would not have made: a database file other than the
+    /// workspace's `base.duckdb`, a server folder elsewhere than `.epreuve/server/data`, a
+    /// container not named by epreuve. Each is a path or a name epreuve would otherwise open,
+    /// start or remove on the word of a file the candidate can edit.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            Self::Embedded { file } if file == crate::DUCKDB_FILE => Ok(()),
+            Self::Embedded { file } => Err(format!(
+                "the database file is recorded as `{file}`; epreuve only ever uses `{}` inside the workspace",
+                crate::DUCKDB_FILE
+            )),
+            Self::Local { data_dir, .. }
+                if data_dir == std::path::Path::new(crate::local::DATA_DIR) =>
+            {
+                Ok(())
+            }
+            Self::Local { data_dir, .. } => Err(format!(
+                "the local server's folder is recorded as `{}`; epreuve only ever uses `{}` inside the workspace",
+                data_dir.display(),
+                crate::local::DATA_DIR
+            )),
+            Self::Docker { container, .. }
+                if container.starts_with("epreuve-")
+                    && container.len() <= 128
+                    && container
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                Ok(())
+            }
+            Self::Docker { container, .. } => Err(format!(
+                "the container is recorded as `{container}`, a name epreuve does not give"
+            )),
+            Self::Url { .. } => Ok(()),
         }
     }
 }

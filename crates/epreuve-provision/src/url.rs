@@ -1,87 +1,105 @@
 //! The `url` route: a server the training centre already runs. epreuve logs in with the
-//! centre's account and creates one database per candidate, named after the candidate.
+//! centre's account and creates, per candidate, a database, a role of the candidate's own that
+//! reaches only that database, and a grading role that reads only it (see
+//! [`crate::accounts`]). The centre's account is used for that and for `db down`, never stored
+//! in the workspace, never shown to the candidate, never used to run a candidate's query.
 
-use epreuve_db::{Backend, DbError, Engine, ServerAddress, ServerDb, quote_ident};
+use epreuve_db::{Backend, DbError, Engine, ServerAddress, ServerDb};
 
+use crate::accounts::{self, Names};
 use crate::wait::slug;
 use crate::{DatabaseLocation, ProvisionError, Request};
 
-pub(crate) fn provision(request: &Request) -> Result<DatabaseLocation, ProvisionError> {
-    let url = request
-        .url
-        .as_deref()
-        .ok_or_else(|| ProvisionError::Unsupported {
-            detail:
-                "--via url needs --url postgres://user:password@host:5432/postgres (or mysql://…)"
-                    .into(),
-        })?;
+/// The centre's account, from `--url`.
+fn admin(url: Option<&str>, engine: Engine) -> Result<ServerAddress, ProvisionError> {
+    let url = url.ok_or_else(|| ProvisionError::Unsupported {
+        detail: "--via url needs --url postgres://user:password@host:5432/postgres (or mysql://…), the centre's account".into(),
+    })?;
     let mut admin =
         ServerAddress::parse(url).map_err(|detail| ProvisionError::BadUrl { detail })?;
-    if admin.engine != request.engine {
+    if admin.engine != engine {
         return Err(ProvisionError::BadUrl {
             detail: format!(
                 "the URL is a {} server but --engine is {}",
                 admin.engine.label(),
-                request.engine.label()
+                engine.label()
             ),
         });
     }
-    if admin.database.is_empty() && admin.engine == Engine::Postgres {
+    if admin.engine == Engine::Postgres && admin.database.is_empty() {
         admin.database = "postgres".into();
     }
+    if admin.engine == Engine::MariaDb {
+        admin.database = String::new();
+    }
+    Ok(admin)
+}
+
+pub(crate) fn provision(request: &Request) -> Result<DatabaseLocation, ProvisionError> {
+    let admin = admin(request.url.as_deref(), request.engine)?;
     request.cancel.check()?;
     let server = connect(&admin)?;
-    let name = format!("epreuve_{}", slug(&request.candidate));
+    let names = Names::shared(&slug(&request.candidate));
     let exists = match admin.engine {
         Engine::MariaDb => format!(
-            "SELECT schema_name FROM information_schema.schemata WHERE schema_name = '{name}'"
+            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{}'",
+            names.database
         ),
-        _ => format!("SELECT datname FROM pg_database WHERE datname = '{name}'"),
+        _ => format!(
+            "SELECT datname FROM pg_catalog.pg_database WHERE datname = '{}'",
+            names.database
+        ),
     };
     let found = server
         .candidate_query(&exists, 1)
         .map_err(ProvisionError::Db)?;
     if found.frame.height() > 0 {
         return Err(ProvisionError::DatabaseExists {
-            name,
+            name: names.database,
             url: admin.redacted(),
         });
     }
-    server.execute(&format!(
-        "CREATE DATABASE {}",
-        quote_ident(admin.engine, &name)
-    ))?;
-    let address = ServerAddress {
-        database: name,
-        ..admin
+    drop(server);
+    let made = accounts::create(&admin, &names)?;
+    let location = DatabaseLocation::Url {
+        address: made.candidate,
+        grader: Some(made.grader),
     };
-    let location = DatabaseLocation::Url { address };
     if request.cancel.is_cancelled() {
-        let _ = drop_database(&location);
+        let _ = drop_database(&location, request.url.as_deref());
         return Err(ProvisionError::Cancelled);
     }
     Ok(location)
 }
 
-/// Drops the candidate's database from the shared server.
-pub(crate) fn drop_database(location: &DatabaseLocation) -> Result<(), ProvisionError> {
-    let DatabaseLocation::Url { address } = location else {
+/// Drops the candidate's database and both roles from the shared server, logged in with the
+/// centre's account.
+pub(crate) fn drop_database(
+    location: &DatabaseLocation,
+    admin_url: Option<&str>,
+) -> Result<(), ProvisionError> {
+    let DatabaseLocation::Url { address, .. } = location else {
         return Ok(());
     };
-    let admin = ServerAddress {
-        database: match address.engine {
-            Engine::MariaDb => String::new(),
-            _ => "postgres".into(),
-        },
-        ..address.clone()
+    let admin = admin(admin_url, address.engine).map_err(|_| ProvisionError::Unsupported {
+        detail: "dropping a database on the centre's server needs the centre's account: pass --url (or EPREUVE_DB_URL)".into(),
+    })?;
+    if admin.host != address.host || admin.port != address.port {
+        return Err(ProvisionError::BadUrl {
+            detail: format!(
+                "the workspace's database is on {}:{}, not on the server of --url",
+                address.host, address.port
+            ),
+        });
+    }
+    let database = address.database.as_str();
+    let Some(slug) = database.strip_prefix("epreuve_") else {
+        return Err(ProvisionError::Unsupported {
+            detail: format!("`{database}` is not a database epreuve created"),
+        });
     };
     let server = connect(&admin)?;
-    let name = quote_ident(address.engine, &address.database);
-    let sql = match address.engine {
-        Engine::MariaDb => format!("DROP DATABASE IF EXISTS {name}"),
-        _ => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-    };
-    server.execute(&sql)?;
+    accounts::drop_all(&server, address.engine, &Names::shared(slug));
     Ok(())
 }
 

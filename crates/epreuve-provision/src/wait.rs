@@ -2,19 +2,19 @@
 
 use std::time::{Duration, Instant};
 
-use epreuve_db::{Backend, ServerDb};
+use epreuve_db::{Backend, ServerAddress, ServerDb};
 
-use crate::{Cancel, DatabaseLocation, ProvisionError};
+use crate::{Cancel, ProvisionError};
 
-/// Polls until the database answers `SELECT 1`, `limit` passes, the user cancels, or `alive`
-/// says the server is gone.
+/// Polls until the server at `address` answers `SELECT 1`, `limit` passes, the user
+/// cancels, or `alive` says the server is gone. No address (an embedded file) is ready.
 pub(crate) fn until_ready(
-    location: &DatabaseLocation,
+    address: Option<&ServerAddress>,
     cancel: &Cancel,
     limit: Duration,
     mut alive: impl FnMut() -> Result<(), ProvisionError>,
 ) -> Result<(), ProvisionError> {
-    let Some(address) = location.address() else {
+    let Some(address) = address else {
         return Ok(());
     };
     let started = Instant::now();

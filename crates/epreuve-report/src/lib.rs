@@ -19,12 +19,16 @@ pub fn render_table(report: &Report, style: TableStyle) -> String {
         report.engine,
         number(report.score),
         number(report.max_score),
-        if report.gradable {
-            String::new()
-        } else {
-            " (incomplete: some checks could not be graded, see below)".to_owned()
+        match (report.gradable, report.integrity.is_empty()) {
+            (false, _) => " (incomplete: some checks could not be graded, see below)".to_owned(),
+            (true, false) =>
+                " (provisional: the evidence changed after submission, see below)".to_owned(),
+            (true, true) => String::new(),
         }
     );
+    for change in &report.integrity {
+        out.push_str(&format!("Changed: {change}\n"));
+    }
     for note in &report.notes {
         out.push_str(&format!("Note: {note}\n"));
     }

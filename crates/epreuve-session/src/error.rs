@@ -46,6 +46,16 @@ pub enum SessionError {
         /// `deleted` or `changed`.
         what: &'static str,
     },
+    /// A file of the workspace epreuve will not read or write: a link out of it, a FIFO, a
+    /// device, a file too large, or another command holding the workspace.
+    #[error(transparent)]
+    Refused(#[from] epreuve_fs::FsError),
+    /// The candidate identifier or another value given at start is not allowed.
+    #[error("{message}")]
+    BadInput {
+        /// What is wrong, naming the value.
+        message: String,
+    },
     /// The candidate's own files could not be generated.
     #[error("cannot generate the data files: {message}")]
     Generate {

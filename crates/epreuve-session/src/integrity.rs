@@ -1,11 +1,14 @@
-//! Checksums of the data files handed out, and the choice of the files ground truth is computed
-//! from: the candidate's own copy when it is intact, else the catalogue's original.
+//! Checksums of the data files handed out, and the files ground truth is computed from:
+//! never the workspace's copies (which the candidate can change, or replace with a FIFO), but
+//! the files the candidate's seed produces, or the catalogue's.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use epreuve_fs::{FsError, Root, limits};
 
 use crate::SessionError;
 
@@ -56,13 +59,14 @@ pub(crate) fn generate(
     }
 }
 
-/// Ground truth for a generated exam: the candidate's files when they are byte for byte the
-/// ones their seed produces, else the regenerated ones, with a note per file that differs.
+/// Ground truth for a generated exam: always the files the candidate's seed produces,
+/// regenerated; the workspace's copies are compared with them, and with the checksums
+/// recorded at start, for the notes.
 pub(crate) fn regenerated_truth(
     spec: &epreuve_exam::GeneratorSpec,
     seed: u64,
     files: &[DataFile],
-    data_dir: &Path,
+    data: Option<&Root>,
 ) -> Result<TruthSource, SessionError> {
     let temp = tempfile::Builder::new()
         .prefix("epreuve-truth-")
@@ -72,24 +76,15 @@ pub(crate) fn regenerated_truth(
     let mut notes = Vec::new();
     for file in files {
         let original = sha256_file(&temp.path().join(&file.name)).ok();
-        match sha256_file(&data_dir.join(&file.name)) {
-            Ok(found) if Some(&found) == original.as_ref() => {}
-            Ok(_) => notes.push(format!(
-                "data/{} differs from the file this candidate was given; ground truth was computed from the regenerated original",
+        if original.as_deref() != Some(file.sha256.as_str()) {
+            notes.push(format!(
+                "the checksum of data/{} recorded at start is not the one of the file this candidate was given; ground truth was computed from the regenerated original",
                 file.name
-            )),
-            Err(_) => notes.push(format!(
-                "data/{} was deleted in the workspace; ground truth was computed from the regenerated original",
-                file.name
-            )),
+            ));
         }
-    }
-    if notes.is_empty() {
-        return Ok(TruthSource {
-            dir: data_dir.to_path_buf(),
-            notes,
-            _regenerated: None,
-        });
+        if let Some(note) = compare(data, &file.name, original.as_deref()) {
+            notes.push(note);
+        }
     }
     Ok(TruthSource {
         dir: temp.path().to_path_buf(),
@@ -98,9 +93,111 @@ pub(crate) fn regenerated_truth(
     })
 }
 
-/// SHA-256 of a file, hex.
+/// Ground truth for an exam of fixed files: the catalogue's copy when it still has the
+/// checksum recorded at start; else the workspace's copy, copied privately, when it has the
+/// checksum the centre recorded (`trusted`); else there is no original left. Checksums that
+/// only the candidate's `state.json` vouches for never make the workspace's copy the truth.
+pub(crate) fn truth_source(
+    files: &[DataFile],
+    trusted: bool,
+    data: Option<&Root>,
+    original_dir: &Path,
+) -> Result<TruthSource, SessionError> {
+    let mut notes = Vec::new();
+    let mut from_workspace = Vec::new();
+    for file in files {
+        let original = sha256_file(&original_dir.join(&file.name)).ok();
+        if original.as_deref() == Some(file.sha256.as_str()) {
+            if let Some(note) = compare(data, &file.name, original.as_deref()) {
+                notes.push(note);
+            }
+            continue;
+        }
+        let handed_out = data.and_then(|d| sha256_in(d, &file.name).ok());
+        match (trusted, handed_out) {
+            (true, Some(found)) if found == file.sha256 => {
+                notes.push(format!(
+                    "the catalogue's copy of {} changed since the exam started; ground truth was computed from the copy handed out, whose checksum the centre recorded",
+                    file.name
+                ));
+                from_workspace.push(file);
+            }
+            (_, found) => {
+                return Err(SessionError::DataChanged {
+                    file: file.name.clone(),
+                    what: if found.is_some() {
+                        "changed"
+                    } else {
+                        "deleted"
+                    },
+                });
+            }
+        }
+    }
+    if from_workspace.is_empty() {
+        return Ok(TruthSource {
+            dir: original_dir.to_path_buf(),
+            notes,
+            _regenerated: None,
+        });
+    }
+    let temp = tempfile::Builder::new()
+        .prefix("epreuve-truth-")
+        .tempdir()
+        .map_err(SessionError::io("create", &std::env::temp_dir()))?;
+    for file in files {
+        let target = temp.path().join(&file.name);
+        match (from_workspace.contains(&file), data) {
+            (true, Some(data)) => {
+                data.copy(&file.name, &target, limits::DATA)?;
+            }
+            _ => {
+                std::fs::copy(original_dir.join(&file.name), &target)
+                    .map_err(SessionError::io("copy", original_dir))?;
+            }
+        }
+    }
+    Ok(TruthSource {
+        dir: temp.path().to_path_buf(),
+        notes,
+        _regenerated: Some(std::sync::Arc::new(temp)),
+    })
+}
+
+/// A note when the workspace's `data/<name>` is not the original (of checksum `original`).
+fn compare(data: Option<&Root>, name: &str, original: Option<&str>) -> Option<String> {
+    let data = data?;
+    match sha256_in(data, name) {
+        Ok(found) if Some(found.as_str()) == original => None,
+        Ok(_) => Some(format!(
+            "data/{name} differs from the file this candidate was given; ground truth was computed from the original"
+        )),
+        Err(FsError::Missing { .. }) => Some(format!(
+            "data/{name} was deleted in the workspace; ground truth was computed from the original"
+        )),
+        Err(refused) => Some(format!(
+            "data/{name} could not be compared with the original ({refused}); ground truth was computed from the original"
+        )),
+    }
+}
+
+/// SHA-256 of a file epreuve trusts (one it wrote, or of the catalogue), hex.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+    digest(std::fs::File::open(path)?)
+}
+
+/// SHA-256 of `relative` in a folder epreuve does not trust: a regular file inside it only.
+pub fn sha256_in(root: &Root, relative: impl AsRef<Path>) -> Result<String, FsError> {
+    let relative = relative.as_ref();
+    let (file, _) = root.open(relative, limits::DATABASE)?;
+    digest(file).map_err(|source| FsError::Io {
+        action: "read",
+        path: relative.to_path_buf(),
+        source,
+    })
+}
+
+fn digest(mut file: std::fs::File) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -110,61 +207,5 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buffer[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
-/// Picks the folder ground truth is read from: `data_dir` when every file is intact, else
-/// `original_dir` when all its copies carry the recorded checksums.
-pub(crate) fn truth_source(
-    files: &[DataFile],
-    data_dir: &Path,
-    original_dir: &Path,
-) -> Result<TruthSource, SessionError> {
-    let intact = |dir: &Path, file: &DataFile| {
-        sha256_file(&dir.join(&file.name))
-            .ok()
-            .map(|s| s == file.sha256)
-    };
-    let damaged: Vec<(&DataFile, &'static str)> = files
-        .iter()
-        .filter_map(|file| match intact(data_dir, file) {
-            Some(true) => None,
-            Some(false) => Some((file, "changed")),
-            None => Some((file, "deleted")),
-        })
-        .collect();
-    let Some(&(first, what)) = damaged.first() else {
-        return Ok(TruthSource {
-            dir: data_dir.to_path_buf(),
-            notes: Vec::new(),
-            _regenerated: None,
-        });
-    };
-    if !files
-        .iter()
-        .all(|file| intact(original_dir, file) == Some(true))
-    {
-        return Err(SessionError::DataChanged {
-            file: first.name.clone(),
-            what,
-        });
-    }
-    let notes = damaged
-        .iter()
-        .map(|(file, what)| {
-            format!(
-                "data/{} was {what} in the workspace; ground truth was computed from the original copy",
-                file.name
-            )
-        })
-        .collect();
-    Ok(TruthSource {
-        dir: original_dir.to_path_buf(),
-        notes,
-        _regenerated: None,
-    })
+    Ok(crate::log::hex(&hasher.finalize()))
 }

@@ -1,17 +1,25 @@
-//! Sessions: the candidate's workspace, the exam clock, the action log, the integrity of the
-//! data files handed out, and the submission bundle that grading reads.
+//! Sessions: the candidate's workspace, the exam clock, the hash-chained action log, the
+//! integrity of the data files handed out, sealed submission bundles, and the centre's own
+//! record of each workspace.
 
+mod centre;
+mod dump;
 mod error;
 mod integrity;
 mod log;
+mod start;
 mod state;
+mod submission;
 mod submit;
 mod workspace;
 
+pub use centre::{Centre, CentreRecord};
 pub use epreuve_provision::DatabaseLocation;
 pub use error::SessionError;
-pub use integrity::{DataFile, TruthSource, sha256_file};
-pub use log::LogEvent;
-pub use state::{State, SubmissionRecord};
-pub use submit::{Evidence, Submission, TableEvidence, evidence};
-pub use workspace::{Progress, StartOptions, Workspace};
+pub use integrity::{DataFile, TruthSource, sha256_file, sha256_in};
+pub use log::{LogEvent, verify_chain};
+pub use start::{Progress, StartOptions};
+pub use state::{State, SubmissionRecord, check_candidate, check_name};
+pub use submission::Submission;
+pub use submit::{Evidence, Seal, SubmittedFacts, TableEvidence, evidence};
+pub use workspace::Workspace;

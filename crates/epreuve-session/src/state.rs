@@ -1,6 +1,9 @@
 //! The workspace state (`.epreuve/state.json`): what was started, when, and with what.
-
-use std::path::PathBuf;
+//!
+//! The file lies in the candidate's workspace, so it is hostile input: [`State::check`]
+//! refuses what epreuve would never have written (an exam id that is a path, a database
+//! file elsewhere than the workspace's, a container epreuve did not name), and the facts only
+//! the centre should own are compared with the centre's own record when there is one.
 
 use chrono::{DateTime, Utc};
 use epreuve_db::Engine;
@@ -10,13 +13,23 @@ use epreuve_provision::DatabaseLocation;
 
 use crate::DataFile;
 
+/// Version of `state.json`.
+pub(crate) const STATE_VERSION: u32 = 2;
+
 /// Record of a submission.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubmissionRecord {
-    /// When it was made.
+    /// When it was made (the clock of the machine that submitted).
     pub at: DateTime<Utc>,
     /// True when it came after the deadline.
     pub late: bool,
+    /// The folder of the bundle, under `.epreuve/submissions/`.
+    #[serde(default)]
+    pub bundle: String,
+    /// SHA-256 of the bundle's seal (`seal.json`), hex.
+    #[serde(default)]
+    pub seal: String,
 }
 
 /// Everything epreuve remembers about a workspace.
@@ -29,11 +42,9 @@ pub struct State {
     pub exam: String,
     /// Candidate identifier.
     pub candidate: String,
-    /// Catalogue the exam came from.
-    pub catalogue: PathBuf,
     /// Database engine.
     pub engine: Engine,
-    /// Where the database is.
+    /// Where the database is, as the candidate may know it (no grading account).
     pub database: DatabaseLocation,
     /// When the exam started.
     pub started_at: DateTime<Utc>,
@@ -52,5 +63,152 @@ impl State {
     /// Time left at `now` (zero once the deadline has passed).
     pub fn remaining(&self, now: DateTime<Utc>) -> chrono::Duration {
         (self.deadline - now).max(chrono::Duration::zero())
+    }
+
+    /// Refuses a state epreuve would not have written; the sentence names the field.
+    pub fn check(&self) -> Result<(), String> {
+        if self.version != STATE_VERSION {
+            return Err(format!(
+                "it is of version {}, and this epreuve reads version {STATE_VERSION}",
+                self.version
+            ));
+        }
+        check_name("exam", &self.exam)?;
+        check_candidate(&self.candidate)?;
+        self.database.check()?;
+        if self.database.for_candidate() != self.database {
+            return Err(
+                "it holds the grading or administrator account of the database, which epreuve keeps on the centre's side only".into(),
+            );
+        }
+        if let Some(address) = self.database.address() {
+            for (what, value) in [
+                ("host", &address.host),
+                ("user", &address.user),
+                ("password", &address.password),
+                ("database", &address.database),
+            ] {
+                if value.len() > 256 || value.chars().any(char::is_control) {
+                    return Err(format!(
+                        "the database {what} is not one epreuve would record (`{}`)",
+                        printable(value)
+                    ));
+                }
+            }
+        }
+        for file in &self.data {
+            check_file_name(&file.name)?;
+        }
+        if let Some(record) = &self.submitted
+            && !record.bundle.is_empty()
+        {
+            check_bundle_name(&record.bundle)?;
+        }
+        Ok(())
+    }
+}
+
+/// An exam id is a name: letters, digits, `-` and `_`, never a path.
+pub fn check_name(what: &str, name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || name.starts_with('-')
+    {
+        return Err(format!(
+            "the {what} `{}` is not a name (letters, digits, `-` and `_` only)",
+            printable(name)
+        ));
+    }
+    Ok(())
+}
+
+/// A candidate identifier: 1 to 64 characters, letters (accents too), digits, `-`, `_`,
+/// `.` and `@`; no space, no control character, nothing a terminal or a path would read.
+pub fn check_candidate(candidate: &str) -> Result<(), String> {
+    let fine = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@');
+    if candidate.is_empty() {
+        return Err("the candidate identifier is empty; give one with --candidate".into());
+    }
+    if candidate.chars().count() > 64 || !candidate.chars().all(fine) || candidate.starts_with('.')
+    {
+        return Err(format!(
+            "the candidate identifier `{}` is not allowed: use 1 to 64 letters, digits, `-`, `_`, `.` or `@`",
+            printable(candidate)
+        ));
+    }
+    Ok(())
+}
+
+/// A data file handed out is a plain name inside `data/`.
+fn check_file_name(name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name.contains(['/', '\\'])
+        || name == "."
+        || name == ".."
+        || name.chars().any(char::is_control)
+    {
+        return Err(format!(
+            "the data file `{}` is not a plain file name",
+            printable(name)
+        ));
+    }
+    Ok(())
+}
+
+/// A bundle's folder is a name epreuve gives: digits and a timestamp.
+pub(crate) fn check_bundle_name(name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(format!(
+            "the submission is recorded in `{}`, a folder name epreuve does not give",
+            printable(name)
+        ));
+    }
+    Ok(())
+}
+
+/// `text` with its control characters shown as escapes, for a message.
+fn printable(text: &str) -> String {
+    text.chars()
+        .take(80)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_candidates_are_checked() {
+        assert!(check_name("exam", "bloc1-chargement").is_ok());
+        for bad in ["", "../../tmp/x", "a/b", "-x", "a b", "é"] {
+            assert!(check_name("exam", bad).is_err(), "{bad}");
+        }
+        assert!(check_candidate("c042").is_ok());
+        assert!(check_candidate("zoé.martin@ecole").is_ok());
+        let empty = check_candidate("").unwrap_err();
+        assert!(empty.contains("empty"), "{empty}");
+        let escape = check_candidate("c\u{1b}[2J").unwrap_err();
+        assert!(
+            escape.contains("\\u{1b}") && !escape.contains('\u{1b}'),
+            "{escape}"
+        );
+        for bad in ["a b", "../c", ".c", "c\n", &"x".repeat(65)] {
+            assert!(check_candidate(bad).is_err(), "{bad}");
+        }
     }
 }

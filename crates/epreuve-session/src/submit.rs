@@ -1,18 +1,31 @@
-//! Submission bundles (`.epreuve/submission/`): a frozen copy of the answers, a snapshot of
-//! the database, the evidence read from it, the log, and the checksum of every file.
+//! Submission bundles (`.epreuve/submissions/<name>/`): a frozen copy of the answers, a
+//! snapshot of the database (the DuckDB file, or a dump of a server), the evidence read from
+//! it, the action log, and a seal: the checksum of every file of the bundle.
 //!
-//! Grading reads the bundle when there is one, so that what the candidate does after submitting
-//! does not change the grade.
+//! A bundle is made in a staging folder, published under a name of its own with one rename,
+//! and only then named by `state.json`, itself written whole or not at all; older bundles go
+//! last. After a crash at any instant the state names the previous bundle or the new one,
+//! complete. Grading reads the bundle the state names, so that what the candidate does after
+//! submitting does not change the grade.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use epreuve_db::{Backend, DuckDb};
+use epreuve_fs::{Listed, Root, limits};
 use epreuve_provision::DatabaseLocation;
 use serde::{Deserialize, Serialize};
 
-use crate::workspace::copy_file;
-use crate::{SessionError, SubmissionRecord, Workspace, sha256_file};
+use crate::log::{LOG_FILE, line_hash};
+use crate::{SessionError, SubmissionRecord, Workspace, sha256_in};
+
+/// Folder of the bundles, inside `.epreuve/`.
+pub(crate) const SUBMISSIONS: &str = "submissions";
+/// The seal's file name.
+pub(crate) const SEAL: &str = "seal.json";
+/// The dump of a server database.
+pub(crate) const DUMP: &str = "database.sql";
 
 /// What the database held at submission, as the engine declared it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,111 +47,210 @@ pub struct TableEvidence {
     pub columns: Vec<String>,
 }
 
-/// What grading reads: the bundle when submitted, else the live workspace.
-#[derive(Debug, Clone)]
-pub struct Submission {
-    /// Folder of answers.
-    pub answers_dir: PathBuf,
-    /// Snapshot of an embedded database, when there is one; servers are graded live.
-    pub snapshot: Option<PathBuf>,
-    /// The submission record, if the candidate submitted.
-    pub record: Option<SubmissionRecord>,
+/// The facts of a submission, as the machine that submitted saw them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmittedFacts {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// After the deadline.
+    pub late: bool,
+    /// The deadline in force.
+    pub deadline: DateTime<Utc>,
+    /// Exam and candidate.
+    pub exam: String,
+    /// Candidate identifier.
+    pub candidate: String,
+    /// Files of `answers/` left out, and why (links out of the workspace, FIFOs…).
+    pub refused: Vec<String>,
+    /// Why there is no dump of a server database, when there is none.
+    #[serde(default)]
+    pub no_dump: Option<String>,
+}
+
+/// The seal: the checksum of every other file of the bundle, and the last line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seal {
+    /// `relative path → sha256`, every file but the seal.
+    pub files: BTreeMap<String, String>,
+    /// SHA-256 of the last line of the log at submission.
+    pub log_head: String,
 }
 
 impl Workspace {
-    fn bundle_dir(&self) -> PathBuf {
-        self.hidden_dir().join("submission")
-    }
-
-    /// Freezes the answers and a snapshot of the database, and records the time.
+    /// Freezes the answers and a snapshot of the database, seals them, and records the
+    /// submission. The caller holds the workspace's lock.
     pub fn submit(&mut self, now: DateTime<Utc>) -> Result<SubmissionRecord, SessionError> {
-        let staging = self.hidden_dir().join("submission.partial");
-        let _ = std::fs::remove_dir_all(&staging);
-        copy_tree(&self.answers_dir(), &staging.join("answers"))?;
-        let evidence = match self.database_file() {
-            Some(live) => {
-                // Opening read-only fails while another program writes to the file: the
-                // snapshot is then taken only once the candidate's session is closed, never
-                // half-written.
-                let db = DuckDb::open_read_only(&live)?;
-                let evidence = evidence(&db)?;
-                let db_name = live
-                    .file_name()
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| "base.duckdb".into());
-                copy_file(&live, &staging.join(&db_name))?;
-                let wal = PathBuf::from(format!("{}.wal", live.display()));
-                if wal.is_file() {
-                    copy_file(&wal, &staging.join(format!("{}.wal", db_name.display())))?;
-                }
-                evidence
-            }
-            // A server's database stays where it is; its evidence is recorded so that grading
-            // can tell whether it changed after submission.
-            None => evidence(self.open_database()?.as_ref())?,
-        };
-        write_json(&staging.join("evidence.json"), &evidence)?;
-        let log = self.hidden_dir().join("log.jsonl");
-        if log.is_file() {
-            copy_file(&log, &staging.join("log.jsonl"))?;
+        let submissions = self.hidden_dir().join(SUBMISSIONS);
+        std::fs::create_dir_all(&submissions).map_err(SessionError::io("create", &submissions))?;
+        let name = bundle_name(&submissions, now);
+        let staging = submissions.join(format!(".staging-{name}"));
+        let result = self.stage(&staging, now);
+        if let Err(error) = result {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(error);
         }
+        let (record_late, seal_hash) = result.expect("checked above");
+        epreuve_fs::publish_dir(&staging, &submissions.join(&name))?;
         let record = SubmissionRecord {
             at: now,
-            late: now > self.state().deadline,
+            late: record_late,
+            bundle: name.clone(),
+            seal: seal_hash,
         };
-        write_json(&staging.join("submission.json"), &record)?;
-        let hashes = hash_tree(&staging)?;
-        write_json(&staging.join("checksums.json"), &hashes)?;
-        let bundle = self.bundle_dir();
-        let _ = std::fs::remove_dir_all(&bundle);
-        std::fs::rename(&staging, &bundle).map_err(SessionError::io("move", &staging))?;
         self.state_mut().submitted = Some(record.clone());
         self.save_state()?;
-        self.log("submit", if record.late { "late" } else { "on time" })?;
+        // Older bundles and staging folders left by a crash go last: the state no longer
+        // names them.
+        if let Ok(entries) = std::fs::read_dir(&submissions) {
+            for entry in entries.flatten() {
+                if entry.file_name() != name.as_str() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
         Ok(record)
     }
 
-    /// What grading should read.
-    pub fn submission(&self) -> Submission {
-        let bundle = self.bundle_dir();
-        match &self.state().submitted {
-            Some(record) if bundle.is_dir() => Submission {
-                answers_dir: bundle.join("answers"),
-                snapshot: match self.database() {
-                    DatabaseLocation::Embedded { file } => Some(bundle.join(file)),
-                    _ => None,
-                },
-                record: Some(record.clone()),
-            },
-            _ => Submission {
-                answers_dir: self.answers_dir(),
-                snapshot: self.database_file(),
-                record: None,
-            },
+    /// Fills `staging` with the bundle; returns whether it is late and the seal's checksum.
+    fn stage(&self, staging: &Path, now: DateTime<Utc>) -> Result<(bool, String), SessionError> {
+        std::fs::create_dir_all(staging.join("answers"))
+            .map_err(SessionError::io("create", staging))?;
+        let mut refused = Vec::new();
+        for entry in self.fs.list("answers")? {
+            match entry {
+                Listed::File(relative) => {
+                    let target = staging.join("answers").join(&relative);
+                    if let Err(e) = self.fs.copy(
+                        Path::new("answers").join(&relative),
+                        &target,
+                        limits::ANSWER,
+                    ) {
+                        refused.push(e.to_string());
+                    }
+                }
+                Listed::Refused(reason) => refused.push(reason.to_string()),
+            }
         }
+        let mut no_dump = None;
+        let evidence = match &self.state.database {
+            DatabaseLocation::Embedded { file } => {
+                // Opening read-only fails while another program writes to the file: the
+                // snapshot is then taken only once the candidate's session is closed, never
+                // half-written.
+                let live = self.fs.path().join(file);
+                let db = DuckDb::open_read_only(&live)?;
+                let evidence = evidence(&db)?;
+                drop(db);
+                self.fs.copy(file, &staging.join(file), limits::DATABASE)?;
+                let wal = format!("{file}.wal");
+                if self.fs.path().join(&wal).exists() {
+                    self.fs.copy(&wal, &staging.join(&wal), limits::DATABASE)?;
+                }
+                evidence
+            }
+            other => {
+                let evidence = evidence(self.open_database()?.as_ref())?;
+                let address = other.address().expect("servers have an address");
+                if let Err(why) = crate::dump::dump(address, &staging.join(DUMP)) {
+                    no_dump = Some(why);
+                }
+                evidence
+            }
+        };
+        write_json(&staging.join("evidence.json"), &evidence)?;
+        let late = now > self.state.deadline;
+        self.log(
+            "submit",
+            &format!(
+                "{}{}",
+                if late { "late" } else { "on time" },
+                if refused.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} files of answers/ left out", refused.len())
+                }
+            ),
+        )?;
+        let log = self.hidden.read_to_string(LOG_FILE, limits::LOG)?;
+        std::fs::write(staging.join(LOG_FILE), &log).map_err(SessionError::io("write", staging))?;
+        let facts = SubmittedFacts {
+            at: now,
+            late,
+            deadline: self.state.deadline,
+            exam: self.state.exam.clone(),
+            candidate: self.state.candidate.clone(),
+            refused,
+            no_dump,
+        };
+        write_json(&staging.join("submission.json"), &facts)?;
+        let seal = Seal {
+            files: hash_tree(staging)?,
+            log_head: log
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .map(line_hash)
+                .unwrap_or_default(),
+        };
+        let seal_text = serde_json::to_vec_pretty(&seal).unwrap_or_default();
+        std::fs::write(staging.join(SEAL), &seal_text)
+            .map_err(SessionError::io("write", staging))?;
+        Ok((
+            late,
+            crate::log::hex(&<sha2::Sha256 as sha2::Digest>::digest(&seal_text)),
+        ))
     }
 }
 
-impl Workspace {
-    /// The evidence recorded at submission, if any.
-    pub fn submitted_evidence(&self) -> Option<Evidence> {
-        let text = std::fs::read_to_string(self.bundle_dir().join("evidence.json")).ok()?;
-        serde_json::from_str(&text).ok()
-    }
+/// `<n>-<time>`: a name no earlier bundle of this workspace has.
+fn bundle_name(submissions: &Path, now: DateTime<Utc>) -> String {
+    let next = std::fs::read_dir(submissions)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()?
+                        .split('-')
+                        .next()?
+                        .parse::<u32>()
+                        .ok()
+                })
+                .max()
+                .map_or(1, |n| n + 1)
+        })
+        .unwrap_or(1);
+    format!(
+        "{next:04}-{}-{}",
+        now.format("%Y%m%dT%H%M%S"),
+        std::process::id()
+    )
 }
 
 /// What `db` holds now: tables, declared types and exact counts.
 pub fn evidence(db: &dyn Backend) -> Result<Evidence, SessionError> {
     let mut tables = Vec::new();
-    for name in db.tables()? {
+    for relation in db.tables()? {
         let columns = db
-            .columns(&name)?
+            .columns(&relation.name)?
             .into_iter()
             .map(|c| format!("{} {}", c.name, c.declared.raw))
             .collect();
+        // A view's rows are computed when read: they are not evidence of what was loaded.
+        let rows = if relation.view {
+            0
+        } else {
+            db.row_count(&relation.name)?
+        };
         tables.push(TableEvidence {
-            rows: db.row_count(&name)?,
-            name,
+            rows,
+            name: if relation.view {
+                format!("{} (view)", relation.name)
+            } else {
+                relation.name
+            },
             columns,
         });
     }
@@ -153,49 +265,19 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), SessionError> 
     std::fs::write(path, text).map_err(SessionError::io("write", path))
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<(), SessionError> {
-    std::fs::create_dir_all(to).map_err(SessionError::io("create", to))?;
-    if !from.is_dir() {
-        return Ok(());
-    }
-    for entry in std::fs::read_dir(from)
-        .map_err(SessionError::io("read", from))?
-        .flatten()
-    {
-        let path = entry.path();
-        let target = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_tree(&path, &target)?;
-        } else {
-            copy_file(&path, &target)?;
-        }
-    }
-    Ok(())
-}
-
-/// `relative path → sha256` of every file under `root`, sorted.
-fn hash_tree(root: &Path) -> Result<std::collections::BTreeMap<String, String>, SessionError> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)
-            .map_err(SessionError::io("read", &dir))?
-            .flatten()
-        {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(root)
-                    .unwrap_or(&path)
-                    .display()
-                    .to_string();
-                out.insert(
-                    relative,
-                    sha256_file(&path).map_err(SessionError::io("read", &path))?,
-                );
+/// `relative path → sha256` of every file under `root` (a folder epreuve made), sorted.
+pub(crate) fn hash_tree(root: &Path) -> Result<BTreeMap<String, String>, SessionError> {
+    let checked = Root::new(root)?;
+    let mut out = BTreeMap::new();
+    for entry in checked.list("")? {
+        match entry {
+            Listed::File(relative) => {
+                let name = relative.display().to_string();
+                if name != SEAL {
+                    out.insert(name, sha256_in(&checked, &relative)?);
+                }
             }
+            Listed::Refused(reason) => return Err(reason.into()),
         }
     }
     Ok(out)

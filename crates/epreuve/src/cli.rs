@@ -11,6 +11,11 @@ pub struct Cli {
     /// The exam catalogue (a folder with exercises/, datasets/ and graders/).
     #[arg(long, global = true, env = "EPREUVE_CATALOGUE")]
     pub catalogue: Option<PathBuf>,
+    /// The centre's folder of records (start, deadline, seed, checksums and grading account of
+    /// each workspace it started), kept out of candidates' reach; by default
+    /// ~/.local/share/epreuve/centre.
+    #[arg(long, global = true, env = "EPREUVE_CENTRE", value_name = "DIR")]
+    pub centre: Option<PathBuf>,
     /// Print only errors.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -42,6 +47,9 @@ pub enum Command {
     /// Start, stop or describe a workspace's database server.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Write the candidate-side catalogue of some exams: what a candidate's machine needs to
+    /// start, check and submit, without the hidden checks and the reference solutions.
+    Pack(PackArgs),
     /// Docker images built from Debian's packages, for machines that reach no registry.
     #[command(subcommand)]
     Images(ImagesCommand),
@@ -53,8 +61,8 @@ pub enum DbCommand {
     /// Start the database again (after `db down` or a reboot) and wait until it answers.
     Up(WorkspaceArgs),
     /// Stop the database and remove what epreuve made for it (container and volume, local
-    /// server, or the candidate's database on the centre's server). Grade first.
-    Down(WorkspaceArgs),
+    /// server, or the candidate's database and roles on the centre's server). Grade first.
+    Down(DownArgs),
     /// Where the database is, how to connect, and whether it answers now.
     Info(WorkspaceArgs),
 }
@@ -65,6 +73,31 @@ pub enum ImagesCommand {
     /// Build the Debian base (debootstrap), PostgreSQL 15 and MariaDB 10.11 images; images
     /// already there are kept.
     Build(ImagesBuildArgs),
+}
+
+/// Arguments of `db down`.
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// The workspace.
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// The centre's server account, needed to drop a database made with `--via url`.
+    #[arg(long, env = "EPREUVE_DB_URL")]
+    pub url: Option<String>,
+}
+
+/// Arguments of `pack`.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// Exams to pack (see `epreuve exams`).
+    #[arg(required = true)]
+    pub exams: Vec<String>,
+    /// A new folder to write the candidate's catalogue into.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// Arguments of `images build`.
@@ -186,8 +219,9 @@ pub struct WorkspaceArgs {
 pub struct GradeArgs {
     /// The workspace folder to grade.
     pub workspace: PathBuf,
-    /// The assessor's scores of the manual items (default: `evaluation.toml` in the
-    /// workspace).
+    /// The assessor's scores of the manual items: a file of the assessor's, outside the
+    /// workspace (the candidate can write anything inside it). Without it, the manual items
+    /// wait for the assessor and the score is provisional.
     #[arg(long, value_name = "FILE")]
     pub evaluation: Option<PathBuf>,
     /// Print a file for the assessor to fill in with the manual items, instead of grading.

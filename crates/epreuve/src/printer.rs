@@ -1,7 +1,10 @@
 //! The one way output reaches the user, so that `--format json`, `--quiet` and `NO_COLOR` are
-//! honoured by every command.
+//! honoured by every command, and no control character a candidate slipped into a name, a
+//! value or a file reaches the terminal (see [`epreuve_grade::clean_text`]).
 
 use std::io::IsTerminal;
+
+use epreuve_grade::clean_text;
 
 use crate::cli::Format;
 
@@ -31,7 +34,7 @@ impl Printer {
     /// Prints text meant for people (skipped with `--quiet` or when JSON is asked for).
     pub fn info(&self, text: impl AsRef<str>) {
         if !self.quiet && self.format == Format::Table {
-            println!("{}", text.as_ref());
+            println!("{}", clean_text(text.as_ref()));
         }
     }
 
@@ -41,7 +44,7 @@ impl Printer {
         if self.quiet {
             epreuve_session::Progress::default()
         } else {
-            epreuve_session::Progress::new(|text| eprintln!("{text}"))
+            epreuve_session::Progress::new(|text| eprintln!("{}", clean_text(text)))
         }
     }
 
@@ -49,14 +52,24 @@ impl Printer {
     pub fn result(&self, table: impl FnOnce() -> String, json: impl FnOnce() -> String) {
         match self.format {
             Format::Json => println!("{}", json()),
-            Format::Table if !self.quiet => print!("{}", table()),
+            // Coloured tables are the report's, whose texts are cleaned when it is built.
+            Format::Table if !self.quiet && self.color => print!("{}", table()),
+            Format::Table if !self.quiet => print!("{}", clean_text(&table())),
             Format::Table => {}
+        }
+    }
+
+    /// Says on standard error that the command waits for another one (skipped with
+    /// `--quiet`), so that a JSON result on standard output stays whole.
+    pub fn waiting(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", clean_text(text.as_ref()));
         }
     }
 
     /// Prints an error (always).
     pub fn error(&self, text: impl AsRef<str>) {
-        eprintln!("error: {}", text.as_ref());
+        eprintln!("error: {}", clean_text(text.as_ref()));
     }
 
     /// Style of the terminal tables.

@@ -13,7 +13,7 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         return Outcome::not_applicable("the grader names no head query for this table");
     };
     let file = format!("answers/{}", rules.head_query);
-    let sql = match super::read_answer(ctx.answers_dir, &rules.head_query) {
+    let sql = match super::read_answer(ctx.answers, &rules.head_query) {
         Ok(sql) => sql,
         Err(outcome) => return outcome,
     };
@@ -53,7 +53,7 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     }
     let table = match ctx.table_text(actual) {
         Ok(frame) => text_columns(frame),
-        Err(error) => return Outcome::from_error(error, "reading the table"),
+        Err(outcome) => return outcome,
     };
     let order: Vec<usize> = expected
         .iter()

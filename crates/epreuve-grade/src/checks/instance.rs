@@ -2,12 +2,11 @@
 //! default tables. The saved query must run and return, in one of its columns, names of tables
 //! the engine's catalogue holds (its own tables, or the candidate's).
 
-use std::collections::HashSet;
-use std::path::Path;
-
 use epreuve_data::text_columns;
 use epreuve_db::Backend;
 use epreuve_exam::GraderManifest;
+use epreuve_fs::Root;
+use std::collections::HashSet;
 
 use super::Outcome;
 
@@ -19,13 +18,13 @@ const MAX_ROWS: usize = 100_000;
 pub(crate) fn default_tables(
     backend: &dyn Backend,
     grader: &GraderManifest,
-    answers_dir: &Path,
+    answers: &Root,
 ) -> Outcome {
     let Some(query) = &grader.instance.tables_query else {
         return Outcome::not_applicable("the grader names no query listing the default tables");
     };
     let file = format!("answers/{query}");
-    let sql = match super::read_answer(answers_dir, query) {
+    let sql = match super::read_answer(answers, query) {
         Ok(sql) => sql,
         Err(outcome) => return outcome,
     };

@@ -10,8 +10,9 @@ mod timing;
 mod types;
 mod values;
 
-use epreuve_db::{Backend, ColumnInfo, DbError, find_name};
+use epreuve_db::{Backend, ColumnInfo, DbError, Relation};
 use epreuve_exam::{CheckKind, GraderManifest, TableRules};
+use epreuve_fs::{FsError, Root, limits};
 use polars::prelude::DataFrame;
 
 use crate::{Status, TableTruth};
@@ -111,17 +112,38 @@ impl Outcome {
     }
 }
 
-/// The SQL the candidate saved in `answers/<name>`, or the outcome when it is missing or
-/// unreadable: every check that runs a saved query reads it this way.
-pub(crate) fn read_answer(answers_dir: &std::path::Path, name: &str) -> Result<String, Outcome> {
+/// The text the candidate saved in `answers/<name>`, or the outcome when it is missing or
+/// refused (a link out of the answers, a FIFO, a file too large): every check that reads an
+/// answer reads it this way.
+pub(crate) fn read_answer(answers: &Root, name: &str) -> Result<String, Outcome> {
     let file = format!("answers/{name}");
-    match std::fs::read_to_string(answers_dir.join(name)) {
-        Ok(sql) => Ok(sql),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(Outcome::lost(format!("{file} is missing")))
-        }
-        Err(e) => Err(Outcome::lost(format!("{file} cannot be read: {e}"))),
+    match answers.read_to_string(name, limits::ANSWER) {
+        Ok(text) => Ok(text),
+        Err(FsError::Missing { .. }) => Err(Outcome::lost(format!("{file} is missing"))),
+        Err(e) => Err(Outcome::lost(format!("answers/{e}"))),
     }
+}
+
+/// The base table `wanted` among `relations`, or the outcome when it is missing or is a
+/// view: what the statements ask for is a table holding the data, and a view's rows are
+/// computed when read (from files grading cannot reach, or from a range without end).
+pub(crate) fn base_table<'r>(relations: &'r [Relation], wanted: &str) -> Result<&'r str, Outcome> {
+    match Relation::find(relations, wanted) {
+        None => Err(Outcome::lost(format!(
+            "the table `{wanted}` does not exist"
+        ))),
+        Some(relation) if relation.view => Err(Outcome::lost(format!(
+            "`{}` is a view, not a table: the statement asks for a table that holds the data",
+            relation.name
+        ))),
+        Some(relation) => Ok(&relation.name),
+    }
+}
+
+/// Rows epreuve reads of a candidate's table: four times the source and some (a table loaded
+/// twice is still judged), never a table without end.
+pub(crate) fn table_cap(source_rows: usize) -> usize {
+    source_rows.saturating_mul(4).saturating_add(10_000)
 }
 
 /// The verdict on one column of a column-wise check.
@@ -137,12 +159,12 @@ pub(crate) struct TableContext<'a> {
     pub rules: Option<&'a TableRules>,
     pub grader: &'a GraderManifest,
     pub backend: &'a dyn Backend,
-    pub answers_dir: &'a std::path::Path,
-    /// The table's name in the database, when it exists.
-    pub actual: Option<String>,
+    pub answers: &'a Root,
+    /// The table's name in the database, or why there is no table to judge.
+    pub actual: Result<String, Outcome>,
     /// Its columns, or why they could not be read.
     pub columns: Result<Vec<ColumnInfo>, DbError>,
-    table_text: std::cell::OnceCell<Result<DataFrame, DbError>>,
+    table_text: std::cell::OnceCell<Result<DataFrame, Outcome>>,
 }
 
 impl<'a> TableContext<'a> {
@@ -150,31 +172,42 @@ impl<'a> TableContext<'a> {
         truth: &'a TableTruth,
         grader: &'a GraderManifest,
         backend: &'a dyn Backend,
-        answers_dir: &'a std::path::Path,
-        tables: &[String],
+        answers: &'a Root,
+        tables: &[Relation],
     ) -> Self {
-        let actual = find_name(tables, &truth.table).cloned();
+        let actual = base_table(tables, &truth.table).map(str::to_owned);
         let columns = match &actual {
-            Some(name) => backend.columns(name),
-            None => Ok(Vec::new()),
+            Ok(name) => backend.columns(name),
+            Err(_) => Ok(Vec::new()),
         };
         Self {
             truth,
             rules: grader.tables.iter().find(|r| r.table == truth.table),
             grader,
             backend,
-            answers_dir,
+            answers,
             actual,
             columns,
             table_text: std::cell::OnceCell::new(),
         }
     }
 
-    /// The whole table as text, fetched on first use.
-    pub fn table_text(&self, actual: &str) -> Result<&DataFrame, &DbError> {
+    /// The whole table as text, fetched on first use (at most [`table_cap`] rows).
+    pub fn table_text(&self, actual: &str) -> Result<&DataFrame, Outcome> {
         self.table_text
-            .get_or_init(|| self.backend.table_text(actual))
+            .get_or_init(|| {
+                let cap = table_cap(self.truth.source.rows());
+                match self.backend.table_text(actual, cap) {
+                    Ok(result) if result.truncated => Err(Outcome::lost(format!(
+                        "`{actual}` holds more than {cap} rows, far more than {}; epreuve reads no further",
+                        self.truth.source_name
+                    ))),
+                    Ok(result) => Ok(result.frame),
+                    Err(error) => Err(Outcome::from_error(&error, "reading the table")),
+                }
+            })
             .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The declared column matching a source column, without regard to case.
@@ -196,9 +229,9 @@ impl<'a> TableContext<'a> {
                 self.backend.engine().label()
             ));
         }
-        let table = &self.truth.table;
-        let Some(actual) = self.actual.as_deref() else {
-            return Outcome::lost(format!("the table `{table}` does not exist"));
+        let actual = match &self.actual {
+            Ok(actual) => actual.as_str(),
+            Err(outcome) => return outcome.clone(),
         };
         if let Err(error) = &self.columns {
             return Outcome::from_error(error, "reading the columns");

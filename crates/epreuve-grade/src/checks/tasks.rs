@@ -2,15 +2,14 @@
 //! candidate's own files: through the ground-truth database (the grader's queries) or read
 //! directly from the sources (statistics, frequencies, imputation).
 
-use std::cell::{OnceCell, RefCell};
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use epreuve_data::{TypeFamily, canonical, is_missing, text_column, text_columns};
-use epreuve_db::{Backend, DbError, DuckDb, find_name};
+use epreuve_db::{Backend, DbError, DuckDb, Relation};
 use epreuve_exam::{
     ColumnMatch, CompareSpec, ImputationMethod, Statistic, Task, TaskCheck, Tolerance,
 };
+use epreuve_fs::Root;
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
 
 use super::Outcome;
 use super::timing::{self, Timing};
@@ -28,9 +27,9 @@ const MAX_ROWS: usize = 1_000_000;
 pub(crate) struct TaskContext<'a> {
     pub truth: &'a Truth,
     pub backend: &'a dyn Backend,
-    pub answers_dir: &'a Path,
-    /// The candidate's tables.
-    pub tables: &'a [String],
+    pub answers: &'a Root,
+    /// The candidate's tables and views.
+    pub tables: &'a [Relation],
     /// Every task of the grader (a measurements task reads its timing task).
     tasks: &'a [Task],
     truth_db: OnceCell<Result<DuckDb, DbError>>,
@@ -43,14 +42,14 @@ impl<'a> TaskContext<'a> {
     pub fn new(
         truth: &'a Truth,
         backend: &'a dyn Backend,
-        answers_dir: &'a Path,
-        tables: &'a [String],
+        answers: &'a Root,
+        tables: &'a [Relation],
         tasks: &'a [Task],
     ) -> Self {
         Self {
             truth,
             backend,
-            answers_dir,
+            answers,
             tables,
             tasks,
             truth_db: OnceCell::new(),
@@ -104,7 +103,7 @@ impl<'a> TaskContext<'a> {
                 answer,
                 timing: timing_task,
             } => match self.timing(timing_task) {
-                Ok(timing) => timing::measurements_outcome(self.answers_dir, answer, &timing),
+                Ok(timing) => timing::measurements_outcome(self.answers, answer, &timing),
                 Err(outcome) => Outcome {
                     message: format!(
                         "the measurements cannot be set against epreuve's: {}",
@@ -148,7 +147,7 @@ impl<'a> TaskContext<'a> {
     /// The rows of the candidate's saved query `answer`.
     fn answer(&self, answer: &str) -> Result<Rows, Outcome> {
         let file = format!("answers/{answer}");
-        let sql = super::read_answer(self.answers_dir, answer)?;
+        let sql = super::read_answer(self.answers, answer)?;
         match self.backend.candidate_query(&sql, MAX_ROWS) {
             Ok(result) if result.truncated => Err(Outcome::lost(format!(
                 "{file} returns more than {MAX_ROWS} rows"
@@ -161,15 +160,17 @@ impl<'a> TaskContext<'a> {
         }
     }
 
-    /// The candidate's table, as text.
-    fn candidate_table(&self, table: &str) -> Result<Rows, Outcome> {
-        let Some(actual) = find_name(self.tables, table) else {
-            return Err(Outcome::lost(format!("the table `{table}` does not exist")));
-        };
-        self.backend
-            .table_text(actual)
-            .map(|frame| text_columns(&frame))
-            .map_err(|e| Outcome::from_error(&e, &format!("reading `{table}`")))
+    /// The candidate's table, as text (a view is refused, a table without end is not read).
+    fn candidate_table(&self, table: &str, expected_rows: usize) -> Result<Rows, Outcome> {
+        let actual = super::base_table(self.tables, table)?;
+        let cap = super::table_cap(expected_rows);
+        match self.backend.table_text(actual, cap) {
+            Ok(result) if result.truncated => Err(Outcome::lost(format!(
+                "`{table}` holds more than {cap} rows, far more than expected; epreuve reads no further"
+            ))),
+            Ok(result) => Ok(text_columns(&result.frame)),
+            Err(e) => Err(Outcome::from_error(&e, &format!("reading `{table}`"))),
+        }
     }
 
     fn source(&self, table: &str) -> Result<&TableTruth, Outcome> {
@@ -196,15 +197,17 @@ impl<'a> TaskContext<'a> {
             Ok(rows) => rows,
             Err(outcome) => return outcome,
         };
-        match self.candidate_table(table) {
+        let expected_rows = expected.first().map_or(0, |(_, v)| v.len());
+        match self.candidate_table(table, expected_rows) {
             Ok(actual) => compared(&expected, &actual, compare, &format!("the table `{table}`")),
             Err(outcome) => outcome,
         }
     }
 
     fn index(&self, table: &str, column: &str, plan_query: &str, plan_share: f64) -> Outcome {
-        let Some(actual) = find_name(self.tables, table) else {
-            return Outcome::lost(format!("the table `{table}` does not exist"));
+        let actual = match super::base_table(self.tables, table) {
+            Ok(actual) => actual,
+            Err(outcome) => return outcome,
         };
         let indexes = match self.backend.indexes(actual) {
             Ok(indexes) => indexes,
@@ -397,7 +400,7 @@ impl<'a> TaskContext<'a> {
             Ok(source) => source,
             Err(outcome) => return outcome,
         };
-        let actual = match self.candidate_table(table) {
+        let actual = match self.candidate_table(table, source.source.rows()) {
             Ok(actual) => actual,
             Err(outcome) => return outcome,
         };

@@ -7,10 +7,9 @@
 //! that neither table always runs second on a warmer cache. The verdict compares medians; the
 //! spread reported is the interquartile range of the per-round ratios.
 
-use std::path::Path;
-
-use epreuve_db::{Backend, find_name};
+use epreuve_db::{Backend, Relation};
 use epreuve_exam::TimingCheck;
+use epreuve_fs::Root;
 
 use super::Outcome;
 use super::plan::{plan_line, plan_uses_index};
@@ -111,20 +110,28 @@ pub(crate) struct Timing {
 /// Times the statement's queries on both tables, or says why they cannot be compared.
 pub(crate) fn measure(
     backend: &dyn Backend,
-    tables: &[String],
+    tables: &[Relation],
     check: &TimingCheck,
 ) -> Result<Timing, Outcome> {
-    let Some(slow) = find_name(tables, &check.slow) else {
-        return Err(Outcome::lost(format!(
-            "the table `{}` loaded at the start is gone: the optimised table has nothing to be compared with",
-            check.slow
-        )));
+    let slow = match super::base_table(tables, &check.slow) {
+        Ok(slow) => slow,
+        Err(_) if Relation::find(tables, &check.slow).is_none() => {
+            return Err(Outcome::lost(format!(
+                "the table `{}` loaded at the start is gone: the optimised table has nothing to be compared with",
+                check.slow
+            )));
+        }
+        Err(outcome) => return Err(outcome),
     };
-    let Some(fast) = find_name(tables, &check.fast) else {
-        return Err(Outcome::lost(format!(
-            "the optimised table `{}` does not exist",
-            check.fast
-        )));
+    let fast = match super::base_table(tables, &check.fast) {
+        Ok(fast) => fast,
+        Err(_) if Relation::find(tables, &check.fast).is_none() => {
+            return Err(Outcome::lost(format!(
+                "the optimised table `{}` does not exist",
+                check.fast
+            )));
+        }
+        Err(outcome) => return Err(outcome),
     };
     let count = |table: &str| {
         backend
@@ -267,9 +274,9 @@ pub(crate) fn timing_outcome(timing: &Timing, plan_share: f64) -> Outcome {
 
 /// The candidate's measurements, set against epreuve's: every query reported on both tables,
 /// and, where epreuve found a verdict, the same conclusion.
-pub(crate) fn measurements_outcome(answers_dir: &Path, answer: &str, timing: &Timing) -> Outcome {
+pub(crate) fn measurements_outcome(answers: &Root, answer: &str, timing: &Timing) -> Outcome {
     let file = format!("answers/{answer}");
-    let text = match super::read_answer(answers_dir, answer) {
+    let text = match super::read_answer(answers, answer) {
         Ok(text) => text,
         Err(outcome) => return outcome,
     };

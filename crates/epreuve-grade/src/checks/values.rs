@@ -14,7 +14,7 @@ use super::{ColumnVerdict, Outcome, TableContext};
 pub(crate) fn values(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     let table = match ctx.table_text(actual) {
         Ok(frame) => text_columns(frame),
-        Err(error) => return Outcome::from_error(error, "reading the table"),
+        Err(outcome) => return outcome,
     };
     let source = text_columns(&ctx.truth.source.frame);
     ctx.per_column("values", |profile, info| {

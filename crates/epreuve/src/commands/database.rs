@@ -4,7 +4,9 @@ use epreuve_provision::{BuildEvent, Cancel, DatabaseLocation, ImageSource, Route
 use epreuve_session::Workspace;
 use serde_json::json;
 
-use crate::cli::{DatabaseArgs, EngineArg, ImagesArg, ImagesBuildArgs, ViaArg, WorkspaceArgs};
+use crate::cli::{
+    DatabaseArgs, DownArgs, EngineArg, ImagesArg, ImagesBuildArgs, ViaArg, WorkspaceArgs,
+};
 use crate::exit_codes;
 use crate::printer::Printer;
 
@@ -42,9 +44,9 @@ pub fn up(printer: &Printer, cancel: &Cancel, args: &WorkspaceArgs) -> anyhow::R
     Ok(exit_codes::SUCCESS)
 }
 
-pub fn down(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
-    let workspace = Workspace::open(&args.dir)?;
-    epreuve_provision::down(workspace.root(), workspace.database())?;
+pub fn down(printer: &Printer, args: &DownArgs) -> anyhow::Result<u8> {
+    let workspace = Workspace::open(&args.workspace.dir)?;
+    epreuve_provision::down(workspace.root(), workspace.database(), args.url.as_deref())?;
     let _ = workspace.log("db down", &workspace.database().route().to_string());
     let what = match workspace.database() {
         DatabaseLocation::Embedded { .. } => {
@@ -54,7 +56,9 @@ pub fn down(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
         DatabaseLocation::Local { .. } => {
             "The local server was stopped; its files stay in .epreuve/server/ (`epreuve db up` starts it again)."
         }
-        DatabaseLocation::Url { .. } => "The candidate's database was dropped from the server.",
+        DatabaseLocation::Url { .. } => {
+            "The candidate's database and roles were dropped from the server."
+        }
     };
     printer.result(
         || format!("{what}\n"),

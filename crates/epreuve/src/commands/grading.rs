@@ -9,144 +9,169 @@ use epreuve_exam::Catalogue;
 use epreuve_grade::{Evaluation, Grading, Report, Truth, Visibility, apply_solution};
 use epreuve_provision::Cancel;
 use epreuve_report::{render_checklist, render_json, render_table};
-use epreuve_session::Workspace;
+use epreuve_session::{Centre, Workspace};
 
 use crate::cli::{DemoArgs, GradeArgs, WorkspaceArgs};
 use crate::exit_codes;
 use crate::printer::Printer;
 
 /// Grades `workspace`: its live state for the candidate's self-check, its submission (when
-/// there is one) for the assessor.
+/// there is one, its seal checked) for the assessor, with the centre's record of it when the
+/// centre has one.
 fn grade_workspace(
     workspace: &Workspace,
     catalogue: &Catalogue,
     visibility: Visibility,
     evaluation_file: Option<&Path>,
+    centre: Option<&Centre>,
 ) -> anyhow::Result<Report> {
     let state = workspace.state();
-    let exam = catalogue.exam(&state.exam)?;
+    let full = visibility == Visibility::Full;
+    let record = match centre {
+        Some(centre) if full => centre.find(workspace.root())?,
+        _ => None,
+    };
+    let mut notes = Vec::new();
+    let mut integrity = Vec::new();
+    if full {
+        match &record {
+            Some(record) => integrity.extend(record.differences(state)),
+            None => notes.push(
+                "the centre has no record of this workspace: its start, deadline, seed and data checksums come from the candidate's machine".into(),
+            ),
+        }
+    }
+    let exam_id = record.as_ref().map_or(&state.exam, |r| &r.exam);
+    let candidate = record.as_ref().map_or(&state.candidate, |r| &r.candidate);
+    let deadline = record.as_ref().map_or(state.deadline, |r| r.deadline);
+    let exam = catalogue.exam(exam_id)?;
     let grader = exam.grader()?;
-    let source = workspace.truth_source(&exam)?;
+    let source = workspace.truth_source(&exam, record.as_ref())?;
     let truth = Truth::compute(&exam, &grader, &source.dir)?;
-    let mut notes = source.notes;
+    notes.extend(source.notes);
     let evaluation = match visibility {
         Visibility::Full if !grader.manual.is_empty() => {
-            let default = workspace.root().join(EVALUATION_FILE);
-            let path = evaluation_file.unwrap_or(&default);
-            let evaluation = Evaluation::read(path, &grader.manual)?;
-            if let Some(note) = evaluation_note(workspace, path, &evaluation, &grader) {
-                notes.push(note);
+            let evaluation = read_evaluation(workspace, evaluation_file, &grader)?;
+            let unscored = grader
+                .manual
+                .iter()
+                .filter(|i| !evaluation.items.contains_key(&i.id))
+                .count();
+            if unscored > 0 {
+                notes.push(format!(
+                    "{unscored} of {} manual items are not scored yet: `epreuve grade {} --evaluation-template` prints a file to fill in; keep it in a folder of yours and pass it with --evaluation",
+                    grader.manual.len(),
+                    workspace.root().display()
+                ));
             }
             Some(evaluation)
         }
         _ => None,
     };
-    let (answers_dir, snapshot) = match visibility {
-        Visibility::Public => (workspace.answers_dir(), workspace.database_file()),
-        Visibility::Full => {
-            let submission = workspace.submission();
-            match &submission.record {
-                Some(record) if record.late => notes.push(format!(
-                    "submitted late, at {} (deadline {})",
-                    record.at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    state.deadline.format("%Y-%m-%d %H:%M:%S UTC")
-                )),
-                Some(_) => {}
-                None => notes.push("not submitted: the workspace was graded as it is now".into()),
+    let submission = match visibility {
+        Visibility::Public => workspace.live()?,
+        Visibility::Full => workspace.submission()?,
+    };
+    integrity.extend(submission.tampering.iter().cloned());
+    if full {
+        match &submission.record {
+            Some(record) => {
+                let late = record.at > deadline;
+                if late {
+                    notes.push(format!(
+                        "submitted late, at {} (deadline {})",
+                        record.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                        deadline.format("%Y-%m-%d %H:%M:%S UTC")
+                    ));
+                }
+                if late && !record.late {
+                    integrity.push(
+                        "the submission is recorded as on time, but it came after the deadline"
+                            .into(),
+                    );
+                }
             }
-            (submission.answers_dir, submission.snapshot)
+            None => notes.push("not submitted: the workspace was graded as it is now".into()),
         }
+    }
+    let opened: Result<Box<dyn Backend>, epreuve_db::DbError> = match &submission.snapshot {
+        // A DuckDB file missing or held by the candidate's own session: the message says
+        // what to do, and nothing is graded.
+        Some(file) => Ok(Box::new(DuckDb::open_read_only(file)?)),
+        None => workspace.open_for_grading(record.as_ref()),
     };
-    // Servers are graded live: no file was frozen at submission.
-    let live = snapshot.is_none();
-    let backend: Box<dyn Backend> = match snapshot {
-        Some(file) => Box::new(DuckDb::open_read_only(&file)?),
-        None => match workspace.open_database() {
-            Ok(backend) => backend,
-            // A server that does not answer: every check says "not gradable", none scores zero.
-            Err(error) if error.is_infrastructure() => {
-                return Ok(epreuve_grade::not_gradable(
-                    &exam,
-                    &grader,
-                    &truth,
-                    &state.candidate,
-                    &state.engine.to_string(),
-                    visibility,
-                    &error,
-                    evaluation.as_ref(),
-                    notes,
-                ));
-            }
-            Err(error) => return Err(error.into()),
-        },
+    let backend = match opened {
+        Ok(backend) => backend,
+        // A database that does not answer: every check says "not gradable", none scores zero.
+        Err(error) if error.is_infrastructure() => {
+            return Ok(epreuve_grade::grade(&Grading {
+                exam: &exam,
+                grader: &grader,
+                truth: &truth,
+                backend: Err(&error),
+                answers: &submission.answers,
+                candidate,
+                visibility,
+                evaluation: evaluation.as_ref(),
+                notes,
+                integrity,
+            }));
+        }
+        Err(error) => return Err(error.into()),
     };
-    if visibility == Visibility::Full
-        && live
-        && let Some(submitted) = workspace.submitted_evidence()
+    // A server is graded live: its state is compared with the evidence frozen at submission.
+    if full
+        && submission.snapshot.is_none()
+        && let Some(submitted) = &submission.evidence
         && let Ok(now) = epreuve_session::evidence(backend.as_ref())
         && now.tables != submitted.tables
     {
-        notes.push(
-            "the database changed after submission (tables, types or row counts differ from the evidence recorded then); it was graded as it is now".into(),
-        );
+        integrity.push(format!(
+            "the database changed after submission (tables, types or row counts differ from the evidence recorded then); it was graded as it is now{}",
+            if submission.dump.is_some() {
+                "; the dump taken at submission is in the bundle (database.sql)"
+            } else {
+                ""
+            }
+        ));
     }
     Ok(epreuve_grade::grade(&Grading {
         exam: &exam,
         grader: &grader,
         truth: &truth,
-        backend: backend.as_ref(),
-        answers_dir: &answers_dir,
-        candidate: &state.candidate,
+        backend: Ok(backend.as_ref()),
+        answers: &submission.answers,
+        candidate,
         visibility,
         evaluation: evaluation.as_ref(),
         notes,
+        integrity,
     }))
 }
 
-/// The assessor's file, in the workspace unless `grade --evaluation` names another.
-const EVALUATION_FILE: &str = "evaluation.toml";
-
-/// What the assessor should know about the file of manual scores.
-fn evaluation_note(
+/// The assessor's scores, from a file of the assessor's: never one inside the workspace,
+/// which the candidate can write.
+fn read_evaluation(
     workspace: &Workspace,
-    path: &Path,
-    evaluation: &Evaluation,
+    file: Option<&Path>,
     grader: &epreuve_exam::GraderManifest,
-) -> Option<String> {
-    let scored = grader
-        .manual
-        .iter()
-        .filter(|i| evaluation.items.contains_key(&i.id))
-        .count();
-    if scored < grader.manual.len() {
-        return Some(format!(
-            "{} of {} manual items are not scored yet: write their scores in {} (`epreuve grade {} --evaluation-template` prints a file to fill in)",
-            grader.manual.len() - scored,
-            grader.manual.len(),
-            path.display(),
-            workspace.root().display()
-        ));
-    }
-    // The candidate could write the file too: one older than the submission is suspect.
-    let written = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-    let submitted = workspace.submission().record?.at;
-    let written: chrono::DateTime<Utc> = written.into();
-    (written < submitted).then(|| {
+) -> anyhow::Result<Evaluation> {
+    let Some(path) = file else {
+        return Ok(Evaluation::default());
+    };
+    let real = path.canonicalize().with_context(|| {
         format!(
-            "{} was written before the submission: make sure the scores in it are the assessor's",
+            "the assessor's file {} cannot be read (--evaluation)",
             path.display()
         )
-    })
-}
-
-/// The catalogue a workspace was started from, unless another is given.
-fn workspace_catalogue(given: Option<PathBuf>, workspace: &Workspace) -> anyhow::Result<Catalogue> {
-    match given {
-        Some(_) => super::open_catalogue(given),
-        None => workspace
-            .catalogue()
-            .or_else(|_| super::open_catalogue(None)),
+    })?;
+    if real.starts_with(workspace.files().path()) {
+        anyhow::bail!(
+            "the assessor's file {} lies inside the candidate's workspace, where the candidate can write; keep the scores in a folder of yours and pass that file with --evaluation",
+            path.display()
+        );
     }
+    Ok(Evaluation::read(&real, &grader.manual)?)
 }
 
 fn report_code(report: &Report) -> u8 {
@@ -159,14 +184,28 @@ fn report_code(report: &Report) -> u8 {
     }
 }
 
+/// Takes the workspace's lock, saying so when another command holds it.
+fn lock(
+    printer: &Printer,
+    workspace: &Workspace,
+    what: &str,
+) -> anyhow::Result<epreuve_fs::WorkspaceLock> {
+    Ok(workspace.lock(what, |holder| {
+        printer.waiting(format!(
+            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
+        ))
+    })?)
+}
+
 pub fn check(
     printer: &Printer,
     catalogue: Option<PathBuf>,
     args: &WorkspaceArgs,
 ) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.dir)?;
-    let catalogue = workspace_catalogue(catalogue, &workspace)?;
-    let report = grade_workspace(&workspace, &catalogue, Visibility::Public, None)?;
+    let catalogue = super::open_catalogue(catalogue)?;
+    let _lock = lock(printer, &workspace, "check")?;
+    let report = grade_workspace(&workspace, &catalogue, Visibility::Public, None, None)?;
     let missing = report
         .checks
         .iter()
@@ -180,6 +219,10 @@ pub fn check(
         || {
             let mut out = render_checklist(&report, printer.table_style());
             out.push_str(&match missing {
+                _ if !report.gradable => {
+                    "Some checks could not be run: the database did not answer (see above).\n"
+                        .to_owned()
+                }
                 0 => "Every public check passes. The assessor's grading checks more than this.\n"
                     .to_owned(),
                 1 => "1 public check is not yet satisfied.\n".to_owned(),
@@ -195,20 +238,24 @@ pub fn check(
 pub fn grade(
     printer: &Printer,
     catalogue: Option<PathBuf>,
+    centre: &Centre,
     args: &GradeArgs,
 ) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.workspace)?;
-    let catalogue = workspace_catalogue(catalogue, &workspace)?;
+    let catalogue = super::open_catalogue(catalogue)?;
+    catalogue.require_full("`grade`")?;
     if args.evaluation_template {
         let grader = catalogue.exam(&workspace.state().exam)?.grader()?;
         print!("{}", Evaluation::template(&grader.manual));
         return Ok(exit_codes::SUCCESS);
     }
+    let _lock = lock(printer, &workspace, "grade")?;
     let report = grade_workspace(
         &workspace,
         &catalogue,
         Visibility::Full,
         args.evaluation.as_deref(),
+        Some(centre),
     )?;
     print_report(printer, &report);
     Ok(report_code(&report))
@@ -224,10 +271,12 @@ fn print_report(printer: &Printer, report: &Report) {
 pub fn demo(
     printer: &Printer,
     catalogue: Option<PathBuf>,
+    centre: &Centre,
     cancel: &Cancel,
     args: &DemoArgs,
 ) -> anyhow::Result<u8> {
     let catalogue = super::open_catalogue(catalogue)?;
+    catalogue.require_full("`demo`")?;
     let exam_id = match &args.exam {
         Some(id) => id.clone(),
         None => catalogue
@@ -250,34 +299,41 @@ pub fn demo(
         .clone()
         .unwrap_or_else(|| temp.path().join("workspace"));
     printer.info(format!("1. start {exam_id} in {}", dir.display()));
-    let options = super::workspace::start_options("demo", None, &args.database, cancel)
+    let options = super::workspace::start_options("demo", None, &args.database, cancel, centre)
         .with_progress(printer.progress());
-    let mut workspace = Workspace::start(&catalogue, &exam, &dir, &options)?;
+    let mut workspace = Workspace::start(&exam, &dir, &options)?;
     let result = demo_steps(
         printer,
         &catalogue,
+        centre,
         &exam,
         &grader,
         args,
-        &dir,
+        temp.path(),
         &mut workspace,
     );
     if args.dir.is_none() {
         // The temporary workspace goes; so does its server.
-        let _ = epreuve_provision::down(workspace.root(), workspace.database());
+        let _ = epreuve_provision::down(
+            workspace.root(),
+            workspace.database(),
+            args.database.url.as_deref(),
+        );
     } else if result.is_ok() {
         printer.info(format!("The workspace is kept in {}.", dir.display()));
     }
     result
 }
 
+#[allow(clippy::too_many_arguments)]
 fn demo_steps(
     printer: &Printer,
     catalogue: &Catalogue,
+    centre: &Centre,
     exam: &epreuve_exam::Exam,
     grader: &epreuve_exam::GraderManifest,
     args: &DemoArgs,
-    dir: &std::path::Path,
+    assessor_dir: &Path,
     workspace: &mut Workspace,
 ) -> anyhow::Result<u8> {
     let (solution, solution_dir) = exam.solution(&args.solution)?;
@@ -285,7 +341,7 @@ fn demo_steps(
         "2. apply the solution `{}`: {}",
         args.solution, solution.description
     ));
-    let truth = Truth::compute(exam, grader, &dir.join("data"))?;
+    let truth = Truth::compute(exam, grader, &workspace.root().join("data"))?;
     {
         let db = workspace.open_database_writable()?;
         apply_solution(
@@ -298,15 +354,32 @@ fn demo_steps(
         )?;
     }
     printer.info("3. submit");
-    workspace.submit(Utc::now())?;
-    if let Some(evaluation) = &solution.evaluation {
-        printer.info("   the assessor scores the manual items");
-        let from = solution_dir.join(evaluation);
-        std::fs::copy(&from, dir.join(EVALUATION_FILE))
-            .with_context(|| format!("copying {}", from.display()))?;
+    {
+        let _lock = lock(printer, workspace, "submit")?;
+        workspace.submit(Utc::now())?;
     }
+    // The assessor's scores live in the assessor's folder, never in the workspace.
+    let evaluation = match &solution.evaluation {
+        Some(evaluation) => {
+            printer.info("   the assessor scores the manual items");
+            let from = solution_dir.join(evaluation);
+            let to = assessor_dir.join("evaluation.toml");
+            std::fs::copy(&from, &to).with_context(|| format!("copying {}", from.display()))?;
+            Some(to)
+        }
+        None => None,
+    };
     printer.info("4. grade\n");
-    let report = grade_workspace(workspace, catalogue, Visibility::Full, None)?;
+    let report = {
+        let _lock = lock(printer, workspace, "grade")?;
+        grade_workspace(
+            workspace,
+            catalogue,
+            Visibility::Full,
+            evaluation.as_deref(),
+            Some(centre),
+        )?
+    };
     print_report(printer, &report);
     Ok(report_code(&report))
 }

@@ -3,6 +3,7 @@
 mod database;
 mod exams;
 mod grading;
+mod pack;
 mod workspace;
 
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use epreuve_db::DbError;
 use epreuve_exam::{Catalogue, ExamError};
 use epreuve_grade::GradeError;
-use epreuve_session::SessionError;
+use epreuve_session::{Centre, SessionError};
 
 use epreuve_provision::{Cancel, ProvisionError};
 
@@ -23,6 +24,7 @@ use crate::printer::Printer;
 pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
     let catalogue = cli.catalogue.clone();
+    let centre = Centre::new(cli.centre.clone());
     // Ctrl-C sets a flag that every step of `start` checks, so that whatever was made so far
     // is removed rather than left running.
     let cancel = Cancel::new();
@@ -42,7 +44,13 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Start(args) => (
             args.format,
-            workspace::start(&printer(args.format, cli.quiet), catalogue, &cancel, &args),
+            workspace::start(
+                &printer(args.format, cli.quiet),
+                catalogue,
+                &centre,
+                &cancel,
+                &args,
+            ),
         ),
         Command::Status(args) => (
             args.format,
@@ -58,23 +66,33 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Grade(args) => (
             args.format,
-            grading::grade(&printer(args.format, cli.quiet), catalogue, &args),
+            grading::grade(&printer(args.format, cli.quiet), catalogue, &centre, &args),
         ),
         Command::Demo(args) => (
             args.format,
-            grading::demo(&printer(args.format, cli.quiet), catalogue, &cancel, &args),
+            grading::demo(
+                &printer(args.format, cli.quiet),
+                catalogue,
+                &centre,
+                &cancel,
+                &args,
+            ),
         ),
         Command::Db(DbCommand::Up(args)) => (
             args.format,
             database::up(&printer(args.format, cli.quiet), &cancel, &args),
         ),
         Command::Db(DbCommand::Down(args)) => (
-            args.format,
-            database::down(&printer(args.format, cli.quiet), &args),
+            args.workspace.format,
+            database::down(&printer(args.workspace.format, cli.quiet), &args),
         ),
         Command::Db(DbCommand::Info(args)) => (
             args.format,
             database::info(&printer(args.format, cli.quiet), &args),
+        ),
+        Command::Pack(args) => (
+            args.format,
+            pack::pack(&printer(args.format, cli.quiet), catalogue, &args),
         ),
         Command::Images(ImagesCommand::Build(args)) => (
             Format::Table,
@@ -145,6 +163,15 @@ fn report_error(printer: &Printer, error: &anyhow::Error) {
 /// The exit code an error earns: infrastructure faults apart from the user's own mistakes.
 fn classify(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
+        let refused = cause.downcast_ref::<epreuve_fs::FsError>().or_else(|| {
+            match cause.downcast_ref::<SessionError>() {
+                Some(SessionError::Refused(e)) => Some(e),
+                _ => None,
+            }
+        });
+        if let Some(epreuve_fs::FsError::Busy { .. }) = refused {
+            return exit_codes::INFRASTRUCTURE;
+        }
         let provision = cause.downcast_ref::<ProvisionError>().or_else(|| {
             match cause.downcast_ref::<SessionError>() {
                 Some(SessionError::Provision(e)) => Some(e),

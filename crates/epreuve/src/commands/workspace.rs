@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::Utc;
-use epreuve_session::{StartOptions, Workspace};
+use epreuve_session::{Centre, StartOptions, Workspace};
 use serde_json::json;
 
 use epreuve_provision::Cancel;
@@ -15,13 +15,20 @@ use crate::printer::Printer;
 pub fn start(
     printer: &Printer,
     catalogue: Option<PathBuf>,
+    centre: &Centre,
     cancel: &Cancel,
     args: &StartArgs,
 ) -> anyhow::Result<u8> {
     let catalogue = super::open_catalogue(catalogue)?;
     let exam = catalogue.exam(&args.exam)?;
-    let options = start_options(&args.candidate, args.duration, &args.database, cancel)
-        .with_progress(printer.progress());
+    let options = start_options(
+        &args.candidate,
+        args.duration,
+        &args.database,
+        cancel,
+        centre,
+    )
+    .with_progress(printer.progress());
     if options.route != epreuve_provision::Route::Embedded {
         printer.info(format!(
             "Starting {} via {}…",
@@ -29,7 +36,7 @@ pub fn start(
             options.route
         ));
     }
-    let workspace = Workspace::start(&catalogue, &exam, &args.dir, &options)?;
+    let workspace = Workspace::start(&exam, &args.dir, &options)?;
     let state = workspace.state();
     printer.result(
         || {
@@ -55,6 +62,7 @@ pub(crate) fn start_options(
     duration: Option<std::time::Duration>,
     database: &DatabaseArgs,
     cancel: &Cancel,
+    centre: &Centre,
 ) -> StartOptions {
     let (engine, route, images) = super::database::requested(database);
     StartOptions {
@@ -68,6 +76,7 @@ pub(crate) fn start_options(
         port: database.port,
         cancel: cancel.clone(),
         progress: epreuve_session::Progress::default(),
+        centre: centre.clone(),
     }
 }
 
@@ -103,16 +112,23 @@ pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
 
 pub fn submit(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
     let mut workspace = Workspace::open(&args.dir)?;
+    let _lock = workspace.lock("submit", |holder| {
+        printer.waiting(format!(
+            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
+        ))
+    })?;
     let record = workspace.submit(Utc::now())?;
     printer.result(
         || {
             format!(
-                "Submitted at {}{}. Your answers and a snapshot of your database are frozen in .epreuve/submission/; submitting again replaces them.\n",
+                "Submitted at {}{}. Your answers and a snapshot of your database are frozen and sealed in .epreuve/submissions/{}; submitting again replaces them.\n  seal: {}\n",
                 record.at.with_timezone(&chrono::Local).format("%H:%M:%S"),
-                if record.late { ", after the deadline: recorded as late" } else { "" }
+                if record.late { ", after the deadline: recorded as late" } else { "" },
+                record.bundle,
+                record.seal
             )
         },
-        || json!({ "submitted_at": record.at, "late": record.late }).to_string(),
+        || json!({ "submitted_at": record.at, "late": record.late, "bundle": record.bundle, "seal": record.seal }).to_string(),
     );
     Ok(exit_codes::SUCCESS)
 }

@@ -1,0 +1,709 @@
+//! What grading asks of a server database.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use sqlx::{AssertSqlSafe, Column, Executor, Row, SqlSafeStr};
+
+use super::ServerAddress;
+use super::session::{Conn, Fault, Purpose, Runner, Slot, code};
+use super::types::declared_type;
+use crate::backend::index_columns;
+use crate::error::first_line;
+use crate::frame::{text_at, u32_at};
+use crate::{Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, QueryResult, Relation};
+
+/// Column names and rows of text.
+pub(super) type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
+
+/// How long a query of epreuve's own may run.
+const INTERNAL_LIMIT: Duration = Duration::from_secs(120);
+
+/// A PostgreSQL or MariaDB database.
+pub struct ServerDb {
+    pub(super) address: ServerAddress,
+    purpose: Purpose,
+    /// The schema graded: `public` on PostgreSQL, the database on MariaDB.
+    schema: String,
+    pub(super) runtime: tokio::runtime::Runtime,
+    /// The connection of epreuve's own questions (and of the writes of a loader).
+    pub(super) internal: Mutex<Slot>,
+    /// The connection of the candidate's queries.
+    candidate: Mutex<Slot>,
+    /// Set once the server stopped answering: every later request fails at once.
+    dead: Mutex<Option<String>>,
+    /// How long a candidate's query may run.
+    timeout: Duration,
+    /// How long a query of epreuve's own may run.
+    internal_limit: Duration,
+}
+
+impl std::fmt::Debug for ServerDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerDb")
+            .field("address", &self.address.redacted())
+            .finish()
+    }
+}
+
+impl ServerDb {
+    /// Connects to the database at `address` to write to it (start, solutions, provisioning).
+    pub fn connect(address: &ServerAddress) -> Result<Self, DbError> {
+        Self::connect_for(address, Purpose::Writing)
+    }
+
+    /// Connects to the database at `address` for grading: every transaction read-only,
+    /// settings pinned, row-level security never silently applied.
+    pub fn open_read_only(address: &ServerAddress) -> Result<Self, DbError> {
+        Self::connect_for(address, Purpose::Grading)
+    }
+
+    fn connect_for(address: &ServerAddress, purpose: Purpose) -> Result<Self, DbError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| DbError::Unavailable {
+                target: address.redacted(),
+                detail: e.to_string(),
+            })?;
+        let schema = match address.engine {
+            Engine::MariaDb => address.database.clone(),
+            _ => "public".to_owned(),
+        };
+        let internal_limit = match purpose {
+            Purpose::Grading => INTERNAL_LIMIT,
+            // Loading a million rows or building an index on them, for the exam's own SQL.
+            Purpose::Writing => Duration::from_secs(3600),
+        };
+        let db = Self {
+            address: address.clone(),
+            purpose,
+            schema,
+            runtime,
+            internal: Mutex::new(Slot { session: None }),
+            candidate: Mutex::new(Slot { session: None }),
+            dead: Mutex::new(None),
+            timeout: Duration::from_secs(30),
+            internal_limit,
+        };
+        // Connecting now says at once whether the server is there.
+        db.internal_rows("SELECT 1")?;
+        Ok(db)
+    }
+
+    /// Sets how long a candidate's query may run.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets how long a query of epreuve's own may run (two minutes unless told).
+    pub fn with_internal_limit(mut self, limit: Duration) -> Self {
+        self.internal_limit = limit;
+        self
+    }
+
+    /// The address this backend talks to.
+    pub fn address(&self) -> &ServerAddress {
+        &self.address
+    }
+
+    fn runner(&self) -> Runner<'_> {
+        Runner {
+            runtime: &self.runtime,
+            address: &self.address,
+            purpose: self.purpose,
+            schema: &self.schema,
+            default_limit: self.internal_limit,
+        }
+    }
+
+    /// Runs `work` on the internal or the candidate connection, with the client deadline
+    /// `limit`; a server found gone is remembered.
+    pub(super) fn on<T>(
+        &self,
+        candidate: bool,
+        limit: Duration,
+        work: impl for<'c> FnOnce(
+            &'c mut Conn,
+        )
+            -> futures_util::future::BoxFuture<'c, Result<T, sqlx::Error>>,
+    ) -> Result<T, Fault> {
+        if let Some(reason) = self.dead.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            return Err(Fault::Gone(reason));
+        }
+        let slot = if candidate {
+            &self.candidate
+        } else {
+            &self.internal
+        };
+        let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+        let result = self.runner().run(&mut slot, limit, work);
+        if let Err(Fault::Gone(reason)) = &result
+            && reason.starts_with("the server stopped answering")
+        {
+            *self.dead.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
+        }
+        result
+    }
+
+    /// Runs one statement of epreuve's own through the text protocol and returns the rows of
+    /// text of its result, at most `max_rows` of them (draining the rest without decoding),
+    /// and whether more were there.
+    pub(super) fn internal_capped(
+        &self,
+        sql: &str,
+        max_rows: usize,
+    ) -> Result<(TextRows, bool), DbError> {
+        let text = sql.to_owned();
+        self.on(false, self.internal_limit, move |conn| {
+            Box::pin(async move {
+                match conn {
+                    Conn::Pg(c) => fetch_text::<sqlx::Postgres>(c, &text, max_rows).await,
+                    Conn::My(c) => fetch_text::<sqlx::MySql>(c, &text, max_rows).await,
+                }
+            })
+        })
+        .map_err(|fault| self.internal_fault(sql, fault))
+    }
+
+    pub(super) fn internal_rows(&self, sql: &str) -> Result<TextRows, DbError> {
+        self.internal_capped(sql, usize::MAX).map(|(rows, _)| rows)
+    }
+
+    /// A failure of epreuve's own SQL: the database is not in a state to be graded, unless
+    /// the candidate's database refused the grading account on purpose.
+    fn internal_fault(&self, sql: &str, fault: Fault) -> DbError {
+        match fault {
+            Fault::Gone(detail) => DbError::Unavailable {
+                target: self.address.redacted(),
+                detail,
+            },
+            Fault::Expired => DbError::Internal {
+                sql: sql.to_owned(),
+                detail: format!(
+                    "no answer within {} s (the query was cancelled)",
+                    self.internal_limit.as_secs()
+                ),
+            },
+            Fault::Sql(error) => {
+                if is_denial(&error) {
+                    DbError::Denied {
+                        detail: engine_words(&error),
+                    }
+                } else {
+                    DbError::Internal {
+                        sql: sql.to_owned(),
+                        detail: first_line(&error.to_string()),
+                    }
+                }
+            }
+        }
+    }
+
+    /// A failure of a candidate's query: theirs, except a server gone.
+    fn candidate_fault(&self, fault: Fault) -> DbError {
+        match fault {
+            Fault::Gone(detail) => DbError::Unavailable {
+                target: self.address.redacted(),
+                detail,
+            },
+            Fault::Expired => DbError::Timeout {
+                seconds: self.timeout.as_secs(),
+            },
+            Fault::Sql(error) => {
+                let code = code(&error).unwrap_or_default();
+                let lower = error.to_string().to_lowercase();
+                // 57014: PostgreSQL's statement_timeout; 1969: MariaDB's max_statement_time.
+                if code == "57014"
+                    || code == "70100"
+                    || code == "1969"
+                    || lower.contains("max_statement_time")
+                {
+                    DbError::Timeout {
+                        seconds: self.timeout.as_secs(),
+                    }
+                } else if code == "25006"
+                    || code == "1792"
+                    || lower.contains("read-only transaction")
+                {
+                    DbError::Query {
+                        detail: "the query tries to change the database; only SELECT queries are accepted here".into(),
+                    }
+                } else if code == "42601" && lower.contains("multiple commands") {
+                    DbError::Query {
+                        detail: "the file holds more than one statement; keep a single SELECT (PostgreSQL refuses to prepare several)".into(),
+                    }
+                } else {
+                    DbError::Query {
+                        detail: engine_words(&error),
+                    }
+                }
+            }
+        }
+    }
+
+    fn quote(&self, name: &str) -> String {
+        crate::load::quote_ident(self.address.engine, name)
+    }
+
+    /// `"public"."name"` or `` `database`.`name` ``: a relation of the graded schema, whatever
+    /// the search path would make of the bare name.
+    fn qualified(&self, name: &str) -> String {
+        format!("{}.{}", self.quote(&self.schema), self.quote(name))
+    }
+
+    /// The graded schema as a string literal.
+    fn schema_literal(&self) -> String {
+        literal_of(self.address.engine, &self.schema)
+    }
+
+    /// The candidate's query, prepared by the server (one statement, returning columns), then
+    /// run in a read-only transaction with the server-side deadline and row cap.
+    fn run_candidate(&self, body: String, max_rows: usize) -> Result<TextRows, Fault> {
+        let millis = self.timeout.as_millis();
+        let seconds = self.timeout.as_secs_f64();
+        let internal = self.internal_limit.as_secs_f64();
+        let fetch = if max_rows == usize::MAX {
+            "ALL".to_owned()
+        } else {
+            (max_rows + 1).to_string()
+        };
+        let select_limit = if max_rows == usize::MAX {
+            "DEFAULT".to_owned()
+        } else {
+            (max_rows + 1).to_string()
+        };
+        self.on(true, self.timeout, move |conn| {
+            Box::pin(async move {
+                match conn {
+                    Conn::Pg(c) => {
+                        c.execute(sqlx::raw_sql(AssertSqlSafe(format!(
+                            "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = {millis}"
+                        ))))
+                        .await?;
+                        let statement = c.prepare(AssertSqlSafe(body.clone()).into_sql_str()).await?;
+                        if sqlx::Statement::columns(&statement).is_empty() {
+                            return Err(not_a_query());
+                        }
+                        // DECLARE … CURSOR accepts a query only, and the extended protocol one
+                        // statement only: both are the server's decision.
+                        sqlx::query(AssertSqlSafe(format!(
+                            "DECLARE epreuve_candidate NO SCROLL CURSOR FOR\n{body}"
+                        )))
+                        .persistent(false)
+                        .execute(&mut *c)
+                        .await?;
+                        let rows = fetch_text::<sqlx::Postgres>(
+                            c,
+                            &format!("FETCH FORWARD {fetch} FROM epreuve_candidate"),
+                            usize::MAX,
+                        )
+                        .await?;
+                        c.execute(sqlx::raw_sql("ROLLBACK")).await?;
+                        Ok(rows.0)
+                    }
+                    Conn::My(c) => {
+                        c.execute(sqlx::raw_sql(AssertSqlSafe(format!(
+                            "SET SESSION max_statement_time = {seconds}, sql_select_limit = {select_limit}"
+                        ))))
+                        .await?;
+                        let statement = c.prepare(AssertSqlSafe(body.clone()).into_sql_str()).await?;
+                        if sqlx::Statement::columns(&statement).is_empty() {
+                            return Err(not_a_query());
+                        }
+                        c.execute(sqlx::raw_sql("START TRANSACTION READ ONLY")).await?;
+                        // The text the server prepared as one statement, now run for its rows
+                        // as the engine spells them.
+                        let rows = fetch_single_result(c, &body).await;
+                        let end = c
+                            .execute(sqlx::raw_sql(AssertSqlSafe(format!(
+                                "ROLLBACK; SET SESSION max_statement_time = {internal}, sql_select_limit = DEFAULT"
+                            ))))
+                            .await;
+                        let rows = rows?;
+                        end?;
+                        Ok(rows)
+                    }
+                }
+            })
+        })
+    }
+}
+
+/// Why epreuve itself refused a candidate's statement before or after the server ran it.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    /// The statement returns no columns: not a query.
+    #[error("the statement returns no rows")]
+    NotAQuery,
+    /// The server returned more than one result.
+    #[error("more than one statement")]
+    SeveralResults,
+}
+
+/// The error a statement without result columns earns.
+fn not_a_query() -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(Refusal::NotAQuery))
+}
+
+/// The refusal of epreuve's inside a driver error, if that is what it is.
+fn refusal(error: &sqlx::Error) -> Option<&Refusal> {
+    match error {
+        sqlx::Error::Decode(inner) => inner.downcast_ref::<Refusal>(),
+        _ => None,
+    }
+}
+
+/// A text as a SQL string literal of `engine` (MariaDB reads backslashes in literals).
+fn literal_of(engine: Engine, text: &str) -> String {
+    let text = text.replace('\'', "''");
+    match engine {
+        Engine::MariaDb => format!("'{}'", text.replace('\\', "\\\\")),
+        _ => format!("'{text}'"),
+    }
+}
+
+/// True when the server refused the grading account on the candidate's objects (their rights
+/// or row-level security): the candidate's doing, not the infrastructure's.
+fn is_denial(error: &sqlx::Error) -> bool {
+    let code = code(error).unwrap_or_default();
+    // 42501: PostgreSQL's insufficient_privilege (row-level security included); 1142, 1143:
+    // MariaDB's command and column denied.
+    code == "42501" || code == "1142" || code == "1143"
+}
+
+/// Rows of text of the last result of `sql`, through the text protocol.
+pub(super) async fn fetch_text<DB>(
+    conn: &mut DB::Connection,
+    sql: &str,
+    max_rows: usize,
+) -> Result<(TextRows, bool), sqlx::Error>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'r> Option<String>: sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let mut names: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut truncated = false;
+    {
+        let mut stream = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_many(&mut *conn);
+        while let Some(item) = stream.try_next().await? {
+            let row = match item {
+                sqlx::Either::Left(_) => continue,
+                sqlx::Either::Right(row) => row,
+            };
+            if names.is_empty() {
+                names = row.columns().iter().map(|c| c.name().to_owned()).collect();
+            }
+            if out.len() >= max_rows {
+                truncated = true;
+                continue;
+            }
+            let cells = (0..row.len())
+                .map(|i| row.try_get_unchecked::<Option<String>, usize>(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(cells);
+        }
+    }
+    Ok(((names, out), truncated))
+}
+
+/// The rows of `sql` on MariaDB, refusing a text that turned out to hold more than one
+/// result (the server prepared it as one statement, so this is a second line of defence).
+async fn fetch_single_result(
+    conn: &mut sqlx::MySqlConnection,
+    sql: &str,
+) -> Result<TextRows, sqlx::Error> {
+    let mut names: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut results = 0usize;
+    let mut stream = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_many(&mut *conn);
+    while let Some(item) = stream.try_next().await? {
+        match item {
+            sqlx::Either::Left(_) => results += 1,
+            sqlx::Either::Right(row) => {
+                if results > 0 {
+                    return Err(sqlx::Error::Decode(Box::new(Refusal::SeveralResults)));
+                }
+                if names.is_empty() {
+                    names = row.columns().iter().map(|c| c.name().to_owned()).collect();
+                }
+                let cells = (0..row.len())
+                    .map(|i| row.try_get_unchecked::<Option<String>, usize>(i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                out.push(cells);
+            }
+        }
+    }
+    Ok((names, out))
+}
+
+/// The engine's own message, without the driver's prefix and the lines below the first.
+pub(super) fn engine_words(error: &sqlx::Error) -> String {
+    first_line(
+        &error
+            .to_string()
+            .replace("error returned from database: ", ""),
+    )
+}
+
+impl Backend for ServerDb {
+    fn engine(&self) -> Engine {
+        self.address.engine
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            keeps_text_length: true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} database {}",
+            self.address.engine.label(),
+            self.address.redacted()
+        )
+    }
+
+    fn ping(&self) -> Result<(), DbError> {
+        self.internal_rows("SELECT 1").map(|_| ())
+    }
+
+    fn tables(&self) -> Result<Vec<Relation>, DbError> {
+        let sql = match self.address.engine {
+            Engine::MariaDb => format!(
+                "SELECT TABLE_NAME, CASE WHEN TABLE_TYPE = 'VIEW' THEN 'view' ELSE 'table' END \
+                 FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} ORDER BY 1",
+                self.schema_literal()
+            ),
+            _ => format!(
+                "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END \
+                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = {} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1",
+                self.schema_literal()
+            ),
+        };
+        let (_, rows) = self.internal_rows(&sql)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Relation {
+                name: text_at(&r, 0),
+                view: text_at(&r, 1) == "view",
+            })
+            .collect())
+    }
+
+    fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {
+        let sql = match self.address.engine {
+            Engine::MariaDb => "SELECT TABLE_NAME FROM information_schema.TABLES",
+            _ => {
+                "SELECT relname FROM pg_catalog.pg_class WHERE relkind IN ('r', 'p', 'v', 'm', 'f')"
+            }
+        };
+        let (_, rows) = self.internal_rows(sql)?;
+        Ok(rows.into_iter().filter_map(|mut r| r.remove(0)).collect())
+    }
+
+    fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
+        let table = literal_of(self.address.engine, table);
+        let sql = match self.address.engine {
+            // `tinyint(1)`, `decimal(4,2)`, `varchar(30)`: the type as declared.
+            Engine::MariaDb => format!(
+                "SELECT COLUMN_NAME, COLUMN_TYPE, CAST(NUMERIC_PRECISION AS CHAR(10)), \
+                 CAST(NUMERIC_SCALE AS CHAR(10)), CAST(CHARACTER_MAXIMUM_LENGTH AS CHAR(10)) \
+                 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} \
+                 AND lower(TABLE_NAME) = lower({table}) ORDER BY ORDINAL_POSITION",
+                self.schema_literal()
+            ),
+            // The catalogue itself: format_type spells `numeric(6,2)`, `character varying(30)`.
+            _ => format!(
+                "SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL), \
+                 CASE WHEN a.atttypid = 1700 AND a.atttypmod >= 4 THEN ((a.atttypmod - 4) >> 16)::text END, \
+                 CASE WHEN a.atttypid = 1700 AND a.atttypmod >= 4 THEN ((a.atttypmod - 4) & 65535)::text END, \
+                 CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod >= 4 THEN (a.atttypmod - 4)::text END \
+                 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = {} AND lower(c.relname) = lower({table}) \
+                 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                self.schema_literal()
+            ),
+        };
+        let (_, rows) = self.internal_rows(&sql)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ColumnInfo {
+                name: text_at(&r, 0),
+                declared: declared_type(
+                    self.address.engine,
+                    &text_at(&r, 1),
+                    u32_at(&r, 2),
+                    u32_at(&r, 3),
+                    u32_at(&r, 4),
+                ),
+            })
+            .collect())
+    }
+
+    fn row_count(&self, table: &str) -> Result<u64, DbError> {
+        let count = match self.address.engine {
+            Engine::MariaDb => "COUNT(*)",
+            _ => "pg_catalog.count(*)",
+        };
+        let sql = format!("SELECT {count} FROM {}", self.qualified(table));
+        let (_, rows) = self.internal_rows(&sql)?;
+        rows.first()
+            .and_then(|r| r.first().cloned().flatten())
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| DbError::Internal {
+                sql,
+                detail: "no count returned".into(),
+            })
+    }
+
+    fn table_text(&self, table: &str, max_rows: usize) -> Result<QueryResult, DbError> {
+        let columns = self.columns(table)?;
+        let list = columns
+            .iter()
+            .map(|c| self.quote(&c.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let limit = if max_rows == usize::MAX {
+            String::new()
+        } else {
+            format!(" LIMIT {}", max_rows + 1)
+        };
+        let sql = format!("SELECT {list} FROM {}{limit}", self.qualified(table));
+        let started = Instant::now();
+        let ((_, rows), truncated) = self.internal_capped(&sql, max_rows)?;
+        let names = columns.into_iter().map(|c| c.name).collect();
+        Ok(QueryResult {
+            frame: crate::frame::text_frame(names, rows)?,
+            truncated,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
+        let shapes = crate::sql_text::shapes(sql, self.address.engine);
+        let Some(body) = shapes.into_iter().next() else {
+            return Err(DbError::Query {
+                detail: "the file holds no query".into(),
+            });
+        };
+        let started = Instant::now();
+        match self.run_candidate(body, max_rows) {
+            Ok((names, mut rows)) => {
+                let truncated = rows.len() > max_rows;
+                rows.truncate(max_rows);
+                Ok(QueryResult {
+                    frame: crate::frame::text_frame(names, rows)?,
+                    truncated,
+                    elapsed: started.elapsed(),
+                })
+            }
+            Err(Fault::Sql(error)) if refusal(&error).is_some() => Err(DbError::Query {
+                detail: match refusal(&error) {
+                    Some(Refusal::NotAQuery) => "the file holds a statement that returns no rows: only SELECT queries are accepted here; they may not change the database",
+                    _ => "the file holds more than one statement; keep a single SELECT",
+                }
+                .into(),
+            }),
+            Err(fault) => Err(self.candidate_fault(fault)),
+        }
+    }
+
+    /// One round trip on the grader's connection: the statement alone (the grader's own
+    /// queries are known to read only), every row streamed to the end without decoding any.
+    fn time_query(&self, sql: &str) -> Result<Duration, DbError> {
+        let text = sql.to_owned();
+        let started = Instant::now();
+        self.on(false, self.internal_limit, move |conn| {
+            Box::pin(async move {
+                match conn {
+                    Conn::Pg(c) => fetch_text::<sqlx::Postgres>(c, &text, 0).await,
+                    Conn::My(c) => fetch_text::<sqlx::MySql>(c, &text, 0).await,
+                }
+            })
+        })
+        .map_err(|fault| self.candidate_fault(fault))?;
+        Ok(started.elapsed())
+    }
+
+    fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError> {
+        let table = literal_of(self.address.engine, table);
+        let sql = match self.address.engine {
+            Engine::MariaDb => format!(
+                "SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ','), \
+                 CASE WHEN MIN(NON_UNIQUE) = 0 THEN 'true' ELSE 'false' END \
+                 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = {} \
+                 AND lower(TABLE_NAME) = lower({table}) GROUP BY INDEX_NAME ORDER BY INDEX_NAME",
+                self.schema_literal()
+            ),
+            _ => format!(
+                "SELECT i.relname, pg_catalog.pg_get_indexdef(x.indexrelid), \
+                 CASE WHEN x.indisunique THEN 'true' ELSE 'false' END \
+                 FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
+                 JOIN pg_catalog.pg_class t ON t.oid = x.indrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
+                 WHERE n.nspname = {} AND lower(t.relname) = lower({table}) ORDER BY 1",
+                self.schema_literal()
+            ),
+        };
+        let (_, rows) = self.internal_rows(&sql)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let definition = text_at(&r, 1);
+                IndexInfo {
+                    name: text_at(&r, 0),
+                    columns: match self.address.engine {
+                        Engine::MariaDb => definition.split(',').map(str::to_owned).collect(),
+                        _ => index_columns(&definition),
+                    },
+                    unique: text_at(&r, 2) == "true",
+                }
+            })
+            .collect())
+    }
+
+    fn explain(&self, sql: &str) -> Result<String, DbError> {
+        let body = crate::sql_text::without_trailing(sql, self.address.engine);
+        let explain = format!("EXPLAIN {body}");
+        let text = explain.clone();
+        let ((names, rows), _) = self
+            .on(false, self.internal_limit, move |conn| {
+                Box::pin(async move {
+                    match conn {
+                        Conn::Pg(c) => fetch_text::<sqlx::Postgres>(c, &text, usize::MAX).await,
+                        Conn::My(c) => fetch_text::<sqlx::MySql>(c, &text, usize::MAX).await,
+                    }
+                })
+            })
+            .map_err(|fault| self.candidate_fault(fault))?;
+        Ok(match self.address.engine {
+            // MariaDB's plan is a table: one line per step, `column=value`.
+            Engine::MariaDb => rows
+                .into_iter()
+                .map(|r| {
+                    names
+                        .iter()
+                        .zip(r)
+                        .filter_map(|(n, v)| v.map(|v| format!("{n}={v}")))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => rows
+                .into_iter()
+                .filter_map(|r| r.into_iter().next().flatten())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+    }
+}

@@ -1,0 +1,81 @@
+//! A server database frozen into the submission bundle: `pg_dump` or `mariadb-dump`, run with
+//! the candidate's own account (their database, nothing else), so that a later regrade can
+//! read what was submitted rather than what the database became.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use epreuve_db::{Engine, ServerAddress};
+
+/// How long a dump may take (a million lines is a few seconds).
+const DUMP_LIMIT: Duration = Duration::from_secs(600);
+
+/// Writes the dump of the database at `address` to `target`; the reason when it cannot.
+pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String> {
+    let (program, package) = match address.engine {
+        Engine::MariaDb => ("mariadb-dump", "mariadb-client"),
+        _ => ("pg_dump", "postgresql-client"),
+    };
+    let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
+    let mut command = Command::new(found);
+    match address.engine {
+        Engine::MariaDb => {
+            command
+                .arg("--no-defaults")
+                .arg(format!("--host={}", address.host))
+                .arg(format!("--port={}", address.port))
+                .arg(format!("--user={}", address.user))
+                .args(["--protocol=tcp", "--single-transaction", "--skip-comments"])
+                .arg(format!("--result-file={}", target.display()))
+                .arg(&address.database)
+                .env("MYSQL_PWD", &address.password);
+        }
+        _ => {
+            command
+                .args(["--no-owner", "--no-privileges", "--no-comments"])
+                .arg(format!("--host={}", address.host))
+                .arg(format!("--port={}", address.port))
+                .arg(format!("--username={}", address.user))
+                .arg(format!("--dbname={}", address.database))
+                .arg(format!("--file={}", target.display()))
+                .env("PGPASSWORD", &address.password)
+                .env("PGCONNECT_TIMEOUT", "10");
+        }
+    }
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{program} could not run: {e}"))?;
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => {
+                let mut message = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    use std::io::Read;
+                    let _ = stderr.read_to_string(&mut message);
+                }
+                let _ = std::fs::remove_file(target);
+                return Err(format!(
+                    "{program} failed ({status}): {}",
+                    message.lines().next().unwrap_or("").trim()
+                ));
+            }
+            Ok(None) if started.elapsed() > DUMP_LIMIT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = std::fs::remove_file(target);
+                return Err(format!(
+                    "{program} did not finish within {} s",
+                    DUMP_LIMIT.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(format!("{program}: {e}")),
+        }
+    }
+}
