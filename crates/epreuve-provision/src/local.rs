@@ -493,8 +493,9 @@ pub fn find_program(name: &str, package: &str) -> Result<PathBuf, ProvisionError
     }
     dirs.into_iter()
         .map(|d| d.join(name))
+        // Not canonicalised: Debian's wrappers (`pg_dump` → pg_wrapper) choose what to run
+        // from the name they are called by.
         .find(|p| p.is_file())
-        .map(|p| p.canonicalize().unwrap_or(p))
         .ok_or_else(|| ProvisionError::NotInstalled {
             program: name.into(),
             package: package.into(),
