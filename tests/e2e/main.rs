@@ -3,9 +3,13 @@
 
 mod backends;
 mod bloc2;
+mod catalogue_side;
 mod common;
 mod errors;
+mod evidence;
+mod hostile;
 mod native;
+mod sealing;
 mod servers;
 mod snapshots;
 mod solutions;
