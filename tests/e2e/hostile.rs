@@ -221,8 +221,19 @@ fn a_table_locked_during_grading_is_not_gradable_rather_than_a_hang() {
 
 #[test]
 fn a_frozen_server_is_not_gradable_within_a_bounded_time() {
+    // Never submitted: no dump to fall back on, the live server is all there is.
     let temp = reachable_tempdir();
-    let dir = reference_on(temp.path(), ENGINES[1].1);
+    let (dir, out) = start_in(
+        temp.path(),
+        "ws",
+        "c3",
+        &ENGINES[1]
+            .1
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
     let pid_file = dir.join(".epreuve/server/data/postmaster.pid");
     let pid: i32 = std::fs::read_to_string(&pid_file)
         .unwrap()

@@ -245,7 +245,7 @@ fn a_submit_killed_at_any_instant_leaves_the_previous_submission_or_the_new_one(
 }
 
 #[test]
-fn a_server_database_is_frozen_into_the_bundle() {
+fn a_server_database_is_frozen_and_regraded_as_it_was_submitted() {
     for engine in ["postgres", "mariadb"] {
         let temp = reachable_tempdir();
         let dir = temp.path().join("ws");
@@ -265,19 +265,62 @@ fn a_server_database_is_frozen_into_the_bundle() {
             ],
         );
         assert_eq!(code(&out), 0, "{}", stderr(&out));
-        let dump = std::fs::read_to_string(bundle(&dir).join("database.sql")).unwrap();
-        assert!(
-            dump.contains("CREATE TABLE") && dump.contains("ventes") && dump.contains("MAG"),
-            "{engine}: {}",
-            &dump[..dump.len().min(400)]
-        );
+        assert_eq!(json(&out)["score"], 45.0);
+        let dump = if engine == "mariadb" {
+            "database.sql"
+        } else {
+            "database.dump"
+        };
         let seal: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(bundle(&dir).join("seal.json")).unwrap())
                 .unwrap();
         assert!(
-            seal["files"]["database.sql"].is_string(),
-            "{engine}: the dump is sealed"
+            seal["files"][dump].is_string(),
+            "{engine}: the dump is sealed: {seal:#}"
         );
-        let _ = epreuve(temp.path(), &["db", "down", "--dir", dir.to_str().unwrap()]);
+        // After submitting, the candidate empties a table and drops another.
+        let state: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(".epreuve/state.json")).unwrap(),
+        )
+        .unwrap();
+        let address: epreuve_db::ServerAddress =
+            serde_json::from_value(state["database"]["address"].clone()).unwrap();
+        use epreuve_db::Loader;
+        epreuve_db::ServerDb::connect(&address)
+            .unwrap()
+            .execute("DELETE FROM ventes; DROP TABLE objectifs")
+            .unwrap();
+        let (report, status) = grade(&dir);
+        assert_eq!(
+            (status, report["score"].as_f64()),
+            (0, Some(45.0)),
+            "{engine}: {report:#}"
+        );
+        assert!(
+            report["notes"].to_string().contains("graded from the dump"),
+            "{report:#}"
+        );
+        assert_eq!(report["integrity"].to_string(), "[]", "{report:#}");
+        // The server stopped altogether: still graded as submitted.
+        let down = epreuve(temp.path(), &["db", "down", "--dir", dir.to_str().unwrap()]);
+        assert_eq!(code(&down), 0, "{}", stderr(&down));
+        let (report, status) = grade(&dir);
+        assert_eq!(
+            (status, report["score"].as_f64()),
+            (0, Some(45.0)),
+            "{engine}: {report:#}"
+        );
+        // A dump changed after submission is named, and the score is provisional.
+        let file = bundle(&dir).join(dump);
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes.extend_from_slice(b"\n-- modifie\n");
+        std::fs::write(&file, bytes).unwrap();
+        let (report, _) = grade(&dir);
+        assert!(
+            report["integrity"]
+                .to_string()
+                .contains("the dump of the database was changed"),
+            "{engine}: {report:#}"
+        );
     }
 }

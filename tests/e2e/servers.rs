@@ -198,10 +198,13 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
     let ws_str = ws.to_str().unwrap();
     let down = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
     assert_eq!(code(&down), 0, "{}", stderr(&down));
-    // Down: grading says "not gradable", it does not give zero.
+    // Down: the submission is graded from its dump, never scored zero.
     let (report, status) = grade(&ws);
-    assert_eq!(status, 3, "{report:#}");
-    assert_eq!(report["gradable"], false);
+    assert_eq!(
+        (status, report["score"].as_f64()),
+        (0, Some(45.0)),
+        "{report:#}"
+    );
     let up = epreuve(temp.path(), &["db", "up", "--dir", ws_str]);
     assert_eq!(code(&up), 0, "{}", stderr(&up));
     let (report, status) = grade(&ws);
@@ -215,7 +218,8 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
             .to_string()
             .contains("changed after submission")
     );
-    // A server is graded live: a change after submission is graded, and the report says so.
+    // A change after submission: the submission is graded from its dump, and the report
+    // says so.
     let address: epreuve_db::ServerAddress =
         serde_json::from_value(state(&ws)["database"]["address"].clone()).unwrap();
     use epreuve_db::Loader;
@@ -224,10 +228,13 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
         .execute("DELETE FROM objectifs WHERE mois = 1")
         .unwrap();
     let (report, status) = grade(&ws);
-    assert_eq!(status, 1, "{report:#}");
-    assert_eq!(check(&report, "objectifs.row_count")["status"], "failed");
+    assert_eq!(
+        (status, report["score"].as_f64()),
+        (0, Some(45.0)),
+        "{report:#}"
+    );
     assert!(
-        report["integrity"]
+        report["notes"]
             .to_string()
             .contains("changed after submission"),
         "{report:#}"
@@ -238,8 +245,15 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
 
 #[test]
 fn a_server_that_dies_during_grading_is_not_gradable_rather_than_zero() {
+    // Not submitted: no dump to grade instead, the live server is all there is.
     let temp = reachable_tempdir();
-    let ws = reference_kept(temp.path(), "postgres", "local");
+    let (ws, out) = start_in(temp.path(), "ws", "c4", &route("postgres", "local"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    std::fs::write(
+        ws.join("answers/apercu_ventes.sql"),
+        "SELECT * FROM ventes LIMIT 5",
+    )
+    .unwrap();
     let pid = std::fs::read_to_string(ws.join(".epreuve/server/data/postmaster.pid")).unwrap();
     let pid = pid.lines().next().unwrap().trim().to_owned();
     // The server is killed outright, as by the OOM killer or a crash.

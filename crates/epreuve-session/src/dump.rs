@@ -32,8 +32,10 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
                 .env("MYSQL_PWD", &address.password);
         }
         _ => {
+            // The custom format, restored by pg_restore: a plain SQL dump would need psql,
+            // whose meta-commands run shell commands.
             command
-                .args(["--no-owner", "--no-privileges", "--no-comments"])
+                .args(["--format=custom", "--no-owner", "--no-privileges"])
                 .arg(format!("--host={}", address.host))
                 .arg(format!("--port={}", address.port))
                 .arg(format!("--username={}", address.user))

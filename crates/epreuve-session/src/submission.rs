@@ -7,7 +7,7 @@ use std::sync::Arc;
 use epreuve_fs::{FsError, Listed, Root, limits};
 
 use crate::log::{LOG_FILE, verify_chain};
-use crate::submit::{DUMP, SEAL, SUBMISSIONS, Seal, SubmittedFacts};
+use crate::submit::{SEAL, SUBMISSIONS, Seal, SubmittedFacts};
 use crate::{DatabaseLocation, Evidence, SessionError, SubmissionRecord, Workspace, sha256_in};
 
 /// What grading reads.
@@ -205,7 +205,7 @@ impl Workspace {
             DatabaseLocation::Embedded { file } => Some(copy.join(file)),
             _ => None,
         };
-        let dump = copy.join(DUMP);
+        let dump = copy.join(crate::restore::dump_file(self.state.engine));
         Ok(Submission {
             answers,
             snapshot,
@@ -251,7 +251,7 @@ fn shown(name: &str) -> String {
         n if n.ends_with(".duckdb") || n.ends_with(".duckdb.wal") => {
             format!("the database snapshot ({n})")
         }
-        DUMP => "the dump of the database".to_owned(),
+        "database.sql" | "database.dump" => "the dump of the database".to_owned(),
         n => n.to_owned(),
     }
 }

@@ -24,8 +24,6 @@ use crate::{SessionError, SubmissionRecord, Workspace, sha256_in};
 pub(crate) const SUBMISSIONS: &str = "submissions";
 /// The seal's file name.
 pub(crate) const SEAL: &str = "seal.json";
-/// The dump of a server database.
-pub(crate) const DUMP: &str = "database.sql";
 
 /// What the database held at submission, as the engine declared it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,7 +151,8 @@ impl Workspace {
             other => {
                 let evidence = evidence(self.open_database()?.as_ref())?;
                 let address = other.address().expect("servers have an address");
-                if let Err(why) = crate::dump::dump(address, &staging.join(DUMP)) {
+                let file = crate::restore::dump_file(address.engine);
+                if let Err(why) = crate::dump::dump(address, &staging.join(file)) {
                     no_dump = Some(why);
                 }
                 evidence

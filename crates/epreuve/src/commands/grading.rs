@@ -24,6 +24,7 @@ fn grade_workspace(
     visibility: Visibility,
     evaluation_file: Option<&Path>,
     centre: Option<&Centre>,
+    cancel: &Cancel,
 ) -> anyhow::Result<Report> {
     let state = workspace.state();
     let full = visibility == Visibility::Full;
@@ -100,6 +101,50 @@ fn grade_workspace(
         Some(file) => Ok(Box::new(DuckDb::open_read_only(file)?)),
         None => workspace.open_for_grading(record.as_ref()),
     };
+    // A server is graded live while it holds what was submitted; changed since, or gone, it
+    // is graded from the dump frozen at submission, restored into a throwaway server.
+    let mut restored: Option<epreuve_session::Restored> = None;
+    let opened = match (full, &submission.evidence, opened) {
+        (true, Some(submitted), opened) if submission.snapshot.is_none() => {
+            let unchanged = opened
+                .as_ref()
+                .ok()
+                .and_then(|live| epreuve_session::evidence(live.as_ref()).ok())
+                .is_some_and(|now| now.tables == submitted.tables);
+            match (&submission.dump, unchanged) {
+                (_, true) => opened,
+                (Some(dump), false) => {
+                    let engine = record.as_ref().map_or(state.engine, |r| r.engine);
+                    match epreuve_session::restore(dump, engine, cancel)
+                        .and_then(|r| r.backend().map(|b| (r, b)).map_err(|e| e.to_string()))
+                    {
+                        Ok((server, backend)) => {
+                            notes.push(
+                                "the live database changed after submission or does not answer: it was graded from the dump frozen at submission".into(),
+                            );
+                            restored = Some(server);
+                            Ok(backend)
+                        }
+                        Err(why) => {
+                            integrity.push(format!(
+                                "the database changed after submission (or does not answer) and the dump frozen then could not be restored ({why}); the live database was graded"
+                            ));
+                            opened
+                        }
+                    }
+                }
+                (None, false) => {
+                    if opened.is_ok() {
+                        integrity.push(
+                            "the database changed after submission (tables, types or row counts differ from the evidence recorded then) and no dump was frozen; it was graded as it is now".into(),
+                        );
+                    }
+                    opened
+                }
+            }
+        }
+        (_, _, opened) => opened,
+    };
     let backend = match opened {
         Ok(backend) => backend,
         // A database that does not answer: every check says "not gradable", none scores zero.
@@ -119,23 +164,7 @@ fn grade_workspace(
         }
         Err(error) => return Err(error.into()),
     };
-    // A server is graded live: its state is compared with the evidence frozen at submission.
-    if full
-        && submission.snapshot.is_none()
-        && let Some(submitted) = &submission.evidence
-        && let Ok(now) = epreuve_session::evidence(backend.as_ref())
-        && now.tables != submitted.tables
-    {
-        integrity.push(format!(
-            "the database changed after submission (tables, types or row counts differ from the evidence recorded then); it was graded as it is now{}",
-            if submission.dump.is_some() {
-                "; the dump taken at submission is in the bundle (database.sql)"
-            } else {
-                ""
-            }
-        ));
-    }
-    Ok(epreuve_grade::grade(&Grading {
+    let report = epreuve_grade::grade(&Grading {
         exam: &exam,
         grader: &grader,
         truth: &truth,
@@ -146,7 +175,11 @@ fn grade_workspace(
         evaluation: evaluation.as_ref(),
         notes,
         integrity,
-    }))
+    });
+    // The throwaway server of a restored dump goes once grading is over.
+    drop(backend);
+    drop(restored);
+    Ok(report)
 }
 
 /// The assessor's scores, from a file of the assessor's: never one inside the workspace,
@@ -205,7 +238,14 @@ pub fn check(
     let workspace = Workspace::open(&args.dir)?;
     let catalogue = super::open_catalogue(catalogue)?;
     let _lock = lock(printer, &workspace, "check")?;
-    let report = grade_workspace(&workspace, &catalogue, Visibility::Public, None, None)?;
+    let report = grade_workspace(
+        &workspace,
+        &catalogue,
+        Visibility::Public,
+        None,
+        None,
+        &Cancel::new(),
+    )?;
     let missing = report
         .checks
         .iter()
@@ -239,6 +279,7 @@ pub fn grade(
     printer: &Printer,
     catalogue: Option<PathBuf>,
     centre: &Centre,
+    cancel: &Cancel,
     args: &GradeArgs,
 ) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.workspace)?;
@@ -256,6 +297,7 @@ pub fn grade(
         Visibility::Full,
         args.evaluation.as_deref(),
         Some(centre),
+        cancel,
     )?;
     print_report(printer, &report);
     Ok(report_code(&report))
@@ -306,6 +348,7 @@ pub fn demo(
         printer,
         &catalogue,
         centre,
+        cancel,
         &exam,
         &grader,
         args,
@@ -330,6 +373,7 @@ fn demo_steps(
     printer: &Printer,
     catalogue: &Catalogue,
     centre: &Centre,
+    cancel: &Cancel,
     exam: &epreuve_exam::Exam,
     grader: &epreuve_exam::GraderManifest,
     args: &DemoArgs,
@@ -378,6 +422,7 @@ fn demo_steps(
             Visibility::Full,
             evaluation.as_deref(),
             Some(centre),
+            cancel,
         )?
     };
     print_report(printer, &report);

@@ -66,7 +66,13 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Grade(args) => (
             args.format,
-            grading::grade(&printer(args.format, cli.quiet), catalogue, &centre, &args),
+            grading::grade(
+                &printer(args.format, cli.quiet),
+                catalogue,
+                &centre,
+                &cancel,
+                &args,
+            ),
         ),
         Command::Demo(args) => (
             args.format,
