@@ -126,6 +126,27 @@ impl Workspace {
         }
         crate::state::check_candidate(&options.candidate)
             .map_err(|message| SessionError::BadInput { message })?;
+        // The lock first: a second `start` in the same folder gives up here, before it has
+        // made anything, so its cleanup never removes what the first one is making.
+        let hidden = dir.join(".epreuve");
+        std::fs::create_dir_all(&hidden).map_err(SessionError::io("create", &hidden))?;
+        let _lock = epreuve_fs::WorkspaceLock::acquire(
+            &hidden,
+            "start",
+            std::time::Duration::ZERO,
+            |_| {},
+        )?;
+        if std::fs::read_dir(dir)
+            .map_err(SessionError::io("read", dir))?
+            .any(|e| e.is_ok_and(|e| e.file_name() != ".epreuve"))
+            || std::fs::read_dir(&hidden)
+                .map_err(SessionError::io("read", &hidden))?
+                .any(|e| e.is_ok_and(|e| e.file_name() != "lock"))
+        {
+            return Err(SessionError::NotEmpty {
+                path: dir.to_path_buf(),
+            });
+        }
         let result = Self::create(exam, dir, options);
         if result.is_err() {
             // Leave nothing half-made behind; the folder was empty or absent before.
@@ -140,14 +161,6 @@ impl Workspace {
 
     fn create(exam: &Exam, dir: &Path, options: &StartOptions) -> Result<Self, SessionError> {
         let hidden = dir.join(".epreuve");
-        // Another command on this folder waits: nothing is half-read while it is made.
-        std::fs::create_dir_all(&hidden).map_err(SessionError::io("create", &hidden))?;
-        let _lock = epreuve_fs::WorkspaceLock::acquire(
-            &hidden,
-            "start",
-            std::time::Duration::ZERO,
-            |_| {},
-        )?;
         for folder in [
             dir.to_path_buf(),
             dir.join("data"),
