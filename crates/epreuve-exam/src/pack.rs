@@ -54,6 +54,34 @@ impl Catalogue {
                 message: "the folder is not empty; pack into a new folder".into(),
             });
         }
+        // Written in a folder beside, then moved in place: a pack appears whole or not at all,
+        // never as a folder without its marker that would pass for a full catalogue.
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| ExamError::io(&parent, e))?;
+        let staging = parent.join(format!(
+            ".{}.partial-{}",
+            out.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&staging);
+        let written = self.write_pack(exams, &staging);
+        if written.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+            return written;
+        }
+        if out.exists() {
+            std::fs::remove_dir(out).map_err(|e| ExamError::io(out, e))?;
+        }
+        std::fs::rename(&staging, out).map_err(|e| ExamError::io(out, e))?;
+        written
+    }
+
+    fn write_pack(&self, exams: &[String], out: &Path) -> Result<PackSummary, ExamError> {
         let mut summary = PackSummary::default();
         for id in exams {
             let exam = self.exam(id)?;

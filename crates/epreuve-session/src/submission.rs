@@ -54,7 +54,21 @@ impl Workspace {
                 )),
             }
         }
+        if self.state.submitted.is_none() && self.has_bundle() {
+            tampering.push(
+                "a submission bundle is in the workspace but state.json names none (state.json was changed?); the live workspace was graded".into(),
+            );
+        }
         self.live_with(private, tampering)
+    }
+
+    /// Whether `.epreuve/submissions/` holds a published bundle.
+    fn has_bundle(&self) -> bool {
+        std::fs::read_dir(self.hidden.path().join(SUBMISSIONS)).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        })
     }
 
     /// The live workspace, as the candidate's self-check reads it.

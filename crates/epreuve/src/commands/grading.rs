@@ -47,6 +47,14 @@ fn grade_workspace(
     let deadline = record.as_ref().map_or(state.deadline, |r| r.deadline);
     let exam = catalogue.exam(exam_id)?;
     let grader = exam.grader()?;
+    if full && grader.public_only {
+        // A pack's grader: the hidden rules are not there, whatever the folder claims.
+        catalogue.require_full("`grade`")?;
+        anyhow::bail!(
+            "{} holds the public checks only (public_only = true): grading needs the centre's full catalogue",
+            exam.grader_dir.join("grader.toml").display()
+        );
+    }
     let source = workspace.truth_source(&exam, record.as_ref())?;
     let truth = Truth::compute(&exam, &grader, &source.dir)?;
     notes.extend(source.notes);
