@@ -192,6 +192,19 @@ fn a_table_locked_during_grading_is_not_gradable_rather_than_a_hang() {
             _ => "BEGIN; LOCK TABLE magasins IN ACCESS EXCLUSIVE MODE",
         };
         holder.execute(lock).unwrap();
+        // Submitted: the live read is blocked, so the dump frozen at submission is graded.
+        let (report, status) = grade(&dir);
+        assert_eq!(status, 0, "{engine}: {report:#}");
+        assert!(
+            report["notes"].to_string().contains("graded from the dump"),
+            "{report:#}"
+        );
+        // Not submitted: the live database is all there is, and the locked table says so.
+        let path = dir.join(".epreuve/state.json");
+        let mut state: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        state["submitted"] = serde_json::Value::Null;
+        std::fs::write(&path, state.to_string()).unwrap();
         let started = Instant::now();
         let (report, status) = grade(&dir);
         assert!(

@@ -126,6 +126,16 @@ fn the_log_the_deadline_and_the_late_flag_cannot_be_moved_unseen() {
         report["notes"].to_string().contains("submitted late"),
         "the centre's deadline holds: {report:#}"
     );
+    // …hides the submission from state.json…
+    let state_path = dir.join(".epreuve/state.json");
+    let saved = std::fs::read_to_string(&state_path).unwrap();
+    edit_json(&state_path, |s| s["submitted"] = serde_json::Value::Null);
+    let (report, _) = grade(&dir);
+    assert!(
+        integrity(&report).contains("state.json names none"),
+        "{report:#}"
+    );
+    std::fs::write(&state_path, saved).unwrap();
     // …and rewrites the log: a line removed.
     let log = dir.join(".epreuve/log.jsonl");
     let lines: Vec<String> = std::fs::read_to_string(&log)
@@ -322,5 +332,36 @@ fn a_server_database_is_frozen_and_regraded_as_it_was_submitted() {
                 .contains("the dump of the database was changed"),
             "{engine}: {report:#}"
         );
+    }
+}
+
+#[test]
+fn two_starts_in_one_folder_leave_one_whole_workspace() {
+    for round in 0..5 {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("ws");
+        let spawn = |candidate: &str| {
+            bin()
+                .args([
+                    "start",
+                    EXAM,
+                    "--dir",
+                    dir.to_str().unwrap(),
+                    "--candidate",
+                    candidate,
+                ])
+                .spawn()
+                .unwrap()
+        };
+        let (mut a, mut b) = (spawn("c1"), spawn("c2"));
+        let (a, b) = (a.wait().unwrap(), b.wait().unwrap());
+        assert!(
+            a.success() != b.success(),
+            "round {round}: exactly one start wins: {a:?} {b:?}"
+        );
+        // The winner's workspace is whole: the loser removed nothing of it.
+        let out = epreuve(temp.path(), &["check", "--dir", "ws", "--format", "json"]);
+        assert_eq!(code(&out), 1, "round {round}: {}", stderr(&out));
+        assert!(dir.join("data/ventes.csv").is_file() && dir.join("base.duckdb").is_file());
     }
 }

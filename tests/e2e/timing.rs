@@ -70,9 +70,11 @@ fn five_gradings_agree(route: &[&str], engine: &str) {
     let temp = reachable_tempdir();
     let (ws, first) = demo(temp.path(), "reference", route, true);
     assert_eq!(first["score"], 7.0, "{first:#}");
+    // The assessor's scores of the conclusion, from the assessor's side.
+    let evaluation = repo().join("graders/bloc1-optimisation/solutions/reference/evaluation.toml");
     let mut ratios = Vec::new();
     for run in 1..=5 {
-        let (report, exit) = grade(&ws);
+        let (report, exit) = grade_with(&ws, &["--evaluation", evaluation.to_str().unwrap()]);
         assert_eq!(exit, 0, "run {run}: {report:#}");
         let timing = check(&report, "temps_requetes");
         assert_eq!(timing["status"], "passed", "run {run}: {timing:#}");
