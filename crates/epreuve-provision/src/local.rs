@@ -244,17 +244,33 @@ fn mariadb(
     let install = find_program("mariadb-install-db", "mariadb-server")?;
     let mariadbd = find_program("mariadbd", "mariadb-server")?;
     let data = server_dir.join("data");
-    std::fs::create_dir_all(&data)
-        .map_err(ProvisionError::io(format!("create {}", data.display())))?;
+    let tmp = private_tmp(server_dir)?;
     let user = user_args();
-    run(
-        Command::new(&install)
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
-            .args(&user),
-        "create the MariaDB system tables (mariadb-install-db)",
-    )?;
+    // Under several starts at once, mariadbd has been seen to crash while it creates its
+    // system tables (signal 11 in an Aria temporary table): a second try from an empty
+    // folder gets past it.
+    let mut tries = 0;
+    loop {
+        std::fs::create_dir_all(&data)
+            .map_err(ProvisionError::io(format!("create {}", data.display())))?;
+        let installed = run(
+            Command::new(&install)
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", data.display()))
+                .arg(format!("--tmpdir={}", tmp.display()))
+                .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
+                .args(&user),
+            "create the MariaDB system tables (mariadb-install-db)",
+        );
+        tries += 1;
+        match installed {
+            Err(error) if tries < 2 && error.to_string().contains("signal") => {
+                tracing::warn!("mariadb-install-db crashed, trying again: {error}");
+                let _ = std::fs::remove_dir_all(&data);
+            }
+            other => break other?,
+        }
+    }
     cancel.check()?;
     let root_password = random_token(20)?;
     let candidate_password = random_token(20)?;
@@ -285,6 +301,7 @@ fn mariadb(
     let mut child = Command::new(&mariadbd)
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
+        .arg(format!("--tmpdir={}", tmp.display()))
         .args(["--bootstrap", "--skip-networking"])
         .args(&user)
         .stdin(Stdio::piped())
@@ -355,6 +372,7 @@ fn spawn_mariadbd(
             server_dir.join("mariadbd.pid").display()
         ))
         .arg(format!("--log-error={}", log.display()))
+        .arg(format!("--tmpdir={}", private_tmp(server_dir)?.display()))
         .args([
             "--skip-name-resolve",
             "--character-set-server=utf8mb4",
@@ -367,6 +385,15 @@ fn spawn_mariadbd(
         .process_group(0)
         .spawn()
         .map_err(ProvisionError::io(format!("start {}", mariadbd.display())))
+}
+
+/// The server's own folder of temporary files, beside its data: servers started at once never
+/// share one.
+fn private_tmp(server_dir: &Path) -> Result<PathBuf, ProvisionError> {
+    let tmp = server_dir.join("tmp");
+    std::fs::create_dir_all(&tmp)
+        .map_err(ProvisionError::io(format!("create {}", tmp.display())))?;
+    Ok(tmp)
 }
 
 fn exited(child: &mut std::process::Child, server_dir: &Path) -> Result<(), ProvisionError> {
