@@ -25,6 +25,16 @@ pub(crate) fn text_frame(
     })
 }
 
+/// Relations from catalogue rows of `(name, 'table' | 'view')`.
+pub(crate) fn relations(rows: Vec<Vec<Option<String>>>) -> Vec<crate::Relation> {
+    rows.into_iter()
+        .map(|r| crate::Relation {
+            name: text_at(&r, 0),
+            view: text_at(&r, 1) == "view",
+        })
+        .collect()
+}
+
 /// The text of cell `i` of a catalogue row, empty when absent or NULL.
 pub(crate) fn text_at(row: &[Option<String>], i: usize) -> String {
     row.get(i).cloned().flatten().unwrap_or_default()

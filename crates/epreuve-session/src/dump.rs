@@ -45,10 +45,25 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
                 .env("PGCONNECT_TIMEOUT", "10");
         }
     }
+    command.stdin(Stdio::null());
+    run_bounded(&mut command, program, DUMP_LIMIT, None).inspect_err(|_| {
+        let _ = std::fs::remove_file(target);
+    })
+}
+
+/// Runs `command` (the program `program`), stopping it after `limit` or when `cancel` is set;
+/// the first line of what it said on error when it fails. Its error output goes to a file,
+/// so that a program saying much cannot block on a full pipe.
+pub(crate) fn run_bounded(
+    command: &mut Command,
+    program: &str,
+    limit: Duration,
+    cancel: Option<&epreuve_provision::Cancel>,
+) -> Result<(), String> {
+    let said = tempfile::tempfile().map_err(|e| e.to_string())?;
     let mut child = command
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(said.try_clone().map_err(|e| e.to_string())?)
         .spawn()
         .map_err(|e| format!("{program} could not run: {e}"))?;
     let started = Instant::now();
@@ -56,24 +71,26 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
         match child.try_wait() {
             Ok(Some(status)) if status.success() => return Ok(()),
             Ok(Some(status)) => {
+                use std::io::{Read, Seek};
+                let mut said = said;
                 let mut message = String::new();
-                if let Some(mut stderr) = child.stderr.take() {
-                    use std::io::Read;
-                    let _ = stderr.read_to_string(&mut message);
-                }
-                let _ = std::fs::remove_file(target);
-                return Err(format!(
-                    "{program} failed ({status}): {}",
-                    message.lines().next().unwrap_or("").trim()
-                ));
+                let _ = said.rewind();
+                let _ = said.take(64 * 1024).read_to_string(&mut message);
+                let line = message
+                    .lines()
+                    .find(|l| l.to_lowercase().contains("error"))
+                    .or_else(|| message.lines().next())
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
+                return Err(format!("{program} failed ({status}): {line}"));
             }
-            Ok(None) if started.elapsed() > DUMP_LIMIT => {
+            Ok(None) if started.elapsed() > limit || cancel.is_some_and(|c| c.is_cancelled()) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                let _ = std::fs::remove_file(target);
                 return Err(format!(
                     "{program} did not finish within {} s",
-                    DUMP_LIMIT.as_secs()
+                    limit.as_secs()
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),

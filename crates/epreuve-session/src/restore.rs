@@ -8,7 +8,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use epreuve_db::{Backend, DbError, Engine, Loader, ServerDb};
 use epreuve_provision::{Cancel, DatabaseLocation, ImageSource, Request, Route};
@@ -110,35 +110,7 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
                 .stdin(Stdio::null());
         }
     }
-    let mut child = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("{program} could not run: {e}"))?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => break,
-            Ok(Some(status)) => {
-                let mut message = String::new();
-                if let Some(mut stderr) = child.stderr.take() {
-                    use std::io::Read;
-                    let _ = stderr.read_to_string(&mut message);
-                }
-                return Err(format!(
-                    "{program} failed ({status}): {}",
-                    message.lines().next().unwrap_or("").trim()
-                ));
-            }
-            Ok(None) if started.elapsed() > RESTORE_LIMIT || cancel.is_cancelled() => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{program} did not finish in time"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("{program}: {e}")),
-        }
-    }
+    crate::dump::run_bounded(&mut command, program, RESTORE_LIMIT, Some(cancel))?;
     if engine == Engine::Postgres {
         // Statistics for the planner, as the database had them in service.
         ServerDb::connect(&address)

@@ -84,13 +84,7 @@ impl Backend for DuckDb {
              UNION ALL SELECT view_name, 'view' FROM system.main.duckdb_views() WHERE NOT internal AND {own} \
              ORDER BY 1"
         ))?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Relation {
-                name: text_at(&r, 0),
-                view: text_at(&r, 1) == "view",
-            })
-            .collect())
+        Ok(crate::frame::relations(rows))
     }
 
     fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {

@@ -489,13 +489,7 @@ impl Backend for ServerDb {
             ),
         };
         let (_, rows) = self.internal_rows(&sql)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Relation {
-                name: text_at(&r, 0),
-                view: text_at(&r, 1) == "view",
-            })
-            .collect())
+        Ok(crate::frame::relations(rows))
     }
 
     fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {

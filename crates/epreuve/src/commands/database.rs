@@ -35,11 +35,7 @@ pub(crate) fn requested(args: &DatabaseArgs) -> (epreuve_db::Engine, Route, Imag
 
 pub fn up(printer: &Printer, cancel: &Cancel, args: &WorkspaceArgs) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.dir)?;
-    let _lock = workspace.lock("db up", |holder| {
-        printer.waiting(format!(
-            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
-        ))
-    })?;
+    let _lock = super::lock(printer, &workspace, "db up")?;
     epreuve_provision::up(workspace.root(), workspace.database(), cancel)?;
     let _ = workspace.log("db up", &workspace.database().route().to_string());
     printer.result(
@@ -51,11 +47,7 @@ pub fn up(printer: &Printer, cancel: &Cancel, args: &WorkspaceArgs) -> anyhow::R
 
 pub fn down(printer: &Printer, args: &DownArgs) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.workspace.dir)?;
-    let _lock = workspace.lock("db down", |holder| {
-        printer.waiting(format!(
-            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
-        ))
-    })?;
+    let _lock = super::lock(printer, &workspace, "db down")?;
     epreuve_provision::down(workspace.root(), workspace.database(), args.url.as_deref())?;
     let _ = workspace.log("db down", &workspace.database().route().to_string());
     let what = match workspace.database() {

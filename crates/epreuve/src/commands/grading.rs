@@ -225,19 +225,6 @@ fn report_code(report: &Report) -> u8 {
     }
 }
 
-/// Takes the workspace's lock, saying so when another command holds it.
-fn lock(
-    printer: &Printer,
-    workspace: &Workspace,
-    what: &str,
-) -> anyhow::Result<epreuve_fs::WorkspaceLock> {
-    Ok(workspace.lock(what, |holder| {
-        printer.waiting(format!(
-            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
-        ))
-    })?)
-}
-
 pub fn check(
     printer: &Printer,
     catalogue: Option<PathBuf>,
@@ -245,7 +232,7 @@ pub fn check(
 ) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.dir)?;
     let catalogue = super::open_catalogue(catalogue)?;
-    let _lock = lock(printer, &workspace, "check")?;
+    let _lock = super::lock(printer, &workspace, "check")?;
     let report = grade_workspace(
         &workspace,
         &catalogue,
@@ -298,7 +285,7 @@ pub fn grade(
         print!("{}", Evaluation::template(&grader.manual));
         return Ok(exit_codes::SUCCESS);
     }
-    let _lock = lock(printer, &workspace, "grade")?;
+    let _lock = super::lock(printer, &workspace, "grade")?;
     let report = grade_workspace(
         &workspace,
         &catalogue,
@@ -407,7 +394,7 @@ fn demo_steps(
     }
     printer.info("3. submit");
     {
-        let _lock = lock(printer, workspace, "submit")?;
+        let _lock = super::lock(printer, workspace, "submit")?;
         workspace.submit(Utc::now())?;
     }
     // The assessor's scores live in the assessor's folder, never in the workspace.
@@ -423,7 +410,7 @@ fn demo_steps(
     };
     printer.info("4. grade\n");
     let report = {
-        let _lock = lock(printer, workspace, "grade")?;
+        let _lock = super::lock(printer, workspace, "grade")?;
         grade_workspace(
             workspace,
             catalogue,

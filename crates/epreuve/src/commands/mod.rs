@@ -114,6 +114,20 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Takes the workspace's lock for the command `what`, saying so when another command holds
+/// it.
+pub(crate) fn lock(
+    printer: &Printer,
+    workspace: &epreuve_session::Workspace,
+    what: &str,
+) -> anyhow::Result<epreuve_fs::WorkspaceLock> {
+    Ok(workspace.lock(what, |holder| {
+        printer.waiting(format!(
+            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
+        ))
+    })?)
+}
+
 fn printer(format: crate::cli::Format, quiet: bool) -> Printer {
     Printer::new(format, quiet)
 }

@@ -112,11 +112,7 @@ pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
 
 pub fn submit(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
     let mut workspace = Workspace::open(&args.dir)?;
-    let _lock = workspace.lock("submit", |holder| {
-        printer.waiting(format!(
-            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
-        ))
-    })?;
+    let _lock = super::lock(printer, &workspace, "submit")?;
     let record = workspace.submit(Utc::now())?;
     printer.result(
         || {
