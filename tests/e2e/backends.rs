@@ -97,7 +97,10 @@ fn exercise(engine: Engine, route: Route) {
         let who = epreuve_data::text_columns(&who.frame)[0].1[0]
             .clone()
             .unwrap();
-        assert!(who.starts_with("epreuve_grader"), "{engine}: {who}");
+        let grader = &location.grader().unwrap().user;
+        // MariaDB says `user@host`.
+        let who = who.split('@').next().unwrap_or_default();
+        assert_eq!(who, grader, "{engine}: grading runs as the grading account");
     }
     if engine != Engine::DuckDb {
         accounts_hold(engine, temp.path(), &location, grading.as_ref());
@@ -128,27 +131,30 @@ fn exercise(engine: Engine, route: Route) {
 /// truth through its own account afterwards.
 fn accounts_hold(engine: Engine, root: &Path, location: &DatabaseLocation, grading: &dyn Backend) {
     let candidate = epreuve_provision::open_writable(root, location).unwrap();
-    let attacks: &[&str] = match engine {
-        Engine::MariaDb => &[
-            "SET PASSWORD FOR 'epreuve_grader'@'%' = PASSWORD('pris')",
-            "ALTER USER 'epreuve_grader'@'%' IDENTIFIED BY 'pris'",
-            "DROP USER 'epreuve_grader'@'%'",
-            "REVOKE SELECT ON epreuve.* FROM 'epreuve_grader'@'%'",
-            "CREATE USER 'intrus'@'%' IDENTIFIED BY 'x'",
-            "GRANT ALL ON *.* TO 'epreuve'@'%'",
-            "CREATE DATABASE autre",
+    let me = &location.address().unwrap().user;
+    let them = &location.grader().unwrap().user;
+    let db = &location.address().unwrap().database;
+    let attacks: Vec<String> = match engine {
+        Engine::MariaDb => vec![
+            format!("SET PASSWORD FOR '{them}'@'%' = PASSWORD('pris')"),
+            format!("ALTER USER '{them}'@'%' IDENTIFIED BY 'pris'"),
+            format!("DROP USER '{them}'@'%'"),
+            format!("REVOKE SELECT ON `{db}`.* FROM '{them}'@'%'"),
+            "CREATE USER 'intrus'@'%' IDENTIFIED BY 'x'".into(),
+            format!("GRANT ALL ON *.* TO '{me}'@'%'"),
+            "CREATE DATABASE autre".into(),
         ],
-        _ => &[
-            "ALTER ROLE epreuve_grader PASSWORD 'pris'",
-            "ALTER ROLE epreuve_grader NOLOGIN",
-            "REVOKE epreuve FROM epreuve_grader",
-            "ALTER ROLE epreuve SUPERUSER",
-            "CREATE ROLE intrus LOGIN",
-            "DROP ROLE epreuve_grader",
-            "CREATE DATABASE autre",
+        _ => vec![
+            format!("ALTER ROLE \"{them}\" PASSWORD 'pris'"),
+            format!("ALTER ROLE \"{them}\" NOLOGIN"),
+            format!("REVOKE \"{me}\" FROM \"{them}\""),
+            format!("ALTER ROLE \"{me}\" SUPERUSER"),
+            "CREATE ROLE intrus LOGIN".into(),
+            format!("DROP ROLE \"{them}\""),
+            "CREATE DATABASE autre".into(),
         ],
     };
-    for attack in attacks {
+    for attack in &attacks {
         assert!(
             candidate.execute(attack).is_err(),
             "{engine}: the candidate could run `{attack}`"
@@ -193,14 +199,14 @@ fn accounts_hold(engine: Engine, root: &Path, location: &DatabaseLocation, gradi
             "CREATE TABLE leurre.t (a INTEGER)",
             "INSERT INTO leurre.t SELECT generate_series(1, 50)",
             "CREATE FUNCTION public.count(anyelement) RETURNS bigint LANGUAGE sql AS 'SELECT 42::bigint'",
-            "ALTER DATABASE epreuve SET search_path = leurre, public, pg_catalog",
-            "ALTER DATABASE epreuve SET DateStyle = 'SQL, DMY'",
-            "ALTER DATABASE epreuve SET statement_timeout = 1",
+            "ALTER DATABASE {db} SET search_path = leurre, public, pg_catalog",
+            "ALTER DATABASE {db} SET DateStyle = 'SQL, DMY'",
+            "ALTER DATABASE {db} SET statement_timeout = 1",
             "CREATE VIEW commandes AS SELECT a FROM t",
         ],
     };
     for trick in tricks {
-        candidate.execute(trick).unwrap();
+        candidate.execute(&trick.replace("{db}", db)).unwrap();
     }
     drop(candidate);
     let grading = epreuve_provision::open(root, location).unwrap();
@@ -217,10 +223,10 @@ fn accounts_hold(engine: Engine, root: &Path, location: &DatabaseLocation, gradi
         // A policy aimed at the grading account: refused, never silently applied.
         let candidate = epreuve_provision::open_writable(root, location).unwrap();
         candidate
-            .execute(
+            .execute(&format!(
                 "ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY; \
-                 CREATE POLICY cache ON t USING (current_user <> 'epreuve_grader')",
-            )
+                 CREATE POLICY cache ON t USING (current_user <> '{them}')"
+            ))
             .unwrap();
         let denied = grading.row_count("t").unwrap_err();
         assert!(
@@ -246,4 +252,55 @@ fn postgres_backend_answers_every_question() {
 #[test]
 fn mariadb_backend_answers_every_question() {
     exercise(Engine::MariaDb, Route::Docker);
+}
+
+/// The same questions, and the same accounts held apart, on the other route of each server.
+#[test]
+fn the_other_routes_answer_alike_and_keep_their_accounts_apart() {
+    exercise(Engine::Postgres, Route::Docker);
+    exercise(Engine::MariaDb, Route::Local);
+}
+
+/// On a centre's server (`--via url`), each candidate's role and grading role are held apart
+/// the same way, whatever the candidate's role tries.
+#[test]
+fn a_centres_server_keeps_each_candidates_accounts_apart() {
+    use std::os::unix::fs::PermissionsExt;
+    for engine in [Engine::Postgres, Engine::MariaDb] {
+        let temp = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let centre_dir = temp.path().join("centre");
+        std::fs::create_dir(&centre_dir).unwrap();
+        let centre = provisioned(&centre_dir, engine, Route::Local);
+        let url = centre
+            .admin()
+            .expect("the centre's record keeps the administrator")
+            .url();
+        let ws = temp.path().join("ws");
+        std::fs::create_dir(&ws).unwrap();
+        let location = epreuve_provision::provision(
+            &ws,
+            &Request {
+                engine,
+                route: Route::Url,
+                candidate: "c-url".into(),
+                images: ImageSource::Local,
+                url: Some(url.clone()),
+                port: None,
+                cancel: Cancel::new(),
+            },
+        )
+        .unwrap();
+        let db = epreuve_provision::open_writable(&ws, &location).unwrap();
+        db.execute("CREATE TABLE t (a INTEGER, b VARCHAR(10), c DECIMAL(5,2), d BOOLEAN)")
+            .unwrap();
+        db.execute("INSERT INTO t VALUES (1, 'x', 1.50, TRUE), (2, 'y', 2.25, FALSE)")
+            .unwrap();
+        drop(db);
+        let grading = epreuve_provision::open(&ws, &location).unwrap();
+        accounts_hold(engine, &ws, &location, grading.as_ref());
+        drop(grading);
+        epreuve_provision::down(&ws, &location, Some(&url)).unwrap();
+        epreuve_provision::down(&centre_dir, &centre, None).unwrap();
+    }
 }

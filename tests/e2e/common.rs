@@ -242,6 +242,15 @@ pub fn centre_record(workspace: &Path) -> serde_json::Value {
     panic!("the centre has no record of {}", workspace.display())
 }
 
+/// The candidate's own account on the server of `workspace`, as `state.json` gives it.
+pub fn candidate_address(workspace: &Path) -> epreuve_db::ServerAddress {
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.join(".epreuve/state.json")).unwrap(),
+    )
+    .unwrap();
+    serde_json::from_value(state["database"]["address"].clone()).unwrap()
+}
+
 /// The folder of the submission bundle `state.json` names.
 pub fn bundle(workspace: &Path) -> PathBuf {
     let state: serde_json::Value = serde_json::from_str(

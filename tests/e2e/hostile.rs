@@ -178,12 +178,7 @@ fn a_table_locked_during_grading_is_not_gradable_rather_than_a_hang() {
     for (engine, options) in &ENGINES[1..] {
         let temp = reachable_tempdir();
         let dir = reference_on(temp.path(), options);
-        let state: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join(".epreuve/state.json")).unwrap(),
-        )
-        .unwrap();
-        let address: epreuve_db::ServerAddress =
-            serde_json::from_value(state["database"]["address"].clone()).unwrap();
+        let address = candidate_address(&dir);
         // The candidate's own session holds the table, a transaction left open.
         use epreuve_db::Loader;
         let holder = epreuve_db::ServerDb::connect(&address).unwrap();

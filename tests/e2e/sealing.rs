@@ -289,12 +289,7 @@ fn a_server_database_is_frozen_and_regraded_as_it_was_submitted() {
             "{engine}: the dump is sealed: {seal:#}"
         );
         // After submitting, the candidate empties a table and drops another.
-        let state: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join(".epreuve/state.json")).unwrap(),
-        )
-        .unwrap();
-        let address: epreuve_db::ServerAddress =
-            serde_json::from_value(state["database"]["address"].clone()).unwrap();
+        let address = candidate_address(&dir);
         use epreuve_db::Loader;
         epreuve_db::ServerDb::connect(&address)
             .unwrap()

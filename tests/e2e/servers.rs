@@ -220,8 +220,7 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
     );
     // A change after submission: the submission is graded from its dump, and the report
     // says so.
-    let address: epreuve_db::ServerAddress =
-        serde_json::from_value(state(&ws)["database"]["address"].clone()).unwrap();
+    let address = candidate_address(&ws);
     use epreuve_db::Loader;
     epreuve_db::ServerDb::connect(&address)
         .unwrap()
