@@ -251,6 +251,16 @@ pub fn candidate_address(workspace: &Path) -> epreuve_db::ServerAddress {
     serde_json::from_value(state["database"]["address"].clone()).unwrap()
 }
 
+/// Runs `sql` on the server of `workspace` with the candidate's own account, as the candidate
+/// would from psql or mariadb.
+pub fn as_candidate(workspace: &Path, sql: &str) {
+    use epreuve_db::Loader;
+    epreuve_db::ServerDb::connect(&candidate_address(workspace))
+        .unwrap()
+        .execute(sql)
+        .unwrap();
+}
+
 /// The folder of the submission bundle `state.json` names.
 pub fn bundle(workspace: &Path) -> PathBuf {
     let state: serde_json::Value = serde_json::from_str(

@@ -289,12 +289,7 @@ fn a_server_database_is_frozen_and_regraded_as_it_was_submitted() {
             "{engine}: the dump is sealed: {seal:#}"
         );
         // After submitting, the candidate empties a table and drops another.
-        let address = candidate_address(&dir);
-        use epreuve_db::Loader;
-        epreuve_db::ServerDb::connect(&address)
-            .unwrap()
-            .execute("DELETE FROM ventes; DROP TABLE objectifs")
-            .unwrap();
+        as_candidate(&dir, "DELETE FROM ventes; DROP TABLE objectifs");
         let (report, status) = grade(&dir);
         assert_eq!(
             (status, report["score"].as_f64()),

@@ -220,12 +220,7 @@ fn a_local_server_stops_and_starts_again_with_the_candidates_tables() {
     );
     // A change after submission: the submission is graded from its dump, and the report
     // says so.
-    let address = candidate_address(&ws);
-    use epreuve_db::Loader;
-    epreuve_db::ServerDb::connect(&address)
-        .unwrap()
-        .execute("DELETE FROM objectifs WHERE mois = 1")
-        .unwrap();
+    as_candidate(&ws, "DELETE FROM objectifs WHERE mois = 1");
     let (report, status) = grade(&ws);
     assert_eq!(
         (status, report["score"].as_f64()),

@@ -153,30 +153,22 @@ fn grade_workspace(
         }
         (_, _, opened) => opened,
     };
-    let backend = match opened {
-        Ok(backend) => backend,
-        // A database that does not answer: every check says "not gradable", none scores zero.
-        Err(error) if error.is_infrastructure() => {
-            return Ok(epreuve_grade::grade(&Grading {
-                exam: &exam,
-                grader: &grader,
-                truth: &truth,
-                backend: Err(&error),
-                answers: &submission.answers,
-                candidate,
-                visibility,
-                evaluation: evaluation.as_ref(),
-                notes,
-                integrity,
-            }));
-        }
+    // A database that does not answer: every check says "not gradable", none scores zero.
+    let (live, unreachable) = match opened {
+        Ok(backend) => (Some(backend), None),
+        Err(error) if error.is_infrastructure() => (None, Some(error)),
         Err(error) => return Err(error.into()),
+    };
+    let backend = match (&live, &unreachable) {
+        (Some(backend), _) => Ok(backend.as_ref()),
+        (None, Some(error)) => Err(error),
+        (None, None) => unreachable!("opened or failed"),
     };
     let report = epreuve_grade::grade(&Grading {
         exam: &exam,
         grader: &grader,
         truth: &truth,
-        backend: Ok(backend.as_ref()),
+        backend,
         answers: &submission.answers,
         candidate,
         visibility,
@@ -185,7 +177,7 @@ fn grade_workspace(
         integrity,
     });
     // The throwaway server of a restored dump goes once grading is over.
-    drop(backend);
+    drop(live);
     drop(restored);
     Ok(report)
 }
