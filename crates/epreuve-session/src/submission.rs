@@ -8,7 +8,7 @@ use epreuve_fs::{FsError, Listed, Root, limits};
 
 use crate::log::{LOG_FILE, verify_chain};
 use crate::submit::{SEAL, SUBMISSIONS, Seal, SubmittedFacts};
-use crate::{DatabaseLocation, Evidence, SessionError, SubmissionRecord, Workspace, sha256_in};
+use crate::{DatabaseLocation, Evidence, SessionError, SubmissionRecord, Workspace, sha256_file};
 
 /// What grading reads.
 #[derive(Debug, Clone)]
@@ -30,23 +30,33 @@ pub struct Submission {
     _private: Arc<tempfile::TempDir>,
 }
 
+/// A folder of epreuve's own for what grading reads, gone when the submission is.
+fn private_dir(prefix: &str) -> Result<Arc<tempfile::TempDir>, SessionError> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map(Arc::new)
+        .map_err(SessionError::io("create", &std::env::temp_dir()))
+}
+
 impl Workspace {
     /// What grading should read: the submitted bundle when there is one (its seal checked),
     /// else the live workspace.
     pub fn submission(&self) -> Result<Submission, SessionError> {
-        let private = Arc::new(
-            tempfile::Builder::new()
-                .prefix("epreuve-grading-")
-                .tempdir()
-                .map_err(SessionError::io("create", &std::env::temp_dir()))?,
-        );
+        let private = private_dir("epreuve-grading-")?;
+        let live_log = self
+            .hidden
+            .read_to_string(LOG_FILE, limits::LOG)
+            .unwrap_or_default();
         let mut tampering = Vec::new();
-        tampering.extend(self.live_log_problem());
+        if let Err(problem) = verify_chain(&live_log) {
+            tampering.push(format!("in the action log, {problem}"));
+        }
         if let Some(record) = &self.state.submitted {
             let path = Path::new(SUBMISSIONS).join(&record.bundle);
             match self.hidden.sub(&path) {
                 Ok(bundle) => {
-                    return self.read_bundle(&bundle, record, private, tampering);
+                    return self.read_bundle(&bundle, record, &live_log, private, tampering);
                 }
                 Err(e) => tampering.push(format!(
                     "the submission of {} named by state.json cannot be read ({e}); the live workspace was graded",
@@ -73,13 +83,7 @@ impl Workspace {
 
     /// The live workspace, as the candidate's self-check reads it.
     pub fn live(&self) -> Result<Submission, SessionError> {
-        let private = Arc::new(
-            tempfile::Builder::new()
-                .prefix("epreuve-check-")
-                .tempdir()
-                .map_err(SessionError::io("create", &std::env::temp_dir()))?,
-        );
-        self.live_with(private, Vec::new())
+        self.live_with(private_dir("epreuve-check-")?, Vec::new())
     }
 
     fn live_with(
@@ -121,85 +125,85 @@ impl Workspace {
         &self,
         bundle: &Root,
         record: &SubmissionRecord,
+        live_log: &str,
         private: Arc<tempfile::TempDir>,
         mut tampering: Vec<String>,
     ) -> Result<Submission, SessionError> {
         let copy = private.path().join("bundle");
         std::fs::create_dir_all(copy.join("answers")).map_err(SessionError::io("create", &copy))?;
-        // The seal first: every file it names, with the checksum it says.
-        let seal_text = bundle.read(SEAL, limits::RECORD);
-        let seal: Option<Seal> = match &seal_text {
+        // Private copies first, then every check on them: what is graded is what was checked,
+        // whatever the candidate changes in the bundle while grading runs.
+        let mut listed = Vec::new();
+        for entry in bundle.list("")? {
+            let relative = match entry {
+                Listed::File(relative) => relative,
+                Listed::Refused(reason) => {
+                    tampering.push(format!(
+                        "the submission holds a file epreuve will not read: {reason}"
+                    ));
+                    continue;
+                }
+            };
+            let name = relative.display().to_string();
+            let limit = if name.starts_with("answers") {
+                limits::ANSWER
+            } else if name == SEAL {
+                limits::RECORD
+            } else {
+                limits::DATABASE
+            };
+            match bundle.copy(&relative, &copy.join(&relative), limit) {
+                Ok(_) => listed.push(name),
+                Err(e) => tampering.push(format!(
+                    "{} cannot be copied for grading: {e}",
+                    shown(&name)
+                )),
+            }
+        }
+        // The seal: recorded by state.json, naming every file with its checksum.
+        let seal: Option<Seal> = match std::fs::read(copy.join(SEAL)) {
             Ok(bytes) => {
-                let hash = crate::log::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
+                let hash = crate::log::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
                 if hash != record.seal {
                     tampering.push(
                         "the seal of the submission is not the one recorded at submission (replaced afterwards)".into(),
                     );
                 }
-                serde_json::from_slice(bytes).ok()
+                serde_json::from_slice(&bytes).ok()
             }
             Err(e) => {
                 tampering.push(format!("the submission has no readable seal ({e})"));
                 None
             }
         };
-        let mut listed = Vec::new();
-        for entry in bundle.list("")? {
-            match entry {
-                Listed::File(relative) => listed.push(relative),
-                Listed::Refused(reason) => tampering.push(format!(
-                    "the submission holds a file epreuve will not read: {reason}"
-                )),
-            }
-        }
         if let Some(seal) = &seal {
             for (name, sha) in &seal.files {
-                match sha256_in(bundle, name) {
+                match sha256_file(&copy.join(name)) {
                     Ok(found) if &found == sha => {}
                     Ok(_) => {
                         tampering.push(format!("{} was changed after submission", shown(name)))
                     }
-                    Err(FsError::Missing { .. }) => {
+                    Err(_) if !listed.contains(name) => {
                         tampering.push(format!("{} was deleted after submission", shown(name)))
                     }
                     Err(e) => tampering.push(format!("{} cannot be read: {e}", shown(name))),
                 }
             }
             for name in &listed {
-                let name = name.display().to_string();
-                if name != SEAL && !seal.files.contains_key(&name) {
-                    tampering.push(format!("{} was added after submission", shown(&name)));
+                if name != SEAL && !seal.files.contains_key(name) {
+                    tampering.push(format!("{} was added after submission", shown(name)));
                 }
             }
         }
-        // The log of the bundle: its chain, its end as sealed, and the live log going on from it.
-        let bundle_log = bundle
-            .read_to_string(LOG_FILE, limits::LOG)
-            .unwrap_or_default();
+        // The log of the bundle: its chain, and the live log going on from it.
+        let bundle_log = std::fs::read_to_string(copy.join(LOG_FILE)).unwrap_or_default();
         if let Err(problem) = verify_chain(&bundle_log) {
             tampering.push(format!("in the submitted log, {problem}"));
         }
-        if let Ok(live) = self.hidden.read_to_string(LOG_FILE, limits::LOG)
-            && !live.starts_with(bundle_log.as_str())
-        {
+        if !live_log.starts_with(bundle_log.as_str()) {
             tampering.push(
                 "the action log was rewritten after submission (it no longer begins with the log submitted)".into(),
             );
-        }
-        // Private copies: nothing the candidate changes while grading runs is read.
-        for name in &listed {
-            let target = copy.join(name);
-            let limit = if name.starts_with("answers") {
-                limits::ANSWER
-            } else {
-                limits::DATABASE
-            };
-            if let Err(e) = bundle.copy(name, &target, limit) {
-                tampering.push(format!(
-                    "{} cannot be copied for grading: {e}",
-                    shown(&name.display().to_string())
-                ));
-            }
         }
         let facts: Option<SubmittedFacts> = std::fs::read(copy.join("submission.json"))
             .ok()
@@ -230,25 +234,6 @@ impl Workspace {
             tampering,
             _private: private,
         })
-    }
-
-    /// The live log's own chain, checked.
-    fn live_log_problem(&self) -> Option<String> {
-        let text = self.hidden.read_to_string(LOG_FILE, limits::LOG).ok()?;
-        verify_chain(&text)
-            .err()
-            .map(|problem| format!("in the action log, {problem}"))
-    }
-
-    /// The evidence recorded at submission, if any.
-    pub fn submitted_evidence(&self) -> Option<Evidence> {
-        let record = self.state.submitted.as_ref()?;
-        let bundle = self
-            .hidden
-            .sub(Path::new(SUBMISSIONS).join(&record.bundle))
-            .ok()?;
-        let text = bundle.read("evidence.json", limits::RECORD).ok()?;
-        serde_json::from_slice(&text).ok()
     }
 }
 

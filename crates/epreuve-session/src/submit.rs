@@ -17,7 +17,7 @@ use epreuve_fs::{Listed, Root, limits};
 use epreuve_provision::DatabaseLocation;
 use serde::{Deserialize, Serialize};
 
-use crate::log::{LOG_FILE, line_hash};
+use crate::log::LOG_FILE;
 use crate::{SessionError, SubmissionRecord, Workspace, sha256_in};
 
 /// Folder of the bundles, inside `.epreuve/`.
@@ -66,14 +66,12 @@ pub struct SubmittedFacts {
     pub no_dump: Option<String>,
 }
 
-/// The seal: the checksum of every other file of the bundle, and the last line of the log.
+/// The seal: the checksum of every other file of the bundle, the hash-chained log included.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Seal {
     /// `relative path → sha256`, every file but the seal.
     pub files: BTreeMap<String, String>,
-    /// SHA-256 of the last line of the log at submission.
-    pub log_head: String,
 }
 
 impl Workspace {
@@ -186,12 +184,6 @@ impl Workspace {
         write_json(&staging.join("submission.json"), &facts)?;
         let seal = Seal {
             files: hash_tree(staging)?,
-            log_head: log
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .map(line_hash)
-                .unwrap_or_default(),
         };
         let seal_text = serde_json::to_vec_pretty(&seal).unwrap_or_default();
         std::fs::write(staging.join(SEAL), &seal_text)
