@@ -51,14 +51,7 @@ impl Catalogue {
 
     /// The exam called `id`.
     pub fn exam(&self, id: &str) -> Result<Exam, ExamError> {
-        // An id is a name, never a path out of `exercises/`.
-        let is_name = !id.is_empty()
-            && id.len() <= 64
-            && !id.starts_with('-')
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !is_name {
+        if !is_exam_id(id) {
             return Err(ExamError::UnknownExam {
                 id: id.escape_default().to_string(),
                 known: self.exam_ids()?.join(", "),
@@ -285,6 +278,17 @@ impl Exam {
         }
         Ok((parse_toml(&path)?, dir))
     }
+}
+
+/// Whether `id` can name an exam: letters, digits, `-` and `_`, never a path out of
+/// `exercises/`.
+pub fn is_exam_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Refuses a weight or a threshold that is not a finite number in its range: `nan` would make

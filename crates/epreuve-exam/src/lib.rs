@@ -10,7 +10,7 @@ mod pack;
 mod solution;
 mod task;
 
-pub use catalogue::{Catalogue, Exam};
+pub use catalogue::{Catalogue, Exam, is_exam_id};
 pub use compare::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
 pub use error::{ExamError, ManifestError};
 pub use grader::{

@@ -108,15 +108,9 @@ impl State {
     }
 }
 
-/// An exam id is a name: letters, digits, `-` and `_`, never a path.
+/// An exam id is a name (the catalogue's rule): letters, digits, `-` and `_`, never a path.
 pub fn check_name(what: &str, name: &str) -> Result<(), String> {
-    if name.is_empty()
-        || name.len() > 64
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        || name.starts_with('-')
-    {
+    if !epreuve_exam::is_exam_id(name) {
         return Err(format!(
             "the {what} `{}` is not a name (letters, digits, `-` and `_` only)",
             printable(name)
