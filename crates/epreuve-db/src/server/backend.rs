@@ -7,7 +7,7 @@ use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Column, Executor, Row, SqlSafeStr};
 
 use super::ServerAddress;
-use super::session::{Conn, Fault, Purpose, Runner, Slot, code};
+use super::session::{Conn, Fault, Purpose, Runner, Session, code};
 use super::types::declared_type;
 use crate::backend::index_columns;
 use crate::error::first_line;
@@ -19,6 +19,8 @@ pub(super) type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
 
 /// How long a query of epreuve's own may run.
 const INTERNAL_LIMIT: Duration = Duration::from_secs(120);
+/// How long one write may take: a million rows loaded, an index built on them.
+pub(super) const WRITE_LIMIT: Duration = Duration::from_secs(3600);
 
 /// A PostgreSQL or MariaDB database.
 pub struct ServerDb {
@@ -28,9 +30,9 @@ pub struct ServerDb {
     schema: String,
     pub(super) runtime: tokio::runtime::Runtime,
     /// The connection of epreuve's own questions (and of the writes of a loader).
-    pub(super) internal: Mutex<Slot>,
+    pub(super) internal: Mutex<Option<Session>>,
     /// The connection of the candidate's queries.
-    candidate: Mutex<Slot>,
+    candidate: Mutex<Option<Session>>,
     /// Set once the server stopped answering: every later request fails at once.
     dead: Mutex<Option<String>>,
     /// How long a candidate's query may run.
@@ -73,16 +75,15 @@ impl ServerDb {
         };
         let internal_limit = match purpose {
             Purpose::Grading => INTERNAL_LIMIT,
-            // Loading a million rows or building an index on them, for the exam's own SQL.
-            Purpose::Writing => Duration::from_secs(3600),
+            Purpose::Writing => WRITE_LIMIT,
         };
         let db = Self {
             address: address.clone(),
             purpose,
             schema,
             runtime,
-            internal: Mutex::new(Slot { session: None }),
-            candidate: Mutex::new(Slot { session: None }),
+            internal: Mutex::new(None),
+            candidate: Mutex::new(None),
             dead: Mutex::new(None),
             timeout: Duration::from_secs(30),
             internal_limit,
@@ -202,15 +203,16 @@ impl ServerDb {
         }
     }
 
-    /// A failure of a candidate's query: theirs, except a server gone.
-    fn candidate_fault(&self, fault: Fault) -> DbError {
+    /// A failure of a query that ran under the deadline `limit` (a candidate's, or one of the
+    /// grader's the candidate's tables slow down): its own doing, except a server gone.
+    fn query_fault(&self, fault: Fault, limit: Duration) -> DbError {
         match fault {
             Fault::Gone(detail) => DbError::Unavailable {
                 target: self.address.redacted(),
                 detail,
             },
             Fault::Expired => DbError::Timeout {
-                seconds: self.timeout.as_secs(),
+                seconds: limit.as_secs(),
             },
             Fault::Sql(error) => {
                 let code = code(&error).unwrap_or_default();
@@ -222,7 +224,7 @@ impl ServerDb {
                     || lower.contains("max_statement_time")
                 {
                     DbError::Timeout {
-                        seconds: self.timeout.as_secs(),
+                        seconds: limit.as_secs(),
                     }
                 } else if code == "25006"
                     || code == "1792"
@@ -607,7 +609,7 @@ impl Backend for ServerDb {
                 }
                 .into(),
             }),
-            Err(fault) => Err(self.candidate_fault(fault)),
+            Err(fault) => Err(self.query_fault(fault, self.timeout)),
         }
     }
 
@@ -624,7 +626,7 @@ impl Backend for ServerDb {
                 }
             })
         })
-        .map_err(|fault| self.candidate_fault(fault))?;
+        .map_err(|fault| self.query_fault(fault, self.internal_limit))?;
         Ok(started.elapsed())
     }
 
@@ -678,7 +680,7 @@ impl Backend for ServerDb {
                     }
                 })
             })
-            .map_err(|fault| self.candidate_fault(fault))?;
+            .map_err(|fault| self.query_fault(fault, self.internal_limit))?;
         Ok(match self.address.engine {
             // MariaDB's plan is a table: one line per step, `column=value`.
             Engine::MariaDb => rows

@@ -1,11 +1,10 @@
 //! How epreuve writes to a server database: the exam's schema and preloaded tables, a
 //! shipped solution, the accounts of provisioning. Never used while grading.
 
-use std::time::Duration;
-
 use sqlx::{AssertSqlSafe, Executor};
 
 use super::ServerDb;
+use super::backend::WRITE_LIMIT;
 use super::backend::engine_words;
 use super::session::{Conn, Fault};
 use crate::{DbError, Engine, Loader};
@@ -26,9 +25,6 @@ impl ServerDb {
         }
     }
 }
-
-/// How long one write may take: a million rows loaded, an index built on them.
-const WRITE_LIMIT: Duration = Duration::from_secs(3600);
 
 impl Loader for ServerDb {
     fn execute(&self, sql: &str) -> Result<(), DbError> {

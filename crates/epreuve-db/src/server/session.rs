@@ -146,11 +146,6 @@ impl Session {
     }
 }
 
-/// A slot holding a session, opened on first use and dropped when its state is unknown.
-pub(super) struct Slot {
-    pub session: Option<Session>,
-}
-
 /// What runs a piece of work on a session: the runtime, the address and the deadlines.
 pub(super) struct Runner<'a> {
     pub runtime: &'a tokio::runtime::Runtime,
@@ -162,16 +157,17 @@ pub(super) struct Runner<'a> {
 }
 
 impl Runner<'_> {
-    /// Runs `work` on the session of `slot` (opened if needed), with the client deadline
+    /// Runs `work` on the session of `slot` (opened on first use, dropped when its state is
+    /// unknown), with the client deadline
     /// `limit` + grace. After an error the transaction is rolled back; after the deadline the
     /// query is cancelled from a new connection and the session dropped.
     pub fn run<T>(
         &self,
-        slot: &mut Slot,
+        slot: &mut Option<Session>,
         limit: Duration,
         work: impl for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, Result<T, sqlx::Error>>,
     ) -> Result<T, Fault> {
-        if slot.session.is_none() {
+        if slot.is_none() {
             let opened = self.runtime.block_on(async {
                 tokio::time::timeout(
                     CONNECT_TIMEOUT,
@@ -179,7 +175,7 @@ impl Runner<'_> {
                 )
                 .await
             });
-            slot.session = Some(match opened {
+            *slot = Some(match opened {
                 Ok(Ok(session)) => session,
                 Ok(Err(e)) if is_connection_error(&e) => {
                     return Err(Fault::Gone(super::first_line(&e.to_string())));
@@ -193,14 +189,14 @@ impl Runner<'_> {
                 }
             });
         }
-        let session = slot.session.as_mut().expect("opened above");
+        let session = slot.as_mut().expect("opened above");
         let outcome = self
             .runtime
             .block_on(async { tokio::time::timeout(limit + GRACE, work(&mut session.conn)).await });
         match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) if is_connection_error(&error) => {
-                slot.session = None;
+                *slot = None;
                 Err(Fault::Gone(super::first_line(&error.to_string())))
             }
             Ok(Err(error)) => {
@@ -216,13 +212,13 @@ impl Runner<'_> {
                     .await
                 });
                 if !matches!(rolled_back, Ok(Ok(()))) {
-                    slot.session = None;
+                    *slot = None;
                 }
                 Err(Fault::Sql(error))
             }
             Err(_) => {
                 let id = session.id.clone();
-                slot.session = None;
+                *slot = None;
                 if self.cancel(&id) {
                     Err(Fault::Expired)
                 } else {
