@@ -117,7 +117,7 @@ fn hostile_saved_queries_are_refused_and_cost_only_their_own_check() {
             );
         }
         // Back to a correct query: every point again.
-        let report = graded_with(&dir, "SELECT * FROM ventes LIMIT 10;");
+        let report = graded_with(&dir, "SELECT * FROM ventes LIMIT 10; -- aperçu\n");
         assert_eq!(report["score"].as_f64(), Some(max), "{engine}: {report:#}");
         down(&dir);
     }
