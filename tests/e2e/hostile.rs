@@ -277,3 +277,79 @@ fn a_frozen_server_is_not_gradable_within_a_bounded_time() {
     );
     down(&dir);
 }
+
+#[test]
+fn a_view_named_like_a_table_or_a_table_loaded_eight_times_earns_nothing_for_it() {
+    for (engine, options) in ENGINES {
+        let temp = reachable_tempdir();
+        let dir = reference_on(temp.path(), options);
+        let (full, _) = grade(&dir);
+        let max = full["max_score"].as_f64().unwrap();
+        let run = |sql: &str| match engine {
+            "duckdb" => duckdb::Connection::open(dir.join("base.duckdb"))
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+            _ => as_candidate(&dir, sql),
+        };
+        let rename = match engine {
+            "mariadb" => "RENAME TABLE ventes TO ventes_vraies",
+            _ => "ALTER TABLE ventes RENAME TO ventes_vraies",
+        };
+        // The loaded table hidden behind a view of the expected name.
+        run(rename);
+        run("CREATE VIEW ventes AS SELECT * FROM ventes_vraies");
+        let out = epreuve(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let (report, _) = grade(&dir);
+        for check in report["checks"].as_array().unwrap() {
+            let id = check["id"].as_str().unwrap();
+            if !id.starts_with("ventes.") || check["status"] == "not_applicable" {
+                continue;
+            }
+            assert_eq!(check["status"], "failed", "{engine}: {check:#}");
+            assert!(
+                check["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("is a view, not a table"),
+                "{engine}: {check:#}"
+            );
+        }
+        assert_eq!(
+            check(&report, "magasins.values")["status"],
+            "passed",
+            "{engine}"
+        );
+        // The table back, then loaded eight times: counted wrong, and read no further than
+        // four times the source.
+        run("DROP VIEW ventes");
+        let back = match engine {
+            "mariadb" => "RENAME TABLE ventes_vraies TO ventes",
+            _ => "ALTER TABLE ventes_vraies RENAME TO ventes",
+        };
+        run(back);
+        for _ in 0..3 {
+            run("INSERT INTO ventes SELECT * FROM ventes");
+        }
+        let out = epreuve(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let (report, _) = grade(&dir);
+        assert_eq!(
+            check(&report, "ventes.row_count")["status"],
+            "failed",
+            "{engine}"
+        );
+        let values = check(&report, "ventes.values");
+        assert_eq!(values["status"], "failed", "{engine}: {values:#}");
+        assert!(
+            values["message"]
+                .as_str()
+                .unwrap()
+                .contains("holds more than"),
+            "{engine}: {values:#}"
+        );
+        assert!(report["score"].as_f64().unwrap() < max, "{engine}");
+        down(&dir);
+    }
+}
