@@ -132,6 +132,22 @@ fn db_up_down_and_info_drive_a_docker_container() {
     );
     assert_eq!(code(&info), 0, "{}", stderr(&info));
     assert_eq!(json(&info)["answers"], true);
+    // `status --format json` gives the candidate's own account, as the text does, and it
+    // connects.
+    let status = epreuve(
+        temp.path(),
+        &["status", "--dir", ws_str, "--format", "json"],
+    );
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    let connection = json(&status)["connection"].clone();
+    let password = connection["password"].as_str().unwrap();
+    assert!(!password.is_empty());
+    assert!(
+        stdout(&out).contains(&format!("PGPASSWORD='{password}'")),
+        "the text and the JSON give the same password"
+    );
+    let address = epreuve_db::ServerAddress::parse(connection["url"].as_str().unwrap()).unwrap();
+    epreuve_db::ServerDb::connect(&address).unwrap();
     // The port is published on 127.0.0.1 only.
     let port = state(&ws)["database"]["address"]["port"].as_u64().unwrap();
     let inspect = Command::new("docker")
@@ -589,4 +605,36 @@ fn a_later_start_sweeps_the_containers_of_deleted_workspaces() {
         &["db", "down", "--dir", next.to_str().unwrap()],
     );
     assert_eq!(code(&down), 0);
+}
+
+/// On the servers, `information_schema.tables` lists the system's tables of a new database, as
+/// the statement says: the step-0 example passes before the candidate created anything.
+#[test]
+fn a_new_server_database_lists_its_system_tables() {
+    for engine in ["postgres", "mariadb"] {
+        let temp = reachable_tempdir();
+        let (ws, out) = start_in(temp.path(), "ws", "c1", &route(engine, "local"));
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let listed = crate::native::default_tables_of(
+            temp.path(),
+            &ws,
+            "SELECT table_schema, table_name FROM information_schema.tables",
+        );
+        let nothing = crate::native::default_tables_of(
+            temp.path(),
+            &ws,
+            "SELECT table_name FROM information_schema.tables WHERE table_name = 'aucune'",
+        );
+        let down = epreuve(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
+        assert_eq!(code(&down), 0, "{}", stderr(&down));
+        assert_eq!(listed["status"], "passed", "{engine}: {listed:#}");
+        assert_eq!(nothing["status"], "failed", "{engine}: {nothing:#}");
+        assert!(
+            !nothing["message"]
+                .as_str()
+                .unwrap()
+                .contains("duckdb_views"),
+            "{engine}: {nothing:#}"
+        );
+    }
 }

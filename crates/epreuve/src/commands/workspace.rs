@@ -140,6 +140,16 @@ fn status_json(workspace: &Workspace) -> String {
             Some(file) => json!(std::path::absolute(&file).unwrap_or(file)),
             None => json!(workspace.database().address().map(|a| a.redacted())),
         },
+        // The candidate's own account, as the text output shows it: the candidate needs it to
+        // connect, and it opens nothing but their own database.
+        "connection": workspace.database().address().map(|a| json!({
+            "url": a.url(),
+            "host": a.host,
+            "port": a.port,
+            "user": a.user,
+            "password": a.password,
+            "database": a.database,
+        })),
         "started_at": state.started_at,
         "deadline": state.deadline,
         "remaining_seconds": state.remaining(Utc::now()).num_seconds(),
