@@ -119,3 +119,101 @@ fn a_table_missing_columns_gets_partial_credit_and_names_them() {
     }
     assert!(!message.contains("`nom`"), "{message}");
 }
+
+/// The Python interpreter of the DuckDB `version` candidates install, as `scripts/servers`
+/// makes it.
+fn duckdb_tool(version: &str) -> std::path::PathBuf {
+    let tools = std::env::var_os("EPREUVE_TOOLS").map_or_else(
+        || std::path::PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/epreuve-tools"),
+        std::path::PathBuf::from,
+    );
+    let python = tools.join(format!("duckdb-{version}/bin/python"));
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/servers",
+        python.display()
+    );
+    python
+}
+
+#[test]
+fn the_workspace_database_opens_in_the_duckdb_tools_candidates_install() {
+    for exam in [EXAM, "bloc1-optimisation"] {
+        let temp = tempfile::tempdir().unwrap();
+        let (ws, out) = start_exam_in(temp.path(), exam, "ws", "c042", &[]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let file = ws.join("base.duckdb");
+        for version in ["1.4", "1.5"] {
+            // The candidate's tool opens the file, sees what epreuve put in it and writes a table.
+            let script = format!(
+                "import duckdb, sys\n\
+                 c = duckdb.connect(sys.argv[1])\n\
+                 print(c.execute(\"select count(*) from duckdb_tables()\").fetchone()[0])\n\
+                 c.execute(\"create table essai_{v} as select 1 as n\")\n\
+                 c.close()\n",
+                v = version.replace('.', "_")
+            );
+            let run = std::process::Command::new(duckdb_tool(version))
+                .arg("-c")
+                .arg(&script)
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                run.status.success(),
+                "DuckDB {version} cannot open the {exam} workspace: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+        // And epreuve still reads what those tools wrote, the way grading opens it.
+        use epreuve_db::Backend;
+        let db = epreuve_db::DuckDb::open_read_only(&file).unwrap();
+        let names: Vec<String> = db.tables().unwrap().into_iter().map(|r| r.name).collect();
+        assert!(
+            names.contains(&"essai_1_4".to_owned()) && names.contains(&"essai_1_5".to_owned()),
+            "{names:?}"
+        );
+    }
+}
+
+/// The default-tables check of a fresh workspace in `parent/ws` whose answer is `sql`.
+pub fn default_tables_of(
+    parent: &std::path::Path,
+    ws: &std::path::Path,
+    sql: &str,
+) -> serde_json::Value {
+    std::fs::write(ws.join("answers/tables_par_defaut.sql"), sql).unwrap();
+    let out = epreuve(
+        parent,
+        &["check", "--dir", ws.to_str().unwrap(), "--format", "json"],
+    );
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    check(&json(&out), "instance.default_tables").clone()
+}
+
+#[test]
+fn a_new_duckdb_database_lists_its_system_views_and_the_check_says_so() {
+    let temp = tempfile::tempdir().unwrap();
+    let ws = start(temp.path());
+    // The statement's DuckDB example lists the system's views of a database with no table yet.
+    let views = default_tables_of(
+        temp.path(),
+        &ws,
+        "SELECT schema_name, view_name FROM duckdb_views()",
+    );
+    assert_eq!(views["status"], "passed", "{views:#}");
+    // information_schema.tables lists nothing yet on DuckDB, and the message says what does.
+    let empty = default_tables_of(
+        temp.path(),
+        &ws,
+        "SELECT table_schema, table_name FROM information_schema.tables",
+    );
+    assert_eq!(empty["status"], "failed", "{empty:#}");
+    assert!(
+        empty["message"]
+            .as_str()
+            .unwrap()
+            .contains("duckdb_views()"),
+        "{empty:#}"
+    );
+}

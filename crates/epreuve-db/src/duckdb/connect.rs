@@ -53,6 +53,10 @@ fn base_config() -> Result<Config, duckdb::Error> {
 /// The sandbox of every connection grading opens on a candidate's database: no file but the
 /// database itself, no network, no ATTACH, no COPY, no extension, and the configuration
 /// locked so that a query cannot undo any of it.
+/// The storage format of the databases epreuve creates: the oldest DuckDB that candidates
+/// still install (1.4 LTS) reads it, and so does every later one.
+pub const STORAGE_VERSION: &str = "v1.4.0";
+
 fn sandbox(config: Config) -> Result<Config, duckdb::Error> {
     config
         .enable_external_access(false)?
@@ -63,9 +67,14 @@ fn sandbox(config: Config) -> Result<Config, duckdb::Error> {
 impl DuckDb {
     /// Creates the database file (or opens it when it exists) for reading and writing: the
     /// candidate's database at `start`, a shipped solution applied by `demo`.
+    ///
+    /// A new file is written in the storage format of DuckDB 1.4 (see [`STORAGE_VERSION`]), so
+    /// that the DuckDB tools candidates install (the 1.4 LTS and 1.5 command lines, Python
+    /// packages, DBeaver's driver) open it; an existing file keeps the format it has.
     pub fn create(path: &Path) -> Result<Self, DbError> {
         let config = base_config()
             .and_then(|c| c.access_mode(AccessMode::ReadWrite))
+            .and_then(|c| c.with("storage_compatibility_version", STORAGE_VERSION))
             .map_err(|e| unavailable(path, &e))?;
         Self::open_with(path, config)
     }
