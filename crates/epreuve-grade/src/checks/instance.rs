@@ -56,8 +56,17 @@ pub(crate) fn default_tables(
             "the {} database answers; {file} lists {n} tables of its catalogue (column `{column}`)",
             backend.engine().label()
         )),
-        _ => Outcome::lost(format!(
-            "{file} runs but lists no tables of the catalogue (at least {required} names expected in one column)"
-        )),
+        _ => {
+            // What DuckDB lists by default surprises candidates who know the servers: its
+            // `information_schema.tables` shows only their own tables, none on a new database.
+            let duckdb = if backend.engine() == epreuve_db::Engine::DuckDb {
+                "; on DuckDB, information_schema.tables lists only your own tables and the system's are views: SELECT schema_name, view_name FROM duckdb_views()"
+            } else {
+                ""
+            };
+            Outcome::lost(format!(
+                "{file} runs but lists no tables of the catalogue (at least {required} names expected in one column){duckdb}"
+            ))
+        }
     }
 }
