@@ -78,12 +78,28 @@ pub fn json(output: &Output) -> serde_json::Value {
 
 pub const EXAM: &str = "bloc1-chargement";
 
-/// Every exam of the catalogue.
-pub const EXAMS: [&str; 3] = [
-    "bloc1-chargement",
-    "bloc1-preparation",
-    "bloc2-exploitation",
-];
+/// The exam whose tasks time queries on a million lines: `timing.rs` grades its solutions on
+/// every engine and route.
+pub const TIMING_EXAM: &str = "bloc1-optimisation";
+
+/// Every exam of the catalogue, as the catalogue lists them.
+pub fn exams() -> Vec<String> {
+    let catalogue = epreuve_exam::Catalogue::open(repo()).expect("the catalogue opens");
+    let mut ids: Vec<String> = catalogue
+        .exams()
+        .expect("the catalogue lists its exams")
+        .iter()
+        .map(|e| e.manifest.id.clone())
+        .collect();
+    ids.sort();
+    assert!(ids.len() >= 4, "the catalogue lists {ids:?}");
+    ids
+}
+
+/// Every exam of the catalogue but the timing one, which `timing.rs` covers.
+pub fn exams_but_timing() -> Vec<String> {
+    exams().into_iter().filter(|e| e != TIMING_EXAM).collect()
+}
 
 /// What a solution must get on `engine`: `[on_servers]` on the servers when it has one.
 pub fn expectation_on(
@@ -95,12 +111,35 @@ pub fn expectation_on(
         _ => epreuve_exam::Expectation {
             expected_score: solution.expected_score,
             expected_failures: solution.expected_failures.clone(),
+            expected_not_acquired: solution.expected_not_acquired.clone(),
         },
     }
 }
 
-/// Asserts that `report` failed exactly the checks `expected` names and scored `score`.
-pub fn assert_outcome(report: &serde_json::Value, expected: &[String], score: f64, what: &str) {
+/// Asserts that `report` failed exactly the checks `expected` names, scored its score and
+/// judged "non acquis" exactly the criteria it names.
+pub fn assert_outcome(
+    report: &serde_json::Value,
+    expected: &epreuve_exam::Expectation,
+    what: &str,
+) {
+    let score = expected.expected_score;
+    let mut not_acquired: Vec<String> = report["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .filter(|c| c["verdict"] == "non acquis")
+        .map(|c| c["code"].as_str().expect("code").to_owned())
+        .collect();
+    not_acquired.sort();
+    let mut wanted = expected.expected_not_acquired.clone();
+    wanted.sort();
+    assert_eq!(
+        not_acquired, wanted,
+        "{what}: verdicts differ\n{:#}",
+        report["criteria"]
+    );
+    let expected = &expected.expected_failures;
     let mut failed: Vec<String> = report["checks"]
         .as_array()
         .expect("checks")

@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 
-const TIMING_EXAM: &str = "bloc1-optimisation";
-
 /// `demo` of a solution of the timing exam on a route, the workspace kept in `parent/ws` when
 /// `keep` (its database left running); the report.
 fn demo(parent: &Path, solution: &str, route: &[&str], keep: bool) -> (PathBuf, serde_json::Value) {
@@ -57,8 +55,7 @@ fn every_solution(route: &[&str], engine: &str) {
         assert_eq!(report["max_score"], 7.0, "{name}: {report:#}");
         assert_outcome(
             &report,
-            &expected.expected_failures,
-            expected.expected_score,
+            &expected,
             &format!("{engine}/{TIMING_EXAM}/{name}"),
         );
     }

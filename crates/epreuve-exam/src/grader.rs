@@ -128,6 +128,11 @@ pub struct TableRules {
     pub table: String,
     /// File under `answers/` holding the query that shows the first rows.
     pub head_query: String,
+    /// The natural key the statement or the data names (`id_vente`, `code_magasin, annee,
+    /// mois`): the values check pairs each row of the table with the source row of the same
+    /// key. Without one, rows are compared as whole rows.
+    #[serde(default)]
+    pub key: Vec<String>,
     /// Families the grader imposes where inference from the values is not what the statement
     /// asks (a column of codes that look like numbers, say).
     #[serde(default)]
@@ -164,6 +169,42 @@ pub struct GraderManifest {
     /// True in a candidate's pack: only the public checks are here.
     #[serde(default)]
     pub public_only: bool,
+    /// When each criterion of the referential is acquired, by code (`[criteria."C1.9"]`).
+    /// A criterion without an entry is acquired with [`CriterionRule::DEFAULT_SHARE`] of its
+    /// points.
+    #[serde(default)]
+    pub criteria: BTreeMap<String, CriterionRule>,
+}
+
+/// The thresholds that decide whether a criterion is acquired, the verdict the jury uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionRule {
+    /// Share of the criterion's points needed (0.75: three quarters).
+    #[serde(default = "CriterionRule::default_share")]
+    pub acquired_share: f64,
+    /// The criterion is not acquired when a check of it measures a larger share of the
+    /// source's filled cells lost (0.01: more than 1 %), whatever the points.
+    #[serde(default)]
+    pub max_lost_share: Option<f64>,
+}
+
+impl CriterionRule {
+    /// Share of the points that acquires a criterion without a rule of its own.
+    pub const DEFAULT_SHARE: f64 = 0.75;
+
+    fn default_share() -> f64 {
+        Self::DEFAULT_SHARE
+    }
+}
+
+impl Default for CriterionRule {
+    fn default() -> Self {
+        Self {
+            acquired_share: Self::DEFAULT_SHARE,
+            max_lost_share: None,
+        }
+    }
 }
 
 impl GraderManifest {

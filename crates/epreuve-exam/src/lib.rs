@@ -14,7 +14,8 @@ pub use catalogue::{Catalogue, Exam, is_exam_id};
 pub use compare::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
 pub use error::{ExamError, ManifestError};
 pub use grader::{
-    CheckKind, CheckRule, GraderManifest, HeadRule, InstanceRules, SizingRule, TableRules,
+    CheckKind, CheckRule, CriterionRule, GraderManifest, HeadRule, InstanceRules, SizingRule,
+    TableRules,
 };
 pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Preload, Statement, TableSpec};
 pub use pack::{PACK_MARKER, PackSummary};

@@ -36,6 +36,10 @@ pub struct SolutionManifest {
     /// must pass.
     #[serde(default)]
     pub expected_failures: Vec<String>,
+    /// Criteria the jury's verdict must give as "non acquis" on DuckDB; every other criterion
+    /// must be "acquis" (or wait for the assessor).
+    #[serde(default)]
+    pub expected_not_acquired: Vec<String>,
     /// Score and failures on the servers (PostgreSQL, MariaDB), which keep `VARCHAR(n)` and so
     /// judge text lengths; the same as on DuckDB when absent.
     #[serde(default)]
@@ -54,6 +58,9 @@ pub struct Expectation {
     /// Checks that must not pass, by id.
     #[serde(default)]
     pub expected_failures: Vec<String>,
+    /// Criteria that must be "non acquis".
+    #[serde(default)]
+    pub expected_not_acquired: Vec<String>,
 }
 
 fn default_answers() -> String {
@@ -74,4 +81,14 @@ pub struct Transform {
     /// loaded (`{ produits = ["categorie"] }`).
     #[serde(default)]
     pub drop_columns: BTreeMap<String, Vec<String>>,
+    /// Columns sorted on their own, the rest of the row left in place (a spreadsheet's "sort
+    /// without extending the selection"): `{ "magasins.ville" = true }`.
+    #[serde(default)]
+    pub sort_alone: BTreeMap<String, bool>,
+    /// Columns whose every cell was lost on the way in: `{ ventes = ["prix_unitaire"] }`.
+    #[serde(default)]
+    pub empty_columns: BTreeMap<String, Vec<String>>,
+    /// Tables whose rows were loaded twice (a notebook run twice): `["ventes"]`.
+    #[serde(default)]
+    pub load_twice: Vec<String>,
 }

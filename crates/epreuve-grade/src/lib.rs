@@ -9,6 +9,7 @@ mod compare;
 mod error;
 mod manual;
 mod model;
+mod rows;
 mod run;
 mod solution;
 mod stats;
@@ -17,7 +18,8 @@ mod truth;
 pub use compare::{Comparison, TextColumns, compare_results};
 pub use error::GradeError;
 pub use manual::{Evaluation, EvaluationError, ItemScore};
-pub use model::{CheckResult, CriterionScore, Report, Status, clean_text};
+pub use model::{CheckResult, CriterionScore, Report, Status, Verdict, clean_text};
+pub use rows::{ColumnHarm, RowComparison, compare_rows};
 pub use run::{Grading, Visibility, grade, grade_task};
 pub use solution::apply_solution;
 pub use stats::{

@@ -1,5 +1,6 @@
 //! The results model every renderer reads.
 
+use epreuve_exam::CriterionRule;
 use serde::Serialize;
 
 /// Outcome of one check.
@@ -48,6 +49,38 @@ pub struct CheckResult {
     pub max_score: f64,
     /// What was expected and what was found.
     pub message: String,
+    /// Share of the source's filled cells lost, for the checks that measure it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_share: Option<f64>,
+}
+
+/// The jury's verdict on a criterion of the referential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    /// The thresholds the grader writes for this criterion are met.
+    #[serde(rename = "acquis")]
+    Acquired,
+    /// They are not.
+    #[serde(rename = "non acquis")]
+    NotAcquired,
+    /// A manual item of this criterion waits for the assessor.
+    #[serde(rename = "en attente")]
+    Pending,
+    /// A check of this criterion could not be graded.
+    #[serde(rename = "non évaluable")]
+    NotGradable,
+}
+
+impl Verdict {
+    /// The words the jury uses.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Acquired => "acquis",
+            Self::NotAcquired => "non acquis",
+            Self::Pending => "en attente",
+            Self::NotGradable => "non évaluable",
+        }
+    }
 }
 
 /// Points per certification criterion.
@@ -59,6 +92,10 @@ pub struct CriterionScore {
     pub score: f64,
     /// Points at stake.
     pub max_score: f64,
+    /// Acquired or not, from the thresholds of the grader.
+    pub verdict: Verdict,
+    /// Why, in a sentence ("92 % of the points, 75 % needed").
+    pub reason: String,
 }
 
 /// The grading report of one candidate.
@@ -100,7 +137,7 @@ impl Report {
         exam: &str,
         candidate: &str,
         engine: &str,
-        criteria_order: &[String],
+        criteria_order: &[(String, CriterionRule)],
         mut checks: Vec<CheckResult>,
         notes: Vec<String>,
         integrity: Vec<String>,
@@ -114,10 +151,12 @@ impl Report {
         let integrity: Vec<String> = integrity.iter().map(|n| clean_text(n)).collect();
         let mut criteria: Vec<CriterionScore> = criteria_order
             .iter()
-            .map(|code| CriterionScore {
+            .map(|(code, _)| CriterionScore {
                 code: code.clone(),
                 score: 0.0,
                 max_score: 0.0,
+                verdict: Verdict::Acquired,
+                reason: String::new(),
             })
             .collect();
         for check in &checks {
@@ -128,6 +167,8 @@ impl Report {
                         code: check.criterion.clone(),
                         score: 0.0,
                         max_score: 0.0,
+                        verdict: Verdict::Acquired,
+                        reason: String::new(),
                     });
                     criteria.len() - 1
                 }
@@ -138,6 +179,12 @@ impl Report {
         for c in &mut criteria {
             c.score = round2(c.score);
             c.max_score = round2(c.max_score);
+            let rule = criteria_order
+                .iter()
+                .find(|(code, _)| *code == c.code)
+                .map(|(_, rule)| rule.clone())
+                .unwrap_or_default();
+            (c.verdict, c.reason) = verdict(c, &rule, &checks);
         }
         let pending: Vec<String> = checks
             .iter()
@@ -169,6 +216,77 @@ impl Report {
                 Status::Passed | Status::NotApplicable | Status::Pending
             )
         })
+    }
+}
+
+/// The verdict on `criterion`, from its checks and the grader's thresholds: a check that could
+/// not be graded or a manual item still waiting leaves it open; a check that measured more of
+/// the source lost than the rule allows, or too small a share of the points, makes it "non
+/// acquis".
+fn verdict(
+    criterion: &CriterionScore,
+    rule: &CriterionRule,
+    checks: &[CheckResult],
+) -> (Verdict, String) {
+    let own: Vec<&CheckResult> = checks
+        .iter()
+        .filter(|c| c.criterion == criterion.code)
+        .collect();
+    let percent = |x: f64| {
+        let p = x * 100.0;
+        if p == p.round() {
+            format!("{p:.0} %")
+        } else {
+            format!("{p:.2} %")
+        }
+    };
+    if let Some(check) = own.iter().find(|c| c.status == Status::NotGradable) {
+        return (
+            Verdict::NotGradable,
+            format!("{} could not be graded", check.id),
+        );
+    }
+    if let Some(check) = own.iter().find(|c| c.status == Status::Pending) {
+        return (
+            Verdict::Pending,
+            format!("{} waits for the assessor", check.id),
+        );
+    }
+    if let Some(limit) = rule.max_lost_share {
+        let worst = own
+            .iter()
+            .filter_map(|c| c.lost_share.map(|s| (s, *c)))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((share, check)) = worst
+            && share > limit
+        {
+            return (
+                Verdict::NotAcquired,
+                format!(
+                    "{} of the source's filled cells lost ({}), more than the {} allowed",
+                    percent(share),
+                    check.id,
+                    percent(limit)
+                ),
+            );
+        }
+    }
+    if criterion.max_score <= 0.0 {
+        return (
+            Verdict::NotGradable,
+            "no check of it counts on this engine".into(),
+        );
+    }
+    let share = criterion.score / criterion.max_score;
+    let tally = format!(
+        "{} of the points, {} needed",
+        percent((share * 100.0).floor() / 100.0),
+        percent(rule.acquired_share)
+    );
+    if share + 1e-9 >= rule.acquired_share {
+        (Verdict::Acquired, tally)
+    } else {
+        (Verdict::NotAcquired, tally)
     }
 }
 

@@ -134,7 +134,15 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         &exam.manifest.id,
         grading.candidate,
         &engine,
-        &exam.manifest.criteria,
+        &exam
+            .manifest
+            .criteria
+            .iter()
+            .map(|code| {
+                let rule = grader.criteria.get(code).cloned().unwrap_or_default();
+                (code.clone(), rule)
+            })
+            .collect::<Vec<_>>(),
         results,
         grading.notes.clone(),
         grading.integrity.clone(),
@@ -231,6 +239,10 @@ fn scored(
             0.0
         },
         max_score: if counts { weight } else { 0.0 },
+        lost_share: match visibility {
+            Visibility::Public => None,
+            Visibility::Full => outcome.lost_share,
+        },
         message: match visibility {
             Visibility::Public => outcome.hint,
             Visibility::Full => outcome.message,

@@ -60,14 +60,36 @@ pub fn apply_solution(
                         *value = value.chars().take(chars).collect();
                     }
                 }
+                let qualified = format!("{}.{column}", table.table);
+                if solution.transform.sort_alone.get(&qualified) == Some(&true) {
+                    values.sort_by(|a, b| match (a, b) {
+                        (Some(a), Some(b)) => a.cmp(b),
+                        (a, b) => a.is_none().cmp(&b.is_none()),
+                    });
+                }
+                if solution
+                    .transform
+                    .empty_columns
+                    .get(&table.table)
+                    .is_some_and(|c| c.contains(column))
+                {
+                    values.iter_mut().for_each(|v| *v = None);
+                }
             }
             let families = table.profile.families(&columns);
             let keep = table
                 .source
                 .rows()
                 .saturating_sub(*solution.transform.drop_rows.get(&table.table).unwrap_or(&0));
-            fill_table(backend, &table.table, &columns, &families, keep)
-                .map_err(failed(format!("loading `{}`", table.table)))?;
+            let times = if solution.transform.load_twice.contains(&table.table) {
+                2
+            } else {
+                1
+            };
+            for _ in 0..times {
+                fill_table(backend, &table.table, &columns, &families, keep)
+                    .map_err(failed(format!("loading `{}`", table.table)))?;
+            }
         }
     }
     if let Some(build) = &solution.build {

@@ -1,7 +1,7 @@
 //! Renderers for grading reports: a terminal table for people, JSON for programs.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-use epreuve_grade::{Report, Status};
+use epreuve_grade::{Report, Status, Verdict};
 
 /// How the terminal table looks.
 #[derive(Debug, Clone, Copy)]
@@ -39,12 +39,14 @@ pub fn render_table(report: &Report, style: TableStyle) -> String {
         ));
     }
     let mut criteria = new_table(style);
-    criteria.set_header(vec!["criterion", "score", "max"]);
+    criteria.set_header(vec!["criterion", "score", "max", "verdict", "why"]);
     for c in &report.criteria {
         criteria.add_row(vec![
             Cell::new(&c.code),
             Cell::new(number(c.score)),
             Cell::new(number(c.max_score)),
+            verdict_cell(c.verdict, style),
+            Cell::new(&c.reason),
         ]);
     }
     out.push('\n');
@@ -127,6 +129,18 @@ fn number(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x:.2}").trim_end_matches('0').to_owned()
+    }
+}
+
+fn verdict_cell(verdict: Verdict, style: TableStyle) -> Cell {
+    let cell = Cell::new(verdict.label());
+    if !style.color {
+        return cell;
+    }
+    match verdict {
+        Verdict::Acquired => cell.fg(Color::Green),
+        Verdict::NotAcquired => cell.fg(Color::Red),
+        Verdict::Pending | Verdict::NotGradable => cell.fg(Color::Yellow),
     }
 }
 

@@ -30,6 +30,9 @@ pub(crate) struct Outcome {
     pub message: String,
     /// What is missing, without expected values (for the candidate's self-check).
     pub hint: String,
+    /// Share of the source's filled cells lost, for the checks that measure it: the
+    /// criterion's verdict reads it (see `[criteria]` in `grader.toml`).
+    pub lost_share: Option<f64>,
 }
 
 impl Outcome {
@@ -40,6 +43,7 @@ impl Outcome {
             fraction: 1.0,
             hint: "ok".into(),
             message,
+            lost_share: None,
         }
     }
 
@@ -49,6 +53,7 @@ impl Outcome {
             fraction,
             message: message.into(),
             hint: hint.into(),
+            lost_share: None,
         }
     }
 
@@ -58,6 +63,12 @@ impl Outcome {
         Self::failed(0.0, message.clone(), message)
     }
 
+    /// This outcome, with the share of the source's filled cells lost.
+    pub fn with_loss(mut self, share: f64) -> Self {
+        self.lost_share = Some(share);
+        self
+    }
+
     pub fn not_applicable(message: impl Into<String>) -> Self {
         let message = message.into();
         Self {
@@ -65,6 +76,7 @@ impl Outcome {
             fraction: 0.0,
             hint: message.clone(),
             message,
+            lost_share: None,
         }
     }
 
@@ -75,6 +87,7 @@ impl Outcome {
             fraction: 0.0,
             hint: message.clone(),
             message,
+            lost_share: None,
         }
     }
 
@@ -87,6 +100,7 @@ impl Outcome {
             fraction: 0.0,
             hint: message.clone(),
             message,
+            lost_share: None,
         }
     }
 
@@ -98,6 +112,7 @@ impl Outcome {
             fraction: 0.0,
             hint: message.clone(),
             message,
+            lost_share: None,
         }
     }
 
@@ -151,6 +166,10 @@ pub(crate) enum ColumnVerdict {
     Ok,
     Bad(String),
     NotApplicable,
+    /// Another check already charged this column's mistake (one mistake, one penalty): a
+    /// column missing from the table is the columns check's, a column of the wrong type family
+    /// the types check's. It counts neither for nor against.
+    JudgedElsewhere,
 }
 
 /// Everything the checks of one table share, fetched once.
@@ -259,12 +278,14 @@ impl<'a> TableContext<'a> {
         let mut applicable = 0usize;
         let mut problems = Vec::new();
         let mut bad_names = Vec::new();
+        let mut elsewhere = 0usize;
         for profile in &self.truth.profile.columns {
             let result = match self.column(&profile.name) {
                 Some(info) => verdict(profile, info),
-                None => ColumnVerdict::Bad(format!("`{}` is missing", profile.name)),
+                None => ColumnVerdict::JudgedElsewhere,
             };
             match result {
+                ColumnVerdict::JudgedElsewhere => elsewhere += 1,
                 ColumnVerdict::Ok => {
                     ok += 1;
                     applicable += 1;
@@ -277,18 +298,28 @@ impl<'a> TableContext<'a> {
                 ColumnVerdict::NotApplicable => {}
             }
         }
+        if applicable == 0 && elsewhere > 0 {
+            return Outcome::passed(format!(
+                "{what}: nothing left to judge; the {elsewhere} columns concerned are missing or of the wrong type family, which another check counts"
+            ));
+        }
         if applicable == 0 {
             return Outcome::not_applicable(format!(
                 "{what}: no column of this table is concerned"
             ));
         }
+        let aside = if elsewhere > 0 {
+            format!(" ({elsewhere} missing or of the wrong type family, counted by another check)")
+        } else {
+            String::new()
+        };
         if problems.is_empty() {
-            return Outcome::passed(format!("{what}: all {ok} columns judged are right"));
+            return Outcome::passed(format!("{what}: all {ok} columns judged are right{aside}"));
         }
         Outcome::failed(
             ok as f64 / applicable as f64,
             format!(
-                "{what}: {ok} of {applicable} columns right; {}",
+                "{what}: {ok} of {applicable} columns right{aside}; {}",
                 problems.join("; ")
             ),
             format!("{what}: look again at {}", bad_names.join(", ")),

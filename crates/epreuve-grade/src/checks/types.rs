@@ -1,6 +1,10 @@
 //! Declared types against the source profile: the family must be the source's, and the size
 //! must hold the largest number or the longest text of the source without being far beyond it.
 //! Text lengths are a check of their own because some engines (DuckDB) do not keep them.
+//!
+//! One mistake, one penalty: a column declared in the wrong family (a date kept as text, a
+//! postal code as an integer) loses its share of the types check and is not sized again; a
+//! column missing from the table is the columns check's alone.
 
 use epreuve_data::{ColumnProfile, TypeFamily};
 use epreuve_db::DeclaredType;
@@ -48,12 +52,8 @@ fn sized_columns(ctx: &TableContext<'_>, what: &str, concerned: fn(TypeFamily) -
         }
         let declared = &info.declared;
         if declared.family != Some(profile.family) {
-            return ColumnVerdict::Bad(format!(
-                "`{}`: {} cannot be sized for {} values",
-                profile.name,
-                declared.raw,
-                profile.family.label()
-            ));
+            // The types check charged this column already: one mistake, one penalty.
+            return ColumnVerdict::JudgedElsewhere;
         }
         match fit(profile, declared, rule) {
             Ok(()) => ColumnVerdict::Ok,

@@ -1,15 +1,16 @@
-//! Nothing was cut, rounded or altered on the way in: the values of each column, read in the
-//! family of its source column, are a sub-bag of the source column's values (a value may not
-//! appear more often than in the source, so a price rounded onto another existing price is still
-//! caught), and no cell that had a value in the source became empty.
+//! Nothing was cut, rounded, emptied or moved on the way in: each row of the table, paired
+//! with its source row by the table's natural key (see [`crate::rows`]), holds the source's
+//! values read in their family. Credit is the share of rows intact, so the harm done decides
+//! the points: a price rounded on a few rows costs a little, every price emptied costs the
+//! whole check. The share of the source's filled cells lost goes with the outcome, for the
+//! criterion's verdict.
 //!
-//! Rows missing from the table are the row count's business, not this check's.
+//! Rows missing or loaded twice are the row count's business: said here, never charged here.
 
-use std::collections::HashMap;
+use epreuve_data::text_columns;
 
-use epreuve_data::{canonical, is_missing, text_columns};
-
-use super::{ColumnVerdict, Outcome, TableContext};
+use super::{Outcome, TableContext};
+use crate::rows::{ColumnHarm, RowComparison, compare_rows};
 
 pub(crate) fn values(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     let table = match ctx.table_text(actual) {
@@ -17,56 +18,137 @@ pub(crate) fn values(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         Err(outcome) => return outcome,
     };
     let source = text_columns(&ctx.truth.source.frame);
-    ctx.per_column("values", |profile, info| {
-        let Some((_, found)) = table.iter().find(|(n, _)| n.eq_ignore_ascii_case(&info.name)) else {
-            return ColumnVerdict::Bad(format!("`{}` is missing", profile.name));
+    let families: Vec<_> = source
+        .iter()
+        .map(|(name, _)| {
+            ctx.truth
+                .column(name)
+                .map_or(epreuve_data::TypeFamily::Text, |p| p.family)
+        })
+        .collect();
+    let key = ctx.rules.map(|r| r.key.as_slice()).unwrap_or_default();
+    let found = compare_rows(&source, &families, &table, key);
+    judge(&found, &ctx.truth.table, &ctx.truth.source_name)
+}
+
+/// The outcome of a comparison, in the words an examiner would use.
+pub(crate) fn judge(found: &RowComparison, table: &str, source_name: &str) -> Outcome {
+    let lost = found.lost_share();
+    let Some(share) = found.intact_share() else {
+        return Outcome::lost(format!("`{table}` holds no row of {source_name} to judge"))
+            .with_loss(lost);
+    };
+    let rows = |n: usize| if n == 1 { "row" } else { "rows" };
+    let mut problems = Vec::new();
+    for harm in &found.columns {
+        problems.push(column_sentence(harm, &found.key));
+    }
+    if found.foreign > 0 {
+        let what = if found.key.is_empty() {
+            "equal to no row of the source"
+        } else {
+            "whose key is not in the source"
         };
-        let Some((_, given)) = source.iter().find(|(n, _)| *n == profile.name) else {
-            return ColumnVerdict::NotApplicable;
-        };
-        let family = profile.family;
-        let mut available: HashMap<String, usize> = HashMap::new();
-        for value in given.iter().filter(|v| !is_missing(v.as_deref())) {
-            *available.entry(canonical(family, value.as_deref().unwrap_or_default())).or_default() += 1;
+        problems.push(format!(
+            "{} {} {what}, first one {}",
+            found.foreign,
+            rows(found.foreign),
+            found.first_foreign.as_deref().unwrap_or_default()
+        ));
+    }
+    let mut remarks = Vec::new();
+    if found.duplicates > 0 {
+        remarks.push(format!(
+            "{} {} appear more than once (loaded twice?): the row count judges that, the values are judged once",
+            found.duplicates,
+            rows(found.duplicates)
+        ));
+    }
+    if let Some(problem) = &found.key_problem {
+        remarks.push(problem.clone());
+    }
+    let paired = if found.key.is_empty() {
+        "as whole rows".to_owned()
+    } else {
+        format!("by {}", found.key.join(", "))
+    };
+    let tally = format!(
+        "{} of {} rows intact (paired {paired}); {:.2} % of the source's filled cells lost",
+        found.intact,
+        found.judged,
+        lost * 100.0
+    );
+    if problems.is_empty() {
+        let mut message = format!("values: {tally}");
+        for remark in remarks {
+            message.push_str("; ");
+            message.push_str(&remark);
         }
-        let mut first_altered: Option<&str> = None;
-        let mut altered_count = 0usize;
-        let mut empty_in_table = 0usize;
-        for value in found {
-            if is_missing(value.as_deref()) {
-                empty_in_table += 1;
-                continue;
+        return Outcome::passed(message).with_loss(lost);
+    }
+    let bad: Vec<String> = found
+        .columns
+        .iter()
+        .map(|h| format!("`{}`", h.name))
+        .collect();
+    let hint = if bad.is_empty() {
+        format!("values: some rows of `{table}` are not rows of {source_name}")
+    } else {
+        format!("values: look again at {}", bad.join(", "))
+    };
+    let mut message = format!("values: {tally}; {}", problems.join("; "));
+    for remark in remarks {
+        message.push_str("; ");
+        message.push_str(&remark);
+    }
+    Outcome::failed(share, message, hint).with_loss(lost)
+}
+
+fn column_sentence(harm: &ColumnHarm, key: &[String]) -> String {
+    let mut parts = Vec::new();
+    if harm.altered > 0 {
+        parts.push(format!(
+            "{} {} another value",
+            harm.altered,
+            if harm.altered == 1 {
+                "row has"
+            } else {
+                "rows have"
             }
-            let text = value.as_deref().unwrap_or_default();
-            match available.get_mut(&canonical(family, text)) {
-                Some(left) if *left > 0 => *left -= 1,
-                _ => {
-                    altered_count += 1;
-                    first_altered.get_or_insert(text);
+        ));
+    }
+    if harm.emptied > 0 {
+        parts.push(format!(
+            "{} {} empty where the source has a value",
+            harm.emptied,
+            if harm.emptied == 1 {
+                "row is"
+            } else {
+                "rows are"
+            }
+        ));
+    }
+    let mut sentence = format!("`{}`: {}", harm.name, parts.join(" and "));
+    if let Some((at, got, want)) = &harm.first {
+        let got_text = got
+            .as_deref()
+            .map_or("empty".to_owned(), |g| format!("'{g}'"));
+        let cut = match got {
+            Some(g) if want.len() > g.len() && want.starts_with(g.as_str()) => " (cut)",
+            _ => "",
+        };
+        if key.is_empty() {
+            sentence.push_str(&format!(", first one {got_text} in {at}"));
+        } else {
+            sentence.push_str(&format!(
+                ", first one {}: {got_text} instead of '{want}'{cut}",
+                if key.len() == 1 {
+                    at.clone()
+                } else {
+                    format!("({at})")
                 }
-            }
-        }
-        if let Some(example) = first_altered {
-            let original = given
-                .iter()
-                .flatten()
-                .find(|v| v.len() > example.len() && v.starts_with(example));
-            let looks = match original {
-                Some(full) => format!(" (cut from '{full}')"),
-                None => String::new(),
-            };
-            return ColumnVerdict::Bad(format!(
-                "`{}` has {altered_count} values not in the source (or more often than there), such as '{example}'{looks}",
-                profile.name
             ));
         }
-        let emptied = empty_in_table.saturating_sub(profile.nulls);
-        if emptied > 0 {
-            return ColumnVerdict::Bad(format!(
-                "`{}` has {emptied} more empty cells than the source ({} there, {empty_in_table} here)",
-                profile.name, profile.nulls
-            ));
-        }
-        ColumnVerdict::Ok
-    })
+    }
+    sentence
 }

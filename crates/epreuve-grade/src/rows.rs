@@ -1,0 +1,435 @@
+//! A loaded table against its source, row by row: each row of the table is paired with the
+//! source row that has the same natural key (`id_vente`, `code_magasin`, `(code_magasin,
+//! annee, mois)`), or, when the table has no key, with an equal whole row of the source. A row
+//! is intact when every cell reads as the source's in the source column's family, so a column
+//! sorted on its own (every store now shows another store's city) spoils every row it moved,
+//! where a comparison column by column would see the same values.
+//!
+//! Multiplicity is the row count's business: a row loaded twice is said ("loaded twice?") and
+//! its values are judged once. Rows missing from the table and columns missing from it cost
+//! nothing here (the row count and the columns check judge them), but they count in the share
+//! of the source's filled cells lost, which the criterion's verdict reads.
+
+use std::collections::{HashMap, HashSet};
+
+use epreuve_data::{TypeFamily, canonical, is_missing};
+
+/// Columns of text, as [`epreuve_data::text_columns`] gives them.
+type Columns = [(String, Vec<Option<String>>)];
+
+/// What one column of the table did to the source's values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnHarm {
+    /// Source column name.
+    pub name: String,
+    /// Rows where the table holds another value than the source.
+    pub altered: usize,
+    /// Rows where the source has a value and the table none.
+    pub emptied: usize,
+    /// The first altered or emptied row: its key (or row) as shown, the value found, the value
+    /// expected.
+    pub first: Option<(String, Option<String>, String)>,
+}
+
+/// What the comparison found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowComparison {
+    /// The key the rows were paired by (empty: as whole rows).
+    pub key: Vec<String>,
+    /// Why the key could not be used, when it could not.
+    pub key_problem: Option<String>,
+    /// Rows judged: source rows found in the table, plus table rows found nowhere in the source.
+    pub judged: usize,
+    /// Source rows found in the table with every value right (each copy of them).
+    pub intact: usize,
+    /// Table rows whose key (or whole row) is not in the source.
+    pub foreign: usize,
+    /// The first of them, as shown.
+    pub first_foreign: Option<String>,
+    /// Extra copies of source rows, identical to their first copy.
+    pub duplicates: usize,
+    /// Source rows absent from the table.
+    pub missing: usize,
+    /// Per source column, what went wrong (only columns with harm).
+    pub columns: Vec<ColumnHarm>,
+    /// Source columns absent from the table.
+    pub missing_columns: Vec<String>,
+    /// Filled cells of the source.
+    pub filled_cells: usize,
+    /// Filled cells of the source that the table does not hold intact (altered, emptied, in a
+    /// missing row or a missing column).
+    pub lost_cells: usize,
+}
+
+impl RowComparison {
+    /// Share of the judged rows that are intact; `None` when nothing could be judged.
+    pub fn intact_share(&self) -> Option<f64> {
+        (self.judged > 0).then(|| self.intact as f64 / self.judged as f64)
+    }
+
+    /// Share of the source's filled cells lost.
+    pub fn lost_share(&self) -> f64 {
+        if self.filled_cells == 0 {
+            0.0
+        } else {
+            self.lost_cells as f64 / self.filled_cells as f64
+        }
+    }
+}
+
+fn cell(family: TypeFamily, value: Option<&str>) -> Option<String> {
+    (!is_missing(value)).then(|| canonical(family, value.unwrap_or_default()))
+}
+
+/// Compares `table` with `source`, the source's columns read in `families` (one per source
+/// column), rows paired by the source columns named in `key` when the table has them all and
+/// the source holds each key once.
+pub fn compare_rows(
+    source: &Columns,
+    families: &[TypeFamily],
+    table: &Columns,
+    key: &[String],
+) -> RowComparison {
+    let mut out = RowComparison::default();
+    // Source columns and where the table holds them.
+    let mut compared: Vec<(usize, usize)> = Vec::new();
+    for (s, (name, _)) in source.iter().enumerate() {
+        match table.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some(t) => compared.push((s, t)),
+            None => out.missing_columns.push(name.clone()),
+        }
+    }
+    let source_rows = source.first().map_or(0, |c| c.1.len());
+    let table_rows = table.first().map_or(0, |c| c.1.len());
+    let source_cell = |s: usize, r: usize| cell(families[s], source[s].1[r].as_deref());
+    let table_cell = |s: usize, t: usize, r: usize| {
+        cell(families[s], table[t].1.get(r).and_then(|v| v.as_deref()))
+    };
+    let filled = |s: usize| {
+        source[s]
+            .1
+            .iter()
+            .filter(|v| !is_missing(v.as_deref()))
+            .count()
+    };
+    out.filled_cells = (0..source.len()).map(filled).sum();
+    for (s, (name, _)) in source.iter().enumerate() {
+        if out.missing_columns.contains(name) {
+            out.lost_cells += filled(s);
+        }
+    }
+    let mut harm: Vec<ColumnHarm> = compared
+        .iter()
+        .map(|&(s, _)| ColumnHarm {
+            name: source[s].0.clone(),
+            ..ColumnHarm::default()
+        })
+        .collect();
+    let shown_table = |r: usize| -> String {
+        let cells: Vec<&str> = table
+            .iter()
+            .map(|(_, v)| v.get(r).and_then(|x| x.as_deref()).unwrap_or("NULL"))
+            .collect();
+        format!("({})", cells.join(", "))
+    };
+
+    // The key, when the table has its columns and the source holds each key once.
+    let key_columns: Option<Vec<(usize, usize)>> = if key.is_empty() {
+        None
+    } else {
+        let found: Vec<Option<(usize, usize)>> = key
+            .iter()
+            .map(|k| {
+                let s = source.iter().position(|(n, _)| n.eq_ignore_ascii_case(k))?;
+                compared.iter().copied().find(|&(cs, _)| cs == s)
+            })
+            .collect();
+        if found.iter().all(Option::is_some) {
+            Some(found.into_iter().flatten().collect())
+        } else {
+            out.key_problem = Some(format!(
+                "the key {} is not all in the table: rows paired as whole rows",
+                key.join(", ")
+            ));
+            None
+        }
+    };
+    let source_index: Option<HashMap<Vec<Option<String>>, usize>> =
+        key_columns.as_ref().and_then(|columns| {
+            let mut index = HashMap::with_capacity(source_rows);
+            for r in 0..source_rows {
+                let k: Vec<Option<String>> =
+                    columns.iter().map(|&(s, _)| source_cell(s, r)).collect();
+                if index.insert(k, r).is_some() {
+                    return None;
+                }
+            }
+            Some(index)
+        });
+    if key_columns.is_some() && source_index.is_none() {
+        out.key_problem = Some(format!(
+            "the source holds some {} more than once: rows paired as whole rows",
+            key.join(", ")
+        ));
+    }
+
+    match (key_columns, source_index) {
+        (Some(key_columns), Some(index)) => {
+            out.key = key.to_vec();
+            let mut seen = vec![0usize; source_rows];
+            let mut spoiled = vec![false; source_rows];
+            let mut harmed: HashSet<(usize, usize)> = HashSet::new();
+            for r in 0..table_rows {
+                let k: Vec<Option<String>> = key_columns
+                    .iter()
+                    .map(|&(s, t)| table_cell(s, t, r))
+                    .collect();
+                let Some(&sr) = index.get(&k) else {
+                    out.foreign += 1;
+                    out.first_foreign.get_or_insert_with(|| shown_table(r));
+                    continue;
+                };
+                seen[sr] += 1;
+                let mut same = true;
+                for (c, &(s, t)) in compared.iter().enumerate() {
+                    let want = source_cell(s, sr);
+                    let got = table_cell(s, t, r);
+                    if want == got {
+                        continue;
+                    }
+                    same = false;
+                    if !harmed.insert((sr, c)) {
+                        continue;
+                    }
+                    let entry = &mut harm[c];
+                    if got.is_none() {
+                        entry.emptied += 1;
+                    } else {
+                        entry.altered += 1;
+                    }
+                    if want.is_some() {
+                        out.lost_cells += 1;
+                    }
+                    if entry.first.is_none() {
+                        let shown_key: Vec<String> = key_columns
+                            .iter()
+                            .map(|&(ks, _)| source[ks].1[sr].clone().unwrap_or_default())
+                            .collect();
+                        entry.first = Some((
+                            shown_key.join(", "),
+                            table[t].1.get(r).cloned().flatten(),
+                            source[s].1[sr].clone().unwrap_or_else(|| "NULL".into()),
+                        ));
+                    }
+                }
+                if !same {
+                    spoiled[sr] = true;
+                } else if seen[sr] > 1 {
+                    out.duplicates += 1;
+                }
+            }
+            for r in 0..source_rows {
+                if seen[r] == 0 {
+                    out.missing += 1;
+                    out.lost_cells += compared
+                        .iter()
+                        .filter(|&&(s, _)| !is_missing(source[s].1[r].as_deref()))
+                        .count();
+                } else if !spoiled[r] {
+                    out.intact += 1;
+                }
+            }
+            out.judged = (source_rows - out.missing) + out.foreign;
+        }
+        _ => {
+            // Whole rows, as a bag: a table row is intact when an equal source row is still
+            // unpaired, a duplicate when every equal source row is paired already.
+            let row_of = |cells: &dyn Fn(usize) -> Option<String>| -> Vec<Option<String>> {
+                (0..compared.len()).map(cells).collect()
+            };
+            let mut left: HashMap<Vec<Option<String>>, (usize, usize)> = HashMap::new();
+            for r in 0..source_rows {
+                let row = row_of(&|c| source_cell(compared[c].0, r));
+                left.entry(row).or_default().0 += 1;
+            }
+            for r in 0..table_rows {
+                let row = row_of(&|c| table_cell(compared[c].0, compared[c].1, r));
+                match left.get_mut(&row) {
+                    Some((total, paired)) if *paired < *total => {
+                        *paired += 1;
+                        out.intact += 1;
+                    }
+                    Some(_) => out.duplicates += 1,
+                    None => {
+                        out.foreign += 1;
+                        out.first_foreign.get_or_insert_with(|| shown_table(r));
+                    }
+                }
+            }
+            out.missing = source_rows.saturating_sub(out.intact);
+            out.judged = out.intact + out.foreign;
+            // Which columns hold values the source does not: per column, as bags.
+            for (c, &(s, t)) in compared.iter().enumerate() {
+                let mut available: HashMap<Option<String>, usize> = HashMap::new();
+                for r in 0..source_rows {
+                    *available.entry(source_cell(s, r)).or_default() += 1;
+                }
+                for r in 0..table_rows {
+                    let got = table_cell(s, t, r);
+                    match available.get_mut(&got) {
+                        Some(n) if *n > 0 => *n -= 1,
+                        _ => {
+                            let entry = &mut harm[c];
+                            if got.is_none() {
+                                entry.emptied += 1;
+                            } else {
+                                entry.altered += 1;
+                            }
+                            if entry.first.is_none() {
+                                entry.first = Some((
+                                    shown_table(r),
+                                    table[t].1.get(r).cloned().flatten(),
+                                    "a value of the source".into(),
+                                ));
+                            }
+                        }
+                    }
+                }
+                // Filled source values the table does not hold.
+                out.lost_cells += available
+                    .iter()
+                    .filter(|(v, _)| v.is_some())
+                    .map(|(_, n)| *n)
+                    .sum::<usize>();
+            }
+        }
+    }
+    out.columns = harm
+        .into_iter()
+        .filter(|h| h.altered + h.emptied > 0)
+        .collect();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(spec: &[(&str, &[&str])]) -> Vec<(String, Vec<Option<String>>)> {
+        spec.iter()
+            .map(|(name, values)| {
+                let values = values
+                    .iter()
+                    .map(|v| (!v.is_empty()).then(|| (*v).to_owned()))
+                    .collect();
+                ((*name).to_owned(), values)
+            })
+            .collect()
+    }
+
+    fn stores() -> Vec<(String, Vec<Option<String>>)> {
+        cols(&[
+            ("code", &["MAG001", "MAG002", "MAG003", "MAG004"]),
+            ("ville", &["Lille", "Amiens", "Caen", "Dijon"]),
+            ("surface", &["1200,5", "800", "950", ""]),
+        ])
+    }
+
+    const FAMILIES: [TypeFamily; 3] = [TypeFamily::Text, TypeFamily::Text, TypeFamily::Decimal];
+
+    fn key() -> Vec<String> {
+        vec!["code".to_owned()]
+    }
+
+    #[test]
+    fn the_same_rows_in_another_order_and_spelling_are_intact() {
+        let table = cols(&[
+            ("SURFACE", &["", "950.00", "800", "1200.50"]),
+            ("code", &["MAG004", "MAG003", "MAG002", "MAG001"]),
+            ("ville", &["Dijon", "Caen", "Amiens", "Lille"]),
+        ]);
+        for key in [key(), Vec::new()] {
+            let found = compare_rows(&stores(), &FAMILIES, &table, &key);
+            assert_eq!((found.intact, found.judged), (4, 4), "{found:?}");
+            assert!(
+                found.columns.is_empty() && found.lost_cells == 0,
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_column_sorted_on_its_own_spoils_the_rows_it_moved() {
+        // Every city is still there, each on another store's row.
+        let table = cols(&[
+            ("code", &["MAG001", "MAG002", "MAG003", "MAG004"]),
+            ("ville", &["Amiens", "Caen", "Dijon", "Lille"]),
+            ("surface", &["1200,5", "800", "950", ""]),
+        ]);
+        let found = compare_rows(&stores(), &FAMILIES, &table, &key());
+        assert_eq!((found.intact, found.judged), (0, 4));
+        assert_eq!(found.columns.len(), 1);
+        let ville = &found.columns[0];
+        assert_eq!((ville.name.as_str(), ville.altered), ("ville", 4));
+        assert_eq!(
+            ville.first,
+            Some(("MAG001".into(), Some("Amiens".into()), "Lille".into()))
+        );
+        assert_eq!(found.lost_cells, 4);
+        // Without a key, whole rows still tell.
+        let keyless = compare_rows(&stores(), &FAMILIES, &table, &[]);
+        assert_eq!((keyless.intact, keyless.foreign), (0, 4));
+    }
+
+    #[test]
+    fn rows_loaded_twice_are_said_and_their_values_judged_once() {
+        let mut table = stores();
+        for (_, values) in &mut table {
+            let copy = values.clone();
+            values.extend(copy);
+        }
+        for key in [key(), Vec::new()] {
+            let found = compare_rows(&stores(), &FAMILIES, &table, &key);
+            assert_eq!(found.duplicates, 4, "{found:?}");
+            assert_eq!(found.intact_share(), Some(1.0), "{found:?}");
+            assert_eq!(found.lost_cells, 0);
+        }
+    }
+
+    #[test]
+    fn emptied_cells_missing_rows_and_columns_count_as_lost() {
+        let table = cols(&[
+            ("code", &["MAG001", "MAG002", "MAG003"]),
+            ("surface", &["", "800", "950"]),
+        ]);
+        let found = compare_rows(&stores(), &FAMILIES, &table, &key());
+        // Filled cells: 4 codes, 4 cities, 3 surfaces.
+        assert_eq!(found.filled_cells, 11);
+        // The city column (4), MAG004's code (1, its surface is empty) and MAG001's surface.
+        assert_eq!(found.lost_cells, 6);
+        assert_eq!(found.missing, 1);
+        assert_eq!(found.missing_columns, vec!["ville".to_owned()]);
+        assert_eq!((found.intact, found.judged), (2, 3));
+        assert_eq!(found.columns[0].emptied, 1);
+    }
+
+    #[test]
+    fn a_row_whose_key_is_not_in_the_source_is_foreign() {
+        let mut table = stores();
+        table[0].1[3] = Some("MAG04".into());
+        let found = compare_rows(&stores(), &FAMILIES, &table, &key());
+        assert_eq!((found.intact, found.foreign, found.missing), (3, 1, 1));
+        assert_eq!(found.judged, 4);
+        assert!(found.first_foreign.unwrap().starts_with("(MAG04"));
+    }
+
+    #[test]
+    fn a_key_the_source_repeats_falls_back_to_whole_rows() {
+        let source = cols(&[("code", &["A", "A"]), ("n", &["1", "2"])]);
+        let families = [TypeFamily::Text, TypeFamily::Integer];
+        let found = compare_rows(&source, &families, &source, &["code".to_owned()]);
+        assert!(found.key.is_empty());
+        assert!(found.key_problem.unwrap().contains("more than once"));
+        assert_eq!(found.intact, 2);
+    }
+}
