@@ -177,3 +177,57 @@ fn scores_the_candidate_wrote_in_the_workspace_are_never_taken() {
     );
     assert_error(&out, 2, "lies inside the candidate's workspace");
 }
+
+/// The frequency check of the workspace `ws` (bloc 2, solved and submitted) once its answer is
+/// `sql`, submitted again.
+pub fn frequencies_after(ws: &std::path::Path, sql: &str) -> serde_json::Value {
+    std::fs::write(ws.join("answers/frequences_paiement.sql"), sql).unwrap();
+    let parent = ws.parent().unwrap();
+    let out = epreuve(parent, &["submit", "--dir", ws.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let (report, _) = grade(ws);
+    check(&report, "frequences_paiement").clone()
+}
+
+/// A row labelling the missing values, with their exact count, is accepted like NULL; with
+/// another count it is wrong. Run on every engine (see `servers.rs` for the servers).
+pub fn a_labelled_missing_row_counts_when_its_count_is_right(ws: &std::path::Path) {
+    let labelled = frequencies_after(
+        ws,
+        "SELECT COALESCE(mode_paiement, 'Non renseigné') AS mode_paiement, COUNT(*) AS effectif \
+         FROM ventes GROUP BY COALESCE(mode_paiement, 'Non renseigné') ORDER BY effectif DESC",
+    );
+    assert_eq!(labelled["status"], "passed", "{labelled:#}");
+    assert!(
+        labelled["message"]
+            .as_str()
+            .unwrap()
+            .contains("'Non renseigné' counts the"),
+        "{labelled:#}"
+    );
+    let null_row = frequencies_after(
+        ws,
+        "SELECT mode_paiement, COUNT(*) AS effectif FROM ventes GROUP BY mode_paiement ORDER BY effectif DESC",
+    );
+    assert_eq!(null_row["status"], "passed", "{null_row:#}");
+    let wrong = frequencies_after(
+        ws,
+        "SELECT mode_paiement, COUNT(*) AS effectif FROM ventes WHERE mode_paiement IS NOT NULL \
+         GROUP BY mode_paiement UNION ALL SELECT 'inconnu', COUNT(*) FROM ventes",
+    );
+    assert_eq!(wrong["status"], "failed", "{wrong:#}");
+    assert!(
+        wrong["message"]
+            .as_str()
+            .unwrap()
+            .contains("should count the"),
+        "{wrong:#}"
+    );
+}
+
+#[test]
+fn a_labelled_missing_row_is_accepted_with_its_exact_count_on_duckdb() {
+    let temp = tempfile::tempdir().unwrap();
+    let (ws, _) = solved_exam(temp.path(), BLOC2, "reference");
+    a_labelled_missing_row_counts_when_its_count_is_right(&ws);
+}

@@ -186,10 +186,15 @@ fn db_up_down_and_info_drive_a_docker_container() {
 
 /// The reference solution applied in `parent/ws`, its database left running.
 fn reference_kept(parent: &Path, engine: &str, via: &str) -> PathBuf {
+    reference_of_kept(parent, EXAM, engine, via)
+}
+
+/// The reference solution of `exam` applied in `parent/ws`, its database left running.
+fn reference_of_kept(parent: &Path, exam: &str, engine: &str, via: &str) -> PathBuf {
     let ws = parent.join("ws");
     let mut args: Vec<String> = [
         "demo",
-        EXAM,
+        exam,
         "--dir",
         ws.to_str().unwrap(),
         "--format",
@@ -632,5 +637,16 @@ fn a_new_server_database_lists_its_system_tables() {
                 .contains("duckdb_views"),
             "{engine}: {nothing:#}"
         );
+    }
+}
+
+#[test]
+fn a_labelled_missing_row_is_accepted_with_its_exact_count_on_the_servers() {
+    for engine in ["postgres", "mariadb"] {
+        let temp = reachable_tempdir();
+        let ws = reference_of_kept(temp.path(), "bloc2-exploitation", engine, "local");
+        crate::bloc2::a_labelled_missing_row_counts_when_its_count_is_right(&ws);
+        let down = epreuve(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
+        assert_eq!(code(&down), 0, "{}", stderr(&down));
     }
 }

@@ -366,17 +366,11 @@ impl<'a> TaskContext<'a> {
             Ok(actual) => actual,
             Err(outcome) => return outcome,
         };
-        // A row for the missing values is harmless: the statement counts categories.
-        let mut remark = None;
-        if let Some(missing) = actual
-            .first()
-            .and_then(|(_, v)| v.iter().position(|c| is_missing(c.as_deref())))
-        {
-            for (_, values) in &mut actual {
-                values.remove(missing);
-            }
-            remark = Some("the row of missing values is left out".to_owned());
-        }
+        // A row for the missing values is harmless when it counts them right: the statement
+        // counts categories, and 'Non renseigné' or NULL with the number of empty cells is
+        // what an examiner accepts.
+        let source_missing = values.iter().filter(|v| is_missing(v.as_deref())).count();
+        let remark = leave_out_missing_row(&mut actual, &counts, source_missing);
         let spec = CompareSpec {
             columns: ColumnMatch::ByPosition,
             ..CompareSpec::default()
@@ -405,6 +399,64 @@ impl<'a> TaskContext<'a> {
             Err(outcome) => return outcome,
         };
         imputation_outcome(source, &actual, table, key, columns, tolerance)
+    }
+}
+
+/// Labels candidates give the row of missing values, besides NULL.
+const MISSING_LABELS: [&str; 9] = [
+    "non renseigné",
+    "non renseigne",
+    "na",
+    "n/a",
+    "inconnu",
+    "inconnue",
+    "manquant",
+    "aucun",
+    "null",
+];
+
+/// Takes out of a frequency table the row that labels the missing values (NULL or one of
+/// [`MISSING_LABELS`], unless the source has a category of that name) when its count is the
+/// source's number of missing values, and says so; a count that differs leaves the row in,
+/// where it costs like any wrong row, and is said too.
+fn leave_out_missing_row(
+    actual: &mut Vec<(String, Vec<Option<String>>)>,
+    categories: &[(String, usize)],
+    source_missing: usize,
+) -> Option<String> {
+    let labels_missing = |cell: &Option<String>| match cell.as_deref() {
+        None => true,
+        Some(text) if text.trim().is_empty() => true,
+        Some(text) => {
+            let text = text.trim().to_lowercase();
+            MISSING_LABELS.contains(&text.as_str())
+                && !categories.iter().any(|(c, _)| c.to_lowercase() == text)
+        }
+    };
+    let row = actual.first()?.1.iter().position(labels_missing)?;
+    let label = actual[0].1[row]
+        .clone()
+        .map_or("NULL".to_owned(), |l| format!("'{}'", l.trim()));
+    let count = actual
+        .get(1)
+        .and_then(|(_, v)| v.get(row).cloned().flatten())
+        .and_then(|n| {
+            epreuve_data::canonical(epreuve_data::TypeFamily::Decimal, &n)
+                .parse::<f64>()
+                .ok()
+        });
+    if count == Some(source_missing as f64) {
+        for (_, values) in actual.iter_mut() {
+            values.remove(row);
+        }
+        Some(format!(
+            "the row {label} counts the {source_missing} missing values: accepted and left out"
+        ))
+    } else {
+        Some(format!(
+            "the row {label} should count the {source_missing} missing values, it says {}",
+            count.map_or("nothing readable".to_owned(), |c| c.to_string())
+        ))
     }
 }
 
