@@ -420,7 +420,7 @@ const MISSING_LABELS: [&str; 9] = [
 /// source's number of missing values, and says so; a count that differs leaves the row in,
 /// where it costs like any wrong row, and is said too.
 fn leave_out_missing_row(
-    actual: &mut Vec<(String, Vec<Option<String>>)>,
+    actual: &mut [(String, Vec<Option<String>>)],
     categories: &[(String, usize)],
     source_missing: usize,
 ) -> Option<String> {
