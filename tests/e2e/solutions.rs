@@ -112,3 +112,85 @@ fn a_family_imposed_by_the_grader_overrides_what_the_values_suggest() {
     );
     assert_eq!(check(&report, "magasins.type_family")["status"], "passed");
 }
+
+/// Candidates whose data the self-test tries every solution on.
+const SEEDS: usize = 20;
+
+/// Every solution of `exam` on the data of [`SEEDS`] candidates, not only the demo's: the
+/// checks a wrong solution promises to fail fail on every candidate's data, and no other; the
+/// reference passes everything everywhere. Two demos run at a time.
+fn every_solution_on_twenty_candidates(exam: &str) {
+    let jobs: Vec<(String, epreuve_exam::SolutionManifest, usize)> = solutions_of(exam)
+        .into_iter()
+        .flat_map(|(name, solution)| (0..SEEDS).map(move |i| (name.clone(), solution.clone(), i)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::<String>::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                loop {
+                    let job = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((name, solution, i)) = jobs.get(job) else {
+                        break;
+                    };
+                    let temp = tempfile::tempdir().unwrap();
+                    let candidate = format!("seed{i:02}");
+                    let out = epreuve(
+                        temp.path(),
+                        &[
+                            "demo", exam, "--solution", name, "--candidate", &candidate,
+                            "--format", "json",
+                        ],
+                    );
+                    assert!(code(&out) <= 1, "{exam}/{name}/{candidate}: {}", stderr(&out));
+                    let report = json(&out);
+                    let mut failed: Vec<String> = report["checks"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|c| c["status"] == "failed")
+                        .map(|c| c["id"].as_str().unwrap().to_owned())
+                        .collect();
+                    failed.sort();
+                    let mut wanted = expectation_on(solution, "duckdb").expected_failures;
+                    wanted.sort();
+                    if failed != wanted {
+                        failures.lock().unwrap().push(format!(
+                            "{exam}/{name} on {candidate}'s data fails {failed:?}, promises {wanted:?}"
+                        ));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn bloc1_chargement_solutions_keep_their_verdict_on_twenty_candidates() {
+    every_solution_on_twenty_candidates("bloc1-chargement");
+}
+
+#[test]
+fn bloc1_preparation_solutions_keep_their_verdict_on_twenty_candidates() {
+    every_solution_on_twenty_candidates("bloc1-preparation");
+}
+
+#[test]
+fn bloc2_exploitation_solutions_keep_their_verdict_on_twenty_candidates() {
+    every_solution_on_twenty_candidates("bloc2-exploitation");
+}
+
+/// The self-test above covers every exam but the timing one, whose start loads a million
+/// lines (about 6 s per candidate): `timing.rs` grades its solutions on every engine instead.
+#[test]
+fn the_twenty_candidate_self_test_covers_every_exam_but_the_timing_one() {
+    let covered = [
+        "bloc1-chargement",
+        "bloc1-preparation",
+        "bloc2-exploitation",
+    ];
+    assert_eq!(exams_but_timing(), covered);
+}

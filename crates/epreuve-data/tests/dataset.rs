@@ -48,6 +48,7 @@ fn another_seed_gives_other_data() {
         sales: 500,
         stores: 5,
         dirty: false,
+        boundary: None,
     };
     write_retail(&temp.path().join("a"), 1, scale).unwrap();
     write_retail(&temp.path().join("b"), 2, scale).unwrap();
@@ -71,6 +72,7 @@ fn a_large_generation_reports_its_progress() {
             sales,
             stores: 30,
             dirty: false,
+            boundary: None,
         },
         &mut |done, all| reports.push((done, all)),
     )
@@ -95,6 +97,7 @@ fn dirty_sales_have_the_flaws_of_real_exports() {
         sales: 20_000,
         stores: 30,
         dirty: true,
+        boundary: None,
     };
     write_retail(temp.path(), 11, scale).unwrap();
     let text = std::fs::read_to_string(temp.path().join("ventes.csv")).unwrap();
@@ -147,6 +150,7 @@ fn dirty_workbook_and_catalogue_are_still_read_in_the_right_families() {
         sales: 100,
         stores: 36,
         dirty: true,
+        boundary: None,
     };
     write_retail(temp.path(), 5, scale).unwrap();
     // Cells as calamine reads them: which are text rather than numbers or dates.
@@ -268,4 +272,61 @@ fn manifest_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     )
+}
+
+/// Sales planted at the edges of a selection: each kind on its side of the threshold, every
+/// other line the bytes of the file without them.
+#[test]
+fn a_boundary_plants_sales_on_each_side_of_every_condition() {
+    use epreuve_data::generate::{PLANTED, SalesBoundary};
+    let temp = tempfile::tempdir().unwrap();
+    let plain = RetailScale {
+        sales: 1_000,
+        stores: 10,
+        dirty: false,
+        boundary: None,
+    };
+    let planted = RetailScale {
+        boundary: Some(SalesBoundary {
+            store: 6,
+            amount_cents: 10_000,
+        }),
+        ..plain
+    };
+    write_retail(&temp.path().join("a"), 5, plain).unwrap();
+    write_retail(&temp.path().join("b"), 5, planted).unwrap();
+    let read = |dir: &str| -> Vec<Vec<String>> {
+        std::fs::read_to_string(temp.path().join(dir).join("ventes.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(';').map(str::to_owned).collect())
+            .collect()
+    };
+    let (a, b) = (read("a"), read("b"));
+    assert_eq!(a.len(), b.len());
+    let changed: Vec<&Vec<String>> = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| x != y)
+        .map(|(_, y)| y)
+        .collect();
+    assert_eq!(changed.len(), PLANTED);
+    let has = |store: &str, card: &str, amount: &str| {
+        changed
+            .iter()
+            .filter(|r| r[2] == store && r[8] == card && r[7] == amount)
+            .count()
+    };
+    assert_eq!(has("MAG007", "oui", "100,00"), 2, "{changed:?}");
+    assert_eq!(has("MAG007", "oui", "99,99"), 2, "{changed:?}");
+    assert_eq!(has("MAG007", "non", "100,00"), 2, "{changed:?}");
+    assert_eq!(has("MAG008", "oui", "100,00"), 2, "{changed:?}");
+    // Each planted line is coherent: quantity × unit price, no discount.
+    for r in &changed {
+        let cents = |v: &str| -> i64 { v.replace(',', "").parse().unwrap() };
+        let quantity: i64 = r[4].parse().unwrap();
+        assert_eq!(quantity * cents(&r[5]), cents(&r[7]), "{r:?}");
+        assert_eq!(r[6], "0");
+    }
 }

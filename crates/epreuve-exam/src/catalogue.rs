@@ -89,6 +89,29 @@ impl Catalogue {
                     generator.sales
                 )));
             }
+            if let Some(boundary) = &generator.boundary {
+                // The planted sales need the store, another store, and room among the lines.
+                match boundary.store_index() {
+                    Some(i) if i < generator.stores && generator.stores >= 2 => {}
+                    _ => {
+                        return Err(inconsistent(format!(
+                            "[generator.boundary] store = \"{}\": give the code of one of the {} stores generated (MAG001 to MAG{:03}), and at least 2 stores",
+                            boundary.store, generator.stores, generator.stores
+                        )));
+                    }
+                }
+                if !(1..=99_999_999).contains(&boundary.amount_cents) {
+                    return Err(inconsistent(format!(
+                        "[generator.boundary] amount_cents = {}: give a positive amount in cents, under a million euros",
+                        boundary.amount_cents
+                    )));
+                }
+                if generator.sales < 100 {
+                    return Err(inconsistent(
+                        "[generator.boundary] needs at least 100 sales lines to plant its sales among".into(),
+                    ));
+                }
+            }
         }
         if manifest.duration.is_zero() {
             return Err(inconsistent("duration: an exam needs some time".into()));

@@ -17,7 +17,9 @@ pub use grader::{
     CheckKind, CheckRule, CriterionRule, GraderManifest, HeadRule, InstanceRules, SizingRule,
     TableRules,
 };
-pub use manifest::{ExamManifest, GeneratorKind, GeneratorSpec, Preload, Statement, TableSpec};
+pub use manifest::{
+    ExamManifest, GeneratorKind, GeneratorSpec, Preload, SalesBoundary, Statement, TableSpec,
+};
 pub use pack::{PACK_MARKER, PackSummary};
 pub use solution::{Expectation, SolutionManifest, Transform};
 pub use task::{

@@ -61,6 +61,30 @@ pub struct GeneratorSpec {
     /// The dirt of real files (other spellings, missing values, outliers, duplicates).
     #[serde(default)]
     pub dirty: bool,
+    /// Sales planted at the edges of the selection the statement asks, so that a filter
+    /// written wrong at its boundary changes the result on every candidate's data.
+    #[serde(default)]
+    pub boundary: Option<SalesBoundary>,
+}
+
+/// The selection a statement asks of the sales (a store, with the loyalty card, an amount of
+/// at least some euros): the generator plants, for every candidate, sales at the threshold,
+/// just under it, and with the other value of each condition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalesBoundary {
+    /// The store's code, `MAG007`.
+    pub store: String,
+    /// The amount threshold, in cents (`10000` for "au moins 100 €").
+    pub amount_cents: i64,
+}
+
+impl SalesBoundary {
+    /// The store's index among the generated stores (`MAG007` → 6), when the code is one.
+    pub fn store_index(&self) -> Option<usize> {
+        let number: usize = self.store.strip_prefix("MAG")?.parse().ok()?;
+        (self.store.len() == 6 && number >= 1).then(|| number - 1)
+    }
 }
 
 /// The generators epreuve has.

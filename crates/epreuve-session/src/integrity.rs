@@ -50,6 +50,12 @@ pub(crate) fn generate(
                 sales: spec.sales,
                 stores: spec.stores,
                 dirty: spec.dirty,
+                boundary: spec.boundary.as_ref().and_then(|b| {
+                    Some(epreuve_data::generate::SalesBoundary {
+                        store: b.store_index()?,
+                        amount_cents: b.amount_cents,
+                    })
+                }),
             },
             progress,
         )

@@ -240,6 +240,10 @@ pub struct DemoArgs {
     /// Solution to apply (`reference`, or one of the wrong ones shipped with the grader).
     #[arg(long, default_value = "reference")]
     pub solution: String,
+    /// The candidate the demo plays: their identifier decides the data generated (each
+    /// candidate gets numbers of their own), so a solution can be tried on other data.
+    #[arg(long, default_value = "demo")]
+    pub candidate: String,
     /// Keep the workspace in this folder instead of a temporary one (and its database
     /// running: `epreuve db down --dir …` removes it).
     #[arg(long)]

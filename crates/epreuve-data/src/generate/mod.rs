@@ -6,7 +6,8 @@
 mod retail;
 
 pub use retail::{
-    HALLES_VERDIER_SEED, PROGRESS_STEP, RetailScale, write_retail, write_retail_with_progress,
+    HALLES_VERDIER_SEED, PLANTED, PROGRESS_STEP, RetailScale, SalesBoundary, write_retail,
+    write_retail_with_progress,
 };
 
 /// The seed of a candidate's own data: neighbours in an exam room get different numbers, and

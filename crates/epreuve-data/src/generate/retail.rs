@@ -32,6 +32,9 @@ pub struct RetailScale {
     /// a weight key left out rather than null, a product listed twice. Off, the files are
     /// byte for byte those of earlier versions.
     pub dirty: bool,
+    /// Sales planted at the edges of a statement's selection (see [`SalesBoundary`]); none,
+    /// the files are byte for byte those of earlier versions.
+    pub boundary: Option<SalesBoundary>,
 }
 
 impl Default for RetailScale {
@@ -40,7 +43,60 @@ impl Default for RetailScale {
             sales: 24_000,
             stores: 30,
             dirty: false,
+            boundary: None,
         }
+    }
+}
+
+/// A selection of sales a statement asks for: a store, with the loyalty card, an amount of at
+/// least `amount_cents`. The generator replaces [`PLANTED`] evenly spread lines with sales
+/// on each side of every condition: at the threshold and one cent under it, in the store with
+/// the card; at the threshold without the card; at the threshold in another store. A query
+/// with `>` for `>=`, a condition left out or `OR` for `AND` then returns other rows, on
+/// every candidate's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SalesBoundary {
+    /// The store, by index (`MAG007` is 6).
+    pub store: usize,
+    /// The threshold, in cents.
+    pub amount_cents: i64,
+}
+
+/// Lines replaced by planted sales: each of the four kinds twice.
+pub const PLANTED: usize = 8;
+
+impl SalesBoundary {
+    /// The planted sale at line `n` of `lines`, if one is planted there: its store, whether it
+    /// has the card, its quantity and unit price (the amount is their product, no discount).
+    fn planted(&self, n: usize, lines: usize, stores: usize) -> Option<(usize, bool, i64, i64)> {
+        if lines < 100 {
+            return None;
+        }
+        let step = lines / (PLANTED + 1);
+        if n == 0 || !n.is_multiple_of(step) || n / step > PLANTED {
+            return None;
+        }
+        let kind = (n / step - 1) % 4;
+        let other = (self.store + 1) % stores.max(1);
+        // The threshold as 4 × a price, and one cent under it as 3 × a price when it divides,
+        // else as 1 × the price.
+        let (q_at, p_at) = if self.amount_cents % 4 == 0 {
+            (4, self.amount_cents / 4)
+        } else {
+            (1, self.amount_cents)
+        };
+        let under = self.amount_cents - 1;
+        let (q_under, p_under) = if under % 3 == 0 {
+            (3, under / 3)
+        } else {
+            (1, under)
+        };
+        Some(match kind {
+            0 => (self.store, true, q_at, p_at),
+            1 => (self.store, true, q_under, p_under),
+            2 => (self.store, false, q_at, p_at),
+            _ => (other, true, q_at, p_at),
+        })
     }
 }
 
@@ -241,10 +297,9 @@ pub fn write_retail_with_progress(
     write_sales(
         &dir.join("ventes.csv"),
         &mut rng,
-        scale.sales,
+        scale,
         stores,
         &products,
-        scale.dirty,
         progress,
     )
 }
@@ -502,12 +557,12 @@ fn write_stores(path: &Path, rng: &mut Rng, stores: usize, dirty: bool) -> Resul
 fn write_sales(
     path: &Path,
     rng: &mut Rng,
-    lines: usize,
+    scale: RetailScale,
     stores: usize,
     products: &[Product],
-    dirty: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), DataError> {
+    let (lines, dirty) = (scale.sales, scale.dirty);
     let io = |e: std::io::Error| DataError::io(path, e);
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -570,6 +625,18 @@ fn write_sales(
             },
         ];
         let mut record = record;
+        // Planted sales replace fields of a drawn line, after the draws, so that every other
+        // line keeps its bytes.
+        if let Some((store, card, quantity, price)) =
+            scale.boundary.and_then(|b| b.planted(n, lines, stores))
+        {
+            record[2] = store_code(store);
+            record[QUANTITY] = quantity.to_string();
+            record[UNIT_PRICE] = french_decimal(price, 2);
+            record[6] = "0".to_owned();
+            record[7] = french_decimal(quantity * price, 2);
+            record[8] = if card { "oui" } else { "non" }.to_owned();
+        }
         // The dirt draws from the generator only when asked for, so that clean files keep
         // their bytes.
         let copies = if dirty { soil(&mut record, rng) } else { 1 };

@@ -328,8 +328,9 @@ pub fn demo(
         .clone()
         .unwrap_or_else(|| temp.path().join("workspace"));
     printer.info(format!("1. start {exam_id} in {}", dir.display()));
-    let options = super::workspace::start_options("demo", None, &args.database, cancel, centre)
-        .with_progress(printer.progress());
+    let options =
+        super::workspace::start_options(&args.candidate, None, &args.database, cancel, centre)
+            .with_progress(printer.progress());
     let mut workspace = Workspace::start(&exam, &dir, &options)?;
     let result = demo_steps(
         printer,
