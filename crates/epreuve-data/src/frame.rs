@@ -93,3 +93,19 @@ pub(crate) fn column_text(column: &polars::prelude::Column) -> Vec<Option<String
         },
     }
 }
+
+/// Hands every cell of `column` to `visit` as text, in row order, without copying it (a
+/// column that is not text is cast first): a million cells are read without a million
+/// strings.
+pub fn for_each_text(column: &polars::prelude::Column, mut visit: impl FnMut(Option<&str>)) {
+    match column.str() {
+        Ok(ca) => ca.iter().for_each(visit),
+        Err(_) => match column.cast(&polars::prelude::DataType::String) {
+            Ok(cast) => match cast.str() {
+                Ok(ca) => ca.iter().for_each(visit),
+                Err(_) => (0..column.len()).for_each(|_| visit(None)),
+            },
+            Err(_) => (0..column.len()).for_each(|_| visit(None)),
+        },
+    }
+}

@@ -96,6 +96,14 @@ pub struct QueryResult {
     pub elapsed: std::time::Duration,
 }
 
+/// Where [`Backend::scan_text`] hands a table's cells.
+pub trait TextSink {
+    /// The table's column names, once, before any cell.
+    fn names(&mut self, names: &[String]);
+    /// The next cell of column `column` (NULL as `None`).
+    fn cell(&mut self, column: usize, value: Option<&str>);
+}
+
 /// A table or a view of the graded schema, as the engine's own catalogue lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Relation {
@@ -153,6 +161,31 @@ pub trait Backend {
     /// The values of `table`, as text, one column per table column, at most `max_rows` rows
     /// (the result says when there were more).
     fn table_text(&self, table: &str, max_rows: usize) -> Result<QueryResult, DbError>;
+
+    /// The values of `table` as text, handed to `sink` without being kept: the column names
+    /// first, then every cell, column by column within each batch of rows, so that a column's
+    /// cells arrive in row order. At most `max_rows` rows; returns the rows handed and whether
+    /// there were more. The engines that can stream do, so that a million-row table is never
+    /// held as text; the others go through [`Backend::table_text`].
+    fn scan_text(
+        &self,
+        table: &str,
+        max_rows: usize,
+        sink: &mut dyn TextSink,
+    ) -> Result<(usize, bool), DbError> {
+        let result = self.table_text(table, max_rows)?;
+        let names: Vec<String> = result
+            .frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        sink.names(&names);
+        for (c, column) in result.frame.columns().iter().enumerate() {
+            epreuve_data::for_each_text(column, |value| sink.cell(c, value));
+        }
+        Ok((result.frame.height(), result.truncated))
+    }
 
     /// Runs a query written by the candidate, with a time limit, fetching at most `max_rows`
     /// rows. Anything but a single SELECT is refused. Failures of the query itself are

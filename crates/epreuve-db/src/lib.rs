@@ -17,7 +17,7 @@ mod sql_text;
 mod watchdog;
 
 pub use backend::{
-    Backend, Capabilities, ColumnInfo, Engine, IndexInfo, Loader, QueryResult, Relation,
+    Backend, Capabilities, ColumnInfo, Engine, IndexInfo, Loader, QueryResult, Relation, TextSink,
 };
 pub use declared::DeclaredType;
 pub use duckdb::DuckDb;

@@ -4,6 +4,7 @@
 //! from the database being graded. A check whose database could not answer says "not
 //! gradable" instead of scoring a failure of the infrastructure.
 
+mod canon;
 mod checks;
 mod compare;
 mod error;
@@ -15,11 +16,12 @@ mod solution;
 mod stats;
 mod truth;
 
+pub use canon::{Coded, CodedPair, Codes};
 pub use compare::{Comparison, TextColumns, compare_results};
 pub use error::GradeError;
 pub use manual::{Evaluation, EvaluationError, ItemScore};
 pub use model::{CheckResult, CriterionScore, Report, Status, Verdict, clean_text};
-pub use rows::{ColumnHarm, RowComparison, compare_rows};
+pub use rows::{ColumnHarm, RowComparison, compare_coded, compare_rows};
 pub use run::{Grading, Visibility, grade, grade_task};
 pub use solution::apply_solution;
 pub use stats::{

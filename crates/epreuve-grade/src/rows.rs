@@ -10,9 +10,10 @@
 //! nothing here (the row count and the columns check judge them), but they count in the share
 //! of the source's filled cells lost, which the criterion's verdict reads.
 
-use std::collections::{HashMap, HashSet};
+use epreuve_data::TypeFamily;
+use epreuve_db::TextSink;
 
-use epreuve_data::{TypeFamily, canonical, is_missing};
+use crate::canon::{CodedPair, HashMap, HashSet, MISSING, row_hash};
 
 /// Columns of text, as [`epreuve_data::text_columns`] gives them.
 type Columns = [(String, Vec<Option<String>>)];
@@ -77,72 +78,82 @@ impl RowComparison {
     }
 }
 
-fn cell(family: TypeFamily, value: Option<&str>) -> Option<String> {
-    (!is_missing(value)).then(|| canonical(family, value.unwrap_or_default()))
-}
-
-/// Compares `table` with `source`, the source's columns read in `families` (one per source
-/// column), rows paired by the source columns named in `key` when the table has them all and
-/// the source holds each key once.
+/// Compares text columns (tests, small tables): `table` against `source`, the source's columns
+/// read in `families`, rows paired by the source columns named in `key` (see
+/// [`compare_coded`]).
 pub fn compare_rows(
     source: &Columns,
     families: &[TypeFamily],
     table: &Columns,
     key: &[String],
 ) -> RowComparison {
-    let mut out = RowComparison::default();
-    // Source columns and where the table holds them.
-    let mut compared: Vec<(usize, usize)> = Vec::new();
-    for (s, (name, _)) in source.iter().enumerate() {
-        match table.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
-            Some(t) => compared.push((s, t)),
-            None => out.missing_columns.push(name.clone()),
+    let mut pair = CodedPair::from_source(
+        source
+            .iter()
+            .zip(families)
+            .map(|((name, cells), &family)| {
+                (name.clone(), family, cells.iter().map(|c| c.as_deref()))
+            })
+            .collect(),
+    );
+    let mut sink = pair.table_sink();
+    let names: Vec<String> = table.iter().map(|(n, _)| n.clone()).collect();
+    sink.names(&names);
+    for (c, (_, cells)) in table.iter().enumerate() {
+        for cell in cells {
+            sink.cell(c, cell.as_deref());
         }
     }
-    let source_rows = source.first().map_or(0, |c| c.1.len());
-    let table_rows = table.first().map_or(0, |c| c.1.len());
-    let source_cell = |s: usize, r: usize| cell(families[s], source[s].1[r].as_deref());
-    let table_cell = |s: usize, t: usize, r: usize| {
-        cell(families[s], table[t].1.get(r).and_then(|v| v.as_deref()))
-    };
-    let filled = |s: usize| {
-        source[s]
-            .1
-            .iter()
-            .filter(|v| !is_missing(v.as_deref()))
-            .count()
-    };
-    out.filled_cells = (0..source.len()).map(filled).sum();
-    for (s, (name, _)) in source.iter().enumerate() {
+    sink.finish(table.first().map_or(0, |c| c.1.len()));
+    compare_coded(&pair, key)
+}
+
+/// Compares the table of `pair` with its source, rows paired by the source columns named in
+/// `key` when the table has them all and the source holds each key once, else as whole rows.
+pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
+    let mut out = RowComparison::default();
+    let (source, table) = (&pair.source, &pair.table);
+    // Source columns the table holds.
+    let mut compared: Vec<usize> = Vec::new();
+    for (s, name) in pair.names.iter().enumerate() {
+        if table.columns[s].is_some() {
+            compared.push(s);
+        } else {
+            out.missing_columns.push(name.clone());
+        }
+    }
+    let src = |s: usize| source.columns[s].as_deref().unwrap_or_default();
+    let tab = |s: usize| table.columns[s].as_deref().unwrap_or_default();
+    let filled = |s: usize| src(s).iter().filter(|&&c| c != MISSING).count();
+    out.filled_cells = (0..pair.names.len()).map(filled).sum();
+    for (s, name) in pair.names.iter().enumerate() {
         if out.missing_columns.contains(name) {
             out.lost_cells += filled(s);
         }
     }
     let mut harm: Vec<ColumnHarm> = compared
         .iter()
-        .map(|&(s, _)| ColumnHarm {
-            name: source[s].0.clone(),
+        .map(|&s| ColumnHarm {
+            name: pair.names[s].clone(),
             ..ColumnHarm::default()
         })
         .collect();
+    let shown = |s: usize, code: u32| pair.codes[s].shown(code).map(str::to_owned);
     let shown_table = |r: usize| -> String {
-        let cells: Vec<&str> = table
+        let cells: Vec<String> = compared
             .iter()
-            .map(|(_, v)| v.get(r).and_then(|x| x.as_deref()).unwrap_or("NULL"))
+            .map(|&s| shown(s, tab(s)[r]).unwrap_or_else(|| "NULL".into()))
             .collect();
         format!("({})", cells.join(", "))
     };
 
     // The key, when the table has its columns and the source holds each key once.
-    let key_columns: Option<Vec<(usize, usize)>> = if key.is_empty() {
+    let key_columns: Option<Vec<usize>> = if key.is_empty() {
         None
     } else {
-        let found: Vec<Option<(usize, usize)>> = key
+        let found: Vec<Option<usize>> = key
             .iter()
-            .map(|k| {
-                let s = source.iter().position(|(n, _)| n.eq_ignore_ascii_case(k))?;
-                compared.iter().copied().find(|&(cs, _)| cs == s)
-            })
+            .map(|k| pair.column(k).filter(|s| compared.contains(s)))
             .collect();
         if found.iter().all(Option::is_some) {
             Some(found.into_iter().flatten().collect())
@@ -154,18 +165,29 @@ pub fn compare_rows(
             None
         }
     };
-    let source_index: Option<HashMap<Vec<Option<String>>, usize>> =
-        key_columns.as_ref().and_then(|columns| {
-            let mut index = HashMap::with_capacity(source_rows);
-            for r in 0..source_rows {
-                let k: Vec<Option<String>> =
-                    columns.iter().map(|&(s, _)| source_cell(s, r)).collect();
-                if index.insert(k, r).is_some() {
-                    return None;
-                }
+    // Rows are found by the hash of their codes, then compared cell by cell: no row is
+    // copied.
+    let hasher = foldhash::fast::RandomState::default();
+    let source_cols =
+        |columns: &[usize]| -> Vec<&[u32]> { columns.iter().map(|&s| src(s)).collect() };
+    let table_cols =
+        |columns: &[usize]| -> Vec<&[u32]> { columns.iter().map(|&s| tab(s)).collect() };
+    let same = |a: &[&[u32]], ra: usize, b: &[&[u32]], rb: usize| {
+        a.iter().zip(b).all(|(x, y)| x[ra] == y[rb])
+    };
+    let source_index: Option<HashMap<u64, Vec<usize>>> = key_columns.as_ref().and_then(|columns| {
+        let cols = source_cols(columns);
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::default();
+        index.reserve(source.rows);
+        for r in 0..source.rows {
+            let bucket = index.entry(row_hash(&hasher, &cols, r)).or_default();
+            if bucket.iter().any(|&o| same(&cols, o, &cols, r)) {
+                return None;
             }
-            Some(index)
-        });
+            bucket.push(r);
+        }
+        Some(index)
+    });
     if key_columns.is_some() && source_index.is_none() {
         out.key_problem = Some(format!(
             "the source holds some {} more than once: rows paired as whole rows",
@@ -176,24 +198,29 @@ pub fn compare_rows(
     match (key_columns, source_index) {
         (Some(key_columns), Some(index)) => {
             out.key = key.to_vec();
-            let mut seen = vec![0usize; source_rows];
-            let mut spoiled = vec![false; source_rows];
-            let mut harmed: HashSet<(usize, usize)> = HashSet::new();
-            for r in 0..table_rows {
-                let k: Vec<Option<String>> = key_columns
-                    .iter()
-                    .map(|&(s, t)| table_cell(s, t, r))
-                    .collect();
-                let Some(&sr) = index.get(&k) else {
+            let mut seen = vec![0u32; source.rows];
+            let mut spoiled = vec![false; source.rows];
+            let mut harmed: HashSet<(usize, usize)> = HashSet::default();
+            let key_source = source_cols(&key_columns);
+            let key_table = table_cols(&key_columns);
+            for r in 0..table.rows {
+                let found = index
+                    .get(&row_hash(&hasher, &key_table, r))
+                    .and_then(|bucket| {
+                        bucket
+                            .iter()
+                            .copied()
+                            .find(|&o| same(&key_source, o, &key_table, r))
+                    });
+                let Some(sr) = found else {
                     out.foreign += 1;
                     out.first_foreign.get_or_insert_with(|| shown_table(r));
                     continue;
                 };
                 seen[sr] += 1;
                 let mut same = true;
-                for (c, &(s, t)) in compared.iter().enumerate() {
-                    let want = source_cell(s, sr);
-                    let got = table_cell(s, t, r);
+                for (c, &s) in compared.iter().enumerate() {
+                    let (want, got) = (src(s)[sr], tab(s)[r]);
                     if want == got {
                         continue;
                     }
@@ -202,23 +229,23 @@ pub fn compare_rows(
                         continue;
                     }
                     let entry = &mut harm[c];
-                    if got.is_none() {
+                    if got == MISSING {
                         entry.emptied += 1;
                     } else {
                         entry.altered += 1;
                     }
-                    if want.is_some() {
+                    if want != MISSING {
                         out.lost_cells += 1;
                     }
                     if entry.first.is_none() {
                         let shown_key: Vec<String> = key_columns
                             .iter()
-                            .map(|&(ks, _)| source[ks].1[sr].clone().unwrap_or_default())
+                            .map(|&ks| shown(ks, src(ks)[sr]).unwrap_or_default())
                             .collect();
                         entry.first = Some((
                             shown_key.join(", "),
-                            table[t].1.get(r).cloned().flatten(),
-                            source[s].1[sr].clone().unwrap_or_else(|| "NULL".into()),
+                            shown(s, got),
+                            shown(s, want).unwrap_or_else(|| "NULL".into()),
                         ));
                     }
                 }
@@ -228,34 +255,44 @@ pub fn compare_rows(
                     out.duplicates += 1;
                 }
             }
-            for r in 0..source_rows {
+            for r in 0..source.rows {
                 if seen[r] == 0 {
                     out.missing += 1;
-                    out.lost_cells += compared
-                        .iter()
-                        .filter(|&&(s, _)| !is_missing(source[s].1[r].as_deref()))
-                        .count();
+                    out.lost_cells += compared.iter().filter(|&&s| src(s)[r] != MISSING).count();
                 } else if !spoiled[r] {
                     out.intact += 1;
                 }
             }
-            out.judged = (source_rows - out.missing) + out.foreign;
+            out.judged = (source.rows - out.missing) + out.foreign;
         }
         _ => {
             // Whole rows, as a bag: a table row is intact when an equal source row is still
             // unpaired, a duplicate when every equal source row is paired already.
-            let row_of = |cells: &dyn Fn(usize) -> Option<String>| -> Vec<Option<String>> {
-                (0..compared.len()).map(cells).collect()
-            };
-            let mut left: HashMap<Vec<Option<String>>, (usize, usize)> = HashMap::new();
-            for r in 0..source_rows {
-                let row = row_of(&|c| source_cell(compared[c].0, r));
-                left.entry(row).or_default().0 += 1;
+            // Per distinct source row: its first row, how many times it is there, how many
+            // table rows were paired with it.
+            let all_source = source_cols(&compared);
+            let all_table = table_cols(&compared);
+            let mut left: HashMap<u64, Vec<(usize, usize, usize)>> = HashMap::default();
+            for r in 0..source.rows {
+                let bucket = left.entry(row_hash(&hasher, &all_source, r)).or_default();
+                match bucket
+                    .iter_mut()
+                    .find(|(o, _, _)| same(&all_source, *o, &all_source, r))
+                {
+                    Some(entry) => entry.1 += 1,
+                    None => bucket.push((r, 1, 0)),
+                }
             }
-            for r in 0..table_rows {
-                let row = row_of(&|c| table_cell(compared[c].0, compared[c].1, r));
-                match left.get_mut(&row) {
-                    Some((total, paired)) if *paired < *total => {
+            for r in 0..table.rows {
+                let entry = left
+                    .get_mut(&row_hash(&hasher, &all_table, r))
+                    .and_then(|bucket| {
+                        bucket
+                            .iter_mut()
+                            .find(|(o, _, _)| same(&all_source, *o, &all_table, r))
+                    });
+                match entry {
+                    Some((_, total, paired)) if *paired < *total => {
                         *paired += 1;
                         out.intact += 1;
                     }
@@ -266,21 +303,21 @@ pub fn compare_rows(
                     }
                 }
             }
-            out.missing = source_rows.saturating_sub(out.intact);
+            out.missing = source.rows.saturating_sub(out.intact);
             out.judged = out.intact + out.foreign;
             // Which columns hold values the source does not: per column, as bags.
-            for (c, &(s, t)) in compared.iter().enumerate() {
-                let mut available: HashMap<Option<String>, usize> = HashMap::new();
-                for r in 0..source_rows {
-                    *available.entry(source_cell(s, r)).or_default() += 1;
+            for (c, &s) in compared.iter().enumerate() {
+                let mut available: HashMap<u32, usize> = HashMap::default();
+                for &code in src(s) {
+                    *available.entry(code).or_default() += 1;
                 }
-                for r in 0..table_rows {
-                    let got = table_cell(s, t, r);
+                for r in 0..table.rows {
+                    let got = tab(s)[r];
                     match available.get_mut(&got) {
                         Some(n) if *n > 0 => *n -= 1,
                         _ => {
                             let entry = &mut harm[c];
-                            if got.is_none() {
+                            if got == MISSING {
                                 entry.emptied += 1;
                             } else {
                                 entry.altered += 1;
@@ -288,7 +325,7 @@ pub fn compare_rows(
                             if entry.first.is_none() {
                                 entry.first = Some((
                                     shown_table(r),
-                                    table[t].1.get(r).cloned().flatten(),
+                                    shown(s, got),
                                     "a value of the source".into(),
                                 ));
                             }
@@ -298,7 +335,7 @@ pub fn compare_rows(
                 // Filled source values the table does not hold.
                 out.lost_cells += available
                     .iter()
-                    .filter(|(v, _)| v.is_some())
+                    .filter(|(code, _)| **code != MISSING)
                     .map(|(_, n)| *n)
                     .sum::<usize>();
             }

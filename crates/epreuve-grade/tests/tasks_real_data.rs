@@ -267,7 +267,9 @@ check = { kind = "frequencies", answer = "freq.sql", table = "penguins", column 
     );
     assert_eq!(result.status, epreuve_grade::Status::Passed, "{result:#?}");
     assert!(
-        result.message.contains("row of missing values is left out"),
+        result
+            .message
+            .contains("the row NULL counts the 11 missing values: accepted and left out"),
         "{}",
         result.message
     );

@@ -214,6 +214,7 @@ impl Workspace {
                 spec,
                 epreuve_data::generate::candidate_seed(&exam.manifest.id, candidate),
                 files,
+                record.is_some(),
                 data.as_ref(),
             ),
             None => truth_source(files, record.is_some(), data.as_ref(), &exam.dataset_dir),

@@ -149,6 +149,17 @@ impl Backend for DuckDb {
         })
     }
 
+    fn scan_text(
+        &self,
+        table: &str,
+        max_rows: usize,
+        sink: &mut dyn crate::TextSink,
+    ) -> Result<(usize, bool), DbError> {
+        // Text as DuckDB writes it, the same as `table_text`, streamed.
+        let sql = format!("SELECT COLUMNS(*)::VARCHAR FROM {}", self.qualified(table));
+        self.scan_internal(&sql, max_rows, sink)
+    }
+
     fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
         let wrapped = self.wrapped_candidate_query(sql)?;
         let conn = self.fresh_connection()?;

@@ -243,6 +243,68 @@ impl DuckDb {
         }
     }
 
+    /// Runs `sql` on the grader's connection under its internal limit and hands every cell,
+    /// as text, to `sink` without keeping it (see [`crate::Backend::scan_text`]).
+    pub(super) fn scan_internal(
+        &self,
+        sql: &str,
+        max_rows: usize,
+        sink: &mut dyn crate::TextSink,
+    ) -> Result<(usize, bool), DbError> {
+        let conn = &self.conn;
+        let armed = self
+            .watchdog
+            .arm(conn.interrupt_handle(), self.internal_limit);
+        let result = (|| {
+            let mut stmt = conn.prepare(sql)?;
+            let stream = stmt.stream_arrow([])?;
+            let schema = stream.get_schema();
+            let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+            sink.names(&names);
+            let mut rows = 0usize;
+            let mut truncated = false;
+            for batch in stream {
+                let batch = batch?;
+                let take = batch.num_rows().min(max_rows - rows);
+                truncated = take < batch.num_rows();
+                for (c, column) in batch.columns().iter().enumerate() {
+                    let cast;
+                    let column = match column.data_type() {
+                        DataType::Utf8 => column.as_ref(),
+                        _ => {
+                            cast = duckdb::arrow::compute::cast(column, &DataType::Utf8)
+                                .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
+                            cast.as_ref()
+                        }
+                    };
+                    let strings = column.as_string::<i32>();
+                    for r in 0..take {
+                        sink.cell(c, (!strings.is_null(r)).then(|| strings.value(r)));
+                    }
+                }
+                rows += take;
+                if truncated {
+                    break;
+                }
+            }
+            Ok::<_, duckdb::Error>((rows, truncated))
+        })();
+        match result {
+            Ok(done) => Ok(done),
+            Err(_) if armed.fired() => Err(DbError::Internal {
+                sql: sql.to_owned(),
+                detail: format!(
+                    "no answer within {} s (the query was stopped)",
+                    self.internal_limit.as_secs_f64()
+                ),
+            }),
+            Err(e) => Err(DbError::Internal {
+                sql: sql.to_owned(),
+                detail: first_line(&e.to_string()),
+            }),
+        }
+    }
+
     /// Runs `sql` on `conn` and drains its rows without converting them, under `limit`.
     pub(super) fn drain(
         &self,

@@ -2,11 +2,10 @@
 //! the bounds of rows the grader sets, shows every column, and each row it returns is a row of
 //! the table (which proves it reads the right table).
 
-use std::collections::HashSet;
-
-use epreuve_data::{TypeFamily, canonical, text_columns};
+use epreuve_data::text_columns;
 
 use super::{Outcome, TableContext};
+use crate::canon::{HashMap, row_hash};
 
 pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     let Some(rules) = ctx.rules else {
@@ -51,44 +50,65 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
             missing.join(", ")
         ));
     }
-    let table = match ctx.table_text(actual) {
-        Ok(frame) => text_columns(frame),
+    let pair = match ctx.coded(actual) {
+        Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
+    // The table's rows as codes of its source columns: the cells of the query are read in
+    // the same dictionaries, so that an engine's spelling (`t`, `1`, `12.50`) and the query's
+    // casts do not matter.
     let order: Vec<usize> = expected
         .iter()
-        .filter_map(|name| table.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)))
+        .filter_map(|name| pair.column(name))
+        .filter(|&s| pair.table.columns[s].is_some())
         .collect();
-    // Cells are compared in the family of their source column, so that an engine's spelling
-    // (`t`, `1`, `12.50`) and the query's casts do not matter.
-    let families: Vec<TypeFamily> = expected
-        .iter()
-        .map(|name| {
-            ctx.truth
-                .column(name)
-                .map_or(TypeFamily::Text, |p| p.family)
-        })
-        .collect();
-    let cell = |family: TypeFamily, value: Option<&str>| value.map(|v| canonical(family, v));
-    let table_rows: HashSet<Vec<Option<String>>> = (0..table.first().map_or(0, |c| c.1.len()))
+    // The rows the query shows, as codes (a cell the dictionaries never met is in no row of
+    // the table); then one pass over the table finds which of them it holds.
+    let shown_rows: Vec<Option<Vec<u32>>> = (0..rows)
         .map(|r| {
             order
                 .iter()
-                .zip(&families)
-                .map(|(&c, &f)| cell(f, table[c].1[r].as_deref()))
+                .map(|&s| {
+                    let i = expected
+                        .iter()
+                        .position(|n| pair.column(n) == Some(s))
+                        .unwrap_or(0);
+                    pair.codes[s].find(shown[picked[i]].1[r].as_deref())
+                })
                 .collect()
         })
         .collect();
-    let foreign = (0..rows)
-        .filter(|&r| {
-            let row: Vec<Option<String>> = picked
-                .iter()
-                .zip(&families)
-                .map(|(&c, &f)| cell(f, shown[c].1[r].as_deref()))
-                .collect();
-            !table_rows.contains(&row)
-        })
-        .count();
+    let columns: Vec<&[u32]> = order
+        .iter()
+        .filter_map(|&s| pair.table.columns[s].as_deref())
+        .collect();
+    let hasher = foldhash::fast::RandomState::default();
+    let mut wanted: HashMap<u64, Vec<usize>> = HashMap::default();
+    for (i, row) in shown_rows.iter().enumerate() {
+        if let Some(row) = row {
+            let as_columns: Vec<&[u32]> = row.iter().map(std::slice::from_ref).collect();
+            wanted
+                .entry(row_hash(&hasher, &as_columns, 0))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut found = vec![false; rows];
+    for r in 0..pair.table.rows {
+        if let Some(candidates) = wanted.get(&row_hash(&hasher, &columns, r)) {
+            for &i in candidates {
+                if let Some(row) = &shown_rows[i]
+                    && row
+                        .iter()
+                        .zip(&columns)
+                        .all(|(code, column)| column[r] == *code)
+                {
+                    found[i] = true;
+                }
+            }
+        }
+    }
+    let foreign = found.iter().filter(|f| !**f).count();
     if foreign > 0 {
         return Outcome::lost(format!(
             "{file} returns {foreign} of {rows} rows that are not rows of `{}`",

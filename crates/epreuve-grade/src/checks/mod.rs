@@ -10,11 +10,12 @@ mod timing;
 mod types;
 mod values;
 
+use epreuve_data::TypeFamily;
 use epreuve_db::{Backend, ColumnInfo, DbError, Relation};
 use epreuve_exam::{CheckKind, GraderManifest, TableRules};
 use epreuve_fs::{FsError, Root, limits};
-use polars::prelude::DataFrame;
 
+use crate::canon::CodedPair;
 use crate::{Status, TableTruth};
 
 pub(crate) use instance::default_tables;
@@ -183,7 +184,7 @@ pub(crate) struct TableContext<'a> {
     pub actual: Result<String, Outcome>,
     /// Its columns, or why they could not be read.
     pub columns: Result<Vec<ColumnInfo>, DbError>,
-    table_text: std::cell::OnceCell<Result<DataFrame, Outcome>>,
+    coded: std::cell::OnceCell<Result<CodedPair, Outcome>>,
 }
 
 impl<'a> TableContext<'a> {
@@ -207,21 +208,29 @@ impl<'a> TableContext<'a> {
             answers,
             actual,
             columns,
-            table_text: std::cell::OnceCell::new(),
+            coded: std::cell::OnceCell::new(),
         }
     }
 
-    /// The whole table as text, fetched on first use (at most [`table_cap`] rows).
-    pub fn table_text(&self, actual: &str) -> Result<&DataFrame, Outcome> {
-        self.table_text
+    /// The source and the whole table read into shared dictionaries of canonical values (see
+    /// [`crate::canon`]), on first use: at most [`table_cap`] rows, streamed from the engine.
+    pub fn coded(&self, actual: &str) -> Result<&CodedPair, Outcome> {
+        self.coded
             .get_or_init(|| {
                 let cap = table_cap(self.truth.source.rows());
-                match self.backend.table_text(actual, cap) {
-                    Ok(result) if result.truncated => Err(Outcome::lost(format!(
+                let mut pair = CodedPair::from_frame(&self.truth.source.frame, |name| {
+                    self.truth.column(name).map_or(TypeFamily::Text, |p| p.family)
+                });
+                let mut sink = pair.table_sink();
+                match self.backend.scan_text(actual, cap, &mut sink) {
+                    Ok((_, true)) => Err(Outcome::lost(format!(
                         "`{actual}` holds more than {cap} rows, far more than {}; epreuve reads no further",
                         self.truth.source_name
                     ))),
-                    Ok(result) => Ok(result.frame),
+                    Ok((rows, false)) => {
+                        sink.finish(rows);
+                        Ok(pair)
+                    }
                     Err(error) => Err(Outcome::from_error(&error, "reading the table")),
                 }
             })

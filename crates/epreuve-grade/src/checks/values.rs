@@ -7,27 +7,16 @@
 //!
 //! Rows missing or loaded twice are the row count's business: said here, never charged here.
 
-use epreuve_data::text_columns;
-
 use super::{Outcome, TableContext};
-use crate::rows::{ColumnHarm, RowComparison, compare_rows};
+use crate::rows::{ColumnHarm, RowComparison, compare_coded};
 
 pub(crate) fn values(ctx: &TableContext<'_>, actual: &str) -> Outcome {
-    let table = match ctx.table_text(actual) {
-        Ok(frame) => text_columns(frame),
+    let pair = match ctx.coded(actual) {
+        Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
-    let source = text_columns(&ctx.truth.source.frame);
-    let families: Vec<_> = source
-        .iter()
-        .map(|(name, _)| {
-            ctx.truth
-                .column(name)
-                .map_or(epreuve_data::TypeFamily::Text, |p| p.family)
-        })
-        .collect();
     let key = ctx.rules.map(|r| r.key.as_slice()).unwrap_or_default();
-    let found = compare_rows(&source, &families, &table, key);
+    let found = compare_coded(pair, key);
     judge(&found, &ctx.truth.table, &ctx.truth.source_name)
 }
 

@@ -1,0 +1,411 @@
+//! Values numbered by their canonical form, so that a million-row table and its source are
+//! compared as numbers, not strings: each source column has a dictionary that reads a spelling
+//! in the column's family once (`12,50`, `12.5` and `12.500` get one code) and hands out
+//! small integers. A table is read cell by cell into codes as the engine streams it
+//! ([`epreuve_db::Backend::scan_text`]), never held as text.
+
+use epreuve_data::{TypeFamily, canonical, is_missing};
+use epreuve_db::TextSink;
+
+/// Maps keyed by codes and spellings, with a fast seeded hash (a million lookups per column).
+pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// Sets of the same kind.
+pub type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
+/// The code of an empty cell (NULL, or only spaces).
+pub const MISSING: u32 = 0;
+
+/// Spellings remembered per column: beyond, a cell is read again (columns of unique values,
+/// such as an identifier, gain nothing from the cache and would only fill memory).
+const SPELLINGS_KEPT: usize = 50_000;
+
+/// The dictionary of one source column.
+#[derive(Debug, Clone)]
+pub struct Codes {
+    family: TypeFamily,
+    /// Numbers and dates by their value (see [`value_key`]): two spellings have the same key
+    /// exactly when they have the same canonical text, so no text is built for them.
+    by_value: HashMap<u128, u32>,
+    /// Other spellings met (a few thousand at most), and the canonical texts without a key.
+    by_spelling: HashMap<Box<str>, u32>,
+    by_canonical: HashMap<Box<str>, u32>,
+    /// The first spelling met of each code, end to end (code 1 ends at `ends[0]`).
+    shown: String,
+    ends: Vec<usize>,
+}
+
+impl Codes {
+    /// An empty dictionary for values of `family`.
+    pub fn new(family: TypeFamily) -> Self {
+        Self {
+            family,
+            by_value: HashMap::default(),
+            by_spelling: HashMap::default(),
+            by_canonical: HashMap::default(),
+            shown: String::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    fn number(&mut self, spelling: &str) -> u32 {
+        self.shown.push_str(spelling);
+        self.ends.push(self.shown.len());
+        self.ends.len() as u32
+    }
+
+    /// The code of `value`, numbering it when it is new.
+    pub fn code(&mut self, value: Option<&str>) -> u32 {
+        if is_missing(value) {
+            return MISSING;
+        }
+        let value = value.unwrap_or_default();
+        if let Some(key) = value_key(self.family, value) {
+            if let Some(&code) = self.by_value.get(&key) {
+                return code;
+            }
+            let code = self.number(value);
+            self.by_value.insert(key, code);
+            return code;
+        }
+        if let Some(&code) = self.by_spelling.get(value) {
+            return code;
+        }
+        // Another spelling: its canonical text decides, through the value's key when it has
+        // one (`1 234,5` reads `1234.5`, which has).
+        let canonical = canonical(self.family, value);
+        let code = match value_key(self.family, &canonical) {
+            Some(key) => match self.by_value.get(&key) {
+                Some(&code) => code,
+                None => {
+                    let code = self.number(value);
+                    self.by_value.insert(key, code);
+                    code
+                }
+            },
+            None => match self.by_canonical.get(canonical.as_str()) {
+                Some(&code) => code,
+                None => {
+                    let code = self.number(value);
+                    self.by_canonical.insert(canonical.into_boxed_str(), code);
+                    code
+                }
+            },
+        };
+        if self.by_spelling.len() < SPELLINGS_KEPT {
+            self.by_spelling.insert(value.into(), code);
+        }
+        code
+    }
+
+    /// The code of `value` if the dictionary knows it (`Some(MISSING)` for an empty cell),
+    /// without numbering anything.
+    pub fn find(&self, value: Option<&str>) -> Option<u32> {
+        if is_missing(value) {
+            return Some(MISSING);
+        }
+        let value = value.unwrap_or_default();
+        if let Some(key) = value_key(self.family, value) {
+            return self.by_value.get(&key).copied();
+        }
+        if let Some(&code) = self.by_spelling.get(value) {
+            return Some(code);
+        }
+        let canonical = canonical(self.family, value);
+        match value_key(self.family, &canonical) {
+            Some(key) => self.by_value.get(&key).copied(),
+            None => self.by_canonical.get(canonical.as_str()).copied(),
+        }
+    }
+
+    /// The first spelling met of `code`; `None` for [`MISSING`].
+    pub fn shown(&self, code: u32) -> Option<&str> {
+        if code == MISSING {
+            return None;
+        }
+        let i = code as usize - 1;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.shown[start..self.ends[i]])
+    }
+}
+
+/// The value of a number or a date as one integer, for the spellings that are quick to read
+/// (`-012,50`, `2024-08-04`, `04/08/2024`); `None` for the others, which go through their
+/// canonical text. Two spellings with a key have the same key exactly when
+/// [`epreuve_data::canonical`] gives them the same text: a number is its sign, its integer
+/// part and its decimals without the trailing zeros (and their count); a date is its day.
+pub fn value_key(family: TypeFamily, text: &str) -> Option<u128> {
+    let text = text.trim();
+    match family {
+        TypeFamily::Integer | TypeFamily::Decimal => number_key(text),
+        TypeFamily::Date => date_key(text),
+        _ => None,
+    }
+}
+
+fn number_key(text: &str) -> Option<u128> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int_part, frac_part) = match body.find(['.', ',']) {
+        Some(at) => (&body[..at], &body[at + 1..]),
+        None => (body, ""),
+    };
+    let frac_part = frac_part.trim_end_matches('0');
+    let int_part = int_part.trim_start_matches('0');
+    if (int_part.is_empty() && frac_part.is_empty() && body.is_empty())
+        || int_part.len() > 18
+        || frac_part.len() > 18
+    {
+        return None;
+    }
+    let digits = |part: &str| -> Option<u64> {
+        part.bytes().try_fold(0u64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+        })
+    };
+    // A body of only a separator (".") is not a number.
+    if body.bytes().all(|b| b == b'.' || b == b',') {
+        return None;
+    }
+    let (int_value, frac_value) = (digits(int_part)?, digits(frac_part)?);
+    let zero = int_value == 0 && frac_value == 0;
+    let sign = u128::from(negative && !zero);
+    Some(
+        (sign << 127)
+            | (u128::from(frac_part.len() as u8) << 120)
+            | (u128::from(int_value) << 60)
+            | u128::from(frac_value),
+    )
+}
+
+fn date_key(text: &str) -> Option<u128> {
+    let b = text.as_bytes();
+    if b.len() != 10 {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = if b[2] == b'/' && b[5] == b'/' {
+        (num(6..10)?, num(3..5)?, num(0..2)?)
+    } else if b[4] == b'-' && b[7] == b'-' {
+        (num(0..4)?, num(5..7)?, num(8..10)?)
+    } else {
+        return None;
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    use chrono::Datelike;
+    Some((1u128 << 126) | u128::from(date.num_days_from_ce() as u32))
+}
+
+/// A table (or a source) as codes, one column per source column.
+#[derive(Debug, Clone, Default)]
+pub struct Coded {
+    /// Rows.
+    pub rows: usize,
+    /// Per source column, its cells' codes; `None` when the table has no such column.
+    pub columns: Vec<Option<Vec<u32>>>,
+}
+
+/// A source and a table read into the same dictionaries.
+#[derive(Debug, Clone)]
+pub struct CodedPair {
+    /// The source's column names, in order.
+    pub names: Vec<String>,
+    /// One dictionary per source column.
+    pub codes: Vec<Codes>,
+    /// The source.
+    pub source: Coded,
+    /// The table.
+    pub table: Coded,
+}
+
+impl CodedPair {
+    /// Numbers the source `columns` (name, family, cells): every table read afterwards shares
+    /// their dictionaries.
+    pub fn from_source<'a, I>(columns: Vec<(String, TypeFamily, I)>) -> Self
+    where
+        I: Iterator<Item = Option<&'a str>>,
+    {
+        let mut names = Vec::new();
+        let mut codes = Vec::new();
+        let mut coded = Vec::new();
+        let mut rows = 0;
+        for (name, family, cells) in columns {
+            let mut dictionary = Codes::new(family);
+            let column: Vec<u32> = cells.map(|v| dictionary.code(v)).collect();
+            rows = rows.max(column.len());
+            names.push(name);
+            codes.push(dictionary);
+            coded.push(Some(column));
+        }
+        Self {
+            names,
+            codes,
+            source: Coded {
+                rows,
+                columns: coded,
+            },
+            table: Coded::default(),
+        }
+    }
+
+    /// Numbers the columns of a source frame, each read in the family `family_of` gives its
+    /// name.
+    pub fn from_frame(
+        frame: &polars::prelude::DataFrame,
+        family_of: impl Fn(&str) -> TypeFamily,
+    ) -> Self {
+        let mut pair =
+            Self::from_source(Vec::<(String, TypeFamily, std::iter::Empty<Option<&str>>)>::new());
+        for column in frame.columns() {
+            let name = column.name().to_string();
+            let mut dictionary = Codes::new(family_of(&name));
+            let mut cells = Vec::with_capacity(column.len());
+            epreuve_data::for_each_text(column, |v| cells.push(dictionary.code(v)));
+            pair.source.rows = pair.source.rows.max(cells.len());
+            pair.names.push(name);
+            pair.codes.push(dictionary);
+            pair.source.columns.push(Some(cells));
+        }
+        pair
+    }
+
+    /// A sink that reads a table's cells into [`CodedPair::table`], each table column matched
+    /// to the source column of the same name (case aside); other columns are skipped.
+    pub fn table_sink(&mut self) -> TableSink<'_> {
+        self.table = Coded {
+            rows: 0,
+            columns: vec![None; self.names.len()],
+        };
+        TableSink {
+            pair: self,
+            targets: Vec::new(),
+        }
+    }
+
+    /// The source column called `name`, case aside.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Reads a table into a [`CodedPair`] (see [`CodedPair::table_sink`]).
+pub struct TableSink<'a> {
+    pair: &'a mut CodedPair,
+    /// For each table column, the source column it fills.
+    targets: Vec<Option<usize>>,
+}
+
+impl TableSink<'_> {
+    /// Ends the reading: `rows` rows were read.
+    pub fn finish(self, rows: usize) {
+        self.pair.table.rows = rows;
+    }
+}
+
+impl TextSink for TableSink<'_> {
+    fn names(&mut self, names: &[String]) {
+        self.targets = names.iter().map(|n| self.pair.column(n)).collect();
+        // A second table column of the same name as the first is skipped.
+        let mut taken = vec![false; self.pair.names.len()];
+        for target in &mut self.targets {
+            if let Some(s) = *target {
+                if taken[s] {
+                    *target = None;
+                } else {
+                    taken[s] = true;
+                    self.pair.table.columns[s] = Some(Vec::new());
+                }
+            }
+        }
+    }
+
+    fn cell(&mut self, column: usize, value: Option<&str>) {
+        if let Some(Some(s)) = self.targets.get(column) {
+            let code = self.pair.codes[*s].code(value);
+            if let Some(cells) = &mut self.pair.table.columns[*s] {
+                cells.push(code);
+            }
+        }
+    }
+}
+
+/// The codes of row `r` of `columns` hashed into one number, without allocating: rows are
+/// compared by this first, then cell by cell.
+pub fn row_hash(hasher: &foldhash::fast::RandomState, columns: &[&[u32]], r: usize) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = hasher.build_hasher();
+    for column in columns {
+        h.write_u32(column[r]);
+    }
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two spellings get the same code exactly when their canonical text is the same, whether
+    /// the quick key or the canonical text decides.
+    #[test]
+    fn quick_keys_agree_with_canonical_text() {
+        let numbers = [
+            "12,50",
+            "12.5",
+            "012.500",
+            "+12,5",
+            "12",
+            "12.",
+            ",5",
+            "0,5",
+            ".5",
+            "-0",
+            "0",
+            "00",
+            "-0,0",
+            "-12,5",
+            "1 234,5",
+            "1234.5",
+            "1.2.3",
+            "abc",
+            "99999999999999999999",
+            "-",
+            ".",
+            "5,",
+            "3,14159265358979323846",
+            "3.14159265358979323846",
+        ];
+        let dates = [
+            "04/08/2024",
+            "2024-08-04",
+            "2024-08-04 00:00:00",
+            "31/02/2024",
+            "2024-02-31",
+            "4/08/2024",
+            "2024/08/04",
+            "29/02/2024",
+            "2024-02-29",
+            "0024-08-04",
+            "04/08/0024",
+        ];
+        for (family, values) in [
+            (TypeFamily::Decimal, &numbers[..]),
+            (TypeFamily::Integer, &numbers[..]),
+            (TypeFamily::Date, &dates[..]),
+        ] {
+            let mut codes = Codes::new(family);
+            let coded: Vec<u32> = values.iter().map(|v| codes.code(Some(v))).collect();
+            for (i, a) in values.iter().enumerate() {
+                for (j, b) in values.iter().enumerate() {
+                    let same_text = canonical(family, a) == canonical(family, b);
+                    assert_eq!(coded[i] == coded[j], same_text, "{family:?}: {a} and {b}");
+                }
+                assert_eq!(codes.find(Some(a)), Some(coded[i]), "{a}");
+            }
+        }
+    }
+}
