@@ -32,14 +32,10 @@ impl SourceFrame {
     }
 }
 
-/// Builds a frame of text columns from names and cells, checking that names are unique.
-pub fn frame_from_columns(
-    path: &Path,
-    names: Vec<String>,
-    cells: Vec<Vec<Option<String>>>,
-) -> Result<DataFrame, DataError> {
+/// Refuses a header that names a column twice.
+pub(crate) fn check_names(path: &Path, names: &[String]) -> Result<(), DataError> {
     let mut seen = std::collections::HashSet::new();
-    for name in &names {
+    for name in names {
         if !seen.insert(name.as_str()) {
             return Err(DataError::DuplicateColumn {
                 path: path.to_path_buf(),
@@ -47,6 +43,16 @@ pub fn frame_from_columns(
             });
         }
     }
+    Ok(())
+}
+
+/// Builds a frame of text columns from names and cells, checking that names are unique.
+pub fn frame_from_columns(
+    path: &Path,
+    names: Vec<String>,
+    cells: Vec<Vec<Option<String>>>,
+) -> Result<DataFrame, DataError> {
+    check_names(path, &names)?;
     let height = cells.first().map_or(0, Vec::len);
     let columns: Vec<Column> = names
         .iter()

@@ -106,7 +106,18 @@ pub fn profile_frame(source: &SourceFrame) -> SourceProfile {
         .frame
         .columns()
         .iter()
-        .map(|column| profile_column(column.name().to_string(), &column_text(column)))
+        .map(|column| match column.str() {
+            // Text columns are read in place: no copy of a million cells.
+            Ok(strings) => profile_values(column.name().to_string(), column.len(), strings.iter()),
+            Err(_) => {
+                let values = column_text(column);
+                profile_values(
+                    column.name().to_string(),
+                    values.len(),
+                    values.iter().map(|v| v.as_deref()),
+                )
+            }
+        })
         .collect();
     SourceProfile {
         rows: source.rows(),
@@ -114,17 +125,20 @@ pub fn profile_frame(source: &SourceFrame) -> SourceProfile {
     }
 }
 
-fn profile_column(name: String, values: &[Option<String>]) -> ColumnProfile {
+fn profile_values<'a>(
+    name: String,
+    len: usize,
+    values: impl Iterator<Item = Option<&'a str>>,
+) -> ColumnProfile {
     let present: Vec<&str> = values
-        .iter()
-        .filter(|v| !is_missing(v.as_deref()))
-        .map(|v| v.as_deref().unwrap_or_default())
+        .filter(|v| !is_missing(*v))
+        .map(|v| v.unwrap_or_default())
         .collect();
     let family = infer_family(&present);
     let mut profile = ColumnProfile {
         name,
         family,
-        nulls: values.len() - present.len(),
+        nulls: len - present.len(),
         max_chars: present.iter().map(|v| v.chars().count()).max().unwrap_or(0),
         max_bytes: present.iter().map(|v| v.len()).max().unwrap_or(0),
         int_range: None,
@@ -208,6 +222,10 @@ mod tests {
         );
         assert_eq!(infer_family(&["oui", "Non"]), TypeFamily::Boolean);
         assert_eq!(infer_family(&["1", "oui"]), TypeFamily::Text);
+    }
+
+    fn profile_column(name: String, values: &[Option<String>]) -> ColumnProfile {
+        profile_values(name, values.len(), values.iter().map(|v| v.as_deref()))
     }
 
     #[test]

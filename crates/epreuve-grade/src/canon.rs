@@ -257,15 +257,35 @@ impl CodedPair {
     /// name.
     pub fn from_frame(
         frame: &polars::prelude::DataFrame,
-        family_of: impl Fn(&str) -> TypeFamily,
+        family_of: impl Fn(&str) -> TypeFamily + Sync,
     ) -> Self {
-        let mut pair =
-            Self::from_source(Vec::<(String, TypeFamily, std::iter::Empty<Option<&str>>)>::new());
-        for column in frame.columns() {
+        // Columns are numbered apart from each other: as many at a time as there are cores.
+        let code_column = |column: &polars::prelude::Column| {
             let name = column.name().to_string();
             let mut dictionary = Codes::new(family_of(&name));
             let mut cells = Vec::with_capacity(column.len());
             epreuve_data::for_each_text(column, |v| cells.push(dictionary.code(v)));
+            (name, dictionary, cells)
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let columns = frame.columns();
+        let chunk = columns.len().div_ceil(threads).max(1);
+        let coded: Vec<(String, Codes, Vec<u32>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = columns
+                .chunks(chunk)
+                .map(|part| scope.spawn(|| part.iter().map(code_column).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut pair =
+            Self::from_source(Vec::<(String, TypeFamily, std::iter::Empty<Option<&str>>)>::new());
+        for (name, dictionary, cells) in coded {
             pair.source.rows = pair.source.rows.max(cells.len());
             pair.names.push(name);
             pair.codes.push(dictionary);

@@ -175,16 +175,15 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
     let same = |a: &[&[u32]], ra: usize, b: &[&[u32]], rb: usize| {
         a.iter().zip(b).all(|(x, y)| x[ra] == y[rb])
     };
-    let source_index: Option<HashMap<u64, Vec<usize>>> = key_columns.as_ref().and_then(|columns| {
+    let source_index: Option<RowIndex> = key_columns.as_ref().and_then(|columns| {
         let cols = source_cols(columns);
-        let mut index: HashMap<u64, Vec<usize>> = HashMap::default();
-        index.reserve(source.rows);
+        let mut index = RowIndex::with_capacity(source.rows);
         for r in 0..source.rows {
-            let bucket = index.entry(row_hash(&hasher, &cols, r)).or_default();
-            if bucket.iter().any(|&o| same(&cols, o, &cols, r)) {
+            let hash = row_hash(&hasher, &cols, r);
+            if index.rows(hash).any(|o| same(&cols, o, &cols, r)) {
                 return None;
             }
-            bucket.push(r);
+            index.push(hash, r);
         }
         Some(index)
     });
@@ -205,13 +204,8 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
             let key_table = table_cols(&key_columns);
             for r in 0..table.rows {
                 let found = index
-                    .get(&row_hash(&hasher, &key_table, r))
-                    .and_then(|bucket| {
-                        bucket
-                            .iter()
-                            .copied()
-                            .find(|&o| same(&key_source, o, &key_table, r))
-                    });
+                    .rows(row_hash(&hasher, &key_table, r))
+                    .find(|&o| same(&key_source, o, &key_table, r));
                 let Some(sr) = found else {
                     out.foreign += 1;
                     out.first_foreign.get_or_insert_with(|| shown_table(r));
@@ -268,32 +262,33 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
         _ => {
             // Whole rows, as a bag: a table row is intact when an equal source row is still
             // unpaired, a duplicate when every equal source row is paired already.
-            // Per distinct source row: its first row, how many times it is there, how many
-            // table rows were paired with it.
             let all_source = source_cols(&compared);
             let all_table = table_cols(&compared);
-            let mut left: HashMap<u64, Vec<(usize, usize, usize)>> = HashMap::default();
+            // Each distinct source row: its first row in the index, how many times it is
+            // there (`total`) and how many table rows were paired with it (`paired`).
+            let mut index = RowIndex::with_capacity(source.rows);
+            let mut total = vec![0usize; source.rows];
+            let mut paired = vec![0usize; source.rows];
             for r in 0..source.rows {
-                let bucket = left.entry(row_hash(&hasher, &all_source, r)).or_default();
-                match bucket
-                    .iter_mut()
-                    .find(|(o, _, _)| same(&all_source, *o, &all_source, r))
-                {
-                    Some(entry) => entry.1 += 1,
-                    None => bucket.push((r, 1, 0)),
+                let hash = row_hash(&hasher, &all_source, r);
+                let first = index
+                    .rows(hash)
+                    .find(|&o| same(&all_source, o, &all_source, r));
+                match first {
+                    Some(first) => total[first] += 1,
+                    None => {
+                        index.push(hash, r);
+                        total[r] = 1;
+                    }
                 }
             }
             for r in 0..table.rows {
-                let entry = left
-                    .get_mut(&row_hash(&hasher, &all_table, r))
-                    .and_then(|bucket| {
-                        bucket
-                            .iter_mut()
-                            .find(|(o, _, _)| same(&all_source, *o, &all_table, r))
-                    });
-                match entry {
-                    Some((_, total, paired)) if *paired < *total => {
-                        *paired += 1;
+                let first = index
+                    .rows(row_hash(&hasher, &all_table, r))
+                    .find(|&o| same(&all_source, o, &all_table, r));
+                match first {
+                    Some(first) if paired[first] < total[first] => {
+                        paired[first] += 1;
                         out.intact += 1;
                     }
                     Some(_) => out.duplicates += 1,
@@ -468,5 +463,42 @@ mod tests {
         assert!(found.key.is_empty());
         assert!(found.key_problem.unwrap().contains("more than once"));
         assert_eq!(found.intact, 2);
+    }
+}
+
+/// Rows by the hash of their codes: for each hash the last row pushed, and for each row the
+/// one pushed before it under the same hash. No allocation per row.
+struct RowIndex {
+    last: HashMap<u64, u32>,
+    before: Vec<u32>,
+}
+
+impl RowIndex {
+    const END: u32 = u32::MAX;
+
+    fn with_capacity(rows: usize) -> Self {
+        let mut last = HashMap::default();
+        last.reserve(rows);
+        Self {
+            last,
+            before: vec![Self::END; rows],
+        }
+    }
+
+    fn push(&mut self, hash: u64, row: usize) {
+        let previous = self.last.insert(hash, row as u32).unwrap_or(Self::END);
+        self.before[row] = previous;
+    }
+
+    /// The rows pushed under `hash`, most recent first.
+    fn rows(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.last.get(&hash).copied().unwrap_or(Self::END);
+        std::iter::from_fn(move || {
+            (at != Self::END).then(|| {
+                let row = at as usize;
+                at = self.before[row];
+                row
+            })
+        })
     }
 }

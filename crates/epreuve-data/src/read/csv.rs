@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use polars::prelude::DataFrame;
+use polars::prelude::{Column, DataFrame, IntoColumn, StringChunkedBuilder};
 
-use crate::{DataError, frame_from_columns};
+use crate::DataError;
 
 pub(super) fn read(path: &Path, delimiter: char) -> Result<DataFrame, DataError> {
     let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
@@ -26,14 +26,33 @@ pub(super) fn read(path: &Path, delimiter: char) -> Result<DataFrame, DataError>
         });
     }
     let names: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
-    let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
-    for record in reader.records() {
-        let record = record.map_err(csv_error)?;
-        for (column, field) in cells.iter_mut().zip(record.iter()) {
-            column.push((!field.is_empty()).then(|| field.to_owned()));
+    crate::frame::check_names(path, &names)?;
+    // Each field goes straight into its column's buffer: a million lines never exist as
+    // eleven million strings.
+    let mut builders: Vec<StringChunkedBuilder> = names
+        .iter()
+        .map(|n| StringChunkedBuilder::new(n.as_str().into(), 1024))
+        .collect();
+    let mut record = ::csv::StringRecord::new();
+    let mut rows = 0usize;
+    while reader.read_record(&mut record).map_err(csv_error)? {
+        for (builder, field) in builders.iter_mut().zip(record.iter()) {
+            if field.is_empty() {
+                builder.append_null();
+            } else {
+                builder.append_value(field);
+            }
         }
+        rows += 1;
     }
-    frame_from_columns(path, names, cells)
+    let columns: Vec<Column> = builders
+        .into_iter()
+        .map(|b| b.finish().into_column())
+        .collect();
+    DataFrame::new(rows, columns).map_err(|e| DataError::Frame {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 fn describe(error: &::csv::Error) -> String {
