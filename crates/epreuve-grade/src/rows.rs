@@ -343,6 +343,43 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
     out
 }
 
+/// Rows by the hash of their codes: for each hash the last row pushed, and for each row the
+/// one pushed before it under the same hash. No allocation per row.
+struct RowIndex {
+    last: HashMap<u64, u32>,
+    before: Vec<u32>,
+}
+
+impl RowIndex {
+    const END: u32 = u32::MAX;
+
+    fn with_capacity(rows: usize) -> Self {
+        let mut last = HashMap::default();
+        last.reserve(rows);
+        Self {
+            last,
+            before: vec![Self::END; rows],
+        }
+    }
+
+    fn push(&mut self, hash: u64, row: usize) {
+        let previous = self.last.insert(hash, row as u32).unwrap_or(Self::END);
+        self.before[row] = previous;
+    }
+
+    /// The rows pushed under `hash`, most recent first.
+    fn rows(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.last.get(&hash).copied().unwrap_or(Self::END);
+        std::iter::from_fn(move || {
+            (at != Self::END).then(|| {
+                let row = at as usize;
+                at = self.before[row];
+                row
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,42 +500,5 @@ mod tests {
         assert!(found.key.is_empty());
         assert!(found.key_problem.unwrap().contains("more than once"));
         assert_eq!(found.intact, 2);
-    }
-}
-
-/// Rows by the hash of their codes: for each hash the last row pushed, and for each row the
-/// one pushed before it under the same hash. No allocation per row.
-struct RowIndex {
-    last: HashMap<u64, u32>,
-    before: Vec<u32>,
-}
-
-impl RowIndex {
-    const END: u32 = u32::MAX;
-
-    fn with_capacity(rows: usize) -> Self {
-        let mut last = HashMap::default();
-        last.reserve(rows);
-        Self {
-            last,
-            before: vec![Self::END; rows],
-        }
-    }
-
-    fn push(&mut self, hash: u64, row: usize) {
-        let previous = self.last.insert(hash, row as u32).unwrap_or(Self::END);
-        self.before[row] = previous;
-    }
-
-    /// The rows pushed under `hash`, most recent first.
-    fn rows(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
-        let mut at = self.last.get(&hash).copied().unwrap_or(Self::END);
-        std::iter::from_fn(move || {
-            (at != Self::END).then(|| {
-                let row = at as usize;
-                at = self.before[row];
-                row
-            })
-        })
     }
 }
