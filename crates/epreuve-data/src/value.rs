@@ -100,7 +100,17 @@ pub(crate) fn canonical_date(text: &str) -> Option<String> {
     if !rest.is_empty() && !is_midnight(rest) {
         return None;
     }
-    Some(date.format("%Y-%m-%d").to_string())
+    use chrono::Datelike;
+    if !(0..=9999).contains(&date.year()) {
+        return Some(date.format("%Y-%m-%d").to_string());
+    }
+    // Written by hand: chrono's format parser costs more than the rest for a million dates.
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month(),
+        date.day()
+    ))
 }
 
 fn is_midnight(time: &str) -> bool {
@@ -247,6 +257,27 @@ mod quick_reading {
                 .ok()
                 .filter(|_| text.len() == 10);
             assert_eq!(parse_date(text), slow, "{text}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod date_text {
+    /// The date written by hand is the one chrono's format writes.
+    #[test]
+    fn canonical_dates_are_written_as_chrono_writes_them() {
+        for text in [
+            "04/08/2024",
+            "2024-08-04 00:00:00",
+            "01/01/0001",
+            "31/12/9999",
+            "0000-01-01",
+        ] {
+            let date = super::parse_date(&text[..10]).unwrap();
+            assert_eq!(
+                super::canonical_date(text).unwrap(),
+                date.format("%Y-%m-%d").to_string()
+            );
         }
     }
 }

@@ -142,3 +142,80 @@ fn a_missing_or_locked_file_is_an_infrastructure_error() {
     assert!(error.is_infrastructure(), "{error:?}");
     assert!(error.to_string().contains("garbage.duckdb"), "{error}");
 }
+
+/// A file epreuve creates loads rows through a CSV file DuckDB reads itself; the grader's
+/// in-memory database, which reaches no file, appends them. Both hold the same values, awkward
+/// text included.
+#[test]
+fn loading_through_a_csv_file_keeps_every_value_as_appending_does() {
+    let temp = tempfile::tempdir().unwrap();
+    let schema = "CREATE TABLE t (txt VARCHAR, n INTEGER, d DECIMAL(6,2), day DATE, b BOOLEAN, raw VARCHAR);";
+    let text = |v: &[&str]| -> Vec<Option<String>> {
+        v.iter()
+            .map(|s| (!s.is_empty()).then(|| (*s).to_owned()))
+            .collect()
+    };
+    let columns = vec![
+        (
+            "txt".to_owned(),
+            text(&[
+                "a \"quoted\" word",
+                "comma, semicolon; tab\t",
+                "line\nbreak",
+                " padded ",
+                "",
+                "NULL",
+                "l'île — ünïcode",
+            ]),
+        ),
+        (
+            "n".to_owned(),
+            text(&["1", "-2", "", "0040", "5", "6", "7"]),
+        ),
+        (
+            "d".to_owned(),
+            text(&["12,50", "0,05", "-3", "", "1234,5", "7", "8,1"]),
+        ),
+        (
+            "day".to_owned(),
+            text(&[
+                "04/08/2024",
+                "2024-02-29",
+                "",
+                "31/12/1999",
+                "01/01/2000",
+                "15/06/2010",
+                "2024-08-04",
+            ]),
+        ),
+        (
+            "b".to_owned(),
+            text(&["oui", "non", "", "true", "false", "Oui", "NON"]),
+        ),
+        (
+            "raw".to_owned(),
+            text(&["12,50", "04/08/2024", "", "oui", "\"", "\"\"", ","]),
+        ),
+    ];
+    let families = [
+        Some(TypeFamily::Text),
+        Some(TypeFamily::Integer),
+        Some(TypeFamily::Decimal),
+        Some(TypeFamily::Date),
+        Some(TypeFamily::Boolean),
+        None,
+    ];
+    let file = DuckDb::create(&temp.path().join("f.duckdb")).unwrap();
+    let memory = DuckDb::in_memory().unwrap();
+    assert!(file.loads_csv() && !memory.loads_csv());
+    let mut contents = Vec::new();
+    for db in [&file, &memory] {
+        db.execute(schema).unwrap();
+        epreuve_db::fill_table(db, "t", &columns, &families, usize::MAX).unwrap();
+        contents.push(text_columns(&db.table_text("t", 100).unwrap().frame));
+    }
+    assert_eq!(contents[0], contents[1]);
+    assert_eq!(contents[0][0].1[4], None, "an empty cell is NULL");
+    assert_eq!(contents[0][0].1[3].as_deref(), Some(" padded "));
+    assert_eq!(contents[0][3].1[0].as_deref(), Some("2024-08-04"));
+}

@@ -33,6 +33,9 @@ pub struct DuckDb {
     /// How long a query of epreuve's own may run.
     internal_limit: Duration,
     watchdog: Watchdog,
+    /// True for a database epreuve opened to write (`create`), which may read the files
+    /// epreuve writes for loading; never for grading.
+    pub(super) loads_files: bool,
 }
 
 impl std::fmt::Debug for DuckDb {
@@ -76,7 +79,9 @@ impl DuckDb {
             .and_then(|c| c.access_mode(AccessMode::ReadWrite))
             .and_then(|c| c.with("storage_compatibility_version", STORAGE_VERSION))
             .map_err(|e| unavailable(path, &e))?;
-        Self::open_with(path, config)
+        let mut db = Self::open_with(path, config)?;
+        db.loads_files = true;
+        Ok(db)
     }
 
     /// Opens an existing database file for grading and evidence: read-only, in the sandbox
@@ -129,6 +134,7 @@ impl DuckDb {
             timeout,
             internal_limit: INTERNAL_LIMIT,
             watchdog: Watchdog::new(),
+            loads_files: false,
         };
         let (_, rows) = db.internal_rows("SELECT system.main.current_database()")?;
         db.catalog = rows
