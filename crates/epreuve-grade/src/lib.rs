@@ -9,7 +9,6 @@ mod checks;
 mod compare;
 mod error;
 mod manual;
-mod model;
 mod rows;
 mod run;
 mod solution;
@@ -18,9 +17,9 @@ mod truth;
 
 pub use canon::{Coded, CodedPair, Codes};
 pub use compare::{Comparison, TextColumns, compare_results};
+pub use epreuve_results::{CheckResult, CriterionScore, Report, Status, Verdict, clean_text};
 pub use error::GradeError;
 pub use manual::{Evaluation, EvaluationError, ItemScore};
-pub use model::{CheckResult, CriterionScore, Report, Status, Verdict, clean_text};
 pub use rows::{ColumnHarm, RowComparison, compare_coded, compare_rows};
 pub use run::{Grading, Visibility, grade, grade_task};
 pub use solution::apply_solution;

@@ -6,8 +6,8 @@ use epreuve_fs::Root;
 
 use crate::checks::{Outcome, TableContext, TaskContext};
 use crate::manual::Evaluation;
-use crate::model::round2;
 use crate::{CheckResult, Report, Truth};
+use epreuve_results::round2;
 
 /// Which checks run, and how much their messages say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +140,10 @@ pub fn grade(grading: &Grading<'_>) -> Report {
             .iter()
             .map(|code| {
                 let rule = grader.criteria.get(code).cloned().unwrap_or_default();
+                let rule = epreuve_results::CriterionRule {
+                    acquired_share: rule.acquired_share,
+                    max_lost_share: rule.max_lost_share,
+                };
                 (code.clone(), rule)
             })
             .collect::<Vec<_>>(),
@@ -177,26 +181,26 @@ fn manual_results(
     };
     for item in &grader.manual {
         let outcome = evaluation.outcome(item);
-        results.push(scored(
-            item.id.clone(),
-            &item.criterion,
-            item.title.clone(),
-            item.weight,
-            outcome,
-            Visibility::Full,
-        ));
+        let scope = Scope {
+            id: item.id.clone(),
+            criterion: &item.criterion,
+            title: item.title.clone(),
+            weight: item.weight,
+            public: false,
+        };
+        results.push(scored(scope, outcome, Visibility::Full));
     }
 }
 
 fn task_result(task: &Task, outcome: Outcome, visibility: Visibility) -> CheckResult {
-    scored(
-        task.id.clone(),
-        &task.criterion,
-        task.title.clone(),
-        task.weight,
-        outcome,
-        visibility,
-    )
+    let scope = Scope {
+        id: task.id.clone(),
+        criterion: &task.criterion,
+        title: task.title.clone(),
+        weight: task.weight,
+        public: task.public,
+    };
+    scored(scope, outcome, visibility)
 }
 
 fn result(
@@ -206,24 +210,34 @@ fn result(
     outcome: Outcome,
     visibility: Visibility,
 ) -> CheckResult {
-    scored(
-        format!("{table}.{}", kind.id()),
-        &rule.criterion,
-        format!("{table}: {}", kind.title()),
-        rule.weight,
-        outcome,
-        visibility,
-    )
+    let scope = Scope {
+        id: format!("{table}.{}", kind.id()),
+        criterion: &rule.criterion,
+        title: format!("{table}: {}", kind.title()),
+        weight: rule.weight,
+        public: rule.public,
+    };
+    scored(scope, outcome, visibility)
 }
 
-fn scored(
+/// What a result is about: the check, its criterion and weight, and whether the candidate
+/// sees it.
+struct Scope<'a> {
     id: String,
-    criterion: &str,
+    criterion: &'a str,
     title: String,
     weight: f64,
-    outcome: Outcome,
-    visibility: Visibility,
-) -> CheckResult {
+    public: bool,
+}
+
+fn scored(scope: Scope<'_>, outcome: Outcome, visibility: Visibility) -> CheckResult {
+    let Scope {
+        id,
+        criterion,
+        title,
+        weight,
+        public,
+    } = scope;
     let counts = matches!(
         outcome.status,
         crate::Status::Passed | crate::Status::Failed
@@ -233,6 +247,7 @@ fn scored(
         criterion: criterion.to_owned(),
         title,
         status: outcome.status,
+        public,
         score: if counts {
             round2(weight * outcome.fraction)
         } else {

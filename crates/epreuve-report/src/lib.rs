@@ -1,7 +1,7 @@
 //! Renderers for grading reports: a terminal table for people, JSON for programs.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-use epreuve_grade::{Report, Status, Verdict};
+use epreuve_results::{Report, Status, Verdict};
 
 /// How the terminal table looks.
 #[derive(Debug, Clone, Copy)]

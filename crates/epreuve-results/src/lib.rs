@@ -1,7 +1,32 @@
-//! The results model every renderer reads.
+//! The results model every renderer reads: a report, its checks and its criteria with the
+//! jury's verdict. Serde only, so that a renderer (terminal, JSON, a class report, the
+//! candidate's live view) compiles no engine.
 
-use epreuve_exam::CriterionRule;
 use serde::Serialize;
+
+/// When a criterion is acquired: the thresholds a grader writes for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionRule {
+    /// Share of the criterion's points needed (0.75: three quarters).
+    pub acquired_share: f64,
+    /// The criterion is not acquired when a check of it measured a larger share of the
+    /// source's filled cells lost, whatever the points.
+    pub max_lost_share: Option<f64>,
+}
+
+impl CriterionRule {
+    /// Share of the points that acquires a criterion without a rule of its own.
+    pub const DEFAULT_SHARE: f64 = 0.75;
+}
+
+impl Default for CriterionRule {
+    fn default() -> Self {
+        Self {
+            acquired_share: Self::DEFAULT_SHARE,
+            max_lost_share: None,
+        }
+    }
+}
 
 /// Outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,6 +68,8 @@ pub struct CheckResult {
     pub title: String,
     /// Outcome.
     pub status: Status,
+    /// Whether `epreuve check` shows it to the candidate.
+    pub public: bool,
     /// Points earned.
     pub score: f64,
     /// Points at stake (0 when not applicable or not gradable).
@@ -313,7 +340,7 @@ pub fn clean_text(text: &str) -> String {
 }
 
 /// Scores are shown with two decimals; rounding here keeps sums exact in JSON.
-pub(crate) fn round2(x: f64) -> f64 {
+pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
