@@ -183,6 +183,11 @@ fn report_error(printer: &Printer, error: &anyhow::Error) {
 /// The exit code an error earns: infrastructure faults apart from the user's own mistakes.
 fn classify(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
+        // Grading wraps the errors of the crates below it.
+        let cause = match cause.downcast_ref::<epreuve_grading::GradingError>() {
+            Some(grading) => grading.inner(),
+            None => cause,
+        };
         let refused = cause.downcast_ref::<epreuve_fs::FsError>().or_else(|| {
             match cause.downcast_ref::<SessionError>() {
                 Some(SessionError::Refused(e)) => Some(e),

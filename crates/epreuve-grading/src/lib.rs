@@ -1,0 +1,281 @@
+//! Grading one workspace, the product's main use case, as a library: the binary's `check`,
+//! `grade` and `demo`, class sessions and the candidate's live view all call
+//! [`grade_workspace`]. It decides what grading decides beyond the checks: which evidence is
+//! believed (the centre's record over the candidate's `state.json`), a late submission, a
+//! server that changed since submission (graded from its dump), the assessor's file.
+
+use std::path::{Path, PathBuf};
+
+use epreuve_db::{Backend, DuckDb};
+use epreuve_exam::Catalogue;
+use epreuve_grade::{Evaluation, Grading, Report, Truth, Visibility};
+use epreuve_provision::Cancel;
+use epreuve_session::{Centre, Workspace};
+
+/// Why a workspace could not be graded at all (a check that cannot run is "not gradable" in
+/// the report instead).
+#[derive(Debug, thiserror::Error)]
+pub enum GradingError {
+    /// The workspace, its submission or the centre's record.
+    #[error(transparent)]
+    Session(#[from] epreuve_session::SessionError),
+    /// The catalogue or the exam's manifests.
+    #[error(transparent)]
+    Exam(#[from] epreuve_exam::ExamError),
+    /// Ground truth from the candidate's files.
+    #[error(transparent)]
+    Grade(#[from] epreuve_grade::GradeError),
+    /// The submitted database, in a way that is the candidate's to fix.
+    #[error(transparent)]
+    Db(#[from] epreuve_db::DbError),
+    /// The assessor's scores.
+    #[error(transparent)]
+    Evaluation(#[from] epreuve_grade::EvaluationError),
+    /// A candidate's pack holds the public checks only.
+    #[error(
+        "{grader} holds the public checks only (public_only = true): grading needs the centre's full catalogue"
+    )]
+    PublicOnly {
+        /// The grader's file.
+        grader: PathBuf,
+    },
+    /// The assessor's file cannot be read.
+    #[error("the assessor's file {path} cannot be read (--evaluation): {source}")]
+    EvaluationUnreadable {
+        /// The file named.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The assessor's file lies where the candidate can write.
+    #[error(
+        "the assessor's file {path} lies inside the candidate's workspace, where the candidate can write; keep the scores in a folder of yours and pass that file with --evaluation"
+    )]
+    EvaluationInWorkspace {
+        /// The file named.
+        path: PathBuf,
+    },
+}
+
+impl GradingError {
+    /// The error this one wraps, for the ones that wrap another (so that a caller can tell an
+    /// infrastructure fault from the user's mistake); itself otherwise.
+    pub fn inner(&self) -> &(dyn std::error::Error + 'static) {
+        match self {
+            Self::Session(e) => e,
+            Self::Exam(e) => e,
+            Self::Grade(e) => e,
+            Self::Db(e) => e,
+            Self::Evaluation(e) => e,
+            _ => self,
+        }
+    }
+}
+
+/// What to grade, and how.
+pub struct Request<'a> {
+    /// The workspace.
+    pub workspace: &'a Workspace,
+    /// The catalogue its exam comes from.
+    pub catalogue: &'a Catalogue,
+    /// `Public`: the candidate's self-check, on the live workspace; `Full`: the assessor's
+    /// grading, on the submission.
+    pub visibility: Visibility,
+    /// The assessor's scores of the manual items (full grading).
+    pub evaluation: Option<&'a Path>,
+    /// The centre's records (full grading).
+    pub centre: Option<&'a Centre>,
+    /// Stops a restore in progress.
+    pub cancel: &'a Cancel,
+}
+
+/// Grades `workspace`: its live state for the candidate's self-check, its submission (when
+/// there is one, its seal checked) for the assessor, with the centre's record of it when the
+/// centre has one.
+pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
+    let Request {
+        workspace,
+        catalogue,
+        visibility,
+        evaluation: evaluation_file,
+        centre,
+        cancel,
+    } = *request;
+    let state = workspace.state();
+    let full = visibility == Visibility::Full;
+    let record = match centre {
+        Some(centre) if full => centre.find(workspace.root())?,
+        _ => None,
+    };
+    let mut notes = Vec::new();
+    let mut integrity = Vec::new();
+    if full {
+        match &record {
+            Some(record) => integrity.extend(record.differences(state)),
+            None => notes.push(
+                "the centre has no record of this workspace: its start, deadline, seed and data checksums come from the candidate's machine".into(),
+            ),
+        }
+    }
+    let exam_id = record.as_ref().map_or(&state.exam, |r| &r.exam);
+    let candidate = record.as_ref().map_or(&state.candidate, |r| &r.candidate);
+    let deadline = record.as_ref().map_or(state.deadline, |r| r.deadline);
+    let exam = catalogue.exam(exam_id)?;
+    let grader = exam.grader()?;
+    if full && grader.public_only {
+        // A pack's grader: the hidden rules are not there, whatever the folder claims.
+        catalogue.require_full("`grade`")?;
+        return Err(GradingError::PublicOnly {
+            grader: exam.grader_dir.join("grader.toml"),
+        });
+    }
+    let source = workspace.truth_source(&exam, record.as_ref())?;
+    let truth = Truth::compute(&exam, &grader, &source.dir)?;
+    notes.extend(source.notes);
+    let evaluation = match visibility {
+        Visibility::Full if !grader.manual.is_empty() => {
+            let evaluation = read_evaluation(workspace, evaluation_file, &grader)?;
+            let unscored = grader
+                .manual
+                .iter()
+                .filter(|i| !evaluation.items.contains_key(&i.id))
+                .count();
+            if unscored > 0 {
+                notes.push(format!(
+                    "{unscored} of {} manual items are not scored yet: `epreuve grade {} --evaluation-template` prints a file to fill in; keep it in a folder of yours and pass it with --evaluation",
+                    grader.manual.len(),
+                    workspace.root().display()
+                ));
+            }
+            Some(evaluation)
+        }
+        _ => None,
+    };
+    let submission = match visibility {
+        Visibility::Public => workspace.live()?,
+        Visibility::Full => workspace.submission()?,
+    };
+    integrity.extend(submission.tampering.iter().cloned());
+    if full {
+        match &submission.record {
+            Some(record) => {
+                let late = record.at > deadline;
+                if late {
+                    notes.push(format!(
+                        "submitted late, at {} (deadline {})",
+                        record.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                        deadline.format("%Y-%m-%d %H:%M:%S UTC")
+                    ));
+                }
+                if late && !record.late {
+                    integrity.push(
+                        "the submission is recorded as on time, but it came after the deadline"
+                            .into(),
+                    );
+                }
+            }
+            None => notes.push("not submitted: the workspace was graded as it is now".into()),
+        }
+    }
+    let opened: Result<Box<dyn Backend>, epreuve_db::DbError> = match &submission.snapshot {
+        // A DuckDB file missing or held by the candidate's own session: the message says
+        // what to do, and nothing is graded.
+        Some(file) => Ok(Box::new(DuckDb::open_read_only(file)?)),
+        None => workspace.open_for_grading(record.as_ref()),
+    };
+    // A server is graded live while it holds what was submitted; changed since, or gone, it
+    // is graded from the dump frozen at submission, restored into a throwaway server.
+    let mut restored: Option<epreuve_session::Restored> = None;
+    let opened = match (full, &submission.evidence, opened) {
+        (true, Some(submitted), opened) if submission.snapshot.is_none() => {
+            let unchanged = opened
+                .as_ref()
+                .ok()
+                .and_then(|live| epreuve_session::evidence(live.as_ref()).ok())
+                .is_some_and(|now| now.tables == submitted.tables);
+            match (&submission.dump, unchanged) {
+                (_, true) => opened,
+                (Some(dump), false) => {
+                    let engine = record.as_ref().map_or(state.engine, |r| r.engine);
+                    match epreuve_session::restore(dump, engine, cancel)
+                        .and_then(|r| r.backend().map(|b| (r, b)).map_err(|e| e.to_string()))
+                    {
+                        Ok((server, backend)) => {
+                            notes.push(
+                                "the live database changed after submission or does not answer: it was graded from the dump frozen at submission".into(),
+                            );
+                            restored = Some(server);
+                            Ok(backend)
+                        }
+                        Err(why) => {
+                            integrity.push(format!(
+                                "the database changed after submission (or does not answer) and the dump frozen then could not be restored ({why}); the live database was graded"
+                            ));
+                            opened
+                        }
+                    }
+                }
+                (None, false) => {
+                    if opened.is_ok() {
+                        integrity.push(
+                            "the database changed after submission (tables, types or row counts differ from the evidence recorded then) and no dump was frozen; it was graded as it is now".into(),
+                        );
+                    }
+                    opened
+                }
+            }
+        }
+        (_, _, opened) => opened,
+    };
+    // A database that does not answer: every check says "not gradable", none scores zero.
+    let (live, unreachable) = match opened {
+        Ok(backend) => (Some(backend), None),
+        Err(error) if error.is_infrastructure() => (None, Some(error)),
+        Err(error) => return Err(error.into()),
+    };
+    let backend = match (&live, &unreachable) {
+        (Some(backend), _) => Ok(backend.as_ref()),
+        (None, Some(error)) => Err(error),
+        (None, None) => unreachable!("opened or failed"),
+    };
+    let report = epreuve_grade::grade(&Grading {
+        exam: &exam,
+        grader: &grader,
+        truth: &truth,
+        backend,
+        answers: &submission.answers,
+        candidate,
+        visibility,
+        evaluation: evaluation.as_ref(),
+        notes,
+        integrity,
+    });
+    // The throwaway server of a restored dump goes once grading is over.
+    drop(live);
+    drop(restored);
+    Ok(report)
+}
+
+/// The assessor's scores, from a file of the assessor's: never one inside the workspace,
+/// which the candidate can write.
+fn read_evaluation(
+    workspace: &Workspace,
+    file: Option<&Path>,
+    grader: &epreuve_exam::GraderManifest,
+) -> Result<Evaluation, GradingError> {
+    let Some(path) = file else {
+        return Ok(Evaluation::default());
+    };
+    let real = path
+        .canonicalize()
+        .map_err(|source| GradingError::EvaluationUnreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if real.starts_with(workspace.files().path()) {
+        return Err(GradingError::EvaluationInWorkspace {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(Evaluation::read(&real, &grader.manual)?)
+}
