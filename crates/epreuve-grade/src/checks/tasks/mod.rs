@@ -1,0 +1,303 @@
+//! The checks of `[[tasks]]`: each runs once per database. Expected values come from the
+//! candidate's own files: through the ground-truth database (the grader's queries) or read
+//! directly from the sources (statistics, frequencies, imputation).
+
+use epreuve_data::{TypeFamily, canonical, is_missing, text_column, text_columns};
+use epreuve_db::{Backend, DbError, DuckDb, Relation};
+use epreuve_exam::{
+    ColumnMatch, CompareSpec, ImputationMethod, Statistic, Task, TaskCheck, Tolerance,
+};
+use epreuve_fs::Root;
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
+
+use super::Outcome;
+use super::timing::{self, Timing};
+use crate::compare::{TextColumns, compare_results};
+use crate::stats::{Percentile, frequencies, quantile_sorted};
+use crate::{TableTruth, Truth};
+
+mod describe;
+mod imputation;
+
+use imputation::imputation_outcome;
+
+/// A result or a table as columns of text.
+type Rows = Vec<(String, Vec<Option<String>>)>;
+
+/// Rows fetched from a candidate's query or table.
+const MAX_ROWS: usize = 1_000_000;
+
+/// What the tasks of one grading share, fetched once.
+pub(crate) struct TaskContext<'a> {
+    pub truth: &'a Truth,
+    pub backend: &'a dyn Backend,
+    pub answers: &'a Root,
+    /// The candidate's tables and views.
+    pub tables: &'a [Relation],
+    /// Every task of the grader (a measurements task reads its timing task).
+    tasks: &'a [Task],
+    truth_db: OnceCell<Result<DuckDb, DbError>>,
+    /// What each timing task measured, by task id: measured once, read by the timing task
+    /// and by the candidate's measurements.
+    timings: RefCell<BTreeMap<String, Result<Timing, Outcome>>>,
+}
+
+impl<'a> TaskContext<'a> {
+    pub fn new(
+        truth: &'a Truth,
+        backend: &'a dyn Backend,
+        answers: &'a Root,
+        tables: &'a [Relation],
+        tasks: &'a [Task],
+    ) -> Self {
+        Self {
+            truth,
+            backend,
+            answers,
+            tables,
+            tasks,
+            truth_db: OnceCell::new(),
+            timings: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    /// Runs one task.
+    pub fn run(&self, task: &Task) -> Outcome {
+        match &task.check {
+            TaskCheck::Query {
+                answer,
+                expected,
+                compare,
+            } => self.query(answer, expected, compare),
+            TaskCheck::Table {
+                table,
+                expected,
+                compare,
+            } => self.table(table, expected, compare),
+            TaskCheck::Index {
+                table,
+                column,
+                plan_query,
+                plan_share,
+            } => self.index(table, column, plan_query, *plan_share),
+            TaskCheck::Statistics {
+                answer,
+                table,
+                column,
+                names,
+                tolerance,
+            } => self.statistics(answer, table, column, names, tolerance),
+            TaskCheck::Frequencies {
+                answer,
+                table,
+                column,
+            } => self.frequencies(answer, table, column),
+            TaskCheck::Imputation {
+                table,
+                source,
+                key,
+                columns,
+                tolerance,
+            } => self.imputation(table, source, key, columns, tolerance),
+            TaskCheck::Timing(check) => match self.timing(&task.id) {
+                Ok(timing) => timing::timing_outcome(&timing, check.plan_share),
+                Err(outcome) => outcome,
+            },
+            TaskCheck::Measurements {
+                answer,
+                timing: timing_task,
+            } => match self.timing(timing_task) {
+                Ok(timing) => timing::measurements_outcome(self.answers, answer, &timing),
+                Err(outcome) => Outcome {
+                    message: format!(
+                        "the measurements cannot be set against epreuve's: {}",
+                        outcome.message
+                    ),
+                    ..outcome
+                },
+            },
+        }
+    }
+
+    /// What the timing task `id` measured, timed on first use.
+    fn timing(&self, id: &str) -> Result<Timing, Outcome> {
+        if let Some(done) = self.timings.borrow().get(id) {
+            return done.clone();
+        }
+        let measured = match self.tasks.iter().find(|t| t.id == id).map(|t| &t.check) {
+            Some(TaskCheck::Timing(check)) => timing::measure(self.backend, self.tables, check),
+            _ => Err(Outcome::grader_fault(format!(
+                "the grader has no timing task `{id}`"
+            ))),
+        };
+        self.timings
+            .borrow_mut()
+            .insert(id.to_owned(), measured.clone());
+        measured
+    }
+
+    /// The rows of the grader's query on the ground truth.
+    fn expected(&self, sql: &str) -> Result<Rows, Outcome> {
+        let db = self
+            .truth_db
+            .get_or_init(|| self.truth.database())
+            .as_ref()
+            .map_err(|e| Outcome::grader_fault(format!("loading the ground truth: {e}")))?;
+        db.candidate_query(sql, MAX_ROWS)
+            .map(|r| text_columns(&r.frame))
+            .map_err(|e| Outcome::grader_fault(format!("the grader's query fails: {e}")))
+    }
+
+    /// The rows of the candidate's saved query `answer`.
+    fn answer(&self, answer: &str) -> Result<Rows, Outcome> {
+        let file = format!("answers/{answer}");
+        let sql = super::read_answer(self.answers, answer)?;
+        match self.backend.candidate_query(&sql, MAX_ROWS) {
+            Ok(result) if result.truncated => Err(Outcome::lost(format!(
+                "{file} returns more than {MAX_ROWS} rows"
+            ))),
+            Ok(result) => Ok(text_columns(&result.frame)),
+            Err(error) => Err(Outcome::from_error(
+                &error,
+                &format!("the query in {file} does not run"),
+            )),
+        }
+    }
+
+    /// The candidate's table, as text (a view is refused, a table without end is not read).
+    fn candidate_table(&self, table: &str, expected_rows: usize) -> Result<Rows, Outcome> {
+        let actual = super::base_table(self.tables, table)?;
+        let cap = super::table_cap(expected_rows);
+        match self.backend.table_text(actual, cap) {
+            Ok(result) if result.truncated => Err(Outcome::lost(format!(
+                "`{table}` holds more than {cap} rows, far more than expected; epreuve reads no further"
+            ))),
+            Ok(result) => Ok(text_columns(&result.frame)),
+            Err(e) => Err(Outcome::from_error(&e, &format!("reading `{table}`"))),
+        }
+    }
+
+    fn source(&self, table: &str) -> Result<&TableTruth, Outcome> {
+        self.truth
+            .tables
+            .iter()
+            .find(|t| t.table == table)
+            .ok_or_else(|| Outcome::grader_fault(format!("the exam has no table `{table}`")))
+    }
+
+    fn query(&self, answer: &str, expected: &str, compare: &CompareSpec) -> Outcome {
+        let expected = match self.expected(expected) {
+            Ok(rows) => rows,
+            Err(outcome) => return outcome,
+        };
+        match self.answer(answer) {
+            Ok(actual) => compared(&expected, &actual, compare, &format!("answers/{answer}")),
+            Err(outcome) => outcome,
+        }
+    }
+
+    fn table(&self, table: &str, expected: &str, compare: &CompareSpec) -> Outcome {
+        let expected = match self.expected(expected) {
+            Ok(rows) => rows,
+            Err(outcome) => return outcome,
+        };
+        let expected_rows = expected.first().map_or(0, |(_, v)| v.len());
+        match self.candidate_table(table, expected_rows) {
+            Ok(actual) => compared(&expected, &actual, compare, &format!("the table `{table}`")),
+            Err(outcome) => outcome,
+        }
+    }
+
+    fn index(&self, table: &str, column: &str, plan_query: &str, plan_share: f64) -> Outcome {
+        let actual = match super::base_table(self.tables, table) {
+            Ok(actual) => actual,
+            Err(outcome) => return outcome,
+        };
+        let indexes = match self.backend.indexes(actual) {
+            Ok(indexes) => indexes,
+            Err(error) => return Outcome::from_error(&error, "listing the indexes"),
+        };
+        let Some(index) = indexes.iter().find(|i| {
+            i.columns
+                .first()
+                .is_some_and(|c| c.trim_matches(['"', '`']).eq_ignore_ascii_case(column))
+        }) else {
+            let found: Vec<String> = indexes
+                .iter()
+                .map(|i| format!("`{}` on ({})", i.name, i.columns.join(", ")))
+                .collect();
+            return Outcome::lost(if found.is_empty() {
+                format!("`{table}` has no index; the search needs one on `{column}`")
+            } else {
+                format!(
+                    "no index of `{table}` starts with `{column}` (found: {})",
+                    found.join("; ")
+                )
+            });
+        };
+        let plan = match self.backend.explain(plan_query) {
+            Ok(plan) => plan,
+            Err(error) => return Outcome::from_error(&error, "reading the plan"),
+        };
+        if super::plan::plan_uses_index(&plan, &[index.name.to_lowercase()]) {
+            Outcome::passed(format!(
+                "index `{}` on `{table}`({column}), and the plan of the statement's search uses it",
+                index.name
+            ))
+        } else {
+            Outcome::failed(
+                1.0 - plan_share,
+                format!(
+                    "index `{}` on `{table}`({column}) exists, but the plan of the statement's search does not use it ({})",
+                    index.name,
+                    super::plan::plan_line(&plan)
+                ),
+                "the index exists, but the engine's plan does not use it",
+            )
+        }
+    }
+
+    fn imputation(
+        &self,
+        table: &str,
+        source: &str,
+        key: &str,
+        columns: &std::collections::BTreeMap<String, Vec<ImputationMethod>>,
+        tolerance: &Tolerance,
+    ) -> Outcome {
+        let source = match self.source(source) {
+            Ok(source) => source,
+            Err(outcome) => return outcome,
+        };
+        let actual = match self.candidate_table(table, source.source.rows()) {
+            Ok(actual) => actual,
+            Err(outcome) => return outcome,
+        };
+        imputation_outcome(source, &actual, table, key, columns, tolerance)
+    }
+}
+
+/// The outcome of a result-set comparison.
+fn compared(
+    expected: &TextColumns,
+    actual: &TextColumns,
+    spec: &CompareSpec,
+    what: &str,
+) -> Outcome {
+    let comparison = compare_results(expected, actual, spec);
+    let rows = expected.first().map_or(0, |(_, v)| v.len());
+    if comparison.matches() {
+        let mut message = format!("{what}: the {rows} rows expected");
+        if !comparison.remarks.is_empty() {
+            message = format!("{message} ({})", comparison.remarks.join("; "));
+        }
+        Outcome::passed(message)
+    } else {
+        Outcome::failed(
+            comparison.fraction,
+            format!("{what}: {}", comparison.message()),
+            format!("{what} does not hold what the statement asks yet"),
+        )
+    }
+}
