@@ -9,11 +9,16 @@
 
 use epreuve_db::{Backend, Relation};
 use epreuve_exam::TimingCheck;
-use epreuve_fs::Root;
 
 use super::Outcome;
 use super::plan::{plan_line, plan_uses_index};
 use crate::stats::{Percentile, quantile_sorted};
+
+mod measurements;
+
+pub(crate) use measurements::measurements_outcome;
+#[cfg(test)]
+use measurements::read_measurements;
 
 /// One query timed on both tables.
 #[derive(Debug, Clone)]
@@ -270,167 +275,6 @@ pub(crate) fn timing_outcome(timing: &Timing, plan_share: f64) -> Outcome {
         ));
     }
     Outcome::failed(fraction, message, hints.join("; "))
-}
-
-/// The candidate's measurements, set against epreuve's: every query reported on both tables,
-/// and, where epreuve found a verdict, the same conclusion.
-pub(crate) fn measurements_outcome(answers: &Root, answer: &str, timing: &Timing) -> Outcome {
-    let file = format!("answers/{answer}");
-    let text = match super::read_answer(answers, answer) {
-        Ok(text) => text,
-        Err(outcome) => return outcome,
-    };
-    let reported = match read_measurements(&text) {
-        Ok(reported) => reported,
-        Err(problem) => return Outcome::lost(format!("{file}: {problem}")),
-    };
-    let mut right = 0usize;
-    let mut said = Vec::new();
-    let mut wrong = Vec::new();
-    for query in &timing.queries {
-        let times = |table: &str| -> Vec<f64> {
-            reported
-                .iter()
-                .filter(|m| {
-                    m.query.eq_ignore_ascii_case(&query.id) && m.table.eq_ignore_ascii_case(table)
-                })
-                .map(|m| m.ms)
-                .collect()
-        };
-        let (slow, fast) = (times(&timing.slow), times(&timing.fast));
-        let missing: Vec<String> = [(&timing.slow, &slow), (&timing.fast, &fast)]
-            .iter()
-            .filter(|(_, t)| t.is_empty())
-            .map(|(name, _)| format!("`{name}`"))
-            .collect();
-        if !missing.is_empty() {
-            wrong.push(format!(
-                "{} has no time on {}",
-                query.id,
-                missing.join(" nor ")
-            ));
-            continue;
-        }
-        let theirs = ratio(median(&slow), median(&fast));
-        let ours = query.ratio();
-        let agrees = match (query.verdict(), query.min_ratio) {
-            (Some(true), _) => theirs > 1.0,
-            (Some(false), Some(min)) => theirs < min,
-            _ => true,
-        };
-        let compared = format!(
-            "{}: ×{} reported, ×{} measured by epreuve",
-            query.id,
-            show_ratio(theirs),
-            show_ratio(ours)
-        );
-        if agrees {
-            right += 1;
-            said.push(compared);
-        } else if query.verdict() == Some(true) {
-            wrong.push(format!(
-                "{compared}: the report does not show the optimised table faster"
-            ));
-        } else {
-            wrong.push(format!(
-                "{compared}: the report shows a gain epreuve does not find"
-            ));
-        }
-    }
-    let total = timing.queries.len().max(1);
-    if wrong.is_empty() {
-        Outcome::passed(format!("{file}: {}", said.join("; ")))
-    } else {
-        Outcome::failed(
-            right as f64 / total as f64,
-            format!(
-                "{file}: {right} of {total} queries right; {}",
-                wrong.join("; ")
-            ),
-            format!(
-                "{file}: {right} of {total} queries are reported on both tables with a conclusion that holds"
-            ),
-        )
-    }
-}
-
-/// One line of the candidate's measurements.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Measured {
-    pub query: String,
-    pub table: String,
-    pub ms: f64,
-}
-
-/// Reads `requete;table;duree_ms` lines (`,` or tab also accepted as separators, a decimal
-/// comma when the separator is not a comma; several lines for the same query and table are
-/// several runs).
-pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, String> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some((_, header)) = lines.next() else {
-        return Err("the file is empty".to_owned());
-    };
-    let separator = [';', '\t', ',']
-        .into_iter()
-        .find(|s| header.contains(*s))
-        .ok_or_else(|| {
-            format!("the first line `{header}` should name the columns requete;table;duree_ms")
-        })?;
-    let names: Vec<String> = header
-        .split(separator)
-        .map(|n| n.trim().trim_matches('"').to_lowercase())
-        .collect();
-    let position = |accepted: &[&str]| names.iter().position(|n| accepted.contains(&n.as_str()));
-    let (Some(query), Some(table), Some(ms)) = (
-        position(&["requete", "requête", "query"]),
-        position(&["table"]),
-        position(&["duree_ms", "durée_ms", "duration_ms", "ms", "temps_ms"]),
-    ) else {
-        return Err(format!(
-            "the first line names the columns {}, not requete, table and duree_ms",
-            names.join(", ")
-        ));
-    };
-    let mut measured = Vec::new();
-    for (index, line) in lines {
-        let cells: Vec<&str> = line
-            .split(separator)
-            .map(|c| c.trim().trim_matches('"'))
-            .collect();
-        let cell = |i: usize| cells.get(i).copied().unwrap_or("");
-        let number = cell(ms).replace(' ', "");
-        let number = if separator == ',' {
-            number
-        } else {
-            number.replace(',', ".")
-        };
-        let value: f64 = number.parse().map_err(|_| {
-            format!(
-                "line {}: `{}` is not a duration in milliseconds",
-                index + 1,
-                cell(ms)
-            )
-        })?;
-        if !(value.is_finite() && value > 0.0) {
-            return Err(format!(
-                "line {}: a duration must be positive, not {}",
-                index + 1,
-                cell(ms)
-            ));
-        }
-        measured.push(Measured {
-            query: cell(query).to_owned(),
-            table: cell(table).to_owned(),
-            ms: value,
-        });
-    }
-    if measured.is_empty() {
-        return Err("no measurement below the first line".to_owned());
-    }
-    Ok(measured)
 }
 
 fn median(values: &[f64]) -> f64 {
