@@ -190,19 +190,33 @@ impl DuckDb {
         max_rows: usize,
     ) -> Result<(TextRows, bool), DbError> {
         self.stream(&self.conn, sql, max_rows, self.internal_limit)
-            .map_err(|failure| match failure {
-                Failure::Expired => DbError::Internal {
-                    sql: sql.to_owned(),
-                    detail: format!(
-                        "no answer within {} s (the query was stopped)",
-                        self.internal_limit.as_secs_f64()
-                    ),
-                },
-                Failure::Engine(e) => DbError::Internal {
-                    sql: sql.to_owned(),
-                    detail: first_line(&e.to_string()),
-                },
-            })
+            .map_err(|failure| self.internal_failure(sql, failure))
+    }
+
+    /// Runs `sql` on the grader's connection under its internal limit and hands every cell,
+    /// as text, to `sink` without keeping it (see [`crate::Backend::scan_text`]).
+    pub(super) fn scan_internal(
+        &self,
+        sql: &str,
+        max_rows: usize,
+        sink: &mut dyn crate::TextSink,
+    ) -> Result<(usize, bool), DbError> {
+        self.scan(&self.conn, sql, max_rows, self.internal_limit, sink)
+            .map_err(|failure| self.internal_failure(sql, failure))
+    }
+
+    /// What a failure of one of epreuve's own queries says.
+    fn internal_failure(&self, sql: &str, failure: Failure) -> DbError {
+        DbError::Internal {
+            sql: sql.to_owned(),
+            detail: match failure {
+                Failure::Expired => format!(
+                    "no answer within {} s (the query was stopped)",
+                    self.internal_limit.as_secs_f64()
+                ),
+                Failure::Engine(e) => first_line(&e.to_string()),
+            },
+        }
     }
 
     /// Runs `sql` on `conn` (whose columns must all be text), streaming at most `max_rows`
@@ -214,53 +228,26 @@ impl DuckDb {
         max_rows: usize,
         limit: Duration,
     ) -> Result<(TextRows, bool), Failure> {
-        let armed = self.watchdog.arm(conn.interrupt_handle(), limit);
-        let result = (|| {
-            let mut stmt = conn.prepare(sql)?;
-            let stream = stmt.stream_arrow([])?;
-            let schema = stream.get_schema();
-            let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-            let mut out: Vec<Vec<Option<String>>> = Vec::new();
-            let mut truncated = false;
-            for batch in stream {
-                let batch = batch?;
-                let columns = batch
-                    .columns()
-                    .iter()
-                    .map(|c| text_of(c.as_ref()))
-                    .collect::<Result<Vec<_>, _>>()?;
-                for r in 0..batch.num_rows() {
-                    if out.len() == max_rows {
-                        truncated = true;
-                        break;
-                    }
-                    out.push(columns.iter().map(|c| c[r].clone()).collect());
-                }
-                if truncated {
-                    break;
-                }
-            }
-            Ok::<_, duckdb::Error>(((names, out), truncated))
-        })();
-        match result {
-            Ok(rows) => Ok(rows),
-            Err(_) if armed.fired() => Err(Failure::Expired),
-            Err(e) => Err(Failure::Engine(e)),
-        }
+        let mut kept = Kept::default();
+        let (rows, truncated) = self.scan(conn, sql, max_rows, limit, &mut kept)?;
+        let rows = (0..rows)
+            .map(|r| kept.columns.iter_mut().map(|c| c[r].take()).collect())
+            .collect();
+        Ok(((kept.names, rows), truncated))
     }
 
-    /// Runs `sql` on the grader's connection under its internal limit and hands every cell,
-    /// as text, to `sink` without keeping it (see [`crate::Backend::scan_text`]).
-    pub(super) fn scan_internal(
+    /// Runs `sql` on `conn` under `limit`, handing at most `max_rows` rows to `sink`, every
+    /// cell as text (a column that is not text is cast), batch by batch as the engine
+    /// streams them: the query stops once they are read.
+    fn scan(
         &self,
+        conn: &Connection,
         sql: &str,
         max_rows: usize,
+        limit: Duration,
         sink: &mut dyn crate::TextSink,
-    ) -> Result<(usize, bool), DbError> {
-        let conn = &self.conn;
-        let armed = self
-            .watchdog
-            .arm(conn.interrupt_handle(), self.internal_limit);
+    ) -> Result<(usize, bool), Failure> {
+        let armed = self.watchdog.arm(conn.interrupt_handle(), limit);
         let result = (|| {
             let mut stmt = conn.prepare(sql)?;
             let stream = stmt.stream_arrow([])?;
@@ -297,17 +284,8 @@ impl DuckDb {
         })();
         match result {
             Ok(done) => Ok(done),
-            Err(_) if armed.fired() => Err(DbError::Internal {
-                sql: sql.to_owned(),
-                detail: format!(
-                    "no answer within {} s (the query was stopped)",
-                    self.internal_limit.as_secs_f64()
-                ),
-            }),
-            Err(e) => Err(DbError::Internal {
-                sql: sql.to_owned(),
-                detail: first_line(&e.to_string()),
-            }),
+            Err(_) if armed.fired() => Err(Failure::Expired),
+            Err(e) => Err(Failure::Engine(e)),
         }
     }
 
@@ -396,22 +374,22 @@ pub(super) enum Failure {
     Engine(duckdb::Error),
 }
 
-/// The values of an Arrow column as text (the queries epreuve streams cast every column to
-/// VARCHAR; anything else is cast here).
-fn text_of(column: &dyn Array) -> Result<Vec<Option<String>>, duckdb::Error> {
-    let cast;
-    let column = match column.data_type() {
-        DataType::Utf8 => column,
-        _ => {
-            cast = duckdb::arrow::compute::cast(column, &DataType::Utf8)
-                .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
-            cast.as_ref()
-        }
-    };
-    let strings = column.as_string::<i32>();
-    Ok((0..strings.len())
-        .map(|i| (!strings.is_null(i)).then(|| strings.value(i).to_owned()))
-        .collect())
+/// The cells of a result kept, column by column, for [`DuckDb::stream`].
+#[derive(Default)]
+struct Kept {
+    names: Vec<String>,
+    columns: Vec<Vec<Option<String>>>,
+}
+
+impl crate::TextSink for Kept {
+    fn names(&mut self, names: &[String]) {
+        self.names = names.to_vec();
+        self.columns = vec![Vec::new(); names.len()];
+    }
+
+    fn cell(&mut self, column: usize, value: Option<&str>) {
+        self.columns[column].push(value.map(str::to_owned));
+    }
 }
 
 fn unavailable(path: &Path, error: &duckdb::Error) -> DbError {
