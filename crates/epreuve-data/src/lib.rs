@@ -15,4 +15,4 @@ pub use error::DataError;
 pub use frame::{SourceFrame, for_each_text, frame_from_columns, text_column, text_columns};
 pub use profile::{ColumnProfile, SourceProfile, TypeFamily, profile_frame};
 pub use read::{Format, JsonMeta, SourceSpec, read_source};
-pub use value::{canonical, is_missing, try_canonical};
+pub use value::{canonical, is_missing, quick_date, try_canonical};

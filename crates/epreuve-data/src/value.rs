@@ -123,27 +123,36 @@ pub(crate) fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     if text.len() != 10 {
         return None;
     }
-    // The two forms read straight from the bytes when they are all digits (chrono reads them
-    // the same way, far slower); anything else goes to chrono.
+    // The all-digit forms read straight from the bytes (chrono reads them the same way, far
+    // slower); anything else goes to chrono.
+    quick_date(text).or_else(|| {
+        chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+            .ok()
+    })
+}
+
+/// A date written with digits only, `dd/mm/yyyy` or `yyyy-mm-dd`, read from its bytes; `None`
+/// for any other text and for a day that does not exist. Where it reads a date, chrono's
+/// formats read the same one.
+pub fn quick_date(text: &str) -> Option<chrono::NaiveDate> {
     let b = text.as_bytes();
+    if b.len() != 10 {
+        return None;
+    }
     let num = |range: std::ops::Range<usize>| -> Option<u32> {
         b[range].iter().try_fold(0u32, |n, c| {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
-    let quick = if b[2] == b'/' && b[5] == b'/' {
-        num(6..10).zip(num(3..5)).zip(num(0..2))
+    let (year, month, day) = if b[2] == b'/' && b[5] == b'/' {
+        (num(6..10)?, num(3..5)?, num(0..2)?)
     } else if b[4] == b'-' && b[7] == b'-' {
-        num(0..4).zip(num(5..7)).zip(num(8..10))
+        (num(0..4)?, num(5..7)?, num(8..10)?)
     } else {
-        None
+        return None;
     };
-    if let Some(((year, month), day)) = quick {
-        return chrono::NaiveDate::from_ymd_opt(year as i32, month, day);
-    }
-    chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .ok()
+    chrono::NaiveDate::from_ymd_opt(year as i32, month, day)
 }
 
 /// `yyyy-mm-dd hh:mm:ss` (or with `T`, or `dd/mm/yyyy hh:mm[:ss]`) → `yyyy-mm-dd hh:mm:ss`.

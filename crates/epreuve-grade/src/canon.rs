@@ -70,26 +70,18 @@ impl Codes {
         if let Some(&code) = self.by_spelling.get(value) {
             return code;
         }
-        // Another spelling: its canonical text decides, through the value's key when it has
-        // one (`1 234,5` reads `1234.5`, which has).
-        let canonical = canonical(self.family, value);
-        let code = match value_key(self.family, &canonical) {
-            Some(key) => match self.by_value.get(&key) {
-                Some(&code) => code,
-                None => {
-                    let code = self.number(value);
-                    self.by_value.insert(key, code);
-                    code
-                }
-            },
-            None => match self.by_canonical.get(canonical.as_str()) {
-                Some(&code) => code,
-                None => {
-                    let code = self.number(value);
-                    self.by_canonical.insert(canonical.into_boxed_str(), code);
-                    code
-                }
-            },
+        let code = match self.by_canonical_text(value) {
+            Ok(code) => code,
+            Err(Slot::Value(key)) => {
+                let code = self.number(value);
+                self.by_value.insert(key, code);
+                code
+            }
+            Err(Slot::Canonical(canonical)) => {
+                let code = self.number(value);
+                self.by_canonical.insert(canonical.into_boxed_str(), code);
+                code
+            }
         };
         if self.by_spelling.len() < SPELLINGS_KEPT {
             self.by_spelling.insert(value.into(), code);
@@ -110,10 +102,20 @@ impl Codes {
         if let Some(&code) = self.by_spelling.get(value) {
             return Some(code);
         }
+        self.by_canonical_text(value).ok()
+    }
+
+    /// A spelling without a quick key, through its canonical text: by the value's key when the
+    /// canonical text has one (`1 234,5` reads `1234.5`, which has), else by the text. The code
+    /// when it is known, else where a new one goes.
+    fn by_canonical_text(&self, value: &str) -> Result<u32, Slot> {
         let canonical = canonical(self.family, value);
         match value_key(self.family, &canonical) {
-            Some(key) => self.by_value.get(&key).copied(),
-            None => self.by_canonical.get(canonical.as_str()).copied(),
+            Some(key) => self.by_value.get(&key).copied().ok_or(Slot::Value(key)),
+            None => match self.by_canonical.get(canonical.as_str()) {
+                Some(&code) => Ok(code),
+                None => Err(Slot::Canonical(canonical)),
+            },
         }
     }
 
@@ -126,6 +128,12 @@ impl Codes {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         Some(&self.shown[start..self.ends[i]])
     }
+}
+
+/// Where a value not met yet gets its code.
+enum Slot {
+    Value(u128),
+    Canonical(String),
 }
 
 /// The value of a number or a date as one integer, for the spellings that are quick to read
@@ -153,10 +161,9 @@ fn number_key(text: &str) -> Option<u128> {
     };
     let frac_part = frac_part.trim_end_matches('0');
     let int_part = int_part.trim_start_matches('0');
-    if (int_part.is_empty() && frac_part.is_empty() && body.is_empty())
-        || int_part.len() > 18
-        || frac_part.len() > 18
-    {
+    // A body empty or of only a separator (".") is not a number; longer parts than a u64
+    // holds go through the canonical text.
+    if body.bytes().all(|b| b == b'.' || b == b',') || int_part.len() > 18 || frac_part.len() > 18 {
         return None;
     }
     let digits = |part: &str| -> Option<u64> {
@@ -164,10 +171,6 @@ fn number_key(text: &str) -> Option<u128> {
             b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
         })
     };
-    // A body of only a separator (".") is not a number.
-    if body.bytes().all(|b| b == b'.' || b == b',') {
-        return None;
-    }
     let (int_value, frac_value) = (digits(int_part)?, digits(frac_part)?);
     let zero = int_value == 0 && frac_value == 0;
     let sign = u128::from(negative && !zero);
@@ -180,24 +183,8 @@ fn number_key(text: &str) -> Option<u128> {
 }
 
 fn date_key(text: &str) -> Option<u128> {
-    let b = text.as_bytes();
-    if b.len() != 10 {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |n, c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let (year, month, day) = if b[2] == b'/' && b[5] == b'/' {
-        (num(6..10)?, num(3..5)?, num(0..2)?)
-    } else if b[4] == b'-' && b[7] == b'-' {
-        (num(0..4)?, num(5..7)?, num(8..10)?)
-    } else {
-        return None;
-    };
-    let date = chrono::NaiveDate::from_ymd_opt(year as i32, month, day)?;
     use chrono::Datelike;
+    let date = epreuve_data::quick_date(text)?;
     Some((1u128 << 126) | u128::from(date.num_days_from_ce() as u32))
 }
 
@@ -230,27 +217,16 @@ impl CodedPair {
     where
         I: Iterator<Item = Option<&'a str>>,
     {
-        let mut names = Vec::new();
-        let mut codes = Vec::new();
-        let mut coded = Vec::new();
-        let mut rows = 0;
-        for (name, family, cells) in columns {
-            let mut dictionary = Codes::new(family);
-            let column: Vec<u32> = cells.map(|v| dictionary.code(v)).collect();
-            rows = rows.max(column.len());
-            names.push(name);
-            codes.push(dictionary);
-            coded.push(Some(column));
-        }
-        Self {
-            names,
-            codes,
-            source: Coded {
-                rows,
-                columns: coded,
-            },
-            table: Coded::default(),
-        }
+        Self::from_coded(
+            columns
+                .into_iter()
+                .map(|(name, family, cells)| {
+                    let mut dictionary = Codes::new(family);
+                    let column = cells.map(|v| dictionary.code(v)).collect();
+                    (name, dictionary, column)
+                })
+                .collect(),
+        )
     }
 
     /// Numbers the columns of a source frame, each read in the family `family_of` gives its
@@ -270,7 +246,7 @@ impl CodedPair {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let columns = frame.columns();
         let chunk = columns.len().div_ceil(threads).max(1);
-        let coded: Vec<(String, Codes, Vec<u32>)> = std::thread::scope(|scope| {
+        Self::from_coded(std::thread::scope(|scope| {
             let handles: Vec<_> = columns
                 .chunks(chunk)
                 .map(|part| scope.spawn(|| part.iter().map(code_column).collect::<Vec<_>>()))
@@ -282,13 +258,21 @@ impl CodedPair {
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 })
                 .collect()
-        });
-        let mut pair =
-            Self::from_source(Vec::<(String, TypeFamily, std::iter::Empty<Option<&str>>)>::new());
-        for (name, dictionary, cells) in coded {
+        }))
+    }
+
+    /// A pair of the source columns numbered (name, dictionary, codes) and no table yet.
+    fn from_coded(columns: Vec<(String, Codes, Vec<u32>)>) -> Self {
+        let mut pair = Self {
+            names: Vec::new(),
+            codes: Vec::new(),
+            source: Coded::default(),
+            table: Coded::default(),
+        };
+        for (name, codes, cells) in columns {
             pair.source.rows = pair.source.rows.max(cells.len());
             pair.names.push(name);
-            pair.codes.push(dictionary);
+            pair.codes.push(codes);
             pair.source.columns.push(Some(cells));
         }
         pair
