@@ -212,13 +212,13 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
                     continue;
                 };
                 seen[sr] += 1;
-                let mut same = true;
+                let mut whole = true;
                 for (c, &s) in compared.iter().enumerate() {
                     let (want, got) = (src(s)[sr], tab(s)[r]);
                     if want == got {
                         continue;
                     }
-                    same = false;
+                    whole = false;
                     if !harmed.insert((sr, c)) {
                         continue;
                     }
@@ -243,7 +243,7 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
                         ));
                     }
                 }
-                if !same {
+                if !whole {
                     spoiled[sr] = true;
                 } else if seen[sr] > 1 {
                     out.duplicates += 1;

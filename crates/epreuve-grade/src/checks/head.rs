@@ -57,10 +57,13 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     // The table's rows as codes of its source columns: the cells of the query are read in
     // the same dictionaries, so that an engine's spelling (`t`, `1`, `12.50`) and the query's
     // casts do not matter.
-    let order: Vec<usize> = expected
+    let order: Vec<(usize, usize)> = expected
         .iter()
-        .filter_map(|name| pair.column(name))
-        .filter(|&s| pair.table.columns[s].is_some())
+        .zip(&picked)
+        .filter_map(|(name, &shown_column)| {
+            let s = pair.column(name)?;
+            pair.table.columns[s].is_some().then_some((s, shown_column))
+        })
         .collect();
     // The rows the query shows, as codes (a cell the dictionaries never met is in no row of
     // the table); then one pass over the table finds which of them it holds.
@@ -68,19 +71,13 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         .map(|r| {
             order
                 .iter()
-                .map(|&s| {
-                    let i = expected
-                        .iter()
-                        .position(|n| pair.column(n) == Some(s))
-                        .unwrap_or(0);
-                    pair.codes[s].find(shown[picked[i]].1[r].as_deref())
-                })
+                .map(|&(s, c)| pair.codes[s].find(shown[c].1[r].as_deref()))
                 .collect()
         })
         .collect();
     let columns: Vec<&[u32]> = order
         .iter()
-        .filter_map(|&s| pair.table.columns[s].as_deref())
+        .filter_map(|&(s, _)| pair.table.columns[s].as_deref())
         .collect();
     let hasher = foldhash::fast::RandomState::default();
     let mut wanted: HashMap<u64, Vec<usize>> = HashMap::default();

@@ -67,12 +67,11 @@ pub(crate) fn judge(found: &RowComparison, table: &str, source_name: &str) -> Ou
         found.judged,
         lost * 100.0
     );
+    let mut message = vec![format!("values: {tally}")];
+    message.extend(problems.iter().cloned());
+    message.extend(remarks);
+    let message = message.join("; ");
     if problems.is_empty() {
-        let mut message = format!("values: {tally}");
-        for remark in remarks {
-            message.push_str("; ");
-            message.push_str(&remark);
-        }
         return Outcome::passed(message).with_loss(lost);
     }
     let bad: Vec<String> = found
@@ -85,11 +84,6 @@ pub(crate) fn judge(found: &RowComparison, table: &str, source_name: &str) -> Ou
     } else {
         format!("values: look again at {}", bad.join(", "))
     };
-    let mut message = format!("values: {tally}; {}", problems.join("; "));
-    for remark in remarks {
-        message.push_str("; ");
-        message.push_str(&remark);
-    }
     Outcome::failed(share, message, hint).with_loss(lost)
 }
 
