@@ -223,23 +223,17 @@ pub fn sha256_in(root: &Root, relative: impl AsRef<Path>) -> Result<String, FsEr
 /// Copies `name` out of `data` to `target` (a private path) and returns the SHA-256 of the
 /// bytes copied, read once; `None` when the file is refused or cannot be copied.
 fn copy_with_digest(data: &Root, name: &str, target: &Path) -> Option<String> {
-    use std::io::Write;
-    let (mut file, _) = data.open(name, limits::DATA).ok()?;
+    let (file, _) = data.open(name, limits::DATA).ok()?;
     let mut out = std::fs::File::create(target).ok()?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buffer).ok()?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        out.write_all(&buffer[..n]).ok()?;
-    }
-    Some(crate::log::hex(&hasher.finalize()))
+    digest_into(file, &mut out).ok()
 }
 
-fn digest(mut file: std::fs::File) -> std::io::Result<String> {
+fn digest(file: std::fs::File) -> std::io::Result<String> {
+    digest_into(file, &mut std::io::sink())
+}
+
+/// The SHA-256 of what `file` holds, hex, each block also written to `out`.
+fn digest_into(mut file: std::fs::File, out: &mut dyn std::io::Write) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -248,6 +242,7 @@ fn digest(mut file: std::fs::File) -> std::io::Result<String> {
             break;
         }
         hasher.update(&buffer[..n]);
+        out.write_all(&buffer[..n])?;
     }
     Ok(crate::log::hex(&hasher.finalize()))
 }
