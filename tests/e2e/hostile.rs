@@ -353,3 +353,61 @@ fn a_view_named_like_a_table_or_a_table_loaded_eight_times_earns_nothing_for_it(
         down(&dir);
     }
 }
+
+/// A second copy of a store, its city carrying a screen clear, beside the right one: the row
+/// paired by its key is not intact whichever copy is right (a wrong copy is not hidden by a
+/// right one), the row count says a row too many, and the city reaches the assessor's terminal
+/// cleaned, on every engine.
+#[test]
+fn a_wrong_copy_beside_the_right_row_spoils_it_and_reaches_the_terminal_cleaned() {
+    for (engine, options) in ENGINES {
+        let temp = reachable_tempdir();
+        let dir = reference_on(temp.path(), options);
+        let escape = match engine {
+            "mariadb" => "CONCAT(CHAR(27 USING utf8mb4), '[2JParis')",
+            _ => "chr(27) || '[2JParis'",
+        };
+        let sql = format!(
+            "INSERT INTO magasins SELECT code_magasin, nom, {escape}, code_postal, region, \
+             surface_m2, date_ouverture, ouvert_dimanche FROM magasins WHERE code_magasin = 'MAG001'"
+        );
+        if engine == "duckdb" {
+            use epreuve_db::Loader;
+            epreuve_db::DuckDb::create(&dir.join("base.duckdb"))
+                .unwrap()
+                .execute(&sql)
+                .unwrap();
+        } else {
+            as_candidate(&dir, &sql);
+        }
+        let out = epreuve(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{engine}: {}", stderr(&out));
+        let (report, _) = grade(&dir);
+        let values = check(&report, "magasins.values");
+        assert_eq!(values["status"], "failed", "{engine}: {values:#}");
+        // 29 of the 30 stores intact: 2 points × 29/30.
+        assert_eq!(values["score"], 1.93, "{engine}: {values:#}");
+        let message = values["message"].as_str().unwrap();
+        assert!(
+            message.contains("29 of 30 rows intact (paired by code_magasin)"),
+            "{engine}: {message}"
+        );
+        assert!(
+            message.contains("first one MAG001: '\\u{1b}[2JParis'"),
+            "{engine}: {message}"
+        );
+        // A copy that differs is a wrong row, not a harmless duplicate.
+        assert!(
+            !message.contains("appear more than once"),
+            "{engine}: {message}"
+        );
+        assert_eq!(check(&report, "magasins.row_count")["status"], "failed");
+        let table = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
+        assert!(
+            !stdout(&table).contains('\u{1b}'),
+            "{engine}: {}",
+            stdout(&table)
+        );
+        down(&dir);
+    }
+}
