@@ -4,6 +4,7 @@
 //! Every cell is kept as the text the candidate sees in the file, so that the grader can compare
 //! it with what the database holds, whatever type the candidate chose.
 
+mod cores;
 mod error;
 mod frame;
 pub mod generate;
@@ -11,6 +12,7 @@ mod profile;
 mod read;
 mod value;
 
+pub use cores::map_on_cores;
 pub use error::DataError;
 pub use frame::{SourceFrame, for_each_text, frame_from_columns, text_column, text_columns};
 pub use profile::{ColumnProfile, SourceProfile, TypeFamily, profile_frame};

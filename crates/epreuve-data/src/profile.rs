@@ -99,26 +99,22 @@ impl SourceProfile {
     }
 }
 
-/// Profiles every column of `source`, one column's text at a time (a million-line source
+/// Profiles every column of `source`, a column per core at a time (a million-line source
 /// would otherwise be held as text whole).
 pub fn profile_frame(source: &SourceFrame) -> SourceProfile {
-    let columns = source
-        .frame
-        .columns()
-        .iter()
-        .map(|column| match column.str() {
-            // Text columns are read in place: no copy of a million cells.
-            Ok(strings) => profile_values(column.name().to_string(), column.len(), strings.iter()),
-            Err(_) => {
-                let values = column_text(column);
-                profile_values(
-                    column.name().to_string(),
-                    values.len(),
-                    values.iter().map(|v| v.as_deref()),
-                )
-            }
-        })
-        .collect();
+    // Columns are profiled apart from each other, on every core.
+    let columns = crate::map_on_cores(source.frame.columns(), |column| match column.str() {
+        // Text columns are read in place: no copy of a million cells.
+        Ok(strings) => profile_values(column.name().to_string(), column.len(), strings.iter()),
+        Err(_) => {
+            let values = column_text(column);
+            profile_values(
+                column.name().to_string(),
+                values.len(),
+                values.iter().map(|v| v.as_deref()),
+            )
+        }
+    });
     SourceProfile {
         rows: source.rows(),
         columns,
@@ -130,56 +126,145 @@ fn profile_values<'a>(
     len: usize,
     values: impl Iterator<Item = Option<&'a str>>,
 ) -> ColumnProfile {
-    let present: Vec<&str> = values
-        .filter(|v| !is_missing(*v))
-        .map(|v| v.unwrap_or_default())
-        .collect();
-    let family = infer_family(&present);
+    // One pass, nothing kept: the families every value so far belongs to, and the
+    // measures of the numeric families while they are still possible.
+    let mut families = Families::ALL;
     let mut profile = ColumnProfile {
         name,
-        family,
-        nulls: len - present.len(),
-        max_chars: present.iter().map(|v| v.chars().count()).max().unwrap_or(0),
-        max_bytes: present.iter().map(|v| v.len()).max().unwrap_or(0),
+        family: TypeFamily::Text,
+        nulls: 0,
+        max_chars: 0,
+        max_bytes: 0,
         int_range: None,
         max_int_digits: 0,
         max_scale: 0,
     };
-    if matches!(family, TypeFamily::Integer | TypeFamily::Decimal) {
-        for (int_digits, scale) in present.iter().filter_map(|v| number_digits(v)) {
+    let mut present = 0usize;
+    for value in values {
+        if is_missing(value) {
+            continue;
+        }
+        let v = value.unwrap_or_default();
+        present += 1;
+        profile.max_bytes = profile.max_bytes.max(v.len());
+        profile.max_chars = profile.max_chars.max(if v.is_ascii() {
+            v.len()
+        } else {
+            v.chars().count()
+        });
+        families.narrow(v.trim());
+        if families.numeric()
+            && let Some((int_digits, scale)) = number_digits(v)
+        {
             profile.max_int_digits = profile.max_int_digits.max(int_digits);
             profile.max_scale = profile.max_scale.max(scale);
         }
+        if families.has(TypeFamily::Integer)
+            && let Ok(n) = v.trim().parse::<i64>()
+        {
+            profile.int_range = Some(match profile.int_range {
+                None => (n, n),
+                Some((lo, hi)) => (lo.min(n), hi.max(n)),
+            });
+        }
     }
-    if family == TypeFamily::Integer {
-        let ints = present.iter().filter_map(|v| v.trim().parse::<i64>().ok());
-        profile.int_range = ints.fold(None, |range, n| match range {
-            None => Some((n, n)),
-            Some((lo, hi)) => Some((lo.min(n), hi.max(n))),
-        });
+    profile.nulls = len - present;
+    profile.family = if present == 0 {
+        TypeFamily::Text
+    } else {
+        families.narrowest()
+    };
+    if !matches!(profile.family, TypeFamily::Integer | TypeFamily::Decimal) {
+        profile.max_int_digits = 0;
+        profile.max_scale = 0;
+    }
+    if profile.family != TypeFamily::Integer {
+        profile.int_range = None;
     }
     profile
 }
 
+/// The families every value met so far belongs to, narrowest first: integer, decimal (an
+/// integer or a decimal), date, timestamp (a timestamp or a date), boolean; text always.
+#[derive(Debug, Clone, Copy)]
+struct Families(u8);
+
+impl Families {
+    const INTEGER: u8 = 1;
+    const DECIMAL: u8 = 2;
+    const DATE: u8 = 4;
+    const TIMESTAMP: u8 = 8;
+    const BOOLEAN: u8 = 16;
+    const ALL: Self = Self(0b1_1111);
+
+    fn has(self, family: TypeFamily) -> bool {
+        let bit = match family {
+            TypeFamily::Integer => Self::INTEGER,
+            TypeFamily::Decimal => Self::DECIMAL,
+            TypeFamily::Date => Self::DATE,
+            TypeFamily::Timestamp => Self::TIMESTAMP,
+            TypeFamily::Boolean => Self::BOOLEAN,
+            TypeFamily::Text => return true,
+        };
+        self.0 & bit != 0
+    }
+
+    fn numeric(self) -> bool {
+        self.0 & (Self::INTEGER | Self::DECIMAL) != 0
+    }
+
+    /// Keeps the families that the trimmed value `v` belongs to. A test runs only while its
+    /// family is possible, and not when a narrower family that implies it passed (an integer
+    /// is a decimal, a date a timestamp).
+    fn narrow(&mut self, v: &str) {
+        let alive = self.0;
+        let mut kept = 0;
+        if self.numeric() {
+            if is_integer(v) {
+                kept |= alive & (Self::INTEGER | Self::DECIMAL);
+            } else if alive & Self::DECIMAL != 0 && is_decimal(v) {
+                kept |= Self::DECIMAL;
+            }
+        }
+        if alive & (Self::DATE | Self::TIMESTAMP) != 0 {
+            if parse_date(v).is_some() {
+                kept |= alive & (Self::DATE | Self::TIMESTAMP);
+            } else if alive & Self::TIMESTAMP != 0 && parse_timestamp(v).is_some() {
+                kept |= Self::TIMESTAMP;
+            }
+        }
+        if alive & Self::BOOLEAN != 0 && canonical_boolean(v).is_some() {
+            kept |= Self::BOOLEAN;
+        }
+        self.0 = kept;
+    }
+
+    /// The narrowest family left; text when none is.
+    fn narrowest(self) -> TypeFamily {
+        [
+            TypeFamily::Integer,
+            TypeFamily::Decimal,
+            TypeFamily::Date,
+            TypeFamily::Timestamp,
+            TypeFamily::Boolean,
+        ]
+        .into_iter()
+        .find(|f| self.has(*f))
+        .unwrap_or(TypeFamily::Text)
+    }
+}
+
 /// The narrowest family that every value belongs to; text when there is no value at all.
+#[cfg(test)]
 fn infer_family(values: &[&str]) -> TypeFamily {
     if values.is_empty() {
         return TypeFamily::Text;
     }
-    let all = |test: fn(&str) -> bool| values.iter().all(|v| test(v.trim()));
-    if all(is_integer) {
-        TypeFamily::Integer
-    } else if all(|v| is_integer(v) || is_decimal(v)) {
-        TypeFamily::Decimal
-    } else if all(|v| parse_date(v).is_some()) {
-        TypeFamily::Date
-    } else if all(|v| parse_timestamp(v).is_some() || parse_date(v).is_some()) {
-        TypeFamily::Timestamp
-    } else if all(|v| canonical_boolean(v).is_some()) {
-        TypeFamily::Boolean
-    } else {
-        TypeFamily::Text
+    let mut families = Families::ALL;
+    for v in values {
+        families.narrow(v.trim());
     }
+    families.narrowest()
 }
 
 /// Digits with an optional sign, and no leading zero: `01000` is a code, not a number.
@@ -222,6 +307,31 @@ mod tests {
         );
         assert_eq!(infer_family(&["oui", "Non"]), TypeFamily::Boolean);
         assert_eq!(infer_family(&["1", "oui"]), TypeFamily::Text);
+    }
+
+    /// The families are narrowed value by value: one that a later value leaves is gone, and
+    /// the numeric measures count only when the column ends numeric.
+    #[test]
+    fn a_family_left_late_is_gone() {
+        assert_eq!(infer_family(&["1", "2", "x"]), TypeFamily::Text);
+        assert_eq!(infer_family(&["1", "2", "2,5"]), TypeFamily::Decimal);
+        assert_eq!(
+            infer_family(&["2025-01-31", "2025-01-31 10:00:00"]),
+            TypeFamily::Timestamp
+        );
+        assert_eq!(infer_family(&["2025-01-31", "1"]), TypeFamily::Text);
+        assert_eq!(infer_family(&["1", "0"]), TypeFamily::Integer);
+        let mixed = profile_column(
+            "m".into(),
+            &[Some("12".into()), Some("3,25".into()), Some("abc".into())],
+        );
+        assert_eq!(mixed.family, TypeFamily::Text);
+        assert_eq!((mixed.max_int_digits, mixed.max_scale), (0, 0));
+        assert_eq!(mixed.int_range, None);
+        let decimal = profile_column("d".into(), &[Some("12".into()), Some("3,25".into())]);
+        assert_eq!(decimal.family, TypeFamily::Decimal);
+        assert_eq!((decimal.max_int_digits, decimal.max_scale), (2, 2));
+        assert_eq!(decimal.int_range, None);
     }
 
     fn profile_column(name: String, values: &[Option<String>]) -> ColumnProfile {

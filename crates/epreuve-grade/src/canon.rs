@@ -5,6 +5,8 @@
 //! ([`epreuve_db::Backend::scan_text`]), never held as text.
 
 use epreuve_data::{TypeFamily, canonical, is_missing};
+use std::hash::BuildHasher;
+
 use epreuve_db::TextSink;
 
 /// Maps keyed by codes and spellings, with a fast seeded hash (a million lookups per column).
@@ -23,9 +25,14 @@ const SPELLINGS_KEPT: usize = 50_000;
 #[derive(Debug, Clone)]
 pub struct Codes {
     family: TypeFamily,
-    /// Numbers and dates by their value (see [`value_key`]): two spellings have the same key
-    /// exactly when they have the same canonical text, so no text is built for them.
-    by_value: HashMap<u128, u32>,
+    hasher: foldhash::fast::RandomState,
+    /// Codes of numbers and dates, found by their value's key (see [`value_key`]), which
+    /// `keys` holds: two spellings have the same key exactly when they have the same
+    /// canonical text, so no text is built for them. The table holds codes only (four bytes
+    /// a value, where a map of keys to codes takes thirty-two).
+    by_value: hashbrown::HashTable<u32>,
+    /// Per code, the key of its value, or [`NO_KEY`].
+    keys: Vec<u128>,
     /// Other spellings met (a few thousand at most), and the canonical texts without a key.
     by_spelling: HashMap<Box<str>, u32>,
     by_canonical: HashMap<Box<str>, u32>,
@@ -34,12 +41,17 @@ pub struct Codes {
     ends: Vec<usize>,
 }
 
+/// The key of a code whose value has none (text, or a number too long for one).
+const NO_KEY: u128 = u128::MAX;
+
 impl Codes {
     /// An empty dictionary for values of `family`.
     pub fn new(family: TypeFamily) -> Self {
         Self {
             family,
-            by_value: HashMap::default(),
+            hasher: foldhash::fast::RandomState::default(),
+            by_value: hashbrown::HashTable::new(),
+            keys: Vec::new(),
             by_spelling: HashMap::default(),
             by_canonical: HashMap::default(),
             shown: String::new(),
@@ -47,38 +59,65 @@ impl Codes {
         }
     }
 
-    fn number(&mut self, spelling: &str) -> u32 {
+    /// Numbers a new value, first spelled `spelling`, of key `key` (or [`NO_KEY`]).
+    fn number(&mut self, spelling: &str, key: u128) -> u32 {
         self.shown.push_str(spelling);
         self.ends.push(self.shown.len());
-        self.ends.len() as u32
+        self.keys.push(key);
+        let code = self.ends.len() as u32;
+        if key != NO_KEY {
+            let (keys, hasher) = (&self.keys, &self.hasher);
+            self.by_value
+                .insert_unique(hasher.hash_one(key), code, |&c| {
+                    hasher.hash_one(keys[c as usize - 1])
+                });
+        }
+        code
+    }
+
+    /// The code of the value of key `key`, if it was met.
+    fn by_key(&self, key: u128) -> Option<u32> {
+        self.by_value
+            .find(self.hasher.hash_one(key), |&c| {
+                self.keys[c as usize - 1] == key
+            })
+            .copied()
     }
 
     /// The code of `value`, numbering it when it is new.
     pub fn code(&mut self, value: Option<&str>) -> u32 {
+        self.code_near(value, MISSING)
+    }
+
+    /// The code of `value`, numbering it when it is new; `guess` is the code it probably
+    /// has (the source's value on the same row, since a table is mostly loaded in the
+    /// source's order): checked first, it saves a search, never decides.
+    pub fn code_near(&mut self, value: Option<&str>, guess: u32) -> u32 {
         if is_missing(value) {
             return MISSING;
         }
         let value = value.unwrap_or_default();
+        let guessed = (guess != MISSING).then(|| guess as usize - 1);
         if let Some(key) = value_key(self.family, value) {
-            if let Some(&code) = self.by_value.get(&key) {
-                return code;
+            if guessed.is_some_and(|g| self.keys.get(g) == Some(&key)) {
+                return guess;
             }
-            let code = self.number(value);
-            self.by_value.insert(key, code);
-            return code;
+            return match self.by_key(key) {
+                Some(code) => code,
+                None => self.number(value, key),
+            };
+        }
+        if guessed.is_some() && self.shown(guess) == Some(value) {
+            return guess;
         }
         if let Some(&code) = self.by_spelling.get(value) {
             return code;
         }
         let code = match self.by_canonical_text(value) {
             Ok(code) => code,
-            Err(Slot::Value(key)) => {
-                let code = self.number(value);
-                self.by_value.insert(key, code);
-                code
-            }
+            Err(Slot::Value(key)) => self.number(value, key),
             Err(Slot::Canonical(canonical)) => {
-                let code = self.number(value);
+                let code = self.number(value, NO_KEY);
                 self.by_canonical.insert(canonical.into_boxed_str(), code);
                 code
             }
@@ -97,7 +136,7 @@ impl Codes {
         }
         let value = value.unwrap_or_default();
         if let Some(key) = value_key(self.family, value) {
-            return self.by_value.get(&key).copied();
+            return self.by_key(key);
         }
         if let Some(&code) = self.by_spelling.get(value) {
             return Some(code);
@@ -111,7 +150,7 @@ impl Codes {
     fn by_canonical_text(&self, value: &str) -> Result<u32, Slot> {
         let canonical = canonical(self.family, value);
         match value_key(self.family, &canonical) {
-            Some(key) => self.by_value.get(&key).copied().ok_or(Slot::Value(key)),
+            Some(key) => self.by_key(key).ok_or(Slot::Value(key)),
             None => match self.by_canonical.get(canonical.as_str()) {
                 Some(&code) => Ok(code),
                 None => Err(Slot::Canonical(canonical)),
@@ -127,6 +166,16 @@ impl Codes {
         let i = code as usize - 1;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         Some(&self.shown[start..self.ends[i]])
+    }
+
+    /// How many values are numbered: every code is at most this.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when no value is numbered yet.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
 }
 
@@ -235,29 +284,13 @@ impl CodedPair {
         frame: &polars::prelude::DataFrame,
         family_of: impl Fn(&str) -> TypeFamily + Sync,
     ) -> Self {
-        // Columns are numbered apart from each other: as many at a time as there are cores.
-        let code_column = |column: &polars::prelude::Column| {
+        // Columns are numbered apart from each other, on every core.
+        Self::from_coded(epreuve_data::map_on_cores(frame.columns(), |column| {
             let name = column.name().to_string();
             let mut dictionary = Codes::new(family_of(&name));
             let mut cells = Vec::with_capacity(column.len());
             epreuve_data::for_each_text(column, |v| cells.push(dictionary.code(v)));
             (name, dictionary, cells)
-        };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let columns = frame.columns();
-        let chunk = columns.len().div_ceil(threads).max(1);
-        Self::from_coded(std::thread::scope(|scope| {
-            let handles: Vec<_> = columns
-                .chunks(chunk)
-                .map(|part| scope.spawn(|| part.iter().map(code_column).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
         }))
     }
 
@@ -329,10 +362,20 @@ impl TextSink for TableSink<'_> {
     }
 
     fn cell(&mut self, column: usize, value: Option<&str>) {
-        if let Some(Some(s)) = self.targets.get(column) {
-            let code = self.pair.codes[*s].code(value);
-            if let Some(cells) = &mut self.pair.table.columns[*s] {
-                cells.push(code);
+        if let Some(&Some(s)) = self.targets.get(column) {
+            let CodedPair {
+                codes,
+                source,
+                table,
+                ..
+            } = &mut *self.pair;
+            if let Some(cells) = &mut table.columns[s] {
+                // The source's code on the same row, the likely one.
+                let guess = source.columns[s]
+                    .as_ref()
+                    .and_then(|c| c.get(cells.len()).copied())
+                    .unwrap_or(MISSING);
+                cells.push(codes[s].code_near(value, guess));
             }
         }
     }
@@ -409,6 +452,10 @@ mod tests {
                     assert_eq!(coded[i] == coded[j], same_text, "{family:?}: {a} and {b}");
                 }
                 assert_eq!(codes.find(Some(a)), Some(coded[i]), "{a}");
+                // A guess, right or wrong, never changes the code.
+                for guess in 0..=codes.len() as u32 {
+                    assert_eq!(codes.code_near(Some(a), guess), coded[i], "{a}, {guess}");
+                }
             }
         }
     }

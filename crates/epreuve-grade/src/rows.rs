@@ -172,20 +172,12 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
         |columns: &[usize]| -> Vec<&[u32]> { columns.iter().map(|&s| src(s)).collect() };
     let table_cols =
         |columns: &[usize]| -> Vec<&[u32]> { columns.iter().map(|&s| tab(s)).collect() };
-    let same = |a: &[&[u32]], ra: usize, b: &[&[u32]], rb: usize| {
-        a.iter().zip(b).all(|(x, y)| x[ra] == y[rb])
-    };
-    let source_index: Option<RowIndex> = key_columns.as_ref().and_then(|columns| {
-        let cols = source_cols(columns);
-        let mut index = RowIndex::with_capacity(source.rows);
-        for r in 0..source.rows {
-            let hash = row_hash(&hasher, &cols, r);
-            if index.rows(hash).any(|o| same(&cols, o, &cols, r)) {
-                return None;
-            }
-            index.push(hash, r);
-        }
-        Some(index)
+    let source_index: Option<KeyIndex> = key_columns.as_ref().and_then(|columns| {
+        KeyIndex::build(
+            &source_cols(columns),
+            source.rows,
+            pair.codes[columns[0]].len(),
+        )
     });
     if key_columns.is_some() && source_index.is_none() {
         out.key_problem = Some(format!(
@@ -203,10 +195,7 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
             let key_source = source_cols(&key_columns);
             let key_table = table_cols(&key_columns);
             for r in 0..table.rows {
-                let found = index
-                    .rows(row_hash(&hasher, &key_table, r))
-                    .find(|&o| same(&key_source, o, &key_table, r));
-                let Some(sr) = found else {
+                let Some(sr) = index.find(&key_source, &key_table, r) else {
                     out.foreign += 1;
                     out.first_foreign.get_or_insert_with(|| shown_table(r));
                     continue;
@@ -341,6 +330,61 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
         .filter(|h| h.altered + h.emptied > 0)
         .collect();
     out
+}
+
+/// The source's rows by their key, each key once.
+enum KeyIndex {
+    /// A key of one column: for each code, the source row that holds it ([`RowIndex::END`]
+    /// when none). Codes are dense, so this is an array, not a map.
+    ByCode(Vec<u32>),
+    /// A key of several columns: by the hash of their codes.
+    ByHash(RowIndex, foldhash::fast::RandomState),
+}
+
+impl KeyIndex {
+    /// The index of the key columns `cols` of `rows` rows, whose codes are at most `codes`
+    /// when there is one column; `None` when the source holds some key twice.
+    fn build(cols: &[&[u32]], rows: usize, codes: usize) -> Option<Self> {
+        if let [column] = cols {
+            let mut row_of = vec![RowIndex::END; codes + 1];
+            for (r, &code) in column.iter().enumerate().take(rows) {
+                let slot = row_of.get_mut(code as usize)?;
+                if *slot != RowIndex::END {
+                    return None;
+                }
+                *slot = r as u32;
+            }
+            return Some(Self::ByCode(row_of));
+        }
+        let hasher = foldhash::fast::RandomState::default();
+        let mut index = RowIndex::with_capacity(rows);
+        for r in 0..rows {
+            let hash = row_hash(&hasher, cols, r);
+            if index.rows(hash).any(|o| same(cols, o, cols, r)) {
+                return None;
+            }
+            index.push(hash, r);
+        }
+        Some(Self::ByHash(index, hasher))
+    }
+
+    /// The source row whose key (in `source`) is the key of row `r` of `table`.
+    fn find(&self, source: &[&[u32]], table: &[&[u32]], r: usize) -> Option<usize> {
+        match self {
+            Self::ByCode(row_of) => row_of
+                .get(table[0][r] as usize)
+                .filter(|&&o| o != RowIndex::END)
+                .map(|&o| o as usize),
+            Self::ByHash(index, hasher) => index
+                .rows(row_hash(hasher, table, r))
+                .find(|&o| same(source, o, table, r)),
+        }
+    }
+}
+
+/// True when row `ra` of the columns `a` and row `rb` of the columns `b` hold the same codes.
+fn same(a: &[&[u32]], ra: usize, b: &[&[u32]], rb: usize) -> bool {
+    a.iter().zip(b).all(|(x, y)| x[ra] == y[rb])
 }
 
 /// Rows by the hash of their codes: for each hash the last row pushed, and for each row the
@@ -490,6 +534,39 @@ mod tests {
         assert_eq!((found.intact, found.foreign, found.missing), (3, 1, 1));
         assert_eq!(found.judged, 4);
         assert!(found.first_foreign.unwrap().starts_with("(MAG04"));
+    }
+
+    /// A key of two columns (a store and a month) pairs rows by both.
+    #[test]
+    fn a_key_of_two_columns_pairs_rows_by_both() {
+        let source = cols(&[
+            ("code", &["A", "A", "B", "B"]),
+            ("mois", &["1", "2", "1", "2"]),
+            ("objectif", &["10", "20", "30", "40"]),
+        ]);
+        let families = [TypeFamily::Text, TypeFamily::Integer, TypeFamily::Integer];
+        let key = vec!["code".to_owned(), "mois".to_owned()];
+        let table = cols(&[
+            ("code", &["B", "B", "A", "A", "C"]),
+            ("mois", &["2", "1", "2", "1", "1"]),
+            ("objectif", &["40", "30", "10", "10", "5"]),
+        ]);
+        let found = compare_rows(&source, &families, &table, &key);
+        assert_eq!(found.key, key);
+        assert_eq!((found.intact, found.foreign, found.missing), (3, 1, 0));
+        assert_eq!(
+            found.columns[0].first,
+            Some(("A, 2".into(), Some("10".into()), "20".into()))
+        );
+        // The pair (code, mois) repeated in the source: whole rows.
+        let repeated = cols(&[
+            ("code", &["A", "A"]),
+            ("mois", &["1", "1"]),
+            ("objectif", &["10", "20"]),
+        ]);
+        let found = compare_rows(&repeated, &families, &repeated, &key);
+        assert!(found.key_problem.unwrap().contains("more than once"));
+        assert_eq!(found.intact, 2);
     }
 
     #[test]
