@@ -5,57 +5,7 @@ use serde::Serialize;
 
 use crate::{DbError, DeclaredType};
 
-/// Database engines epreuve can grade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    /// DuckDB, embedded: one file in the workspace.
-    DuckDb,
-    /// PostgreSQL, a server.
-    Postgres,
-    /// MariaDB (or MySQL), a server.
-    MariaDb,
-}
-
-impl Engine {
-    /// The engine's name as people write it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::DuckDb => "DuckDB",
-            Self::Postgres => "PostgreSQL",
-            Self::MariaDb => "MariaDB",
-        }
-    }
-
-    /// The port the server listens on unless told otherwise.
-    pub fn default_port(self) -> u16 {
-        match self {
-            Self::DuckDb => 0,
-            Self::Postgres => 5432,
-            Self::MariaDb => 3306,
-        }
-    }
-
-    /// Reads `duckdb`, `postgres` (`postgresql`, `pg`) or `mariadb` (`mysql`).
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "duckdb" => Some(Self::DuckDb),
-            "postgres" | "postgresql" | "pg" => Some(Self::Postgres),
-            "mariadb" | "mysql" => Some(Self::MariaDb),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::DuckDb => "duckdb",
-            Self::Postgres => "postgres",
-            Self::MariaDb => "mariadb",
-        })
-    }
-}
+pub use epreuve_results::Engine;
 
 /// What an engine can express, so a check can say "not applicable on this engine" rather than
 /// pass or fail on a property the engine does not keep.

@@ -38,8 +38,10 @@ pub struct Grading<'a> {
     pub visibility: Visibility,
     /// The assessor's scores of the manual items (full grading only).
     pub evaluation: Option<&'a Evaluation>,
+    /// The workspace's engine, said in the report even when its database does not answer.
+    pub engine: epreuve_results::Engine,
     /// Facts to pass on to the report.
-    pub notes: Vec<String>,
+    pub notes: Vec<epreuve_results::Note>,
     /// What changed since submission or differs from the centre's record: the score is then
     /// provisional.
     pub integrity: Vec<String>,
@@ -58,8 +60,8 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         ..
     } = grading;
     let engine = match backend {
-        Ok(backend) => backend.engine().to_string(),
-        Err(_) => String::from("unreachable"),
+        Ok(backend) => backend.engine(),
+        Err(_) => grading.engine,
     };
     let _span = tracing::info_span!("grade", exam = %exam.manifest.id, engine = %engine).entered();
     let listed = backend
@@ -133,7 +135,7 @@ pub fn grade(grading: &Grading<'_>) -> Report {
     Report::new(
         &exam.manifest.id,
         grading.candidate,
-        &engine,
+        engine,
         &exam
             .manifest
             .criteria

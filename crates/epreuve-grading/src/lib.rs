@@ -10,6 +10,7 @@ use epreuve_db::{Backend, DuckDb};
 use epreuve_exam::Catalogue;
 use epreuve_grade::{Evaluation, Grading, Report, Truth, Visibility};
 use epreuve_provision::Cancel;
+use epreuve_results::Note;
 use epreuve_session::{Centre, Workspace};
 
 /// Why a workspace could not be graded at all (a check that cannot run is "not gradable" in
@@ -112,9 +113,7 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     if full {
         match &record {
             Some(record) => integrity.extend(record.differences(state)),
-            None => notes.push(
-                "the centre has no record of this workspace: its start, deadline, seed and data checksums come from the candidate's machine".into(),
-            ),
+            None => notes.push(Note::NoCentreRecord),
         }
     }
     let exam_id = record.as_ref().map_or(&state.exam, |r| &r.exam);
@@ -141,11 +140,11 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
                 .filter(|i| !evaluation.items.contains_key(&i.id))
                 .count();
             if unscored > 0 {
-                notes.push(format!(
-                    "{unscored} of {} manual items are not scored yet: `epreuve grade {} --evaluation-template` prints a file to fill in; keep it in a folder of yours and pass it with --evaluation",
-                    grader.manual.len(),
-                    workspace.root().display()
-                ));
+                notes.push(Note::ManualNotScored {
+                    unscored,
+                    total: grader.manual.len(),
+                    workspace: workspace.root().display().to_string(),
+                });
             }
             Some(evaluation)
         }
@@ -161,11 +160,10 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
             Some(record) => {
                 let late = record.at > deadline;
                 if late {
-                    notes.push(format!(
-                        "submitted late, at {} (deadline {})",
-                        record.at.format("%Y-%m-%d %H:%M:%S UTC"),
-                        deadline.format("%Y-%m-%d %H:%M:%S UTC")
-                    ));
+                    notes.push(Note::SubmittedLate {
+                        at: record.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                        deadline: deadline.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    });
                 }
                 if late && !record.late {
                     integrity.push(
@@ -174,7 +172,7 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
                     );
                 }
             }
-            None => notes.push("not submitted: the workspace was graded as it is now".into()),
+            None => notes.push(Note::NotSubmitted),
         }
     }
     let opened: Result<Box<dyn Backend>, epreuve_db::DbError> = match &submission.snapshot {
@@ -201,9 +199,7 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
                         .and_then(|r| r.backend().map(|b| (r, b)).map_err(|e| e.to_string()))
                     {
                         Ok((server, backend)) => {
-                            notes.push(
-                                "the live database changed after submission or does not answer: it was graded from the dump frozen at submission".into(),
-                            );
+                            notes.push(Note::GradedFromDump);
                             restored = Some(server);
                             Ok(backend)
                         }
@@ -247,6 +243,7 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
         candidate,
         visibility,
         evaluation: evaluation.as_ref(),
+        engine: record.as_ref().map_or(state.engine, |r| r.engine),
         notes,
         integrity,
     });

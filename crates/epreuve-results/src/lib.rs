@@ -4,6 +4,12 @@
 
 use serde::Serialize;
 
+mod engine;
+mod note;
+
+pub use engine::Engine;
+pub use note::{DataFinding, Note};
+
 /// When a criterion is acquired: the thresholds a grader writes for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CriterionRule {
@@ -133,7 +139,7 @@ pub struct Report {
     /// Candidate identifier.
     pub candidate: String,
     /// Database engine graded.
-    pub engine: String,
+    pub engine: Engine,
     /// Points earned.
     pub score: f64,
     /// Points at stake on the gradable checks.
@@ -146,8 +152,10 @@ pub struct Report {
     pub criteria: Vec<CriterionScore>,
     /// Every check, in order.
     pub checks: Vec<CheckResult>,
-    /// Facts the assessor should know (late submission, restored data file…).
-    pub notes: Vec<String>,
+    /// Facts the assessor should know (late submission, restored data file…), each with its
+    /// kind, its fields and its sentence in the JSON.
+    #[serde(serialize_with = "note::serialize_notes")]
+    pub notes: Vec<Note>,
     /// What changed since submission or differs from the centre's record, one sentence each:
     /// the evidence can no longer be trusted whole.
     pub integrity: Vec<String>,
@@ -163,10 +171,10 @@ impl Report {
     pub fn new(
         exam: &str,
         candidate: &str,
-        engine: &str,
+        engine: Engine,
         criteria_order: &[(String, CriterionRule)],
         mut checks: Vec<CheckResult>,
-        notes: Vec<String>,
+        notes: Vec<Note>,
         integrity: Vec<String>,
     ) -> Self {
         for check in &mut checks {
@@ -174,7 +182,7 @@ impl Report {
             check.title = clean_text(&check.title);
             check.message = clean_text(&check.message);
         }
-        let notes: Vec<String> = notes.iter().map(|n| clean_text(n)).collect();
+        let notes: Vec<Note> = notes.into_iter().map(Note::cleaned).collect();
         let integrity: Vec<String> = integrity.iter().map(|n| clean_text(n)).collect();
         let mut criteria: Vec<CriterionScore> = criteria_order
             .iter()
@@ -221,7 +229,7 @@ impl Report {
         Self {
             exam: clean_text(exam),
             candidate: clean_text(candidate),
-            engine: engine.to_owned(),
+            engine,
             score: round2(checks.iter().map(|c| c.score).sum()),
             max_score: round2(checks.iter().map(|c| c.max_score).sum()),
             gradable: checks.iter().all(|c| c.status != Status::NotGradable),

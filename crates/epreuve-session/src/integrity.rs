@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use epreuve_fs::{FsError, Root, limits};
+use epreuve_results::{DataFinding, Note};
 
 use crate::SessionError;
 
@@ -29,7 +30,7 @@ pub struct TruthSource {
     /// Folder holding intact copies of every data file.
     pub dir: PathBuf,
     /// What the assessor should know (files changed by the candidate and replaced).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The temporary folder of regenerated files, kept as long as `dir` is used.
     _regenerated: Option<std::sync::Arc<tempfile::TempDir>>,
 }
@@ -100,10 +101,10 @@ pub(crate) fn regenerated_truth(
     for file in files {
         let original = sha256_file(&temp.path().join(&file.name)).ok();
         if original.as_deref() != Some(file.sha256.as_str()) {
-            notes.push(format!(
-                "the checksum of data/{} recorded at start is not the one of the file this candidate was given; ground truth was computed from the regenerated original",
-                file.name
-            ));
+            notes.push(Note::DataFile {
+                file: file.name.clone(),
+                finding: DataFinding::RecordedChecksumDiffers,
+            });
         }
         if let Some(note) = compare(data, &file.name, original.as_deref()) {
             notes.push(note);
@@ -139,10 +140,10 @@ pub(crate) fn truth_source(
         let handed_out = data.and_then(|d| sha256_in(d, &file.name).ok());
         match (trusted, handed_out) {
             (true, Some(found)) if found == file.sha256 => {
-                notes.push(format!(
-                    "the catalogue's copy of {} changed since the exam started; ground truth was computed from the copy handed out, whose checksum the centre recorded",
-                    file.name
-                ));
+                notes.push(Note::DataFile {
+                    file: file.name.clone(),
+                    finding: DataFinding::CatalogueCopyChanged,
+                });
                 from_workspace.push(file);
             }
             (_, found) => {
@@ -188,20 +189,20 @@ pub(crate) fn truth_source(
 }
 
 /// A note when the workspace's `data/<name>` is not the original (of checksum `original`).
-fn compare(data: Option<&Root>, name: &str, original: Option<&str>) -> Option<String> {
+fn compare(data: Option<&Root>, name: &str, original: Option<&str>) -> Option<Note> {
     let data = data?;
-    match sha256_in(data, name) {
-        Ok(found) if Some(found.as_str()) == original => None,
-        Ok(_) => Some(format!(
-            "data/{name} differs from the file this candidate was given; ground truth was computed from the original"
-        )),
-        Err(FsError::Missing { .. }) => Some(format!(
-            "data/{name} was deleted in the workspace; ground truth was computed from the original"
-        )),
-        Err(refused) => Some(format!(
-            "data/{name} could not be compared with the original ({refused}); ground truth was computed from the original"
-        )),
-    }
+    let finding = match sha256_in(data, name) {
+        Ok(found) if Some(found.as_str()) == original => return None,
+        Ok(_) => DataFinding::Differs,
+        Err(FsError::Missing { .. }) => DataFinding::Deleted,
+        Err(refused) => DataFinding::Unreadable {
+            why: refused.to_string(),
+        },
+    };
+    Some(Note::DataFile {
+        file: name.to_owned(),
+        finding,
+    })
 }
 
 /// SHA-256 of a file epreuve trusts (one it wrote, or of the catalogue), hex.
