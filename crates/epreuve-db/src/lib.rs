@@ -22,5 +22,8 @@ pub use backend::{
 pub use declared::DeclaredType;
 pub use duckdb::DuckDb;
 pub use error::DbError;
-pub use load::{fill_table, insert_statements, quote_ident};
-pub use server::{ServerAddress, ServerDb, redact};
+pub use load::{create_table_of_families, drop_column, fill_table, insert_statements, quote_ident};
+pub use server::{
+    AccountNames, ServerAddress, ServerDb, create_accounts, drop_accounts, mariadb_bootstrap,
+    redact,
+};

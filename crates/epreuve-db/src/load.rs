@@ -6,6 +6,57 @@ use epreuve_data::{TypeFamily, canonical};
 
 use crate::{DbError, Engine, Loader};
 
+/// Creates `table` with a column per `(name, family)`, each of the engine's type for the
+/// family (numbers that are not integers as floating point): the shape the grader's own
+/// ground truth takes before [`fill_table`] fills it.
+pub fn create_table_of_families(
+    backend: &dyn Loader,
+    table: &str,
+    columns: &[(String, TypeFamily)],
+) -> Result<(), DbError> {
+    let engine = backend.engine();
+    let definitions: Vec<String> = columns
+        .iter()
+        .map(|(name, family)| {
+            format!(
+                "{} {}",
+                quote_ident(engine, name),
+                family_type(engine, *family)
+            )
+        })
+        .collect();
+    backend.execute(&format!(
+        "CREATE TABLE {} ({})",
+        quote_ident(engine, table),
+        definitions.join(", ")
+    ))
+}
+
+/// The type of `engine` that holds every value of `family`.
+fn family_type(engine: Engine, family: TypeFamily) -> &'static str {
+    match (family, engine) {
+        (TypeFamily::Integer, _) => "BIGINT",
+        (TypeFamily::Decimal, Engine::Postgres) => "DOUBLE PRECISION",
+        (TypeFamily::Decimal, _) => "DOUBLE",
+        (TypeFamily::Date, _) => "DATE",
+        (TypeFamily::Timestamp, Engine::MariaDb) => "DATETIME",
+        (TypeFamily::Timestamp, _) => "TIMESTAMP",
+        (TypeFamily::Boolean, _) => "BOOLEAN",
+        (TypeFamily::Text, Engine::DuckDb) => "VARCHAR",
+        (TypeFamily::Text, _) => "TEXT",
+    }
+}
+
+/// Drops `column` of `table`.
+pub fn drop_column(backend: &dyn Loader, table: &str, column: &str) -> Result<(), DbError> {
+    let engine = backend.engine();
+    backend.execute(&format!(
+        "ALTER TABLE {} DROP COLUMN {}",
+        quote_ident(engine, table),
+        quote_ident(engine, column)
+    ))
+}
+
 /// Fills `table`, already created, with the first `rows` rows of `columns` (source text, as
 /// [`epreuve_data::text_columns`] gives it). Each value is first written in the canonical
 /// spelling of its column's family (`families`, one per column; `None` leaves it as it is), so

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use epreuve_data::text_columns;
-use epreuve_db::{Loader, fill_table, quote_ident};
+use epreuve_db::{Loader, fill_table};
 use epreuve_exam::SolutionManifest;
 
 use crate::{GradeError, Truth};
@@ -39,11 +39,7 @@ pub fn apply_solution(
         backend.execute(&schema)?;
         for (table, dropped) in &solution.transform.drop_columns {
             for column in dropped {
-                backend.execute(&format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    quote_ident(engine, table),
-                    quote_ident(engine, column)
-                ))?;
+                epreuve_db::drop_column(backend, table, column)?;
             }
         }
         for table in &truth.tables {

@@ -5,7 +5,7 @@ use std::path::Path;
 use epreuve_data::{
     ColumnProfile, SourceFrame, SourceProfile, TypeFamily, profile_frame, read_source, text_columns,
 };
-use epreuve_db::{DbError, DuckDb, Engine, Loader, fill_table, quote_ident};
+use epreuve_db::{DbError, DuckDb, create_table_of_families, fill_table};
 use epreuve_exam::{Exam, GraderManifest};
 
 use crate::GradeError;
@@ -78,26 +78,14 @@ impl Truth {
         let db = DuckDb::in_memory()?;
         for table in &self.tables {
             let columns = text_columns(&table.source.frame);
-            let definitions: Vec<String> = columns
+            let shape: Vec<(String, TypeFamily)> = columns
                 .iter()
                 .map(|(name, _)| {
                     let family = table.column(name).map_or(TypeFamily::Text, |p| p.family);
-                    let sql_type = match family {
-                        TypeFamily::Integer => "BIGINT",
-                        TypeFamily::Decimal => "DOUBLE",
-                        TypeFamily::Date => "DATE",
-                        TypeFamily::Timestamp => "TIMESTAMP",
-                        TypeFamily::Boolean => "BOOLEAN",
-                        TypeFamily::Text => "VARCHAR",
-                    };
-                    format!("{} {sql_type}", quote_ident(Engine::DuckDb, name))
+                    (name.clone(), family)
                 })
                 .collect();
-            db.execute(&format!(
-                "CREATE TABLE {} ({})",
-                quote_ident(Engine::DuckDb, &table.table),
-                definitions.join(", ")
-            ))?;
+            create_table_of_families(&db, &table.table, &shape)?;
             let families = table.profile.families(&columns);
             fill_table(&db, &table.table, &columns, &families, usize::MAX)?;
         }

@@ -2,14 +2,13 @@
 //! and nothing else (never a superuser, never able to create roles or read other databases),
 //! and the grading account, which reads that database and nothing else.
 //!
-//! On PostgreSQL the grading account is a member of the candidate's role: it reads exactly
-//! what the candidate owns, the candidate cannot take that away (revoking a membership needs
-//! an admin option the candidate does not have), and it cannot read the password hashes that
-//! `pg_read_all_data` would expose. On MariaDB it holds `SELECT, SHOW VIEW` on the candidate's
-//! database only. Both are created by an administrator account whose password epreuve never
+//! The statements are epreuve-db's ([`epreuve_db::create_accounts`], which says what each
+//! role may do); they are run by an administrator account whose password epreuve never
 //! writes into the workspace.
 
-use epreuve_db::{Engine, Loader, ServerAddress, ServerDb, quote_ident};
+use epreuve_db::{
+    AccountNames, Engine, Loader, ServerAddress, ServerDb, create_accounts, drop_accounts,
+};
 
 use crate::ProvisionError;
 use crate::wait::random_token;
@@ -24,84 +23,23 @@ pub(crate) struct Accounts {
 }
 
 /// Names of the database and of the two roles.
-#[derive(Debug, Clone)]
-pub(crate) struct Names {
-    /// The candidate's database.
-    pub database: String,
-    /// The candidate's role.
-    pub candidate: String,
-    /// The grading role.
-    pub grader: String,
-}
+pub(crate) type Names = AccountNames;
 
-impl Names {
-    /// The names of a server epreuve made for one workspace.
-    pub fn single() -> Self {
-        Self {
-            database: "epreuve".into(),
-            candidate: "epreuve".into(),
-            grader: crate::GRADER.into(),
-        }
-    }
-
-    /// The names on a shared server, after the candidate's identifier.
-    pub fn shared(slug: &str) -> Self {
-        Self {
-            database: format!("epreuve_{slug}"),
-            candidate: format!("epreuve_{slug}"),
-            grader: format!("epreuve_{slug}_correcteur"),
-        }
+/// The names of a server epreuve made for one workspace.
+pub(crate) fn single() -> Names {
+    Names {
+        database: "epreuve".into(),
+        candidate: "epreuve".into(),
+        grader: crate::GRADER.into(),
     }
 }
 
-/// The statements an administrator runs, one at a time (PostgreSQL does not create a
-/// database inside a transaction), to create the database and both roles.
-pub(crate) fn statements(
-    engine: Engine,
-    names: &Names,
-    candidate_password: &str,
-    grader_password: &str,
-) -> Vec<String> {
-    let database = quote_ident(engine, &names.database);
-    let candidate = quote_ident(engine, &names.candidate);
-    let grader = quote_ident(engine, &names.grader);
-    let secret = |p: &str| format!("'{}'", p.replace('\'', "''"));
-    match engine {
-        Engine::MariaDb => vec![
-            format!("CREATE DATABASE {database}"),
-            format!(
-                "CREATE USER '{}'@'%' IDENTIFIED BY {}",
-                names.candidate,
-                secret(candidate_password)
-            ),
-            format!(
-                "GRANT ALL PRIVILEGES ON {database}.* TO '{}'@'%'",
-                names.candidate
-            ),
-            format!(
-                "CREATE USER '{}'@'%' IDENTIFIED BY {}",
-                names.grader,
-                secret(grader_password)
-            ),
-            format!(
-                "GRANT SELECT, SHOW VIEW ON {database}.* TO '{}'@'%'",
-                names.grader
-            ),
-        ],
-        _ => vec![
-            format!(
-                "CREATE ROLE {candidate} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
-                secret(candidate_password)
-            ),
-            format!("CREATE DATABASE {database} OWNER {candidate}"),
-            format!("REVOKE ALL ON DATABASE {database} FROM PUBLIC"),
-            format!(
-                "CREATE ROLE {grader} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION",
-                secret(grader_password)
-            ),
-            format!("GRANT {candidate} TO {grader}"),
-            format!("GRANT CONNECT ON DATABASE {database} TO {grader}"),
-        ],
+/// The names on a shared server, after the candidate's identifier.
+pub(crate) fn shared(slug: &str) -> Names {
+    Names {
+        database: format!("epreuve_{slug}"),
+        candidate: format!("epreuve_{slug}"),
+        grader: format!("epreuve_{slug}_correcteur"),
     }
 }
 
@@ -111,7 +49,7 @@ pub(crate) fn create(admin: &ServerAddress, names: &Names) -> Result<Accounts, P
     let candidate_password = random_token(20)?;
     let grader_password = random_token(20)?;
     let server = ServerDb::connect(admin)?;
-    for statement in statements(admin.engine, names, &candidate_password, &grader_password) {
+    for statement in create_accounts(admin.engine, names, &candidate_password, &grader_password) {
         if let Err(error) = server.execute(&statement) {
             drop_all(&server, admin.engine, names);
             return Err(error.into());
@@ -145,23 +83,7 @@ pub(crate) fn made(
 
 /// Drops the database and both roles, whatever is left of them.
 pub(crate) fn drop_all(server: &ServerDb, engine: Engine, names: &Names) {
-    let database = quote_ident(engine, &names.database);
-    let statements = match engine {
-        Engine::MariaDb => vec![
-            format!("DROP DATABASE IF EXISTS {database}"),
-            format!("DROP USER IF EXISTS '{}'@'%'", names.candidate),
-            format!("DROP USER IF EXISTS '{}'@'%'", names.grader),
-        ],
-        _ => vec![
-            format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"),
-            format!("DROP ROLE IF EXISTS {}", quote_ident(engine, &names.grader)),
-            format!(
-                "DROP ROLE IF EXISTS {}",
-                quote_ident(engine, &names.candidate)
-            ),
-        ],
-    };
-    for statement in statements {
+    for statement in drop_accounts(engine, names) {
         if let Err(error) = server.execute(&statement) {
             tracing::warn!("cleaning up `{}`: {error}", names.database);
         }

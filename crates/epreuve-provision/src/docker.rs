@@ -304,7 +304,7 @@ pub(crate) fn provision(
         until_ready(Some(&admin), &request.cancel, READY_LIMIT, || {
             client.running(&name)
         })?;
-        let accounts = crate::accounts::create(&admin, &crate::accounts::Names::single())?;
+        let accounts = crate::accounts::create(&admin, &crate::accounts::single())?;
         request.cancel.check()?;
         Ok(DatabaseLocation::Docker {
             container: name.clone(),

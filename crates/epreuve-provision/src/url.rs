@@ -6,7 +6,7 @@
 
 use epreuve_db::{Backend, DbError, Engine, ServerAddress, ServerDb};
 
-use crate::accounts::{self, Names};
+use crate::accounts::{self};
 use crate::wait::slug;
 use crate::{DatabaseLocation, ProvisionError, Request};
 
@@ -39,7 +39,7 @@ pub(crate) fn provision(request: &Request) -> Result<DatabaseLocation, Provision
     let admin = admin(request.url.as_deref(), request.engine)?;
     request.cancel.check()?;
     let server = connect(&admin)?;
-    let names = Names::shared(&slug(&request.candidate));
+    let names = accounts::shared(&slug(&request.candidate));
     let exists = match admin.engine {
         Engine::MariaDb => format!(
             "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{}'",
@@ -99,7 +99,7 @@ pub(crate) fn drop_database(
         });
     };
     let server = connect(&admin)?;
-    accounts::drop_all(&server, address.engine, &Names::shared(slug));
+    accounts::drop_all(&server, address.engine, &accounts::shared(slug));
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! record of each workspace.
 
 mod centre;
+mod connection;
 mod dump;
 mod error;
 mod integrity;

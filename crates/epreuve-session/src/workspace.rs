@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use epreuve_db::{Backend, DbError, Engine, Loader};
+use epreuve_db::{Backend, DbError, Loader};
 use epreuve_exam::Exam;
 use epreuve_fs::{FsError, Root, WorkspaceLock, limits};
 
@@ -147,50 +147,7 @@ impl Workspace {
 
     /// How a candidate connects, in words and commands.
     pub fn connection_help(&self) -> String {
-        match &self.state.database {
-            DatabaseLocation::Embedded { file } => {
-                let path = self.root.join(file);
-                let path = std::path::absolute(&path).unwrap_or(path);
-                format!(
-                    "DuckDB file {p}\n  duckdb CLI:   duckdb {p}\n  Python:       duckdb.connect(r\"{p}\")\n  DBeaver:      new DuckDB connection, path {p}",
-                    p = path.display()
-                )
-            }
-            other => {
-                let a = other.address().expect("servers have an address");
-                let client = match a.engine {
-                    Engine::MariaDb => format!(
-                        "mariadb -h {} -P {} -u {} -p'{}' {}",
-                        a.host, a.port, a.user, a.password, a.database
-                    ),
-                    _ => format!(
-                        "PGPASSWORD='{}' psql -h {} -p {} -U {} {}",
-                        a.password, a.host, a.port, a.user, a.database
-                    ),
-                };
-                let how = match other {
-                    DatabaseLocation::Docker {
-                        container, image, ..
-                    } => {
-                        format!("Docker container {container} ({image})")
-                    }
-                    DatabaseLocation::Local { data_dir, .. } => {
-                        format!("local server, files in {}", data_dir.display())
-                    }
-                    _ => "database on the centre's server".to_owned(),
-                };
-                format!(
-                    "{} {how}\n  host {}  port {}  user {}  password {}  database {}\n  client:  {client}\n  URL:     {}",
-                    a.engine.label(),
-                    a.host,
-                    a.port,
-                    a.user,
-                    a.password,
-                    a.database,
-                    a.url()
-                )
-            }
-        }
+        crate::connection::help(&self.root, &self.state.database)
     }
 
     /// Appends a line to the action log, chained to the one before.

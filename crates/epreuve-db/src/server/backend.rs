@@ -3,13 +3,11 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use futures_util::TryStreamExt;
-use sqlx::{AssertSqlSafe, Column, Executor, Row, SqlSafeStr};
-
 use super::ServerAddress;
+use super::candidate::{Refusal, refusal};
+use super::fetch::{engine_words, fetch_text};
 use super::session::{Conn, Fault, Purpose, Runner, Session, code};
 use super::types::declared_type;
-use crate::backend::index_columns;
 use crate::error::first_line;
 use crate::frame::{text_at, u32_at};
 use crate::{Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, QueryResult, Relation};
@@ -36,9 +34,9 @@ pub struct ServerDb {
     /// Set once the server stopped answering: every later request fails at once.
     dead: Mutex<Option<String>>,
     /// How long a candidate's query may run.
-    timeout: Duration,
+    pub(super) timeout: Duration,
     /// How long a query of epreuve's own may run.
-    internal_limit: Duration,
+    pub(super) internal_limit: Duration,
 }
 
 impl std::fmt::Debug for ServerDb {
@@ -258,112 +256,12 @@ impl ServerDb {
 
     /// The graded schema as a string literal.
     fn schema_literal(&self) -> String {
-        literal_of(self.address.engine, &self.schema)
+        self.dialect().literal(&self.schema)
     }
 
-    /// The candidate's query, prepared by the server (one statement, returning columns), then
-    /// run in a read-only transaction with the server-side deadline and row cap.
-    fn run_candidate(&self, body: String, max_rows: usize) -> Result<TextRows, Fault> {
-        let millis = self.timeout.as_millis();
-        let seconds = self.timeout.as_secs_f64();
-        let internal = self.internal_limit.as_secs_f64();
-        let fetch = if max_rows == usize::MAX {
-            "ALL".to_owned()
-        } else {
-            (max_rows + 1).to_string()
-        };
-        let select_limit = if max_rows == usize::MAX {
-            "DEFAULT".to_owned()
-        } else {
-            (max_rows + 1).to_string()
-        };
-        self.on(true, self.timeout, move |conn| {
-            Box::pin(async move {
-                match conn {
-                    Conn::Pg(c) => {
-                        c.execute(sqlx::raw_sql(AssertSqlSafe(format!(
-                            "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = {millis}"
-                        ))))
-                        .await?;
-                        let statement = c.prepare(AssertSqlSafe(body.clone()).into_sql_str()).await?;
-                        if sqlx::Statement::columns(&statement).is_empty() {
-                            return Err(not_a_query());
-                        }
-                        // DECLARE … CURSOR accepts a query only, and the extended protocol one
-                        // statement only: both are the server's decision.
-                        sqlx::query(AssertSqlSafe(format!(
-                            "DECLARE epreuve_candidate NO SCROLL CURSOR FOR\n{body}"
-                        )))
-                        .persistent(false)
-                        .execute(&mut *c)
-                        .await?;
-                        let rows = fetch_text::<sqlx::Postgres>(
-                            c,
-                            &format!("FETCH FORWARD {fetch} FROM epreuve_candidate"),
-                            usize::MAX,
-                        )
-                        .await?;
-                        c.execute(sqlx::raw_sql("ROLLBACK")).await?;
-                        Ok(rows.0)
-                    }
-                    Conn::My(c) => {
-                        c.execute(sqlx::raw_sql(AssertSqlSafe(format!(
-                            "SET SESSION max_statement_time = {seconds}, sql_select_limit = {select_limit}"
-                        ))))
-                        .await?;
-                        let statement = c.prepare(AssertSqlSafe(body.clone()).into_sql_str()).await?;
-                        if sqlx::Statement::columns(&statement).is_empty() {
-                            return Err(not_a_query());
-                        }
-                        c.execute(sqlx::raw_sql("START TRANSACTION READ ONLY")).await?;
-                        // The text the server prepared as one statement, now run for its rows
-                        // as the engine spells them.
-                        let rows = fetch_single_result(c, &body).await;
-                        let end = c
-                            .execute(sqlx::raw_sql(AssertSqlSafe(format!(
-                                "ROLLBACK; SET SESSION max_statement_time = {internal}, sql_select_limit = DEFAULT"
-                            ))))
-                            .await;
-                        let rows = rows?;
-                        end?;
-                        Ok(rows)
-                    }
-                }
-            })
-        })
-    }
-}
-
-/// Why epreuve itself refused a candidate's statement before or after the server ran it.
-#[derive(Debug, thiserror::Error)]
-enum Refusal {
-    /// The statement returns no columns: not a query.
-    #[error("the statement returns no rows")]
-    NotAQuery,
-    /// The server returned more than one result.
-    #[error("more than one statement")]
-    SeveralResults,
-}
-
-/// The error a statement without result columns earns.
-fn not_a_query() -> sqlx::Error {
-    sqlx::Error::Decode(Box::new(Refusal::NotAQuery))
-}
-
-/// The refusal of epreuve's inside a driver error, if that is what it is.
-fn refusal(error: &sqlx::Error) -> Option<&Refusal> {
-    match error {
-        sqlx::Error::Decode(inner) => inner.downcast_ref::<Refusal>(),
-        _ => None,
-    }
-}
-
-/// A text as a SQL string literal of `engine` (MariaDB reads backslashes in literals).
-fn literal_of(engine: Engine, text: &str) -> String {
-    let text = text.replace('\'', "''");
-    match engine {
-        Engine::MariaDb => format!("'{}'", text.replace('\\', "\\\\")),
-        _ => format!("'{text}'"),
+    /// The SQL of this server's engine.
+    fn dialect(&self) -> &'static dyn super::dialect::Dialect {
+        super::dialect::of(self.address.engine)
     }
 }
 
@@ -374,83 +272,6 @@ fn is_denial(error: &sqlx::Error) -> bool {
     // 42501: PostgreSQL's insufficient_privilege (row-level security included); 1142, 1143:
     // MariaDB's command and column denied.
     code == "42501" || code == "1142" || code == "1143"
-}
-
-/// Rows of text of the last result of `sql`, through the text protocol.
-pub(super) async fn fetch_text<DB>(
-    conn: &mut DB::Connection,
-    sql: &str,
-    max_rows: usize,
-) -> Result<(TextRows, bool), sqlx::Error>
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'r> Option<String>: sqlx::Decode<'r, DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
-    let mut names: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    let mut truncated = false;
-    {
-        let mut stream = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_many(&mut *conn);
-        while let Some(item) = stream.try_next().await? {
-            let row = match item {
-                sqlx::Either::Left(_) => continue,
-                sqlx::Either::Right(row) => row,
-            };
-            if names.is_empty() {
-                names = row.columns().iter().map(|c| c.name().to_owned()).collect();
-            }
-            if out.len() >= max_rows {
-                truncated = true;
-                continue;
-            }
-            let cells = (0..row.len())
-                .map(|i| row.try_get_unchecked::<Option<String>, usize>(i))
-                .collect::<Result<Vec<_>, _>>()?;
-            out.push(cells);
-        }
-    }
-    Ok(((names, out), truncated))
-}
-
-/// The rows of `sql` on MariaDB, refusing a text that turned out to hold more than one
-/// result (the server prepared it as one statement, so this is a second line of defence).
-async fn fetch_single_result(
-    conn: &mut sqlx::MySqlConnection,
-    sql: &str,
-) -> Result<TextRows, sqlx::Error> {
-    let mut names: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    let mut results = 0usize;
-    let mut stream = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_many(&mut *conn);
-    while let Some(item) = stream.try_next().await? {
-        match item {
-            sqlx::Either::Left(_) => results += 1,
-            sqlx::Either::Right(row) => {
-                if results > 0 {
-                    return Err(sqlx::Error::Decode(Box::new(Refusal::SeveralResults)));
-                }
-                if names.is_empty() {
-                    names = row.columns().iter().map(|c| c.name().to_owned()).collect();
-                }
-                let cells = (0..row.len())
-                    .map(|i| row.try_get_unchecked::<Option<String>, usize>(i))
-                    .collect::<Result<Vec<_>, _>>()?;
-                out.push(cells);
-            }
-        }
-    }
-    Ok((names, out))
-}
-
-/// The engine's own message, without the driver's prefix and the lines below the first.
-pub(super) fn engine_words(error: &sqlx::Error) -> String {
-    first_line(
-        &error
-            .to_string()
-            .replace("error returned from database: ", ""),
-    )
 }
 
 impl Backend for ServerDb {
@@ -477,58 +298,19 @@ impl Backend for ServerDb {
     }
 
     fn tables(&self) -> Result<Vec<Relation>, DbError> {
-        let sql = match self.address.engine {
-            Engine::MariaDb => format!(
-                "SELECT TABLE_NAME, CASE WHEN TABLE_TYPE = 'VIEW' THEN 'view' ELSE 'table' END \
-                 FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} ORDER BY 1",
-                self.schema_literal()
-            ),
-            _ => format!(
-                "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END \
-                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = {} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1",
-                self.schema_literal()
-            ),
-        };
+        let sql = self.dialect().relations(&self.schema_literal());
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(crate::frame::relations(rows))
     }
 
     fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {
-        let sql = match self.address.engine {
-            Engine::MariaDb => "SELECT TABLE_NAME FROM information_schema.TABLES",
-            _ => {
-                "SELECT relname FROM pg_catalog.pg_class WHERE relkind IN ('r', 'p', 'v', 'm', 'f')"
-            }
-        };
-        let (_, rows) = self.internal_rows(sql)?;
+        let (_, rows) = self.internal_rows(self.dialect().catalogue_relations())?;
         Ok(rows.into_iter().filter_map(|mut r| r.remove(0)).collect())
     }
 
     fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
-        let table = literal_of(self.address.engine, table);
-        let sql = match self.address.engine {
-            // `tinyint(1)`, `decimal(4,2)`, `varchar(30)`: the type as declared.
-            Engine::MariaDb => format!(
-                "SELECT COLUMN_NAME, COLUMN_TYPE, CAST(NUMERIC_PRECISION AS CHAR(10)), \
-                 CAST(NUMERIC_SCALE AS CHAR(10)), CAST(CHARACTER_MAXIMUM_LENGTH AS CHAR(10)) \
-                 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} \
-                 AND lower(TABLE_NAME) = lower({table}) ORDER BY ORDINAL_POSITION",
-                self.schema_literal()
-            ),
-            // The catalogue itself: format_type spells `numeric(6,2)`, `character varying(30)`.
-            _ => format!(
-                "SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL), \
-                 CASE WHEN a.atttypid = 1700 AND a.atttypmod >= 4 THEN ((a.atttypmod - 4) >> 16)::text END, \
-                 CASE WHEN a.atttypid = 1700 AND a.atttypmod >= 4 THEN ((a.atttypmod - 4) & 65535)::text END, \
-                 CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod >= 4 THEN (a.atttypmod - 4)::text END \
-                 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = {} AND lower(c.relname) = lower({table}) \
-                 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-                self.schema_literal()
-            ),
-        };
+        let table = self.dialect().literal(table);
+        let sql = self.dialect().columns(&self.schema_literal(), &table);
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(rows
             .into_iter()
@@ -546,11 +328,11 @@ impl Backend for ServerDb {
     }
 
     fn row_count(&self, table: &str) -> Result<u64, DbError> {
-        let count = match self.address.engine {
-            Engine::MariaDb => "COUNT(*)",
-            _ => "pg_catalog.count(*)",
-        };
-        let sql = format!("SELECT {count} FROM {}", self.qualified(table));
+        let sql = format!(
+            "SELECT {} FROM {}",
+            self.dialect().count(),
+            self.qualified(table)
+        );
         let (_, rows) = self.internal_rows(&sql)?;
         rows.first()
             .and_then(|r| r.first().cloned().flatten())
@@ -631,39 +413,12 @@ impl Backend for ServerDb {
     }
 
     fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError> {
-        let table = literal_of(self.address.engine, table);
-        let sql = match self.address.engine {
-            Engine::MariaDb => format!(
-                "SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ','), \
-                 CASE WHEN MIN(NON_UNIQUE) = 0 THEN 'true' ELSE 'false' END \
-                 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = {} \
-                 AND lower(TABLE_NAME) = lower({table}) GROUP BY INDEX_NAME ORDER BY INDEX_NAME",
-                self.schema_literal()
-            ),
-            _ => format!(
-                "SELECT i.relname, pg_catalog.pg_get_indexdef(x.indexrelid), \
-                 CASE WHEN x.indisunique THEN 'true' ELSE 'false' END \
-                 FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
-                 JOIN pg_catalog.pg_class t ON t.oid = x.indrelid \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
-                 WHERE n.nspname = {} AND lower(t.relname) = lower({table}) ORDER BY 1",
-                self.schema_literal()
-            ),
-        };
+        let dialect = self.dialect();
+        let sql = dialect.indexes(&self.schema_literal(), &dialect.literal(table));
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(rows
-            .into_iter()
-            .map(|r| {
-                let definition = text_at(&r, 1);
-                IndexInfo {
-                    name: text_at(&r, 0),
-                    columns: match self.address.engine {
-                        Engine::MariaDb => definition.split(',').map(str::to_owned).collect(),
-                        _ => index_columns(&definition),
-                    },
-                    unique: text_at(&r, 2) == "true",
-                }
-            })
+            .iter()
+            .map(|r| super::dialect::index_info(dialect, r))
             .collect())
     }
 
@@ -681,25 +436,6 @@ impl Backend for ServerDb {
                 })
             })
             .map_err(|fault| self.query_fault(fault, self.internal_limit))?;
-        Ok(match self.address.engine {
-            // MariaDB's plan is a table: one line per step, `column=value`.
-            Engine::MariaDb => rows
-                .into_iter()
-                .map(|r| {
-                    names
-                        .iter()
-                        .zip(r)
-                        .filter_map(|(n, v)| v.map(|v| format!("{n}={v}")))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
-            _ => rows
-                .into_iter()
-                .filter_map(|r| r.into_iter().next().flatten())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        })
+        Ok(self.dialect().plan_text(&names, rows))
     }
 }

@@ -5,7 +5,7 @@ use sqlx::{AssertSqlSafe, Executor};
 
 use super::ServerDb;
 use super::backend::WRITE_LIMIT;
-use super::backend::engine_words;
+use super::fetch::engine_words;
 use super::session::{Conn, Fault};
 use crate::{DbError, Engine, Loader};
 

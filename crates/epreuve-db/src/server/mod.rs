@@ -13,11 +13,17 @@
 
 mod address;
 mod backend;
+mod candidate;
+mod dialect;
+mod fetch;
 mod load;
+mod mariadb;
+mod postgres;
 mod session;
 mod types;
 
 pub use address::{ServerAddress, redact};
 pub use backend::ServerDb;
+pub use dialect::{AccountNames, create_accounts, drop_accounts, mariadb_bootstrap};
 
 use crate::error::first_line;

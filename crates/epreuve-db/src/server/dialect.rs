@@ -1,0 +1,138 @@
+//! The SQL each server engine is asked, one module per engine ([`postgres`], [`mariadb`]):
+//! catalogue questions, the count, the plan's text, and the accounts an administrator makes.
+//! The backend runs what these give; it writes no SQL of its own about the catalogue.
+
+use crate::{Engine, IndexInfo};
+
+use super::{mariadb, postgres};
+
+/// What differs between the server engines, as SQL text and its reading back.
+pub(super) trait Dialect: Sync {
+    /// Name and kind (`table` or `view`) of each relation of the schema `schema` (a literal).
+    fn relations(&self, schema: &str) -> String;
+    /// Names of every relation the server lists, in every schema.
+    fn catalogue_relations(&self) -> &'static str;
+    /// Each column of `table` in `schema` (literals): name, declared type, precision, scale,
+    /// length, as text.
+    fn columns(&self, schema: &str, table: &str) -> String;
+    /// The count of rows, as the engine's own function (never one the candidate shadowed).
+    fn count(&self) -> &'static str;
+    /// Each index of `table` in `schema` (literals): name, definition, `true` when unique.
+    fn indexes(&self, schema: &str, table: &str) -> String;
+    /// The indexed columns, from the definition [`Dialect::indexes`] gives.
+    fn index_columns(&self, definition: &str) -> Vec<String>;
+    /// The plan `EXPLAIN` returned, as lines of text.
+    fn plan_text(&self, names: &[String], rows: Vec<Vec<Option<String>>>) -> String;
+    /// A text as a string literal.
+    fn literal(&self, text: &str) -> String;
+}
+
+/// The dialect of `engine` (DuckDB is not a server: PostgreSQL's is given).
+pub(super) fn of(engine: Engine) -> &'static dyn Dialect {
+    match engine {
+        Engine::MariaDb => &mariadb::MariaDb,
+        Engine::Postgres | Engine::DuckDb => &postgres::Postgres,
+    }
+}
+
+/// An index as the backend reports it.
+pub(super) fn index_info(dialect: &dyn Dialect, row: &[Option<String>]) -> IndexInfo {
+    let definition = crate::frame::text_at(row, 1);
+    IndexInfo {
+        name: crate::frame::text_at(row, 0),
+        columns: dialect.index_columns(&definition),
+        unique: crate::frame::text_at(row, 2) == "true",
+    }
+}
+
+/// The names of a server database made for one candidate and of its two roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountNames {
+    /// The candidate's database.
+    pub database: String,
+    /// The candidate's role, which owns the database and nothing else.
+    pub candidate: String,
+    /// The grading role, which reads the database and nothing else.
+    pub grader: String,
+}
+
+/// The statements an administrator runs, one at a time (PostgreSQL does not create a
+/// database inside a transaction), to create the database of `names` and both roles.
+///
+/// On PostgreSQL the grading role is a member of the candidate's role: it reads exactly what
+/// the candidate owns, the candidate cannot take that away (revoking a membership needs an
+/// admin option the candidate does not have), and it cannot read the password hashes that
+/// `pg_read_all_data` would expose. On MariaDB it holds `SELECT, SHOW VIEW` on the
+/// candidate's database only. Neither role is ever a superuser or able to create roles.
+pub fn create_accounts(
+    engine: Engine,
+    names: &AccountNames,
+    candidate_password: &str,
+    grader_password: &str,
+) -> Vec<String> {
+    match engine {
+        Engine::MariaDb => mariadb::create_accounts(names, candidate_password, grader_password),
+        Engine::Postgres | Engine::DuckDb => {
+            postgres::create_accounts(names, candidate_password, grader_password)
+        }
+    }
+}
+
+/// The statements that drop the database of `names` and both roles, whatever is left of them.
+pub fn drop_accounts(engine: Engine, names: &AccountNames) -> Vec<String> {
+    match engine {
+        Engine::MariaDb => mariadb::drop_accounts(names),
+        Engine::Postgres | Engine::DuckDb => postgres::drop_accounts(names),
+    }
+}
+
+/// The script a fresh local MariaDB data folder runs at its bootstrap (`mariadbd
+/// --bootstrap`, no network): root's password set, stray root and anonymous accounts
+/// removed, then the accounts of `names` made.
+pub fn mariadb_bootstrap(
+    root_password: &str,
+    names: &AccountNames,
+    candidate_password: &str,
+    grader_password: &str,
+) -> String {
+    mariadb::bootstrap(root_password, names, candidate_password, grader_password)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(name: &str) -> AccountNames {
+        AccountNames {
+            database: name.into(),
+            candidate: name.into(),
+            grader: format!("{name}_correcteur"),
+        }
+    }
+
+    /// A name or a password that holds a quote or a backslash stays inside its literal or its
+    /// identifier, on both engines (MariaDB reads backslashes in literals).
+    #[test]
+    fn names_and_passwords_stay_inside_their_quotes() {
+        let hostile = names("epreuve_o'brien\\");
+        let maria = create_accounts(Engine::MariaDb, &hostile, "p'w\\", "g");
+        assert!(
+            maria.contains(
+                &"CREATE USER 'epreuve_o''brien\\\\'@'%' IDENTIFIED BY 'p''w\\\\'".to_owned()
+            ),
+            "{maria:#?}"
+        );
+        assert!(maria.contains(&"GRANT SELECT, SHOW VIEW ON `epreuve_o'brien\\` TO 'epreuve_o''brien\\\\_correcteur'@'%'".replace("`epreuve_o'brien\\` TO", "`epreuve_o'brien\\`.* TO")), "{maria:#?}");
+        let pg = create_accounts(Engine::Postgres, &hostile, "p'w\\", "g");
+        assert_eq!(
+            pg[0],
+            "CREATE ROLE \"epreuve_o'brien\\\" LOGIN PASSWORD 'p''w\\' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+        );
+        assert!(
+            pg.iter()
+                .all(|s| !s.contains("SUPERUSER ") || s.contains("NOSUPERUSER"))
+        );
+        let dropped = drop_accounts(Engine::MariaDb, &hostile);
+        assert_eq!(dropped[1], "DROP USER IF EXISTS 'epreuve_o''brien\\\\'@'%'");
+    }
+}

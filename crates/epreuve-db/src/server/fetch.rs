@@ -1,0 +1,85 @@
+//! Rows of a server's answer as text, through the text protocol.
+
+use futures_util::TryStreamExt;
+use sqlx::{AssertSqlSafe, Column, Executor, Row};
+
+use super::backend::TextRows;
+use super::candidate::Refusal;
+use crate::error::first_line;
+
+/// Rows of text of the last result of `sql`, through the text protocol.
+pub(super) async fn fetch_text<DB>(
+    conn: &mut DB::Connection,
+    sql: &str,
+    max_rows: usize,
+) -> Result<(TextRows, bool), sqlx::Error>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'r> Option<String>: sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let mut names: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut truncated = false;
+    {
+        let mut stream = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_many(&mut *conn);
+        while let Some(item) = stream.try_next().await? {
+            let row = match item {
+                sqlx::Either::Left(_) => continue,
+                sqlx::Either::Right(row) => row,
+            };
+            if names.is_empty() {
+                names = row.columns().iter().map(|c| c.name().to_owned()).collect();
+            }
+            if out.len() >= max_rows {
+                truncated = true;
+                continue;
+            }
+            let cells = (0..row.len())
+                .map(|i| row.try_get_unchecked::<Option<String>, usize>(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(cells);
+        }
+    }
+    Ok(((names, out), truncated))
+}
+
+/// The rows of `sql` on MariaDB, refusing a text that turned out to hold more than one
+/// result (the server prepared it as one statement, so this is a second line of defence).
+pub(super) async fn fetch_single_result(
+    conn: &mut sqlx::MySqlConnection,
+    sql: &str,
+) -> Result<TextRows, sqlx::Error> {
+    let mut names: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut results = 0usize;
+    let mut stream = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_many(&mut *conn);
+    while let Some(item) = stream.try_next().await? {
+        match item {
+            sqlx::Either::Left(_) => results += 1,
+            sqlx::Either::Right(row) => {
+                if results > 0 {
+                    return Err(sqlx::Error::Decode(Box::new(Refusal::SeveralResults)));
+                }
+                if names.is_empty() {
+                    names = row.columns().iter().map(|c| c.name().to_owned()).collect();
+                }
+                let cells = (0..row.len())
+                    .map(|i| row.try_get_unchecked::<Option<String>, usize>(i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                out.push(cells);
+            }
+        }
+    }
+    Ok((names, out))
+}
+
+/// The engine's own message, without the driver's prefix and the lines below the first.
+pub(super) fn engine_words(error: &sqlx::Error) -> String {
+    first_line(
+        &error
+            .to_string()
+            .replace("error returned from database: ", ""),
+    )
+}
