@@ -2,11 +2,15 @@
 //! jury's verdict. Serde only, so that a renderer (terminal, JSON, a class report, the
 //! candidate's live view) compiles no engine.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+mod class;
 mod engine;
 mod note;
 
+pub use class::{
+    Bin, CandidateOutcome, CheckRate, ClassReport, CriterionRate, Member, Movement, Outcome,
+};
 pub use engine::Engine;
 pub use note::{DataFinding, Note};
 
@@ -35,7 +39,7 @@ impl Default for CriterionRule {
 }
 
 /// Outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Everything expected was found.
@@ -64,7 +68,7 @@ impl Status {
 }
 
 /// One check, with its evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckResult {
     /// Stable identifier, `<table>.<kind>`.
     pub id: String,
@@ -83,12 +87,12 @@ pub struct CheckResult {
     /// What was expected and what was found.
     pub message: String,
     /// Share of the source's filled cells lost, for the checks that measure it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_share: Option<f64>,
 }
 
 /// The jury's verdict on a criterion of the referential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
     /// The thresholds the grader writes for this criterion are met.
     #[serde(rename = "acquis")]
@@ -117,7 +121,7 @@ impl Verdict {
 }
 
 /// Points per certification criterion.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CriterionScore {
     /// Criterion code, such as `C1.9`.
     pub code: String,
@@ -132,7 +136,7 @@ pub struct CriterionScore {
 }
 
 /// The grading report of one candidate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Exam identifier.
     pub exam: String,
