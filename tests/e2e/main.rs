@@ -4,6 +4,7 @@
 mod backends;
 mod bloc2;
 mod catalogue_side;
+mod class;
 mod common;
 mod errors;
 mod evidence;

@@ -1,5 +1,9 @@
 //! Renderers for grading reports: a terminal table for people, JSON for programs.
 
+mod class;
+
+pub use class::{render_class_csv, render_class_json, render_class_table, render_movements};
+
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use epreuve_results::{Report, Status, Verdict};
 

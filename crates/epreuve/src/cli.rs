@@ -53,6 +53,99 @@ pub enum Command {
     /// Docker images built from Debian's packages, for machines that reach no registry.
     #[command(subcommand)]
     Images(ImagesCommand),
+    /// A mock exam for a whole class: prepare from a roster, follow, grade all, report.
+    #[command(subcommand)]
+    Class(ClassCommand),
+}
+
+/// `epreuve class …`.
+#[derive(Debug, Subcommand)]
+pub enum ClassCommand {
+    /// Make one workspace per candidate of a roster (CSV: id, name, optionally email and
+    /// extra_time), each with data of their own; run again, it makes the missing ones.
+    Prepare(ClassPrepareArgs),
+    /// Who started, who submitted, who is late, whose database does not answer.
+    Status(ClassArgs),
+    /// Grade every candidate on every core; run again, it resumes; `--regrade` grades
+    /// everyone again and shows whose score moved.
+    Grade(ClassGradeArgs),
+    /// The class report: score spread, criteria acquired, checks that fail most, candidates.
+    Report(ClassReportArgs),
+}
+
+/// A class folder to act on.
+#[derive(Debug, Args)]
+pub struct ClassArgs {
+    /// The class folder.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Arguments of `class prepare`.
+#[derive(Debug, Args)]
+pub struct ClassPrepareArgs {
+    /// The roster: CSV with a header (`id,name,email,extra_time`, or in French
+    /// `identifiant;nom;courriel;tiers_temps`).
+    pub roster: PathBuf,
+    /// Exam identifier (see `epreuve exams`).
+    #[arg(long)]
+    pub exam: String,
+    /// The class folder (new, or a class of the same exam to complete).
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Time allowed, overriding the exam's (each candidate's extra time is added).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub duration: Option<std::time::Duration>,
+    /// Workspaces made at once (the number of cores by default).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// The database of every candidate.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Arguments of `class grade`.
+#[derive(Debug, Args)]
+pub struct ClassGradeArgs {
+    /// The class.
+    #[command(flatten)]
+    pub class: ClassArgs,
+    /// Candidates graded at once (the number of cores by default).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Grade everyone again (after a grader change) and show whose score moved.
+    #[arg(long)]
+    pub regrade: bool,
+}
+
+/// Arguments of `class report`.
+#[derive(Debug, Args)]
+pub struct ClassReportArgs {
+    /// The class folder.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// `table` for people, `json` for programs, `csv` for a gradebook import.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ClassFormat,
+}
+
+/// Formats of the class report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ClassFormat {
+    /// A summary for people.
+    #[default]
+    Table,
+    /// JSON for programs: the class figures and every candidate's report.
+    Json,
+    /// One row per candidate, a column of points per criterion and the total (LMS gradebook
+    /// import).
+    Csv,
 }
 
 /// `epreuve db …`.

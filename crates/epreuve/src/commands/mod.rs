@@ -1,5 +1,6 @@
 //! One function per command; each returns the exit code it earned.
 
+mod class;
 mod database;
 mod exams;
 mod grading;
@@ -16,7 +17,7 @@ use epreuve_session::{Centre, SessionError};
 
 use epreuve_provision::{Cancel, ProvisionError};
 
-use crate::cli::{Cli, Command, DbCommand, Format, ImagesCommand};
+use crate::cli::{ClassCommand, ClassFormat, Cli, Command, DbCommand, Format, ImagesCommand};
 use crate::exit_codes;
 use crate::printer::Printer;
 
@@ -104,6 +105,30 @@ pub fn run(cli: Cli) -> ExitCode {
             Format::Table,
             database::build_images(&printer(Format::Table, cli.quiet), &args),
         ),
+        Command::Class(ClassCommand::Prepare(args)) => (
+            args.format,
+            class::prepare_class(&printer(args.format, cli.quiet), catalogue, &cancel, &args),
+        ),
+        Command::Class(ClassCommand::Status(args)) => (
+            args.format,
+            class::status(&printer(args.format, cli.quiet), &args),
+        ),
+        Command::Class(ClassCommand::Grade(args)) => (
+            args.class.format,
+            class::grade(
+                &printer(args.class.format, cli.quiet),
+                catalogue,
+                &cancel,
+                &args,
+            ),
+        ),
+        Command::Class(ClassCommand::Report(args)) => {
+            let format = match args.format {
+                ClassFormat::Json => Format::Json,
+                _ => Format::Table,
+            };
+            (format, class::report(&printer(format, cli.quiet), &args))
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

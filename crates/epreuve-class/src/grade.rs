@@ -1,0 +1,258 @@
+//! `class grade`: every candidate graded as `grade` grades one, on every core. A candidate's
+//! failure is theirs alone ("not gradable", with the reason; the others go on). Each result
+//! is written whole as soon as it is known, with a fingerprint of what it graded (the sealed
+//! submission, the grader, epreuve's version): run again after an interruption, the grading
+//! resumes with the candidates not graded yet. A regrade grades everyone again and says whose
+//! score moved, by how much, and through which checks.
+
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Utc};
+use epreuve_exam::Catalogue;
+use epreuve_grade::Visibility;
+use epreuve_grading::Request;
+use epreuve_provision::Cancel;
+use epreuve_results::{CandidateOutcome, ClassReport, Member, Movement, Outcome};
+use epreuve_session::{Centre, Workspace};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{Class, ClassError};
+
+/// How a class is graded.
+#[derive(Debug, Clone)]
+pub struct GradeOptions {
+    /// Candidates graded at once.
+    pub jobs: usize,
+    /// Grade everyone again, even the candidates whose submission and grader did not change.
+    pub regrade: bool,
+    /// Set by Ctrl-C: no new candidate is taken; what is graded stays.
+    pub cancel: Cancel,
+}
+
+/// What `grade_class` did.
+#[derive(Debug, Clone, Default)]
+pub struct GradeSummary {
+    /// Candidates graded now.
+    pub graded: usize,
+    /// Candidates whose last grading still stands (same submission, same grader).
+    pub kept: usize,
+    /// Candidates left for a later run (interrupted).
+    pub left: usize,
+    /// Candidates whose score or points moved since their last grading.
+    pub moved: Vec<Movement>,
+}
+
+/// A result file: the outcome and what it graded.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stored {
+    /// What was graded (see [`fingerprint`]).
+    fingerprint: String,
+    /// When.
+    graded_at: DateTime<Utc>,
+    #[serde(flatten)]
+    outcome: Outcome,
+}
+
+/// Grades the class; `done(id, outcome)` is told each candidate as they are graded.
+pub fn grade_class(
+    class: &Class,
+    catalogue: &Catalogue,
+    options: &GradeOptions,
+    done: &(dyn Fn(&str, &Outcome) + Sync),
+) -> Result<GradeSummary, ClassError> {
+    let exam = catalogue.exam(&class.manifest.exam)?;
+    let grader = grader_digest(&exam.grader_dir);
+    let results = class.dir().join("results");
+    std::fs::create_dir_all(&results).map_err(|source| ClassError::Io {
+        action: "create",
+        path: results.clone(),
+        source,
+    })?;
+    let centre = Centre::new(Some(class.centre_dir()));
+    let members = &class.manifest.members;
+    let summary = Mutex::new(GradeSummary::default());
+    let next = AtomicUsize::new(0);
+    let jobs = options.jobs.clamp(1, members.len().max(1));
+    let failure: Mutex<Option<ClassError>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(member) = members.get(i) else { break };
+                    let tally = |f: &dyn Fn(&mut GradeSummary)| {
+                        f(&mut summary.lock().unwrap_or_else(|p| p.into_inner()));
+                    };
+                    if options.cancel.is_cancelled() {
+                        tally(&|s| s.left += 1);
+                        continue;
+                    }
+                    let file = class.result_file(&member.id);
+                    let previous = read_stored(&file);
+                    let fingerprint = fingerprint(class, member, &grader);
+                    if !options.regrade
+                        && previous
+                            .as_ref()
+                            .is_some_and(|p| Some(&p.fingerprint) == fingerprint.as_ref())
+                    {
+                        tally(&|s| s.kept += 1);
+                        continue;
+                    }
+                    let outcome = grade_one(class, catalogue, &centre, member, &options.cancel);
+                    let stored = Stored {
+                        fingerprint: fingerprint.unwrap_or_else(|| "live".into()),
+                        graded_at: Utc::now(),
+                        outcome,
+                    };
+                    let text = serde_json::to_vec_pretty(&stored).unwrap_or_default();
+                    if let Err(e) = epreuve_fs::write_atomic(&file, &text) {
+                        failure
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .get_or_insert(e.into());
+                        options.cancel.cancel();
+                    }
+                    done(&member.id, &stored.outcome);
+                    let moved = previous
+                        .and_then(|p| Movement::between(&member.id, &p.outcome, &stored.outcome));
+                    let mut s = summary.lock().unwrap_or_else(|p| p.into_inner());
+                    s.graded += 1;
+                    s.moved.extend(moved);
+                }
+            });
+        }
+    });
+    if let Some(error) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(error);
+    }
+    let mut summary = summary.into_inner().unwrap_or_else(|p| p.into_inner());
+    summary
+        .moved
+        .sort_by_key(|m| members.iter().position(|r| r.id == m.id));
+    Ok(summary)
+}
+
+/// Grades one candidate as `grade` does; whatever goes wrong (an error, or a panic of
+/// epreuve's) is this candidate's "not gradable", with the reason.
+fn grade_one(
+    class: &Class,
+    catalogue: &Catalogue,
+    centre: &Centre,
+    member: &Member,
+    cancel: &Cancel,
+) -> Outcome {
+    let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let workspace = Workspace::open(&class.workspace(&member.id)).map_err(|e| e.to_string())?;
+        let evaluation = class.evaluation_file(&member.id);
+        let request = Request {
+            workspace: &workspace,
+            catalogue,
+            visibility: Visibility::Full,
+            evaluation: evaluation.exists().then_some(evaluation.as_path()),
+            centre: Some(centre),
+            cancel,
+        };
+        epreuve_grading::grade_workspace(&request).map_err(|e| e.to_string())
+    }));
+    match attempt {
+        Ok(Ok(report)) => Outcome::Graded {
+            report: Box::new(report),
+        },
+        Ok(Err(reason)) => Outcome::NotGradable { reason },
+        Err(panic) => Outcome::NotGradable {
+            reason: format!(
+                "epreuve failed on this candidate ({}); the others were graded",
+                panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic")
+            ),
+        },
+    }
+}
+
+/// What a grading of `member` depends on: their sealed submission, the grader, epreuve's
+/// version. `None` when the workspace has no submission (it is then graded live, and again at
+/// every run: nothing frozen says it did not change).
+fn fingerprint(class: &Class, member: &Member, grader: &str) -> Option<String> {
+    let workspace = Workspace::open(&class.workspace(&member.id)).ok()?;
+    let seal = &workspace.state().submitted.as_ref()?.seal;
+    let evaluation = std::fs::read(class.evaluation_file(&member.id)).unwrap_or_default();
+    let mut hash = Sha256::new();
+    for part in [
+        seal.as_bytes(),
+        grader.as_bytes(),
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        &evaluation,
+    ] {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    Some(hex(&hash.finalize()))
+}
+
+/// A digest of every file of the grader's folder (its rules and solutions), by path.
+fn grader_digest(dir: &Path) -> String {
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files);
+    files.sort();
+    let mut hash = Sha256::new();
+    for (relative, bytes) in files {
+        hash.update((relative.len() as u64).to_le_bytes());
+        hash.update(relative.as_bytes());
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(&bytes);
+    }
+    hex(&hash.finalize())
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => collect(root, &path, out),
+            Ok(t) if t.is_file() => {
+                if let (Ok(bytes), Ok(relative)) = (std::fs::read(&path), path.strip_prefix(root)) {
+                    out.push((relative.to_string_lossy().into_owned(), bytes));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn read_stored(path: &Path) -> Option<Stored> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// The class report: each candidate's last grading, in the roster's order; a candidate not
+/// graded yet is "not gradable" with that reason.
+pub fn class_report(class: &Class) -> ClassReport {
+    let results = class
+        .manifest
+        .members
+        .iter()
+        .map(|member| CandidateOutcome {
+            member: member.clone(),
+            outcome: match read_stored(&class.result_file(&member.id)) {
+                Some(stored) => stored.outcome,
+                None => Outcome::NotGradable {
+                    reason: "not graded yet: `epreuve class grade` grades the class".into(),
+                },
+            },
+        })
+        .collect();
+    ClassReport::new(&class.manifest.exam, results)
+}

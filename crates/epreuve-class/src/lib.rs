@@ -1,0 +1,91 @@
+//! Class sessions: a training centre runs a mock exam for a whole class, from a roster to the
+//! grades its learning platform imports.
+//!
+//! The class folder holds everything the centre owns of the session:
+//!
+//! ```text
+//! class.toml            the exam, the engine, the roster as read
+//! centre/               the centre's record of each workspace (start, deadline, seed,
+//!                       checksums, grading account): what grading believes
+//! workspaces/<id>/      one workspace per candidate, with data of their own
+//! results/<id>.json     each candidate's last grading, written whole or not at all
+//! evaluations/<id>.toml the assessor's scores of the manual items, when there are some
+//! ```
+//!
+//! [`prepare`] makes the workspaces, [`follow`] says where each candidate is, [`grade_class`]
+//! grades them all on every core (a candidate's failure is theirs alone; an interrupted
+//! grading resumes where it stopped; a regrade says who moved and why), and
+//! [`class_report`] gathers the results into a [`epreuve_results::ClassReport`].
+
+mod folder;
+mod follow;
+mod grade;
+mod prepare;
+mod roster;
+
+use std::path::PathBuf;
+
+pub use folder::{Class, ClassManifest};
+pub use follow::{Progress as FollowState, Standing, follow};
+pub use grade::{GradeOptions, GradeSummary, class_report, grade_class};
+pub use prepare::{PrepareOptions, PrepareSummary, prepare};
+pub use roster::{parse_roster, read_roster};
+
+/// What stops a class command.
+#[derive(Debug, thiserror::Error)]
+pub enum ClassError {
+    /// A line of the roster.
+    #[error("{}, line {line}: the roster {why}", path.display())]
+    Roster {
+        /// The roster.
+        path: PathBuf,
+        /// Its line (1 is the header).
+        line: usize,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A file of the class folder.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// No class in the folder named.
+    #[error(
+        "{} is not a class folder (no class.toml): `epreuve class prepare ROSTER --exam … --dir {}` makes one",
+        dir.display(),
+        dir.display()
+    )]
+    NoClass {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// The class folder exists for another exam.
+    #[error("{} holds a class of `{found}`, not `{asked}`: choose another folder", dir.display())]
+    OtherExam {
+        /// The folder.
+        dir: PathBuf,
+        /// Its exam.
+        found: String,
+        /// The exam asked.
+        asked: String,
+    },
+    /// `class.toml` cannot be read.
+    #[error("{} cannot be read: {why}", path.display())]
+    Manifest {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        why: String,
+    },
+    /// A file epreuve writes.
+    #[error(transparent)]
+    Fs(#[from] epreuve_fs::FsError),
+    /// The catalogue.
+    #[error(transparent)]
+    Exam(#[from] epreuve_exam::ExamError),
+}

@@ -1,0 +1,162 @@
+//! `class prepare`: one workspace per candidate of the roster, each with data of their own,
+//! on the engine and route the centre chose, the centre's record of each kept in the class.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::Utc;
+use epreuve_exam::Exam;
+use epreuve_provision::{Cancel, ImageSource, Route};
+use epreuve_results::{Engine, Member};
+use epreuve_session::{Centre, StartOptions, Workspace};
+
+use crate::{Class, ClassError, ClassManifest};
+
+/// How the workspaces are made.
+#[derive(Debug, Clone)]
+pub struct PrepareOptions {
+    /// Database engine.
+    pub engine: Engine,
+    /// How each database comes to be.
+    pub route: Route,
+    /// Images for the `docker` route.
+    pub images: ImageSource,
+    /// The centre's server for the `url` route (one database and two roles per candidate).
+    pub url: Option<String>,
+    /// Time allowed, when it differs from the exam's (each candidate's extra time is added).
+    pub duration: Option<std::time::Duration>,
+    /// Workspaces made at once.
+    pub jobs: usize,
+    /// Set by Ctrl-C: no new workspace is started.
+    pub cancel: Cancel,
+}
+
+/// What `prepare` did.
+#[derive(Debug, Clone, Default)]
+pub struct PrepareSummary {
+    /// Candidates whose workspace was made now.
+    pub made: Vec<String>,
+    /// Candidates whose workspace was there already (a prepare run again).
+    pub kept: Vec<String>,
+    /// Candidates whose workspace could not be made, and why; the others were made.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Prepares the class of `members` for `exam` in `dir`: a new folder, or a class of the same
+/// exam prepared before, whose missing workspaces are made (candidates new to the roster are
+/// added). `made(id)` is told each workspace as it is ready.
+pub fn prepare(
+    exam: &Exam,
+    members: &[Member],
+    dir: &Path,
+    options: &PrepareOptions,
+    made: &(dyn Fn(&str, Result<(), &str>) + Sync),
+) -> Result<(Class, PrepareSummary), ClassError> {
+    let mut class = match Class::open(dir) {
+        Ok(class) if class.manifest.exam != exam.manifest.id => {
+            return Err(ClassError::OtherExam {
+                dir: dir.to_path_buf(),
+                found: class.manifest.exam,
+                asked: exam.manifest.id.clone(),
+            });
+        }
+        Ok(mut class) => {
+            for member in members {
+                if !class.manifest.members.iter().any(|m| m.id == member.id) {
+                    class.manifest.members.push(member.clone());
+                }
+            }
+            class.save()?;
+            class
+        }
+        Err(ClassError::NoClass { .. }) => Class::create(
+            dir,
+            ClassManifest {
+                exam: exam.manifest.id.clone(),
+                engine: options.engine,
+                route: options.route,
+                created_at: Utc::now(),
+                members: members.to_vec(),
+            },
+        )?,
+        Err(other) => return Err(other),
+    };
+    class.manifest.members.sort_by_key(|m| {
+        members
+            .iter()
+            .position(|r| r.id == m.id)
+            .unwrap_or(usize::MAX)
+    });
+    let centre = Centre::new(Some(class.centre_dir()));
+    let summary = Mutex::new(PrepareSummary::default());
+    let next = AtomicUsize::new(0);
+    let todo = &class.manifest.members;
+    let jobs = options.jobs.clamp(1, todo.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(member) = todo.get(i) else { break };
+                    if options.cancel.is_cancelled() {
+                        break;
+                    }
+                    let workspace = class.workspace(&member.id);
+                    if Workspace::open(&workspace).is_ok() {
+                        summary
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .kept
+                            .push(member.id.clone());
+                        continue;
+                    }
+                    let result = start_one(exam, &workspace, member, options, &centre);
+                    made(
+                        &member.id,
+                        result.as_ref().map(|_| ()).map_err(String::as_str),
+                    );
+                    let mut summary = summary.lock().unwrap_or_else(|p| p.into_inner());
+                    match result {
+                        Ok(()) => summary.made.push(member.id.clone()),
+                        Err(why) => summary.failed.push((member.id.clone(), why)),
+                    }
+                }
+            });
+        }
+    });
+    let mut summary = summary.into_inner().unwrap_or_else(|p| p.into_inner());
+    let order = |id: &String| todo.iter().position(|m| &m.id == id);
+    summary.made.sort_by_key(order);
+    summary.kept.sort_by_key(order);
+    summary.failed.sort_by_key(|(id, _)| order(id));
+    Ok((class, summary))
+}
+
+/// Starts the workspace of `member`, their extra time added to the exam's.
+fn start_one(
+    exam: &Exam,
+    dir: &Path,
+    member: &Member,
+    options: &PrepareOptions,
+    centre: &Centre,
+) -> Result<(), String> {
+    let base = options.duration.unwrap_or(exam.manifest.duration);
+    let duration = base + std::time::Duration::from_secs(u64::from(member.extra_minutes) * 60);
+    let start = StartOptions {
+        candidate: member.id.clone(),
+        duration: Some(duration),
+        now: Utc::now(),
+        engine: options.engine,
+        route: options.route,
+        images: options.images,
+        url: options.url.clone(),
+        port: None,
+        cancel: options.cancel.clone(),
+        progress: epreuve_session::Progress::default(),
+        centre: centre.clone(),
+    };
+    Workspace::start(exam, dir, &start)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}

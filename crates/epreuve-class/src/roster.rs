@@ -1,0 +1,281 @@
+//! The roster a training centre gives: one candidate a line, in CSV (comma or semicolon, as a
+//! spreadsheet in French or English writes it), with a header naming the columns: the
+//! candidate's identifier and name, optionally an email address and extra time.
+//!
+//! A bad line is refused with its number and what is wrong with it; nothing is prepared from
+//! a roster with a bad line.
+
+use std::path::Path;
+
+use epreuve_results::Member;
+
+use crate::ClassError;
+
+/// Header names read for each column, lower case, accents and separators aside.
+const ID: &[&str] = &["id", "identifiant", "candidate", "candidat", "candidate_id"];
+const NAME: &[&str] = &["name", "nom", "nom_prenom", "full_name"];
+const EMAIL: &[&str] = &["email", "e_mail", "mail", "courriel"];
+const EXTRA: &[&str] = &[
+    "extra_time",
+    "extra_minutes",
+    "tiers_temps",
+    "temps_supplementaire",
+    "temps_majore",
+];
+
+/// The longest identifier: it names a folder.
+const ID_MAX: usize = 64;
+
+/// Reads the roster at `path`.
+pub fn read_roster(path: &Path) -> Result<Vec<Member>, ClassError> {
+    let bytes = std::fs::read(path).map_err(|source| ClassError::Io {
+        action: "read the roster",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_roster(&bytes, path)
+}
+
+/// Reads a roster from its bytes (`path` names it in messages).
+pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError> {
+    let bad = |line: usize, why: String| ClassError::Roster {
+        path: path.to_path_buf(),
+        line,
+        why,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        bad(
+            line_of(bytes, e.valid_up_to()),
+            "is not UTF-8 text (save the roster as CSV UTF-8)".into(),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(1, format!("cannot be read: {e}")))?
+        .clone();
+    let mut columns = Columns::default();
+    for (i, header) in headers.iter().enumerate() {
+        let key = normalised(header);
+        let slot = if ID.contains(&key.as_str()) {
+            &mut columns.id
+        } else if NAME.contains(&key.as_str()) {
+            &mut columns.name
+        } else if EMAIL.contains(&key.as_str()) {
+            &mut columns.email
+        } else if EXTRA.contains(&key.as_str()) {
+            &mut columns.extra
+        } else {
+            return Err(bad(
+                1,
+                format!(
+                    "names a column `{}` that epreuve does not know (columns: id, name, and optionally email and extra_time; in French identifiant, nom, courriel, tiers_temps)",
+                    header.trim()
+                ),
+            ));
+        };
+        if slot.replace(i).is_some() {
+            return Err(bad(
+                1,
+                format!("names the column `{}` twice", header.trim()),
+            ));
+        }
+    }
+    let (Some(id_at), Some(name_at)) = (columns.id, columns.name) else {
+        return Err(bad(
+            1,
+            "must name the columns `id` and `name` (or `identifiant` and `nom`)".into(),
+        ));
+    };
+    let mut members: Vec<(usize, Member)> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            bad(line, format!("cannot be read: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let cell = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::trim).unwrap_or("");
+        let id = cell(Some(id_at));
+        check_id(id).map_err(|why| bad(line, why))?;
+        let name = cell(Some(name_at));
+        if name.is_empty() {
+            return Err(bad(line, format!("gives no name for `{id}`")));
+        }
+        let email = match cell(columns.email) {
+            "" => None,
+            email if email.contains('@') && !email.contains(char::is_whitespace) => {
+                Some(email.to_owned())
+            }
+            email => return Err(bad(line, format!("gives `{email}` as an email address"))),
+        };
+        let extra_minutes = extra_time(cell(columns.extra)).map_err(|why| bad(line, why))?;
+        if let Some((first, _)) = members.iter().find(|(_, m)| m.id == id) {
+            return Err(bad(
+                line,
+                format!("gives the identifier `{id}` again (first on line {first})"),
+            ));
+        }
+        members.push((
+            line,
+            Member {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                email,
+                extra_minutes,
+            },
+        ));
+    }
+    if members.is_empty() {
+        return Err(bad(2, "has no candidate".into()));
+    }
+    Ok(members.into_iter().map(|(_, m)| m).collect())
+}
+
+#[derive(Default)]
+struct Columns {
+    id: Option<usize>,
+    name: Option<usize>,
+    email: Option<usize>,
+    extra: Option<usize>,
+}
+
+/// A header in lower case, accents, spaces and dashes folded (`Temps supplémentaire` →
+/// `temps_supplementaire`).
+fn normalised(header: &str) -> String {
+    header
+        .trim()
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'É' | 'È' => 'e',
+            'à' | 'â' => 'a',
+            ' ' | '-' | '.' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// An identifier names the candidate's folder and their database: letters, digits, `_`, `-`
+/// and `.`, not starting with a dot.
+fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("gives no identifier".into());
+    }
+    if id.len() > ID_MAX {
+        return Err(format!(
+            "gives an identifier longer than {ID_MAX} characters"
+        ));
+    }
+    if id.starts_with('.')
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Err(format!(
+            "gives the identifier `{id}`: use letters, digits, `_`, `-` and `.` only (it names the candidate's folder)"
+        ));
+    }
+    Ok(())
+}
+
+/// Extra time: minutes (`30`), or a duration (`30min`, `1h`, `1h30m`); empty is none.
+fn extra_time(text: &str) -> Result<u32, String> {
+    if text.is_empty() {
+        return Ok(0);
+    }
+    if let Ok(minutes) = text.parse::<u32>() {
+        return Ok(minutes);
+    }
+    humantime::parse_duration(text)
+        .ok()
+        .filter(|d| d.as_secs() % 60 == 0)
+        .and_then(|d| u32::try_from(d.as_secs() / 60).ok())
+        .ok_or_else(|| {
+            format!("gives `{text}` as extra time: write minutes (`30`) or a duration (`1h30m`)")
+        })
+}
+
+/// The line of the byte at `offset`.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Member>, ClassError> {
+        parse_roster(text.as_bytes(), Path::new("roster.csv"))
+    }
+
+    fn refused(text: &str) -> (usize, String) {
+        match parse(text) {
+            Err(ClassError::Roster { line, why, .. }) => (line, why),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_french_spreadsheet_roster_is_read() {
+        let members = parse(
+            "\u{feff}Identifiant;Nom;Courriel;Tiers temps\nC01;Léa Martin;lea@example.org;\nC02;Hugo Petit;;30\n\nC03;Inès Roy;ines@example.org;1h\n",
+        )
+        .expect("read");
+        assert_eq!(members.len(), 3);
+        assert_eq!(members[0].name, "Léa Martin");
+        assert_eq!(members[1].email, None);
+        assert_eq!(
+            (members[1].extra_minutes, members[2].extra_minutes),
+            (30, 60)
+        );
+    }
+
+    #[test]
+    fn a_bad_line_is_named() {
+        assert_eq!(
+            refused("id,name\nC01,Léa\nC01,Hugo\n"),
+            (
+                3,
+                "gives the identifier `C01` again (first on line 2)".into()
+            )
+        );
+        let (line, why) = refused("id,name\nC01,Léa\n../x,Hugo\n");
+        assert_eq!(line, 3);
+        assert!(why.contains("`../x`"), "{why}");
+        let (line, why) = refused("id,name,email\nC01,Léa,not-an-address\n");
+        assert_eq!(line, 2);
+        assert!(why.contains("email"), "{why}");
+        let (line, why) = refused("id,name,extra_time\nC01,Léa,soon\n");
+        assert_eq!(line, 2);
+        assert!(why.contains("extra time"), "{why}");
+        assert_eq!(refused("id,name\nC01,\n").0, 2);
+        let (line, why) = refused("id,surname\nC01,Léa\n");
+        assert_eq!(line, 1);
+        assert!(why.contains("`surname`"), "{why}");
+        assert_eq!(refused("id,name\n").1, "has no candidate");
+        match parse_roster(b"id,name\nC01,Lea\n\xff,x\n", Path::new("roster.csv")) {
+            Err(ClassError::Roster { line, why, .. }) => {
+                assert_eq!(line, 3);
+                assert!(why.contains("UTF-8"), "{why}");
+            }
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! A class of twelve on DuckDB, end to end through the library: prepared from a roster, each
+//! candidate playing a shipped solution (or nothing, a late submission, a broken seal, a
+//! workspace gone), graded on two cores, resumed, regraded after a grader change; every
+//! figure of the class report and every row of its CSV checked against the candidates'
+//! individual gradings.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use epreuve_class::{Class, GradeOptions, PrepareOptions, class_report, grade_class, prepare};
+use epreuve_exam::Catalogue;
+use epreuve_grade::{Truth, Visibility, apply_solution};
+use epreuve_grading::Request;
+use epreuve_provision::{Cancel, ImageSource, Route};
+use epreuve_results::{Engine, Outcome, Report, Status, Verdict};
+use epreuve_session::{Centre, Workspace};
+
+const EXAM: &str = "bloc1-chargement";
+
+/// The candidates and what each does: a shipped solution submitted on time, or another fate.
+const PLAYS: [(&str, &str); 12] = [
+    ("c01", "reference"),
+    ("c02", "ville-triee"),
+    ("c03", "chargee-deux-fois"),
+    ("c04", "prix-vides"),
+    ("c05", "date-en-texte"),
+    ("c06", "tout-en-texte"),
+    ("c07", "colonne-oubliee"),
+    ("c08", "textes-coupes"),
+    ("c09", "late"),
+    ("c10", "blank"),
+    ("c11", "broken-seal"),
+    ("c12", "gone"),
+];
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A copy of the catalogue, which the regrade changes.
+fn catalogue_copy(parent: &Path) -> PathBuf {
+    let target = parent.join("catalogue");
+    for folder in ["exercises", "graders", "datasets"] {
+        copy_dir(&repo().join(folder), &target.join(folder));
+    }
+    target
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn roster() -> String {
+    let mut text = String::from("identifiant;nom;courriel;tiers temps\n");
+    for (i, (id, _)) in PLAYS.iter().enumerate() {
+        let extra = if *id == "c05" { "30" } else { "" };
+        text.push_str(&format!("{id};Candidat·e {i};{id}@example.org;{extra}\n"));
+    }
+    text
+}
+
+/// Plays candidate `id`'s part in their workspace.
+fn play(catalogue: &Catalogue, class: &Class, id: &str, part: &str) {
+    let dir = class.workspace(id);
+    match part {
+        "gone" => {
+            std::fs::remove_dir_all(&dir).unwrap();
+            return;
+        }
+        "blank" => return,
+        _ => {}
+    }
+    let exam = catalogue.exam(EXAM).unwrap();
+    let grader = exam.grader().unwrap();
+    let solution = if part.contains('-') && part != "broken-seal" {
+        part
+    } else {
+        "reference"
+    };
+    let (manifest, solution_dir) = exam.solution(solution).unwrap();
+    let mut workspace = Workspace::open(&dir).unwrap();
+    let truth = Truth::compute(&exam, &grader, &dir.join("data")).unwrap();
+    {
+        let db = workspace.open_database_writable().unwrap();
+        apply_solution(
+            solution,
+            &manifest,
+            &solution_dir,
+            &truth,
+            db.as_ref(),
+            &workspace.answers_dir(),
+        )
+        .unwrap();
+    }
+    let now = if part == "late" {
+        workspace.state().deadline + chrono::Duration::minutes(5)
+    } else {
+        Utc::now()
+    };
+    let record = workspace.submit(now).unwrap();
+    if part == "broken-seal" {
+        let seal = dir
+            .join(".epreuve/submissions")
+            .join(&record.bundle)
+            .join("seal.json");
+        let text = std::fs::read_to_string(&seal).unwrap();
+        std::fs::write(&seal, text.replacen('"', "\"x", 1)).unwrap();
+    }
+}
+
+/// The candidate graded alone, as `epreuve grade` grades one workspace.
+fn alone(catalogue: &Catalogue, class: &Class, id: &str) -> Option<Report> {
+    let workspace = Workspace::open(&class.workspace(id)).ok()?;
+    let centre = Centre::new(Some(class.centre_dir()));
+    epreuve_grading::grade_workspace(&Request {
+        workspace: &workspace,
+        catalogue,
+        visibility: Visibility::Full,
+        evaluation: None,
+        centre: Some(&centre),
+        cancel: &Cancel::new(),
+    })
+    .ok()
+}
+
+#[test]
+fn a_class_of_twelve_from_roster_to_gradebook() {
+    let temp = tempfile::tempdir().unwrap();
+    let catalogue_dir = catalogue_copy(temp.path());
+    let catalogue = Catalogue::open(&catalogue_dir).unwrap();
+    let exam = catalogue.exam(EXAM).unwrap();
+    let roster_file = temp.path().join("roster.csv");
+    std::fs::write(&roster_file, roster()).unwrap();
+    let members = epreuve_class::read_roster(&roster_file).unwrap();
+    let dir = temp.path().join("class");
+    let options = PrepareOptions {
+        engine: Engine::DuckDb,
+        route: Route::Embedded,
+        images: ImageSource::Official,
+        url: None,
+        duration: None,
+        jobs: 2,
+        cancel: Cancel::new(),
+    };
+    let (class, summary) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
+    assert_eq!(
+        (summary.made.len(), summary.failed.len()),
+        (12, 0),
+        "{summary:?}"
+    );
+    // Each candidate has data of their own, and the centre's record of it.
+    let first = std::fs::read(class.workspace("c01").join("data/ventes.csv")).unwrap();
+    let second = std::fs::read(class.workspace("c02").join("data/ventes.csv")).unwrap();
+    assert_ne!(first, second);
+    let centre = Centre::new(Some(class.centre_dir()));
+    let record = centre.find(&class.workspace("c05")).unwrap().unwrap();
+    assert_eq!(
+        (record.deadline - record.started_at).num_minutes(),
+        i64::try_from(exam.manifest.duration.as_secs() / 60).unwrap() + 30,
+        "c05's extra time"
+    );
+    // Prepared again, nothing is made twice.
+    let (_, again) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
+    assert_eq!((again.made.len(), again.kept.len()), (0, 12));
+
+    for (id, part) in PLAYS {
+        play(&catalogue, &class, id, part);
+    }
+    let grading = GradeOptions {
+        jobs: 2,
+        regrade: false,
+        cancel: Cancel::new(),
+    };
+    let graded = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
+    assert_eq!((graded.graded, graded.kept, graded.left), (12, 0, 0));
+
+    // Every figure of the class report, from the candidates graded alone.
+    let report = class_report(&class);
+    let individual: Vec<(String, Option<Report>)> = PLAYS
+        .iter()
+        .map(|(id, _)| ((*id).to_owned(), alone(&catalogue, &class, id)))
+        .collect();
+    assert_eq!(report.candidates, 12);
+    assert_eq!(report.graded, 11, "c12's workspace is gone");
+    for ((id, alone), line) in individual.iter().zip(&report.results) {
+        assert_eq!(&line.member.id, id);
+        match (&line.outcome, alone) {
+            (Outcome::Graded { report: in_class }, Some(alone)) => {
+                assert_eq!(in_class.score, alone.score, "{id}");
+                assert_eq!(in_class.checks.len(), alone.checks.len(), "{id}");
+            }
+            (Outcome::NotGradable { reason }, None) => {
+                assert!(reason.contains("workspace"), "{id}: {reason}")
+            }
+            (outcome, alone) => panic!("{id}: {outcome:?} in class, {alone:?} alone"),
+        }
+    }
+    let scores: Vec<f64> = individual
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().map(|r| r.score))
+        .collect();
+    let reference = individual[0].1.as_ref().unwrap();
+    assert_eq!(
+        reference.score, reference.max_score,
+        "the reference gets every point"
+    );
+    assert_eq!(report.max_score, reference.max_score);
+    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+    assert!((report.mean - mean).abs() < 0.01, "{} {mean}", report.mean);
+    let mut sorted = scores.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(
+        report.median,
+        sorted[sorted.len() / 2],
+        "11 scores: the sixth"
+    );
+    assert_eq!(report.histogram.iter().map(|b| b.count).sum::<usize>(), 11);
+    assert_eq!(
+        report.histogram[9].count,
+        scores
+            .iter()
+            .filter(|s| **s >= 0.9 * reference.max_score)
+            .count()
+    );
+    for rate in &report.criteria {
+        let verdicts: Vec<Verdict> = individual
+            .iter()
+            .filter_map(|(_, r)| r.as_ref())
+            .filter_map(|r| r.criteria.iter().find(|c| c.code == rate.code))
+            .map(|c| c.verdict)
+            .collect();
+        let acquired = verdicts.iter().filter(|v| **v == Verdict::Acquired).count();
+        let judged = verdicts
+            .iter()
+            .filter(|v| matches!(v, Verdict::Acquired | Verdict::NotAcquired))
+            .count();
+        assert_eq!(
+            (rate.acquired, rate.judged),
+            (acquired, judged),
+            "{}",
+            rate.code
+        );
+    }
+    for rate in &report.checks {
+        let graded: Vec<_> = individual
+            .iter()
+            .filter_map(|(_, r)| r.as_ref())
+            .filter_map(|r| r.checks.iter().find(|c| c.id == rate.id))
+            .filter(|c| matches!(c.status, Status::Passed | Status::Failed))
+            .collect();
+        let failed = graded.iter().filter(|c| c.score < c.max_score).count();
+        assert_eq!(
+            (rate.failed, rate.graded),
+            (failed, graded.len()),
+            "{}",
+            rate.id
+        );
+    }
+    assert!(
+        report
+            .checks
+            .windows(2)
+            .all(|w| w[0].failure_rate >= w[1].failure_rate),
+        "the checks that fail most come first"
+    );
+    // The fates the assessor must see.
+    let notes = |id: &str| {
+        let r = individual
+            .iter()
+            .find(|(i, _)| i == id)
+            .unwrap()
+            .1
+            .as_ref()
+            .unwrap();
+        (
+            r.notes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            r.integrity.join(" "),
+        )
+    };
+    assert!(
+        notes("c09").0.contains("submitted late"),
+        "{:?}",
+        notes("c09")
+    );
+    assert!(
+        notes("c10").0.contains("not submitted"),
+        "{:?}",
+        notes("c10")
+    );
+    assert!(notes("c11").1.contains("seal"), "{:?}", notes("c11"));
+
+    // The gradebook: one row per candidate, the total and each criterion's points.
+    let csv = epreuve_report::render_class_csv(&report);
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(&header[..4], ["id", "name", "email", "total"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 12);
+    for (row, (id, alone)) in rows.iter().zip(&individual) {
+        assert_eq!(&row[0], id);
+        assert_eq!(&row[2], format!("{id}@example.org"));
+        match alone {
+            Some(alone) => {
+                assert_eq!(row[3].parse::<f64>().unwrap(), alone.score, "{id}");
+                for (i, code) in header[4..header.len() - 1].iter().enumerate() {
+                    let points = alone
+                        .criteria
+                        .iter()
+                        .find(|c| &c.code == code)
+                        .unwrap()
+                        .score;
+                    assert_eq!(row[4 + i].parse::<f64>().unwrap(), points, "{id} {code}");
+                }
+            }
+            None => {
+                assert_eq!(&row[3], "");
+                assert!(row[header.len() - 1].starts_with("not gradable"), "{row:?}");
+            }
+        }
+    }
+
+    // Run again: the sealed submissions stand; the blank workspace and the one gone are
+    // graded again (nothing frozen says they did not change).
+    let resumed = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
+    assert_eq!((resumed.graded, resumed.kept), (2, 10), "{resumed:?}");
+    assert!(resumed.moved.is_empty(), "{resumed:?}");
+
+    // A grader change: the values checks weigh 3 instead of 2. Exactly the candidates who had
+    // points on a values check move.
+    let grader_file = catalogue_dir.join("graders").join(EXAM).join("grader.toml");
+    let text = std::fs::read_to_string(&grader_file).unwrap();
+    let changed = text.replace(
+        "[checks.values]\ncriterion = \"C1.9\"\nweight = 2",
+        "[checks.values]\ncriterion = \"C1.9\"\nweight = 3",
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&grader_file, changed).unwrap();
+    let catalogue = Catalogue::open(&catalogue_dir).unwrap();
+    let after_change = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
+    assert_eq!(
+        after_change.graded, 12,
+        "a new grader grades everyone again"
+    );
+    let expected: Vec<&str> = individual
+        .iter()
+        .filter(|(_, r)| {
+            r.as_ref().is_some_and(|r| {
+                r.checks
+                    .iter()
+                    .any(|c| c.id.ends_with(".values") && c.score > 0.0)
+            })
+        })
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let moved: Vec<&str> = after_change.moved.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(moved, expected);
+    let reference_moved = &after_change.moved[0];
+    assert_eq!(
+        reference_moved.after.unwrap() - reference_moved.before.unwrap(),
+        4.0,
+        "four tables' values checks gain a point each"
+    );
+    assert!(
+        reference_moved
+            .checks
+            .iter()
+            .all(|(id, _, _)| id.ends_with(".values"))
+    );
+}

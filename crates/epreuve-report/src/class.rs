@@ -1,0 +1,187 @@
+//! Renderers of a class report: a terminal summary, JSON, and CSV for a learning platform's
+//! gradebook.
+
+use comfy_table::Cell;
+use epreuve_results::{ClassReport, Movement, Outcome};
+
+use crate::{TableStyle, new_table, number};
+
+/// The class as a terminal summary: the spread, the criteria, the checks that fail most, the
+/// candidates.
+pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
+    let mut out = format!(
+        "Exam {} · {} of {} candidates graded · mean {} · median {} (of {})\n\nScore spread\n",
+        report.exam,
+        report.graded,
+        report.candidates,
+        number(report.mean),
+        number(report.median),
+        number(report.max_score)
+    );
+    let widest = report.histogram.iter().map(|b| b.count).max().unwrap_or(0);
+    for bin in &report.histogram {
+        let bar = if widest == 0 {
+            0
+        } else {
+            (bin.count * 30).div_ceil(widest)
+        };
+        out.push_str(&format!(
+            "  {:>6} – {:<6} {:>3} {}\n",
+            number(bin.from),
+            number(bin.to),
+            bin.count,
+            "█".repeat(bar)
+        ));
+    }
+    let mut criteria = new_table(style);
+    criteria.set_header(vec!["criterion", "acquired", "judged", "share"]);
+    for c in &report.criteria {
+        criteria.add_row(vec![
+            Cell::new(&c.code),
+            Cell::new(c.acquired),
+            Cell::new(c.judged),
+            Cell::new(percent(c.share)),
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&criteria.to_string());
+    let mut checks = new_table(style);
+    checks.set_header(vec!["check", "failed", "graded", "failure rate"]);
+    for c in report.checks.iter().filter(|c| c.failed > 0) {
+        checks.add_row(vec![
+            Cell::new(&c.id),
+            Cell::new(c.failed),
+            Cell::new(c.graded),
+            Cell::new(percent(c.failure_rate)),
+        ]);
+    }
+    out.push_str("\n\nChecks that fail, most failed first\n");
+    out.push_str(&checks.to_string());
+    let mut candidates = new_table(style);
+    candidates.set_header(vec![
+        "candidate",
+        "name",
+        "score",
+        "criteria acquired",
+        "notes",
+    ]);
+    for r in &report.results {
+        let (score, acquired, notes) = match &r.outcome {
+            Outcome::Graded { report: one } => (
+                format!("{} / {}", number(one.score), number(one.max_score)),
+                one.criteria
+                    .iter()
+                    .filter(|c| c.verdict == epreuve_results::Verdict::Acquired)
+                    .map(|c| c.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                one.notes
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(one.integrity.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            Outcome::NotGradable { reason } => {
+                ("not gradable".into(), String::new(), reason.clone())
+            }
+        };
+        candidates.add_row(vec![
+            Cell::new(&r.member.id),
+            Cell::new(&r.member.name),
+            Cell::new(score),
+            Cell::new(acquired),
+            Cell::new(notes),
+        ]);
+    }
+    out.push_str("\n\n");
+    out.push_str(&candidates.to_string());
+    out.push('\n');
+    out
+}
+
+/// The class report as pretty-printed JSON.
+pub fn render_class_json(report: &ClassReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// One row per candidate for a gradebook import: `id`, `name`, `email`, `total` (points),
+/// then one column of points per criterion, then `status`. Numbers use a dot; a candidate
+/// who could not be graded has empty grade cells (a gradebook import leaves those grades
+/// alone) and says why in `status`. Moodle reads it through Grades › Import › CSV file,
+/// matching users on `email` (or `id` as their ID number) and mapping each column to a grade
+/// item.
+pub fn render_class_csv(report: &ClassReport) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "id".to_owned(),
+        "name".into(),
+        "email".into(),
+        "total".into(),
+    ];
+    header.extend(report.criteria.iter().map(|c| c.code.clone()));
+    header.push("status".into());
+    let _ = writer.write_record(&header);
+    for r in &report.results {
+        let mut row = vec![
+            r.member.id.clone(),
+            r.member.name.clone(),
+            r.member.email.clone().unwrap_or_default(),
+        ];
+        match &r.outcome {
+            Outcome::Graded { report: one } => {
+                row.push(number(one.score));
+                for c in &report.criteria {
+                    row.push(
+                        one.criteria
+                            .iter()
+                            .find(|x| x.code == c.code)
+                            .map(|x| number(x.score))
+                            .unwrap_or_default(),
+                    );
+                }
+                row.push(if one.provisional {
+                    "provisional".into()
+                } else {
+                    "graded".into()
+                });
+            }
+            Outcome::NotGradable { reason } => {
+                row.push(String::new());
+                row.extend(report.criteria.iter().map(|_| String::new()));
+                row.push(format!("not gradable: {reason}"));
+            }
+        }
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Who a regrade moved, by how much and through which checks.
+pub fn render_movements(moved: &[Movement]) -> String {
+    if moved.is_empty() {
+        return "No score moved.\n".into();
+    }
+    let shown = |s: Option<f64>| s.map_or_else(|| "not gradable".into(), number);
+    let mut out = String::new();
+    for m in moved {
+        out.push_str(&format!(
+            "{}: {} → {}\n",
+            m.id,
+            shown(m.before),
+            shown(m.after)
+        ));
+        for (check, before, after) in &m.checks {
+            out.push_str(&format!(
+                "    {check}: {} → {}\n",
+                number(*before),
+                number(*after)
+            ));
+        }
+    }
+    out
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0} %", share * 100.0)
+}

@@ -1,0 +1,209 @@
+//! `class prepare`, `class status`, `class grade`, `class report`: a training centre's mock
+//! exam, from a roster to the grades its learning platform imports.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use epreuve_class::{
+    Class, FollowState, GradeOptions, PrepareOptions, class_report, follow, grade_class, prepare,
+    read_roster,
+};
+use epreuve_grade::clean_text;
+use epreuve_provision::Cancel;
+use epreuve_results::Outcome;
+use serde_json::json;
+
+use crate::cli::{ClassArgs, ClassFormat, ClassGradeArgs, ClassPrepareArgs, ClassReportArgs};
+use crate::exit_codes;
+use crate::printer::Printer;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+pub fn prepare_class(
+    printer: &Printer,
+    catalogue: Option<PathBuf>,
+    cancel: &Cancel,
+    args: &ClassPrepareArgs,
+) -> anyhow::Result<u8> {
+    let members = read_roster(&args.roster)?;
+    let catalogue = super::open_catalogue(catalogue)?;
+    let exam = catalogue.exam(&args.exam)?;
+    let (engine, route, images) = super::database::requested(&args.database);
+    let options = PrepareOptions {
+        engine,
+        route,
+        images,
+        url: args.database.url.clone(),
+        duration: args.duration,
+        jobs: args.jobs.unwrap_or_else(cores),
+        cancel: cancel.clone(),
+    };
+    printer.info(format!(
+        "Preparing {} workspaces of {} ({} via {})…",
+        members.len(),
+        exam.manifest.id,
+        engine.label(),
+        route
+    ));
+    let (class, summary) = prepare(
+        &exam,
+        &members,
+        &args.dir,
+        &options,
+        &|id, result| match result {
+            Ok(()) => printer.info(format!("  {id}: ready")),
+            Err(why) => printer.error(format!("{id}: not prepared: {why}")),
+        },
+    )?;
+    printer.result(
+        || {
+            format!(
+                "{} made, {} already there, {} failed, in {}\n",
+                summary.made.len(),
+                summary.kept.len(),
+                summary.failed.len(),
+                class.dir().display()
+            )
+        },
+        || {
+            json!({
+                "dir": class.dir(),
+                "made": summary.made,
+                "kept": summary.kept,
+                "failed": summary.failed.iter().map(|(id, why)| json!({"id": id, "why": why})).collect::<Vec<_>>(),
+            })
+            .to_string()
+        },
+    );
+    Ok(if cancel.is_cancelled() {
+        exit_codes::CANCELLED
+    } else if summary.failed.is_empty() {
+        exit_codes::SUCCESS
+    } else {
+        exit_codes::CHECKS_FAILED
+    })
+}
+
+pub fn status(printer: &Printer, args: &ClassArgs) -> anyhow::Result<u8> {
+    let class = Class::open(&args.dir)?;
+    let standings = follow(&class, Utc::now());
+    printer.result(
+        || {
+            let mut out = String::new();
+            for s in &standings {
+                let progress = match &s.progress {
+                    FollowState::NotPrepared { why } => format!("not prepared ({why})"),
+                    FollowState::Working { deadline } => format!(
+                        "working, deadline {}",
+                        deadline.with_timezone(&chrono::Local).format("%d/%m %H:%M")
+                    ),
+                    FollowState::Overdue { deadline } => format!(
+                        "LATE: not submitted, deadline was {}",
+                        deadline.with_timezone(&chrono::Local).format("%d/%m %H:%M")
+                    ),
+                    FollowState::Submitted { at, late } => format!(
+                        "submitted at {}{}",
+                        at.with_timezone(&chrono::Local).format("%d/%m %H:%M"),
+                        if *late { " (late)" } else { "" }
+                    ),
+                };
+                let database = match &s.database_problem {
+                    None => "database answers".to_owned(),
+                    Some(why) => format!("database does not answer: {why}"),
+                };
+                out.push_str(&format!(
+                    "{:<12} {:<24} {progress}; {database}\n",
+                    s.member.id, s.member.name
+                ));
+            }
+            out
+        },
+        || serde_json::to_string_pretty(&standings).unwrap_or_default(),
+    );
+    Ok(exit_codes::SUCCESS)
+}
+
+pub fn grade(
+    printer: &Printer,
+    catalogue: Option<PathBuf>,
+    cancel: &Cancel,
+    args: &ClassGradeArgs,
+) -> anyhow::Result<u8> {
+    let class = Class::open(&args.class.dir)?;
+    let catalogue = super::open_catalogue(catalogue)?;
+    let options = GradeOptions {
+        jobs: args.jobs.unwrap_or_else(cores),
+        regrade: args.regrade,
+        cancel: cancel.clone(),
+    };
+    let total = class.manifest.members.len();
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let summary = grade_class(&class, &catalogue, &options, &|id, outcome| {
+        let n = count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let what = match outcome {
+            Outcome::Graded { report } => format!("{} / {}", report.score, report.max_score),
+            Outcome::NotGradable { reason } => format!("not gradable: {reason}"),
+        };
+        // Progress goes to standard error, so that a JSON result stays whole.
+        if !printer.quiet {
+            eprintln!("[{n}/{total}] {}: {}", clean_text(id), clean_text(&what));
+        }
+    })?;
+    printer.result(
+        || {
+            let mut out = format!(
+                "{} graded, {} unchanged since their last grading{}\n",
+                summary.graded,
+                summary.kept,
+                if summary.left > 0 {
+                    format!(
+                        ", {} left (interrupted: run it again to go on)",
+                        summary.left
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            if args.regrade || !summary.moved.is_empty() {
+                out.push('\n');
+                out.push_str(&epreuve_report::render_movements(&summary.moved));
+            }
+            out
+        },
+        || {
+            json!({
+                "graded": summary.graded,
+                "kept": summary.kept,
+                "left": summary.left,
+                "moved": summary.moved,
+            })
+            .to_string()
+        },
+    );
+    Ok(if summary.left > 0 {
+        exit_codes::CANCELLED
+    } else {
+        exit_codes::SUCCESS
+    })
+}
+
+pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
+    let class = Class::open(&args.dir)?;
+    let report = class_report(&class);
+    let text = match args.format {
+        ClassFormat::Table => epreuve_report::render_class_table(&report, printer.table_style()),
+        ClassFormat::Json => epreuve_report::render_class_json(&report),
+        ClassFormat::Csv => epreuve_report::render_class_csv(&report),
+    };
+    if printer.color {
+        print!("{text}");
+    } else {
+        print!("{}", clean_text(&text));
+    }
+    if args.format == ClassFormat::Json {
+        println!();
+    }
+    Ok(exit_codes::SUCCESS)
+}
