@@ -125,6 +125,28 @@ fn a_class_is_prepared_followed_graded_and_reported() {
     assert!(notes.contains("not_submitted"), "{notes}");
     let out = epreuve(cwd, &["class", "report", "--dir", "class"]);
     assert!(stdout(&out).contains("Score spread"), "{}", stdout(&out));
+    let out = epreuve(
+        cwd,
+        &[
+            "class",
+            "report",
+            "--dir",
+            "class",
+            "--format",
+            "gradescope",
+            "--out",
+            "gs",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cwd.join("gs/B2/results.json")).unwrap()).unwrap();
+    let tests = results["tests"].as_array().unwrap();
+    let checks = report["results"][1]["report"]["checks"].as_array().unwrap();
+    assert_eq!(tests.len(), checks.len());
+    assert_eq!(results["score"], report["results"][1]["report"]["score"]);
+    let sum: f64 = tests.iter().map(|t| t["score"].as_f64().unwrap()).sum();
+    assert!((sum - results["score"].as_f64().unwrap()).abs() < 1e-6);
 
     // Not a class folder: the message says how to make one.
     let out = epreuve(cwd, &["class", "grade", "--dir", "nowhere"]);

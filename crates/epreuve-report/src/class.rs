@@ -185,3 +185,38 @@ pub fn render_movements(moved: &[Movement]) -> String {
 fn percent(share: f64) -> String {
     format!("{:.0} %", share * 100.0)
 }
+
+/// One candidate's report as Gradescope's autograder `results.json`: the score, and a test
+/// per check (its points, what was expected and found). Nothing is shown to the student
+/// before the grades are published.
+pub fn render_gradescope(report: &epreuve_results::Report) -> String {
+    let tests: Vec<serde_json::Value> = report
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(i, check)| {
+            serde_json::json!({
+                "number": format!("{}", i + 1),
+                "name": format!("{} ({})", check.title, check.criterion),
+                "score": check.score,
+                "max_score": check.max_score,
+                "status": if matches!(check.status, epreuve_results::Status::Passed) { "passed" } else { "failed" },
+                "output": format!("{}: {}", check.status.label(), check.message),
+                "visibility": "after_published",
+            })
+        })
+        .collect();
+    let notes: Vec<String> = report
+        .notes
+        .iter()
+        .map(ToString::to_string)
+        .chain(report.integrity.iter().cloned())
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "score": report.score,
+        "output": notes.join("\n"),
+        "visibility": "after_published",
+        "tests": tests,
+    }))
+    .unwrap_or_default()
+}

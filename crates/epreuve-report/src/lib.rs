@@ -2,7 +2,9 @@
 
 mod class;
 
-pub use class::{render_class_csv, render_class_json, render_class_table, render_movements};
+pub use class::{
+    render_class_csv, render_class_json, render_class_table, render_gradescope, render_movements,
+};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use epreuve_results::{Report, Status, Verdict};

@@ -130,9 +130,13 @@ pub struct ClassReportArgs {
     /// The class folder.
     #[arg(long)]
     pub dir: PathBuf,
-    /// `table` for people, `json` for programs, `csv` for a gradebook import.
+    /// `table` for people, `json` for programs, `csv` for a gradebook import, `gradescope`
+    /// for a `results.json` per candidate (with `--out`).
     #[arg(long, value_enum, default_value_t)]
     pub format: ClassFormat,
+    /// The folder where `--format gradescope` writes `<id>/results.json`.
+    #[arg(long, required_if_eq("format", "gradescope"))]
+    pub out: Option<PathBuf>,
 }
 
 /// Formats of the class report.
@@ -146,6 +150,8 @@ pub enum ClassFormat {
     /// One row per candidate, a column of points per criterion and the total (LMS gradebook
     /// import).
     Csv,
+    /// Gradescope's `results.json`, one per graded candidate, in `--out`.
+    Gradescope,
 }
 
 /// `epreuve db …`.

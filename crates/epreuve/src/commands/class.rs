@@ -196,6 +196,29 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
         ClassFormat::Table => epreuve_report::render_class_table(&report, printer.table_style()),
         ClassFormat::Json => epreuve_report::render_class_json(&report),
         ClassFormat::Csv => epreuve_report::render_class_csv(&report),
+        ClassFormat::Gradescope => {
+            let out = args
+                .out
+                .as_deref()
+                .unwrap_or(std::path::Path::new("gradescope"));
+            let mut written = 0;
+            for line in &report.results {
+                if let Outcome::Graded { report: one } = &line.outcome {
+                    let folder = out.join(&line.member.id);
+                    std::fs::create_dir_all(&folder)?;
+                    epreuve_fs::write_atomic(
+                        &folder.join("results.json"),
+                        epreuve_report::render_gradescope(one).as_bytes(),
+                    )?;
+                    written += 1;
+                }
+            }
+            format!(
+                "{written} results.json written in {} ({} candidates not gradable)\n",
+                out.display(),
+                report.results.len() - written
+            )
+        }
     };
     if printer.color {
         print!("{text}");
