@@ -380,3 +380,108 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
             .all(|(id, _, _)| id.ends_with(".values"))
     );
 }
+
+/// Stops the local server of the test, whatever happens to the test.
+struct Server {
+    root: PathBuf,
+    location: epreuve_provision::DatabaseLocation,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = epreuve_provision::down(&self.root, &self.location, None);
+    }
+}
+
+/// A class on one PostgreSQL server through the `url` route: one database and two roles per
+/// candidate, graded through each candidate's grading account; the class report agrees with
+/// the candidates graded alone.
+#[test]
+fn a_class_on_one_postgresql_server() {
+    let temp = tempfile::tempdir().unwrap();
+    let catalogue = Catalogue::open(repo()).unwrap();
+    let exam = catalogue.exam(EXAM).unwrap();
+    // The centre's server: a local PostgreSQL whose administrator the centre knows.
+    let server_dir = temp.path().join("server");
+    let server_centre = Centre::new(Some(temp.path().join("server-centre")));
+    let start = epreuve_session::StartOptions {
+        engine: Engine::Postgres,
+        route: Route::Local,
+        centre: server_centre.clone(),
+        ..epreuve_session::StartOptions::embedded("server", Utc::now())
+    };
+    let server = Workspace::start(&exam, &server_dir, &start).unwrap();
+    let record = server_centre.find(server.root()).unwrap().unwrap();
+    let _server = Server {
+        root: server_dir.clone(),
+        location: record.database.clone(),
+    };
+    let admin = record
+        .database
+        .admin()
+        .expect("the centre knows the administrator");
+    let members = epreuve_class::parse_roster(
+        b"id,name\np1,Ana\np2,Bob\np3,Chlo\np4,Dan\n",
+        Path::new("roster.csv"),
+    )
+    .unwrap();
+    let options = PrepareOptions {
+        engine: Engine::Postgres,
+        route: Route::Url,
+        images: ImageSource::Official,
+        url: Some(admin.url()),
+        duration: None,
+        jobs: 2,
+        cancel: Cancel::new(),
+    };
+    let dir = temp.path().join("class");
+    let (class, summary) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
+    assert_eq!(summary.made.len(), 4, "{summary:?}");
+    for (id, part) in [
+        ("p1", "reference"),
+        ("p2", "prix-vides"),
+        ("p3", "blank"),
+        ("p4", "late"),
+    ] {
+        play(&catalogue, &class, id, part);
+    }
+    let grading = GradeOptions {
+        jobs: 2,
+        regrade: false,
+        cancel: Cancel::new(),
+    };
+    let graded = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
+    assert_eq!(graded.graded, 4);
+    let report = class_report(&class);
+    assert_eq!(report.graded, 4);
+    for line in &report.results {
+        let alone = alone(&catalogue, &class, &line.member.id).unwrap();
+        let in_class = line.report().unwrap();
+        assert_eq!(in_class.score, alone.score, "{}", line.member.id);
+        assert_eq!(in_class.engine, Engine::Postgres);
+    }
+    let reference = report.results[0].report().unwrap();
+    assert_eq!(reference.score, reference.max_score, "{reference:#?}");
+    let prices = report.results[1].report().unwrap();
+    let c19 = prices.criteria.iter().find(|c| c.code == "C1.9").unwrap();
+    assert_eq!(
+        c19.verdict,
+        Verdict::NotAcquired,
+        "prices emptied: C1.9 not acquired"
+    );
+    let late = report.results[3].report().unwrap();
+    assert!(
+        late.notes
+            .iter()
+            .any(|n| n.to_string().contains("submitted late"))
+    );
+    // Each candidate's databases are dropped with the centre's account.
+    for member in &class.manifest.members {
+        let workspace = Workspace::open(&class.workspace(&member.id)).unwrap();
+        let record = Centre::new(Some(class.centre_dir()))
+            .find(workspace.root())
+            .unwrap()
+            .unwrap();
+        epreuve_provision::down(workspace.root(), &record.database, Some(&admin.url())).unwrap();
+    }
+}
