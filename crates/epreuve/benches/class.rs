@@ -6,6 +6,8 @@
 //! Run it with the release profile: `cargo bench -p epreuve --bench class`.
 //! `EPREUVE_BENCH_CLASS_SIZES` (`10,30,100`) sets the class sizes.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -97,33 +99,19 @@ fn main() {
 
 /// `epreuve <args>` under GNU time: seconds and MiB.
 fn timed(cwd: &Path, args: &[&str], catalogue: &Path) -> (f64, f64) {
-    let report = tempfile::NamedTempFile::new().expect("temporary file");
-    let output = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%e %M")
-        .arg("-o")
-        .arg(report.path())
-        .arg(env!("CARGO_BIN_EXE_epreuve"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_epreuve"));
+    command
         .args(args)
         .arg("--catalogue")
         .arg(catalogue)
-        .current_dir(cwd)
-        .output()
-        .expect("epreuve runs");
+        .current_dir(cwd);
+    let (output, seconds, mib) = support::measured(&command);
     assert!(
         output.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let measured = std::fs::read_to_string(report.path()).expect("time's report");
-    let mut fields = measured
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .split_whitespace();
-    let seconds: f64 = fields.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
-    let kilobytes: f64 = fields.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
-    (seconds, kilobytes / 1024.0)
+    (seconds, mib)
 }
 
 /// The package's folder, asked of cargo when the bench runs.

@@ -13,6 +13,8 @@
 //! pandas, SQLAlchemy, duckdb, duckdb_engine and openpyxl; by default the virtual environment
 //! `~/.cache/epreuve-tools/bench-pandas`, made when missing) adjust it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -104,35 +106,16 @@ fn main() {
     }
 }
 
-/// Runs `command` under GNU time; checks its output with `check`; returns seconds and MB.
+/// Runs `command` under GNU time; checks its output with `check`; returns seconds and MiB.
 fn timed(command: Command, check: impl Fn(&str)) -> (f64, f64) {
-    let program = command.get_program().to_owned();
-    let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
-    let report = tempfile::NamedTempFile::new().expect("temporary file");
-    let output = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%e %M")
-        .arg("-o")
-        .arg(report.path())
-        .arg(program)
-        .args(args)
-        .output()
-        .expect("the command runs");
+    let (output, seconds, mib) = support::measured(&command);
     assert!(
         output.status.code().is_some_and(|c| c <= 1),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
     check(&String::from_utf8_lossy(&output.stdout));
-    let measured = std::fs::read_to_string(report.path()).expect("time's report");
-    let mut fields = measured
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .split_whitespace();
-    let seconds: f64 = fields.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
-    let kilobytes: f64 = fields.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
-    (seconds, kilobytes / 1024.0)
+    (seconds, mib)
 }
 
 /// The run of median time among `runs` runs.
