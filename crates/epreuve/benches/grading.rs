@@ -95,7 +95,7 @@ fn main() {
             })
         });
         println!(
-            "| {size} | {:.2} s | {:.0} MB | {:.2} s | {:.2} s | {:.0} MB | ×{:.1} |",
+            "| {size} | {:.2} s | {:.0} MiB | {:.2} s | {:.2} s | {:.0} MiB | ×{:.1} |",
             grade.0,
             grade.1,
             grade.0 / size as f64 * 1e6,
