@@ -254,5 +254,7 @@ pub fn class_report(class: &Class) -> ClassReport {
             },
         })
         .collect();
-    ClassReport::new(&class.manifest.exam, results)
+    let mut report = ClassReport::new(&class.manifest.exam, results);
+    report.similar_queries = crate::similar_queries(class);
+    report
 }

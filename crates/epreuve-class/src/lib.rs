@@ -22,6 +22,7 @@ mod follow;
 mod grade;
 mod prepare;
 mod roster;
+mod similarity;
 
 use std::path::PathBuf;
 
@@ -30,6 +31,7 @@ pub use follow::{Progress as FollowState, Standing, follow};
 pub use grade::{GradeOptions, GradeSummary, class_report, grade_class};
 pub use prepare::{PrepareOptions, PrepareSummary, prepare};
 pub use roster::{parse_roster, read_roster};
+pub use similarity::similar_queries;
 
 /// What stops a class command.
 #[derive(Debug, thiserror::Error)]

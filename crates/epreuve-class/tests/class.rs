@@ -175,6 +175,23 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     for (id, part) in PLAYS {
         play(&catalogue, &class, id, part);
     }
+    // Two candidates save the same query laid out differently; a third writes their own.
+    let answers = |id: &str| class.workspace(id).join("answers/par_magasin.sql");
+    std::fs::write(
+        answers("c09"),
+        "SELECT code_magasin, SUM(montant_ttc) AS ca\nFROM ventes\nGROUP BY code_magasin\nORDER BY ca DESC;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        answers("c10"),
+        "-- chiffre d'affaires\nselect CODE_MAGASIN, sum(montant_ttc) as CA from ventes group by code_magasin order by ca desc;",
+    )
+    .unwrap();
+    std::fs::write(
+        answers("c11"),
+        "SELECT v.code_magasin, m.ville, COUNT(*) FROM ventes v JOIN magasins m USING (code_magasin) GROUP BY 1, 2;",
+    )
+    .unwrap();
     let grading = GradeOptions {
         jobs: 2,
         regrade: false,
@@ -271,6 +288,21 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
             .windows(2)
             .all(|w| w[0].failure_rate >= w[1].failure_rate),
         "the checks that fail most come first"
+    );
+    // The copied query is a lead; the candidate's own is not.
+    let leads: Vec<_> = report
+        .similar_queries
+        .iter()
+        .filter(|p| p.file == "par_magasin.sql")
+        .collect();
+    assert_eq!(leads.len(), 1, "{:?}", report.similar_queries);
+    assert_eq!(
+        (
+            leads[0].a.as_str(),
+            leads[0].b.as_str(),
+            leads[0].similarity
+        ),
+        ("c09", "c10", 1.0)
     );
     // The fates the assessor must see.
     let notes = |id: &str| {

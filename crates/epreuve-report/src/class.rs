@@ -97,6 +97,18 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
     out.push_str("\n\n");
     out.push_str(&candidates.to_string());
     out.push('\n');
+    if !report.similar_queries.is_empty() {
+        out.push_str("\nSaved queries that look alike (a lead to look at, not a verdict)\n");
+        for pair in &report.similar_queries {
+            out.push_str(&format!(
+                "  {}: {} and {}, {}\n",
+                pair.file,
+                pair.a,
+                pair.b,
+                percent(pair.similarity)
+            ));
+        }
+    }
     out
 }
 

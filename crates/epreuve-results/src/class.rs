@@ -119,6 +119,24 @@ pub struct ClassReport {
     pub checks: Vec<CheckRate>,
     /// Every candidate, in the roster's order.
     pub results: Vec<CandidateOutcome>,
+    /// Saved queries that look alike between two candidates, most similar first: a lead for
+    /// the assessor, never a verdict.
+    #[serde(default)]
+    pub similar_queries: Vec<SimilarQueries>,
+}
+
+/// Two candidates' saved queries of the same name that look alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarQueries {
+    /// The file, in `answers/`.
+    pub file: String,
+    /// One candidate.
+    pub a: String,
+    /// The other.
+    pub b: String,
+    /// Jaccard index of their normalised queries' runs of three tokens (1: the same text
+    /// once layout, case and comments are set aside).
+    pub similarity: f64,
 }
 
 impl ClassReport {
@@ -208,6 +226,7 @@ impl ClassReport {
             criteria,
             checks,
             results,
+            similar_queries: Vec::new(),
         }
     }
 }

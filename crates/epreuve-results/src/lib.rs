@@ -10,6 +10,7 @@ mod note;
 
 pub use class::{
     Bin, CandidateOutcome, CheckRate, ClassReport, CriterionRate, Member, Movement, Outcome,
+    SimilarQueries,
 };
 pub use engine::Engine;
 pub use note::{DataFinding, Note};
