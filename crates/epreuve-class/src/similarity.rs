@@ -22,11 +22,13 @@ const SHOWN_AT_MOST: usize = 20;
 /// query), not a lead.
 const COMMON: usize = 3;
 
+/// One candidate's query: who, its tokens, its shingles.
+type Written = (String, Vec<String>, HashSet<String>);
+
 /// The closest pairs of saved queries between the class's candidates, most similar first.
 pub fn similar_queries(class: &Class) -> Vec<SimilarQueries> {
     // For each file name, each candidate's shingles.
-    let mut by_file: BTreeMap<String, Vec<(String, Vec<String>, HashSet<String>)>> =
-        BTreeMap::new();
+    let mut by_file: BTreeMap<String, Vec<Written>> = BTreeMap::new();
     for member in &class.manifest.members {
         let Ok(answers) = Root::new(&class.workspace(&member.id).join("answers")) else {
             continue;
