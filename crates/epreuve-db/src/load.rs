@@ -199,7 +199,7 @@ pub fn insert_statements(
 }
 
 /// A string literal; MariaDB also treats the backslash as an escape character.
-fn literal(engine: Engine, text: &str) -> String {
+pub(crate) fn literal(engine: Engine, text: &str) -> String {
     let text = text.replace('\'', "''");
     match engine {
         Engine::MariaDb => format!("'{}'", text.replace('\\', "\\\\")),

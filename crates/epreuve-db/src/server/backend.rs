@@ -256,7 +256,7 @@ impl ServerDb {
 
     /// The graded schema as a string literal.
     fn schema_literal(&self) -> String {
-        self.dialect().literal(&self.schema)
+        crate::load::literal(self.address.engine, &self.schema)
     }
 
     /// The SQL of this server's engine.
@@ -309,7 +309,7 @@ impl Backend for ServerDb {
     }
 
     fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
-        let table = self.dialect().literal(table);
+        let table = crate::load::literal(self.address.engine, table);
         let sql = self.dialect().columns(&self.schema_literal(), &table);
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(rows
@@ -414,7 +414,10 @@ impl Backend for ServerDb {
 
     fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError> {
         let dialect = self.dialect();
-        let sql = dialect.indexes(&self.schema_literal(), &dialect.literal(table));
+        let sql = dialect.indexes(
+            &self.schema_literal(),
+            &crate::load::literal(self.address.engine, table),
+        );
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(rows
             .iter()

@@ -23,8 +23,6 @@ pub(super) trait Dialect: Sync {
     fn index_columns(&self, definition: &str) -> Vec<String>;
     /// The plan `EXPLAIN` returned, as lines of text.
     fn plan_text(&self, names: &[String], rows: Vec<Vec<Option<String>>>) -> String;
-    /// A text as a string literal.
-    fn literal(&self, text: &str) -> String;
 }
 
 /// The dialect of `engine` (DuckDB is not a server: PostgreSQL's is given).

@@ -1,7 +1,7 @@
 //! MariaDB's SQL: its catalogue (`information_schema`), its plan, its accounts.
 
 use crate::Engine;
-use crate::load::quote_ident;
+use crate::load::{literal, quote_ident};
 
 use super::dialect::{AccountNames, Dialect};
 
@@ -62,16 +62,11 @@ impl Dialect for MariaDb {
             .collect::<Vec<_>>()
             .join("\n")
     }
-
-    /// MariaDB reads backslashes in literals.
-    fn literal(&self, text: &str) -> String {
-        format!("'{}'", text.replace('\'', "''").replace('\\', "\\\\"))
-    }
 }
 
 /// An account `'name'@'%'`, its name as a literal.
 fn account(name: &str) -> String {
-    format!("{}@'%'", MariaDb.literal(name))
+    format!("{}@'%'", literal(Engine::MariaDb, name))
 }
 
 pub(super) fn create_accounts(
@@ -85,12 +80,12 @@ pub(super) fn create_accounts(
         format!("CREATE DATABASE {database}"),
         format!(
             "CREATE USER {candidate} IDENTIFIED BY {}",
-            MariaDb.literal(candidate_password)
+            literal(Engine::MariaDb, candidate_password)
         ),
         format!("GRANT ALL PRIVILEGES ON {database}.* TO {candidate}"),
         format!(
             "CREATE USER {grader} IDENTIFIED BY {}",
-            MariaDb.literal(grader_password)
+            literal(Engine::MariaDb, grader_password)
         ),
         format!("GRANT SELECT, SHOW VIEW ON {database}.* TO {grader}"),
     ]
@@ -119,7 +114,7 @@ pub(super) fn bootstrap(
     candidate_password: &str,
     grader_password: &str,
 ) -> String {
-    let root = MariaDb.literal(root_password);
+    let root = literal(Engine::MariaDb, root_password);
     let mut script = format!(
         "FLUSH PRIVILEGES;\n\
          DELETE FROM mysql.global_priv WHERE (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1')) OR User = '';\n\

@@ -2,7 +2,7 @@
 //! accounts.
 
 use crate::Engine;
-use crate::load::quote_ident;
+use crate::load::{literal, quote_ident};
 
 use super::dialect::{AccountNames, Dialect};
 
@@ -62,10 +62,6 @@ impl Dialect for Postgres {
             .collect::<Vec<_>>()
             .join("\n")
     }
-
-    fn literal(&self, text: &str) -> String {
-        format!("'{}'", text.replace('\'', "''"))
-    }
 }
 
 pub(super) fn create_accounts(
@@ -76,7 +72,7 @@ pub(super) fn create_accounts(
     let database = quote_ident(Engine::Postgres, &names.database);
     let candidate = quote_ident(Engine::Postgres, &names.candidate);
     let grader = quote_ident(Engine::Postgres, &names.grader);
-    let secret = |p: &str| Postgres.literal(p);
+    let secret = |p: &str| literal(Engine::Postgres, p);
     vec![
         format!(
             "CREATE ROLE {candidate} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
