@@ -7,8 +7,6 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use epreuve_exam::Catalogue;
@@ -46,6 +44,16 @@ pub struct GradeSummary {
     pub moved: Vec<Movement>,
 }
 
+/// What became of one candidate in a grading of the class.
+enum Fate {
+    /// Graded now; how their score moved since their last grading, if it did.
+    Graded(Option<Movement>),
+    /// Their last grading stands.
+    Kept,
+    /// Left for a later run.
+    Left,
+}
+
 /// A result file: the outcome and what it graded.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
@@ -74,65 +82,61 @@ pub fn grade_class(
     })?;
     let centre = Centre::new(Some(class.centre_dir()));
     let members = &class.manifest.members;
-    let summary = Mutex::new(GradeSummary::default());
-    let next = AtomicUsize::new(0);
-    let jobs = options.jobs.clamp(1, members.len().max(1));
-    let failure: Mutex<Option<ClassError>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(member) = members.get(i) else { break };
-                    let tally = |f: &dyn Fn(&mut GradeSummary)| {
-                        f(&mut summary.lock().unwrap_or_else(|p| p.into_inner()));
-                    };
-                    if options.cancel.is_cancelled() {
-                        tally(&|s| s.left += 1);
-                        continue;
-                    }
-                    let file = class.result_file(&member.id);
-                    let previous = read_stored(&file);
-                    let fingerprint = fingerprint(class, member, &grader);
-                    if !options.regrade
-                        && previous
-                            .as_ref()
-                            .is_some_and(|p| Some(&p.fingerprint) == fingerprint.as_ref())
-                    {
-                        tally(&|s| s.kept += 1);
-                        continue;
-                    }
-                    let outcome = grade_one(class, catalogue, &centre, member, &options.cancel);
-                    let stored = Stored {
-                        fingerprint: fingerprint.unwrap_or_else(|| "live".into()),
-                        graded_at: Utc::now(),
-                        outcome,
-                    };
-                    let text = serde_json::to_vec_pretty(&stored).unwrap_or_default();
-                    if let Err(e) = epreuve_fs::write_atomic(&file, &text) {
-                        failure
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .get_or_insert(e.into());
-                        options.cancel.cancel();
-                    }
-                    done(&member.id, &stored.outcome);
-                    let moved = previous
-                        .and_then(|p| Movement::between(&member.id, &p.outcome, &stored.outcome));
-                    let mut s = summary.lock().unwrap_or_else(|p| p.into_inner());
-                    s.graded += 1;
-                    s.moved.extend(moved);
-                }
-            });
+    // Each candidate's fate, in the roster's order: graded (with the grading before, when
+    // there was one), kept, or left (Ctrl-C, or a result that could not be written).
+    let fates = epreuve_data::map_on_threads(members, options.jobs, |member| {
+        if options.cancel.is_cancelled() {
+            return Ok(Fate::Left);
         }
+        let file = class.result_file(&member.id);
+        let previous = read_stored(&file);
+        let workspace = Workspace::open(&class.workspace(&member.id));
+        let fingerprint = workspace
+            .as_ref()
+            .ok()
+            .and_then(|w| fingerprint(class, w, member, &grader));
+        if !options.regrade
+            && previous
+                .as_ref()
+                .is_some_and(|p| Some(&p.fingerprint) == fingerprint.as_ref())
+        {
+            return Ok(Fate::Kept);
+        }
+        let outcome = grade_one(
+            class,
+            catalogue,
+            &centre,
+            member,
+            workspace,
+            &options.cancel,
+        );
+        let stored = Stored {
+            fingerprint: fingerprint.unwrap_or_else(|| "live".into()),
+            graded_at: Utc::now(),
+            outcome,
+        };
+        let text = serde_json::to_vec_pretty(&stored).unwrap_or_default();
+        if let Err(e) = epreuve_fs::write_atomic(&file, &text) {
+            // Nothing more is graded: the others would not be kept either.
+            options.cancel.cancel();
+            return Err(ClassError::from(e));
+        }
+        done(&member.id, &stored.outcome);
+        Ok(Fate::Graded(previous.and_then(|p| {
+            Movement::between(&member.id, &p.outcome, &stored.outcome)
+        })))
     });
-    if let Some(error) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(error);
+    let mut summary = GradeSummary::default();
+    for fate in fates {
+        match fate? {
+            Fate::Graded(moved) => {
+                summary.graded += 1;
+                summary.moved.extend(moved);
+            }
+            Fate::Kept => summary.kept += 1,
+            Fate::Left => summary.left += 1,
+        }
     }
-    let mut summary = summary.into_inner().unwrap_or_else(|p| p.into_inner());
-    summary
-        .moved
-        .sort_by_key(|m| members.iter().position(|r| r.id == m.id));
     Ok(summary)
 }
 
@@ -143,10 +147,11 @@ fn grade_one(
     catalogue: &Catalogue,
     centre: &Centre,
     member: &Member,
+    workspace: Result<Workspace, epreuve_session::SessionError>,
     cancel: &Cancel,
 ) -> Outcome {
     let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let workspace = Workspace::open(&class.workspace(&member.id)).map_err(|e| e.to_string())?;
+        let workspace = workspace.map_err(|e| e.to_string())?;
         let evaluation = class.evaluation_file(&member.id);
         let request = Request {
             workspace: &workspace,
@@ -179,8 +184,12 @@ fn grade_one(
 /// What a grading of `member` depends on: their sealed submission, the grader, epreuve's
 /// version. `None` when the workspace has no submission (it is then graded live, and again at
 /// every run: nothing frozen says it did not change).
-fn fingerprint(class: &Class, member: &Member, grader: &str) -> Option<String> {
-    let workspace = Workspace::open(&class.workspace(&member.id)).ok()?;
+fn fingerprint(
+    class: &Class,
+    workspace: &Workspace,
+    member: &Member,
+    grader: &str,
+) -> Option<String> {
     let seal = &workspace.state().submitted.as_ref()?.seal;
     let evaluation = std::fs::read(class.evaluation_file(&member.id)).unwrap_or_default();
     let mut hash = Sha256::new();

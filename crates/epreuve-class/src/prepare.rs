@@ -1,15 +1,12 @@
 //! `class prepare`: one workspace per candidate of the roster, each with data of their own,
 //! on the engine and route the centre chose, the centre's record of each kept in the class.
 
-use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use chrono::Utc;
 use epreuve_exam::Exam;
 use epreuve_provision::{Cancel, ImageSource, Route};
 use epreuve_results::{Engine, Member};
 use epreuve_session::{Centre, StartOptions, Workspace};
+use std::path::Path;
 
 use crate::{Class, ClassError, ClassManifest};
 
@@ -89,47 +86,32 @@ pub fn prepare(
             .unwrap_or(usize::MAX)
     });
     let centre = Centre::new(Some(class.centre_dir()));
-    let summary = Mutex::new(PrepareSummary::default());
-    let next = AtomicUsize::new(0);
-    let todo = &class.manifest.members;
-    let jobs = options.jobs.clamp(1, todo.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(member) = todo.get(i) else { break };
-                    if options.cancel.is_cancelled() {
-                        break;
-                    }
-                    let workspace = class.workspace(&member.id);
-                    if Workspace::open(&workspace).is_ok() {
-                        summary
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .kept
-                            .push(member.id.clone());
-                        continue;
-                    }
-                    let result = start_one(exam, &workspace, member, options, &centre);
-                    made(
-                        &member.id,
-                        result.as_ref().map(|_| ()).map_err(String::as_str),
-                    );
-                    let mut summary = summary.lock().unwrap_or_else(|p| p.into_inner());
-                    match result {
-                        Ok(()) => summary.made.push(member.id.clone()),
-                        Err(why) => summary.failed.push((member.id.clone(), why)),
-                    }
-                }
-            });
+    // Each candidate's fate, in the roster's order: made, kept, failed, or left (Ctrl-C).
+    let fates = epreuve_data::map_on_threads(&class.manifest.members, options.jobs, |member| {
+        if options.cancel.is_cancelled() {
+            return None;
         }
+        let workspace = class.workspace(&member.id);
+        if Workspace::open(&workspace).is_ok() {
+            return Some(Ok(false));
+        }
+        let result = start_one(exam, &workspace, member, options, &centre);
+        made(
+            &member.id,
+            result.as_ref().map(|_| ()).map_err(String::as_str),
+        );
+        Some(result.map(|()| true))
     });
-    let mut summary = summary.into_inner().unwrap_or_else(|p| p.into_inner());
-    let order = |id: &String| todo.iter().position(|m| &m.id == id);
-    summary.made.sort_by_key(order);
-    summary.kept.sort_by_key(order);
-    summary.failed.sort_by_key(|(id, _)| order(id));
+    let mut summary = PrepareSummary::default();
+    for (member, fate) in class.manifest.members.iter().zip(fates) {
+        let id = member.id.clone();
+        match fate {
+            Some(Ok(true)) => summary.made.push(id),
+            Some(Ok(false)) => summary.kept.push(id),
+            Some(Err(why)) => summary.failed.push((id, why)),
+            None => {}
+        }
+    }
     Ok((class, summary))
 }
 

@@ -2,18 +2,28 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// `work` applied to each of `items`, on as many threads as there are cores (and items): each
-/// thread takes the next item not taken yet, so one heavy column does not hold a whole batch
-/// back. The results come in the order of `items`; a panic in `work` is passed on.
+/// `work` applied to each of `items`, on as many threads as there are cores (and items): see
+/// [`map_on_threads`].
 pub fn map_on_cores<T, R, F>(items: &[T], work: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    map_on_threads(items, cores, work)
+}
+
+/// `work` applied to each of `items`, on at most `threads` threads: each thread takes the next
+/// item not taken yet, so one heavy item does not hold a whole batch back. The results come
+/// in the order of `items`; a panic in `work` is passed on.
+pub fn map_on_threads<T, R, F>(items: &[T], threads: usize, work: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let threads = threads.min(items.len());
     if threads <= 1 {
         return items.iter().map(work).collect();
     }

@@ -12,7 +12,7 @@ mod profile;
 mod read;
 mod value;
 
-pub use cores::map_on_cores;
+pub use cores::{map_on_cores, map_on_threads};
 pub use error::DataError;
 pub use frame::{SourceFrame, for_each_text, frame_from_columns, text_column, text_columns};
 pub use profile::{ColumnProfile, SourceProfile, TypeFamily, profile_frame};
