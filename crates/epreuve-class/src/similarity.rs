@@ -1,7 +1,8 @@
 //! Saved queries that look alike between candidates: a lead for the assessor, never a
 //! verdict (two candidates who write the textbook query write the same text).
 //!
-//! Each query of `answers/` is normalised (comments dropped, case folded, every run of
+//! Each query the candidate submitted (the bundle's `answers/`; the live folder when nothing
+//! was submitted) is normalised (comments dropped, case folded, every run of
 //! spaces one space, string and number literals kept) and cut into shingles of three tokens;
 //! two candidates' files of the same name are compared by the Jaccard index of their shingles.
 //! A text that three candidates or more wrote the same is the class's common answer, not a
@@ -9,8 +10,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use epreuve_fs::{Listed, Root, limits};
+use epreuve_fs::{Listed, limits};
 use epreuve_results::SimilarQueries;
+use epreuve_session::Workspace;
 
 use crate::Class;
 
@@ -30,7 +32,10 @@ pub fn similar_queries(class: &Class) -> Vec<SimilarQueries> {
     // For each file name, each candidate's shingles.
     let mut by_file: BTreeMap<String, Vec<Written>> = BTreeMap::new();
     for member in &class.manifest.members {
-        let Ok(answers) = Root::new(&class.workspace(&member.id).join("answers")) else {
+        // What the candidate submitted: a file edited after submission is not theirs.
+        let Ok(answers) = Workspace::open(&class.workspace(&member.id))
+            .and_then(|workspace| workspace.submitted_answers())
+        else {
             continue;
         };
         let Ok(listed) = answers.list("") else {

@@ -172,16 +172,16 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     let (_, again) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
     assert_eq!((again.made.len(), again.kept.len()), (0, 12));
 
+    // c03 saves a query that c10 copies, laid out differently; c11 writes their own. c03's is
+    // sealed with their submission, c10 never submits; c09 pastes the same query after
+    // submitting, which is not part of what they submitted.
+    let answers = |id: &str| class.workspace(id).join("answers/par_magasin.sql");
+    let query = "SELECT code_magasin, SUM(montant_ttc) AS ca\nFROM ventes\nGROUP BY code_magasin\nORDER BY ca DESC;\n";
+    std::fs::write(answers("c03"), query).unwrap();
     for (id, part) in PLAYS {
         play(&catalogue, &class, id, part);
     }
-    // Two candidates save the same query laid out differently; a third writes their own.
-    let answers = |id: &str| class.workspace(id).join("answers/par_magasin.sql");
-    std::fs::write(
-        answers("c09"),
-        "SELECT code_magasin, SUM(montant_ttc) AS ca\nFROM ventes\nGROUP BY code_magasin\nORDER BY ca DESC;\n",
-    )
-    .unwrap();
+    std::fs::write(answers("c09"), query).unwrap();
     std::fs::write(
         answers("c10"),
         "-- chiffre d'affaires\nselect CODE_MAGASIN, sum(montant_ttc) as CA from ventes group by code_magasin order by ca desc;",
@@ -289,7 +289,8 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
             .all(|w| w[0].failure_rate >= w[1].failure_rate),
         "the checks that fail most come first"
     );
-    // The copied query is a lead; the candidate's own is not.
+    // The copied query is a lead; the candidate's own is not, nor a file added after
+    // submission.
     let leads: Vec<_> = report
         .similar_queries
         .iter()
@@ -302,7 +303,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
             leads[0].b.as_str(),
             leads[0].similarity
         ),
-        ("c09", "c10", 1.0)
+        ("c03", "c10", 1.0)
     );
     // The fates the assessor must see.
     let notes = |id: &str| {

@@ -40,6 +40,19 @@ fn private_dir(prefix: &str) -> Result<Arc<tempfile::TempDir>, SessionError> {
 }
 
 impl Workspace {
+    /// The `answers/` of the submitted bundle when there is one, else the live `answers/`,
+    /// read in place, without the seal checked (a lead such as the class's similar queries;
+    /// grading reads [`Workspace::submission`]). A file added or edited after submission is
+    /// not in the bundle.
+    pub fn submitted_answers(&self) -> Result<Root, SessionError> {
+        match &self.state.submitted {
+            Some(record) => Ok(self
+                .hidden
+                .sub(Path::new(SUBMISSIONS).join(&record.bundle).join("answers"))?),
+            None => Ok(self.fs.sub("answers")?),
+        }
+    }
+
     /// What grading should read: the submitted bundle when there is one (its seal checked),
     /// else the live workspace.
     pub fn submission(&self) -> Result<Submission, SessionError> {
