@@ -123,8 +123,29 @@ fn a_class_is_prepared_followed_graded_and_reported() {
     );
     let notes = report["results"][1]["report"]["notes"].to_string();
     assert!(notes.contains("not_submitted"), "{notes}");
+    // B2 and C3, who never submitted, save the same query under a name that clears the
+    // screen: it is a lead, and its name reaches the terminal shown, not obeyed.
+    for id in ["B2", "C3"] {
+        std::fs::write(
+            cwd.join(format!("class/workspaces/{id}/answers/copie\u{1b}[2J.sql")),
+            "SELECT sku, COUNT(*) FROM ventes GROUP BY sku;",
+        )
+        .unwrap();
+    }
     let out = epreuve(cwd, &["class", "report", "--dir", "class"]);
-    assert!(stdout(&out).contains("Score spread"), "{}", stdout(&out));
+    let table = stdout(&out);
+    assert!(table.contains("Score spread"), "{table}");
+    assert!(!table.contains('\u{1b}'), "{table}");
+    assert!(
+        table.contains("copie\\u{1b}[2J.sql: B2 and C3, 100 %"),
+        "{table}"
+    );
+    let out = epreuve(
+        cwd,
+        &["class", "report", "--dir", "class", "--format", "json"],
+    );
+    let leads = &json(&out)["similar_queries"];
+    assert_eq!(leads[0]["file"], "copie\\u{1b}[2J.sql", "{leads:#}");
     let out = epreuve(
         cwd,
         &[

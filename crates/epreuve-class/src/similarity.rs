@@ -73,7 +73,8 @@ pub fn similar_queries(class: &Class) -> Vec<SimilarQueries> {
                 let similarity = common as f64 / all as f64;
                 if similarity >= SHOWN_FROM {
                     pairs.push(SimilarQueries {
-                        file: file.clone(),
+                        // The candidate chose the name: no control character reaches a report.
+                        file: epreuve_results::clean_text(file),
                         a: a.clone(),
                         b: b.clone(),
                         similarity: (similarity * 100.0).round() / 100.0,

@@ -220,11 +220,9 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
             )
         }
     };
-    if printer.color {
-        print!("{text}");
-    } else {
-        print!("{}", clean_text(&text));
-    }
+    // The class report draws no colour of its own: cleaned whatever the terminal, so that a
+    // name a candidate chose (a file of answers/) never drives it.
+    print!("{}", clean_text(&text));
     if args.format == ClassFormat::Json {
         println!();
     }
