@@ -116,6 +116,11 @@ impl Class {
         self.dir.join("results").join(format!("{id}.json"))
     }
 
+    /// Whose data each candidate's tables hold, as the last grading of the class found.
+    pub fn copying_file(&self) -> PathBuf {
+        self.dir.join("copying.json")
+    }
+
     /// The assessor's scores of candidate `id`'s manual items, when the assessor wrote some.
     pub fn evaluation_file(&self, id: &str) -> PathBuf {
         self.dir.join("evaluations").join(format!("{id}.toml"))

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use epreuve_exam::Catalogue;
-use epreuve_grade::Visibility;
+use epreuve_grade::{StrayRows, Visibility};
 use epreuve_grading::Request;
 use epreuve_provision::Cancel;
 use epreuve_results::{CandidateOutcome, ClassReport, Member, Movement, Outcome};
@@ -63,6 +63,10 @@ struct Stored {
     graded_at: DateTime<Utc>,
     #[serde(flatten)]
     outcome: Outcome,
+    /// The rows of each table that are no row of the candidate's own source (see
+    /// [`crate::copying`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    strays: Vec<StrayRows>,
 }
 
 /// Grades the class; `done(id, outcome)` is told each candidate as they are graded.
@@ -95,14 +99,17 @@ pub fn grade_class(
             .as_ref()
             .ok()
             .and_then(|w| fingerprint(class, w, member, &grader));
+        // A grading stands when it graded what is sealed now with the same grader, and the
+        // database answered it whole (a server down then is asked again).
         if !options.regrade
-            && previous
-                .as_ref()
-                .is_some_and(|p| Some(&p.fingerprint) == fingerprint.as_ref())
+            && previous.as_ref().is_some_and(|p| {
+                Some(&p.fingerprint) == fingerprint.as_ref()
+                    && matches!(&p.outcome, Outcome::Graded { report } if report.gradable)
+            })
         {
             return Ok(Fate::Kept);
         }
-        let outcome = grade_one(
+        let (outcome, strays) = grade_one(
             class,
             catalogue,
             &centre,
@@ -114,6 +121,7 @@ pub fn grade_class(
             fingerprint: fingerprint.unwrap_or_else(|| "live".into()),
             graded_at: Utc::now(),
             outcome,
+            strays,
         };
         let text = serde_json::to_vec_pretty(&stored).unwrap_or_default();
         if let Err(e) = epreuve_fs::write_atomic(&file, &text) {
@@ -127,8 +135,20 @@ pub fn grade_class(
         })))
     });
     let mut summary = GradeSummary::default();
+    let fates: Vec<Fate> = fates.into_iter().collect::<Result<_, _>>()?;
+    // Whose data each table holds, from every candidate's last grading (kept ones included).
+    let strays: Vec<(String, Vec<StrayRows>)> = members
+        .iter()
+        .map(|m| {
+            let strays = read_stored(&class.result_file(&m.id)).map_or_else(Vec::new, |s| s.strays);
+            (m.id.clone(), strays)
+        })
+        .collect();
+    let copied = crate::copying::copied_rows(class, &exam, &strays, options.jobs);
+    let text = serde_json::to_vec_pretty(&copied).unwrap_or_default();
+    epreuve_fs::write_atomic(&class.copying_file(), &text)?;
     for fate in fates {
-        match fate? {
+        match fate {
             Fate::Graded(moved) => {
                 summary.graded += 1;
                 summary.moved.extend(moved);
@@ -140,8 +160,9 @@ pub fn grade_class(
     Ok(summary)
 }
 
-/// Grades one candidate as `grade` does; whatever goes wrong (an error, or a panic of
-/// epreuve's) is this candidate's "not gradable", with the reason.
+/// Grades one candidate as `grade` does, keeping the rows of their tables that are not theirs;
+/// whatever goes wrong (an error, or a panic of epreuve's) is this candidate's "not
+/// gradable", with the reason.
 fn grade_one(
     class: &Class,
     catalogue: &Catalogue,
@@ -149,7 +170,8 @@ fn grade_one(
     member: &Member,
     workspace: Result<Workspace, epreuve_session::SessionError>,
     cancel: &Cancel,
-) -> Outcome {
+) -> (Outcome, Vec<StrayRows>) {
+    let mut strays = Vec::new();
     let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let workspace = workspace.map_err(|e| e.to_string())?;
         let evaluation = class.evaluation_file(&member.id);
@@ -161,9 +183,12 @@ fn grade_one(
             centre: Some(centre),
             cancel,
         };
-        epreuve_grading::grade_workspace(&request).map_err(|e| e.to_string())
+        epreuve_grading::grade_workspace_then(&request, &mut |backend, truth| {
+            strays = epreuve_grade::stray_rows(backend, truth);
+        })
+        .map_err(|e| e.to_string())
     }));
-    match attempt {
+    let outcome = match attempt {
         Ok(Ok(report)) => Outcome::Graded {
             report: Box::new(report),
         },
@@ -178,7 +203,8 @@ fn grade_one(
                     .unwrap_or("a panic")
             ),
         },
-    }
+    };
+    (outcome, strays)
 }
 
 /// What a grading of `member` depends on: their sealed submission, the grader, epreuve's
@@ -265,5 +291,9 @@ pub fn class_report(class: &Class) -> ClassReport {
         .collect();
     let mut report = ClassReport::new(&class.manifest.exam, results);
     report.similar_queries = crate::similar_queries(class);
+    report.copied_rows = std::fs::read(class.copying_file())
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
     report
 }

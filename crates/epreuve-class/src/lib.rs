@@ -9,6 +9,7 @@
 //!                       checksums, grading account): what grading believes
 //! workspaces/<id>/      one workspace per candidate, with data of their own
 //! results/<id>.json     each candidate's last grading, written whole or not at all
+//! copying.json          whose data each candidate's tables hold, when not their own
 //! evaluations/<id>.toml the assessor's scores of the manual items, when there are some
 //! ```
 //!
@@ -17,6 +18,7 @@
 //! grading resumes where it stopped; a regrade says who moved and why), and
 //! [`class_report`] gathers the results into a [`epreuve_results::ClassReport`].
 
+mod copying;
 mod folder;
 mod follow;
 mod grade;

@@ -18,7 +18,7 @@ use epreuve_session::{Centre, Workspace};
 const EXAM: &str = "bloc1-chargement";
 
 /// The candidates and what each does: a shipped solution submitted on time, or another fate.
-const PLAYS: [(&str, &str); 12] = [
+const PLAYS: [(&str, &str); 14] = [
     ("c01", "reference"),
     ("c02", "ville-triee"),
     ("c03", "chargee-deux-fois"),
@@ -31,6 +31,8 @@ const PLAYS: [(&str, &str); 12] = [
     ("c10", "blank"),
     ("c11", "broken-seal"),
     ("c12", "gone"),
+    ("c13", "copy-of-c01"),
+    ("c14", "copy-of-preview"),
 ];
 
 fn repo() -> PathBuf {
@@ -81,14 +83,20 @@ fn play(catalogue: &Catalogue, class: &Class, id: &str, part: &str) {
     }
     let exam = catalogue.exam(EXAM).unwrap();
     let grader = exam.grader().unwrap();
-    let solution = if part.contains('-') && part != "broken-seal" {
+    let solution = if part.contains('-') && part != "broken-seal" && !part.starts_with("copy") {
         part
     } else {
         "reference"
     };
     let (manifest, solution_dir) = exam.solution(solution).unwrap();
     let mut workspace = Workspace::open(&dir).unwrap();
-    let truth = Truth::compute(&exam, &grader, &dir.join("data")).unwrap();
+    // A copier loads someone else's files: another candidate's, or the catalogue's preview.
+    let data = match part.strip_prefix("copy-of-") {
+        Some("preview") => exam.dataset_dir.clone(),
+        Some(other) => class.workspace(other).join("data"),
+        None => dir.join("data"),
+    };
+    let truth = Truth::compute(&exam, &grader, &data).unwrap();
     {
         let db = workspace.open_database_writable().unwrap();
         apply_solution(
@@ -154,7 +162,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     let (class, summary) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
     assert_eq!(
         (summary.made.len(), summary.failed.len()),
-        (12, 0),
+        (14, 0),
         "{summary:?}"
     );
     // Each candidate has data of their own, and the centre's record of it.
@@ -170,7 +178,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     );
     // Prepared again, nothing is made twice.
     let (_, again) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
-    assert_eq!((again.made.len(), again.kept.len()), (0, 12));
+    assert_eq!((again.made.len(), again.kept.len()), (0, 14));
 
     // c03 saves a query that c10 copies, laid out differently; c11 writes their own. c03's is
     // sealed with their submission, c10 never submits; c09 pastes the same query after
@@ -198,7 +206,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
         cancel: Cancel::new(),
     };
     let graded = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
-    assert_eq!((graded.graded, graded.kept, graded.left), (12, 0, 0));
+    assert_eq!((graded.graded, graded.kept, graded.left), (14, 0, 0));
 
     // Every figure of the class report, from the candidates graded alone.
     let report = class_report(&class);
@@ -206,8 +214,8 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
         .iter()
         .map(|(id, _)| ((*id).to_owned(), alone(&catalogue, &class, id)))
         .collect();
-    assert_eq!(report.candidates, 12);
-    assert_eq!(report.graded, 11, "c12's workspace is gone");
+    assert_eq!(report.candidates, 14);
+    assert_eq!(report.graded, 13, "c12's workspace is gone");
     for ((id, alone), line) in individual.iter().zip(&report.results) {
         assert_eq!(&line.member.id, id);
         match (&line.outcome, alone) {
@@ -238,9 +246,9 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     assert_eq!(
         report.median,
         sorted[sorted.len() / 2],
-        "11 scores: the sixth"
+        "13 scores: the seventh"
     );
-    assert_eq!(report.histogram.iter().map(|b| b.count).sum::<usize>(), 11);
+    assert_eq!(report.histogram.iter().map(|b| b.count).sum::<usize>(), 13);
     assert_eq!(
         report.histogram[9].count,
         scores
@@ -305,6 +313,10 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
         ),
         ("c03", "c10", 1.0)
     );
+    // The copied tables, and only them: c13 holds c01's data in every table, c14 the
+    // catalogue's preview. The candidates whose values are spoiled (a column sorted alone,
+    // prices emptied, texts cut) hold rows of nobody else.
+    assert_copies(&report, &exam, &class);
     // The fates the assessor must see.
     let notes = |id: &str| {
         let r = individual
@@ -341,7 +353,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(&header[..4], ["id", "name", "email", "total"]);
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), 14);
     for (row, (id, alone)) in rows.iter().zip(&individual) {
         assert_eq!(&row[0], id);
         assert_eq!(&row[2], format!("{id}@example.org"));
@@ -368,7 +380,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     // Run again: the sealed submissions stand; the blank workspace and the one gone are
     // graded again (nothing frozen says they did not change).
     let resumed = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
-    assert_eq!((resumed.graded, resumed.kept), (2, 10), "{resumed:?}");
+    assert_eq!((resumed.graded, resumed.kept), (2, 12), "{resumed:?}");
     assert!(resumed.moved.is_empty(), "{resumed:?}");
 
     // A grader change: the values checks weigh 3 instead of 2. Exactly the candidates who had
@@ -384,7 +396,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     let catalogue = Catalogue::open(&catalogue_dir).unwrap();
     let after_change = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
     assert_eq!(
-        after_change.graded, 12,
+        after_change.graded, 14,
         "a new grader grades everyone again"
     );
     let expected: Vec<&str> = individual
@@ -411,6 +423,81 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
             .checks
             .iter()
             .all(|(id, _, _)| id.ends_with(".values"))
+    );
+}
+
+/// The class report names exactly the copiers: `c13` (from `c01`) and `c14` (from the
+/// preview), in every table of the exam, most of each table's rows, with the first row of
+/// the owner's file as the first evidence.
+fn assert_copies(report: &epreuve_results::ClassReport, exam: &epreuve_exam::Exam, class: &Class) {
+    use epreuve_results::DataOwner;
+    let tables: Vec<&str> = exam
+        .manifest
+        .tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    for (copier, owner, data) in [
+        (
+            "c13",
+            DataOwner::Candidate { id: "c01".into() },
+            class.workspace("c01").join("data"),
+        ),
+        ("c14", DataOwner::Preview, exam.dataset_dir.clone()),
+    ] {
+        let found: Vec<_> = report
+            .copied_rows
+            .iter()
+            .filter(|c| c.candidate == copier)
+            .collect();
+        let mut named: Vec<&str> = found.iter().map(|c| c.table.as_str()).collect();
+        named.sort_unstable();
+        let mut expected = tables.clone();
+        expected.sort_unstable();
+        assert_eq!(named, expected, "{copier}: {:#?}", report.copied_rows);
+        for copy in found {
+            assert_eq!(copy.from, owner, "{copy:?}");
+            // Lines loaded twice in the source are one row of evidence; a large table is
+            // compared on the first rows epreuve keeps.
+            let compared = if copy.at_least {
+                epreuve_grade::STRAYS_KEPT
+            } else {
+                copy.table_rows
+            };
+            assert_eq!(copy.at_least, copy.table_rows > epreuve_grade::STRAYS_KEPT);
+            assert!(
+                copy.rows * 100 >= compared * 95 && copy.rows <= compared,
+                "{copy:?}"
+            );
+            assert!(copy.evidence[0].starts_with("row 1: "), "{copy:?}");
+        }
+        // The first sale of the owner's file, as its first line writes it.
+        let sales = std::fs::read_to_string(data.join("ventes.csv")).unwrap();
+        let first_id = sales
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split([',', ';'])
+            .next()
+            .unwrap();
+        let evidence = &report
+            .copied_rows
+            .iter()
+            .find(|c| c.candidate == copier && c.table == "ventes")
+            .unwrap()
+            .evidence[0];
+        assert!(
+            evidence.starts_with(&format!("row 1: {first_id} | ")),
+            "{evidence}"
+        );
+    }
+    assert!(
+        report
+            .copied_rows
+            .iter()
+            .all(|c| c.candidate == "c13" || c.candidate == "c14"),
+        "{:#?}",
+        report.copied_rows
     );
 }
 

@@ -13,6 +13,7 @@ mod rows;
 mod run;
 mod solution;
 mod stats;
+mod strays;
 mod truth;
 
 pub use canon::{Coded, CodedPair, Codes};
@@ -26,4 +27,5 @@ pub use solution::apply_solution;
 pub use stats::{
     Percentile, Summary, frequencies, quantile_definition, quantile_sorted, summarize,
 };
+pub use strays::{STRAYS_KEPT, StrayRows, source_prints, stray_rows};
 pub use truth::{TableTruth, Truth};

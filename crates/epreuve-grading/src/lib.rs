@@ -94,6 +94,16 @@ pub struct Request<'a> {
 /// there is one, its seal checked) for the assessor, with the centre's record of it when the
 /// centre has one.
 pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
+    grade_workspace_then(request, &mut |_, _| {})
+}
+
+/// Grades as [`grade_workspace`] does, then hands `after` the database graded and the ground
+/// truth, while both are still open (a class looks there for another candidate's rows).
+/// `after` is not called when the database does not answer.
+pub fn grade_workspace_then(
+    request: &Request<'_>,
+    after: &mut dyn FnMut(&dyn Backend, &Truth),
+) -> Result<Report, GradingError> {
     let Request {
         workspace,
         catalogue,
@@ -247,6 +257,9 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
         notes,
         integrity,
     });
+    if let Some(backend) = &live {
+        after(backend.as_ref(), &truth);
+    }
     // The throwaway server of a restored dump goes once grading is over.
     drop(live);
     drop(restored);

@@ -97,6 +97,15 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
     out.push_str("\n\n");
     out.push_str(&candidates.to_string());
     out.push('\n');
+    if !report.copied_rows.is_empty() {
+        out.push_str("\nTables holding someone else's data (each candidate's data comes from their own seed)\n");
+        for copy in &report.copied_rows {
+            out.push_str(&format!("  {}\n", copied_sentence(copy)));
+            for row in &copy.evidence {
+                out.push_str(&format!("      {row}\n"));
+            }
+        }
+    }
     if !report.similar_queries.is_empty() {
         out.push_str("\nSaved queries that look alike (a lead to look at, not a verdict)\n");
         for pair in &report.similar_queries {
@@ -110,6 +119,24 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
         }
     }
     out
+}
+
+/// What a copied table shows, in a sentence: `c07's table ventes holds 24000 of its 24000 rows
+/// from c01's ventes.csv`.
+pub fn copied_sentence(copy: &epreuve_results::CopiedRows) -> String {
+    let whose = match &copy.from {
+        epreuve_results::DataOwner::Candidate { id } => format!("{id}'s"),
+        epreuve_results::DataOwner::Preview => "the catalogue's preview".to_owned(),
+    };
+    format!(
+        "{}'s table {} holds {}{} of its {} rows from {whose} {}",
+        copy.candidate,
+        copy.table,
+        if copy.at_least { "at least " } else { "" },
+        copy.rows,
+        copy.table_rows,
+        copy.source
+    )
 }
 
 /// The class report as pretty-printed JSON.
@@ -141,6 +168,13 @@ pub fn render_class_csv(report: &ClassReport) -> String {
             r.member.email.clone().unwrap_or_default(),
         ];
         match &r.outcome {
+            Outcome::Graded { report: one } if !one.gradable => {
+                row.push(String::new());
+                row.extend(report.criteria.iter().map(|_| String::new()));
+                row.push(
+                    "not gradable: the database did not answer every check; `epreuve class grade` asks it again".into(),
+                );
+            }
             Outcome::Graded { report: one } => {
                 row.push(number(one.score));
                 for c in &report.criteria {

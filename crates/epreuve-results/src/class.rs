@@ -55,6 +55,12 @@ impl CandidateOutcome {
             Outcome::NotGradable { .. } => None,
         }
     }
+
+    /// The report, when it grades the candidate whole: a database that did not answer some
+    /// checks leaves a partial score, which no class figure or gradebook takes.
+    pub fn grade(&self) -> Option<&Report> {
+        self.report().filter(|r| r.gradable)
+    }
 }
 
 /// Candidates whose score falls in `[from, to)` (the last bin includes the maximum).
@@ -103,7 +109,7 @@ pub struct ClassReport {
     pub exam: String,
     /// Points at stake for a candidate graded whole.
     pub max_score: f64,
-    /// Candidates graded / in the class.
+    /// Candidates graded whole (every check answered).
     pub graded: usize,
     /// Candidates in the class.
     pub candidates: usize,
@@ -123,6 +129,55 @@ pub struct ClassReport {
     /// the assessor, never a verdict.
     #[serde(default)]
     pub similar_queries: Vec<SimilarQueries>,
+    /// Tables that hold rows of another candidate's data, or of the catalogue's preview: every
+    /// candidate's values come from their own seed, so these rows prove copying.
+    #[serde(default)]
+    pub copied_rows: Vec<CopiedRows>,
+}
+
+/// Whose data a copied row is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DataOwner {
+    /// Another candidate of the class.
+    Candidate {
+        /// Their identifier.
+        id: String,
+    },
+    /// The catalogue's preview of the exam's files.
+    Preview,
+}
+
+impl std::fmt::Display for DataOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Candidate { id } => write!(f, "{id}"),
+            Self::Preview => f.write_str("the catalogue's preview"),
+        }
+    }
+}
+
+/// A candidate's table that holds rows of someone else's data: the evidence of copying.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopiedRows {
+    /// The candidate whose table holds the rows.
+    pub candidate: String,
+    /// Whose data the rows are.
+    pub from: DataOwner,
+    /// The table.
+    pub table: String,
+    /// Rows of the table that are rows of `from`'s data.
+    pub rows: usize,
+    /// True when the table held more rows than epreuve keeps to compare: `rows` is then a
+    /// lower bound.
+    #[serde(default)]
+    pub at_least: bool,
+    /// Rows of the table.
+    pub table_rows: usize,
+    /// The source file of `from` the rows come from (`ventes.csv`).
+    pub source: String,
+    /// The first of those rows as `from`'s file writes them, with their line number.
+    pub evidence: Vec<String>,
 }
 
 /// Two candidates' saved queries of the same name that look alike.
@@ -142,7 +197,7 @@ pub struct SimilarQueries {
 impl ClassReport {
     /// The report of `results`, every figure computed from the candidates' reports.
     pub fn new(exam: &str, results: Vec<CandidateOutcome>) -> Self {
-        let reports: Vec<&Report> = results.iter().filter_map(|r| r.report()).collect();
+        let reports: Vec<&Report> = results.iter().filter_map(|r| r.grade()).collect();
         let max_score = reports.iter().map(|r| r.max_score).fold(0.0, f64::max);
         let mut scores: Vec<f64> = reports.iter().map(|r| r.score).collect();
         scores.sort_by(f64::total_cmp);
@@ -227,6 +282,7 @@ impl ClassReport {
             checks,
             results,
             similar_queries: Vec::new(),
+            copied_rows: Vec::new(),
         }
     }
 }

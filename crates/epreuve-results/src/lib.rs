@@ -9,8 +9,8 @@ mod engine;
 mod note;
 
 pub use class::{
-    Bin, CandidateOutcome, CheckRate, ClassReport, CriterionRate, Member, Movement, Outcome,
-    SimilarQueries,
+    Bin, CandidateOutcome, CheckRate, ClassReport, CopiedRows, CriterionRate, DataOwner, Member,
+    Movement, Outcome, SimilarQueries,
 };
 pub use engine::Engine;
 pub use note::{DataFinding, Note};
