@@ -216,87 +216,13 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
         .collect();
     assert_eq!(report.candidates, 14);
     assert_eq!(report.graded, 13, "c12's workspace is gone");
-    for ((id, alone), line) in individual.iter().zip(&report.results) {
-        assert_eq!(&line.member.id, id);
-        match (&line.outcome, alone) {
-            (Outcome::Graded { report: in_class }, Some(alone)) => {
-                assert_eq!(in_class.score, alone.score, "{id}");
-                assert_eq!(in_class.checks.len(), alone.checks.len(), "{id}");
-            }
-            (Outcome::NotGradable { reason }, None) => {
-                assert!(reason.contains("workspace"), "{id}: {reason}")
-            }
-            (outcome, alone) => panic!("{id}: {outcome:?} in class, {alone:?} alone"),
-        }
-    }
-    let scores: Vec<f64> = individual
-        .iter()
-        .filter_map(|(_, r)| r.as_ref().map(|r| r.score))
-        .collect();
+    assert_agrees(&report, &individual);
     let reference = individual[0].1.as_ref().unwrap();
     assert_eq!(
         reference.score, reference.max_score,
         "the reference gets every point"
     );
     assert_eq!(report.max_score, reference.max_score);
-    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-    assert!((report.mean - mean).abs() < 0.01, "{} {mean}", report.mean);
-    let mut sorted = scores.clone();
-    sorted.sort_by(f64::total_cmp);
-    assert_eq!(
-        report.median,
-        sorted[sorted.len() / 2],
-        "13 scores: the seventh"
-    );
-    assert_eq!(report.histogram.iter().map(|b| b.count).sum::<usize>(), 13);
-    assert_eq!(
-        report.histogram[9].count,
-        scores
-            .iter()
-            .filter(|s| **s >= 0.9 * reference.max_score)
-            .count()
-    );
-    for rate in &report.criteria {
-        let verdicts: Vec<Verdict> = individual
-            .iter()
-            .filter_map(|(_, r)| r.as_ref())
-            .filter_map(|r| r.criteria.iter().find(|c| c.code == rate.code))
-            .map(|c| c.verdict)
-            .collect();
-        let acquired = verdicts.iter().filter(|v| **v == Verdict::Acquired).count();
-        let judged = verdicts
-            .iter()
-            .filter(|v| matches!(v, Verdict::Acquired | Verdict::NotAcquired))
-            .count();
-        assert_eq!(
-            (rate.acquired, rate.judged),
-            (acquired, judged),
-            "{}",
-            rate.code
-        );
-    }
-    for rate in &report.checks {
-        let graded: Vec<_> = individual
-            .iter()
-            .filter_map(|(_, r)| r.as_ref())
-            .filter_map(|r| r.checks.iter().find(|c| c.id == rate.id))
-            .filter(|c| matches!(c.status, Status::Passed | Status::Failed))
-            .collect();
-        let failed = graded.iter().filter(|c| c.score < c.max_score).count();
-        assert_eq!(
-            (rate.failed, rate.graded),
-            (failed, graded.len()),
-            "{}",
-            rate.id
-        );
-    }
-    assert!(
-        report
-            .checks
-            .windows(2)
-            .all(|w| w[0].failure_rate >= w[1].failure_rate),
-        "the checks that fail most come first"
-    );
     // The copied query is a lead; the candidate's own is not, nor a file added after
     // submission.
     let leads: Vec<_> = report
@@ -316,7 +242,12 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     // The copied tables, and only them: c13 holds c01's data in every table, c14 the
     // catalogue's preview. The candidates whose values are spoiled (a column sorted alone,
     // prices emptied, texts cut) hold rows of nobody else.
-    assert_copies(&report, &exam, &class);
+    assert_copies(
+        &report,
+        &exam,
+        &class,
+        &[("c13", "c01"), ("c14", "preview")],
+    );
     // The fates the assessor must see.
     let notes = |id: &str| {
         let r = individual
@@ -346,36 +277,6 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
         notes("c10")
     );
     assert!(notes("c11").1.contains("seal"), "{:?}", notes("c11"));
-
-    // The gradebook: one row per candidate, the total and each criterion's points.
-    let csv = epreuve_report::render_class_csv(&report);
-    let mut rows = csv::Reader::from_reader(csv.as_bytes());
-    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(&header[..4], ["id", "name", "email", "total"]);
-    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 14);
-    for (row, (id, alone)) in rows.iter().zip(&individual) {
-        assert_eq!(&row[0], id);
-        assert_eq!(&row[2], format!("{id}@example.org"));
-        match alone {
-            Some(alone) => {
-                assert_eq!(row[3].parse::<f64>().unwrap(), alone.score, "{id}");
-                for (i, code) in header[4..header.len() - 1].iter().enumerate() {
-                    let points = alone
-                        .criteria
-                        .iter()
-                        .find(|c| &c.code == code)
-                        .unwrap()
-                        .score;
-                    assert_eq!(row[4 + i].parse::<f64>().unwrap(), points, "{id} {code}");
-                }
-            }
-            None => {
-                assert_eq!(&row[3], "");
-                assert!(row[header.len() - 1].starts_with("not gradable"), "{row:?}");
-            }
-        }
-    }
 
     // Run again: the sealed submissions stand; the blank workspace and the one gone are
     // graded again (nothing frozen says they did not change).
@@ -426,10 +327,131 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     );
 }
 
-/// The class report names exactly the copiers: `c13` (from `c01`) and `c14` (from the
-/// preview), in every table of the exam, most of each table's rows, with the first row of
-/// the owner's file as the first evidence.
-fn assert_copies(report: &epreuve_results::ClassReport, exam: &epreuve_exam::Exam, class: &Class) {
+/// Every figure of the class report and every row of its gradebook CSV, against the
+/// candidates graded alone (`None`: not gradable alone).
+fn assert_agrees(report: &epreuve_results::ClassReport, individual: &[(String, Option<Report>)]) {
+    assert_eq!(report.results.len(), individual.len());
+    for ((id, alone), line) in individual.iter().zip(&report.results) {
+        assert_eq!(&line.member.id, id);
+        match (&line.outcome, alone) {
+            (Outcome::Graded { report: in_class }, Some(alone)) => {
+                assert_eq!(in_class.score, alone.score, "{id}");
+                assert_eq!(in_class.checks.len(), alone.checks.len(), "{id}");
+                assert!(in_class.gradable && alone.gradable, "{id}");
+            }
+            (Outcome::NotGradable { reason }, None) => {
+                assert!(reason.contains("workspace"), "{id}: {reason}")
+            }
+            (outcome, alone) => panic!("{id}: {outcome:?} in class, {alone:?} alone"),
+        }
+    }
+    let graded: Vec<&Report> = individual.iter().filter_map(|(_, r)| r.as_ref()).collect();
+    assert_eq!(report.graded, graded.len());
+    let mut scores: Vec<f64> = graded.iter().map(|r| r.score).collect();
+    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+    assert!((report.mean - mean).abs() < 0.01, "{} {mean}", report.mean);
+    scores.sort_by(f64::total_cmp);
+    let n = scores.len();
+    let median = if n % 2 == 1 {
+        scores[n / 2]
+    } else {
+        (scores[n / 2 - 1] + scores[n / 2]) / 2.0
+    };
+    assert!(
+        (report.median - median).abs() < 0.01,
+        "{} {median}",
+        report.median
+    );
+    let max = graded.iter().map(|r| r.max_score).fold(0.0, f64::max);
+    assert_eq!(report.max_score, max);
+    assert_eq!(report.histogram.iter().map(|b| b.count).sum::<usize>(), n);
+    for (i, bin) in report.histogram.iter().enumerate() {
+        let (from, to) = (max * i as f64 / 10.0, max * (i + 1) as f64 / 10.0);
+        let inside = scores
+            .iter()
+            .filter(|s| **s >= from - 1e-9 && (**s < to - 1e-9 || (i == 9 && **s <= max)))
+            .count();
+        assert_eq!(bin.count, inside, "bin {i}: {from} to {to}");
+    }
+    for rate in &report.criteria {
+        let verdicts: Vec<Verdict> = graded
+            .iter()
+            .filter_map(|r| r.criteria.iter().find(|c| c.code == rate.code))
+            .map(|c| c.verdict)
+            .collect();
+        let acquired = verdicts.iter().filter(|v| **v == Verdict::Acquired).count();
+        let judged = verdicts
+            .iter()
+            .filter(|v| matches!(v, Verdict::Acquired | Verdict::NotAcquired))
+            .count();
+        assert_eq!(
+            (rate.acquired, rate.judged),
+            (acquired, judged),
+            "{}",
+            rate.code
+        );
+    }
+    for rate in &report.checks {
+        let checked: Vec<_> = graded
+            .iter()
+            .filter_map(|r| r.checks.iter().find(|c| c.id == rate.id))
+            .filter(|c| matches!(c.status, Status::Passed | Status::Failed))
+            .collect();
+        let failed = checked.iter().filter(|c| c.score < c.max_score).count();
+        assert_eq!(
+            (rate.failed, rate.graded),
+            (failed, checked.len()),
+            "{}",
+            rate.id
+        );
+    }
+    assert!(
+        report
+            .checks
+            .windows(2)
+            .all(|w| w[0].failure_rate >= w[1].failure_rate),
+        "the checks that fail most come first"
+    );
+    // The gradebook: one row per candidate, the total and each criterion's points.
+    let csv = epreuve_report::render_class_csv(report);
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(&header[..4], ["id", "name", "email", "total"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), individual.len());
+    for ((row, (id, alone)), line) in rows.iter().zip(individual).zip(&report.results) {
+        assert_eq!(&row[0], id);
+        assert_eq!(&row[2], line.member.email.as_deref().unwrap_or_default());
+        match alone {
+            Some(alone) => {
+                assert_eq!(row[3].parse::<f64>().unwrap(), alone.score, "{id}");
+                for (i, code) in header[4..header.len() - 1].iter().enumerate() {
+                    let points = alone
+                        .criteria
+                        .iter()
+                        .find(|c| &c.code == code)
+                        .unwrap()
+                        .score;
+                    assert_eq!(row[4 + i].parse::<f64>().unwrap(), points, "{id} {code}");
+                }
+            }
+            None => {
+                assert_eq!(&row[3], "");
+                assert!(row[header.len() - 1].starts_with("not gradable"), "{row:?}");
+            }
+        }
+    }
+}
+
+/// The class report names exactly the copiers of `copies` (copier, whose data: a candidate
+/// or `preview`), in every table of the exam, most of each table's rows, with the first row
+/// of the owner's file as the first evidence.
+fn assert_copies(
+    report: &epreuve_results::ClassReport,
+    exam: &epreuve_exam::Exam,
+    class: &Class,
+    copies: &[(&str, &str)],
+) {
     use epreuve_results::DataOwner;
     let tables: Vec<&str> = exam
         .manifest
@@ -437,18 +459,18 @@ fn assert_copies(report: &epreuve_results::ClassReport, exam: &epreuve_exam::Exa
         .iter()
         .map(|t| t.name.as_str())
         .collect();
-    for (copier, owner, data) in [
-        (
-            "c13",
-            DataOwner::Candidate { id: "c01".into() },
-            class.workspace("c01").join("data"),
-        ),
-        ("c14", DataOwner::Preview, exam.dataset_dir.clone()),
-    ] {
+    for (copier, from) in copies {
+        let (owner, data) = match *from {
+            "preview" => (DataOwner::Preview, exam.dataset_dir.clone()),
+            id => (
+                DataOwner::Candidate { id: id.into() },
+                class.workspace(id).join("data"),
+            ),
+        };
         let found: Vec<_> = report
             .copied_rows
             .iter()
-            .filter(|c| c.candidate == copier)
+            .filter(|c| c.candidate == *copier)
             .collect();
         let mut named: Vec<&str> = found.iter().map(|c| c.table.as_str()).collect();
         named.sort_unstable();
@@ -483,7 +505,7 @@ fn assert_copies(report: &epreuve_results::ClassReport, exam: &epreuve_exam::Exa
         let evidence = &report
             .copied_rows
             .iter()
-            .find(|c| c.candidate == copier && c.table == "ventes")
+            .find(|c| c.candidate == *copier && c.table == "ventes")
             .unwrap()
             .evidence[0];
         assert!(
@@ -495,8 +517,8 @@ fn assert_copies(report: &epreuve_results::ClassReport, exam: &epreuve_exam::Exa
         report
             .copied_rows
             .iter()
-            .all(|c| c.candidate == "c13" || c.candidate == "c14"),
-        "{:#?}",
+            .all(|c| copies.iter().any(|(copier, _)| c.candidate == *copier)),
+        "only the copiers: {:#?}",
         report.copied_rows
     );
 }
@@ -513,11 +535,27 @@ impl Drop for Server {
     }
 }
 
-/// A class on one PostgreSQL server through the `url` route: one database and two roles per
-/// candidate, graded through each candidate's grading account; the class report agrees with
-/// the candidates graded alone.
+/// A class of twelve on one PostgreSQL server through the `url` route: one database and two
+/// roles per candidate, graded through each candidate's grading account. The server dies
+/// during grading: the candidates it did not answer are not gradable, never scored, and the
+/// next run, once it is back, grades them. The class report then agrees with the candidates
+/// graded alone, and names the copiers.
 #[test]
-fn a_class_on_one_postgresql_server() {
+fn a_class_of_twelve_on_one_postgresql_server_that_dies_during_grading() {
+    const ON_SERVER: [(&str, &str); 12] = [
+        ("p01", "reference"),
+        ("p02", "ville-triee"),
+        ("p03", "prix-vides"),
+        ("p04", "colonne-oubliee"),
+        ("p05", "late"),
+        ("p06", "broken-seal"),
+        ("p07", "copy-of-p01"),
+        ("p08", "copy-of-preview"),
+        ("p09", "date-en-texte"),
+        ("p10", "textes-coupes"),
+        ("p11", "chargee-deux-fois"),
+        ("p12", "blank"),
+    ];
     let temp = tempfile::tempdir().unwrap();
     let catalogue = Catalogue::open(repo()).unwrap();
     let exam = catalogue.exam(EXAM).unwrap();
@@ -540,11 +578,11 @@ fn a_class_on_one_postgresql_server() {
         .database
         .admin()
         .expect("the centre knows the administrator");
-    let members = epreuve_class::parse_roster(
-        b"id,name\np1,Ana\np2,Bob\np3,Chlo\np4,Dan\n",
-        Path::new("roster.csv"),
-    )
-    .unwrap();
+    let mut roster = String::from("id,name,email\n");
+    for (id, _) in ON_SERVER {
+        roster.push_str(&format!("{id},Candidat {id},{id}@example.org\n"));
+    }
+    let members = epreuve_class::parse_roster(roster.as_bytes(), Path::new("roster.csv")).unwrap();
     let options = PrepareOptions {
         engine: Engine::Postgres,
         route: Route::Url,
@@ -556,52 +594,122 @@ fn a_class_on_one_postgresql_server() {
     };
     let dir = temp.path().join("class");
     let (class, summary) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
-    assert_eq!(summary.made.len(), 4, "{summary:?}");
-    for (id, part) in [
-        ("p1", "reference"),
-        ("p2", "prix-vides"),
-        ("p3", "blank"),
-        ("p4", "late"),
-    ] {
+    assert_eq!(summary.made.len(), 12, "{summary:?}");
+    // Whatever the test does, each candidate's database and roles go at the end.
+    let _databases = Databases {
+        class: class.clone(),
+        admin: admin.url(),
+    };
+    for (id, part) in ON_SERVER {
         play(&catalogue, &class, id, part);
     }
+    // The server stops once four candidates are graded.
+    let graded_so_far = std::sync::atomic::AtomicUsize::new(0);
+    let stop = |_: &str, _: &Outcome| {
+        if graded_so_far.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == 4 {
+            epreuve_provision::down(&server_dir, &record.database, None).unwrap();
+        }
+    };
     let grading = GradeOptions {
         jobs: 2,
         regrade: false,
         cancel: Cancel::new(),
     };
-    let graded = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
-    assert_eq!(graded.graded, 4);
+    let first = grade_class(&class, &catalogue, &grading, &stop).unwrap();
+    assert_eq!(first.graded, 12);
+    let during = class_report(&class);
+    let unanswered: Vec<&str> = during
+        .results
+        .iter()
+        .filter(|r| r.grade().is_none())
+        .map(|r| r.member.id.as_str())
+        .collect();
+    // The submitted candidates graded after the stop are graded from the dump frozen at
+    // submission; the blank workspace, last of the roster, has none to fall back on: nothing
+    // of it can be read, and a partial score is never a grade.
+    assert!(unanswered.contains(&"p12"), "{unanswered:?}");
+    assert!(
+        during.results.iter().any(|r| r
+            .grade()
+            .is_some_and(|r| r.notes.contains(&epreuve_results::Note::GradedFromDump))),
+        "graded from the dumps while the server was down"
+    );
+    assert_eq!(during.graded, 12 - unanswered.len());
+    let csv = epreuve_report::render_class_csv(&during);
+    for id in &unanswered {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap();
+        assert!(row.contains(",not gradable"), "{row}");
+    }
+
+    // The server is back: the next run grades again exactly the candidates it did not answer.
+    epreuve_provision::up(&server_dir, &record.database, &Cancel::new()).unwrap();
+    let second = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
+    assert_eq!(second.graded + second.kept, 12, "{second:?}");
+    assert!(
+        second.graded >= unanswered.len(),
+        "{second:?} {unanswered:?}"
+    );
     let report = class_report(&class);
-    assert_eq!(report.graded, 4);
+    let individual: Vec<(String, Option<Report>)> = ON_SERVER
+        .iter()
+        .map(|(id, _)| ((*id).to_owned(), alone(&catalogue, &class, id)))
+        .collect();
+    assert_eq!(report.graded, 12);
+    assert_agrees(&report, &individual);
     for line in &report.results {
-        let alone = alone(&catalogue, &class, &line.member.id).unwrap();
-        let in_class = line.report().unwrap();
-        assert_eq!(in_class.score, alone.score, "{}", line.member.id);
-        assert_eq!(in_class.engine, Engine::Postgres);
+        assert_eq!(line.report().unwrap().engine, Engine::Postgres);
     }
     let reference = report.results[0].report().unwrap();
     assert_eq!(reference.score, reference.max_score, "{reference:#?}");
-    let prices = report.results[1].report().unwrap();
+    let prices = report.results[2].report().unwrap();
     let c19 = prices.criteria.iter().find(|c| c.code == "C1.9").unwrap();
     assert_eq!(
         c19.verdict,
         Verdict::NotAcquired,
         "prices emptied: C1.9 not acquired"
     );
-    let late = report.results[3].report().unwrap();
+    let late = report.results[4].report().unwrap();
     assert!(
         late.notes
             .iter()
             .any(|n| n.to_string().contains("submitted late"))
     );
-    // Each candidate's databases are dropped with the centre's account.
-    for member in &class.manifest.members {
-        let workspace = Workspace::open(&class.workspace(&member.id)).unwrap();
-        let record = Centre::new(Some(class.centre_dir()))
-            .find(workspace.root())
+    assert!(
+        report.results[5]
+            .report()
             .unwrap()
-            .unwrap();
-        epreuve_provision::down(workspace.root(), &record.database, Some(&admin.url())).unwrap();
+            .integrity
+            .join(" ")
+            .contains("seal")
+    );
+    assert_copies(
+        &report,
+        &exam,
+        &class,
+        &[("p07", "p01"), ("p08", "preview")],
+    );
+}
+
+/// Drops each candidate's database and roles with the centre's account.
+struct Databases {
+    class: Class,
+    admin: String,
+}
+
+impl Drop for Databases {
+    fn drop(&mut self) {
+        let centre = Centre::new(Some(self.class.centre_dir()));
+        for member in &self.class.manifest.members {
+            let Ok(workspace) = Workspace::open(&self.class.workspace(&member.id)) else {
+                continue;
+            };
+            if let Ok(Some(record)) = centre.find(workspace.root()) {
+                let _ =
+                    epreuve_provision::down(workspace.root(), &record.database, Some(&self.admin));
+            }
+        }
     }
 }
