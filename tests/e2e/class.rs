@@ -169,6 +169,35 @@ fn a_class_is_prepared_followed_graded_and_reported() {
     let sum: f64 = tests.iter().map(|t| t["score"].as_f64().unwrap()).sum();
     assert!((sum - results["score"].as_f64().unwrap()).abs() < 1e-6);
 
+    // HTML pages: the class's, and one per candidate; the file name a candidate chose is
+    // text on the page, its escape sequence cleaned.
+    let out = epreuve(
+        cwd,
+        &[
+            "class", "report", "--dir", "class", "--format", "html", "--out", "pages",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let index = std::fs::read_to_string(cwd.join("pages/index.html")).unwrap();
+    assert!(
+        index.contains("<a href=\"candidates/B2.html\">B2</a>"),
+        "{index}"
+    );
+    assert!(index.contains("copie\\u{1b}[2J.sql"), "{index}");
+    for id in ["A1", "B2", "C3"] {
+        let page =
+            std::fs::read_to_string(cwd.join(format!("pages/candidates/{id}.html"))).unwrap();
+        assert!(
+            page.contains("<a href=\"../index.html\">Class report</a>"),
+            "{page}"
+        );
+    }
+    let out = epreuve(
+        cwd,
+        &["class", "report", "--dir", "class", "--format", "html"],
+    );
+    assert_error(&out, 2, "--out");
+
     // Not a class folder: the message says how to make one.
     let out = epreuve(cwd, &["class", "grade", "--dir", "nowhere"]);
     assert_error(&out, 2, "is not a class folder");

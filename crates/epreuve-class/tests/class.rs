@@ -61,11 +61,20 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+const HOSTILE_NAME: &str =
+    "Zoé <img src=x onerror=alert(1)><script>document.title='pwned'</script>";
+
 fn roster() -> String {
     let mut text = String::from("identifiant;nom;courriel;tiers temps\n");
     for (i, (id, _)) in PLAYS.iter().enumerate() {
         let extra = if *id == "c05" { "30" } else { "" };
-        text.push_str(&format!("{id};Candidat·e {i};{id}@example.org;{extra}\n"));
+        // A name that would be markup on a page, were it not escaped.
+        let name = if *id == "c04" {
+            HOSTILE_NAME.to_owned()
+        } else {
+            format!("Candidat·e {i}")
+        };
+        text.push_str(&format!("{id};{name};{id}@example.org;{extra}\n"));
     }
     text
 }
@@ -223,6 +232,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
         "the reference gets every point"
     );
     assert_eq!(report.max_score, reference.max_score);
+    assert_html_in_chromium(&report, &temp.path().join("html"));
     // The copied query is a lead; the candidate's own is not, nor a file added after
     // submission.
     let leads: Vec<_> = report
@@ -440,6 +450,146 @@ fn assert_agrees(report: &epreuve_results::ClassReport, individual: &[(String, O
                 assert!(row[header.len() - 1].starts_with("not gradable"), "{row:?}");
             }
         }
+    }
+}
+
+/// Headless Chromium, as Debian's `chromium` package installs it.
+fn chromium(profile: &Path, args: &[&str]) -> std::process::Output {
+    let binary = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect("these tests need Chromium: apt-get install chromium (.ci/run installs it)");
+    let out = std::process::Command::new(binary)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            &format!("--user-data-dir={}", profile.display()),
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The class's HTML pages loaded in headless Chromium: what the browser builds of them shows
+/// the class's figures, every candidate, the copies, charts with a title and a description,
+/// tables with headers, and a candidate's name as text, never as markup; nothing is fetched.
+/// A screenshot of the class page is taken (and kept where `EPREUVE_SCREENSHOT` says: the
+/// README's is made this way).
+fn assert_html_in_chromium(report: &epreuve_results::ClassReport, out: &Path) {
+    let index = epreuve_report::write_class_html(report, out).unwrap();
+    let profile = out.join(".chromium");
+    let url = format!("file://{}", index.display());
+    let dom = String::from_utf8(chromium(&profile, &["--dump-dom", &url]).stdout).unwrap();
+    assert!(
+        dom.contains(&format!("<title>Class report: {EXAM}</title>")),
+        "the title is the page's, not a candidate's script: {dom}"
+    );
+    assert!(dom.contains(&format!(
+        "{} of {} candidates graded · mean {} · median {}",
+        report.graded,
+        report.candidates,
+        shown(report.mean),
+        shown(report.median)
+    )));
+    for line in &report.results {
+        assert!(
+            dom.contains(&format!(
+                "<a href=\"candidates/{0}.html\">{0}</a>",
+                line.member.id
+            )),
+            "{}",
+            line.member.id
+        );
+    }
+    assert!(!dom.contains("<img") && !dom.contains("<script"), "{dom}");
+    assert!(dom.contains("Zoé &lt;img src=x onerror=alert(1)&gt;&lt;script&gt;"));
+    assert!(!dom.contains("http://") && !dom.contains("https://"));
+    assert!(dom.contains("default-src 'none'"));
+    // Charts a screen reader can read: a role, a title and a description that says the
+    // figures.
+    let charts = dom.matches("<svg ").count();
+    assert_eq!(charts, 2, "the spread and the criteria");
+    assert_eq!(
+        dom.matches("<svg role=\"img\" aria-labelledby=").count(),
+        charts
+    );
+    let band = &report.histogram[0];
+    assert!(dom.contains(&format!(
+        "{} to {}: {} candidate",
+        shown(band.from),
+        shown(band.to),
+        band.count
+    )));
+    assert_eq!(
+        dom.matches("<table>").count(),
+        dom.matches("<caption>").count()
+    );
+    assert!(dom.matches("<th scope=\"col\">").count() >= 5 * 4);
+    for copy in &report.copied_rows {
+        assert!(dom.contains(&format!(
+            "<th scope=\"row\">{}</th><td>{}</td>",
+            copy.candidate, copy.table
+        )));
+    }
+    // A candidate's page: their score and every check.
+    let reference = report.results[0].grade().unwrap();
+    let page = format!("file://{}", out.join("candidates/c01.html").display());
+    let dom = String::from_utf8(chromium(&profile, &["--dump-dom", &page]).stdout).unwrap();
+    assert!(dom.contains(&format!(
+        "score <strong>{} / {}</strong>",
+        shown(reference.score),
+        shown(reference.max_score)
+    )));
+    for check in &reference.checks {
+        assert!(dom.contains(&format!("<th scope=\"row\">{}</th>", check.id)));
+    }
+    assert!(
+        dom.contains("c13's table ventes holds"),
+        "c01's data was copied"
+    );
+    // What it shows: a screenshot of the class page, of the size asked.
+    let png = out.join("class.png");
+    chromium(
+        &profile,
+        &[
+            "--window-size=1100,1500",
+            &format!("--screenshot={}", png.display()),
+            &url,
+        ],
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    let size = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (1100, 1500));
+    assert!(
+        bytes.len() > 30_000,
+        "a page with text and charts, not a blank one"
+    );
+    if let Ok(keep) = std::env::var("EPREUVE_SCREENSHOT") {
+        std::fs::copy(&png, keep).unwrap();
+    }
+}
+
+/// A number as the pages write it: no useless decimals.
+fn shown(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}").trim_end_matches('0').to_owned()
     }
 }
 

@@ -1,10 +1,14 @@
-//! Renderers for grading reports: a terminal table for people, JSON for programs.
+//! Renderers for grading reports: a terminal table for people, JSON for programs, HTML pages
+//! and gradebook files for a class.
 
 mod class;
+mod html;
 
 pub use class::{
-    render_class_csv, render_class_json, render_class_table, render_gradescope, render_movements,
+    copied_sentence, render_class_csv, render_class_json, render_class_table, render_gradescope,
+    render_movements,
 };
+pub use html::{render_candidate_html, render_class_html, write_class_html};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use epreuve_results::{Report, Status, Verdict};

@@ -134,8 +134,9 @@ pub struct ClassReportArgs {
     /// for a `results.json` per candidate (with `--out`).
     #[arg(long, value_enum, default_value_t)]
     pub format: ClassFormat,
-    /// The folder where `--format gradescope` writes `<id>/results.json`.
-    #[arg(long, required_if_eq("format", "gradescope"))]
+    /// The folder where `--format gradescope` writes `<id>/results.json`, and `--format html`
+    /// `index.html` and `candidates/<id>.html`.
+    #[arg(long, required_if_eq_any([("format", "gradescope"), ("format", "html")]))]
     pub out: Option<PathBuf>,
 }
 
@@ -152,6 +153,9 @@ pub enum ClassFormat {
     Csv,
     /// Gradescope's `results.json`, one per graded candidate, in `--out`.
     Gradescope,
+    /// HTML pages in `--out`: `index.html` for the class, `candidates/<id>.html` each, charts
+    /// inline, nothing fetched.
+    Html,
 }
 
 /// `epreuve db …`.

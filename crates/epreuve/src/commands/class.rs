@@ -203,7 +203,7 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
                 .unwrap_or(std::path::Path::new("gradescope"));
             let mut written = 0;
             for line in &report.results {
-                if let Outcome::Graded { report: one } = &line.outcome {
+                if let Some(one) = line.grade() {
                     let folder = out.join(&line.member.id);
                     std::fs::create_dir_all(&folder)?;
                     epreuve_fs::write_atomic(
@@ -217,6 +217,16 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
                 "{written} results.json written in {} ({} candidates not gradable)\n",
                 out.display(),
                 report.results.len() - written
+            )
+        }
+        ClassFormat::Html => {
+            let out = args.out.as_deref().unwrap_or(std::path::Path::new("html"));
+            let index = epreuve_report::write_class_html(&report, out)?;
+            format!(
+                "{} written, with a page per candidate ({}) in {}\n",
+                index.display(),
+                report.results.len(),
+                out.join("candidates").display()
             )
         }
     };
