@@ -1,7 +1,7 @@
 //! `epreuve class …` as a training centre runs it: a roster with a bad line refused with its
 //! number, a class prepared, followed, graded, resumed and reported for a gradebook.
 
-use crate::common::{assert_error, code, epreuve, json, stdout};
+use crate::common::{assert_error, code, epreuve, epreuve_with, json, stderr, stdout};
 
 #[test]
 fn a_class_is_prepared_followed_graded_and_reported() {
@@ -201,4 +201,196 @@ fn a_class_is_prepared_followed_graded_and_reported() {
     // Not a class folder: the message says how to make one.
     let out = epreuve(cwd, &["class", "grade", "--dir", "nowhere"]);
     assert_error(&out, 2, "is not a class folder");
+}
+
+/// A class on candidates' own machines: the handout carries the candidate-side catalogue and
+/// each prepared workspace; `submit --out` writes one file; `class collect` takes the good
+/// file and refuses, with the reason, a broken seal, a file named for another candidate, a
+/// bundle made from another workspace, and a FIFO. Only what was taken is graded as submitted.
+#[test]
+fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let cwd = temp.path();
+    std::fs::write(
+        cwd.join("roster.csv"),
+        "id,name\nH1,Ana\nH2,Bob\nH3,Chloé\nH4,Dan\n",
+    )
+    .unwrap();
+    let out = epreuve(
+        cwd,
+        &[
+            "class",
+            "prepare",
+            "roster.csv",
+            "--exam",
+            "bloc1-chargement",
+            "--dir",
+            "class",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = epreuve(
+        cwd,
+        &["class", "handout", "--dir", "class", "--out", "machines"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for id in ["H1", "H2", "H3", "H4"] {
+        let machine = cwd.join("machines").join(id);
+        assert!(machine.join("catalogue/pack.toml").is_file(), "{id}");
+        assert!(
+            machine.join("workspace/.epreuve/state.json").is_file(),
+            "{id}"
+        );
+        assert!(
+            !machine
+                .join("catalogue/graders/bloc1-chargement/solutions")
+                .exists(),
+            "no reference solution leaves the centre"
+        );
+    }
+    // On each candidate's machine: their catalogue, no centre.
+    let on_machine = |id: &str, args: &[&str]| {
+        let catalogue = cwd.join("machines").join(id).join("catalogue");
+        let centre = cwd.join("machines").join(id).join("no-centre");
+        epreuve_with(
+            &cwd.join("machines").join(id),
+            args,
+            &[
+                ("EPREUVE_CATALOGUE", catalogue.to_str().unwrap()),
+                ("EPREUVE_CENTRE", centre.to_str().unwrap()),
+            ],
+        )
+    };
+    std::fs::create_dir_all(cwd.join("gathered")).unwrap();
+    for id in ["H1", "H2", "H3"] {
+        std::fs::write(
+            cwd.join("machines")
+                .join(id)
+                .join("workspace/answers/requete.sql"),
+            format!("SELECT COUNT(*) FROM ventes; -- {id}\n"),
+        )
+        .unwrap();
+        let out = on_machine(id, &["check", "--dir", "workspace"]);
+        assert!(code(&out) <= 1, "the pack checks: {}", stderr(&out));
+        // H3 hands in a file named for H4.
+        let file = if id == "H3" {
+            "H4.tar"
+        } else {
+            &format!("{id}.tar")
+        };
+        let target = cwd.join("gathered").join(file);
+        let out = on_machine(
+            id,
+            &[
+                "submit",
+                "--dir",
+                "workspace",
+                "--out",
+                target.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    // H2's file is changed on the way: same length, so the archive stays readable.
+    let h2 = cwd.join("gathered/H2.tar");
+    let bytes = std::fs::read(&h2).unwrap();
+    let text = b"SELECT COUNT(*) FROM ventes; -- H2";
+    let at = bytes.windows(text.len()).position(|w| w == text).unwrap();
+    let mut changed = bytes.clone();
+    changed[at..at + 6].copy_from_slice(b"SELEKT");
+    std::fs::write(&h2, changed).unwrap();
+    // H4 submits from a workspace started anew on their machine, not the one prepared.
+    let out = on_machine(
+        "H4",
+        &[
+            "start",
+            "bloc1-chargement",
+            "--candidate",
+            "H4",
+            "--dir",
+            "anew",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let target = cwd.join("gathered/H4-second.tar");
+    let out = on_machine(
+        "H4",
+        &["submit", "--dir", "anew", "--out", target.to_str().unwrap()],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // And a FIFO among the files: refused, never waited on.
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(cwd.join("gathered/pipe.tar"))
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    let out = epreuve(
+        cwd,
+        &[
+            "class", "collect", "--dir", "class", "gathered", "--format", "json",
+        ],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let collected = json(&out);
+    assert_eq!(
+        collected["taken"].as_array().unwrap().len(),
+        1,
+        "{collected:#}"
+    );
+    assert_eq!(collected["taken"][0]["id"], "H1");
+    let why = |file: &str| {
+        collected["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["file"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("{file}: {collected:#}"))["why"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        why("H2.tar").contains("the seal is broken: answers/requete.sql was changed"),
+        "{}",
+        why("H2.tar")
+    );
+    assert!(
+        why("H4.tar").contains("named for `H4` but holds the submission of `H3`"),
+        "{}",
+        why("H4.tar")
+    );
+    assert!(
+        why("H4-second.tar").contains("not made from that workspace"),
+        "{}",
+        why("H4-second.tar")
+    );
+    assert!(why("pipe.tar").contains("FIFO"), "{}", why("pipe.tar"));
+
+    // Graded: H1 as submitted on their machine, the others as not submitted.
+    let out = epreuve(cwd, &["class", "grade", "--dir", "class"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = epreuve(
+        cwd,
+        &["class", "report", "--dir", "class", "--format", "json"],
+    );
+    let report = json(&out);
+    for (i, id) in ["H1", "H2", "H3", "H4"].iter().enumerate() {
+        let notes = report["results"][i]["report"]["notes"].to_string();
+        let integrity = report["results"][i]["report"]["integrity"].to_string();
+        assert_eq!(
+            notes.contains("not submitted"),
+            *id != "H1",
+            "{id}: {notes}"
+        );
+        assert_eq!(integrity, "[]", "{id}");
+    }
+    // Collected again, the same file is taken again: nothing is lost or doubled.
+    let out = epreuve(
+        cwd,
+        &["class", "collect", "--dir", "class", "gathered/H1.tar"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }

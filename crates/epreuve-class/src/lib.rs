@@ -13,11 +13,13 @@
 //! evaluations/<id>.toml the assessor's scores of the manual items, when there are some
 //! ```
 //!
-//! [`prepare`] makes the workspaces, [`follow`] says where each candidate is, [`grade_class`]
+//! [`prepare`] makes the workspaces ([`handout`] writes what goes to candidates' own machines,
+//! [`collect`] takes back the files they submit), [`follow`] says where each candidate is, [`grade_class`]
 //! grades them all on every core (a candidate's failure is theirs alone; an interrupted
 //! grading resumes where it stopped; a regrade says who moved and why), and
 //! [`class_report`] gathers the results into a [`epreuve_results::ClassReport`].
 
+mod collect;
 mod copying;
 mod folder;
 mod follow;
@@ -28,6 +30,7 @@ mod similarity;
 
 use std::path::PathBuf;
 
+pub use collect::{Collected, Handout, collect, handout};
 pub use folder::{Class, ClassManifest};
 pub use follow::{Progress as FollowState, Standing, follow};
 pub use grade::{GradeOptions, GradeSummary, class_report, grade_class};

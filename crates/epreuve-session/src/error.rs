@@ -90,6 +90,14 @@ pub enum SessionError {
     /// The exam could not be read.
     #[error(transparent)]
     Exam(#[from] epreuve_exam::ExamError),
+    /// A submission file gathered from a candidate's machine cannot be taken.
+    #[error("{path}: {why}")]
+    BundleFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it, in a sentence.
+        why: String,
+    },
 }
 
 impl SessionError {

@@ -13,6 +13,7 @@ mod start;
 mod state;
 mod submission;
 mod submit;
+mod transfer;
 mod workspace;
 
 pub use centre::{Centre, CentreRecord};
@@ -25,4 +26,5 @@ pub use start::{Progress, StartOptions};
 pub use state::{State, SubmissionRecord, check_candidate, check_name};
 pub use submission::Submission;
 pub use submit::{Evidence, Seal, SubmittedFacts, TableEvidence, evidence};
+pub use transfer::{CollectedBundle, read_bundle_file};
 pub use workspace::Workspace;

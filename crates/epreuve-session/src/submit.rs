@@ -97,15 +97,7 @@ impl Workspace {
         };
         self.state_mut().submitted = Some(record.clone());
         self.save_state()?;
-        // Older bundles and staging folders left by a crash go last: the state no longer
-        // names them.
-        if let Ok(entries) = std::fs::read_dir(&submissions) {
-            for entry in entries.flatten() {
-                if entry.file_name() != name.as_str() {
-                    let _ = std::fs::remove_dir_all(entry.path());
-                }
-            }
-        }
+        keep_only(&submissions, &name);
         Ok(record)
     }
 
@@ -195,8 +187,20 @@ impl Workspace {
     }
 }
 
+/// Older bundles and staging folders left by a crash go, once the state names `name`
+/// alone.
+pub(crate) fn keep_only(submissions: &Path, name: &str) {
+    if let Ok(entries) = std::fs::read_dir(submissions) {
+        for entry in entries.flatten() {
+            if entry.file_name() != name {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 /// `<n>-<time>`: a name no earlier bundle of this workspace has.
-fn bundle_name(submissions: &Path, now: DateTime<Utc>) -> String {
+pub(crate) fn bundle_name(submissions: &Path, now: DateTime<Utc>) -> String {
     let next = std::fs::read_dir(submissions)
         .map(|entries| {
             entries

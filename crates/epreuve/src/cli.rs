@@ -39,7 +39,7 @@ pub enum Command {
     /// Run the public checks: what is still missing, without the answers.
     Check(WorkspaceArgs),
     /// Freeze the answers and a snapshot of the database, and record the time.
-    Submit(WorkspaceArgs),
+    Submit(SubmitArgs),
     /// Grade a workspace (its submission when there is one) and print the report.
     Grade(GradeArgs),
     /// Start an exam in a temporary folder, apply the reference solution, grade it.
@@ -64,8 +64,14 @@ pub enum ClassCommand {
     /// Make one workspace per candidate of a roster (CSV: id, name, optionally email and
     /// extra_time), each with data of their own; run again, it makes the missing ones.
     Prepare(ClassPrepareArgs),
+    /// Write, per candidate, what goes to their own machine: the candidate-side catalogue
+    /// and the workspace prepared for them.
+    Handout(ClassHandoutArgs),
     /// Who started, who submitted, who is late, whose database does not answer.
     Status(ClassArgs),
+    /// Take the submission files gathered from candidates' machines (`submit --out`) into
+    /// their workspaces; a broken seal or another candidate's file is refused.
+    Collect(ClassCollectArgs),
     /// Grade every candidate on every core; run again, it resumes; `--regrade` grades
     /// everyone again and shows whose score moved.
     Grade(ClassGradeArgs),
@@ -108,6 +114,28 @@ pub struct ClassPrepareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Arguments of `class handout`.
+#[derive(Debug, Args)]
+pub struct ClassHandoutArgs {
+    /// The class.
+    #[command(flatten)]
+    pub class: ClassArgs,
+    /// A new folder: `<out>/<id>/catalogue` and `<out>/<id>/workspace` per candidate.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Arguments of `class collect`.
+#[derive(Debug, Args)]
+pub struct ClassCollectArgs {
+    /// The class.
+    #[command(flatten)]
+    pub class: ClassArgs,
+    /// The files `epreuve submit --out` wrote, or folders holding them.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 /// Arguments of `class grade`.
@@ -315,6 +343,18 @@ pub struct WorkspaceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Arguments of `submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The workspace.
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// Also write the sealed submission into this one file, for a centre that gathers them
+    /// from candidates' machines (`epreuve class collect`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `grade`.

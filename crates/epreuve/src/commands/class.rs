@@ -1,4 +1,4 @@
-//! `class prepare`, `class status`, `class grade`, `class report`: a training centre's mock
+//! `class prepare`, `handout`, `status`, `collect`, `grade`, `report`: a training centre's mock
 //! exam, from a roster to the grades its learning platform imports.
 
 use std::path::PathBuf;
@@ -13,7 +13,10 @@ use epreuve_provision::Cancel;
 use epreuve_results::Outcome;
 use serde_json::json;
 
-use crate::cli::{ClassArgs, ClassFormat, ClassGradeArgs, ClassPrepareArgs, ClassReportArgs};
+use crate::cli::{
+    ClassArgs, ClassCollectArgs, ClassFormat, ClassGradeArgs, ClassHandoutArgs, ClassPrepareArgs,
+    ClassReportArgs,
+};
 use crate::exit_codes;
 use crate::printer::Printer;
 
@@ -80,6 +83,75 @@ pub fn prepare_class(
     Ok(if cancel.is_cancelled() {
         exit_codes::CANCELLED
     } else if summary.failed.is_empty() {
+        exit_codes::SUCCESS
+    } else {
+        exit_codes::CHECKS_FAILED
+    })
+}
+
+pub fn handout(
+    printer: &Printer,
+    catalogue: Option<PathBuf>,
+    args: &ClassHandoutArgs,
+) -> anyhow::Result<u8> {
+    let class = Class::open(&args.class.dir)?;
+    let catalogue = super::open_catalogue(catalogue)?;
+    let summary = epreuve_class::handout(&class, &catalogue, &args.out)?;
+    for (id, why) in &summary.failed {
+        printer.error(format!("{id}: not handed out: {why}"));
+    }
+    printer.result(
+        || {
+            format!(
+                "{} folders written in {} ({} failed). Each holds catalogue/ and workspace/: on the candidate's machine, `epreuve --catalogue catalogue status --dir workspace`; at the end, `epreuve submit --dir workspace --out <id>.tar`, and the centre gathers the files for `epreuve class collect`.\n",
+                summary.written.len(),
+                args.out.display(),
+                summary.failed.len()
+            )
+        },
+        || {
+            json!({
+                "written": summary.written,
+                "failed": summary.failed.iter().map(|(id, why)| json!({"id": id, "why": why})).collect::<Vec<_>>(),
+            })
+            .to_string()
+        },
+    );
+    Ok(if summary.failed.is_empty() {
+        exit_codes::SUCCESS
+    } else {
+        exit_codes::CHECKS_FAILED
+    })
+}
+
+pub fn collect(printer: &Printer, args: &ClassCollectArgs) -> anyhow::Result<u8> {
+    let class = Class::open(&args.class.dir)?;
+    let summary = epreuve_class::collect(&class, &args.files);
+    for (file, why) in &summary.refused {
+        printer.error(format!("{}: refused: {why}", file.display()));
+    }
+    printer.result(
+        || {
+            let mut out = String::new();
+            for (id, file) in &summary.taken {
+                out.push_str(&format!("  {id}: taken from {}\n", file.display()));
+            }
+            out.push_str(&format!(
+                "{} submissions taken, {} files refused\n",
+                summary.taken.len(),
+                summary.refused.len()
+            ));
+            out
+        },
+        || {
+            json!({
+                "taken": summary.taken.iter().map(|(id, file)| json!({"id": id, "file": file})).collect::<Vec<_>>(),
+                "refused": summary.refused.iter().map(|(file, why)| json!({"file": file, "why": why})).collect::<Vec<_>>(),
+            })
+            .to_string()
+        },
+    );
+    Ok(if summary.refused.is_empty() {
         exit_codes::SUCCESS
     } else {
         exit_codes::CHECKS_FAILED

@@ -58,8 +58,8 @@ pub fn run(cli: Cli) -> ExitCode {
             workspace::status(&printer(args.format, cli.quiet), &args),
         ),
         Command::Submit(args) => (
-            args.format,
-            workspace::submit(&printer(args.format, cli.quiet), &args),
+            args.workspace.format,
+            workspace::submit(&printer(args.workspace.format, cli.quiet), &args),
         ),
         Command::Check(args) => (
             args.format,
@@ -108,6 +108,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Class(ClassCommand::Prepare(args)) => (
             args.format,
             class::prepare_class(&printer(args.format, cli.quiet), catalogue, &cancel, &args),
+        ),
+        Command::Class(ClassCommand::Handout(args)) => (
+            args.class.format,
+            class::handout(&printer(args.class.format, cli.quiet), catalogue, &args),
+        ),
+        Command::Class(ClassCommand::Collect(args)) => (
+            args.class.format,
+            class::collect(&printer(args.class.format, cli.quiet), &args),
         ),
         Command::Class(ClassCommand::Status(args)) => (
             args.format,

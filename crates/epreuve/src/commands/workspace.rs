@@ -8,7 +8,7 @@ use serde_json::json;
 
 use epreuve_provision::Cancel;
 
-use crate::cli::{DatabaseArgs, StartArgs, WorkspaceArgs};
+use crate::cli::{DatabaseArgs, StartArgs, SubmitArgs, WorkspaceArgs};
 use crate::exit_codes;
 use crate::printer::Printer;
 
@@ -110,10 +110,17 @@ pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
     Ok(exit_codes::SUCCESS)
 }
 
-pub fn submit(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
-    let mut workspace = Workspace::open(&args.dir)?;
+pub fn submit(printer: &Printer, args: &SubmitArgs) -> anyhow::Result<u8> {
+    let mut workspace = Workspace::open(&args.workspace.dir)?;
     let _lock = super::lock(printer, &workspace, "submit")?;
     let record = workspace.submit(Utc::now())?;
+    if let Some(out) = &args.out {
+        workspace.export_submission(out)?;
+        printer.info(format!(
+            "The sealed submission is also in {}: hand that file to your centre.",
+            out.display()
+        ));
+    }
     printer.result(
         || {
             format!(

@@ -1,0 +1,200 @@
+//! `class handout` and `class collect`: a class whose candidates work on machines of their
+//! own. The handout is, per candidate, what goes to their machine: the candidate-side
+//! catalogue of the exam (no reference, no hidden check) and the workspace the centre
+//! prepared for them. Collecting takes back the files `epreuve submit --out` wrote, one per
+//! candidate: each is checked (its seal, its exam, its candidate, a log that goes on from the
+//! workspace prepared for them) and taken into that workspace, or refused with the reason,
+//! never graded silently.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use epreuve_exam::Catalogue;
+use epreuve_session::{CollectedBundle, Workspace, read_bundle_file};
+
+use crate::{Class, ClassError};
+
+/// What `collect` did.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    /// Candidates whose submission was taken, and the file it came from.
+    pub taken: Vec<(String, PathBuf)>,
+    /// Files refused, and why.
+    pub refused: Vec<(PathBuf, String)>,
+}
+
+/// Takes the submission files `files` (files, or folders whose files are taken) into the
+/// class's workspaces.
+pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
+    let mut summary = Collected::default();
+    let mut read: BTreeMap<String, Vec<CollectedBundle>> = BTreeMap::new();
+    for file in expand(files, &mut summary) {
+        match read_bundle_file(&file) {
+            Ok(bundle) => {
+                let candidate = bundle.facts.candidate.clone();
+                // A file named for a candidate of the class that holds another's submission
+                // is a mix-up (or a swap): neither is taken on its word.
+                let named = file
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.split('.').next())
+                    .unwrap_or_default()
+                    .to_owned();
+                if named != candidate && class.manifest.members.iter().any(|m| m.id == named) {
+                    summary.refused.push((
+                        file,
+                        format!(
+                            "the file is named for `{named}` but holds the submission of `{candidate}`"
+                        ),
+                    ));
+                    continue;
+                }
+                read.entry(candidate).or_default().push(bundle);
+            }
+            Err(e) => summary.refused.push((file, e.to_string())),
+        }
+    }
+    for (candidate, bundles) in read {
+        if !class.manifest.members.iter().any(|m| m.id == candidate) {
+            for b in bundles {
+                summary.refused.push((
+                    b.path.clone(),
+                    format!("it is the submission of `{candidate}`, who is not in the class"),
+                ));
+            }
+            continue;
+        }
+        if bundles.len() > 1 {
+            let names: Vec<String> = bundles
+                .iter()
+                .map(|b| b.path.display().to_string())
+                .collect();
+            for b in &bundles {
+                summary.refused.push((
+                    b.path.clone(),
+                    format!(
+                        "`{candidate}` has {} submission files ({}): keep the one to grade",
+                        bundles.len(),
+                        names.join(", ")
+                    ),
+                ));
+            }
+            continue;
+        }
+        let bundle = &bundles[0];
+        match take(class, &candidate, bundle) {
+            Ok(()) => summary.taken.push((candidate, bundle.path.clone())),
+            Err(why) => summary.refused.push((bundle.path.clone(), why)),
+        }
+    }
+    summary
+}
+
+/// Takes `bundle` into `candidate`'s workspace, holding its lock.
+fn take(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), String> {
+    let mut workspace = Workspace::open(&class.workspace(candidate)).map_err(|e| e.to_string())?;
+    let _lock = workspace
+        .lock("class collect", |_| {})
+        .map_err(|e| e.to_string())?;
+    workspace
+        .import_submission(bundle)
+        .map(|_| ())
+        .map_err(|e| match e {
+            epreuve_session::SessionError::BundleFile { why, .. } => why,
+            other => other.to_string(),
+        })
+}
+
+/// The files named, a folder standing for the files in it (hidden ones aside), sorted.
+fn expand(files: &[PathBuf], summary: &mut Collected) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in files {
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                    .map(|e| e.path())
+                    .collect();
+                inside.sort();
+                out.extend(inside);
+            }
+            Ok(_) => out.push(path.clone()),
+            Err(e) => summary
+                .refused
+                .push((path.clone(), format!("cannot be read: {e}"))),
+        }
+    }
+    out
+}
+
+/// What `handout` wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Handout {
+    /// Candidates whose folder was written.
+    pub written: Vec<String>,
+    /// Candidates whose folder could not be written, and why.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Writes into `out/<id>/`, for each candidate, what goes to their machine: `catalogue/`, the
+/// candidate-side catalogue of the class's exam, and `workspace/`, the workspace prepared for
+/// them (its database, data, clock and log; the centre's record stays in the class).
+pub fn handout(class: &Class, catalogue: &Catalogue, out: &Path) -> Result<Handout, ClassError> {
+    let mut summary = Handout::default();
+    let exams = [class.manifest.exam.clone()];
+    for member in &class.manifest.members {
+        let folder = out.join(&member.id);
+        let result = (|| -> Result<(), String> {
+            if folder.exists() {
+                return Err(format!(
+                    "{} exists already: hand out into a new folder",
+                    folder.display()
+                ));
+            }
+            let workspace = class.workspace(&member.id);
+            // No command may write the workspace while it is copied.
+            let opened = Workspace::open(&workspace).map_err(|e| e.to_string())?;
+            let _lock = opened
+                .lock("class handout", |_| {})
+                .map_err(|e| e.to_string())?;
+            let staging = out.join(format!(".{}.partial", member.id));
+            let _ = std::fs::remove_dir_all(&staging);
+            let written = catalogue
+                .pack(&exams, &staging.join("catalogue"))
+                .map_err(|e| e.to_string())
+                .and_then(|_| copy_workspace(&workspace, &staging.join("workspace")));
+            if let Err(why) = written {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(why);
+            }
+            std::fs::rename(&staging, &folder).map_err(|e| e.to_string())
+        })();
+        match result {
+            Ok(()) => summary.written.push(member.id.clone()),
+            Err(why) => summary.failed.push((member.id.clone(), why)),
+        }
+    }
+    Ok(summary)
+}
+
+/// Copies a workspace epreuve prepared (regular files and folders; its lock file aside).
+fn copy_workspace(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries.flatten() {
+        let target = to.join(entry.file_name());
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => copy_workspace(&entry.path(), &target)?,
+            Ok(t) if t.is_file() && entry.file_name() != "lock" => {
+                std::fs::copy(entry.path(), &target)
+                    .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
