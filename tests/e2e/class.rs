@@ -394,3 +394,92 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+/// `kill -9` in the middle of `class grade`: every result written is whole, and the next run
+/// keeps them and grades only the others.
+#[test]
+fn a_class_grading_killed_resumes_where_it_stopped() {
+    let temp = tempfile::tempdir().unwrap();
+    let cwd = temp.path();
+    let ids: Vec<String> = (1..=8).map(|i| format!("K{i}")).collect();
+    let mut roster = String::from("id,name\n");
+    for id in &ids {
+        roster.push_str(&format!("{id},Candidat {id}\n"));
+    }
+    std::fs::write(cwd.join("roster.csv"), roster).unwrap();
+    let out = epreuve(
+        cwd,
+        &[
+            "class",
+            "prepare",
+            "roster.csv",
+            "--exam",
+            "bloc1-chargement",
+            "--dir",
+            "class",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Sealed submissions: what a resumed grading keeps.
+    for id in &ids {
+        let dir = format!("class/workspaces/{id}");
+        let out = epreuve(cwd, &["submit", "--dir", &dir]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_epreuve"))
+        .args(["class", "grade", "--dir", "class", "--jobs", "1"])
+        .current_dir(cwd)
+        .env("EPREUVE_CATALOGUE", crate::common::repo())
+        .env("EPREUVE_CENTRE", crate::common::centre())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let results = cwd.join("class/results");
+    let written = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let started = std::time::Instant::now();
+    while written(&results) < 2 && started.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let before = written(&results);
+    assert!(before >= 2, "results were written before the kill");
+    for entry in std::fs::read_dir(&results).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .unwrap_or_else(|e| panic!("{name} is not whole: {e}"));
+        }
+    }
+    let out = epreuve(
+        cwd,
+        &["class", "grade", "--dir", "class", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let summary = json(&out);
+    let (graded, kept) = (
+        summary["graded"].as_u64().unwrap() as usize,
+        summary["kept"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(graded + kept, 8, "{summary}");
+    assert!(
+        kept >= before.min(8),
+        "{summary}: {before} written before the kill"
+    );
+    let out = epreuve(
+        cwd,
+        &["class", "report", "--dir", "class", "--format", "json"],
+    );
+    assert_eq!(json(&out)["graded"], 8);
+}

@@ -1,6 +1,7 @@
 //! `class prepare`, `handout`, `status`, `collect`, `grade`, `report`: a training centre's mock
 //! exam, from a roster to the grades its learning platform imports.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -212,17 +213,42 @@ pub fn grade(
     };
     let total = class.manifest.members.len();
     let count = std::sync::atomic::AtomicUsize::new(0);
+    // Progress goes to standard error, so that a JSON result stays whole: a bar with the time
+    // left on a terminal, a line per candidate otherwise (a log, CI).
+    let bar = (!printer.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} candidates · {elapsed} · about {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
     let summary = grade_class(&class, &catalogue, &options, &|id, outcome| {
         let n = count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let what = match outcome {
-            Outcome::Graded { report } => format!("{} / {}", report.score, report.max_score),
+            Outcome::Graded { report } if report.gradable => {
+                format!("{} / {}", report.score, report.max_score)
+            }
+            Outcome::Graded { .. } => {
+                "not gradable: the database did not answer every check (graded again at the next run)".into()
+            }
             Outcome::NotGradable { reason } => format!("not gradable: {reason}"),
         };
-        // Progress goes to standard error, so that a JSON result stays whole.
-        if !printer.quiet {
-            eprintln!("[{n}/{total}] {}: {}", clean_text(id), clean_text(&what));
+        let line = format!("[{n}/{total}] {}: {}", clean_text(id), clean_text(&what));
+        match &bar {
+            Some(bar) => {
+                bar.println(line);
+                bar.inc(1);
+            }
+            None if !printer.quiet => eprintln!("{line}"),
+            None => {}
         }
     })?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     printer.result(
         || {
             let mut out = format!(
