@@ -53,10 +53,14 @@ fn a_class_is_prepared_followed_graded_and_reported() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&out)["made"], serde_json::json!(["A1", "B2", "C3"]));
 
+    // B2 works in their database (a connection open to write, as DuckDB's own tools hold
+    // it): their database is at work, not gone.
+    let session = duckdb::Connection::open(cwd.join("class/workspaces/B2/base.duckdb")).unwrap();
     let out = epreuve(
         cwd,
         &["class", "status", "--dir", "class", "--format", "json"],
     );
+    drop(session);
     let standings = json(&out);
     assert_eq!(standings.as_array().unwrap().len(), 3);
     assert!(
@@ -65,6 +69,20 @@ fn a_class_is_prepared_followed_graded_and_reported() {
             .unwrap()
             .iter()
             .all(|s| s["state"] == "working" && s["database_answers"] == true),
+        "{standings:#}"
+    );
+    // C3's database file is gone: that one does not answer.
+    let file = cwd.join("class/workspaces/C3/base.duckdb");
+    std::fs::rename(&file, file.with_extension("away")).unwrap();
+    let out = epreuve(
+        cwd,
+        &["class", "status", "--dir", "class", "--format", "json"],
+    );
+    std::fs::rename(file.with_extension("away"), &file).unwrap();
+    let standings = json(&out);
+    assert_eq!(standings[2]["database_answers"], false, "{standings:#}");
+    assert!(
+        standings[2]["database_problem"].is_string(),
         "{standings:#}"
     );
 

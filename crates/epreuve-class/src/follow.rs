@@ -86,11 +86,15 @@ fn standing(class: &Class, centre: &Centre, member: &Member, now: DateTime<Utc>)
         None if now > deadline => Progress::Overdue { deadline },
         None => Progress::Working { deadline },
     };
-    let problem = workspace
+    // A DuckDB file the candidate's own session holds open to write is a database at work,
+    // not one that does not answer.
+    let problem = match workspace
         .open_for_grading(record.as_ref())
         .and_then(|db| db.ping())
-        .err()
-        .map(|e| e.to_string());
+    {
+        Ok(()) | Err(epreuve_db::DbError::Locked { .. }) => None,
+        Err(e) => Some(e.to_string()),
+    };
     Standing {
         member: member.clone(),
         progress,

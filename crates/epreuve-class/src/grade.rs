@@ -171,7 +171,7 @@ fn grade_one(
     workspace: Result<Workspace, epreuve_session::SessionError>,
     cancel: &Cancel,
 ) -> (Outcome, Vec<StrayRows>) {
-    let mut strays = Vec::new();
+    let strays = std::cell::RefCell::new(Vec::new());
     let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let workspace = workspace.map_err(|e| e.to_string())?;
         let evaluation = class.evaluation_file(&member.id);
@@ -182,11 +182,9 @@ fn grade_one(
             evaluation: evaluation.exists().then_some(evaluation.as_path()),
             centre: Some(centre),
             cancel,
+            strays: Some(&strays),
         };
-        epreuve_grading::grade_workspace_then(&request, &mut |backend, truth| {
-            strays = epreuve_grade::stray_rows(backend, truth);
-        })
-        .map_err(|e| e.to_string())
+        epreuve_grading::grade_workspace(&request).map_err(|e| e.to_string())
     }));
     let outcome = match attempt {
         Ok(Ok(report)) => Outcome::Graded {
@@ -204,7 +202,7 @@ fn grade_one(
             ),
         },
     };
-    (outcome, strays)
+    (outcome, strays.into_inner())
 }
 
 /// What a grading of `member` depends on: their sealed submission, the grader, epreuve's

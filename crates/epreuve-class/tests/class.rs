@@ -145,6 +145,7 @@ fn alone(catalogue: &Catalogue, class: &Class, id: &str) -> Option<Report> {
         evaluation: None,
         centre: Some(&centre),
         cancel: &Cancel::new(),
+        strays: None,
     })
     .ok()
 }

@@ -59,6 +59,11 @@ impl Codes {
         }
     }
 
+    /// The family its values are read in.
+    pub fn family(&self) -> TypeFamily {
+        self.family
+    }
+
     /// Numbers a new value, first spelled `spelling`, of key `key` (or [`NO_KEY`]).
     fn number(&mut self, spelling: &str, key: u128) -> u32 {
         self.shown.push_str(spelling);

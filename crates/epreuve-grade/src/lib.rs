@@ -27,5 +27,5 @@ pub use solution::apply_solution;
 pub use stats::{
     Percentile, Summary, frequencies, quantile_definition, quantile_sorted, summarize,
 };
-pub use strays::{STRAYS_KEPT, StrayRows, source_prints, stray_rows};
+pub use strays::{STRAYS_KEPT, StrayRows, source_prints};
 pub use truth::{TableTruth, Truth};

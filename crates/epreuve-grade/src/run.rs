@@ -45,6 +45,9 @@ pub struct Grading<'a> {
     /// What changed since submission or differs from the centre's record: the score is then
     /// provisional.
     pub integrity: Vec<String>,
+    /// When given, receives each table's rows that are no row of the candidate's own source
+    /// (a class looks there for another candidate's data).
+    pub strays: Option<&'a std::cell::RefCell<Vec<crate::StrayRows>>>,
 }
 
 /// Runs the checks and returns the report.
@@ -115,6 +118,11 @@ pub fn grade(grading: &Grading<'_>) -> Report {
             };
             tracing::debug!(table = %table_truth.table, ?kind, status = ?outcome.status, "check");
             results.push(result(&table_truth.table, kind, rule, outcome, *visibility));
+        }
+        if let (Some(out), Some(context)) = (grading.strays, &context)
+            && let Some(strays) = context.strays()
+        {
+            out.borrow_mut().push(strays);
         }
     }
     let context = reachable

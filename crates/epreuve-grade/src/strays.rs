@@ -8,13 +8,13 @@
 //! is stable from one run to the next (FNV-1a, no random seed), so that the fingerprints kept
 //! at grading are compared with other candidates' sources later.
 
+use std::hash::{BuildHasher, Hasher};
+
 use epreuve_data::{SourceFrame, TypeFamily, canonical, for_each_text, is_missing};
-use epreuve_db::{Backend, Relation, TextSink};
 use serde::{Deserialize, Serialize};
 
-use crate::Truth;
+use crate::CodedPair;
 use crate::canon::HashSet;
-use crate::checks::table_cap;
 
 /// Fingerprints kept per table: enough to tell whose data a table holds, never the size of a
 /// table without end.
@@ -88,107 +88,62 @@ pub fn source_prints(
     Some(rows)
 }
 
-/// Fingerprints rows as an engine streams them (a batch's cells column by column).
-struct RowPrints<'a> {
-    columns: &'a [String],
-    families: &'a [TypeFamily],
-    /// Per column of the table, the fingerprinted column it is, if any.
-    positions: Vec<Option<usize>>,
-    /// Per column of the table, the row its next cell belongs to.
-    next: Vec<usize>,
-    rows: Vec<u64>,
-}
-
-impl TextSink for RowPrints<'_> {
-    fn names(&mut self, names: &[String]) {
-        self.positions = names
-            .iter()
-            .map(|n| self.columns.iter().position(|c| c.eq_ignore_ascii_case(n)))
-            .collect();
-        self.next = vec![0; names.len()];
+/// The rows of the table of `pair` that are no row of its source, as fingerprints; `None`
+/// when the table shares fewer than two columns with its source (nothing then tells whose
+/// data it holds). Rows are compared by their codes (one value, one code, whatever its
+/// spelling), and only the rows found nowhere in the source are fingerprinted.
+pub(crate) fn from_coded(table: &str, pair: &CodedPair) -> Option<StrayRows> {
+    let shared: Vec<usize> = (0..pair.names.len())
+        .filter(|&i| matches!(pair.table.columns.get(i), Some(Some(_))))
+        .collect();
+    if shared.len() < 2 {
+        return None;
     }
-
-    fn cell(&mut self, column: usize, value: Option<&str>) {
-        let Some(row) = self.next.get_mut(column) else {
-            return;
-        };
-        let at = *row;
-        *row += 1;
-        let Some(Some(position)) = self.positions.get(column).copied() else {
-            return;
-        };
-        if self.rows.len() <= at {
-            self.rows.resize(at + 1, 0);
+    let hasher = foldhash::fast::FixedState::default();
+    let key = |coded: &crate::Coded, r: usize| {
+        let mut h = hasher.build_hasher();
+        for &i in &shared {
+            let code = coded.columns[i].as_ref().map_or(0, |c| c[r]);
+            h.write_u32(code);
         }
-        self.rows[at] =
-            self.rows[at].wrapping_add(cell_print(position, self.families[position], value));
-    }
-}
-
-/// For each table of `truth` the database holds (a base table, not a view), the fingerprints
-/// of its rows that are no row of the candidate's own source. A table that cannot be read, or
-/// that shares fewer than two columns with its source, is left out: there is nothing to tell
-/// whose data it holds.
-pub fn stray_rows(backend: &dyn Backend, truth: &Truth) -> Vec<StrayRows> {
-    let Ok(relations) = backend.tables() else {
-        return Vec::new();
+        h.finish()
     };
-    let mut found = Vec::new();
-    for table in &truth.tables {
-        let Some(relation) = Relation::find(&relations, &table.table).filter(|r| !r.view) else {
-            continue;
-        };
-        let Ok(info) = backend.columns(&relation.name) else {
-            continue;
-        };
-        let columns: Vec<String> = table
-            .source
-            .frame
-            .get_column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .filter(|n| info.iter().any(|c| c.name.eq_ignore_ascii_case(n)))
-            .collect();
-        if columns.len() < 2 {
+    let own: HashSet<u64> = (0..pair.source.rows)
+        .map(|r| key(&pair.source, r))
+        .collect();
+    let families: Vec<TypeFamily> = shared.iter().map(|&i| pair.codes[i].family()).collect();
+    let mut seen = HashSet::default();
+    let mut strays = Vec::new();
+    let mut more = false;
+    for r in 0..pair.table.rows {
+        if own.contains(&key(&pair.table, r)) {
             continue;
         }
-        let families: Vec<TypeFamily> = columns
-            .iter()
-            .map(|n| table.column(n).map_or(TypeFamily::Text, |p| p.family))
-            .collect();
-        let Some(own) = source_prints(&table.source, &columns, &families) else {
-            continue;
-        };
-        let own: HashSet<u64> = own.into_iter().collect();
-        let mut sink = RowPrints {
-            columns: &columns,
-            families: &families,
-            positions: Vec::new(),
-            next: Vec::new(),
-            rows: Vec::new(),
-        };
-        let cap = table_cap(table.source.rows());
-        let Ok((rows, _)) = backend.scan_text(&relation.name, cap, &mut sink) else {
-            continue;
-        };
-        let mut seen = HashSet::default();
-        let mut strays = sink
-            .rows
-            .iter()
-            .take(rows)
-            .filter(|p| !own.contains(*p) && seen.insert(**p));
-        let kept: Vec<u64> = strays.by_ref().take(STRAYS_KEPT).copied().collect();
-        let more = strays.next().is_some();
-        found.push(StrayRows {
-            table: table.table.clone(),
-            columns,
-            families,
-            rows,
-            strays: kept,
-            more,
+        let print = shared.iter().enumerate().fold(0u64, |sum, (position, &i)| {
+            let code = pair.table.columns[i].as_ref().map_or(0, |c| c[r]);
+            sum.wrapping_add(cell_print(
+                position,
+                families[position],
+                pair.codes[i].shown(code),
+            ))
         });
+        if !seen.insert(print) {
+            continue;
+        }
+        if strays.len() == STRAYS_KEPT {
+            more = true;
+            break;
+        }
+        strays.push(print);
     }
-    found
+    Some(StrayRows {
+        table: table.to_owned(),
+        columns: shared.iter().map(|&i| pair.names[i].clone()).collect(),
+        families,
+        rows: pair.table.rows,
+        strays,
+        more,
+    })
 }
 
 #[cfg(test)]

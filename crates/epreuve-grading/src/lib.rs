@@ -88,22 +88,15 @@ pub struct Request<'a> {
     pub centre: Option<&'a Centre>,
     /// Stops a restore in progress.
     pub cancel: &'a Cancel,
+    /// When given, receives each table's rows that are no row of the candidate's own source
+    /// (a class looks there for another candidate's data).
+    pub strays: Option<&'a std::cell::RefCell<Vec<epreuve_grade::StrayRows>>>,
 }
 
 /// Grades `workspace`: its live state for the candidate's self-check, its submission (when
 /// there is one, its seal checked) for the assessor, with the centre's record of it when the
 /// centre has one.
 pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
-    grade_workspace_then(request, &mut |_, _| {})
-}
-
-/// Grades as [`grade_workspace`] does, then hands `after` the database graded and the ground
-/// truth, while both are still open (a class looks there for another candidate's rows).
-/// `after` is not called when the database does not answer.
-pub fn grade_workspace_then(
-    request: &Request<'_>,
-    after: &mut dyn FnMut(&dyn Backend, &Truth),
-) -> Result<Report, GradingError> {
     let Request {
         workspace,
         catalogue,
@@ -111,6 +104,7 @@ pub fn grade_workspace_then(
         evaluation: evaluation_file,
         centre,
         cancel,
+        strays,
     } = *request;
     let state = workspace.state();
     let full = visibility == Visibility::Full;
@@ -256,10 +250,8 @@ pub fn grade_workspace_then(
         engine: record.as_ref().map_or(state.engine, |r| r.engine),
         notes,
         integrity,
+        strays,
     });
-    if let Some(backend) = &live {
-        after(backend.as_ref(), &truth);
-    }
     // The throwaway server of a restored dump goes once grading is over.
     drop(live);
     drop(restored);

@@ -5,6 +5,9 @@
 //!
 //! Run it with the release profile: `cargo bench -p epreuve --bench class`.
 //! `EPREUVE_BENCH_CLASS_SIZES` (`10,30,100`) sets the class sizes.
+//! `EPREUVE_BENCH_CLASS_URL=postgres` puts every candidate on one local PostgreSQL server
+//! through the `url` route (one database and two roles each), as a centre does with its own
+//! server; the server is started for the bench and stopped after it.
 
 mod support;
 
@@ -32,6 +35,22 @@ fn main() {
     let exam = catalogue.exam(EXAM).expect("the exam");
     let grader = exam.grader().expect("its grader");
     let (solution, solution_dir) = exam.solution("reference").expect("the reference");
+    let server_root = tempfile::tempdir().expect("temporary folder");
+    let server = std::env::var("EPREUVE_BENCH_CLASS_URL")
+        .ok()
+        .filter(|v| v == "postgres")
+        .map(|_| Server::start(&exam, server_root.path()));
+    let database_args: Vec<String> = match &server {
+        Some(server) => vec![
+            "--engine".into(),
+            "postgres".into(),
+            "--via".into(),
+            "url".into(),
+            "--url".into(),
+            server.admin.clone(),
+        ],
+        None => Vec::new(),
+    };
     println!("| candidates | class prepare | peak | class grade | peak | grade per candidate |");
     println!("|---|---|---|---|---|---|");
     for size in sizes {
@@ -54,7 +73,10 @@ fn main() {
                 "--dir",
                 class.to_str().expect("utf-8"),
                 "--quiet",
-            ],
+            ]
+            .into_iter()
+            .chain(database_args.iter().map(String::as_str))
+            .collect::<Vec<_>>(),
             &repo,
         );
         for i in 0..size {
@@ -94,6 +116,63 @@ fn main() {
             graded.1,
             graded.0 / size as f64
         );
+        if let Some(server) = &server {
+            server.drop_class(&class);
+        }
+    }
+}
+
+/// A local PostgreSQL server a centre would own, for the `url` route.
+struct Server {
+    root: PathBuf,
+    location: epreuve_session::DatabaseLocation,
+    admin: String,
+}
+
+impl Server {
+    fn start(exam: &epreuve_exam::Exam, dir: &Path) -> Self {
+        let root = dir.join("server");
+        let centre = epreuve_session::Centre::new(Some(dir.join("centre")));
+        let options = epreuve_session::StartOptions {
+            engine: epreuve_results::Engine::Postgres,
+            route: epreuve_provision::Route::Local,
+            centre: centre.clone(),
+            ..epreuve_session::StartOptions::embedded("server", chrono::Utc::now())
+        };
+        let workspace = Workspace::start(exam, &root, &options).expect("a local PostgreSQL");
+        let record = centre
+            .find(workspace.root())
+            .expect("the centre's record")
+            .expect("a record");
+        let admin = record.database.admin().expect("the administrator").url();
+        Self {
+            root,
+            location: record.database,
+            admin,
+        }
+    }
+
+    /// Drops every candidate's database and roles.
+    fn drop_class(&self, class: &Path) {
+        let centre = epreuve_session::Centre::new(Some(class.join("centre")));
+        for entry in std::fs::read_dir(class.join("workspaces"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if let Ok(workspace) = Workspace::open(&entry.path())
+                && let Ok(Some(record)) = centre.find(workspace.root())
+            {
+                let _ =
+                    epreuve_provision::down(workspace.root(), &record.database, Some(&self.admin));
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = epreuve_provision::down(&self.root, &self.location, None);
     }
 }
 

@@ -212,6 +212,14 @@ impl<'a> TableContext<'a> {
         }
     }
 
+    /// The table's rows that are no row of its source, as fingerprints (read as the values
+    /// check reads them, once).
+    pub fn strays(&self) -> Option<crate::StrayRows> {
+        let actual = self.actual.as_ref().ok()?;
+        let pair = self.coded(actual).ok()?;
+        crate::strays::from_coded(&self.truth.table, pair)
+    }
+
     /// The source and the whole table read into shared dictionaries of canonical values (see
     /// [`crate::canon`]), on first use: at most [`table_cap`] rows, streamed from the engine.
     pub fn coded(&self, actual: &str) -> Result<&CodedPair, Outcome> {

@@ -41,6 +41,7 @@ pub fn check(
         evaluation: None,
         centre: None,
         cancel: &Cancel::new(),
+        strays: None,
     })?;
     let missing = report
         .checks
@@ -94,6 +95,7 @@ pub fn grade(
         evaluation: args.evaluation.as_deref(),
         centre: Some(centre),
         cancel,
+        strays: None,
     })?;
     print_report(printer, &report);
     Ok(report_code(&report))
@@ -220,6 +222,7 @@ fn demo_steps(
             evaluation: evaluation.as_deref(),
             centre: Some(centre),
             cancel,
+            strays: None,
         })?
     };
     print_report(printer, &report);
