@@ -3,24 +3,27 @@
 
 use crate::common::{assert_error, code, epreuve, epreuve_with, json, stderr, stdout};
 
+/// `epreuve class prepare` of `roster` (written as `roster.csv`) into `class/`, in `cwd`.
+fn prepare(cwd: &std::path::Path, roster: &str, extra: &[&str]) -> std::process::Output {
+    std::fs::write(cwd.join("roster.csv"), roster).unwrap();
+    let mut args = vec![
+        "class",
+        "prepare",
+        "roster.csv",
+        "--exam",
+        "bloc1-chargement",
+        "--dir",
+        "class",
+    ];
+    args.extend_from_slice(extra);
+    epreuve(cwd, &args)
+}
+
 #[test]
 fn a_class_is_prepared_followed_graded_and_reported() {
     let temp = tempfile::tempdir().unwrap();
     let cwd = temp.path();
-    let roster = cwd.join("roster.csv");
-    std::fs::write(&roster, "id,name,email\nA1,Ana,ana@example.org\nA1,Bob,\n").unwrap();
-    let out = epreuve(
-        cwd,
-        &[
-            "class",
-            "prepare",
-            "roster.csv",
-            "--exam",
-            "bloc1-chargement",
-            "--dir",
-            "class",
-        ],
-    );
+    let out = prepare(cwd, "id,name,email\nA1,Ana,ana@example.org\nA1,Bob,\n", &[]);
     assert_error(
         &out,
         2,
@@ -31,24 +34,10 @@ fn a_class_is_prepared_followed_graded_and_reported() {
         "nothing prepared from a bad roster"
     );
 
-    std::fs::write(
-        &roster,
-        "id,name,email,extra_time\nA1,Ana,ana@example.org,\nB2,\"Bob, Jr\",,15\nC3,Chloé,chloe@example.org,\n",
-    )
-    .unwrap();
-    let out = epreuve(
+    let out = prepare(
         cwd,
-        &[
-            "class",
-            "prepare",
-            "roster.csv",
-            "--exam",
-            "bloc1-chargement",
-            "--dir",
-            "class",
-            "--format",
-            "json",
-        ],
+        "id,name,email,extra_time\nA1,Ana,ana@example.org,\nB2,\"Bob, Jr\",,15\nC3,Chloé,chloe@example.org,\n",
+        &["--format", "json"],
     );
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&out)["made"], serde_json::json!(["A1", "B2", "C3"]));
@@ -229,23 +218,7 @@ fn a_class_is_prepared_followed_graded_and_reported() {
 fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
     let temp = tempfile::tempdir().unwrap();
     let cwd = temp.path();
-    std::fs::write(
-        cwd.join("roster.csv"),
-        "id,name\nH1,Ana\nH2,Bob\nH3,Chloé\nH4,Dan\n",
-    )
-    .unwrap();
-    let out = epreuve(
-        cwd,
-        &[
-            "class",
-            "prepare",
-            "roster.csv",
-            "--exam",
-            "bloc1-chargement",
-            "--dir",
-            "class",
-        ],
-    );
+    let out = prepare(cwd, "id,name\nH1,Ana\nH2,Bob\nH3,Chloé\nH4,Dan\n", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let out = epreuve(
         cwd,
@@ -424,19 +397,7 @@ fn a_class_grading_killed_resumes_where_it_stopped() {
     for id in &ids {
         roster.push_str(&format!("{id},Candidat {id}\n"));
     }
-    std::fs::write(cwd.join("roster.csv"), roster).unwrap();
-    let out = epreuve(
-        cwd,
-        &[
-            "class",
-            "prepare",
-            "roster.csv",
-            "--exam",
-            "bloc1-chargement",
-            "--dir",
-            "class",
-        ],
-    );
+    let out = prepare(cwd, &roster, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // Sealed submissions: what a resumed grading keeps.
     for id in &ids {
