@@ -15,4 +15,5 @@ mod servers;
 mod snapshots;
 mod solutions;
 mod timing;
+mod watch;
 mod workflow;

@@ -38,6 +38,9 @@ pub enum Command {
     Status(WorkspaceArgs),
     /// Run the public checks: what is still missing, without the answers.
     Check(WorkspaceArgs),
+    /// The live view: the time left, warnings, the public checks re-run on every change, and
+    /// the work submitted just before the deadline.
+    Watch(WatchArgs),
     /// Freeze the answers and a snapshot of the database, and record the time.
     Submit(SubmitArgs),
     /// Grade a workspace (its submission when there is one) and print the report.
@@ -343,6 +346,21 @@ pub struct WorkspaceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Arguments of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The workspace folder.
+    #[arg(long, default_value = ".", env = "EPREUVE_WORKSPACE")]
+    pub dir: PathBuf,
+    /// One line of plain text per event, no redraw (for a screen reader or a braille
+    /// display); the default when the output is not a terminal or `TERM=dumb`.
+    #[arg(long)]
+    pub accessible: bool,
+    /// `fr` or `en` (else from `LANG`/`LC_MESSAGES`; French by default).
+    #[arg(long)]
+    pub lang: Option<String>,
 }
 
 /// Arguments of `submit`.

@@ -65,6 +65,7 @@ pub fn run(cli: Cli) -> ExitCode {
             args.format,
             grading::check(&printer(args.format, cli.quiet), catalogue, &args),
         ),
+        Command::Watch(args) => (Format::Table, workspace::watch(catalogue, &args)),
         Command::Grade(args) => (
             args.format,
             grading::grade(

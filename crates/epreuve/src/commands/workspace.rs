@@ -8,7 +8,7 @@ use serde_json::json;
 
 use epreuve_provision::Cancel;
 
-use crate::cli::{DatabaseArgs, StartArgs, SubmitArgs, WorkspaceArgs};
+use crate::cli::{DatabaseArgs, StartArgs, SubmitArgs, WatchArgs, WorkspaceArgs};
 use crate::exit_codes;
 use crate::printer::Printer;
 
@@ -107,6 +107,18 @@ pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
         },
         || status_json(&workspace),
     );
+    Ok(exit_codes::SUCCESS)
+}
+
+pub fn watch(catalogue: Option<PathBuf>, args: &WatchArgs) -> anyhow::Result<u8> {
+    let catalogue = super::open_catalogue(catalogue)?;
+    epreuve_live::run(epreuve_live::Options {
+        dir: args.dir.clone(),
+        catalogue,
+        lang: epreuve_live::Lang::choose(args.lang.as_deref()),
+        accessible: args.accessible,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    })?;
     Ok(exit_codes::SUCCESS)
 }
 
