@@ -59,7 +59,18 @@ fn manual_items_wait_for_the_assessor_until_scored() {
     // The table says so too.
     let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("En attente de l'évaluateur : nuage_de_points"),
+        "French by default: {}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("Remarque : 5 des 5 éléments manuels ne sont pas encore notés"));
+    let out = epreuve(
+        temp.path(),
+        &["--lang", "en", "grade", dir.to_str().unwrap()],
+    );
     assert!(stdout(&out).contains("Waiting for the assessor: nuage_de_points"));
+    assert!(stdout(&out).contains("Note: 5 of 5 manual items are not scored yet"));
     // The template lists every item; filled in, it is merged.
     let out = epreuve(
         temp.path(),

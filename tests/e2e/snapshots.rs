@@ -27,8 +27,16 @@ fn the_assessors_report_of_a_wrong_solution() {
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     settings().bind(|| insta::assert_snapshot!("report_decimaux_arrondis", stdout(&out)));
+    // The same report in English, for an assessor who reads English.
+    let out = epreuve(
+        temp.path(),
+        &["--lang", "en", "grade", dir.to_str().unwrap()],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    settings().bind(|| insta::assert_snapshot!("report_decimaux_arrondis_en", stdout(&out)));
 }
 
+/// The candidate's checklist in French (the default) and in English (`--lang en`).
 #[test]
 fn the_candidates_checklist_with_rows_missing() {
     let temp = tempfile::tempdir().unwrap();
@@ -36,4 +44,7 @@ fn the_candidates_checklist_with_rows_missing() {
     let out = epreuve(temp.path(), &["check", "--dir", "ws"]);
     assert_eq!(code(&out), 1);
     settings().bind(|| insta::assert_snapshot!("checklist_lignes_manquantes", stdout(&out)));
+    let out = epreuve(temp.path(), &["--lang", "en", "check", "--dir", "ws"]);
+    assert_eq!(code(&out), 1);
+    settings().bind(|| insta::assert_snapshot!("checklist_lignes_manquantes_en", stdout(&out)));
 }

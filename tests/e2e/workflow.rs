@@ -48,8 +48,17 @@ fn start_lays_out_the_workspace_and_the_clock() {
             .ends_with("base.duckdb")
     );
     let out = epreuve(temp.path(), &["status", "--dir", "ws"]);
-    assert!(stdout(&out).contains("left"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("il reste 1h59m"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("pas encore soumis"),
+        "{}",
+        stdout(&out)
+    );
     assert!(stdout(&out).contains("duckdb"));
+    let out = epreuve(temp.path(), &["--lang", "en", "status", "--dir", "ws"]);
+    assert!(stdout(&out).contains("1h59m"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("left (deadline"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("not submitted"), "{}", stdout(&out));
 }
 
 #[test]
@@ -80,8 +89,22 @@ fn check_says_what_is_missing_without_the_answers() {
     );
     let out = epreuve(temp.path(), &["check", "--dir", dir.to_str().unwrap()]);
     assert!(
+        stdout(&out).contains("1 vérification publique n'est pas encore satisfaite."),
+        "French by default: {}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("ventes : nombre de lignes égal à la source"));
+    let out = epreuve_with(
+        temp.path(),
+        &["check", "--dir", dir.to_str().unwrap()],
+        &[
+            ("EPREUVE_CATALOGUE", repo().to_str().unwrap()),
+            ("LANG", "en_GB.UTF-8"),
+        ],
+    );
+    assert!(
         stdout(&out).contains("1 public check is not yet satisfied"),
-        "{}",
+        "English from LANG: {}",
         stdout(&out)
     );
 }
@@ -147,7 +170,19 @@ fn a_submission_after_the_deadline_is_recorded_late() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let out = epreuve(temp.path(), &["status", "--dir", "ws"]);
+    assert!(stdout(&out).contains("temps écoulé"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Épreuve bloc1-chargement"),
+        "{}",
+        stdout(&out)
+    );
+    let out = epreuve(temp.path(), &["--lang", "en", "status", "--dir", "ws"]);
     assert!(stdout(&out).contains("time is up"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Exam bloc1-chargement"),
+        "{}",
+        stdout(&out)
+    );
     let out = epreuve(temp.path(), &["submit", "--dir", "ws", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(json(&out)["late"], true);
@@ -164,7 +199,7 @@ fn the_table_report_is_plain_without_color() {
     let out = epreuve(temp.path(), &["demo"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("Score: 41 / 41"), "{text}");
+    assert!(text.contains("Note : 41 / 41"), "{text}");
     assert!(text.contains("C1.10"));
     assert!(!text.contains('\u{1b}'), "NO_COLOR is honoured");
 }

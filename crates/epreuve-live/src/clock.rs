@@ -7,7 +7,7 @@
 
 use chrono::Duration;
 
-use crate::Lang;
+use epreuve_i18n::{Lang, tr};
 
 /// Minutes left at which the candidate is warned.
 pub const WARNINGS: [i64; 4] = [30, 15, 5, 1];
@@ -45,28 +45,15 @@ pub fn digits(left: Duration) -> String {
 pub fn in_words(left: Duration, lang: Lang) -> String {
     let secs = left.num_seconds().max(0);
     let (hours, minutes, seconds) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let unit = |n: i64, fr: &str, en: &str| {
-        let word = match lang {
-            Lang::Fr => fr,
-            Lang::En => en,
-        };
-        format!("{n} {word}{}", if n > 1 { "s" } else { "" })
-    };
     let mut parts = Vec::new();
     if hours > 0 {
-        parts.push(unit(hours, "heure", "hour"));
+        parts.push(tr!(lang, "time-hours", n = hours));
     }
     if minutes > 0 {
-        parts.push(unit(minutes, "minute", "minute"));
+        parts.push(tr!(lang, "time-minutes", n = minutes));
     }
-    if secs < 120 && seconds > 0 {
-        parts.push(unit(seconds, "seconde", "second"));
-    }
-    if parts.is_empty() {
-        return match lang {
-            Lang::Fr => "0 seconde".into(),
-            Lang::En => "0 seconds".into(),
-        };
+    if (secs < 120 && seconds > 0) || secs == 0 {
+        parts.push(tr!(lang, "time-seconds", n = seconds));
     }
     parts.join(" ")
 }
@@ -112,6 +99,7 @@ mod tests {
         assert_eq!(in_words(s(95), Lang::Fr), "1 minute 35 secondes");
         assert_eq!(in_words(s(7200), Lang::Fr), "2 heures");
         assert_eq!(in_words(s(0), Lang::Fr), "0 seconde");
+        assert_eq!(in_words(s(1), Lang::En), "1 second");
         assert_eq!(digits(s(3903)), "1:05:03");
         assert_eq!(digits(s(299)), "4:59");
         assert_eq!(digits(s(-4)), "0:00");

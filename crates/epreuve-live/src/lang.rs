@@ -1,218 +1,109 @@
-//! The live view's words, in French (the default for these exams' candidates) and English.
+//! The live view's words, from the message catalogues (`epreuve-i18n`).
 
 use chrono::{DateTime, Local, Utc};
+use epreuve_i18n::{Lang, tr};
 
-/// The language the view speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Français.
-    Fr,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// `--lang` when given, else the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set;
-    /// French when none says English.
-    pub fn choose(explicit: Option<&str>) -> Self {
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let asked = explicit
-            .map(str::to_owned)
-            .or_else(|| env("LC_ALL"))
-            .or_else(|| env("LC_MESSAGES"))
-            .or_else(|| env("LANG"))
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if asked.starts_with("en") {
-            Self::En
-        } else {
-            Self::Fr
-        }
-    }
-
-    fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Self::Fr => fr,
-            Self::En => en,
-        }
-    }
-
+/// What the live view says, in the language chosen.
+pub trait Say {
     /// The view's title.
-    pub fn title(self, exam: &str, candidate: &str) -> String {
-        match self {
-            Self::Fr => format!("épreuve {exam} · candidat·e {candidate}"),
-            Self::En => format!("exam {exam} · candidate {candidate}"),
-        }
-    }
-
+    fn title(self, exam: &str, candidate: &str) -> String;
     /// The label of the clock.
-    pub fn time_left(self) -> &'static str {
-        self.pick("Temps restant", "Time left")
-    }
-
+    fn time_left(self) -> String;
     /// When the exam ends.
-    pub fn ends_at(self, deadline: DateTime<Utc>) -> String {
-        let at = deadline.with_timezone(&Local).format("%H:%M");
-        match self {
-            Self::Fr => format!("fin à {at}"),
-            Self::En => format!("ends at {at}"),
-        }
-    }
-
+    fn ends_at(self, deadline: DateTime<Utc>) -> String;
     /// The time is up.
-    pub fn time_is_up(self) -> &'static str {
-        self.pick("Temps écoulé.", "Time is up.")
-    }
-
+    fn time_is_up(self) -> String;
     /// The time left, in a sentence.
-    pub fn left(self, words: &str) -> String {
-        match self {
-            Self::Fr => format!("Il reste {words}."),
-            Self::En => format!("{words} left."),
-        }
-    }
-
+    fn left(self, words: &str) -> String;
     /// A warning.
-    pub fn warning(self, words: &str) -> String {
-        match self {
-            Self::Fr => format!("Attention : il reste {words}."),
-            Self::En => format!("Warning: {words} left."),
-        }
-    }
-
+    fn warning(self, words: &str) -> String;
     /// The checklist's tally.
-    pub fn checks_pass(self, passed: usize, total: usize) -> String {
-        match (self, passed) {
-            (Self::Fr, 0) => format!("Aucune des {total} vérifications ne passe."),
-            (Self::Fr, 1) => format!("1 vérification sur {total} passe."),
-            (Self::Fr, n) => format!("{n} vérifications sur {total} passent."),
-            (Self::En, n) => format!("{n} of {total} checks pass."),
-        }
-    }
-
-    /// What is still to look at, in the accessible mode.
-    pub fn to_review(self, titles: &str) -> String {
-        match self {
-            Self::Fr => format!("À revoir : {titles}."),
-            Self::En => format!("To look at: {titles}."),
-        }
-    }
-
+    fn checks_pass(self, passed: usize, total: usize) -> String;
+    /// What is still to look at.
+    fn to_review(self, titles: &str) -> String;
     /// A check is running.
-    pub fn checking(self) -> &'static str {
-        self.pick("Vérification en cours…", "Checking…")
-    }
-
+    fn checking(self) -> String;
     /// The database file is held by the candidate's tool.
-    pub fn database_busy(self) -> &'static str {
-        self.pick(
-            "Votre base est ouverte en écriture par un autre programme : la vérification attend qu'elle soit libre.",
-            "Your database is open for writing in another program: the check waits until it is free.",
-        )
-    }
-
+    fn database_busy(self) -> String;
     /// The check could not run.
-    pub fn check_failed(self, why: &str) -> String {
-        match self {
-            Self::Fr => format!("La vérification n'a pas pu se faire : {why}"),
-            Self::En => format!("The check could not run: {why}"),
-        }
-    }
-
+    fn check_failed(self, why: &str) -> String;
     /// The workspace was submitted.
-    pub fn submitted(self, at: DateTime<Utc>, automatic: bool, late: bool) -> String {
-        let at = at.with_timezone(&Local).format("%H:%M:%S");
-        match self {
-            Self::Fr => format!(
-                "{} à {at}{} : vos réponses et votre base sont scellées.",
-                if automatic {
-                    "Soumis automatiquement"
-                } else {
-                    "Soumis"
-                },
-                if late { " (après l'heure)" } else { "" }
-            ),
-            Self::En => format!(
-                "{} at {at}{}: your answers and your database are sealed.",
-                if automatic {
-                    "Submitted automatically"
-                } else {
-                    "Submitted"
-                },
-                if late { " (late)" } else { "" }
-            ),
-        }
-    }
-
+    fn submitted(self, at: DateTime<Utc>, automatic: bool, late: bool) -> String;
     /// The automatic submission must wait.
-    pub fn submit_waiting(self, why: &str) -> String {
-        match self {
-            Self::Fr => format!("La soumission automatique attend : {why}"),
-            Self::En => format!("The automatic submission is waiting: {why}"),
-        }
-    }
-
+    fn submit_waiting(self, why: &str) -> String;
     /// The automatic submission is coming.
-    pub fn submit_soon(self) -> &'static str {
-        self.pick(
-            "Votre travail sera soumis automatiquement 15 secondes avant la fin.",
-            "Your work will be submitted automatically 15 seconds before the end.",
-        )
-    }
-
+    fn submit_soon(self) -> String;
     /// The keys.
-    pub fn keys(self) -> &'static str {
-        self.pick(
-            "q : quitter la vue (l'épreuve continue) · c : vérifier maintenant",
-            "q: leave the view (the exam goes on) · c: check now",
-        )
-    }
-
+    fn keys(self) -> String;
     /// Said when the view is left.
-    pub fn left_view(self) -> &'static str {
-        self.pick(
-            "L'épreuve continue. `epreuve watch` rouvre la vue.",
-            "The exam goes on. `epreuve watch` opens the view again.",
-        )
-    }
-
-    /// Section titles.
-    pub fn database(self) -> &'static str {
-        self.pick("Base de données", "Database")
-    }
-
-    /// Section titles.
-    pub fn checklist(self) -> &'static str {
-        self.pick("Vérifications publiques", "Public checks")
-    }
-
-    /// A check's status, in a word.
-    pub fn status(self, status: epreuve_results::Status) -> &'static str {
-        use epreuve_results::Status;
-        match status {
-            Status::Passed => self.pick("passe", "passes"),
-            Status::Failed => self.pick("à revoir", "to look at"),
-            Status::NotApplicable => self.pick("sans objet", "not applicable"),
-            Status::NotGradable => self.pick("non évaluable", "not gradable"),
-            Status::Pending => self.pick("en attente", "pending"),
-        }
-    }
+    fn left_view(self) -> String;
+    /// Section title.
+    fn database(self) -> String;
+    /// Section title.
+    fn checklist(self) -> String;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Lang;
-
-    #[test]
-    fn french_unless_english_is_asked() {
-        assert_eq!(Lang::choose(Some("en")), Lang::En);
-        assert_eq!(Lang::choose(Some("fr_FR.UTF-8")), Lang::Fr);
-        assert_eq!(Lang::choose(Some("de")), Lang::Fr);
-        assert_eq!(Lang::Fr.checks_pass(1, 7), "1 vérification sur 7 passe.");
-        assert_eq!(Lang::Fr.checks_pass(3, 7), "3 vérifications sur 7 passent.");
-        assert_eq!(
-            Lang::Fr.checks_pass(0, 7),
-            "Aucune des 7 vérifications ne passe."
-        );
+impl Say for Lang {
+    fn title(self, exam: &str, candidate: &str) -> String {
+        tr!(self, "live-title", exam = exam, candidate = candidate)
+    }
+    fn time_left(self) -> String {
+        tr!(self, "live-time-left")
+    }
+    fn ends_at(self, deadline: DateTime<Utc>) -> String {
+        let at = deadline.with_timezone(&Local).format("%H:%M").to_string();
+        tr!(self, "live-ends-at", at = at)
+    }
+    fn time_is_up(self) -> String {
+        tr!(self, "live-time-is-up")
+    }
+    fn left(self, words: &str) -> String {
+        tr!(self, "live-left", words = words)
+    }
+    fn warning(self, words: &str) -> String {
+        tr!(self, "live-warning", words = words)
+    }
+    fn checks_pass(self, passed: usize, total: usize) -> String {
+        tr!(self, "live-checks-pass", passed = passed, total = total)
+    }
+    fn to_review(self, titles: &str) -> String {
+        tr!(self, "live-to-review", titles = titles)
+    }
+    fn checking(self) -> String {
+        tr!(self, "live-checking")
+    }
+    fn database_busy(self) -> String {
+        tr!(self, "live-database-busy")
+    }
+    fn check_failed(self, why: &str) -> String {
+        tr!(self, "live-check-failed", why = why)
+    }
+    fn submitted(self, at: DateTime<Utc>, automatic: bool, late: bool) -> String {
+        let at = at.with_timezone(&Local).format("%H:%M:%S").to_string();
+        let id = match (automatic, late) {
+            (false, false) => "live-submitted",
+            (false, true) => "live-submitted-late",
+            (true, false) => "live-submitted-automatically",
+            (true, true) => "live-submitted-automatically-late",
+        };
+        tr!(self, id, at = at)
+    }
+    fn submit_waiting(self, why: &str) -> String {
+        tr!(self, "live-submit-waiting", why = why)
+    }
+    fn submit_soon(self) -> String {
+        tr!(self, "live-submit-soon")
+    }
+    fn keys(self) -> String {
+        tr!(self, "live-keys")
+    }
+    fn left_view(self) -> String {
+        tr!(self, "live-left-view")
+    }
+    fn database(self) -> String {
+        tr!(self, "live-database")
+    }
+    fn checklist(self) -> String {
+        tr!(self, "live-checklist")
     }
 }

@@ -18,7 +18,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 pub use clock::{SUBMIT_BEFORE, WARNINGS, digits, in_words, warnings_due};
-pub use lang::Lang;
+pub use epreuve_i18n::Lang;
+pub use lang::Say;
 pub use watch::{Checklist, Event, Item, Watch};
 
 /// What stops the view.

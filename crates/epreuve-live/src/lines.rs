@@ -12,25 +12,25 @@ use epreuve_results::{Status, clean_text};
 
 use crate::clock::in_words;
 use crate::watch::{Checklist, Event, Watch};
-use crate::{Lang, LiveError};
+use crate::{Lang, LiveError, Say};
 
 /// Runs the accessible mode until the time is up and the work is submitted, or the candidate
 /// types `q`.
 pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
     let mut out = std::io::stdout();
     let bell = out.is_terminal();
-    say(&mut out, &lang.title(&watch.exam, &watch.candidate))?;
+    say(&mut out, lang.title(&watch.exam, &watch.candidate))?;
     let left = watch.left(Utc::now());
     say(
         &mut out,
-        &format!(
+        format!(
             "{} ({}).",
             lang.left(&in_words(left, lang)).trim_end_matches('.'),
             lang.ends_at(watch.deadline)
         ),
     )?;
     match &watch.submitted {
-        Some(record) => say(&mut out, &lang.submitted(record.at, false, record.late))?,
+        Some(record) => say(&mut out, lang.submitted(record.at, false, record.late))?,
         None => say(&mut out, lang.submit_soon())?,
     }
     // Keys typed as lines (`q`, `c`), when a person is at the keyboard.
@@ -68,11 +68,11 @@ pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
                         continue;
                     }
                     shown = Some(now.clone());
-                    let failing: Vec<&str> = now
+                    let failing: Vec<String> = now
                         .items
                         .iter()
                         .filter(|i| i.status == Status::Failed)
-                        .map(|i| i.title.as_str())
+                        .map(|i| epreuve_report::check_title(lang, &i.id, &i.title))
                         .collect();
                     let mut line = lang.checks_pass(now.passed, now.total);
                     if !failing.is_empty() {
@@ -81,7 +81,7 @@ pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
                     }
                     line
                 }
-                Event::DatabaseBusy => lang.database_busy().to_owned(),
+                Event::DatabaseBusy => lang.database_busy(),
                 Event::CheckFailed(why) => lang.check_failed(&why),
                 Event::Submitted { record, automatic } => {
                     lang.submitted(record.at, automatic, record.late)
@@ -89,10 +89,10 @@ pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
                 Event::SubmitWaiting(why) => lang.submit_waiting(&why),
                 Event::TimeUp => {
                     time_up = true;
-                    lang.time_is_up().to_owned()
+                    lang.time_is_up()
                 }
             };
-            say(&mut out, &line)?;
+            say(&mut out, line)?;
         }
         if time_up && watch.submitted.is_some() {
             return Ok(());
@@ -115,8 +115,8 @@ pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
     }
 }
 
-fn say(out: &mut std::io::Stdout, line: &str) -> Result<(), LiveError> {
-    writeln!(out, "{}", clean_text(line))
+fn say(out: &mut std::io::Stdout, line: impl AsRef<str>) -> Result<(), LiveError> {
+    writeln!(out, "{}", clean_text(line.as_ref()))
         .and_then(|()| out.flush())
         .map_err(LiveError::Output)
 }

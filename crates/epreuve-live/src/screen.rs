@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::clock::{digits, in_words};
 use crate::watch::{Event, Watch};
-use crate::{Lang, LiveError};
+use crate::{Lang, LiveError, Say};
 
 /// What the screen shows beside the watch's state.
 struct Shown {
@@ -66,7 +66,7 @@ pub(crate) fn run(watch: &mut Watch, lang: Lang, color: bool) -> Result<(), Live
                     }
                     KeyCode::Char('c') => {
                         watch.check_now();
-                        shown.notice = Some((lang.checking().to_owned(), false));
+                        shown.notice = Some((lang.checking(), false));
                     }
                     _ => {}
                 }
@@ -95,13 +95,13 @@ fn take(shown: &mut Shown, event: Event) {
             shown.notice = None;
             return;
         }
-        Event::DatabaseBusy => (lang.database_busy().to_owned(), false),
+        Event::DatabaseBusy => (lang.database_busy(), false),
         Event::CheckFailed(why) => (lang.check_failed(&why), true),
         Event::Submitted { record, automatic } => {
             (lang.submitted(record.at, automatic, record.late), false)
         }
         Event::SubmitWaiting(why) => (lang.submit_waiting(&why), true),
-        Event::TimeUp => (lang.time_is_up().to_owned(), true),
+        Event::TimeUp => (lang.time_is_up(), true),
     };
     shown.notice = Some(notice);
 }
@@ -190,9 +190,13 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
                     };
                     let mut spans = vec![
                         Span::styled(format!("{mark} "), shown.style(color)),
-                        Span::raw(clean_text(&item.title)),
+                        Span::raw(clean_text(&epreuve_report::check_title(
+                            lang,
+                            &item.id,
+                            &item.title,
+                        ))),
                         Span::styled(
-                            format!(" — {}", lang.status(item.status)),
+                            format!(" — {}", epreuve_report::status_word(lang, item.status)),
                             shown.style(color),
                         ),
                     ];

@@ -33,7 +33,9 @@ const RETRY: StdDuration = StdDuration::from_secs(2);
 /// One public check as the candidate sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    /// What it checks.
+    /// Its identifier (`ventes.row_count`).
+    pub id: String,
+    /// What it checks, as the grader words it.
     pub title: String,
     /// Where it stands.
     pub status: Status,
@@ -58,6 +60,7 @@ impl Checklist {
             .checks
             .iter()
             .map(|c| Item {
+                id: c.id.clone(),
                 title: c.title.clone(),
                 status: c.status,
                 hint: if c.status == Status::Passed {

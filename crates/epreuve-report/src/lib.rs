@@ -11,7 +11,36 @@ pub use class::{
 pub use html::{render_candidate_html, render_class_html, write_class_html};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-use epreuve_results::{Report, Status, Verdict};
+use epreuve_i18n::Lang;
+use epreuve_results::{DataFinding, Note, Report, Status, Verdict};
+
+/// A check's title in `lang`: the catalogue's words for the checks epreuve knows by kind
+/// (`ventes.row_count` → "ventes : nombre de lignes égal à la source"), the grader's own title
+/// for the others (tasks).
+pub fn check_title(lang: Lang, id: &str, title: &str) -> String {
+    let Some((scope, kind)) = id.rsplit_once('.') else {
+        return title.to_owned();
+    };
+    let message = format!("check-{kind}");
+    let text = epreuve_i18n::tr!(lang, &message, table = scope);
+    if text == message {
+        title.to_owned()
+    } else {
+        text
+    }
+}
+
+/// A check's status in a word, in `lang`.
+pub fn status_word(lang: Lang, status: Status) -> String {
+    let id = match status {
+        Status::Passed => "status-passed",
+        Status::Failed => "status-failed",
+        Status::NotApplicable => "status-not-applicable",
+        Status::NotGradable => "status-not-gradable",
+        Status::Pending => "status-pending",
+    };
+    epreuve_i18n::tr!(lang, id)
+}
 
 /// How the terminal table looks.
 #[derive(Debug, Clone, Copy)]
@@ -20,36 +49,92 @@ pub struct TableStyle {
     pub color: bool,
 }
 
-/// The report as a terminal table: a summary line, the criteria, then every check.
-pub fn render_table(report: &Report, style: TableStyle) -> String {
-    let mut out = format!(
-        "Exam {} · candidate {} · engine {}\nScore: {} / {}{}\n",
-        report.exam,
-        report.candidate,
-        report.engine,
-        number(report.score),
-        number(report.max_score),
-        match (report.gradable, report.integrity.is_empty()) {
-            (false, _) => " (incomplete: some checks could not be graded, see below)".to_owned(),
-            (true, false) =>
-                " (provisional: the evidence changed after submission, see below)".to_owned(),
-            (true, true) => String::new(),
+/// A note of the report in `lang`: each kind of note is a message of the catalogue, its
+/// fields the message's arguments.
+pub fn note_text(lang: Lang, note: &Note) -> String {
+    use epreuve_i18n::tr;
+    match note {
+        Note::NoCentreRecord => tr!(lang, "note-no-centre-record"),
+        Note::SubmittedLate { at, deadline } => {
+            tr!(lang, "note-submitted-late", at = at, deadline = deadline)
         }
+        Note::NotSubmitted => tr!(lang, "note-not-submitted"),
+        Note::ManualNotScored {
+            unscored,
+            total,
+            workspace,
+        } => tr!(
+            lang,
+            "note-manual-not-scored",
+            unscored = *unscored,
+            total = *total,
+            workspace = workspace
+        ),
+        Note::GradedFromDump => tr!(lang, "note-graded-from-dump"),
+        Note::DataFile { file, finding } => match finding {
+            DataFinding::Differs => tr!(lang, "note-data-differs", file = file),
+            DataFinding::Deleted => tr!(lang, "note-data-deleted", file = file),
+            DataFinding::Unreadable { why } => {
+                tr!(lang, "note-data-unreadable", file = file, why = why)
+            }
+            DataFinding::RecordedChecksumDiffers => {
+                tr!(lang, "note-data-recorded-checksum", file = file)
+            }
+            DataFinding::CatalogueCopyChanged => {
+                tr!(lang, "note-data-catalogue-changed", file = file)
+            }
+        },
+    }
+}
+
+/// The report as a terminal table, in `lang`: a summary line, the criteria, then every check.
+pub fn render_table(report: &Report, style: TableStyle, lang: Lang) -> String {
+    use epreuve_i18n::tr;
+    let state = match (report.gradable, report.integrity.is_empty()) {
+        (false, _) => format!(" {}", tr!(lang, "report-incomplete")),
+        (true, false) => format!(" {}", tr!(lang, "report-provisional")),
+        (true, true) => String::new(),
+    };
+    let mut out = format!(
+        "{}\n{}{state}\n",
+        tr!(
+            lang,
+            "report-head",
+            exam = &report.exam,
+            candidate = &report.candidate,
+            engine = report.engine.to_string()
+        ),
+        tr!(
+            lang,
+            "report-score",
+            score = number(report.score),
+            max = number(report.max_score)
+        ),
     );
     for change in &report.integrity {
-        out.push_str(&format!("Changed: {change}\n"));
+        out.push_str(&tr!(lang, "report-changed", what = change));
+        out.push('\n');
     }
     for note in &report.notes {
-        out.push_str(&format!("Note: {note}\n"));
+        out.push_str(&tr!(lang, "report-note", what = note_text(lang, note)));
+        out.push('\n');
     }
     if !report.pending.is_empty() {
-        out.push_str(&format!(
-            "Waiting for the assessor: {} (score them in evaluation.toml next to the submission; the score is provisional until then)\n",
-            report.pending.join(", ")
+        out.push_str(&tr!(
+            lang,
+            "report-waiting",
+            items = report.pending.join(", ")
         ));
+        out.push('\n');
     }
     let mut criteria = new_table(style);
-    criteria.set_header(vec!["criterion", "score", "max", "verdict", "why"]);
+    criteria.set_header(vec![
+        tr!(lang, "report-criterion"),
+        tr!(lang, "report-points"),
+        tr!(lang, "report-max"),
+        tr!(lang, "report-verdict"),
+        tr!(lang, "report-why"),
+    ]);
     for c in &report.criteria {
         criteria.add_row(vec![
             Cell::new(&c.code),
@@ -63,9 +148,15 @@ pub fn render_table(report: &Report, style: TableStyle) -> String {
     out.push_str(&criteria.to_string());
     out.push('\n');
     let mut checks = new_table(style);
-    checks.set_header(vec!["check", "criterion", "status", "score", "evidence"]);
+    checks.set_header(vec![
+        tr!(lang, "report-check"),
+        tr!(lang, "report-criterion"),
+        tr!(lang, "report-status"),
+        tr!(lang, "report-points"),
+        tr!(lang, "report-evidence"),
+    ]);
     for check in &report.checks {
-        let status = status_cell(check.status, style);
+        let status = status_cell(check.status, style, status_word(lang, check.status));
         let score = if matches!(check.status, Status::Passed | Status::Failed) {
             format!("{} / {}", number(check.score), number(check.max_score))
         } else {
@@ -87,13 +178,17 @@ pub fn render_table(report: &Report, style: TableStyle) -> String {
 
 /// The candidate's self-check: each public check, its status and what is still missing,
 /// without scores.
-pub fn render_checklist(report: &Report, style: TableStyle) -> String {
+pub fn render_checklist(report: &Report, style: TableStyle, lang: Lang) -> String {
     let mut table = new_table(style);
-    table.set_header(vec!["check", "status", "what to look at"]);
+    table.set_header(vec![
+        epreuve_i18n::tr!(lang, "checklist-check"),
+        epreuve_i18n::tr!(lang, "checklist-status"),
+        epreuve_i18n::tr!(lang, "checklist-look-at"),
+    ]);
     for check in &report.checks {
         table.add_row(vec![
-            Cell::new(&check.title),
-            status_cell(check.status, style),
+            Cell::new(check_title(lang, &check.id, &check.title)),
+            status_cell(check.status, style, status_word(lang, check.status)),
             Cell::new(if check.status == Status::Passed {
                 ""
             } else {
@@ -104,8 +199,9 @@ pub fn render_checklist(report: &Report, style: TableStyle) -> String {
     format!("{table}\n")
 }
 
-fn status_cell(status: Status, style: TableStyle) -> Cell {
-    let cell = Cell::new(status.label());
+/// A status cell that says `word`, coloured by the status.
+fn status_cell(status: Status, style: TableStyle, word: String) -> Cell {
+    let cell = Cell::new(word);
     if !style.color {
         return cell;
     }

@@ -16,6 +16,10 @@ pub struct Cli {
     /// ~/.local/share/epreuve/centre.
     #[arg(long, global = true, env = "EPREUVE_CENTRE", value_name = "DIR")]
     pub centre: Option<PathBuf>,
+    /// The language of the messages: `fr` or `en` (else from `LC_ALL`, `LC_MESSAGES` or
+    /// `LANG`; French by default).
+    #[arg(long, global = true, env = "EPREUVE_LANG", value_name = "fr|en")]
+    pub lang: Option<String>,
     /// Print only errors.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -358,9 +362,6 @@ pub struct WatchArgs {
     /// display); the default when the output is not a terminal or `TERM=dumb`.
     #[arg(long)]
     pub accessible: bool,
-    /// `fr` or `en` (else from `LANG`/`LC_MESSAGES`; French by default).
-    #[arg(long)]
-    pub lang: Option<String>,
 }
 
 /// Arguments of `submit`.

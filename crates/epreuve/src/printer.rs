@@ -5,8 +5,17 @@
 use std::io::IsTerminal;
 
 use epreuve_grade::clean_text;
+use epreuve_i18n::Lang;
 
 use crate::cli::Format;
+
+/// The language of this run (`--lang`, else the environment's), set once at start.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// Sets the language every printer of this run speaks.
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
 
 /// Writes results to standard output and errors to standard error.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +26,8 @@ pub struct Printer {
     pub quiet: bool,
     /// Whether colours may be used.
     pub color: bool,
+    /// The language of the messages.
+    pub lang: Lang,
 }
 
 impl Printer {
@@ -28,6 +39,7 @@ impl Printer {
             format,
             quiet,
             color,
+            lang: LANG.get().copied().unwrap_or_else(|| Lang::choose(None)),
         }
     }
 

@@ -8,6 +8,7 @@ use chrono::Utc;
 use epreuve_exam::Catalogue;
 use epreuve_grade::{Evaluation, Report, Truth, Visibility, apply_solution};
 use epreuve_grading::{Request, grade_workspace};
+use epreuve_i18n::tr;
 use epreuve_provision::Cancel;
 use epreuve_report::{render_checklist, render_json, render_table};
 use epreuve_session::{Centre, Workspace};
@@ -54,17 +55,14 @@ pub fn check(
     );
     printer.result(
         || {
-            let mut out = render_checklist(&report, printer.table_style());
+            let lang = printer.lang;
+            let mut out = render_checklist(&report, printer.table_style(), lang);
             out.push_str(&match missing {
-                _ if !report.gradable => {
-                    "Some checks could not be run: the database did not answer (see above).\n"
-                        .to_owned()
-                }
-                0 => "Every public check passes. The assessor's grading checks more than this.\n"
-                    .to_owned(),
-                1 => "1 public check is not yet satisfied.\n".to_owned(),
-                n => format!("{n} public checks are not yet satisfied.\n"),
+                _ if !report.gradable => tr!(lang, "check-database-silent"),
+                0 => tr!(lang, "check-all-pass"),
+                n => tr!(lang, "check-not-yet", n = n),
             });
+            out.push('\n');
             out
         },
         || render_json(&report),
@@ -103,7 +101,7 @@ pub fn grade(
 
 fn print_report(printer: &Printer, report: &Report) {
     printer.result(
-        || render_table(report, printer.table_style()),
+        || render_table(report, printer.table_style(), printer.lang),
         || render_json(report),
     );
 }

@@ -24,6 +24,7 @@ use crate::printer::Printer;
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
+    crate::printer::set_lang(epreuve_i18n::Lang::choose(cli.lang.as_deref()));
     let catalogue = cli.catalogue.clone();
     let centre = Centre::new(cli.centre.clone());
     // Ctrl-C sets a flag that every step of `start` checks, so that whatever was made so far
@@ -65,7 +66,10 @@ pub fn run(cli: Cli) -> ExitCode {
             args.format,
             grading::check(&printer(args.format, cli.quiet), catalogue, &args),
         ),
-        Command::Watch(args) => (Format::Table, workspace::watch(catalogue, &args)),
+        Command::Watch(args) => (
+            Format::Table,
+            workspace::watch(&printer(Format::Table, cli.quiet), catalogue, &args),
+        ),
         Command::Grade(args) => (
             args.format,
             grading::grade(

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use epreuve_i18n::tr;
+
 use chrono::Utc;
 use epreuve_session::{Centre, StartOptions, Workspace};
 use serde_json::json;
@@ -84,24 +86,49 @@ pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.dir)?;
     let state = workspace.state();
     let remaining = state.remaining(Utc::now());
+    let lang = printer.lang;
     printer.result(
         || {
+            let deadline = state
+                .deadline
+                .with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M")
+                .to_string();
             let left = if remaining.is_zero() {
-                "time is up".to_owned()
+                tr!(lang, "status-time-up", deadline = deadline.as_str())
             } else {
                 let secs = remaining.num_seconds();
-                format!("{}h{:02}m{:02}s left", secs / 3600, secs % 3600 / 60, secs % 60)
+                let left = format!("{}h{:02}m{:02}s", secs / 3600, secs % 3600 / 60, secs % 60);
+                tr!(
+                    lang,
+                    "status-left",
+                    left = left,
+                    deadline = deadline.as_str()
+                )
             };
             let submitted = match &state.submitted {
-                Some(s) => format!("submitted at {}{}", s.at.with_timezone(&chrono::Local).format("%H:%M:%S"), if s.late { " (late)" } else { "" }),
-                None => "not submitted".to_owned(),
+                Some(s) => {
+                    let at =
+                        s.at.with_timezone(&chrono::Local)
+                            .format("%H:%M:%S")
+                            .to_string();
+                    if s.late {
+                        tr!(lang, "status-submitted-late", at = at)
+                    } else {
+                        tr!(lang, "status-submitted", at = at)
+                    }
+                }
+                None => tr!(lang, "status-not-submitted"),
             };
             format!(
-                "Exam {} · candidate {}\n  {left} (deadline {})\n  {submitted}\n\nDatabase ({}):\n  {}\n",
-                state.exam,
-                state.candidate,
-                state.deadline.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M"),
-                state.engine,
+                "{}\n  {left}\n  {submitted}\n\n{}\n  {}\n",
+                tr!(
+                    lang,
+                    "status-exam",
+                    exam = &state.exam,
+                    candidate = &state.candidate
+                ),
+                tr!(lang, "status-database", engine = state.engine.to_string()),
                 workspace.connection_help()
             )
         },
@@ -110,12 +137,16 @@ pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
     Ok(exit_codes::SUCCESS)
 }
 
-pub fn watch(catalogue: Option<PathBuf>, args: &WatchArgs) -> anyhow::Result<u8> {
+pub fn watch(
+    printer: &Printer,
+    catalogue: Option<PathBuf>,
+    args: &WatchArgs,
+) -> anyhow::Result<u8> {
     let catalogue = super::open_catalogue(catalogue)?;
     epreuve_live::run(epreuve_live::Options {
         dir: args.dir.clone(),
         catalogue,
-        lang: epreuve_live::Lang::choose(args.lang.as_deref()),
+        lang: printer.lang,
         accessible: args.accessible,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     })?;

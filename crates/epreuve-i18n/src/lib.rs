@@ -1,0 +1,290 @@
+//! The message catalogues every text epreuve shows a person comes from: Fluent files, one per
+//! language (`locales/fr.ftl`, `locales/en.ftl`), compiled into the binary. French is the
+//! default for these exams' candidates; `--lang`, `LC_ALL`, `LC_MESSAGES` or `LANG` choose
+//! English.
+//!
+//! A message is asked for by its id with named arguments ([`text`]); a missing message or
+//! argument is never a panic: the id itself is shown, which the catalogue test catches.
+
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// A language epreuve speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Français.
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every language, French first.
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// `explicit` (`--lang`) when given, else the first of `LC_ALL`, `LC_MESSAGES` and `LANG`
+    /// that is set; French unless it says English.
+    pub fn choose(explicit: Option<&str>) -> Self {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let asked = explicit
+            .map(str::to_owned)
+            .or_else(|| env("LC_ALL"))
+            .or_else(|| env("LC_MESSAGES"))
+            .or_else(|| env("LANG"))
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if asked.starts_with("en") {
+            Self::En
+        } else {
+            Self::Fr
+        }
+    }
+
+    /// `fr` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Fr => "fr",
+            Self::En => "en",
+        }
+    }
+
+    /// The catalogue's source text.
+    pub fn source(self) -> &'static str {
+        match self {
+            Self::Fr => include_str!("../locales/fr.ftl"),
+            Self::En => include_str!("../locales/en.ftl"),
+        }
+    }
+}
+
+/// An argument of a message: a text or a number (numbers choose plural forms).
+#[derive(Debug, Clone)]
+pub enum Arg {
+    /// A text.
+    Text(String),
+    /// A number.
+    Number(f64),
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Self::Text(v.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Self::Text(v)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Self::Text(v.clone())
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Self {
+                Self::Number(v as f64)
+            }
+        }
+    )*};
+}
+number_arg!(usize, u32, u64, i32, i64, f64);
+
+fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    static FR: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
+    static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
+    let cell = match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    };
+    cell.get_or_init(|| {
+        let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![id]);
+        // Plain text: no direction marks around arguments in a terminal.
+        bundle.set_use_isolating(false);
+        // A catalogue that does not parse is caught by the catalogue test; what parses is kept.
+        let resource = FluentResource::try_new(lang.source().to_owned())
+            .unwrap_or_else(|(resource, _)| resource);
+        let _ = bundle.add_resource(resource);
+        bundle
+    })
+}
+
+/// Message `id` of `lang`'s catalogue with `args`; the id itself when the catalogue lacks it.
+pub fn text(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+    let bundle = bundle(lang);
+    let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        return id.to_owned();
+    };
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        match value {
+            Arg::Text(t) => fluent_args.set(*name, FluentValue::from(t.as_str())),
+            Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
+        }
+    }
+    let mut errors = Vec::new();
+    bundle
+        .format_pattern(pattern, Some(&fluent_args), &mut errors)
+        .into_owned()
+}
+
+/// `tr!(lang, "id", name = value, …)`: [`text`] with named arguments.
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $id:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::text($lang, $id, &[$((stringify!($name), $crate::Arg::from($value))),*])
+    };
+}
+
+/// The ids of the messages of `lang`'s catalogue, in file order.
+pub fn ids(lang: Lang) -> Vec<String> {
+    lang.source()
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+        .collect()
+}
+
+/// The variables message `id` of `lang` uses (`$name`), for rendering it in a test.
+pub fn variables(lang: Lang, id: &str) -> Vec<String> {
+    let source = lang.source();
+    let mut inside = false;
+    let mut found = Vec::new();
+    for line in source.lines() {
+        let starts = line.chars().next().is_some_and(|c| !c.is_whitespace());
+        if starts {
+            inside = line.split_once(" =").is_some_and(|(i, _)| i.trim() == id);
+        }
+        if !inside {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find('$') {
+            let name: String = rest[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            if !name.is_empty() && !found.contains(&name) {
+                found.push(name.clone());
+            }
+            rest = &rest[at + 1 + name.len()..];
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_parse_and_hold_the_same_messages() {
+        for lang in Lang::ALL {
+            assert!(
+                FluentResource::try_new(lang.source().to_owned()).is_ok(),
+                "{} does not parse",
+                lang.code()
+            );
+        }
+        let (fr, en) = (ids(Lang::Fr), ids(Lang::En));
+        let missing_en: Vec<_> = fr.iter().filter(|i| !en.contains(i)).collect();
+        let missing_fr: Vec<_> = en.iter().filter(|i| !fr.contains(i)).collect();
+        assert!(missing_en.is_empty(), "not in en.ftl: {missing_en:?}");
+        assert!(missing_fr.is_empty(), "not in fr.ftl: {missing_fr:?}");
+        assert!(fr.len() > 40, "{} messages", fr.len());
+    }
+
+    /// Every message renders in both languages with every variable it names, and none of the
+    /// French ones is the English text left untranslated.
+    #[test]
+    fn every_message_renders_and_french_is_french() {
+        // Words both languages write the same, and messages made only of them.
+        const SAME: [&str; 4] = ["DuckDB", "PostgreSQL", "MariaDB", "SQL"];
+        const SAME_IDS: [&str; 3] = ["time-minutes", "report-max", "report-verdict"];
+        for id in ids(Lang::Fr) {
+            let mut rendered = Vec::new();
+            for lang in Lang::ALL {
+                let args: Vec<(String, Arg)> = variables(lang, &id)
+                    .into_iter()
+                    .map(|v| (v, Arg::Number(2.0)))
+                    .collect();
+                let args: Vec<(&str, Arg)> =
+                    args.iter().map(|(n, a)| (n.as_str(), a.clone())).collect();
+                let out = text(lang, &id, &args);
+                assert_ne!(out, id, "{} lacks `{id}`", lang.code());
+                assert!(
+                    !out.contains("{"),
+                    "{}: `{id}` renders {out:?}",
+                    lang.code()
+                );
+                rendered.push(out);
+            }
+            let (fr, en) = (&rendered[0], &rendered[1]);
+            let words = fr.chars().filter(|c| c.is_alphabetic()).count();
+            assert!(
+                fr != en
+                    || words == 0
+                    || SAME.iter().any(|s| fr.contains(s))
+                    || SAME_IDS.contains(&id.as_str()),
+                "`{id}` is the same in French and in English: {fr:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn french_unless_english_is_asked() {
+        assert_eq!(Lang::choose(Some("en")), Lang::En);
+        assert_eq!(Lang::choose(Some("en_GB.UTF-8")), Lang::En);
+        assert_eq!(Lang::choose(Some("fr_FR.UTF-8")), Lang::Fr);
+        assert_eq!(Lang::choose(Some("de")), Lang::Fr);
+    }
+
+    #[test]
+    fn plural_forms_follow_the_number() {
+        assert_eq!(
+            tr!(
+                Lang::Fr,
+                "live-checks-pass",
+                passed = 1usize,
+                total = 7usize
+            ),
+            "1 vérification sur 7 passe."
+        );
+        assert_eq!(
+            tr!(
+                Lang::Fr,
+                "live-checks-pass",
+                passed = 3usize,
+                total = 7usize
+            ),
+            "3 vérifications sur 7 passent."
+        );
+        assert_eq!(
+            tr!(
+                Lang::Fr,
+                "live-checks-pass",
+                passed = 0usize,
+                total = 7usize
+            ),
+            "Aucune des 7 vérifications ne passe."
+        );
+        assert_eq!(
+            tr!(
+                Lang::En,
+                "live-checks-pass",
+                passed = 1usize,
+                total = 7usize
+            ),
+            "1 of 7 checks passes."
+        );
+        assert_eq!(tr!(Lang::Fr, "no-such-message"), "no-such-message");
+    }
+}
