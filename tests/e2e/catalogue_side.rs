@@ -167,3 +167,35 @@ fn manifests_written_wrong_are_refused_with_the_value_named() {
         }
     }
 }
+
+/// Every exam has its statement in French and in English, and the English one says the same
+/// things: the same sections, and every name the candidate must use (files, tables, columns,
+/// queries, in `code`) in both.
+#[test]
+fn every_statement_exists_in_french_and_in_english_and_names_the_same_things() {
+    let catalogue = epreuve_exam::Catalogue::open(crate::common::repo()).unwrap();
+    let exams = catalogue.exams().unwrap();
+    assert_eq!(exams.len(), 4);
+    for exam in exams {
+        let read = |name: &str| std::fs::read_to_string(exam.dir.join(name)).unwrap();
+        let fr = read(&exam.manifest.statement.fr);
+        let en = read(&exam.manifest.statement.en);
+        let sections = |t: &str| t.lines().filter(|l| l.starts_with("## ")).count();
+        assert_eq!(sections(&fr), sections(&en), "{}", exam.manifest.id);
+        let names = |t: &str| {
+            let mut names: Vec<String> = t
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|s| !s.contains(' ') && !s.is_empty())
+                // A date format is spelled in the reader's language.
+                .map(|s| if s == "jj/mm/aaaa" { "dd/mm/yyyy" } else { s })
+                .map(str::to_owned)
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        };
+        assert_eq!(names(&fr), names(&en), "{}", exam.manifest.id);
+    }
+}

@@ -150,7 +150,7 @@ impl Catalogue {
                 preload.schema
             )));
         }
-        for statement in std::iter::once(&manifest.statement.fr).chain(&manifest.statement.en) {
+        for statement in [&manifest.statement.fr, &manifest.statement.en] {
             if !dir.join(statement).is_file() {
                 return Err(inconsistent(format!(
                     "the statement `{statement}` is missing"

@@ -101,9 +101,9 @@ pub enum GeneratorKind {
 pub struct Statement {
     /// French statement (Markdown).
     pub fr: String,
-    /// English statement (Markdown), when there is one.
-    #[serde(default)]
-    pub en: Option<String>,
+    /// English statement (Markdown): every exam has one, for candidates and assessors who
+    /// read English.
+    pub en: String,
 }
 
 /// A table to create and the source it is loaded from.

@@ -171,9 +171,7 @@ impl Workspace {
         }
         let statement = &exam.manifest.statement;
         copy_file(&exam.dir.join(&statement.fr), &dir.join("statement.md"))?;
-        if let Some(en) = &statement.en {
-            copy_file(&exam.dir.join(en), &dir.join("statement.en.md"))?;
-        }
+        copy_file(&exam.dir.join(&statement.en), &dir.join("statement.en.md"))?;
         let seed =
             exam.manifest.generator.as_ref().map(|_| {
                 epreuve_data::generate::candidate_seed(&exam.manifest.id, &options.candidate)
