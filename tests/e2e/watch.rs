@@ -161,6 +161,10 @@ fn the_live_view_counts_down_rechecks_on_save_warns_and_submits_at_the_deadline(
         "the keys are shown:\n{first}"
     );
     assert!(first.contains("Base de données"), "{first}");
+    assert!(
+        first.contains("la table `ventes` n'existe pas"),
+        "what is missing, in French: {first}"
+    );
     // The countdown moves.
     let before = seconds_shown(&first);
     std::thread::sleep(Duration::from_millis(2200));

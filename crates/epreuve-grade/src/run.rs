@@ -268,6 +268,10 @@ fn scored(scope: Scope<'_>, outcome: Outcome, visibility: Visibility) -> CheckRe
             Visibility::Public => None,
             Visibility::Full => outcome.lost_share,
         },
+        finding: match visibility {
+            Visibility::Public => outcome.finding.map(|f| *f),
+            Visibility::Full => None,
+        },
         message: match visibility {
             Visibility::Public => outcome.hint,
             Visibility::Full => outcome.message,

@@ -114,3 +114,11 @@ note-data-deleted = data/{ $file } was deleted in the workspace; ground truth wa
 note-data-unreadable = data/{ $file } could not be compared with the original ({ $why }); ground truth was computed from the original
 note-data-recorded-checksum = the checksum of data/{ $file } recorded at start is not the one of the file this candidate was given; ground truth was computed from the regenerated original
 note-data-catalogue-changed = the catalogue's copy of { $file } changed since the exam started; ground truth was computed from the copy handed out, whose checksum the centre recorded
+
+## What a public check finds
+
+hint-table-missing = the table `{ $table }` does not exist
+hint-table-is-view = `{ $table }` is a view, not a table: the statement asks for a table that holds the data
+hint-columns-missing = `{ $table }` lacks the columns { $columns }
+hint-row-count = `{ $table }` does not have as many rows as { $source }: compare the counts
+hint-answer-missing = { $file } is missing

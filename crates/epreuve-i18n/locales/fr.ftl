@@ -115,3 +115,11 @@ note-data-deleted = data/{ $file } a été supprimé de l'espace de travail ; la
 note-data-unreadable = data/{ $file } n'a pas pu être comparé à l'original ({ $why }) ; la vérité de référence a été calculée depuis l'original
 note-data-recorded-checksum = la somme de contrôle de data/{ $file } enregistrée au début n'est pas celle du fichier remis à ce candidat ; la vérité de référence a été calculée depuis l'original régénéré
 note-data-catalogue-changed = la copie du catalogue de { $file } a changé depuis le début de l'épreuve ; la vérité de référence a été calculée depuis la copie remise, dont le centre a enregistré la somme de contrôle
+
+## Ce que trouve une vérification publique
+
+hint-table-missing = la table `{ $table }` n'existe pas
+hint-table-is-view = `{ $table }` est une vue, pas une table : l'énoncé demande une table qui contient les données
+hint-columns-missing = il manque à `{ $table }` les colonnes { $columns }
+hint-row-count = `{ $table }` n'a pas autant de lignes que { $source } : comparez les nombres
+hint-answer-missing = { $file } est absent

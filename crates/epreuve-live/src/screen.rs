@@ -201,7 +201,9 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
                         ),
                     ];
                     if !item.hint.is_empty() {
-                        spans.push(Span::raw(format!(" : {}", clean_text(&item.hint))));
+                        let hint =
+                            epreuve_report::check_message(lang, &item.hint, item.finding.as_ref());
+                        spans.push(Span::raw(format!(" : {}", clean_text(&hint))));
                     }
                     Line::from(spans)
                 })

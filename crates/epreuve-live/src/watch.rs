@@ -41,6 +41,8 @@ pub struct Item {
     pub status: Status,
     /// What to look at, when it does not pass.
     pub hint: String,
+    /// The same, as a kind and its fields, when the catalogues know it.
+    pub finding: Option<epreuve_results::Finding>,
 }
 
 /// The public checklist at its last run.
@@ -68,6 +70,7 @@ impl Checklist {
                 } else {
                     c.message.clone()
                 },
+                finding: c.finding.clone(),
             })
             .collect();
         Self {

@@ -12,7 +12,7 @@ pub use html::{render_candidate_html, render_class_html, write_class_html};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use epreuve_i18n::Lang;
-use epreuve_results::{DataFinding, Note, Report, Status, Verdict};
+use epreuve_results::{DataFinding, Finding, Note, Report, Status, Verdict};
 
 /// A check's title in `lang`: the catalogue's words for the checks epreuve knows by kind
 /// (`ventes.row_count` → "ventes : nombre de lignes égal à la source"), the grader's own title
@@ -28,6 +28,33 @@ pub fn check_title(lang: Lang, id: &str, title: &str) -> String {
     } else {
         text
     }
+}
+
+/// A finding of a public check in `lang`.
+pub fn finding_text(lang: Lang, finding: &Finding) -> String {
+    use epreuve_i18n::tr;
+    match finding {
+        Finding::TableMissing { table } => tr!(lang, "hint-table-missing", table = table),
+        Finding::TableIsView { table } => tr!(lang, "hint-table-is-view", table = table),
+        Finding::ColumnsMissing { table, columns } => {
+            let columns: Vec<String> = columns.iter().map(|c| format!("`{c}`")).collect();
+            tr!(
+                lang,
+                "hint-columns-missing",
+                table = table,
+                columns = columns.join(", ")
+            )
+        }
+        Finding::RowCountDiffers { table, source } => {
+            tr!(lang, "hint-row-count", table = table, source = source)
+        }
+        Finding::AnswerMissing { file } => tr!(lang, "hint-answer-missing", file = file),
+    }
+}
+
+/// What a check says, in `lang` when it is a finding the catalogues know, else its message.
+pub fn check_message(lang: Lang, message: &str, finding: Option<&Finding>) -> String {
+    finding.map_or_else(|| message.to_owned(), |f| finding_text(lang, f))
 }
 
 /// A check's status in a word, in `lang`.
@@ -190,9 +217,9 @@ pub fn render_checklist(report: &Report, style: TableStyle, lang: Lang) -> Strin
             Cell::new(check_title(lang, &check.id, &check.title)),
             status_cell(check.status, style, status_word(lang, check.status)),
             Cell::new(if check.status == Status::Passed {
-                ""
+                String::new()
             } else {
-                check.message.as_str()
+                check_message(lang, &check.message, check.finding.as_ref())
             }),
         ]);
     }

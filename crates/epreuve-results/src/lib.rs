@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 mod class;
 mod engine;
+mod finding;
 mod note;
 
 pub use class::{
@@ -13,6 +14,7 @@ pub use class::{
     Movement, Outcome, SimilarQueries,
 };
 pub use engine::Engine;
+pub use finding::Finding;
 pub use note::{DataFinding, Note};
 
 /// When a criterion is acquired: the thresholds a grader writes for it.
@@ -90,6 +92,10 @@ pub struct CheckResult {
     /// Share of the source's filled cells lost, for the checks that measure it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_share: Option<f64>,
+    /// In the candidate's self-check, what the message says as a kind and its fields, for the
+    /// catalogues to render in the candidate's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
 }
 
 /// The jury's verdict on a criterion of the referential.

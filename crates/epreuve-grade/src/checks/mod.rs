@@ -34,6 +34,9 @@ pub(crate) struct Outcome {
     /// Share of the source's filled cells lost, for the checks that measure it: the
     /// criterion's verdict reads it (see `[criteria]` in `grader.toml`).
     pub lost_share: Option<f64>,
+    /// The hint as a kind and its fields, when it is one the catalogues know (boxed: an
+    /// outcome travels in many `Err`s).
+    pub finding: Option<Box<epreuve_results::Finding>>,
 }
 
 impl Outcome {
@@ -45,6 +48,7 @@ impl Outcome {
             hint: "ok".into(),
             message,
             lost_share: None,
+            finding: None,
         }
     }
 
@@ -55,7 +59,14 @@ impl Outcome {
             message: message.into(),
             hint: hint.into(),
             lost_share: None,
+            finding: None,
         }
+    }
+
+    /// The same outcome, its hint said by `finding` in the candidate's language.
+    pub fn with_finding(mut self, finding: epreuve_results::Finding) -> Self {
+        self.finding = Some(Box::new(finding));
+        self
     }
 
     /// Nothing earned; the message says nothing the candidate may not know, so it is also the hint.
@@ -78,6 +89,7 @@ impl Outcome {
             hint: message.clone(),
             message,
             lost_share: None,
+            finding: None,
         }
     }
 
@@ -89,6 +101,7 @@ impl Outcome {
             hint: message.clone(),
             message,
             lost_share: None,
+            finding: None,
         }
     }
 
@@ -102,6 +115,7 @@ impl Outcome {
             hint: message.clone(),
             message,
             lost_share: None,
+            finding: None,
         }
     }
 
@@ -114,6 +128,7 @@ impl Outcome {
             hint: message.clone(),
             message,
             lost_share: None,
+            finding: None,
         }
     }
 
@@ -135,7 +150,8 @@ pub(crate) fn read_answer(answers: &Root, name: &str) -> Result<String, Outcome>
     let file = format!("answers/{name}");
     match answers.read_to_string(name, limits::ANSWER) {
         Ok(text) => Ok(text),
-        Err(FsError::Missing { .. }) => Err(Outcome::lost(format!("{file} is missing"))),
+        Err(FsError::Missing { .. }) => Err(Outcome::lost(format!("{file} is missing"))
+            .with_finding(epreuve_results::Finding::AnswerMissing { file })),
         Err(e) => Err(Outcome::lost(format!("answers/{e}"))),
     }
 }
@@ -145,13 +161,20 @@ pub(crate) fn read_answer(answers: &Root, name: &str) -> Result<String, Outcome>
 /// computed when read (from files grading cannot reach, or from a range without end).
 pub(crate) fn base_table<'r>(relations: &'r [Relation], wanted: &str) -> Result<&'r str, Outcome> {
     match Relation::find(relations, wanted) {
-        None => Err(Outcome::lost(format!(
-            "the table `{wanted}` does not exist"
-        ))),
+        None => Err(
+            Outcome::lost(format!("the table `{wanted}` does not exist")).with_finding(
+                epreuve_results::Finding::TableMissing {
+                    table: wanted.to_owned(),
+                },
+            ),
+        ),
         Some(relation) if relation.view => Err(Outcome::lost(format!(
             "`{}` is a view, not a table: the statement asks for a table that holds the data",
             relation.name
-        ))),
+        ))
+        .with_finding(epreuve_results::Finding::TableIsView {
+            table: relation.name.clone(),
+        })),
         Some(relation) => Ok(&relation.name),
     }
 }

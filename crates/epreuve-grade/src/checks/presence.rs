@@ -34,6 +34,13 @@ pub(crate) fn columns(ctx: &TableContext<'_>) -> Outcome {
             missing.join(", ")
         ),
     )
+    .with_finding(epreuve_results::Finding::ColumnsMissing {
+        table: ctx.truth.table.clone(),
+        columns: missing
+            .iter()
+            .map(|m| m.trim_matches('`').to_owned())
+            .collect(),
+    })
 }
 
 pub(crate) fn row_count(ctx: &TableContext<'_>, actual: &str) -> Outcome {
@@ -59,7 +66,11 @@ pub(crate) fn row_count(ctx: &TableContext<'_>, actual: &str) -> Outcome {
                 "`{}` does not have as many rows as {}: compare the counts",
                 ctx.truth.table, ctx.truth.source_name
             ),
-        ),
+        )
+        .with_finding(epreuve_results::Finding::RowCountDiffers {
+            table: ctx.truth.table.clone(),
+            source: ctx.truth.source_name.clone(),
+        }),
         Err(error) => Outcome::from_error(&error, "counting the rows"),
     }
 }
