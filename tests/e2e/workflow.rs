@@ -239,3 +239,44 @@ fn each_candidate_gets_data_of_their_own_and_the_same_again() {
     };
     assert_eq!(lines(&a), lines(&b));
 }
+
+/// Every finding a public check carries says in English exactly what its message says, so
+/// that the French the candidate reads is the translation of what the check found.
+#[test]
+fn a_public_checks_finding_is_its_message_in_the_catalogue() {
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved(temp.path(), "lignes-manquantes");
+    let blank = temp.path().join("blank");
+    let out = epreuve(
+        temp.path(),
+        &["start", EXAM, "--dir", "blank", "--candidate", "b1"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    std::fs::write(
+        blank.join("answers/tables_par_defaut.sql"),
+        "SELECT 1 AS x;",
+    )
+    .unwrap();
+    let mut seen = 0;
+    for ws in [dir, blank] {
+        let out = epreuve(
+            temp.path(),
+            &["check", "--dir", ws.to_str().unwrap(), "--format", "json"],
+        );
+        let report: epreuve_results::Report = serde_json::from_slice(&out.stdout).unwrap();
+        for check in &report.checks {
+            if let Some(finding) = &check.finding {
+                seen += 1;
+                assert_eq!(
+                    epreuve_report::finding_text(epreuve_i18n::Lang::En, finding),
+                    check.message,
+                    "{}",
+                    check.id
+                );
+                let fr = epreuve_report::finding_text(epreuve_i18n::Lang::Fr, finding);
+                assert_ne!(fr, check.message, "{} is translated", check.id);
+            }
+        }
+    }
+    assert!(seen >= 5, "findings of several kinds were compared: {seen}");
+}

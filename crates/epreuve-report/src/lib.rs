@@ -49,6 +49,54 @@ pub fn finding_text(lang: Lang, finding: &Finding) -> String {
             tr!(lang, "hint-row-count", table = table, source = source)
         }
         Finding::AnswerMissing { file } => tr!(lang, "hint-answer-missing", file = file),
+        Finding::HeadRowCount {
+            file,
+            rows,
+            more,
+            min,
+            max,
+        } => {
+            let id = if *more {
+                "hint-head-rows-more"
+            } else {
+                "hint-head-rows"
+            };
+            tr!(lang, id, file = file, rows = *rows, min = *min, max = *max)
+        }
+        Finding::HeadColumnsMissing { file, columns } => {
+            let columns: Vec<String> = columns.iter().map(|c| format!("`{c}`")).collect();
+            tr!(
+                lang,
+                "hint-head-columns",
+                file = file,
+                columns = columns.join(", ")
+            )
+        }
+        Finding::HeadForeignRows {
+            file,
+            foreign,
+            rows,
+            table,
+        } => tr!(
+            lang,
+            "hint-head-foreign",
+            file = file,
+            foreign = *foreign,
+            rows = *rows,
+            table = table
+        ),
+        Finding::DefaultTablesNotListed {
+            file,
+            required,
+            duckdb,
+        } => {
+            let id = if *duckdb {
+                "hint-default-tables-duckdb"
+            } else {
+                "hint-default-tables"
+            };
+            tr!(lang, id, file = file, required = *required)
+        }
     }
 }
 

@@ -37,4 +37,44 @@ pub enum Finding {
         /// The file, `answers/…`.
         file: String,
     },
+    /// The query showing a table's first rows returns too few or too many rows.
+    HeadRowCount {
+        /// The file of the query.
+        file: String,
+        /// Rows returned (at least, when `more`).
+        rows: usize,
+        /// More than `rows` were there.
+        more: bool,
+        /// Fewest rows that are "the first rows".
+        min: usize,
+        /// Most rows that are "the first rows".
+        max: usize,
+    },
+    /// The query showing a table's first rows leaves out columns.
+    HeadColumnsMissing {
+        /// The file of the query.
+        file: String,
+        /// The columns not shown.
+        columns: Vec<String>,
+    },
+    /// The query showing a table's first rows returns rows that are not the table's.
+    HeadForeignRows {
+        /// The file of the query.
+        file: String,
+        /// Rows that are not rows of the table.
+        foreign: usize,
+        /// Rows returned.
+        rows: usize,
+        /// The table.
+        table: String,
+    },
+    /// The query meant to list the default tables lists none of the engine's catalogue.
+    DefaultTablesNotListed {
+        /// The file of the query.
+        file: String,
+        /// Names expected in one column, at least.
+        required: usize,
+        /// On DuckDB, whose system tables are views: the way to list them is said.
+        duckdb: bool,
+    },
 }

@@ -3,6 +3,7 @@
 //! the table (which proves it reads the right table).
 
 use epreuve_data::text_columns;
+use epreuve_results::Finding;
 
 use super::{Outcome, TableContext};
 use crate::canon::{HashMap, row_hash};
@@ -32,7 +33,14 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
             if result.truncated { "more than " } else { "" },
             bounds.min_rows,
             bounds.max_rows
-        ));
+        ))
+        .with_finding(Finding::HeadRowCount {
+            file: file.clone(),
+            rows,
+            more: result.truncated,
+            min: bounds.min_rows,
+            max: bounds.max_rows,
+        });
     }
     let shown: Vec<(String, Vec<Option<String>>)> = text_columns(&result.frame);
     let expected = ctx.truth.source.column_names();
@@ -48,7 +56,14 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         return Outcome::lost(format!(
             "{file} does not show the columns {}",
             missing.join(", ")
-        ));
+        ))
+        .with_finding(Finding::HeadColumnsMissing {
+            file: file.clone(),
+            columns: missing
+                .iter()
+                .map(|m| m.trim_matches('`').to_owned())
+                .collect(),
+        });
     }
     let pair = match ctx.coded(actual) {
         Ok(pair) => pair,
@@ -110,7 +125,13 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         return Outcome::lost(format!(
             "{file} returns {foreign} of {rows} rows that are not rows of `{}`",
             ctx.truth.table
-        ));
+        ))
+        .with_finding(Finding::HeadForeignRows {
+            file: file.clone(),
+            foreign,
+            rows,
+            table: ctx.truth.table.clone(),
+        });
     }
     Outcome::passed(format!(
         "{file} shows {rows} rows of `{}` with every column",

@@ -67,6 +67,11 @@ pub(crate) fn default_tables(
             Outcome::lost(format!(
                 "{file} runs but lists no tables of the catalogue (at least {required} names expected in one column){duckdb}"
             ))
+            .with_finding(epreuve_results::Finding::DefaultTablesNotListed {
+                file: file.clone(),
+                required,
+                duckdb: !duckdb.is_empty(),
+            })
         }
     }
 }
