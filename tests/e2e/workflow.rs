@@ -55,10 +55,20 @@ fn start_lays_out_the_workspace_and_the_clock() {
         stdout(&out)
     );
     assert!(stdout(&out).contains("duckdb"));
+    assert!(
+        stdout(&out).contains("nouvelle connexion DuckDB, chemin"),
+        "{}",
+        stdout(&out)
+    );
     let out = epreuve(temp.path(), &["--lang", "en", "status", "--dir", "ws"]);
     assert!(stdout(&out).contains("1h59m"), "{}", stdout(&out));
     assert!(stdout(&out).contains("left (deadline"), "{}", stdout(&out));
     assert!(stdout(&out).contains("not submitted"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("new DuckDB connection, path"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -128,3 +128,12 @@ hint-head-columns = { $file } does not show the columns { $columns }
 hint-head-foreign = { $file } returns { $foreign } of { $rows } rows that are not rows of `{ $table }`
 hint-default-tables = { $file } runs but lists no tables of the catalogue (at least { $required } names expected in one column)
 hint-default-tables-duckdb = { $file } runs but lists no tables of the catalogue (at least { $required } names expected in one column); on DuckDB, information_schema.tables lists only your own tables and the system's are views: SELECT schema_name, view_name FROM duckdb_views()
+
+## How to connect to the database
+
+conn-duckdb-file = DuckDB file { $path }
+conn-dbeaver = new DuckDB connection, path { $path }
+conn-docker = Docker container { $container } ({ $image })
+conn-local = local server, files in { $dir }
+conn-centre = database on the centre's server
+conn-account = host { $host }  port { $port }  user { $user }  password { $password }  database { $database }

@@ -129,3 +129,12 @@ hint-head-columns = { $file } n'affiche pas les colonnes { $columns }
 hint-head-foreign = { $file } renvoie { $foreign } lignes sur { $rows } qui ne sont pas des lignes de `{ $table }`
 hint-default-tables = { $file } s'exécute mais ne liste aucune table du catalogue (au moins { $required } noms attendus dans une colonne)
 hint-default-tables-duckdb = { $file } s'exécute mais ne liste aucune table du catalogue (au moins { $required } noms attendus dans une colonne) ; sous DuckDB, information_schema.tables ne liste que vos propres tables et celles du système sont des vues : SELECT schema_name, view_name FROM duckdb_views()
+
+## Comment se connecter à la base
+
+conn-duckdb-file = Fichier DuckDB { $path }
+conn-dbeaver = nouvelle connexion DuckDB, chemin { $path }
+conn-docker = conteneur Docker { $container } ({ $image })
+conn-local = serveur local, fichiers dans { $dir }
+conn-centre = base sur le serveur du centre
+conn-account = hôte { $host }  port { $port }  utilisateur { $user }  mot de passe { $password }  base { $database }

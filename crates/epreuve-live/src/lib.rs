@@ -58,7 +58,7 @@ pub fn accessible_by_default() -> bool {
 /// Runs the live view until the candidate leaves it (or, in the accessible mode, until the
 /// time is up and the work is submitted).
 pub fn run(options: Options) -> Result<(), LiveError> {
-    let mut watch = Watch::open(&options.dir, options.catalogue)?;
+    let mut watch = Watch::open(&options.dir, options.catalogue, options.lang)?;
     if options.accessible || accessible_by_default() {
         lines::run(&mut watch, options.lang)
     } else {

@@ -152,7 +152,11 @@ pub struct Watch {
 
 impl Watch {
     /// The view of the workspace in `dir`, its exam found in `catalogue`.
-    pub fn open(dir: &Path, catalogue: Catalogue) -> Result<Self, epreuve_session::SessionError> {
+    pub fn open(
+        dir: &Path,
+        catalogue: Catalogue,
+        lang: epreuve_i18n::Lang,
+    ) -> Result<Self, epreuve_session::SessionError> {
         let workspace = Workspace::open(dir)?;
         let state = workspace.state();
         Ok(Self {
@@ -161,7 +165,7 @@ impl Watch {
             exam: state.exam.clone(),
             candidate: state.candidate.clone(),
             deadline: state.deadline,
-            connection: workspace.connection_help(),
+            connection: workspace.connection_help(lang),
             submitted: state.submitted.clone(),
             checklist: None,
             checking: false,

@@ -4,18 +4,21 @@
 use std::path::Path;
 
 use epreuve_db::Engine;
+use epreuve_i18n::{Lang, tr};
 use epreuve_provision::DatabaseLocation;
 
 /// The connection of the database at `location`, for the workspace at `root`: where it is,
-/// the account, and a command for each tool.
-pub fn help(root: &Path, location: &DatabaseLocation) -> String {
+/// the account, and a command for each tool, in `lang`.
+pub fn help(root: &Path, location: &DatabaseLocation, lang: Lang) -> String {
     match location {
         DatabaseLocation::Embedded { file } => {
             let path = root.join(file);
             let path = std::path::absolute(&path).unwrap_or(path);
+            let p = path.display().to_string();
             format!(
-                "DuckDB file {p}\n  duckdb CLI:   duckdb {p}\n  Python:       duckdb.connect(r\"{p}\")\n  DBeaver:      new DuckDB connection, path {p}",
-                p = path.display()
+                "{}\n  duckdb CLI:   duckdb {p}\n  Python:       duckdb.connect(r\"{p}\")\n  DBeaver:      {}",
+                tr!(lang, "conn-duckdb-file", path = p.as_str()),
+                tr!(lang, "conn-dbeaver", path = p.as_str()),
             )
         }
         other => {
@@ -33,22 +36,29 @@ pub fn help(root: &Path, location: &DatabaseLocation) -> String {
             let how = match other {
                 DatabaseLocation::Docker {
                     container, image, ..
-                } => {
-                    format!("Docker container {container} ({image})")
-                }
+                } => tr!(
+                    lang,
+                    "conn-docker",
+                    container = container.as_str(),
+                    image = image.to_string()
+                ),
                 DatabaseLocation::Local { data_dir, .. } => {
-                    format!("local server, files in {}", data_dir.display())
+                    tr!(lang, "conn-local", dir = data_dir.display().to_string())
                 }
-                _ => "database on the centre's server".to_owned(),
+                _ => tr!(lang, "conn-centre"),
             };
             format!(
-                "{} {how}\n  host {}  port {}  user {}  password {}  database {}\n  client:  {client}\n  URL:     {}",
+                "{} {how}\n  {}\n  client:  {client}\n  URL:     {}",
                 a.engine.label(),
-                a.host,
-                a.port,
-                a.user,
-                a.password,
-                a.database,
+                tr!(
+                    lang,
+                    "conn-account",
+                    host = a.host.as_str(),
+                    port = a.port.to_string(),
+                    user = a.user.as_str(),
+                    password = a.password.as_str(),
+                    database = a.database.as_str()
+                ),
                 a.url()
             )
         }

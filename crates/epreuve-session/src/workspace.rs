@@ -146,8 +146,8 @@ impl Workspace {
     }
 
     /// How a candidate connects, in words and commands.
-    pub fn connection_help(&self) -> String {
-        crate::connection::help(&self.root, &self.state.database)
+    pub fn connection_help(&self, lang: epreuve_i18n::Lang) -> String {
+        crate::connection::help(&self.root, &self.state.database, lang)
     }
 
     /// Appends a line to the action log, chained to the one before.

@@ -39,7 +39,12 @@ pub fn up(printer: &Printer, cancel: &Cancel, args: &WorkspaceArgs) -> anyhow::R
     epreuve_provision::up(workspace.root(), workspace.database(), cancel)?;
     let _ = workspace.log("db up", &workspace.database().route().to_string());
     printer.result(
-        || format!("The database answers.\n  {}\n", workspace.connection_help()),
+        || {
+            format!(
+                "The database answers.\n  {}\n",
+                workspace.connection_help(printer.lang)
+            )
+        },
         || json!({ "answers": true }).to_string(),
     );
     Ok(exit_codes::SUCCESS)
@@ -79,7 +84,7 @@ pub fn info(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
                 "{} via {}\n  {}\n  {}\n",
                 workspace.state().engine.label(),
                 database.route(),
-                workspace.connection_help(),
+                workspace.connection_help(printer.lang),
                 match &answers {
                     Ok(()) => "answers SELECT 1".to_owned(),
                     Err(e) => format!("does not answer: {e}"),

@@ -49,7 +49,7 @@ pub fn start(
                 args.dir.display(),
                 args.dir.display(),
                 state.deadline.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M"),
-                workspace.connection_help(),
+                workspace.connection_help(printer.lang),
                 args.dir.display()
             )
         },
@@ -129,7 +129,7 @@ pub fn status(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
                     candidate = &state.candidate
                 ),
                 tr!(lang, "status-database", engine = state.engine.to_string()),
-                workspace.connection_help()
+                workspace.connection_help(printer.lang)
             )
         },
         || status_json(&workspace),
