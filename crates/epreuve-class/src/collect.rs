@@ -165,7 +165,11 @@ pub fn handout(class: &Class, catalogue: &Catalogue, out: &Path) -> Result<Hando
             let written = catalogue
                 .pack(&exams, &staging.join("catalogue"))
                 .map_err(|e| e.to_string())
-                .and_then(|_| copy_workspace(&workspace, &staging.join("workspace")));
+                .and_then(|_| {
+                    // Its lock file aside: the handout is a workspace no command holds.
+                    epreuve_fs::copy_tree(&workspace, &staging.join("workspace"), &["lock"])
+                        .map_err(|e| e.to_string())
+                });
             if let Err(why) = written {
                 let _ = std::fs::remove_dir_all(&staging);
                 return Err(why);
@@ -178,23 +182,4 @@ pub fn handout(class: &Class, catalogue: &Catalogue, out: &Path) -> Result<Hando
         }
     }
     Ok(summary)
-}
-
-/// Copies a workspace epreuve prepared (regular files and folders; its lock file aside).
-fn copy_workspace(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-    let entries =
-        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
-    for entry in entries.flatten() {
-        let target = to.join(entry.file_name());
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => copy_workspace(&entry.path(), &target)?,
-            Ok(t) if t.is_file() && entry.file_name() != "lock" => {
-                std::fs::copy(entry.path(), &target)
-                    .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }

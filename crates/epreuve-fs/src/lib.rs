@@ -18,4 +18,4 @@ mod write;
 pub use error::FsError;
 pub use lock::WorkspaceLock;
 pub use read::{Listed, Root, limits};
-pub use write::{publish_dir, sync_dir, write_atomic};
+pub use write::{copy_tree, publish_dir, sync_dir, write_atomic};

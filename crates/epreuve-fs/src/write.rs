@@ -85,6 +85,29 @@ fn temporary_name(path: &Path) -> PathBuf {
     ))
 }
 
+/// Copies the folder `from` (one epreuve made) into `to`, made when missing: folders and
+/// regular files only (a link or a special file is left out), and none of the entries named
+/// in `leave_out`.
+pub fn copy_tree(from: &Path, to: &Path, leave_out: &[&str]) -> Result<(), FsError> {
+    std::fs::create_dir_all(to).map_err(FsError::io("create", to))?;
+    for entry in std::fs::read_dir(from).map_err(FsError::io("read", from))? {
+        let entry = entry.map_err(FsError::io("read", from))?;
+        if leave_out.iter().any(|name| entry.file_name() == *name) {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        let kind = entry
+            .file_type()
+            .map_err(FsError::io("read", &entry.path()))?;
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target, leave_out)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target).map_err(FsError::io("copy", &target))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

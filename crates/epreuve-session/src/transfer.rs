@@ -120,10 +120,10 @@ impl Workspace {
         std::fs::create_dir_all(&submissions).map_err(SessionError::io("create", &submissions))?;
         let name = bundle_name(&submissions, bundle.facts.at);
         let staging = submissions.join(format!(".staging-{name}"));
-        let copied = copy_tree(bundle.dir.path(), &staging);
+        let copied = epreuve_fs::copy_tree(bundle.dir.path(), &staging, &[]);
         if let Err(error) = copied {
             let _ = std::fs::remove_dir_all(&staging);
-            return Err(error);
+            return Err(error.into());
         }
         epreuve_fs::publish_dir(&staging, &submissions.join(&name))?;
         // The log goes on from the bundle's, as on the candidate's machine.
@@ -269,22 +269,6 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
         log,
         dir,
     })
-}
-
-/// Copies the files of `from` (a private folder epreuve unpacked) into `to`.
-fn copy_tree(from: &Path, to: &Path) -> Result<(), SessionError> {
-    std::fs::create_dir_all(to).map_err(SessionError::io("create", to))?;
-    for entry in std::fs::read_dir(from).map_err(SessionError::io("read", from))? {
-        let entry = entry.map_err(SessionError::io("read", from))?;
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().map_err(SessionError::io("read", from))?;
-        if kind.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else if kind.is_file() {
-            std::fs::copy(entry.path(), &target).map_err(SessionError::io("copy", &target))?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
