@@ -364,3 +364,55 @@ fn manifest_dir() -> std::path::PathBuf {
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     )
 }
+
+/// English words no French message of the catalogues holds once its data (names, values,
+/// queries, an engine's own error text) is set aside.
+const ENGLISH_WORDS: [&str; 23] = [
+    "the", "of", "is", "are", "and", "not", "with", "rows", "row", "values", "columns", "column",
+    "missing", "expected", "found", "right", "wrong", "lost", "needed", "which", "does", "has",
+    "have",
+];
+
+/// Every check and criterion of `report` (a report's JSON) says its message through the
+/// catalogues: its English is the report's `message`, its French renders without a missing
+/// message or argument, and the French words (data set aside) hold no English.
+pub fn assert_said_in_both(report: &serde_json::Value, label: &str) {
+    use epreuve_i18n::Lang;
+    let report: epreuve_results::Report = serde_json::from_value(report.clone()).expect("a report");
+    let mut messages: Vec<(String, &epreuve_results::Said, &str)> = Vec::new();
+    for check in &report.checks {
+        let said = check
+            .said
+            .as_ref()
+            .unwrap_or_else(|| panic!("{label}: {} says no catalogue message", check.id));
+        messages.push((check.id.clone(), said, &check.message));
+    }
+    for criterion in &report.criteria {
+        let said = criterion
+            .said
+            .as_ref()
+            .unwrap_or_else(|| panic!("{label}: {} says no catalogue message", criterion.code));
+        messages.push((criterion.code.clone(), said, &criterion.reason));
+    }
+    for (id, said, english) in messages {
+        assert_eq!(
+            said.checked(Lang::En).as_deref(),
+            Ok(english),
+            "{label}: {id}"
+        );
+        let french = said
+            .checked(Lang::Fr)
+            .unwrap_or_else(|e| panic!("{label}: {id}: {e:?}"));
+        // "ok", said of a public check that passes, is French too.
+        if said.id != "hint-ok" {
+            assert_ne!(&french, english, "{label}: {id} is not translated");
+        }
+        let words_only = said.clone().map_text(&|_| "X".to_owned()).render(Lang::Fr);
+        for word in words_only.split(|c: char| !c.is_alphanumeric()) {
+            assert!(
+                !ENGLISH_WORDS.contains(&word),
+                "{label}: {id}: English word `{word}` in {words_only:?}"
+            );
+        }
+    }
+}

@@ -48,6 +48,7 @@ fn every_solution_on(engine: &str, via: &str) {
                 assert_eq!(report["max_score"], 45.0, "{what}: {report:#}");
             }
             assert_outcome(&report, &expected, &what);
+            assert_said_in_both(&report, &what);
             // Nothing is left running once the temporary workspace is gone.
             assert_eq!(leftover_containers(), Vec::<String>::new());
         }

@@ -26,6 +26,7 @@ fn every_solution_gets_exactly_its_expected_score() {
             assert_eq!(report["gradable"], true, "{exam}/{name}");
             let expectation = expectation_on(&solution, "duckdb");
             assert_outcome(&report, &expectation, &format!("{exam}/{name}"));
+            assert_said_in_both(&report, &format!("{exam}/{name}"));
         }
     }
 }

@@ -58,6 +58,7 @@ fn every_solution(route: &[&str], engine: &str) {
             &expected,
             &format!("{engine}/{TIMING_EXAM}/{name}"),
         );
+        assert_said_in_both(&report, &format!("{engine}/{TIMING_EXAM}/{name}"));
     }
 }
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use epreuve_data::{TypeFamily, canonical, is_missing, try_canonical};
 use epreuve_exam::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
+use epreuve_results::{Said, SaidArg, said};
 
 /// Columns of text, as [`epreuve_data::text_columns`] gives them.
 pub type TextColumns = [(String, Vec<Option<String>>)];
@@ -18,10 +19,10 @@ pub type TextColumns = [(String, Vec<Option<String>>)];
 pub struct Comparison {
     /// Share of the points earned, from 0 to 1.
     pub fraction: f64,
-    /// One sentence per difference; empty when everything matches.
-    pub differences: Vec<String>,
+    /// One message per difference; empty when everything matches.
+    pub differences: Vec<Said>,
     /// Harmless facts (extra columns ignored).
-    pub remarks: Vec<String>,
+    pub remarks: Vec<Said>,
 }
 
 impl Comparison {
@@ -30,11 +31,20 @@ impl Comparison {
         self.differences.is_empty()
     }
 
-    /// The differences and remarks in one message.
-    pub fn message(&self) -> String {
+    /// The differences and remarks, in order.
+    pub fn parts(&self) -> Vec<Said> {
         let mut parts = self.differences.clone();
         parts.extend(self.remarks.iter().cloned());
-        parts.join("; ")
+        parts
+    }
+
+    /// The differences and remarks in one English message (for tests and logs).
+    pub fn message(&self) -> String {
+        self.parts()
+            .iter()
+            .map(Said::english)
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -122,13 +132,16 @@ pub fn compare_results(
                         .position(|(n, _)| column_key(n) == column_key(name)),
                 );
             }
-            let extra: Vec<String> = actual
+            let extra: Vec<&str> = actual
                 .iter()
                 .filter(|(n, _)| !expected.iter().any(|(e, _)| column_key(e) == column_key(n)))
-                .map(|(n, _)| format!("`{n}`"))
+                .map(|(n, _)| n.as_str())
                 .collect();
             if !extra.is_empty() {
-                remarks.push(format!("extra columns ignored: {}", extra.join(", ")));
+                remarks.push(said!(
+                    "cmp-extra-columns-named",
+                    columns = epreuve_i18n::code_list(extra)
+                ));
             }
         }
         ColumnMatch::ByPosition => {
@@ -136,23 +149,25 @@ pub fn compare_results(
                 picked.push((i < actual.len()).then_some(i));
             }
             if actual.len() > expected.len() {
-                remarks.push(format!(
-                    "{} extra columns ignored",
-                    actual.len() - expected.len()
+                remarks.push(said!(
+                    "cmp-extra-columns",
+                    n = actual.len() - expected.len()
                 ));
             }
         }
     }
-    let missing: Vec<String> = expected
+    let missing: Vec<&str> = expected
         .iter()
         .zip(&picked)
         .filter(|(_, p)| p.is_none())
-        .map(|((n, _), _)| format!("`{n}`"))
+        .map(|((n, _), _)| n.as_str())
         .collect();
-    match missing.len() {
-        0 => {}
-        1 => differences.push(format!("column {} is missing", missing[0])),
-        _ => differences.push(format!("columns {} are missing", missing.join(", "))),
+    if !missing.is_empty() {
+        differences.push(said!(
+            "cmp-columns-missing",
+            n = missing.len(),
+            columns = epreuve_i18n::code_list(&missing)
+        ));
     }
     let columns: Vec<usize> = (0..expected.len())
         .filter(|&i| picked[i].is_some())
@@ -207,26 +222,25 @@ pub fn compare_results(
         outcome.right as f64 / (want.len() + outcome.extra.len()).max(1) as f64
     };
     if !outcome.missing.is_empty() {
-        differences.push(count_sentence(
-            outcome.missing.len(),
-            "missing",
-            &want[outcome.missing[0]].shown,
+        differences.push(said!(
+            "cmp-rows-missing",
+            n = outcome.missing.len(),
+            first = &want[outcome.missing[0]].shown
         ));
     }
     if !outcome.extra.is_empty() {
-        differences.push(count_sentence(
-            outcome.extra.len(),
-            "too many",
-            &got[outcome.extra[0]].shown,
+        differences.push(said!(
+            "cmp-rows-too-many",
+            n = outcome.extra.len(),
+            first = &got[outcome.extra[0]].shown
         ));
     }
     for (c, off) in &outcome.off {
-        differences.push(format!(
-            "column `{}` differs by {} on {} row{}",
-            names[*c],
-            off.largest_text(),
-            off.rows,
-            if off.rows > 1 { "s" } else { "" }
+        differences.push(said!(
+            "cmp-column-differs",
+            column = names[*c],
+            by = off.largest(),
+            n = off.rows
         ));
     }
     if spec.rows == RowMatch::Ordered && outcome.right == want.len() && got.len() == want.len() {
@@ -235,7 +249,7 @@ pub fn compare_results(
             .zip(&got)
             .all(|(w, g)| same_row(w, g, &tolerances));
         if !in_order {
-            differences.push("right rows, wrong order".into());
+            differences.push(said!("cmp-wrong-order"));
             fraction *= spec.wrong_order_credit;
         }
     }
@@ -244,11 +258,6 @@ pub fn compare_results(
         differences,
         remarks,
     }
-}
-
-fn count_sentence(n: usize, what: &str, first: &str) -> String {
-    let rows = if n == 1 { "row" } else { "rows" };
-    format!("{n} {rows} {what}, first one is {first}")
 }
 
 fn dedup(rows: &mut Vec<Row>) {
@@ -272,16 +281,15 @@ struct Off {
 }
 
 impl Off {
-    fn largest_text(&self) -> String {
+    fn largest(&self) -> Said {
         if self.relative.is_finite() && self.relative > 0.0 {
             let percent = self.relative * 100.0;
-            if percent >= 1.0 {
-                format!("up to {percent:.0} %")
-            } else {
-                format!("up to {percent:.2} %")
-            }
+            said!(
+                "cmp-up-to-percent",
+                percent = SaidArg::decimal(percent, if percent >= 1.0 { 0 } else { 2 })
+            )
         } else {
-            format!("up to {}", self.absolute)
+            said!("cmp-up-to", value = self.absolute.to_string())
         }
     }
 }
@@ -412,6 +420,10 @@ mod tests {
         ])
     }
 
+    fn english(parts: &[Said]) -> Vec<String> {
+        parts.iter().map(Said::english).collect()
+    }
+
     #[test]
     fn the_same_rows_in_another_spelling_match() {
         let actual = cols(&[
@@ -432,7 +444,7 @@ mod tests {
         let result = compare_results(&expected(), &actual, &CompareSpec::default());
         assert!(result.matches());
         assert_eq!(
-            result.remarks,
+            english(&result.remarks),
             vec!["extra columns ignored: `note`".to_owned()]
         );
     }
@@ -452,7 +464,7 @@ mod tests {
         let by_name = compare_results(&expected(), &actual, &CompareSpec::default());
         assert_eq!(by_name.fraction, 0.0);
         assert_eq!(
-            by_name.differences[0],
+            by_name.differences[0].english(),
             "columns `magasin`, `ca`, `ouvert`, `depuis` are missing"
         );
     }
@@ -467,7 +479,7 @@ mod tests {
         ]);
         let result = compare_results(&expected(), &actual, &CompareSpec::default());
         assert_eq!(
-            result.differences,
+            english(&result.differences),
             vec![
                 "2 rows missing, first one is (MAG002, 99,9, non, 01/01/2024)".to_owned(),
                 "1 row too many, first one is (MAG004, 5, non, NULL)".to_owned(),
@@ -487,7 +499,7 @@ mod tests {
         ]);
         let strict = compare_results(&expected(), &actual, &CompareSpec::default());
         assert_eq!(
-            strict.differences,
+            english(&strict.differences),
             vec!["column `ca` differs by up to 0.50 % on 1 row".to_owned()]
         );
         assert!((strict.fraction - 2.0 / 3.0).abs() < 1e-9);
@@ -515,7 +527,7 @@ mod tests {
         };
         let result = compare_results(&expected(), &actual, &spec);
         assert_eq!(
-            result.differences,
+            english(&result.differences),
             vec!["right rows, wrong order".to_owned()]
         );
         assert_eq!(result.fraction, 0.5);
@@ -531,7 +543,11 @@ mod tests {
         }
         let bag = compare_results(&expected(), &actual, &CompareSpec::default());
         assert_eq!(bag.differences.len(), 1, "{}", bag.message());
-        assert!(bag.differences[0].starts_with("1 row too many, first one is (MAG001"));
+        assert!(
+            bag.differences[0]
+                .english()
+                .starts_with("1 row too many, first one is (MAG001")
+        );
         let spec = CompareSpec {
             rows: RowMatch::Set,
             ..CompareSpec::default()

@@ -110,28 +110,33 @@ impl Evaluation {
     }
 
     pub(crate) fn outcome(&self, item: &ManualItem) -> Outcome {
+        use epreuve_results::said;
+        let Some(score) = self.items.get(&item.id) else {
+            return Outcome::pending(said!("ev-manual-pending", guidance = &item.guidance));
+        };
         let by = self
             .assessor
             .as_deref()
             .filter(|a| !a.trim().is_empty())
-            .map(|a| format!(" by {a}"))
-            .unwrap_or_default();
-        match self.items.get(&item.id) {
-            None => Outcome::pending(format!("to be scored by the assessor: {}", item.guidance)),
-            Some(score) => {
-                let comment = score
-                    .comment
-                    .as_deref()
-                    .filter(|c| !c.trim().is_empty())
-                    .map(|c| format!(": {c}"))
-                    .unwrap_or_default();
-                let message = format!("scored {} / {}{by}{comment}", score.score, item.weight);
-                if score.score >= item.weight {
-                    Outcome::passed(message)
-                } else {
-                    Outcome::failed(score.score / item.weight, message.clone(), message)
-                }
-            }
+            .map(|a| said!("ev-manual-by", assessor = a))
+            .unwrap_or_else(|| said!("ev-nothing"));
+        let comment = score
+            .comment
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| said!("ev-manual-comment", comment = c))
+            .unwrap_or_else(|| said!("ev-nothing"));
+        let message = said!(
+            "ev-manual-scored",
+            score = score.score.to_string(),
+            weight = item.weight.to_string(),
+            by = by,
+            comment = comment
+        );
+        if score.score >= item.weight {
+            Outcome::passed(message)
+        } else {
+            Outcome::failed(score.score / item.weight, message.clone(), message)
         }
     }
 }

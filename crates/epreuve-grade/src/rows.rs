@@ -38,7 +38,7 @@ pub struct RowComparison {
     /// The key the rows were paired by (empty: as whole rows).
     pub key: Vec<String>,
     /// Why the key could not be used, when it could not.
-    pub key_problem: Option<String>,
+    pub key_problem: Option<epreuve_results::Said>,
     /// Rows judged: source rows found in the table, plus table rows found nowhere in the source.
     pub judged: usize,
     /// Source rows found in the table with every value right (each copy of them).
@@ -158,9 +158,9 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
         if found.iter().all(Option::is_some) {
             Some(found.into_iter().flatten().collect())
         } else {
-            out.key_problem = Some(format!(
-                "the key {} is not all in the table: rows paired as whole rows",
-                key.join(", ")
+            out.key_problem = Some(epreuve_results::said!(
+                "ev-key-not-in-table",
+                key = key.join(", ")
             ));
             None
         }
@@ -180,9 +180,9 @@ pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
         )
     });
     if key_columns.is_some() && source_index.is_none() {
-        out.key_problem = Some(format!(
-            "the source holds some {} more than once: rows paired as whole rows",
-            key.join(", ")
+        out.key_problem = Some(epreuve_results::said!(
+            "ev-key-not-unique",
+            key = key.join(", ")
         ));
     }
 
@@ -565,7 +565,13 @@ mod tests {
             ("objectif", &["10", "20"]),
         ]);
         let found = compare_rows(&repeated, &families, &repeated, &key);
-        assert!(found.key_problem.unwrap().contains("more than once"));
+        assert!(
+            found
+                .key_problem
+                .unwrap()
+                .english()
+                .contains("more than once")
+        );
         assert_eq!(found.intact, 2);
     }
 
@@ -575,7 +581,13 @@ mod tests {
         let families = [TypeFamily::Text, TypeFamily::Integer];
         let found = compare_rows(&source, &families, &source, &["code".to_owned()]);
         assert!(found.key.is_empty());
-        assert!(found.key_problem.unwrap().contains("more than once"));
+        assert!(
+            found
+                .key_problem
+                .unwrap()
+                .english()
+                .contains("more than once")
+        );
         assert_eq!(found.intact, 2);
     }
 }

@@ -44,7 +44,7 @@ pub struct Grading<'a> {
     pub notes: Vec<epreuve_results::Note>,
     /// What changed since submission or differs from the centre's record: the score is then
     /// provisional.
-    pub integrity: Vec<String>,
+    pub integrity: Vec<epreuve_results::Said>,
     /// When given, receives each table's rows that are no row of the candidate's own source
     /// (a class looks there for another candidate's data).
     pub strays: Option<&'a std::cell::RefCell<Vec<crate::StrayRows>>>,
@@ -268,13 +268,11 @@ fn scored(scope: Scope<'_>, outcome: Outcome, visibility: Visibility) -> CheckRe
             Visibility::Public => None,
             Visibility::Full => outcome.lost_share,
         },
-        finding: match visibility {
-            Visibility::Public => outcome.finding.map(|f| *f),
-            Visibility::Full => None,
-        },
-        message: match visibility {
-            Visibility::Public => outcome.hint,
-            Visibility::Full => outcome.message,
-        },
+        message: String::new(),
+        said: None,
     }
+    .with_said(match visibility {
+        Visibility::Public => *outcome.hint,
+        Visibility::Full => *outcome.message,
+    })
 }

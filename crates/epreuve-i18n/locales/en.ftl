@@ -38,6 +38,7 @@ live-submitted-automatically = Submitted automatically at { $at }: your answers 
 live-submitted-automatically-late = Submitted automatically at { $at } (late): your answers and your database are sealed.
 live-submit-waiting = The automatic submission is waiting: { $why }
 live-submit-soon = Your work will be submitted automatically 15 seconds before the end.
+live-submit-at-end = Your work will be submitted automatically at the end, within the grace the exam allows.
 live-keys = q: leave the view (the exam goes on) · c: check now
 live-left-view = The exam goes on. `epreuve watch` opens the view again.
 live-database = Database
@@ -137,3 +138,334 @@ conn-docker = Docker container { $container } ({ $image })
 conn-local = local server, files in { $dir }
 conn-centre = database on the centre's server
 conn-account = host { $host }  port { $port }  user { $user }  password { $password }  database { $database }
+
+## Why a criterion is acquired or not
+
+criterion-not-gradable = { $check } could not be graded
+criterion-pending = { $check } waits for the assessor
+criterion-lost = { $lost } % of the source's filled cells lost ({ $check }), more than the { $allowed } % allowed
+criterion-nothing-counts = no check of it counts on this engine
+criterion-share = { $share } % of the points, { $needed } % needed
+
+## What a check found, for the assessor (and for the candidate when it tells nothing hidden)
+
+hint-ok = ok
+ev-nothing = {""}
+ev-and = { $first }; { $then }
+ev-parts = { $parts }
+join-and = { $a } and { $b }
+join-or = { $a } or { $b }
+join-nor = { $a } nor { $b }
+ev-not-gradable = not gradable: { $error }
+ev-grader-fault = not gradable, the grader is at fault: { $why }
+ev-failed-while = { $what }: { $error }
+ev-answer-refused = { $why }
+ev-table-too-long = `{ $table }` holds more than { $cap } rows, far more than { $source }; epreuve reads no further
+ev-task-table-too-long = `{ $table }` holds more than { $cap } rows, far more than expected; epreuve reads no further
+ev-answer-too-long = { $file } returns more than { $cap } rows
+ev-text-length-not-kept = { $engine } does not keep declared VARCHAR(n) lengths: not applicable on this engine
+ev-instance-check = an instance check
+ev-no-tables-query = the grader names no query listing the default tables
+ev-no-head-query = the grader names no head query for this table
+ev-no-head-rules = the grader has no [head] rules
+ev-no-sizing-rules = the grader has no [sizing] rules
+ev-no-timing-task = the grader has no timing task `{ $id }`
+ev-no-exam-table = the exam has no table `{ $table }`
+ev-no-column = `{ $table }` has no column `{ $column }`
+ev-no-value = `{ $table }.{ $column }` has no value
+ev-source-no-column = the source has no column `{ $column }`
+ev-truth-unloaded = loading the ground truth: { $error }
+ev-grader-query-fails = the grader's query fails: { $error }
+ev-file-problem = { $file }: { $problem }
+ev-table-name = `{ $table }`
+ev-column-missing = `{ $column }` is missing
+ev-no-row = { $file } returns no row
+
+doing-read-table = reading the table
+doing-read-named-table = reading `{ $table }`
+doing-read-columns = reading the columns
+doing-count-rows = counting the rows
+doing-count-rows-of = counting the rows of `{ $table }`
+doing-list-catalogue = listing the catalogue
+doing-list-indexes = listing the indexes
+doing-list-indexes-of = listing the indexes of `{ $table }`
+doing-read-plan = reading the plan
+doing-read-plan-of = reading the plan of { $query } on `{ $table }`
+doing-run-query = the query in { $file } does not run
+doing-time-query = the query { $query } on `{ $table }` fails
+
+what-types = types
+what-sizes = sizes
+what-text-lengths = text lengths
+what-values = values
+what-file = { $file }
+what-table = the table `{ $table }`
+
+ev-columns-all = all { $n } columns of { $source } are in `{ $table }`
+ev-columns-missing = `{ $table }` lacks { $missing } of the { $n } columns of { $source }: { $columns }
+ev-row-count-same = { $n } rows in `{ $table }`, as in { $source }
+ev-row-count-missing = { $source } has { $expected } rows, `{ $table }` has { $found } ({ $difference } missing)
+ev-row-count-too-many = { $source } has { $expected } rows, `{ $table }` has { $found } ({ $difference } too many)
+ev-head = { $file } shows { $rows } rows of `{ $table }` with every column
+ev-default-tables = the { $engine } database answers; { $file } lists { $n } tables of its catalogue (column `{ $column }`)
+
+ev-columns-nothing-left = { $what }: nothing left to judge; the { $elsewhere } columns concerned are missing or of the wrong type family, which another check counts
+ev-columns-none-concerned = { $what }: no column of this table is concerned
+ev-columns-all-right = { $what }: all { $ok } columns judged are right{ $elsewhere ->
+    [0] {""}
+   *[other] {" "}({ $elsewhere } missing or of the wrong type family, counted by another check)
+}
+ev-columns-some-right = { $what }: { $ok } of { $applicable } columns right{ $elsewhere ->
+    [0] {""}
+   *[other] {" "}({ $elsewhere } missing or of the wrong type family, counted by another check)
+}; { $problems }
+hint-look-again = { $what }: look again at { $columns }
+
+family-integer = integer
+family-decimal = decimal
+family-date = date
+family-timestamp = timestamp
+family-boolean = boolean
+family-text = text
+family-none = not a scalar type
+ev-type-wrong-family = `{ $column }` is declared { $declared } ({ $declared_family }) but its values are { $family }
+ev-size-column = `{ $column }`: { $problem }
+ev-size-cannot-hold = { $declared } cannot hold the values { $lo } to { $hi }
+ev-size-integer-too-large = { $declared } takes { $bytes } bytes for values { $lo } to { $hi }, which { $needed } bytes hold
+ev-size-float = { $declared } is binary floating point; amounts with { $scale } decimals fit an exact { $exact }
+ev-size-no-precision = { $declared } declares no precision and scale
+ev-size-decimal-too-small = { $declared } is too small for values that need { $needed }
+ev-size-decimal-too-large = { $declared } is far larger than the { $needed } the values need
+ev-size-no-length = { $declared } declares no maximum length; the longest value has { $longest } characters
+ev-size-text-too-short = { $declared } is shorter than the longest value ({ $longest } characters)
+ev-size-text-too-long = { $declared } is oversized: the longest value has { $longest } characters (up to { $allowed } accepted)
+
+ev-values-nothing = `{ $table }` holds no row of { $source } to judge
+ev-values = values: { $intact } of { $judged } rows intact (paired { $paired }); { $lost } % of the source's filled cells lost
+ev-values-and = values: { $intact } of { $judged } rows intact (paired { $paired }); { $lost } % of the source's filled cells lost; { $details }
+ev-paired-whole-rows = as whole rows
+ev-paired-by = by { $key }
+ev-values-foreign = { $n ->
+    [one] { $n } row
+   *[other] { $n } rows
+} equal to no row of the source, first one { $first }
+ev-values-foreign-key = { $n ->
+    [one] { $n } row
+   *[other] { $n } rows
+} whose key is not in the source, first one { $first }
+ev-values-duplicates = { $n ->
+    [one] { $n } row appears
+   *[other] { $n } rows appear
+} more than once (loaded twice?): the row count judges that, the values are judged once
+ev-key-not-in-table = the key { $key } is not all in the table: rows paired as whole rows
+ev-key-not-unique = the source holds some { $key } more than once: rows paired as whole rows
+hint-values-foreign = values: some rows of `{ $table }` are not rows of { $source }
+ev-values-altered = { $n ->
+    [one] { $n } row has
+   *[other] { $n } rows have
+} another value
+ev-values-emptied = { $n ->
+    [one] { $n } row is
+   *[other] { $n } rows are
+} empty where the source has a value
+ev-values-altered-and-emptied = { $altered } and { $emptied }
+ev-value-empty = empty
+ev-values-column = `{ $column }`: { $what }
+ev-values-column-first = `{ $column }`: { $what }, first one { $first }
+ev-values-first-at = { $got } in { $at }
+ev-values-first = { $at }: { $got } instead of { $want }
+ev-values-first-cut = { $at }: { $got } instead of { $want } (cut)
+
+cmp-extra-columns-named = extra columns ignored: { $columns }
+cmp-extra-columns = { $n } extra columns ignored
+cmp-columns-missing = { $n ->
+    [one] column { $columns } is missing
+   *[other] columns { $columns } are missing
+}
+cmp-rows-missing = { $n ->
+    [one] { $n } row
+   *[other] { $n } rows
+} missing, first one is { $first }
+cmp-rows-too-many = { $n ->
+    [one] { $n } row
+   *[other] { $n } rows
+} too many, first one is { $first }
+cmp-column-differs = column `{ $column }` differs by { $by } on { $n ->
+    [one] { $n } row
+   *[other] { $n } rows
+}
+cmp-up-to-percent = up to { $percent } %
+cmp-up-to = up to { $value }
+cmp-wrong-order = right rows, wrong order
+ev-compare-right = { $what }: the { $rows } rows expected
+ev-compare-right-remarks = { $what }: the { $rows } rows expected ({ $remarks })
+ev-compare-differs = { $what }: { $parts }
+hint-compare-differs = { $what } does not hold what the statement asks yet
+
+ev-index-on = `{ $index }` on ({ $columns })
+ev-no-index = `{ $table }` has no index; the search needs one on `{ $column }`
+ev-no-index-on-column = no index of `{ $table }` starts with `{ $column }` (found: { $found })
+ev-index-used = index `{ $index }` on `{ $table }`({ $column }), and the plan of the statement's search uses it
+ev-index-unused = index `{ $index }` on `{ $table }`({ $column }) exists, but the plan of the statement's search does not use it ({ $plan })
+hint-index-unused = the index exists, but the engine's plan does not use it
+
+stat-count = count
+stat-mean = mean
+stat-median = median
+stat-first-quartile = first quartile
+stat-third-quartile = third quartile
+stat-minimum = minimum
+stat-maximum = maximum
+stat-value = { $value }
+stat-value-continuous = { $value } (continuous)
+stat-value-discrete = { $value } (discrete)
+ev-stat-missing = `{ $name }` ({ $statistic }) is missing
+ev-stat-not-number = `{ $name }` is not a number: { $found }
+ev-stat-right = { $statistic } { $value }
+ev-stat-wrong = `{ $name }`: { $statistic } expected { $expected }, found { $found }
+ev-stats-counted = `{ $table }.{ $column }`, { $n } values, missing ones left out
+ev-stats-right = { $counted }: { $found }
+ev-stats-wrong = { $counted }: { $right } of { $total } right; { $wrong }
+hint-stats-wrong = { $right } of { $total } statistics of `{ $column }` are right; look again at { $names }
+ev-missing-row-accepted = the row { $label } counts the { $n } missing values: accepted and left out
+ev-missing-row-wrong = the row { $label } should count the { $n } missing values, it says { $says }
+ev-missing-row-unreadable = the row { $label } should count the { $n } missing values, it says nothing readable
+
+method-mean = the mean
+method-median = the median
+method-zero = zero
+method-mode = the most frequent category
+method-none = none of the accepted methods
+ev-impute-key-missing = `{ $table }` must keep the key column `{ $key }` of its source
+ev-impute-rows-missing = { $n } rows of the source are missing
+ev-impute-changed = { $n } values that were present were changed
+ev-impute-unfilled = { $n } missing cells are still empty
+ev-impute-wrong-method = the { $n } missing cells hold { $value }, which is { $found } ({ $asked } asked)
+ev-impute-many-values = the { $n } missing cells hold { $distinct } different values ({ $first }…); one method gives one value
+ev-impute-filled = `{ $column }`: { $n } missing cells filled with { $value } ({ $method })
+ev-impute-nothing = `{ $column }`: no missing cell in the source
+ev-impute-column = `{ $column }`: { $faults }
+ev-impute-right = { $columns }; every other value unchanged
+ev-impute-wrong = { $right } of { $total } columns imputed as asked; { $problems }
+hint-impute-wrong = { $right } of { $total } columns of `{ $table }` are imputed as the statement asks
+
+ev-timing-query = { $query }: { $slow_ms } ms on `{ $slow }`, { $fast_ms } ms on `{ $fast }`, ×{ $ratio } (rounds ×{ $low } to ×{ $high }), { $verdict }
+ev-timing-enough = at least ×{ $min } asked
+ev-timing-not-enough = not the ×{ $min } the statement asks
+ev-timing-reported = reported only
+ev-timing-plan-index = the plan on `{ $fast }` uses an index
+ev-timing-plan-no-index = the plan on `{ $fast }` uses no index ({ $plan })
+ev-timing-slow-gone = the table `{ $table }` loaded at the start is gone: the optimised table has nothing to be compared with
+ev-timing-fast-missing = the optimised table `{ $table }` does not exist
+ev-timing-rows-differ = `{ $fast }` holds { $fast_rows } rows where `{ $slow }` holds { $slow_rows }: an optimised table keeps every row, so its times prove nothing
+hint-timing-not-faster = `{ $fast }` is not enough faster than `{ $slow }` on { $queries }
+hint-timing-no-index = the plan of { $queries } on `{ $fast }` reads no index
+ev-measurements-unmatched = the measurements cannot be set against epreuve's: { $why }
+ev-measure-no-time = { $query } has no time on { $tables }
+ev-measure-compared = { $query }: ×{ $theirs } reported, ×{ $ours } measured by epreuve
+ev-measure-not-faster = { $compared }: the report does not show the optimised table faster
+ev-measure-false-gain = { $compared }: the report shows a gain epreuve does not find
+ev-measure-right = { $file }: { $queries }
+ev-measure-wrong = { $file }: { $right } of { $total } queries right; { $wrong }
+hint-measure-wrong = { $file }: { $right } of { $total } queries are reported on both tables with a conclusion that holds
+measure-empty = the file is empty
+measure-no-separator = the first line `{ $header }` should name the columns requete;table;duree_ms
+measure-wrong-columns = the first line names the columns { $columns }, not requete, table and duree_ms
+measure-not-duration = line { $line }: `{ $value }` is not a duration in milliseconds
+measure-not-positive = line { $line }: a duration must be positive, not { $value }
+measure-none = no measurement below the first line
+
+ev-manual-pending = to be scored by the assessor: { $guidance }
+ev-manual-scored = scored { $score } / { $weight }{ $by }{ $comment }
+ev-manual-by = {" "}by { $assessor }
+ev-manual-comment = : { $comment }
+
+## What changed since submission or differs from the centre's record
+
+log-not-an-entry = line { $line } of the action log is not an entry epreuve wrote
+log-broken = line { $line } of the action log does not follow the line before it (a line was removed, changed or inserted)
+integrity-log = in the action log, { $problem }
+integrity-submitted-log = in the submitted log, { $problem }
+integrity-bundle-unreadable = the submission of { $at } named by state.json cannot be read ({ $error }); the live workspace was graded
+integrity-bundle-unnamed = a submission bundle is in the workspace but state.json names none (state.json was changed?); the live workspace was graded
+integrity-answers-unreadable = the answers folder cannot be read: { $error }
+integrity-file-refused = the submission holds a file epreuve will not read: { $reason }
+integrity-file-uncopied = { $file } cannot be copied for grading: { $error }
+integrity-seal-replaced = the seal of the submission is not the one recorded at submission (replaced afterwards)
+integrity-no-seal = the submission has no readable seal ({ $error })
+integrity-file-changed = { $file } was changed after submission
+integrity-file-deleted = { $file } was deleted after submission
+integrity-file-unreadable = { $file } cannot be read: { $error }
+integrity-file-added = { $file } was added after submission
+integrity-log-rewritten = the action log was rewritten after submission (it no longer begins with the log submitted)
+integrity-state-differs = state.json records the submission differently from the bundle (its time or its late flag were changed)
+integrity-snapshot = the database snapshot ({ $file })
+integrity-dump = the dump of the database
+integrity-name = { $file }
+integrity-late-recorded-on-time = the submission is recorded as on time, but it came after the deadline
+integrity-dump-unrestored = the database changed after submission (or does not answer) and the dump frozen then could not be restored ({ $why }); the live database was graded
+integrity-database-changed = the database changed after submission (tables, types or row counts differ from the evidence recorded then) and no dump was frozen; it was graded as it is now
+integrity-record-differs = the workspace's { $what } ({ $theirs }) differs from the centre's record ({ $ours }); the centre's is used
+integrity-database-location = the workspace's database location differs from the centre's record; the centre's is used
+record-exam = exam
+record-candidate = candidate
+record-start = start
+record-deadline = deadline
+record-seed = seed
+record-data = data checksums
+
+## epreuve start, submit, demo
+
+cli-starting = Starting { $engine } via { $route }…
+cli-lock-waiting = another epreuve command is using this workspace ({ $holder }); waiting for it to end…
+start-ready = Workspace ready: { $title }
+start-statement = statement:
+start-data = data:
+start-answers = answers:
+start-deadline = deadline:
+start-local-time = { $at } (local time)
+start-database = Database:
+start-next = `epreuve status --dir { $dir }` shows the time left; `epreuve check` what is still missing; `epreuve watch --dir { $dir }` shows both as you work.
+submit-done = Submitted at { $at }. Your answers and a snapshot of your database are frozen and sealed in .epreuve/submissions/{ $bundle }; submitting again replaces them.
+submit-done-late = Submitted at { $at }, after the deadline: recorded as late. Your answers and a snapshot of your database are frozen and sealed in .epreuve/submissions/{ $bundle }; submitting again replaces them.
+submit-seal = seal: { $seal }
+submit-out = The sealed submission is also in { $file }: hand that file to your centre.
+demo-start = 1. start { $exam } in { $dir }
+demo-apply = 2. apply the solution `{ $solution }`: { $description }
+demo-submit = 3. submit
+demo-manual = the assessor scores the manual items
+demo-grade = 4. grade
+demo-kept = The workspace is kept in { $dir }.
+
+## epreuve class
+
+class-preparing = Preparing { $n } workspaces of { $exam } ({ $engine } via { $route })…
+class-ready = { $id }: ready
+class-not-prepared = { $id }: not prepared: { $why }
+class-prepared = { $made } made, { $kept } already there, { $failed } failed, in { $dir }
+class-not-handed-out = { $id }: not handed out: { $why }
+class-handed-out = { $written } folders written in { $dir } ({ $failed } failed). Each holds catalogue/ and workspace/: on the candidate's machine, `epreuve --catalogue catalogue status --dir workspace`; at the end, `epreuve submit --dir workspace --out <id>.tar`, and the centre gathers the files for `epreuve class collect`.
+class-refused = { $file }: refused: { $why }
+class-taken = { $id }: taken from { $file }
+class-collected = { $taken } submissions taken, { $refused } files refused
+class-follow-not-prepared = not prepared ({ $why })
+class-follow-working = working, deadline { $deadline }
+class-follow-overdue = LATE: not submitted, deadline was { $deadline }
+class-follow-submitted = submitted at { $at }
+class-follow-submitted-late = submitted at { $at } (late)
+class-follow-database-answers = database answers
+class-follow-database-silent = database does not answer: { $why }
+class-grade-bar = { $bar } { $pos }/{ $len } candidates · { $elapsed } · about { $eta } left
+class-graded-partly = not gradable: the database did not answer every check (graded again at the next run)
+class-not-gradable = not gradable: { $why }
+class-graded = { $graded } graded, { $kept } unchanged since their last grading
+class-graded-interrupted = { $graded } graded, { $kept } unchanged since their last grading, { $left } left (interrupted: run it again to go on)
+class-gradescope-written = { $written } results.json written in { $dir } ({ $ungradable } candidates not gradable)
+class-html-written = { $index } written, with a page per candidate ({ $n }) in { $dir }
+
+## epreuve images build
+
+images-kept = { $image }: already built, kept
+images-building = { $image }: building…
+images-built = { $image }: built in { $seconds } s
+images-ready = The local images are ready: start with `--via docker --images local`.

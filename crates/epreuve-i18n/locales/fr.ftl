@@ -39,6 +39,7 @@ live-submitted-automatically = Soumis automatiquement à { $at } : vos réponses
 live-submitted-automatically-late = Soumis automatiquement à { $at } (après l'heure) : vos réponses et votre base sont scellées.
 live-submit-waiting = La soumission automatique attend : { $why }
 live-submit-soon = Votre travail sera soumis automatiquement 15 secondes avant la fin.
+live-submit-at-end = Votre travail sera soumis automatiquement à la fin, dans le délai de grâce que permet l'épreuve.
 live-keys = q : quitter la vue (l'épreuve continue) · c : vérifier maintenant
 live-left-view = L'épreuve continue. `epreuve watch` rouvre la vue.
 live-database = Base de données
@@ -138,3 +139,336 @@ conn-docker = conteneur Docker { $container } ({ $image })
 conn-local = serveur local, fichiers dans { $dir }
 conn-centre = base sur le serveur du centre
 conn-account = hôte { $host }  port { $port }  utilisateur { $user }  mot de passe { $password }  base { $database }
+
+## Pourquoi un critère est acquis ou non
+
+criterion-not-gradable = { $check } n'a pas pu être évalué
+criterion-pending = { $check } attend l'évaluateur
+criterion-lost = { $lost } % des cellules remplies de la source perdues ({ $check }), plus que les { $allowed } % admis
+criterion-nothing-counts = aucune de ses vérifications ne compte sur ce moteur
+criterion-share = { $share } % des points, { $needed } % requis
+
+## Ce qu'une vérification a trouvé, pour l'évaluateur (et pour le candidat quand rien de caché n'y figure)
+
+hint-ok = ok
+ev-nothing = {""}
+ev-and = { $first } ; { $then }
+ev-parts = { $parts }
+join-and = { $a } et { $b }
+join-or = { $a } ou { $b }
+join-nor = { $a } ni { $b }
+ev-not-gradable = non évaluable : { $error }
+ev-grader-fault = non évaluable, la faute vient du correcteur : { $why }
+ev-failed-while = { $what } : { $error }
+ev-answer-refused = fichier refusé : { $why }
+ev-table-too-long = `{ $table }` contient plus de { $cap } lignes, bien plus que { $source } ; epreuve ne lit pas plus loin
+ev-task-table-too-long = `{ $table }` contient plus de { $cap } lignes, bien plus qu'attendu ; epreuve ne lit pas plus loin
+ev-answer-too-long = { $file } renvoie plus de { $cap } lignes
+ev-text-length-not-kept = { $engine } ne conserve pas les longueurs déclarées VARCHAR(n) : sans objet sur ce moteur
+ev-instance-check = une vérification de l'instance
+ev-no-tables-query = le correcteur ne nomme aucune requête listant les tables par défaut
+ev-no-head-query = le correcteur ne nomme aucune requête d'aperçu pour cette table
+ev-no-head-rules = le correcteur n'a pas de règles [head]
+ev-no-sizing-rules = le correcteur n'a pas de règles [sizing]
+ev-no-timing-task = le correcteur n'a pas de tâche de chronométrage `{ $id }`
+ev-no-exam-table = l'épreuve n'a pas de table `{ $table }`
+ev-no-column = `{ $table }` n'a pas de colonne `{ $column }`
+ev-no-value = `{ $table }.{ $column }` n'a aucune valeur
+ev-source-no-column = la source n'a pas de colonne `{ $column }`
+ev-truth-unloaded = chargement de la vérité de référence : { $error }
+ev-grader-query-fails = la requête du correcteur échoue : { $error }
+ev-file-problem = { $file } : { $problem }
+ev-table-name = `{ $table }`
+ev-column-missing = il manque `{ $column }`
+ev-no-row = { $file } ne renvoie aucune ligne
+
+doing-read-table = lecture de la table
+doing-read-named-table = lecture de `{ $table }`
+doing-read-columns = lecture des colonnes
+doing-count-rows = comptage des lignes
+doing-count-rows-of = comptage des lignes de `{ $table }`
+doing-list-catalogue = lecture du catalogue
+doing-list-indexes = lecture des index
+doing-list-indexes-of = lecture des index de `{ $table }`
+doing-read-plan = lecture du plan
+doing-read-plan-of = lecture du plan de { $query } sur `{ $table }`
+doing-run-query = la requête de { $file } ne s'exécute pas
+doing-time-query = la requête { $query } sur `{ $table }` échoue
+
+what-types = types
+what-sizes = tailles
+what-text-lengths = longueurs de texte
+what-values = valeurs
+what-file = { $file }
+what-table = la table `{ $table }`
+
+ev-columns-all = les { $n } colonnes de { $source } sont dans `{ $table }`
+ev-columns-missing = il manque à `{ $table }` { $missing } des { $n } colonnes de { $source } : { $columns }
+ev-row-count-same = { $n } lignes dans `{ $table }`, comme dans { $source }
+ev-row-count-missing = { $source } a { $expected } lignes, `{ $table }` en a { $found } ({ $difference } manquantes)
+ev-row-count-too-many = { $source } a { $expected } lignes, `{ $table }` en a { $found } ({ $difference } en trop)
+ev-head = { $file } affiche { $rows } lignes de `{ $table }` avec toutes les colonnes
+ev-default-tables = la base { $engine } répond ; { $file } liste { $n } tables de son catalogue (colonne `{ $column }`)
+
+ev-columns-nothing-left = { $what } : plus rien à juger ; les { $elsewhere } colonnes concernées manquent ou sont de la mauvaise famille de types, ce qu'une autre vérification compte
+ev-columns-none-concerned = { $what } : aucune colonne de cette table n'est concernée
+ev-columns-all-right = { $what } : les { $ok } colonnes jugées sont justes{ $elsewhere ->
+    [0] {""}
+    [one] {" "}({ $elsewhere } manquante ou de la mauvaise famille de types, comptée par une autre vérification)
+   *[other] {" "}({ $elsewhere } manquantes ou de la mauvaise famille de types, comptées par une autre vérification)
+}
+ev-columns-some-right = { $what } : { $ok } colonnes justes sur { $applicable }{ $elsewhere ->
+    [0] {""}
+    [one] {" "}({ $elsewhere } manquante ou de la mauvaise famille de types, comptée par une autre vérification)
+   *[other] {" "}({ $elsewhere } manquantes ou de la mauvaise famille de types, comptées par une autre vérification)
+} ; { $problems }
+hint-look-again = { $what } : revoyez { $columns }
+
+family-integer = entier
+family-decimal = décimal
+family-date = date
+family-timestamp = horodatage
+family-boolean = booléen
+family-text = texte
+family-none = pas un type scalaire
+ev-type-wrong-family = `{ $column }` est déclarée { $declared } ({ $declared_family }) mais ses valeurs sont de type { $family }
+ev-size-column = `{ $column }` : { $problem }
+ev-size-cannot-hold = { $declared } ne peut pas contenir les valeurs de { $lo } à { $hi }
+ev-size-integer-too-large = { $declared } prend { $bytes } octets pour des valeurs de { $lo } à { $hi }, que { $needed } octets contiennent
+ev-size-float = { $declared } est un flottant binaire ; des montants à { $scale } décimales tiennent dans un { $exact } exact
+ev-size-no-precision = { $declared } ne déclare ni précision ni échelle
+ev-size-decimal-too-small = { $declared } est trop petit pour des valeurs qui demandent { $needed }
+ev-size-decimal-too-large = { $declared } est bien plus grand que le { $needed } dont les valeurs ont besoin
+ev-size-no-length = { $declared } ne déclare pas de longueur maximale ; la plus longue valeur a { $longest } caractères
+ev-size-text-too-short = { $declared } est plus court que la plus longue valeur ({ $longest } caractères)
+ev-size-text-too-long = { $declared } est surdimensionné : la plus longue valeur a { $longest } caractères (jusqu'à { $allowed } acceptés)
+
+ev-values-nothing = `{ $table }` ne contient aucune ligne de { $source } à juger
+ev-values = valeurs : { $intact } lignes intactes sur { $judged } (appariées { $paired }) ; { $lost } % des cellules remplies de la source perdues
+ev-values-and = valeurs : { $intact } lignes intactes sur { $judged } (appariées { $paired }) ; { $lost } % des cellules remplies de la source perdues ; { $details }
+ev-paired-whole-rows = en lignes entières
+ev-paired-by = par { $key }
+ev-values-foreign = { $n ->
+    [one] { $n } ligne égale
+   *[other] { $n } lignes égales
+} à aucune ligne de la source, la première { $first }
+ev-values-foreign-key = { $n ->
+    [one] { $n } ligne dont la clé n'est
+   *[other] { $n } lignes dont la clé n'est
+} pas dans la source, la première { $first }
+ev-values-duplicates = { $n ->
+    [one] { $n } ligne apparaît
+   *[other] { $n } lignes apparaissent
+} plus d'une fois (chargées deux fois ?) : le nombre de lignes le juge, les valeurs sont jugées une fois
+ev-key-not-in-table = la clé { $key } n'est pas entière dans la table : lignes appariées en entier
+ev-key-not-unique = la source contient certaines valeurs de { $key } plus d'une fois : lignes appariées en entier
+hint-values-foreign = valeurs : des lignes de `{ $table }` ne sont pas des lignes de { $source }
+ev-values-altered = { $n ->
+    [one] { $n } ligne a
+   *[other] { $n } lignes ont
+} une autre valeur
+ev-values-emptied = { $n ->
+    [one] { $n } ligne est vide
+   *[other] { $n } lignes sont vides
+} là où la source a une valeur
+ev-values-altered-and-emptied = { $altered } et { $emptied }
+ev-value-empty = vide
+ev-values-column = `{ $column }` : { $what }
+ev-values-column-first = `{ $column }` : { $what }, la première { $first }
+ev-values-first-at = { $got } dans { $at }
+ev-values-first = { $at } : { $got } au lieu de { $want }
+ev-values-first-cut = { $at } : { $got } au lieu de { $want } (coupée)
+
+cmp-extra-columns-named = colonnes en trop ignorées : { $columns }
+cmp-extra-columns = { $n } colonnes en trop ignorées
+cmp-columns-missing = { $n ->
+    [one] il manque la colonne { $columns }
+   *[other] il manque les colonnes { $columns }
+}
+cmp-rows-missing = { $n ->
+    [one] { $n } ligne manque
+   *[other] { $n } lignes manquent
+}, la première est { $first }
+cmp-rows-too-many = { $n ->
+    [one] { $n } ligne en trop
+   *[other] { $n } lignes en trop
+}, la première est { $first }
+cmp-column-differs = la colonne `{ $column }` diffère de { $by } sur { $n ->
+    [one] { $n } ligne
+   *[other] { $n } lignes
+}
+cmp-up-to-percent = jusqu'à { $percent } %
+cmp-up-to = jusqu'à { $value }
+cmp-wrong-order = les bonnes lignes, dans le mauvais ordre
+ev-compare-right = { $what } : les { $rows } lignes attendues
+ev-compare-right-remarks = { $what } : les { $rows } lignes attendues ({ $remarks })
+ev-compare-differs = { $what } : { $parts }
+hint-compare-differs = { $what } ne contient pas encore ce que demande l'énoncé
+
+ev-index-on = `{ $index }` sur ({ $columns })
+ev-no-index = `{ $table }` n'a pas d'index ; la recherche en demande un sur `{ $column }`
+ev-no-index-on-column = aucun index de `{ $table }` ne commence par `{ $column }` (trouvés : { $found })
+ev-index-used = index `{ $index }` sur `{ $table }`({ $column }), et le plan de la recherche de l'énoncé l'utilise
+ev-index-unused = l'index `{ $index }` sur `{ $table }`({ $column }) existe, mais le plan de la recherche de l'énoncé ne l'utilise pas ({ $plan })
+hint-index-unused = l'index existe, mais le plan du moteur ne l'utilise pas
+
+stat-count = effectif
+stat-mean = moyenne
+stat-median = médiane
+stat-first-quartile = premier quartile
+stat-third-quartile = troisième quartile
+stat-minimum = minimum
+stat-maximum = maximum
+stat-value = { $value }
+stat-value-continuous = { $value } (continu)
+stat-value-discrete = { $value } (discret)
+ev-stat-missing = il manque `{ $name }` ({ $statistic })
+ev-stat-not-number = `{ $name }` n'est pas un nombre : { $found }
+ev-stat-right = { $statistic } { $value }
+ev-stat-wrong = `{ $name }` : { $statistic } attendu { $expected }, trouvé { $found }
+ev-stats-counted = `{ $table }.{ $column }`, { $n } valeurs, valeurs manquantes écartées
+ev-stats-right = { $counted } : { $found }
+ev-stats-wrong = { $counted } : { $right } justes sur { $total } ; { $wrong }
+hint-stats-wrong = { $right } statistiques de `{ $column }` justes sur { $total } ; revoyez { $names }
+ev-missing-row-accepted = la ligne { $label } compte les { $n } valeurs manquantes : acceptée et écartée
+ev-missing-row-wrong = la ligne { $label } devrait compter les { $n } valeurs manquantes, elle dit { $says }
+ev-missing-row-unreadable = la ligne { $label } devrait compter les { $n } valeurs manquantes, elle ne dit rien de lisible
+
+method-mean = la moyenne
+method-median = la médiane
+method-zero = zéro
+method-mode = la catégorie la plus fréquente
+method-none = aucune des méthodes acceptées
+ev-impute-key-missing = `{ $table }` doit garder la colonne clé `{ $key }` de sa source
+ev-impute-rows-missing = { $n } lignes de la source manquent
+ev-impute-changed = { $n } valeurs présentes ont été modifiées
+ev-impute-unfilled = { $n } cellules manquantes sont encore vides
+ev-impute-wrong-method = les { $n } cellules manquantes contiennent { $value }, soit { $found } ({ $asked } demandé)
+ev-impute-many-values = les { $n } cellules manquantes contiennent { $distinct } valeurs différentes ({ $first }…) ; une méthode donne une seule valeur
+ev-impute-filled = `{ $column }` : { $n } cellules manquantes remplies avec { $value } ({ $method })
+ev-impute-nothing = `{ $column }` : aucune cellule manquante dans la source
+ev-impute-column = `{ $column }` : { $faults }
+ev-impute-right = { $columns } ; toutes les autres valeurs inchangées
+ev-impute-wrong = { $right } colonnes imputées comme demandé sur { $total } ; { $problems }
+hint-impute-wrong = { $right } colonnes de `{ $table }` sur { $total } sont imputées comme le demande l'énoncé
+
+ev-timing-query = { $query } : { $slow_ms } ms sur `{ $slow }`, { $fast_ms } ms sur `{ $fast }`, ×{ $ratio } (tours ×{ $low } à ×{ $high }), { $verdict }
+ev-timing-enough = au moins ×{ $min } demandé
+ev-timing-not-enough = pas le ×{ $min } que demande l'énoncé
+ev-timing-reported = indiqué seulement
+ev-timing-plan-index = le plan sur `{ $fast }` utilise un index
+ev-timing-plan-no-index = le plan sur `{ $fast }` n'utilise aucun index ({ $plan })
+ev-timing-slow-gone = la table `{ $table }` chargée au début a disparu : la table optimisée n'a rien à quoi se comparer
+ev-timing-fast-missing = la table optimisée `{ $table }` n'existe pas
+ev-timing-rows-differ = `{ $fast }` contient { $fast_rows } lignes là où `{ $slow }` en contient { $slow_rows } : une table optimisée garde toutes les lignes, ses temps ne prouvent donc rien
+hint-timing-not-faster = `{ $fast }` n'est pas assez plus rapide que `{ $slow }` sur { $queries }
+hint-timing-no-index = le plan de { $queries } sur `{ $fast }` ne lit aucun index
+ev-measurements-unmatched = les mesures ne peuvent pas être comparées à celles d'epreuve : { $why }
+ev-measure-no-time = { $query } n'a pas de temps sur { $tables }
+ev-measure-compared = { $query } : ×{ $theirs } indiqué, ×{ $ours } mesuré par epreuve
+ev-measure-not-faster = { $compared } : le rapport ne montre pas la table optimisée plus rapide
+ev-measure-false-gain = { $compared } : le rapport montre un gain qu'epreuve ne trouve pas
+ev-measure-right = { $file } : { $queries }
+ev-measure-wrong = { $file } : { $right } requêtes justes sur { $total } ; { $wrong }
+hint-measure-wrong = { $file } : { $right } requêtes sur { $total } sont indiquées sur les deux tables avec une conclusion qui tient
+measure-empty = le fichier est vide
+measure-no-separator = la première ligne `{ $header }` devrait nommer les colonnes requete;table;duree_ms
+measure-wrong-columns = la première ligne nomme les colonnes { $columns }, pas requete, table et duree_ms
+measure-not-duration = ligne { $line } : `{ $value }` n'est pas une durée en millisecondes
+measure-not-positive = ligne { $line } : une durée doit être positive, pas { $value }
+measure-none = aucune mesure sous la première ligne
+
+ev-manual-pending = à noter par l'évaluateur : { $guidance }
+ev-manual-scored = noté { $score } / { $weight }{ $by }{ $comment }
+ev-manual-by = {" "}par { $assessor }
+ev-manual-comment = {" "}: { $comment }
+
+## Ce qui a changé depuis la soumission ou diffère de l'enregistrement du centre
+
+log-not-an-entry = la ligne { $line } du journal des actions n'est pas une entrée écrite par epreuve
+log-broken = la ligne { $line } du journal des actions ne suit pas la précédente (une ligne a été supprimée, modifiée ou insérée)
+integrity-log = dans le journal des actions, { $problem }
+integrity-submitted-log = dans le journal soumis, { $problem }
+integrity-bundle-unreadable = la soumission du { $at } que nomme state.json ne peut pas être lue ({ $error }) ; l'espace de travail a été corrigé tel quel
+integrity-bundle-unnamed = une soumission se trouve dans l'espace de travail mais state.json n'en nomme aucune (state.json modifié ?) ; l'espace de travail a été corrigé tel quel
+integrity-answers-unreadable = le dossier des réponses ne peut pas être lu : { $error }
+integrity-file-refused = la soumission contient un fichier qu'epreuve ne lira pas : { $reason }
+integrity-file-uncopied = { $file } ne peut pas être copié pour la correction : { $error }
+integrity-seal-replaced = le sceau de la soumission n'est pas celui enregistré à la soumission (remplacé depuis)
+integrity-no-seal = la soumission n'a pas de sceau lisible ({ $error })
+integrity-file-changed = { $file } a été modifié après la soumission
+integrity-file-deleted = { $file } a été supprimé après la soumission
+integrity-file-unreadable = { $file } ne peut pas être lu : { $error }
+integrity-file-added = { $file } a été ajouté après la soumission
+integrity-log-rewritten = le journal des actions a été réécrit après la soumission (il ne commence plus par le journal soumis)
+integrity-state-differs = state.json n'enregistre pas la soumission comme la soumission elle-même (son heure ou son indicateur de retard ont été modifiés)
+integrity-snapshot = l'instantané de la base ({ $file })
+integrity-dump = la sauvegarde de la base
+integrity-name = { $file }
+integrity-late-recorded-on-time = la soumission est enregistrée comme à l'heure, mais elle est arrivée après la fin
+integrity-dump-unrestored = la base a changé après la soumission (ou ne répond pas) et la sauvegarde figée alors n'a pas pu être restaurée ({ $why }) ; la base actuelle a été corrigée
+integrity-database-changed = la base a changé après la soumission (tables, types ou nombres de lignes différents des preuves enregistrées alors) et aucune sauvegarde n'a été figée ; elle a été corrigée telle qu'elle est maintenant
+integrity-record-differs = l'espace de travail et l'enregistrement du centre diffèrent sur { $what } : { $theirs } contre { $ours } ; la valeur du centre est retenue
+integrity-database-location = l'emplacement de la base diffère entre l'espace de travail et l'enregistrement du centre ; celui du centre est retenu
+record-exam = l'épreuve
+record-candidate = le candidat
+record-start = le début
+record-deadline = la fin
+record-seed = la graine
+record-data = les sommes de contrôle des données
+
+## epreuve start, submit, demo
+
+cli-starting = Démarrage de { $engine } via { $route }…
+cli-lock-waiting = une autre commande epreuve utilise cet espace de travail ({ $holder }) ; attente de sa fin…
+start-ready = Espace de travail prêt : { $title }
+start-statement = énoncé :
+start-data = données :
+start-answers = réponses :
+start-deadline = fin :
+start-local-time = { $at } (heure locale)
+start-database = Base de données :
+start-next = `epreuve status --dir { $dir }` affiche le temps restant ; `epreuve check` ce qui manque encore ; `epreuve watch --dir { $dir }` les deux pendant que vous travaillez.
+submit-done = Soumis à { $at }. Vos réponses et un instantané de votre base sont figés et scellés dans .epreuve/submissions/{ $bundle } ; soumettre de nouveau les remplace.
+submit-done-late = Soumis à { $at }, après la fin : enregistré en retard. Vos réponses et un instantané de votre base sont figés et scellés dans .epreuve/submissions/{ $bundle } ; soumettre de nouveau les remplace.
+submit-seal = sceau : { $seal }
+submit-out = La soumission scellée est aussi dans { $file } : remettez ce fichier à votre centre.
+demo-start = 1. démarrer { $exam } dans { $dir }
+demo-apply = 2. appliquer la solution `{ $solution }` : { $description }
+demo-submit = 3. soumettre
+demo-manual = l'évaluateur note les éléments manuels
+demo-grade = 4. corriger
+demo-kept = L'espace de travail est gardé dans { $dir }.
+
+## epreuve class
+
+class-preparing = Préparation de { $n } espaces de travail de { $exam } ({ $engine } via { $route })…
+class-ready = { $id } : prêt
+class-not-prepared = { $id } : non préparé : { $why }
+class-prepared = { $made } créés, { $kept } déjà là, { $failed } en échec, dans { $dir }
+class-not-handed-out = { $id } : non remis : { $why }
+class-handed-out = { $written } dossiers écrits dans { $dir } ({ $failed } en échec). Chacun contient catalogue/ et workspace/ : sur la machine du candidat, `epreuve --catalogue catalogue status --dir workspace` ; à la fin, `epreuve submit --dir workspace --out <id>.tar`, et le centre rassemble les fichiers pour `epreuve class collect`.
+class-refused = { $file } : refusé : { $why }
+class-taken = { $id } : pris de { $file }
+class-collected = { $taken } soumissions prises, { $refused } fichiers refusés
+class-follow-not-prepared = non préparé ({ $why })
+class-follow-working = en cours, fin à { $deadline }
+class-follow-overdue = EN RETARD : non soumis, la fin était à { $deadline }
+class-follow-submitted = soumis à { $at }
+class-follow-submitted-late = soumis à { $at } (en retard)
+class-follow-database-answers = la base répond
+class-follow-database-silent = la base ne répond pas : { $why }
+class-grade-bar = { $bar } { $pos }/{ $len } candidats · { $elapsed } · encore { $eta } environ
+class-graded-partly = non évaluable : la base n'a pas répondu à toutes les vérifications (corrigé de nouveau au prochain passage)
+class-not-gradable = non évaluable : { $why }
+class-graded = { $graded } corrigés, { $kept } inchangés depuis leur dernière correction
+class-graded-interrupted = { $graded } corrigés, { $kept } inchangés depuis leur dernière correction, { $left } restants (interrompu : relancez pour continuer)
+class-gradescope-written = { $written } results.json écrits dans { $dir } ({ $ungradable } candidats non évaluables)
+class-html-written = { $index } écrit, avec une page par candidat ({ $n }) dans { $dir }
+
+## epreuve images build
+
+images-kept = { $image } : déjà construite, gardée
+images-building = { $image } : construction…
+images-built = { $image } : construite en { $seconds } s
+images-ready = Les images locales sont prêtes : démarrez avec `--via docker --images local`.

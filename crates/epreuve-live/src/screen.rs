@@ -153,7 +153,9 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
         )),
         Some((text, false)) => Line::from(clean_text(text)),
         None if watch.checking => Line::from(lang.checking()),
-        None if watch.submitted.is_none() => Line::from(lang.submit_soon()),
+        None if watch.submitted.is_none() => {
+            Line::from(lang.submit_soon(watch.submit_at() == watch.deadline))
+        }
         None => Line::from(""),
     };
     frame.render_widget(
@@ -200,9 +202,8 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
                             shown.style(color),
                         ),
                     ];
-                    if !item.hint.is_empty() {
-                        let hint =
-                            epreuve_report::check_message(lang, &item.hint, item.finding.as_ref());
+                    let hint = item.hint(lang);
+                    if !hint.is_empty() {
                         spans.push(Span::raw(format!(" : {}", clean_text(&hint))));
                     }
                     Line::from(spans)

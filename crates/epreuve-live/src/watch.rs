@@ -39,10 +39,20 @@ pub struct Item {
     pub title: String,
     /// Where it stands.
     pub status: Status,
-    /// What to look at, when it does not pass.
-    pub hint: String,
-    /// The same, as a kind and its fields, when the catalogues know it.
-    pub finding: Option<epreuve_results::Finding>,
+    /// What to look at, when it does not pass: the check itself, whose message says it in
+    /// the candidate's language.
+    pub check: epreuve_results::CheckResult,
+}
+
+impl Item {
+    /// What to look at in `lang`, empty when the check passes.
+    pub fn hint(&self, lang: epreuve_i18n::Lang) -> String {
+        if self.status == Status::Passed {
+            String::new()
+        } else {
+            self.check.message_in(lang)
+        }
+    }
 }
 
 /// The public checklist at its last run.
@@ -65,12 +75,7 @@ impl Checklist {
                 id: c.id.clone(),
                 title: c.title.clone(),
                 status: c.status,
-                hint: if c.status == Status::Passed {
-                    String::new()
-                } else {
-                    c.message.clone()
-                },
-                finding: c.finding.clone(),
+                check: c.clone(),
             })
             .collect();
         Self {
@@ -127,6 +132,8 @@ pub struct Watch {
     pub candidate: String,
     /// The sealed deadline.
     pub deadline: DateTime<Utc>,
+    /// The exam's grace after it, in seconds.
+    pub grace_seconds: u64,
     /// How to reach the database.
     pub connection: String,
     /// The submission, when there is one.
@@ -165,6 +172,7 @@ impl Watch {
             exam: state.exam.clone(),
             candidate: state.candidate.clone(),
             deadline: state.deadline,
+            grace_seconds: state.grace_seconds,
             connection: workspace.connection_help(lang),
             submitted: state.submitted.clone(),
             checklist: None,
@@ -254,10 +262,23 @@ impl Watch {
         }
     }
 
+    /// When the view submits for the candidate: at the deadline itself when the exam's grace
+    /// leaves twice [`SUBMIT_BEFORE`] after it, else [`SUBMIT_BEFORE`] ahead of it, so that
+    /// the submission is on time either way.
+    pub fn submit_at(&self) -> DateTime<Utc> {
+        if Duration::seconds(i64::try_from(self.grace_seconds).unwrap_or(i64::MAX / 1000))
+            >= SUBMIT_BEFORE * 2
+        {
+            self.deadline
+        } else {
+            self.deadline - SUBMIT_BEFORE
+        }
+    }
+
     /// Submits the workspace for the candidate once the deadline is near, if they have not.
     fn submit_when_due(&mut self, now: DateTime<Utc>, instant: Instant, events: &mut Vec<Event>) {
         if self.submitted.is_some()
-            || now < self.deadline - SUBMIT_BEFORE
+            || now < self.submit_at()
             || self.submit_not_before.is_some_and(|at| instant < at)
         {
             return;

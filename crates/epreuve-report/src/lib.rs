@@ -12,7 +12,7 @@ pub use html::{render_candidate_html, render_class_html, write_class_html};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use epreuve_i18n::Lang;
-use epreuve_results::{DataFinding, Finding, Note, Report, Status, Verdict};
+use epreuve_results::{Note, Report, Status, Verdict};
 
 /// A check's title in `lang`: the catalogue's words for the checks epreuve knows by kind
 /// (`ventes.row_count` → "ventes : nombre de lignes égal à la source"), the grader's own title
@@ -28,81 +28,6 @@ pub fn check_title(lang: Lang, id: &str, title: &str) -> String {
     } else {
         text
     }
-}
-
-/// A finding of a public check in `lang`.
-pub fn finding_text(lang: Lang, finding: &Finding) -> String {
-    use epreuve_i18n::tr;
-    match finding {
-        Finding::TableMissing { table } => tr!(lang, "hint-table-missing", table = table),
-        Finding::TableIsView { table } => tr!(lang, "hint-table-is-view", table = table),
-        Finding::ColumnsMissing { table, columns } => {
-            let columns: Vec<String> = columns.iter().map(|c| format!("`{c}`")).collect();
-            tr!(
-                lang,
-                "hint-columns-missing",
-                table = table,
-                columns = columns.join(", ")
-            )
-        }
-        Finding::RowCountDiffers { table, source } => {
-            tr!(lang, "hint-row-count", table = table, source = source)
-        }
-        Finding::AnswerMissing { file } => tr!(lang, "hint-answer-missing", file = file),
-        Finding::HeadRowCount {
-            file,
-            rows,
-            more,
-            min,
-            max,
-        } => {
-            let id = if *more {
-                "hint-head-rows-more"
-            } else {
-                "hint-head-rows"
-            };
-            tr!(lang, id, file = file, rows = *rows, min = *min, max = *max)
-        }
-        Finding::HeadColumnsMissing { file, columns } => {
-            let columns: Vec<String> = columns.iter().map(|c| format!("`{c}`")).collect();
-            tr!(
-                lang,
-                "hint-head-columns",
-                file = file,
-                columns = columns.join(", ")
-            )
-        }
-        Finding::HeadForeignRows {
-            file,
-            foreign,
-            rows,
-            table,
-        } => tr!(
-            lang,
-            "hint-head-foreign",
-            file = file,
-            foreign = *foreign,
-            rows = *rows,
-            table = table
-        ),
-        Finding::DefaultTablesNotListed {
-            file,
-            required,
-            duckdb,
-        } => {
-            let id = if *duckdb {
-                "hint-default-tables-duckdb"
-            } else {
-                "hint-default-tables"
-            };
-            tr!(lang, id, file = file, required = *required)
-        }
-    }
-}
-
-/// What a check says, in `lang` when it is a finding the catalogues know, else its message.
-pub fn check_message(lang: Lang, message: &str, finding: Option<&Finding>) -> String {
-    finding.map_or_else(|| message.to_owned(), |f| finding_text(lang, f))
 }
 
 /// A check's status in a word, in `lang`.
@@ -124,42 +49,9 @@ pub struct TableStyle {
     pub color: bool,
 }
 
-/// A note of the report in `lang`: each kind of note is a message of the catalogue, its
-/// fields the message's arguments.
+/// A note of the report in `lang`.
 pub fn note_text(lang: Lang, note: &Note) -> String {
-    use epreuve_i18n::tr;
-    match note {
-        Note::NoCentreRecord => tr!(lang, "note-no-centre-record"),
-        Note::SubmittedLate { at, deadline } => {
-            tr!(lang, "note-submitted-late", at = at, deadline = deadline)
-        }
-        Note::NotSubmitted => tr!(lang, "note-not-submitted"),
-        Note::ManualNotScored {
-            unscored,
-            total,
-            workspace,
-        } => tr!(
-            lang,
-            "note-manual-not-scored",
-            unscored = *unscored,
-            total = *total,
-            workspace = workspace
-        ),
-        Note::GradedFromDump => tr!(lang, "note-graded-from-dump"),
-        Note::DataFile { file, finding } => match finding {
-            DataFinding::Differs => tr!(lang, "note-data-differs", file = file),
-            DataFinding::Deleted => tr!(lang, "note-data-deleted", file = file),
-            DataFinding::Unreadable { why } => {
-                tr!(lang, "note-data-unreadable", file = file, why = why)
-            }
-            DataFinding::RecordedChecksumDiffers => {
-                tr!(lang, "note-data-recorded-checksum", file = file)
-            }
-            DataFinding::CatalogueCopyChanged => {
-                tr!(lang, "note-data-catalogue-changed", file = file)
-            }
-        },
-    }
+    note.said().render(lang)
 }
 
 /// The report as a terminal table, in `lang`: a summary line, the criteria, then every check.
@@ -182,11 +74,11 @@ pub fn render_table(report: &Report, style: TableStyle, lang: Lang) -> String {
         tr!(
             lang,
             "report-score",
-            score = number(report.score),
-            max = number(report.max_score)
+            score = number_in(lang, report.score),
+            max = number_in(lang, report.max_score)
         ),
     );
-    for change in &report.integrity {
+    for change in report.integrity_in(lang) {
         out.push_str(&tr!(lang, "report-changed", what = change));
         out.push('\n');
     }
@@ -213,10 +105,10 @@ pub fn render_table(report: &Report, style: TableStyle, lang: Lang) -> String {
     for c in &report.criteria {
         criteria.add_row(vec![
             Cell::new(&c.code),
-            Cell::new(number(c.score)),
-            Cell::new(number(c.max_score)),
+            Cell::new(number_in(lang, c.score)),
+            Cell::new(number_in(lang, c.max_score)),
             verdict_cell(c.verdict, style),
-            Cell::new(&c.reason),
+            Cell::new(c.reason_in(lang)),
         ]);
     }
     out.push('\n');
@@ -233,7 +125,11 @@ pub fn render_table(report: &Report, style: TableStyle, lang: Lang) -> String {
     for check in &report.checks {
         let status = status_cell(check.status, style, status_word(lang, check.status));
         let score = if matches!(check.status, Status::Passed | Status::Failed) {
-            format!("{} / {}", number(check.score), number(check.max_score))
+            format!(
+                "{} / {}",
+                number_in(lang, check.score),
+                number_in(lang, check.max_score)
+            )
         } else {
             "-".to_owned()
         };
@@ -242,7 +138,7 @@ pub fn render_table(report: &Report, style: TableStyle, lang: Lang) -> String {
             Cell::new(&check.criterion),
             status,
             Cell::new(score),
-            Cell::new(&check.message),
+            Cell::new(check.message_in(lang)),
         ]);
     }
     out.push('\n');
@@ -267,7 +163,7 @@ pub fn render_checklist(report: &Report, style: TableStyle, lang: Lang) -> Strin
             Cell::new(if check.status == Status::Passed {
                 String::new()
             } else {
-                check_message(lang, &check.message, check.finding.as_ref())
+                check.message_in(lang)
             }),
         ]);
     }
@@ -313,6 +209,14 @@ fn number(x: f64) -> String {
     }
 }
 
+/// [`number`] with the decimal separator of `lang`.
+fn number_in(lang: Lang, x: f64) -> String {
+    match lang {
+        Lang::Fr => number(x).replace('.', ","),
+        Lang::En => number(x),
+    }
+}
+
 fn verdict_cell(verdict: Verdict, style: TableStyle) -> Cell {
     let cell = Cell::new(verdict.label());
     if !style.color {
@@ -332,5 +236,6 @@ mod tests {
         assert_eq!(super::number(40.0), "40");
         assert_eq!(super::number(37.5), "37.5");
         assert_eq!(super::number(1.33), "1.33");
+        assert_eq!(super::number_in(epreuve_i18n::Lang::Fr, 37.5), "37,5");
     }
 }

@@ -1,12 +1,12 @@
 //! The results model every renderer reads: a report, its checks and its criteria with the
-//! jury's verdict. Serde only, so that a renderer (terminal, JSON, a class report, the
-//! candidate's live view) compiles no engine.
+//! jury's verdict. Serde and the message catalogues only, so that a renderer (terminal, JSON, a
+//! class report, the candidate's live view) compiles no engine.
 
+pub use epreuve_i18n::{Said, SaidArg, said};
 use serde::{Deserialize, Serialize};
 
 mod class;
 mod engine;
-mod finding;
 mod note;
 
 pub use class::{
@@ -14,7 +14,6 @@ pub use class::{
     Movement, Outcome, SimilarQueries,
 };
 pub use engine::Engine;
-pub use finding::Finding;
 pub use note::{DataFinding, Note};
 
 /// When a criterion is acquired: the thresholds a grader writes for it.
@@ -71,7 +70,7 @@ impl Status {
 }
 
 /// One check, with its evidence.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     /// Stable identifier, `<table>.<kind>`.
     pub id: String,
@@ -87,15 +86,31 @@ pub struct CheckResult {
     pub score: f64,
     /// Points at stake (0 when not applicable or not gradable).
     pub max_score: f64,
-    /// What was expected and what was found.
+    /// What was expected and what was found, in English (`said` in the reader's language).
     pub message: String,
     /// Share of the source's filled cells lost, for the checks that measure it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_share: Option<f64>,
-    /// In the candidate's self-check, what the message says as a kind and its fields, for the
-    /// catalogues to render in the candidate's language.
+    /// The message as the catalogues' id and its arguments, rendered in the reader's language
+    /// (absent only in reports written before epreuve said its messages this way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finding: Option<Finding>,
+    pub said: Option<Said>,
+}
+
+impl CheckResult {
+    /// This result saying `said`, with its English `message`.
+    pub fn with_said(mut self, said: Said) -> Self {
+        self.message = said.english();
+        self.said = Some(said);
+        self
+    }
+
+    /// The message in `lang`.
+    pub fn message_in(&self, lang: epreuve_i18n::Lang) -> String {
+        self.said
+            .as_ref()
+            .map_or_else(|| self.message.clone(), |s| s.render(lang))
+    }
 }
 
 /// The jury's verdict on a criterion of the referential.
@@ -138,8 +153,21 @@ pub struct CriterionScore {
     pub max_score: f64,
     /// Acquired or not, from the thresholds of the grader.
     pub verdict: Verdict,
-    /// Why, in a sentence ("92 % of the points, 75 % needed").
+    /// Why, in an English sentence ("92 % of the points, 75 % needed"; `said` in the reader's
+    /// language).
     pub reason: String,
+    /// The reason as the catalogues' id and its arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<Said>,
+}
+
+impl CriterionScore {
+    /// The reason in `lang`.
+    pub fn reason_in(&self, lang: epreuve_i18n::Lang) -> String {
+        self.said
+            .as_ref()
+            .map_or_else(|| self.reason.clone(), |s| s.render(lang))
+    }
 }
 
 /// The grading report of one candidate.
@@ -167,9 +195,12 @@ pub struct Report {
     /// kind, its fields and its sentence in the JSON.
     #[serde(serialize_with = "note::serialize_notes")]
     pub notes: Vec<Note>,
-    /// What changed since submission or differs from the centre's record, one sentence each:
-    /// the evidence can no longer be trusted whole.
+    /// What changed since submission or differs from the centre's record, one English
+    /// sentence each: the evidence can no longer be trusted whole.
     pub integrity: Vec<String>,
+    /// The same, as the catalogues' messages, in the order of `integrity`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub integrity_said: Vec<Said>,
     /// True when the score may still change: manual items wait for the assessor, or the
     /// evidence was changed after submission.
     pub provisional: bool,
@@ -186,15 +217,23 @@ impl Report {
         criteria_order: &[(String, CriterionRule)],
         mut checks: Vec<CheckResult>,
         notes: Vec<Note>,
-        integrity: Vec<String>,
+        integrity: Vec<Said>,
     ) -> Self {
         for check in &mut checks {
             check.id = clean_text(&check.id);
             check.title = clean_text(&check.title);
             check.message = clean_text(&check.message);
+            check.said = check
+                .said
+                .take()
+                .map(|s| s.map_text(&|t: &str| clean_text(t)));
         }
         let notes: Vec<Note> = notes.into_iter().map(Note::cleaned).collect();
-        let integrity: Vec<String> = integrity.iter().map(|n| clean_text(n)).collect();
+        let integrity_said: Vec<Said> = integrity
+            .into_iter()
+            .map(|s| s.map_text(&|t: &str| clean_text(t)))
+            .collect();
+        let integrity: Vec<String> = integrity_said.iter().map(Said::english).collect();
         let mut criteria: Vec<CriterionScore> = criteria_order
             .iter()
             .map(|(code, _)| CriterionScore {
@@ -203,6 +242,7 @@ impl Report {
                 max_score: 0.0,
                 verdict: Verdict::Acquired,
                 reason: String::new(),
+                said: None,
             })
             .collect();
         for check in &checks {
@@ -215,6 +255,7 @@ impl Report {
                         max_score: 0.0,
                         verdict: Verdict::Acquired,
                         reason: String::new(),
+                        said: None,
                     });
                     criteria.len() - 1
                 }
@@ -230,7 +271,10 @@ impl Report {
                 .find(|(code, _)| *code == c.code)
                 .map(|(_, rule)| rule.clone())
                 .unwrap_or_default();
-            (c.verdict, c.reason) = verdict(c, &rule, &checks);
+            let (verdict, said) = verdict(c, &rule, &checks);
+            c.verdict = verdict;
+            c.reason = said.english();
+            c.said = Some(said);
         }
         let pending: Vec<String> = checks
             .iter()
@@ -250,6 +294,16 @@ impl Report {
             checks,
             notes,
             integrity,
+            integrity_said,
+        }
+    }
+
+    /// What changed since submission, in `lang`.
+    pub fn integrity_in(&self, lang: epreuve_i18n::Lang) -> Vec<String> {
+        if self.integrity_said.len() == self.integrity.len() {
+            self.integrity_said.iter().map(|s| s.render(lang)).collect()
+        } else {
+            self.integrity.clone()
         }
     }
 
@@ -273,29 +327,21 @@ fn verdict(
     criterion: &CriterionScore,
     rule: &CriterionRule,
     checks: &[CheckResult],
-) -> (Verdict, String) {
+) -> (Verdict, Said) {
     let own: Vec<&CheckResult> = checks
         .iter()
         .filter(|c| c.criterion == criterion.code)
         .collect();
-    let percent = |x: f64| {
-        let p = x * 100.0;
-        if p == p.round() {
-            format!("{p:.0} %")
-        } else {
-            format!("{p:.2} %")
-        }
-    };
     if let Some(check) = own.iter().find(|c| c.status == Status::NotGradable) {
         return (
             Verdict::NotGradable,
-            format!("{} could not be graded", check.id),
+            said!("criterion-not-gradable", check = &check.id),
         );
     }
     if let Some(check) = own.iter().find(|c| c.status == Status::Pending) {
         return (
             Verdict::Pending,
-            format!("{} waits for the assessor", check.id),
+            said!("criterion-pending", check = &check.id),
         );
     }
     if let Some(limit) = rule.max_lost_share {
@@ -308,26 +354,23 @@ fn verdict(
         {
             return (
                 Verdict::NotAcquired,
-                format!(
-                    "{} of the source's filled cells lost ({}), more than the {} allowed",
-                    percent(share),
-                    check.id,
-                    percent(limit)
+                said!(
+                    "criterion-lost",
+                    lost = SaidArg::percent(share),
+                    check = &check.id,
+                    allowed = SaidArg::percent(limit)
                 ),
             );
         }
     }
     if criterion.max_score <= 0.0 {
-        return (
-            Verdict::NotGradable,
-            "no check of it counts on this engine".into(),
-        );
+        return (Verdict::NotGradable, said!("criterion-nothing-counts"));
     }
     let share = criterion.score / criterion.max_score;
-    let tally = format!(
-        "{} of the points, {} needed",
-        percent((share * 100.0).floor() / 100.0),
-        percent(rule.acquired_share)
+    let tally = said!(
+        "criterion-share",
+        share = SaidArg::percent((share * 100.0).floor() / 100.0),
+        needed = SaidArg::percent(rule.acquired_share)
     );
     if share + 1e-9 >= rule.acquired_share {
         (Verdict::Acquired, tally)

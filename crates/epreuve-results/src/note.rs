@@ -2,6 +2,7 @@
 //! regrade) reads what a note is about from its kind and fields; a person reads the sentence
 //! [`Note::message`] renders from them.
 
+use epreuve_i18n::{Said, said};
 use serde::{Deserialize, Serialize};
 
 /// A fact about a grading that is not a check: how the submission came, where the truth came
@@ -66,40 +67,45 @@ pub enum DataFinding {
 }
 
 impl Note {
-    /// The note as a sentence, in English.
-    pub fn message(&self) -> String {
+    /// The note as a message of the catalogues: each kind of note is a message, its fields
+    /// the message's arguments.
+    pub fn said(&self) -> Said {
         match self {
-            Self::NoCentreRecord => "the centre has no record of this workspace: its start, deadline, seed and data checksums come from the candidate's machine".into(),
+            Self::NoCentreRecord => said!("note-no-centre-record"),
             Self::SubmittedLate { at, deadline } => {
-                format!("submitted late, at {at} UTC (deadline {deadline} UTC)")
+                said!("note-submitted-late", at = at, deadline = deadline)
             }
-            Self::NotSubmitted => "not submitted: the workspace was graded as it is now".into(),
+            Self::NotSubmitted => said!("note-not-submitted"),
             Self::ManualNotScored {
                 unscored,
                 total,
                 workspace,
-            } => format!(
-                "{unscored} of {total} manual items are not scored yet: `epreuve grade {workspace} --evaluation-template` prints a file to fill in; keep it in a folder of yours and pass it with --evaluation"
+            } => said!(
+                "note-manual-not-scored",
+                unscored = *unscored,
+                total = *total,
+                workspace = workspace
             ),
-            Self::GradedFromDump => "the live database changed after submission or does not answer: it was graded from the dump frozen at submission".into(),
+            Self::GradedFromDump => said!("note-graded-from-dump"),
             Self::DataFile { file, finding } => match finding {
-                DataFinding::Differs => format!(
-                    "data/{file} differs from the file this candidate was given; ground truth was computed from the original"
-                ),
-                DataFinding::Deleted => format!(
-                    "data/{file} was deleted in the workspace; ground truth was computed from the original"
-                ),
-                DataFinding::Unreadable { why } => format!(
-                    "data/{file} could not be compared with the original ({why}); ground truth was computed from the original"
-                ),
-                DataFinding::RecordedChecksumDiffers => format!(
-                    "the checksum of data/{file} recorded at start is not the one of the file this candidate was given; ground truth was computed from the regenerated original"
-                ),
-                DataFinding::CatalogueCopyChanged => format!(
-                    "the catalogue's copy of {file} changed since the exam started; ground truth was computed from the copy handed out, whose checksum the centre recorded"
-                ),
+                DataFinding::Differs => said!("note-data-differs", file = file),
+                DataFinding::Deleted => said!("note-data-deleted", file = file),
+                DataFinding::Unreadable { why } => {
+                    said!("note-data-unreadable", file = file, why = why)
+                }
+                DataFinding::RecordedChecksumDiffers => {
+                    said!("note-data-recorded-checksum", file = file)
+                }
+                DataFinding::CatalogueCopyChanged => {
+                    said!("note-data-catalogue-changed", file = file)
+                }
             },
         }
+    }
+
+    /// The note as a sentence, in English (the JSON report's `message`).
+    pub fn message(&self) -> String {
+        self.said().english()
     }
 
     /// The same note with every text that may come from the candidate (file names, reasons)

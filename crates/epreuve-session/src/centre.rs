@@ -139,12 +139,16 @@ use sha2::Digest;
 impl CentreRecord {
     /// What differs between the candidate's state and the centre's record, one sentence
     /// each: the facts the candidate could have moved.
-    pub fn differences(&self, state: &State) -> Vec<String> {
+    pub fn differences(&self, state: &State) -> Vec<epreuve_results::Said> {
+        use epreuve_results::said;
         let mut out = Vec::new();
         let mut differ = |what: &str, theirs: String, ours: String| {
             if theirs != ours {
-                out.push(format!(
-                    "the workspace's {what} ({theirs}) differs from the centre's record ({ours}); the centre's is used"
+                out.push(said!(
+                    "integrity-record-differs",
+                    what = epreuve_results::Said::new(&format!("record-{what}")),
+                    theirs = theirs,
+                    ours = ours
                 ));
             }
         };
@@ -165,12 +169,9 @@ impl CentreRecord {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        differ("data checksums", sums(&state.data), sums(&self.data));
+        differ("data", sums(&state.data), sums(&self.data));
         if state.database.for_candidate() != self.database.for_candidate() {
-            out.push(
-                "the workspace's database location differs from the centre's record; the centre's is used"
-                    .to_owned(),
-            );
+            out.push(said!("integrity-database-location"));
         }
         out
     }

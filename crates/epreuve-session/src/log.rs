@@ -76,8 +76,9 @@ pub(crate) fn append(hidden: &Root, event: &str, detail: &str) -> Result<(), Ses
 }
 
 /// Checks the chain of a log's text: `Ok(lines)` when every line follows the one before,
-/// else the number of the first line that does not.
-pub fn verify_chain(text: &str) -> Result<usize, String> {
+/// else what breaks it, at which line.
+pub fn verify_chain(text: &str) -> Result<usize, epreuve_results::Said> {
+    use epreuve_results::said;
     let mut previous: Option<&str> = None;
     let mut count = 0usize;
     for (number, line) in text
@@ -85,18 +86,11 @@ pub fn verify_chain(text: &str) -> Result<usize, String> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let event: LogEvent = serde_json::from_str(line).map_err(|_| {
-            format!(
-                "line {} of the action log is not an entry epreuve wrote",
-                number + 1
-            )
-        })?;
+        let event: LogEvent =
+            serde_json::from_str(line).map_err(|_| said!("log-not-an-entry", line = number + 1))?;
         let expected = previous.map(line_hash).unwrap_or_default();
         if event.prev != expected {
-            return Err(format!(
-                "line {} of the action log does not follow the line before it (a line was removed, changed or inserted)",
-                number + 1
-            ));
+            return Err(said!("log-broken", line = number + 1));
         }
         previous = Some(line);
         count += 1;
@@ -126,10 +120,16 @@ mod tests {
         assert!(
             verify_chain(&removed.join("\n"))
                 .unwrap_err()
+                .english()
                 .contains("line 2")
         );
         let changed = text.replacen("\"check\"", "\"status\"", 1);
-        assert!(verify_chain(&changed).unwrap_err().contains("line 3"));
+        assert!(
+            verify_chain(&changed)
+                .unwrap_err()
+                .english()
+                .contains("line 3")
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use epreuve_fs::{FsError, Listed, Root, limits};
 use crate::log::{LOG_FILE, verify_chain};
 use crate::submit::{SEAL, SUBMISSIONS, Seal, SubmittedFacts};
 use crate::{DatabaseLocation, Evidence, SessionError, SubmissionRecord, Workspace, sha256_file};
+use epreuve_results::{Said, said};
 
 /// What grading reads.
 #[derive(Debug, Clone)]
@@ -26,7 +27,7 @@ pub struct Submission {
     /// A private copy of the dump of a server database, when the bundle has one.
     pub dump: Option<PathBuf>,
     /// What changed since submission, one sentence each: the score is then provisional.
-    pub tampering: Vec<String>,
+    pub tampering: Vec<Said>,
     _private: Arc<tempfile::TempDir>,
 }
 
@@ -63,7 +64,7 @@ impl Workspace {
             .unwrap_or_default();
         let mut tampering = Vec::new();
         if let Err(problem) = verify_chain(&live_log) {
-            tampering.push(format!("in the action log, {problem}"));
+            tampering.push(said!("integrity-log", problem = problem));
         }
         if let Some(record) = &self.state.submitted {
             let path = Path::new(SUBMISSIONS).join(&record.bundle);
@@ -71,16 +72,15 @@ impl Workspace {
                 Ok(bundle) => {
                     return self.read_bundle(&bundle, record, &live_log, private, tampering);
                 }
-                Err(e) => tampering.push(format!(
-                    "the submission of {} named by state.json cannot be read ({e}); the live workspace was graded",
-                    record.at.format("%Y-%m-%d %H:%M:%S UTC")
+                Err(e) => tampering.push(said!(
+                    "integrity-bundle-unreadable",
+                    at = record.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                    error = e.to_string()
                 )),
             }
         }
         if self.state.submitted.is_none() && self.has_bundle() {
-            tampering.push(
-                "a submission bundle is in the workspace but state.json names none (state.json was changed?); the live workspace was graded".into(),
-            );
+            tampering.push(said!("integrity-bundle-unnamed"));
         }
         self.live_with(private, tampering)
     }
@@ -102,13 +102,13 @@ impl Workspace {
     fn live_with(
         &self,
         private: Arc<tempfile::TempDir>,
-        mut tampering: Vec<String>,
+        mut tampering: Vec<Said>,
     ) -> Result<Submission, SessionError> {
         let answers = match self.fs.sub("answers") {
             Ok(answers) => answers,
             Err(FsError::Missing { .. }) => empty(&private)?,
             Err(e) => {
-                tampering.push(format!("the answers folder cannot be read: {e}"));
+                tampering.push(said!("integrity-answers-unreadable", error = e.to_string()));
                 empty(&private)?
             }
         };
@@ -140,7 +140,7 @@ impl Workspace {
         record: &SubmissionRecord,
         live_log: &str,
         private: Arc<tempfile::TempDir>,
-        mut tampering: Vec<String>,
+        mut tampering: Vec<Said>,
     ) -> Result<Submission, SessionError> {
         let copy = private.path().join("bundle");
         std::fs::create_dir_all(copy.join("answers")).map_err(SessionError::io("create", &copy))?;
@@ -151,9 +151,7 @@ impl Workspace {
             let relative = match entry {
                 Listed::File(relative) => relative,
                 Listed::Refused(reason) => {
-                    tampering.push(format!(
-                        "the submission holds a file epreuve will not read: {reason}"
-                    ));
+                    tampering.push(said!("integrity-file-refused", reason = reason.to_string()));
                     continue;
                 }
             };
@@ -167,9 +165,10 @@ impl Workspace {
             };
             match bundle.copy(&relative, &copy.join(&relative), limit) {
                 Ok(_) => listed.push(name),
-                Err(e) => tampering.push(format!(
-                    "{} cannot be copied for grading: {e}",
-                    shown(&name)
+                Err(e) => tampering.push(said!(
+                    "integrity-file-uncopied",
+                    file = shown(&name),
+                    error = e.to_string()
                 )),
             }
         }
@@ -178,14 +177,12 @@ impl Workspace {
             Ok(bytes) => {
                 let hash = crate::log::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
                 if hash != record.seal {
-                    tampering.push(
-                        "the seal of the submission is not the one recorded at submission (replaced afterwards)".into(),
-                    );
+                    tampering.push(said!("integrity-seal-replaced"));
                 }
                 serde_json::from_slice(&bytes).ok()
             }
             Err(e) => {
-                tampering.push(format!("the submission has no readable seal ({e})"));
+                tampering.push(said!("integrity-no-seal", error = e.to_string()));
                 None
             }
         };
@@ -193,30 +190,30 @@ impl Workspace {
             for (name, sha) in &seal.files {
                 match sha256_file(&copy.join(name)) {
                     Ok(found) if &found == sha => {}
-                    Ok(_) => {
-                        tampering.push(format!("{} was changed after submission", shown(name)))
-                    }
+                    Ok(_) => tampering.push(said!("integrity-file-changed", file = shown(name))),
                     Err(_) if !listed.contains(name) => {
-                        tampering.push(format!("{} was deleted after submission", shown(name)))
+                        tampering.push(said!("integrity-file-deleted", file = shown(name)))
                     }
-                    Err(e) => tampering.push(format!("{} cannot be read: {e}", shown(name))),
+                    Err(e) => tampering.push(said!(
+                        "integrity-file-unreadable",
+                        file = shown(name),
+                        error = e.to_string()
+                    )),
                 }
             }
             for name in &listed {
                 if name != SEAL && !seal.files.contains_key(name) {
-                    tampering.push(format!("{} was added after submission", shown(name)));
+                    tampering.push(said!("integrity-file-added", file = shown(name)));
                 }
             }
         }
         // The log of the bundle: its chain, and the live log going on from it.
         let bundle_log = std::fs::read_to_string(copy.join(LOG_FILE)).unwrap_or_default();
         if let Err(problem) = verify_chain(&bundle_log) {
-            tampering.push(format!("in the submitted log, {problem}"));
+            tampering.push(said!("integrity-submitted-log", problem = problem));
         }
         if !live_log.starts_with(bundle_log.as_str()) {
-            tampering.push(
-                "the action log was rewritten after submission (it no longer begins with the log submitted)".into(),
-            );
+            tampering.push(said!("integrity-log-rewritten"));
         }
         let facts: Option<SubmittedFacts> = std::fs::read(copy.join("submission.json"))
             .ok()
@@ -224,9 +221,7 @@ impl Workspace {
         if let Some(facts) = &facts
             && (facts.at != record.at || facts.late != record.late)
         {
-            tampering.push(
-                "state.json records the submission differently from the bundle (its time or its late flag were changed)".into(),
-            );
+            tampering.push(said!("integrity-state-differs"));
         }
         let evidence = std::fs::read(copy.join("evidence.json"))
             .ok()
@@ -258,12 +253,12 @@ fn empty(private: &tempfile::TempDir) -> Result<Root, SessionError> {
 }
 
 /// A bundle file as the assessor reads it: `answers/x.sql`, "the database snapshot"…
-fn shown(name: &str) -> String {
+fn shown(name: &str) -> Said {
     match name {
         n if n.ends_with(".duckdb") || n.ends_with(".duckdb.wal") => {
-            format!("the database snapshot ({n})")
+            said!("integrity-snapshot", file = n)
         }
-        "database.sql" | "database.dump" => "the dump of the database".to_owned(),
-        n => n.to_owned(),
+        "database.sql" | "database.dump" => said!("integrity-dump"),
+        n => said!("integrity-name", file = n),
     }
 }

@@ -260,7 +260,10 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
         .ok_or_else(|| refuse("its submission.json cannot be read".into()))?;
     let log = std::fs::read_to_string(dir.path().join(LOG_FILE)).unwrap_or_default();
     if let Err(problem) = verify_chain(&log) {
-        return Err(refuse(format!("its action log is broken: {problem}")));
+        return Err(refuse(format!(
+            "its action log is broken: {}",
+            problem.english()
+        )));
     }
     Ok(CollectedBundle {
         path: path.to_path_buf(),

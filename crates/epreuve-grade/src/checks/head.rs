@@ -3,14 +3,14 @@
 //! the table (which proves it reads the right table).
 
 use epreuve_data::text_columns;
-use epreuve_results::Finding;
+use epreuve_results::said;
 
 use super::{Outcome, TableContext};
 use crate::canon::{HashMap, row_hash};
 
 pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     let Some(rules) = ctx.rules else {
-        return Outcome::not_applicable("the grader names no head query for this table");
+        return Outcome::not_applicable(said!("ev-no-head-query"));
     };
     let file = format!("answers/{}", rules.head_query);
     let sql = match super::read_answer(ctx.answers, &rules.head_query) {
@@ -18,29 +18,27 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         Err(outcome) => return outcome,
     };
     let Some(bounds) = &ctx.grader.head else {
-        return Outcome::not_applicable("the grader has no [head] rules");
+        return Outcome::not_applicable(said!("ev-no-head-rules"));
     };
     let result = match ctx.backend.candidate_query(&sql, bounds.max_rows) {
         Ok(result) => result,
         Err(error) => {
-            return Outcome::from_error(&error, &format!("the query in {file} does not run"));
+            return Outcome::from_error(&error, said!("doing-run-query", file = &file));
         }
     };
     let rows = result.frame.height();
     if result.truncated || rows < bounds.min_rows {
-        return Outcome::lost(format!(
-            "{file} returns {}{rows} rows; the first rows means {} to {}",
-            if result.truncated { "more than " } else { "" },
-            bounds.min_rows,
-            bounds.max_rows
-        ))
-        .with_finding(Finding::HeadRowCount {
-            file: file.clone(),
-            rows,
-            more: result.truncated,
-            min: bounds.min_rows,
-            max: bounds.max_rows,
-        });
+        return Outcome::lost(said!(
+            if result.truncated {
+                "hint-head-rows-more"
+            } else {
+                "hint-head-rows"
+            },
+            file = &file,
+            rows = rows,
+            min = bounds.min_rows,
+            max = bounds.max_rows
+        ));
     }
     let shown: Vec<(String, Vec<Option<String>>)> = text_columns(&result.frame);
     let expected = ctx.truth.source.column_names();
@@ -49,21 +47,15 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     for name in &expected {
         match shown.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
             Some(i) => picked.push(i),
-            None => missing.push(format!("`{name}`")),
+            None => missing.push(name.as_str()),
         }
     }
     if !missing.is_empty() {
-        return Outcome::lost(format!(
-            "{file} does not show the columns {}",
-            missing.join(", ")
-        ))
-        .with_finding(Finding::HeadColumnsMissing {
-            file: file.clone(),
-            columns: missing
-                .iter()
-                .map(|m| m.trim_matches('`').to_owned())
-                .collect(),
-        });
+        return Outcome::lost(said!(
+            "hint-head-columns",
+            file = &file,
+            columns = epreuve_i18n::code_list(missing)
+        ));
     }
     let pair = match ctx.coded(actual) {
         Ok(pair) => pair,
@@ -122,19 +114,18 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     }
     let foreign = found.iter().filter(|f| !**f).count();
     if foreign > 0 {
-        return Outcome::lost(format!(
-            "{file} returns {foreign} of {rows} rows that are not rows of `{}`",
-            ctx.truth.table
-        ))
-        .with_finding(Finding::HeadForeignRows {
-            file: file.clone(),
-            foreign,
-            rows,
-            table: ctx.truth.table.clone(),
-        });
+        return Outcome::lost(said!(
+            "hint-head-foreign",
+            file = &file,
+            foreign = foreign,
+            rows = rows,
+            table = &ctx.truth.table
+        ));
     }
-    Outcome::passed(format!(
-        "{file} shows {rows} rows of `{}` with every column",
-        ctx.truth.table
+    Outcome::passed(said!(
+        "ev-head",
+        file = &file,
+        rows = rows,
+        table = &ctx.truth.table
     ))
 }

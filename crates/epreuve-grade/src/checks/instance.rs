@@ -8,6 +8,8 @@ use epreuve_exam::GraderManifest;
 use epreuve_fs::Root;
 use std::collections::HashSet;
 
+use epreuve_results::said;
+
 use super::Outcome;
 
 /// Distinct catalogue table names the query must show (fewer when the catalogue has fewer).
@@ -21,7 +23,7 @@ pub(crate) fn default_tables(
     answers: &Root,
 ) -> Outcome {
     let Some(query) = &grader.instance.tables_query else {
-        return Outcome::not_applicable("the grader names no query listing the default tables");
+        return Outcome::not_applicable(said!("ev-no-tables-query"));
     };
     let file = format!("answers/{query}");
     let sql = match super::read_answer(answers, query) {
@@ -30,12 +32,12 @@ pub(crate) fn default_tables(
     };
     let catalogue: HashSet<String> = match backend.catalogue_tables() {
         Ok(names) => names.into_iter().map(|n| n.to_lowercase()).collect(),
-        Err(error) => return Outcome::from_error(&error, "listing the catalogue"),
+        Err(error) => return Outcome::from_error(&error, said!("doing-list-catalogue")),
     };
     let result = match backend.candidate_query(&sql, MAX_ROWS) {
         Ok(result) => result,
         Err(error) => {
-            return Outcome::from_error(&error, &format!("the query in {file} does not run"));
+            return Outcome::from_error(&error, said!("doing-run-query", file = &file));
         }
     };
     let required = NAMES_REQUIRED.min(catalogue.len()).max(1);
@@ -52,26 +54,23 @@ pub(crate) fn default_tables(
         })
         .max_by_key(|(_, n)| *n);
     match best {
-        Some((column, n)) if n >= required => Outcome::passed(format!(
-            "the {} database answers; {file} lists {n} tables of its catalogue (column `{column}`)",
-            backend.engine().label()
+        Some((column, n)) if n >= required => Outcome::passed(said!(
+            "ev-default-tables",
+            engine = backend.engine().label(),
+            file = &file,
+            n = n,
+            column = column
         )),
-        _ => {
-            // What DuckDB lists by default surprises candidates who know the servers: its
-            // `information_schema.tables` shows only their own tables, none on a new database.
-            let duckdb = if backend.engine() == epreuve_db::Engine::DuckDb {
-                "; on DuckDB, information_schema.tables lists only your own tables and the system's are views: SELECT schema_name, view_name FROM duckdb_views()"
+        // What DuckDB lists by default surprises candidates who know the servers: its
+        // `information_schema.tables` shows only their own tables, none on a new database.
+        _ => Outcome::lost(said!(
+            if backend.engine() == epreuve_db::Engine::DuckDb {
+                "hint-default-tables-duckdb"
             } else {
-                ""
-            };
-            Outcome::lost(format!(
-                "{file} runs but lists no tables of the catalogue (at least {required} names expected in one column){duckdb}"
-            ))
-            .with_finding(epreuve_results::Finding::DefaultTablesNotListed {
-                file: file.clone(),
-                required,
-                duckdb: !duckdb.is_empty(),
-            })
-        }
+                "hint-default-tables"
+            },
+            file = &file,
+            required = required
+        )),
     }
 }

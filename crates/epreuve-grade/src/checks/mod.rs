@@ -15,64 +15,53 @@ use epreuve_db::{Backend, ColumnInfo, DbError, Relation};
 use epreuve_exam::{CheckKind, GraderManifest, TableRules};
 use epreuve_fs::{FsError, Root, limits};
 
+use epreuve_results::{Said, SaidArg, said};
+
 use crate::canon::CodedPair;
 use crate::{Status, TableTruth};
 
 pub(crate) use instance::default_tables;
 pub(crate) use tasks::TaskContext;
 
-/// What a check found, before weighting.
+/// What a check found, before weighting: said as messages of the catalogues, never as
+/// sentences (the report renders them in the reader's language).
 #[derive(Debug, Clone)]
 pub(crate) struct Outcome {
     pub status: Status,
     /// Share of the weight earned, from 0 to 1.
     pub fraction: f64,
-    /// What was expected and what was found (for the assessor).
-    pub message: String,
+    /// What was expected and what was found (for the assessor; boxed, as the hint: an
+    /// outcome travels in many `Err`s).
+    pub message: Box<Said>,
     /// What is missing, without expected values (for the candidate's self-check).
-    pub hint: String,
+    pub hint: Box<Said>,
     /// Share of the source's filled cells lost, for the checks that measure it: the
     /// criterion's verdict reads it (see `[criteria]` in `grader.toml`).
     pub lost_share: Option<f64>,
-    /// The hint as a kind and its fields, when it is one the catalogues know (boxed: an
-    /// outcome travels in many `Err`s).
-    pub finding: Option<Box<epreuve_results::Finding>>,
 }
 
 impl Outcome {
-    pub fn passed(message: impl Into<String>) -> Self {
-        let message = message.into();
+    fn new(status: Status, fraction: f64, message: Said, hint: Said) -> Self {
         Self {
-            status: Status::Passed,
-            fraction: 1.0,
-            hint: "ok".into(),
-            message,
-            lost_share: None,
-            finding: None,
-        }
-    }
-
-    pub fn failed(fraction: f64, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self {
-            status: Status::Failed,
+            status,
             fraction,
-            message: message.into(),
-            hint: hint.into(),
+            message: Box::new(message),
+            hint: Box::new(hint),
             lost_share: None,
-            finding: None,
         }
     }
 
-    /// The same outcome, its hint said by `finding` in the candidate's language.
-    pub fn with_finding(mut self, finding: epreuve_results::Finding) -> Self {
-        self.finding = Some(Box::new(finding));
-        self
+    pub fn passed(message: Said) -> Self {
+        Self::new(Status::Passed, 1.0, message, said!("hint-ok"))
+    }
+
+    pub fn failed(fraction: f64, message: Said, hint: Said) -> Self {
+        Self::new(Status::Failed, fraction, message, hint)
     }
 
     /// Nothing earned; the message says nothing the candidate may not know, so it is also the hint.
-    pub fn lost(message: impl Into<String>) -> Self {
-        let message = message.into();
-        Self::failed(0.0, message.clone(), message)
+    pub fn lost(message: Said) -> Self {
+        Self::new(Status::Failed, 0.0, message.clone(), message)
     }
 
     /// This outcome, with the share of the source's filled cells lost.
@@ -81,66 +70,47 @@ impl Outcome {
         self
     }
 
-    pub fn not_applicable(message: impl Into<String>) -> Self {
-        let message = message.into();
-        Self {
-            status: Status::NotApplicable,
-            fraction: 0.0,
-            hint: message.clone(),
-            message,
-            lost_share: None,
-            finding: None,
-        }
+    pub fn not_applicable(message: Said) -> Self {
+        Self::new(Status::NotApplicable, 0.0, message.clone(), message)
     }
 
     pub fn not_gradable(error: &DbError) -> Self {
-        let message = format!("not gradable: {error}");
-        Self {
-            status: Status::NotGradable,
-            fraction: 0.0,
-            hint: message.clone(),
-            message,
-            lost_share: None,
-            finding: None,
-        }
+        let message = said!("ev-not-gradable", error = error.to_string());
+        Self::new(Status::NotGradable, 0.0, message.clone(), message)
     }
 
     /// The grader's own rules cannot be applied (its query fails on the ground truth): the
     /// candidate is not the one at fault, so nothing is scored.
-    pub fn grader_fault(message: impl Into<String>) -> Self {
-        let message = format!("not gradable, the grader is at fault: {}", message.into());
-        Self {
-            status: Status::NotGradable,
-            fraction: 0.0,
-            hint: message.clone(),
-            message,
-            lost_share: None,
-            finding: None,
-        }
+    pub fn grader_fault(why: impl Into<SaidArg>) -> Self {
+        let message = said!("ev-grader-fault", why = why);
+        Self::new(Status::NotGradable, 0.0, message.clone(), message)
     }
 
     /// Waiting for the assessor, who scores this item by hand.
-    pub fn pending(message: impl Into<String>) -> Self {
-        let message = message.into();
-        Self {
-            status: Status::Pending,
-            fraction: 0.0,
-            hint: message.clone(),
-            message,
-            lost_share: None,
-            finding: None,
-        }
+    pub fn pending(message: Said) -> Self {
+        Self::new(Status::Pending, 0.0, message.clone(), message)
     }
 
     /// The outcome when the database fails: not gradable for the infrastructure, failed when
-    /// the candidate's own query is at fault.
-    pub fn from_error(error: &DbError, what: &str) -> Self {
+    /// the candidate's own query is at fault. `what` says what was being done.
+    pub fn from_error(error: &DbError, what: Said) -> Self {
         if error.is_infrastructure() {
             Self::not_gradable(error)
         } else {
-            Self::lost(format!("{what}: {error}"))
+            Self::lost(said!(
+                "ev-failed-while",
+                what = what,
+                error = error.to_string()
+            ))
         }
     }
+}
+
+/// `items` joined by the message `join` (`join-and`, `join-or`: "a and b and c").
+pub(crate) fn joined(join: &str, items: impl IntoIterator<Item = Said>) -> Said {
+    let mut items = items.into_iter();
+    let first = items.next().unwrap_or_else(|| said!("ev-nothing"));
+    items.fold(first, |a, b| Said::new(join).with("a", a).with("b", b))
 }
 
 /// The text the candidate saved in `answers/<name>`, or the outcome when it is missing or
@@ -150,9 +120,13 @@ pub(crate) fn read_answer(answers: &Root, name: &str) -> Result<String, Outcome>
     let file = format!("answers/{name}");
     match answers.read_to_string(name, limits::ANSWER) {
         Ok(text) => Ok(text),
-        Err(FsError::Missing { .. }) => Err(Outcome::lost(format!("{file} is missing"))
-            .with_finding(epreuve_results::Finding::AnswerMissing { file })),
-        Err(e) => Err(Outcome::lost(format!("answers/{e}"))),
+        Err(FsError::Missing { .. }) => {
+            Err(Outcome::lost(said!("hint-answer-missing", file = file)))
+        }
+        Err(e) => Err(Outcome::lost(said!(
+            "ev-answer-refused",
+            why = format!("answers/{e}")
+        ))),
     }
 }
 
@@ -161,20 +135,11 @@ pub(crate) fn read_answer(answers: &Root, name: &str) -> Result<String, Outcome>
 /// computed when read (from files grading cannot reach, or from a range without end).
 pub(crate) fn base_table<'r>(relations: &'r [Relation], wanted: &str) -> Result<&'r str, Outcome> {
     match Relation::find(relations, wanted) {
-        None => Err(
-            Outcome::lost(format!("the table `{wanted}` does not exist")).with_finding(
-                epreuve_results::Finding::TableMissing {
-                    table: wanted.to_owned(),
-                },
-            ),
-        ),
-        Some(relation) if relation.view => Err(Outcome::lost(format!(
-            "`{}` is a view, not a table: the statement asks for a table that holds the data",
-            relation.name
-        ))
-        .with_finding(epreuve_results::Finding::TableIsView {
-            table: relation.name.clone(),
-        })),
+        None => Err(Outcome::lost(said!("hint-table-missing", table = wanted))),
+        Some(relation) if relation.view => Err(Outcome::lost(said!(
+            "hint-table-is-view",
+            table = &relation.name
+        ))),
         Some(relation) => Ok(&relation.name),
     }
 }
@@ -188,7 +153,7 @@ pub(crate) fn table_cap(source_rows: usize) -> usize {
 /// The verdict on one column of a column-wise check.
 pub(crate) enum ColumnVerdict {
     Ok,
-    Bad(String),
+    Bad(Said),
     NotApplicable,
     /// Another check already charged this column's mistake (one mistake, one penalty): a
     /// column missing from the table is the columns check's, a column of the wrong type family
@@ -250,19 +215,23 @@ impl<'a> TableContext<'a> {
             .get_or_init(|| {
                 let cap = table_cap(self.truth.source.rows());
                 let mut pair = CodedPair::from_frame(&self.truth.source.frame, |name| {
-                    self.truth.column(name).map_or(TypeFamily::Text, |p| p.family)
+                    self.truth
+                        .column(name)
+                        .map_or(TypeFamily::Text, |p| p.family)
                 });
                 let mut sink = pair.table_sink();
                 match self.backend.scan_text(actual, cap, &mut sink) {
-                    Ok((_, true)) => Err(Outcome::lost(format!(
-                        "`{actual}` holds more than {cap} rows, far more than {}; epreuve reads no further",
-                        self.truth.source_name
+                    Ok((_, true)) => Err(Outcome::lost(said!(
+                        "ev-table-too-long",
+                        table = actual,
+                        cap = cap,
+                        source = &self.truth.source_name
                     ))),
                     Ok((rows, false)) => {
                         sink.finish(rows);
                         Ok(pair)
                     }
-                    Err(error) => Err(Outcome::from_error(&error, "reading the table")),
+                    Err(error) => Err(Outcome::from_error(&error, said!("doing-read-table"))),
                 }
             })
             .as_ref()
@@ -283,9 +252,9 @@ impl<'a> TableContext<'a> {
         // What the engine cannot express is decided first, so that the points at stake on an
         // engine are the same for every submission, even one without the table.
         if kind == CheckKind::TextLength && !self.backend.capabilities().keeps_text_length {
-            return Outcome::not_applicable(format!(
-                "{} does not keep declared VARCHAR(n) lengths: not applicable on this engine",
-                self.backend.engine().label()
+            return Outcome::not_applicable(said!(
+                "ev-text-length-not-kept",
+                engine = self.backend.engine().label()
             ));
         }
         let actual = match &self.actual {
@@ -293,7 +262,7 @@ impl<'a> TableContext<'a> {
             Err(outcome) => return outcome.clone(),
         };
         if let Err(error) = &self.columns {
-            return Outcome::from_error(error, "reading the columns");
+            return Outcome::from_error(error, said!("doing-read-columns"));
         }
         match kind {
             CheckKind::Columns => presence::columns(self),
@@ -304,14 +273,15 @@ impl<'a> TableContext<'a> {
             CheckKind::Size => types::size(self),
             CheckKind::TextLength => types::text_length(self),
             // Run once per database by the runner, never per table.
-            CheckKind::DefaultTables => Outcome::not_applicable("an instance check"),
+            CheckKind::DefaultTables => Outcome::not_applicable(said!("ev-instance-check")),
         }
     }
 
-    /// Applies `verdict` to every source column and sums up.
+    /// Applies `verdict` to every source column and sums up; `what` names the check in its
+    /// messages ("types", "sizes").
     pub fn per_column(
         &self,
-        what: &str,
+        what: Said,
         mut verdict: impl FnMut(&epreuve_data::ColumnProfile, &ColumnInfo) -> ColumnVerdict,
     ) -> Outcome {
         let mut ok = 0usize;
@@ -333,36 +303,44 @@ impl<'a> TableContext<'a> {
                 ColumnVerdict::Bad(problem) => {
                     applicable += 1;
                     problems.push(problem);
-                    bad_names.push(format!("`{}`", profile.name));
+                    bad_names.push(profile.name.as_str());
                 }
                 ColumnVerdict::NotApplicable => {}
             }
         }
         if applicable == 0 && elsewhere > 0 {
-            return Outcome::passed(format!(
-                "{what}: nothing left to judge; the {elsewhere} columns concerned are missing or of the wrong type family, which another check counts"
+            return Outcome::passed(said!(
+                "ev-columns-nothing-left",
+                what = what,
+                elsewhere = elsewhere
             ));
         }
         if applicable == 0 {
-            return Outcome::not_applicable(format!(
-                "{what}: no column of this table is concerned"
-            ));
+            return Outcome::not_applicable(said!("ev-columns-none-concerned", what = what));
         }
-        let aside = if elsewhere > 0 {
-            format!(" ({elsewhere} missing or of the wrong type family, counted by another check)")
-        } else {
-            String::new()
-        };
         if problems.is_empty() {
-            return Outcome::passed(format!("{what}: all {ok} columns judged are right{aside}"));
+            return Outcome::passed(said!(
+                "ev-columns-all-right",
+                what = what,
+                ok = ok,
+                elsewhere = elsewhere
+            ));
         }
         Outcome::failed(
             ok as f64 / applicable as f64,
-            format!(
-                "{what}: {ok} of {applicable} columns right{aside}; {}",
-                problems.join("; ")
+            said!(
+                "ev-columns-some-right",
+                what = what.clone(),
+                ok = ok,
+                applicable = applicable,
+                elsewhere = elsewhere,
+                problems = problems
             ),
-            format!("{what}: look again at {}", bad_names.join(", ")),
+            said!(
+                "hint-look-again",
+                what = what,
+                columns = epreuve_i18n::code_list(bad_names)
+            ),
         )
     }
 }

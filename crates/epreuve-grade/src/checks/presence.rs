@@ -1,76 +1,72 @@
 //! The table has the source's columns and as many rows as the source.
 
+use epreuve_results::said;
+
 use super::{Outcome, TableContext};
 
 pub(crate) fn columns(ctx: &TableContext<'_>) -> Outcome {
     let expected = ctx.truth.source.column_names();
-    let missing: Vec<String> = expected
+    let missing: Vec<&String> = expected
         .iter()
         .filter(|name| ctx.column(name).is_none())
-        .map(|name| format!("`{name}`"))
         .collect();
     if missing.is_empty() {
-        return Outcome::passed(format!(
-            "all {} columns of {} are in `{}`",
-            expected.len(),
-            ctx.truth.source_name,
-            ctx.truth.table
+        return Outcome::passed(said!(
+            "ev-columns-all",
+            n = expected.len(),
+            source = &ctx.truth.source_name,
+            table = &ctx.truth.table
         ));
     }
     let found = expected.len() - missing.len();
+    let columns = epreuve_i18n::code_list(&missing);
     Outcome::failed(
         found as f64 / expected.len() as f64,
-        format!(
-            "`{}` lacks {} of the {} columns of {}: {}",
-            ctx.truth.table,
-            missing.len(),
-            expected.len(),
-            ctx.truth.source_name,
-            missing.join(", ")
+        said!(
+            "ev-columns-missing",
+            table = &ctx.truth.table,
+            missing = missing.len(),
+            n = expected.len(),
+            source = &ctx.truth.source_name,
+            columns = columns.clone()
         ),
-        format!(
-            "`{}` lacks the columns {}",
-            ctx.truth.table,
-            missing.join(", ")
+        said!(
+            "hint-columns-missing",
+            table = &ctx.truth.table,
+            columns = columns
         ),
     )
-    .with_finding(epreuve_results::Finding::ColumnsMissing {
-        table: ctx.truth.table.clone(),
-        columns: missing
-            .iter()
-            .map(|m| m.trim_matches('`').to_owned())
-            .collect(),
-    })
 }
 
 pub(crate) fn row_count(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     let expected = ctx.truth.source.rows() as u64;
     match ctx.backend.row_count(actual) {
-        Ok(found) if found == expected => Outcome::passed(format!(
-            "{found} rows in `{}`, as in {}",
-            ctx.truth.table, ctx.truth.source_name
+        Ok(found) if found == expected => Outcome::passed(said!(
+            "ev-row-count-same",
+            n = found,
+            table = &ctx.truth.table,
+            source = &ctx.truth.source_name
         )),
         Ok(found) => Outcome::failed(
             0.0,
-            format!(
-                "{} has {expected} rows, `{}` has {found} ({})",
-                ctx.truth.source_name,
-                ctx.truth.table,
+            said!(
                 if found < expected {
-                    format!("{} missing", expected - found)
+                    "ev-row-count-missing"
                 } else {
-                    format!("{} too many", found - expected)
-                }
+                    "ev-row-count-too-many"
+                },
+                source = &ctx.truth.source_name,
+                expected = expected,
+                table = &ctx.truth.table,
+                found = found,
+                difference = expected.abs_diff(found)
             ),
-            format!(
-                "`{}` does not have as many rows as {}: compare the counts",
-                ctx.truth.table, ctx.truth.source_name
+            said!(
+                "hint-row-count",
+                table = &ctx.truth.table,
+                source = &ctx.truth.source_name
             ),
-        )
-        .with_finding(epreuve_results::Finding::RowCountDiffers {
-            table: ctx.truth.table.clone(),
-            source: ctx.truth.source_name.clone(),
-        }),
-        Err(error) => Outcome::from_error(&error, "counting the rows"),
+        ),
+        Err(error) => Outcome::from_error(&error, said!("doing-count-rows")),
     }
 }

@@ -10,41 +10,53 @@ use epreuve_data::{ColumnProfile, TypeFamily};
 use epreuve_db::DeclaredType;
 use epreuve_exam::SizingRule;
 
+use epreuve_results::{Said, said};
+
 use super::{ColumnVerdict, Outcome, TableContext};
 
+/// A type family in the reader's words.
+pub(crate) fn family_said(family: Option<TypeFamily>) -> Said {
+    match family {
+        Some(f) => Said::new(&format!("family-{f}")),
+        None => said!("family-none"),
+    }
+}
+
 pub(crate) fn type_family(ctx: &TableContext<'_>) -> Outcome {
-    ctx.per_column("types", |profile, info| {
+    ctx.per_column(said!("what-types"), |profile, info| {
         if profile.nulls == ctx.truth.profile.rows {
             return ColumnVerdict::NotApplicable;
         }
         match info.declared.family {
             Some(family) if family == profile.family => ColumnVerdict::Ok,
-            _ => ColumnVerdict::Bad(format!(
-                "`{}` is declared {} ({}) but its values are {}",
-                profile.name,
-                info.declared.raw,
-                info.declared
-                    .family
-                    .map_or("not a scalar type", |f| f.label()),
-                profile.family.label()
+            _ => ColumnVerdict::Bad(said!(
+                "ev-type-wrong-family",
+                column = &profile.name,
+                declared = &info.declared.raw,
+                declared_family = family_said(info.declared.family),
+                family = family_said(Some(profile.family))
             )),
         }
     })
 }
 
 pub(crate) fn size(ctx: &TableContext<'_>) -> Outcome {
-    sized_columns(ctx, "sizes", |family| family != TypeFamily::Text)
+    sized_columns(ctx, said!("what-sizes"), |family| {
+        family != TypeFamily::Text
+    })
 }
 
 /// Only called on engines that keep declared lengths (see [`TableContext::run`]).
 pub(crate) fn text_length(ctx: &TableContext<'_>) -> Outcome {
-    sized_columns(ctx, "text lengths", |family| family == TypeFamily::Text)
+    sized_columns(ctx, said!("what-text-lengths"), |family| {
+        family == TypeFamily::Text
+    })
 }
 
 /// Judges the declared size of the columns whose source family `concerned` selects.
-fn sized_columns(ctx: &TableContext<'_>, what: &str, concerned: fn(TypeFamily) -> bool) -> Outcome {
+fn sized_columns(ctx: &TableContext<'_>, what: Said, concerned: fn(TypeFamily) -> bool) -> Outcome {
     let Some(rule) = &ctx.grader.sizing else {
-        return Outcome::not_applicable("the grader has no [sizing] rules");
+        return Outcome::not_applicable(said!("ev-no-sizing-rules"));
     };
     ctx.per_column(what, |profile, info| {
         if !concerned(profile.family) || profile.nulls == ctx.truth.profile.rows {
@@ -57,7 +69,11 @@ fn sized_columns(ctx: &TableContext<'_>, what: &str, concerned: fn(TypeFamily) -
         }
         match fit(profile, declared, rule) {
             Ok(()) => ColumnVerdict::Ok,
-            Err(problem) => ColumnVerdict::Bad(format!("`{}`: {problem}", profile.name)),
+            Err(problem) => ColumnVerdict::Bad(said!(
+                "ev-size-column",
+                column = &profile.name,
+                problem = problem
+            )),
         }
     })
 }
@@ -65,15 +81,17 @@ fn sized_columns(ctx: &TableContext<'_>, what: &str, concerned: fn(TypeFamily) -
 /// The standard integer sizes in bytes (SMALLINT, INTEGER, BIGINT).
 const INTEGER_LADDER: [u32; 3] = [2, 4, 8];
 
-fn fit(profile: &ColumnProfile, declared: &DeclaredType, rule: &SizingRule) -> Result<(), String> {
+fn fit(profile: &ColumnProfile, declared: &DeclaredType, rule: &SizingRule) -> Result<(), Said> {
     match profile.family {
         TypeFamily::Integer => {
             let (lo, hi) = profile.int_range.unwrap_or((0, 0));
             let (min, max) = declared.int_range.unwrap_or((0, 0));
             if i128::from(lo) < min || i128::from(hi) > max {
-                return Err(format!(
-                    "{} cannot hold the values {lo} to {hi}",
-                    declared.raw
+                return Err(said!(
+                    "ev-size-cannot-hold",
+                    declared = &declared.raw,
+                    lo = lo.to_string(),
+                    hi = hi.to_string()
                 ));
             }
             let smallest = INTEGER_LADDER
@@ -87,41 +105,50 @@ fn fit(profile: &ColumnProfile, declared: &DeclaredType, rule: &SizingRule) -> R
                 INTEGER_LADDER[(smallest + rule.integer_extra_steps).min(INTEGER_LADDER.len() - 1)];
             let bytes = declared.bytes.unwrap_or(0);
             if bytes > allowed {
-                return Err(format!(
-                    "{} takes {bytes} bytes for values {lo} to {hi}, which {} bytes hold",
-                    declared.raw, INTEGER_LADDER[smallest]
+                return Err(said!(
+                    "ev-size-integer-too-large",
+                    declared = &declared.raw,
+                    bytes = bytes,
+                    lo = lo.to_string(),
+                    hi = hi.to_string(),
+                    needed = INTEGER_LADDER[smallest]
                 ));
             }
             Ok(())
         }
         TypeFamily::Decimal => {
             if declared.is_float {
-                return Err(format!(
-                    "{} is binary floating point; amounts with {} decimals fit an exact DECIMAL({},{})",
-                    declared.raw,
-                    profile.max_scale,
-                    profile.max_int_digits + profile.max_scale,
-                    profile.max_scale
+                return Err(said!(
+                    "ev-size-float",
+                    declared = &declared.raw,
+                    scale = profile.max_scale,
+                    exact = format!(
+                        "DECIMAL({},{})",
+                        profile.max_int_digits + profile.max_scale,
+                        profile.max_scale
+                    )
                 ));
             }
             let Some((precision, scale)) = declared.decimal else {
-                return Err(format!("{} declares no precision and scale", declared.raw));
+                return Err(said!("ev-size-no-precision", declared = &declared.raw));
             };
             let (need_int, need_scale) = (profile.max_int_digits as u32, profile.max_scale as u32);
             let int_digits = precision.saturating_sub(scale);
             let needed = format!("DECIMAL({},{need_scale})", need_int + need_scale);
             if scale < need_scale || int_digits < need_int {
-                return Err(format!(
-                    "{} is too small for values that need {needed}",
-                    declared.raw
+                return Err(said!(
+                    "ev-size-decimal-too-small",
+                    declared = &declared.raw,
+                    needed = needed
                 ));
             }
             if int_digits > need_int + rule.decimal_extra_int_digits as u32
                 || scale > need_scale + rule.decimal_extra_scale as u32
             {
-                return Err(format!(
-                    "{} is far larger than the {needed} the values need",
-                    declared.raw
+                return Err(said!(
+                    "ev-size-decimal-too-large",
+                    declared = &declared.raw,
+                    needed = needed
                 ));
             }
             Ok(())
@@ -129,23 +156,27 @@ fn fit(profile: &ColumnProfile, declared: &DeclaredType, rule: &SizingRule) -> R
         TypeFamily::Text => {
             let longest = profile.max_chars;
             let Some(length) = declared.text_length else {
-                return Err(format!(
-                    "{} declares no maximum length; the longest value has {longest} characters",
-                    declared.raw
+                return Err(said!(
+                    "ev-size-no-length",
+                    declared = &declared.raw,
+                    longest = longest
                 ));
             };
             let length = length as usize;
             let allowed = ((longest as f64 * rule.text_max_ratio).ceil() as usize)
                 .max(longest + rule.text_min_slack);
             if length < longest {
-                Err(format!(
-                    "{} is shorter than the longest value ({longest} characters)",
-                    declared.raw
+                Err(said!(
+                    "ev-size-text-too-short",
+                    declared = &declared.raw,
+                    longest = longest
                 ))
             } else if length > allowed {
-                Err(format!(
-                    "{} is oversized: the longest value has {longest} characters (up to {allowed} accepted)",
-                    declared.raw
+                Err(said!(
+                    "ev-size-text-too-long",
+                    declared = &declared.raw,
+                    longest = longest,
+                    allowed = allowed
                 ))
             } else {
                 Ok(())
@@ -198,6 +229,7 @@ mod tests {
         assert!(
             fit(&p, &declared("BIGINT"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("8 bytes")
         );
         let big = ColumnProfile {
@@ -207,6 +239,7 @@ mod tests {
         assert!(
             fit(&big, &declared("SMALLINT"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("cannot hold")
         );
         assert!(fit(&big, &declared("BIGINT"), &rule()).is_ok());
@@ -224,26 +257,31 @@ mod tests {
         assert!(
             fit(&p, &declared("DECIMAL(9,2)"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("far larger")
         );
         assert!(
             fit(&p, &declared("DECIMAL(4,1)"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("too small")
         );
         assert!(
             fit(&p, &declared("DECIMAL(3,2)"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("too small")
         );
         assert!(
             fit(&p, &declared("DOUBLE"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("DECIMAL(4,2)")
         );
         assert!(
             fit(&p, &declared("NUMERIC"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("no precision")
         );
     }
@@ -259,16 +297,19 @@ mod tests {
         assert!(
             fit(&p, &declared("VARCHAR(61)"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("oversized")
         );
         assert!(
             fit(&p, &declared("VARCHAR(29)"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("shorter")
         );
         assert!(
             fit(&p, &declared("TEXT"), &rule())
                 .unwrap_err()
+                .english()
                 .contains("no maximum length")
         );
         let short = ColumnProfile {

@@ -7,6 +7,8 @@
 //!
 //! Rows missing or loaded twice are the row count's business: said here, never charged here.
 
+use epreuve_results::{Said, SaidArg, said};
+
 use super::{Outcome, TableContext};
 use crate::rows::{ColumnHarm, RowComparison, compare_coded};
 
@@ -24,114 +26,111 @@ pub(crate) fn values(ctx: &TableContext<'_>, actual: &str) -> Outcome {
 pub(crate) fn judge(found: &RowComparison, table: &str, source_name: &str) -> Outcome {
     let lost = found.lost_share();
     let Some(share) = found.intact_share() else {
-        return Outcome::lost(format!("`{table}` holds no row of {source_name} to judge"))
-            .with_loss(lost);
+        return Outcome::lost(said!(
+            "ev-values-nothing",
+            table = table,
+            source = source_name
+        ))
+        .with_loss(lost);
     };
-    let rows = |n: usize| if n == 1 { "row" } else { "rows" };
-    let mut problems = Vec::new();
-    for harm in &found.columns {
-        problems.push(column_sentence(harm, &found.key));
-    }
+    let mut problems: Vec<Said> = found
+        .columns
+        .iter()
+        .map(|harm| column_said(harm, &found.key))
+        .collect();
     if found.foreign > 0 {
-        let what = if found.key.is_empty() {
-            "equal to no row of the source"
-        } else {
-            "whose key is not in the source"
-        };
-        problems.push(format!(
-            "{} {} {what}, first one {}",
-            found.foreign,
-            rows(found.foreign),
-            found.first_foreign.as_deref().unwrap_or_default()
+        problems.push(said!(
+            if found.key.is_empty() {
+                "ev-values-foreign"
+            } else {
+                "ev-values-foreign-key"
+            },
+            n = found.foreign,
+            first = found.first_foreign.as_deref().unwrap_or_default()
         ));
     }
-    let mut remarks = Vec::new();
+    let mut details = problems.clone();
     if found.duplicates > 0 {
-        remarks.push(format!(
-            "{} {} appear more than once (loaded twice?): the row count judges that, the values are judged once",
-            found.duplicates,
-            rows(found.duplicates)
-        ));
+        details.push(said!("ev-values-duplicates", n = found.duplicates));
     }
     if let Some(problem) = &found.key_problem {
-        remarks.push(problem.clone());
+        details.push(problem.clone());
     }
     let paired = if found.key.is_empty() {
-        "as whole rows".to_owned()
+        said!("ev-paired-whole-rows")
     } else {
-        format!("by {}", found.key.join(", "))
+        said!("ev-paired-by", key = found.key.join(", "))
     };
-    let tally = format!(
-        "{} of {} rows intact (paired {paired}); {:.2} % of the source's filled cells lost",
-        found.intact,
-        found.judged,
-        lost * 100.0
+    let message = said!(
+        if details.is_empty() {
+            "ev-values"
+        } else {
+            "ev-values-and"
+        },
+        intact = found.intact,
+        judged = found.judged,
+        paired = paired,
+        lost = SaidArg::decimal(lost * 100.0, 2),
+        details = details
     );
-    let mut message = vec![format!("values: {tally}")];
-    message.extend(problems.iter().cloned());
-    message.extend(remarks);
-    let message = message.join("; ");
     if problems.is_empty() {
         return Outcome::passed(message).with_loss(lost);
     }
-    let bad: Vec<String> = found
-        .columns
-        .iter()
-        .map(|h| format!("`{}`", h.name))
-        .collect();
+    let bad: Vec<&str> = found.columns.iter().map(|h| h.name.as_str()).collect();
     let hint = if bad.is_empty() {
-        format!("values: some rows of `{table}` are not rows of {source_name}")
+        said!("hint-values-foreign", table = table, source = source_name)
     } else {
-        format!("values: look again at {}", bad.join(", "))
+        said!(
+            "hint-look-again",
+            what = said!("what-values"),
+            columns = epreuve_i18n::code_list(bad)
+        )
     };
     Outcome::failed(share, message, hint).with_loss(lost)
 }
 
-fn column_sentence(harm: &ColumnHarm, key: &[String]) -> String {
-    let mut parts = Vec::new();
-    if harm.altered > 0 {
-        parts.push(format!(
-            "{} {} another value",
-            harm.altered,
-            if harm.altered == 1 {
-                "row has"
+fn column_said(harm: &ColumnHarm, key: &[String]) -> Said {
+    let altered = said!("ev-values-altered", n = harm.altered);
+    let emptied = said!("ev-values-emptied", n = harm.emptied);
+    let what = match (harm.altered > 0, harm.emptied > 0) {
+        (true, true) => said!(
+            "ev-values-altered-and-emptied",
+            altered = altered,
+            emptied = emptied
+        ),
+        (false, true) => emptied,
+        _ => altered,
+    };
+    let Some((at, got, want)) = &harm.first else {
+        return said!("ev-values-column", column = &harm.name, what = what);
+    };
+    let got_arg: SaidArg = match got {
+        Some(g) => format!("'{g}'").into(),
+        None => said!("ev-value-empty").into(),
+    };
+    let first = if key.is_empty() {
+        said!("ev-values-first-at", got = got_arg, at = at)
+    } else {
+        let cut = matches!(got, Some(g) if want.len() > g.len() && want.starts_with(g.as_str()));
+        said!(
+            if cut {
+                "ev-values-first-cut"
             } else {
-                "rows have"
-            }
-        ));
-    }
-    if harm.emptied > 0 {
-        parts.push(format!(
-            "{} {} empty where the source has a value",
-            harm.emptied,
-            if harm.emptied == 1 {
-                "row is"
+                "ev-values-first"
+            },
+            at = if key.len() == 1 {
+                at.clone()
             } else {
-                "rows are"
-            }
-        ));
-    }
-    let mut sentence = format!("`{}`: {}", harm.name, parts.join(" and "));
-    if let Some((at, got, want)) = &harm.first {
-        let got_text = got
-            .as_deref()
-            .map_or("empty".to_owned(), |g| format!("'{g}'"));
-        let cut = match got {
-            Some(g) if want.len() > g.len() && want.starts_with(g.as_str()) => " (cut)",
-            _ => "",
-        };
-        if key.is_empty() {
-            sentence.push_str(&format!(", first one {got_text} in {at}"));
-        } else {
-            sentence.push_str(&format!(
-                ", first one {}: {got_text} instead of '{want}'{cut}",
-                if key.len() == 1 {
-                    at.clone()
-                } else {
-                    format!("({at})")
-                }
-            ));
-        }
-    }
-    sentence
+                format!("({at})")
+            },
+            got = got_arg,
+            want = format!("'{want}'")
+        )
+    };
+    said!(
+        "ev-values-column-first",
+        column = &harm.name,
+        what = what,
+        first = first
+    )
 }

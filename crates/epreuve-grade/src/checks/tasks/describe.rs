@@ -17,12 +17,12 @@ impl TaskContext<'_> {
             Err(outcome) => return outcome,
         };
         let Some(values) = numbers(source, column) else {
-            return Outcome::grader_fault(format!("`{table}` has no column `{column}`"));
+            return Outcome::grader_fault(said!("ev-no-column", table = table, column = column));
         };
         let mut sorted = values;
         sorted.sort_by(f64::total_cmp);
         if sorted.is_empty() {
-            return Outcome::grader_fault(format!("`{table}.{column}` has no value"));
+            return Outcome::grader_fault(said!("ev-no-value", table = table, column = column));
         }
         let actual = match self.answer(answer) {
             Ok(actual) => actual,
@@ -31,22 +31,29 @@ impl TaskContext<'_> {
         let file = format!("answers/{answer}");
         let rows = actual.first().map_or(0, |(_, v)| v.len());
         if rows == 0 {
-            return Outcome::lost(format!("{file} returns no row"));
+            return Outcome::lost(said!("ev-no-row", file = file));
         }
         let mut right = 0usize;
-        let mut said = Vec::new();
+        let mut found_right = Vec::new();
         let mut wrong = Vec::new();
+        let mut wrong_names = Vec::new();
         for (name, statistic) in names {
             let found = actual
                 .iter()
                 .find(|(n, _)| crate::compare::column_key(n) == name.to_lowercase())
                 .and_then(|(_, v)| v.first().cloned().flatten());
             let Some(found) = found else {
-                wrong.push(format!("`{name}` ({}) is missing", statistic.label()));
+                wrong.push(said!(
+                    "ev-stat-missing",
+                    name = name,
+                    statistic = statistic_said(*statistic)
+                ));
+                wrong_names.push(name.as_str());
                 continue;
             };
             let Ok(number) = canonical(TypeFamily::Decimal, &found).parse::<f64>() else {
-                wrong.push(format!("`{name}` is not a number: {found}"));
+                wrong.push(said!("ev-stat-not-number", name = name, found = found));
+                wrong_names.push(name.as_str());
                 continue;
             };
             let candidates = expected_statistic(&sorted, *statistic);
@@ -56,39 +63,63 @@ impl TaskContext<'_> {
             {
                 Some((_, how)) => {
                     right += 1;
-                    said.push(format!("{} {}{how}", statistic.label(), show(number)));
+                    found_right.push(said!(
+                        "ev-stat-right",
+                        statistic = statistic_said(*statistic),
+                        value = Said::new(how).with("value", show(number))
+                    ));
                 }
-                None => wrong.push(format!(
-                    "`{name}`: {} expected {}, found {}",
-                    statistic.label(),
-                    candidates
+                None => {
+                    let mut accepted = candidates
                         .iter()
-                        .map(|(v, how)| format!("{}{how}", show(*v)))
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                    show(number)
-                )),
+                        .map(|(v, how)| Said::new(how).with("value", show(*v)));
+                    let first = accepted
+                        .next()
+                        .unwrap_or_else(|| said!("stat-value", value = "?"));
+                    let expected = match accepted.next() {
+                        Some(second) => said!("join-or", a = first, b = second),
+                        None => first,
+                    };
+                    wrong.push(said!(
+                        "ev-stat-wrong",
+                        name = name,
+                        statistic = statistic_said(*statistic),
+                        expected = expected,
+                        found = show(number)
+                    ));
+                    wrong_names.push(name.as_str());
+                }
             }
         }
         let total = names.len().max(1);
-        let counted = format!(
-            "`{table}.{column}`, {} values, missing ones left out",
-            sorted.len()
+        let counted = said!(
+            "ev-stats-counted",
+            table = table,
+            column = column,
+            n = sorted.len()
         );
         if wrong.is_empty() {
-            Outcome::passed(format!("{counted}: {}", said.join(", ")))
+            Outcome::passed(said!(
+                "ev-stats-right",
+                counted = counted,
+                found = found_right
+            ))
         } else {
             Outcome::failed(
                 right as f64 / total as f64,
-                format!("{counted}: {right} of {total} right; {}", wrong.join("; ")),
-                format!(
-                    "{right} of {total} statistics of `{column}` are right; look again at {}",
-                    names
-                        .keys()
-                        .filter(|n| wrong.iter().any(|w| w.contains(&format!("`{n}`"))))
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                said!(
+                    "ev-stats-wrong",
+                    counted = counted,
+                    right = right,
+                    total = total,
+                    wrong = wrong
+                ),
+                said!(
+                    "hint-stats-wrong",
+                    right = right,
+                    total = total,
+                    column = column,
+                    names = epreuve_i18n::code_list(wrong_names)
                 ),
             )
         }
@@ -100,7 +131,7 @@ impl TaskContext<'_> {
             Err(outcome) => return outcome,
         };
         let Some(values) = text_column(&source.source.frame, column) else {
-            return Outcome::grader_fault(format!("`{table}` has no column `{column}`"));
+            return Outcome::grader_fault(said!("ev-no-column", table = table, column = column));
         };
         let counts = frequencies(values.iter().map(|v| v.as_deref()));
         let expected: Vec<(String, Vec<Option<String>>)> = vec![
@@ -126,9 +157,14 @@ impl TaskContext<'_> {
             columns: ColumnMatch::ByPosition,
             ..CompareSpec::default()
         };
-        let mut outcome = compared(&expected, &actual, &spec, &format!("answers/{answer}"));
+        let mut outcome = compared(
+            &expected,
+            &actual,
+            &spec,
+            said!("what-file", file = format!("answers/{answer}")),
+        );
         if let Some(remark) = remark {
-            outcome.message = format!("{}; {remark}", outcome.message);
+            outcome.message = Box::new(said!("ev-and", first = *outcome.message, then = remark));
         }
         outcome
     }
@@ -155,7 +191,7 @@ fn leave_out_missing_row(
     actual: &mut [(String, Vec<Option<String>>)],
     categories: &[(String, usize)],
     source_missing: usize,
-) -> Option<String> {
+) -> Option<Said> {
     let labels_missing = |cell: &Option<String>| match cell.as_deref() {
         None => true,
         Some(text) if text.trim().is_empty() => true,
@@ -181,39 +217,59 @@ fn leave_out_missing_row(
         for (_, values) in actual.iter_mut() {
             values.remove(row);
         }
-        Some(format!(
-            "the row {label} counts the {source_missing} missing values: accepted and left out"
+        Some(said!(
+            "ev-missing-row-accepted",
+            label = label,
+            n = source_missing
         ))
     } else {
-        Some(format!(
-            "the row {label} should count the {source_missing} missing values, it says {}",
-            count.map_or("nothing readable".to_owned(), |c| c.to_string())
-        ))
+        Some(match count {
+            Some(c) => said!(
+                "ev-missing-row-wrong",
+                label = label,
+                n = source_missing,
+                says = c.to_string()
+            ),
+            None => said!(
+                "ev-missing-row-unreadable",
+                label = label,
+                n = source_missing
+            ),
+        })
     }
 }
 
-/// The accepted values of a statistic, each with the definition that gives it.
+/// A statistic named in the reader's words.
+fn statistic_said(statistic: Statistic) -> Said {
+    Said::new(&format!("stat-{}", statistic.label().replace(' ', "-")))
+}
+
+/// The accepted values of a statistic, each with the message that shows it with the definition
+/// that gives it.
 fn expected_statistic(sorted: &[f64], statistic: Statistic) -> Vec<(f64, &'static str)> {
     let quantile = |p: f64| {
         vec![
             (
                 quantile_sorted(sorted, p, Percentile::Continuous),
-                " (continuous)",
+                "stat-value-continuous",
             ),
             (
                 quantile_sorted(sorted, p, Percentile::Discrete),
-                " (discrete)",
+                "stat-value-discrete",
             ),
         ]
     };
     match statistic {
-        Statistic::Count => vec![(sorted.len() as f64, "")],
-        Statistic::Mean => vec![(sorted.iter().sum::<f64>() / sorted.len() as f64, "")],
+        Statistic::Count => vec![(sorted.len() as f64, "stat-value")],
+        Statistic::Mean => vec![(
+            sorted.iter().sum::<f64>() / sorted.len() as f64,
+            "stat-value",
+        )],
         Statistic::Median => quantile(0.5),
         Statistic::Q1 => quantile(0.25),
         Statistic::Q3 => quantile(0.75),
-        Statistic::Min => vec![(sorted[0], "")],
-        Statistic::Max => vec![(sorted[sorted.len() - 1], "")],
+        Statistic::Min => vec![(sorted[0], "stat-value")],
+        Statistic::Max => vec![(sorted[sorted.len() - 1], "stat-value")],
     }
 }
 

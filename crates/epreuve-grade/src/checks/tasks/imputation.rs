@@ -2,6 +2,7 @@
 //! missing cells of a column filled with one value the grader identifies.
 
 use super::*;
+use crate::checks::joined;
 
 /// Judges a candidate's imputed table against its source.
 pub(super) fn imputation_outcome(
@@ -18,9 +19,7 @@ pub(super) fn imputation_outcome(
     let source_columns = text_columns(&source.source.frame);
     let (Some(source_key), Some(actual_key)) = (find(&source_columns, key), find(actual, key))
     else {
-        return Outcome::lost(format!(
-            "`{table}` must keep the key column `{key}` of its source"
-        ));
+        return Outcome::lost(said!("ev-impute-key-missing", table = table, key = key));
     };
     let key_family = source.column(key).map_or(TypeFamily::Text, |p| p.family);
     let index: std::collections::HashMap<String, usize> = actual[actual_key]
@@ -34,10 +33,10 @@ pub(super) fn imputation_outcome(
     let mut said = Vec::new();
     for (column, methods) in columns {
         let Some(source_column) = find(&source_columns, column) else {
-            return Outcome::grader_fault(format!("the source has no column `{column}`"));
+            return Outcome::grader_fault(said!("ev-source-no-column", column = column));
         };
         let Some(actual_column) = find(actual, column) else {
-            problems.push(format!("`{column}` is missing"));
+            problems.push(said!("ev-column-missing", column = column));
             continue;
         };
         let family = source.column(column).map_or(TypeFamily::Text, |p| p.family);
@@ -83,13 +82,13 @@ pub(super) fn imputation_outcome(
         }
         let mut faults = Vec::new();
         if absent > 0 {
-            faults.push(format!("{absent} rows of the source are missing"));
+            faults.push(said!("ev-impute-rows-missing", n = absent));
         }
         if changed > 0 {
-            faults.push(format!("{changed} values that were present were changed"));
+            faults.push(said!("ev-impute-changed", n = changed));
         }
         if unfilled > 0 {
-            faults.push(format!("{unfilled} missing cells are still empty"));
+            faults.push(said!("ev-impute-unfilled", n = unfilled));
         }
         let filled = fills.len();
         let mut distinct: Vec<&String> = Vec::new();
@@ -104,29 +103,25 @@ pub(super) fn imputation_outcome(
                 let found = identify(value, &present, numeric, tolerance);
                 match found.iter().find(|m| methods.contains(m)) {
                     Some(m) => Some(Ok((value.to_string(), *m))),
-                    None => Some(Err(format!(
-                        "the {filled} missing cells hold {value}, which is {} ({} asked)",
-                        if found.is_empty() {
-                            "none of the accepted methods".to_owned()
+                    None => Some(Err(said!(
+                        "ev-impute-wrong-method",
+                        n = filled,
+                        value = value.as_str(),
+                        found = if found.is_empty() {
+                            said!("method-none")
                         } else {
-                            found
-                                .iter()
-                                .map(|m| m.label())
-                                .collect::<Vec<_>>()
-                                .join(" and ")
+                            joined("join-and", found.iter().map(|m| method_said(*m)))
                         },
-                        methods
-                            .iter()
-                            .map(|m| m.label())
-                            .collect::<Vec<_>>()
-                            .join(" or ")
+                        asked = joined("join-or", methods.iter().map(|m| method_said(*m)))
                     ))),
                 }
             }
-            many => Some(Err(format!(
-                "the {filled} missing cells hold {} different values ({}…); one method gives one value",
-                many.len(),
-                many.iter()
+            many => Some(Err(said!(
+                "ev-impute-many-values",
+                n = filled,
+                distinct = many.len(),
+                first = many
+                    .iter()
                     .take(3)
                     .map(|v| v.as_str())
                     .collect::<Vec<_>>()
@@ -135,33 +130,55 @@ pub(super) fn imputation_outcome(
         };
         match method {
             Some(Err(problem)) => faults.push(problem),
-            Some(Ok((value, m))) if faults.is_empty() => said.push(format!(
-                "`{column}`: {filled} missing cells filled with {value} ({})",
-                m.label()
+            Some(Ok((value, m))) if faults.is_empty() => said.push(said!(
+                "ev-impute-filled",
+                column = column,
+                n = filled,
+                value = value,
+                method = method_said(m)
             )),
-            None if faults.is_empty() => {
-                said.push(format!("`{column}`: no missing cell in the source"))
-            }
+            None if faults.is_empty() => said.push(said!("ev-impute-nothing", column = column)),
             _ => {}
         }
         if faults.is_empty() {
             right += 1;
         } else {
-            problems.push(format!("`{column}`: {}", faults.join(", ")));
+            problems.push(said!("ev-impute-column", column = column, faults = faults));
         }
     }
     let total = columns.len().max(1);
     if problems.is_empty() {
-        Outcome::passed(format!("{}; every other value unchanged", said.join("; ")))
+        Outcome::passed(said!("ev-impute-right", columns = said))
     } else {
         Outcome::failed(
             right as f64 / total as f64,
-            format!(
-                "{right} of {total} columns imputed as asked; {}",
-                problems.join("; ")
+            said!(
+                "ev-impute-wrong",
+                right = right,
+                total = total,
+                problems = problems
             ),
-            format!("{right} of {total} columns of `{table}` are imputed as the statement asks",),
+            said!(
+                "hint-impute-wrong",
+                right = right,
+                total = total,
+                table = table
+            ),
         )
+    }
+}
+
+/// An imputation method in the reader's words.
+fn method_said(method: ImputationMethod) -> Said {
+    Said::new(&format!("method-{}", method_id(method)))
+}
+
+fn method_id(method: ImputationMethod) -> &'static str {
+    match method {
+        ImputationMethod::Mean => "mean",
+        ImputationMethod::Median => "median",
+        ImputationMethod::Zero => "zero",
+        ImputationMethod::Mode => "mode",
     }
 }
 

@@ -11,6 +11,8 @@ use epreuve_fs::Root;
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 
+use epreuve_results::{Said, said};
+
 use super::Outcome;
 use super::timing::{self, Timing};
 use crate::compare::{TextColumns, compare_results};
@@ -110,10 +112,10 @@ impl<'a> TaskContext<'a> {
             } => match self.timing(timing_task) {
                 Ok(timing) => timing::measurements_outcome(self.answers, answer, &timing),
                 Err(outcome) => Outcome {
-                    message: format!(
-                        "the measurements cannot be set against epreuve's: {}",
-                        outcome.message
-                    ),
+                    message: Box::new(said!(
+                        "ev-measurements-unmatched",
+                        why = (*outcome.message).clone()
+                    )),
                     ..outcome
                 },
             },
@@ -127,9 +129,7 @@ impl<'a> TaskContext<'a> {
         }
         let measured = match self.tasks.iter().find(|t| t.id == id).map(|t| &t.check) {
             Some(TaskCheck::Timing(check)) => timing::measure(self.backend, self.tables, check),
-            _ => Err(Outcome::grader_fault(format!(
-                "the grader has no timing task `{id}`"
-            ))),
+            _ => Err(Outcome::grader_fault(said!("ev-no-timing-task", id = id))),
         };
         self.timings
             .borrow_mut()
@@ -143,10 +143,14 @@ impl<'a> TaskContext<'a> {
             .truth_db
             .get_or_init(|| self.truth.database())
             .as_ref()
-            .map_err(|e| Outcome::grader_fault(format!("loading the ground truth: {e}")))?;
+            .map_err(|e| {
+                Outcome::grader_fault(said!("ev-truth-unloaded", error = e.to_string()))
+            })?;
         db.candidate_query(sql, MAX_ROWS)
             .map(|r| text_columns(&r.frame))
-            .map_err(|e| Outcome::grader_fault(format!("the grader's query fails: {e}")))
+            .map_err(|e| {
+                Outcome::grader_fault(said!("ev-grader-query-fails", error = e.to_string()))
+            })
     }
 
     /// The rows of the candidate's saved query `answer`.
@@ -154,13 +158,15 @@ impl<'a> TaskContext<'a> {
         let file = format!("answers/{answer}");
         let sql = super::read_answer(self.answers, answer)?;
         match self.backend.candidate_query(&sql, MAX_ROWS) {
-            Ok(result) if result.truncated => Err(Outcome::lost(format!(
-                "{file} returns more than {MAX_ROWS} rows"
+            Ok(result) if result.truncated => Err(Outcome::lost(said!(
+                "ev-answer-too-long",
+                file = &file,
+                cap = MAX_ROWS
             ))),
             Ok(result) => Ok(text_columns(&result.frame)),
             Err(error) => Err(Outcome::from_error(
                 &error,
-                &format!("the query in {file} does not run"),
+                said!("doing-run-query", file = &file),
             )),
         }
     }
@@ -170,11 +176,16 @@ impl<'a> TaskContext<'a> {
         let actual = super::base_table(self.tables, table)?;
         let cap = super::table_cap(expected_rows);
         match self.backend.table_text(actual, cap) {
-            Ok(result) if result.truncated => Err(Outcome::lost(format!(
-                "`{table}` holds more than {cap} rows, far more than expected; epreuve reads no further"
+            Ok(result) if result.truncated => Err(Outcome::lost(said!(
+                "ev-task-table-too-long",
+                table = table,
+                cap = cap
             ))),
             Ok(result) => Ok(text_columns(&result.frame)),
-            Err(e) => Err(Outcome::from_error(&e, &format!("reading `{table}`"))),
+            Err(e) => Err(Outcome::from_error(
+                &e,
+                said!("doing-read-named-table", table = table),
+            )),
         }
     }
 
@@ -183,7 +194,7 @@ impl<'a> TaskContext<'a> {
             .tables
             .iter()
             .find(|t| t.table == table)
-            .ok_or_else(|| Outcome::grader_fault(format!("the exam has no table `{table}`")))
+            .ok_or_else(|| Outcome::grader_fault(said!("ev-no-exam-table", table = table)))
     }
 
     fn query(&self, answer: &str, expected: &str, compare: &CompareSpec) -> Outcome {
@@ -192,7 +203,12 @@ impl<'a> TaskContext<'a> {
             Err(outcome) => return outcome,
         };
         match self.answer(answer) {
-            Ok(actual) => compared(&expected, &actual, compare, &format!("answers/{answer}")),
+            Ok(actual) => compared(
+                &expected,
+                &actual,
+                compare,
+                said!("what-file", file = format!("answers/{answer}")),
+            ),
             Err(outcome) => outcome,
         }
     }
@@ -204,7 +220,12 @@ impl<'a> TaskContext<'a> {
         };
         let expected_rows = expected.first().map_or(0, |(_, v)| v.len());
         match self.candidate_table(table, expected_rows) {
-            Ok(actual) => compared(&expected, &actual, compare, &format!("the table `{table}`")),
+            Ok(actual) => compared(
+                &expected,
+                &actual,
+                compare,
+                said!("what-table", table = table),
+            ),
             Err(outcome) => outcome,
         }
     }
@@ -216,44 +237,56 @@ impl<'a> TaskContext<'a> {
         };
         let indexes = match self.backend.indexes(actual) {
             Ok(indexes) => indexes,
-            Err(error) => return Outcome::from_error(&error, "listing the indexes"),
+            Err(error) => return Outcome::from_error(&error, said!("doing-list-indexes")),
         };
         let Some(index) = indexes.iter().find(|i| {
             i.columns
                 .first()
                 .is_some_and(|c| c.trim_matches(['"', '`']).eq_ignore_ascii_case(column))
         }) else {
-            let found: Vec<String> = indexes
+            let found: Vec<Said> = indexes
                 .iter()
-                .map(|i| format!("`{}` on ({})", i.name, i.columns.join(", ")))
+                .map(|i| {
+                    said!(
+                        "ev-index-on",
+                        index = &i.name,
+                        columns = i.columns.join(", ")
+                    )
+                })
                 .collect();
             return Outcome::lost(if found.is_empty() {
-                format!("`{table}` has no index; the search needs one on `{column}`")
+                said!("ev-no-index", table = table, column = column)
             } else {
-                format!(
-                    "no index of `{table}` starts with `{column}` (found: {})",
-                    found.join("; ")
+                said!(
+                    "ev-no-index-on-column",
+                    table = table,
+                    column = column,
+                    found = found
                 )
             });
         };
         let plan = match self.backend.explain(plan_query) {
             Ok(plan) => plan,
-            Err(error) => return Outcome::from_error(&error, "reading the plan"),
+            Err(error) => return Outcome::from_error(&error, said!("doing-read-plan")),
         };
         if super::plan::plan_uses_index(&plan, &[index.name.to_lowercase()]) {
-            Outcome::passed(format!(
-                "index `{}` on `{table}`({column}), and the plan of the statement's search uses it",
-                index.name
+            Outcome::passed(said!(
+                "ev-index-used",
+                index = &index.name,
+                table = table,
+                column = column
             ))
         } else {
             Outcome::failed(
                 1.0 - plan_share,
-                format!(
-                    "index `{}` on `{table}`({column}) exists, but the plan of the statement's search does not use it ({})",
-                    index.name,
-                    super::plan::plan_line(&plan)
+                said!(
+                    "ev-index-unused",
+                    index = &index.name,
+                    table = table,
+                    column = column,
+                    plan = super::plan::plan_line(&plan)
                 ),
-                "the index exists, but the engine's plan does not use it",
+                said!("hint-index-unused"),
             )
         }
     }
@@ -278,26 +311,36 @@ impl<'a> TaskContext<'a> {
     }
 }
 
-/// The outcome of a result-set comparison.
+/// The outcome of a result-set comparison; `what` names what was compared (a file, a table).
 fn compared(
     expected: &TextColumns,
     actual: &TextColumns,
     spec: &CompareSpec,
-    what: &str,
+    what: Said,
 ) -> Outcome {
     let comparison = compare_results(expected, actual, spec);
     let rows = expected.first().map_or(0, |(_, v)| v.len());
     if comparison.matches() {
-        let mut message = format!("{what}: the {rows} rows expected");
-        if !comparison.remarks.is_empty() {
-            message = format!("{message} ({})", comparison.remarks.join("; "));
-        }
-        Outcome::passed(message)
+        let remarks = comparison.remarks;
+        Outcome::passed(if remarks.is_empty() {
+            said!("ev-compare-right", what = what, rows = rows)
+        } else {
+            said!(
+                "ev-compare-right-remarks",
+                what = what,
+                rows = rows,
+                remarks = remarks
+            )
+        })
     } else {
         Outcome::failed(
             comparison.fraction,
-            format!("{what}: {}", comparison.message()),
-            format!("{what} does not hold what the statement asks yet"),
+            said!(
+                "ev-compare-differs",
+                what = what.clone(),
+                parts = comparison.parts()
+            ),
+            said!("hint-compare-differs", what = what),
         )
     }
 }

@@ -3,6 +3,8 @@
 
 use epreuve_fs::Root;
 
+use epreuve_results::{Said, said};
+
 use super::{Outcome, Timing, median, ratio, show_ratio};
 
 /// The candidate's measurements, set against epreuve's: every query reported on both tables,
@@ -15,7 +17,9 @@ pub(crate) fn measurements_outcome(answers: &Root, answer: &str, timing: &Timing
     };
     let reported = match read_measurements(&text) {
         Ok(reported) => reported,
-        Err(problem) => return Outcome::lost(format!("{file}: {problem}")),
+        Err(problem) => {
+            return Outcome::lost(said!("ev-file-problem", file = &file, problem = problem));
+        }
     };
     let mut right = 0usize;
     let mut said = Vec::new();
@@ -31,16 +35,16 @@ pub(crate) fn measurements_outcome(answers: &Root, answer: &str, timing: &Timing
                 .collect()
         };
         let (slow, fast) = (times(&timing.slow), times(&timing.fast));
-        let missing: Vec<String> = [(&timing.slow, &slow), (&timing.fast, &fast)]
+        let missing: Vec<Said> = [(&timing.slow, &slow), (&timing.fast, &fast)]
             .iter()
             .filter(|(_, t)| t.is_empty())
-            .map(|(name, _)| format!("`{name}`"))
+            .map(|(name, _)| said!("ev-table-name", table = name.as_str()))
             .collect();
         if !missing.is_empty() {
-            wrong.push(format!(
-                "{} has no time on {}",
-                query.id,
-                missing.join(" nor ")
+            wrong.push(said!(
+                "ev-measure-no-time",
+                query = &query.id,
+                tables = crate::checks::joined("join-nor", missing)
             ));
             continue;
         }
@@ -51,37 +55,39 @@ pub(crate) fn measurements_outcome(answers: &Root, answer: &str, timing: &Timing
             (Some(false), Some(min)) => theirs < min,
             _ => true,
         };
-        let compared = format!(
-            "{}: ×{} reported, ×{} measured by epreuve",
-            query.id,
-            show_ratio(theirs),
-            show_ratio(ours)
+        let compared = said!(
+            "ev-measure-compared",
+            query = &query.id,
+            theirs = show_ratio(theirs),
+            ours = show_ratio(ours)
         );
         if agrees {
             right += 1;
             said.push(compared);
         } else if query.verdict() == Some(true) {
-            wrong.push(format!(
-                "{compared}: the report does not show the optimised table faster"
-            ));
+            wrong.push(said!("ev-measure-not-faster", compared = compared));
         } else {
-            wrong.push(format!(
-                "{compared}: the report shows a gain epreuve does not find"
-            ));
+            wrong.push(said!("ev-measure-false-gain", compared = compared));
         }
     }
     let total = timing.queries.len().max(1);
     if wrong.is_empty() {
-        Outcome::passed(format!("{file}: {}", said.join("; ")))
+        Outcome::passed(said!("ev-measure-right", file = &file, queries = said))
     } else {
         Outcome::failed(
             right as f64 / total as f64,
-            format!(
-                "{file}: {right} of {total} queries right; {}",
-                wrong.join("; ")
+            said!(
+                "ev-measure-wrong",
+                file = &file,
+                right = right,
+                total = total,
+                wrong = wrong
             ),
-            format!(
-                "{file}: {right} of {total} queries are reported on both tables with a conclusion that holds"
+            said!(
+                "hint-measure-wrong",
+                file = &file,
+                right = right,
+                total = total
             ),
         )
     }
@@ -98,20 +104,18 @@ pub(crate) struct Measured {
 /// Reads `requete;table;duree_ms` lines (`,` or tab also accepted as separators, a decimal
 /// comma when the separator is not a comma; several lines for the same query and table are
 /// several runs).
-pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, String> {
+pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, Said> {
     let mut lines = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
     let Some((_, header)) = lines.next() else {
-        return Err("the file is empty".to_owned());
+        return Err(said!("measure-empty"));
     };
     let separator = [';', '\t', ',']
         .into_iter()
         .find(|s| header.contains(*s))
-        .ok_or_else(|| {
-            format!("the first line `{header}` should name the columns requete;table;duree_ms")
-        })?;
+        .ok_or_else(|| said!("measure-no-separator", header = header))?;
     let names: Vec<String> = header
         .split(separator)
         .map(|n| n.trim().trim_matches('"').to_lowercase())
@@ -122,10 +126,7 @@ pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, String> {
         position(&["table"]),
         position(&["duree_ms", "durée_ms", "duration_ms", "ms", "temps_ms"]),
     ) else {
-        return Err(format!(
-            "the first line names the columns {}, not requete, table and duree_ms",
-            names.join(", ")
-        ));
+        return Err(said!("measure-wrong-columns", columns = names.join(", ")));
     };
     let mut measured = Vec::new();
     for (index, line) in lines {
@@ -140,18 +141,14 @@ pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, String> {
         } else {
             number.replace(',', ".")
         };
-        let value: f64 = number.parse().map_err(|_| {
-            format!(
-                "line {}: `{}` is not a duration in milliseconds",
-                index + 1,
-                cell(ms)
-            )
-        })?;
+        let value: f64 = number
+            .parse()
+            .map_err(|_| said!("measure-not-duration", line = index + 1, value = cell(ms)))?;
         if !(value.is_finite() && value > 0.0) {
-            return Err(format!(
-                "line {}: a duration must be positive, not {}",
-                index + 1,
-                cell(ms)
+            return Err(said!(
+                "measure-not-positive",
+                line = index + 1,
+                value = cell(ms)
             ));
         }
         measured.push(Measured {
@@ -161,7 +158,7 @@ pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, String> {
         });
     }
     if measured.is_empty() {
-        return Err("no measurement below the first line".to_owned());
+        return Err(said!("measure-none"));
     }
     Ok(measured)
 }

@@ -10,6 +10,8 @@
 use epreuve_db::{Backend, Relation};
 use epreuve_exam::TimingCheck;
 
+use epreuve_results::{Said, SaidArg, said};
+
 use super::Outcome;
 use super::plan::{plan_line, plan_uses_index};
 use crate::stats::{Percentile, quantile_sorted};
@@ -69,36 +71,44 @@ impl QueryTiming {
         self.min_ratio.map(|m| self.ratio() >= m)
     }
 
-    fn describe(&self, slow: &str, fast: &str) -> String {
+    fn describe(&self, slow: &str, fast: &str) -> Said {
         let (low, high) = self.spread();
-        let mut text = format!(
-            "{}: {} ms on `{slow}`, {} ms on `{fast}`, ×{} (rounds ×{} to ×{})",
-            self.id,
-            show_ms(self.median_slow()),
-            show_ms(self.median_fast()),
-            show_ratio(self.ratio()),
-            show_ratio(low),
-            show_ratio(high),
-        );
-        match self.min_ratio {
+        let verdict = match self.min_ratio {
             Some(min) if self.ratio() >= min => {
-                text.push_str(&format!(", at least ×{} asked", show_ratio(min)))
+                said!("ev-timing-enough", min = show_ratio(min))
             }
-            Some(min) => text.push_str(&format!(
-                ", not the ×{} the statement asks",
-                show_ratio(min)
-            )),
-            None => text.push_str(", reported only"),
-        }
+            Some(min) => said!("ev-timing-not-enough", min = show_ratio(min)),
+            None => said!("ev-timing-reported"),
+        };
+        let timed = said!(
+            "ev-timing-query",
+            query = &self.id,
+            slow_ms = show_ms(self.median_slow()),
+            slow = slow,
+            fast_ms = show_ms(self.median_fast()),
+            fast = fast,
+            ratio = show_ratio(self.ratio()),
+            low = show_ratio(low),
+            high = show_ratio(high),
+            verdict = verdict
+        );
         match self.plan_uses_index {
-            Some(true) => text.push_str(&format!("; the plan on `{fast}` uses an index")),
-            Some(false) => text.push_str(&format!(
-                "; the plan on `{fast}` uses no index ({})",
-                self.plan_line
-            )),
-            None => {}
+            Some(true) => said!(
+                "ev-and",
+                first = timed,
+                then = said!("ev-timing-plan-index", fast = fast)
+            ),
+            Some(false) => said!(
+                "ev-and",
+                first = timed,
+                then = said!(
+                    "ev-timing-plan-no-index",
+                    fast = fast,
+                    plan = &self.plan_line
+                )
+            ),
+            None => timed,
         }
-        text
     }
 }
 
@@ -121,9 +131,9 @@ pub(crate) fn measure(
     let slow = match super::base_table(tables, &check.slow) {
         Ok(slow) => slow,
         Err(_) if Relation::find(tables, &check.slow).is_none() => {
-            return Err(Outcome::lost(format!(
-                "the table `{}` loaded at the start is gone: the optimised table has nothing to be compared with",
-                check.slow
+            return Err(Outcome::lost(said!(
+                "ev-timing-slow-gone",
+                table = &check.slow
             )));
         }
         Err(outcome) => return Err(outcome),
@@ -131,9 +141,9 @@ pub(crate) fn measure(
     let fast = match super::base_table(tables, &check.fast) {
         Ok(fast) => fast,
         Err(_) if Relation::find(tables, &check.fast).is_none() => {
-            return Err(Outcome::lost(format!(
-                "the optimised table `{}` does not exist",
-                check.fast
+            return Err(Outcome::lost(said!(
+                "ev-timing-fast-missing",
+                table = &check.fast
             )));
         }
         Err(outcome) => return Err(outcome),
@@ -141,12 +151,12 @@ pub(crate) fn measure(
     let count = |table: &str| {
         backend
             .row_count(table)
-            .map_err(|e| Outcome::from_error(&e, &format!("counting the rows of `{table}`")))
+            .map_err(|e| Outcome::from_error(&e, said!("doing-count-rows-of", table = table)))
     };
     let rows = (count(slow)?, count(fast)?);
     let indexes = backend
         .indexes(fast)
-        .map_err(|e| Outcome::from_error(&e, &format!("listing the indexes of `{fast}`")))?;
+        .map_err(|e| Outcome::from_error(&e, said!("doing-list-indexes-of", table = fast)))?;
     let index_names: Vec<String> = indexes.iter().map(|i| i.name.to_lowercase()).collect();
     let engine = backend.engine().to_string();
     let mut queries = Vec::new();
@@ -155,7 +165,10 @@ pub(crate) fn measure(
         let on_fast = query.on(fast);
         let time = |sql: &str, table: &str| -> Result<f64, Outcome> {
             let elapsed = backend.time_query(sql).map_err(|e| {
-                Outcome::from_error(&e, &format!("the query {} on `{table}` fails", query.id))
+                Outcome::from_error(
+                    &e,
+                    said!("doing-time-query", query = &query.id, table = table),
+                )
             })?;
             Ok(elapsed.as_secs_f64() * 1000.0)
         };
@@ -175,7 +188,10 @@ pub(crate) fn measure(
         }
         let (plan_uses_index, plan_line) = if query.uses_index {
             let plan = backend.explain(&on_fast).map_err(|e| {
-                Outcome::from_error(&e, &format!("reading the plan of {} on `{fast}`", query.id))
+                Outcome::from_error(
+                    &e,
+                    said!("doing-read-plan-of", query = &query.id, table = fast),
+                )
             })?;
             let line = plan_line(&plan);
             (Some(plan_uses_index(&plan, &index_names)), line)
@@ -206,9 +222,12 @@ pub(crate) fn timing_outcome(timing: &Timing, plan_share: f64) -> Outcome {
     let (slow_rows, fast_rows) = timing.rows;
     if slow_rows != fast_rows {
         // A table that answers faster because it lost rows is not optimised.
-        return Outcome::lost(format!(
-            "`{}` holds {fast_rows} rows where `{}` holds {slow_rows}: an optimised table keeps every row, so its times prove nothing",
-            timing.fast, timing.slow
+        return Outcome::lost(said!(
+            "ev-timing-rows-differ",
+            fast = &timing.fast,
+            fast_rows = fast_rows,
+            slow = &timing.slow,
+            slow_rows = slow_rows
         ));
     }
     let scored: Vec<&QueryTiming> = timing
@@ -239,12 +258,12 @@ pub(crate) fn timing_outcome(timing: &Timing, plan_share: f64) -> Outcome {
     if !planned.is_empty() {
         fraction += plan_share * indexed as f64 / planned.len() as f64;
     }
-    let details: Vec<String> = timing
+    let details: Vec<Said> = timing
         .queries
         .iter()
         .map(|q| q.describe(&timing.slow, &timing.fast))
         .collect();
-    let message = details.join("; ");
+    let message = said!("ev-parts", parts = details);
     if fast_enough == scored.len() && indexed == planned.len() {
         return Outcome::passed(message);
     }
@@ -255,11 +274,11 @@ pub(crate) fn timing_outcome(timing: &Timing, plan_share: f64) -> Outcome {
         .map(|q| q.id.as_str())
         .collect();
     if !slow_queries.is_empty() {
-        hints.push(format!(
-            "`{}` is not enough faster than `{}` on {}",
-            timing.fast,
-            timing.slow,
-            slow_queries.join(", ")
+        hints.push(said!(
+            "hint-timing-not-faster",
+            fast = &timing.fast,
+            slow = &timing.slow,
+            queries = slow_queries.join(", ")
         ));
     }
     let unindexed: Vec<&str> = planned
@@ -268,13 +287,13 @@ pub(crate) fn timing_outcome(timing: &Timing, plan_share: f64) -> Outcome {
         .map(|q| q.id.as_str())
         .collect();
     if !unindexed.is_empty() {
-        hints.push(format!(
-            "the plan of {} on `{}` reads no index",
-            unindexed.join(", "),
-            timing.fast
+        hints.push(said!(
+            "hint-timing-no-index",
+            queries = unindexed.join(", "),
+            fast = &timing.fast
         ));
     }
-    Outcome::failed(fraction, message, hints.join("; "))
+    Outcome::failed(fraction, message, said!("ev-parts", parts = hints))
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -288,22 +307,21 @@ fn ratio(slow: f64, fast: f64) -> f64 {
     slow / fast.max(0.001)
 }
 
-fn show_ms(ms: f64) -> String {
-    if ms >= 100.0 {
-        format!("{ms:.0}")
-    } else if ms >= 1.0 {
-        format!("{ms:.1}")
-    } else {
-        format!("{ms:.2}")
-    }
+fn show_ms(ms: f64) -> SaidArg {
+    SaidArg::decimal(
+        ms,
+        if ms >= 100.0 {
+            0
+        } else if ms >= 1.0 {
+            1
+        } else {
+            2
+        },
+    )
 }
 
-fn show_ratio(r: f64) -> String {
-    if r >= 10.0 {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}")
-    }
+fn show_ratio(r: f64) -> SaidArg {
+    SaidArg::decimal(r, if r >= 10.0 { 0 } else { 1 })
 }
 
 #[cfg(test)]
@@ -330,14 +348,18 @@ mod tests {
 
     #[test]
     fn bad_measurements_name_the_line() {
-        let error = read_measurements("requete;table;duree_ms\nR1;ventes;vite\n").unwrap_err();
+        let error = read_measurements("requete;table;duree_ms\nR1;ventes;vite\n")
+            .unwrap_err()
+            .english();
         assert!(
             error.contains("line 2") && error.contains("vite"),
             "{error}"
         );
-        let error = read_measurements("requete;table;duree_ms\nR1;ventes;0\n").unwrap_err();
+        let error = read_measurements("requete;table;duree_ms\nR1;ventes;0\n")
+            .unwrap_err()
+            .english();
         assert!(error.contains("positive"), "{error}");
-        let error = read_measurements("a;b\n1;2\n").unwrap_err();
+        let error = read_measurements("a;b\n1;2\n").unwrap_err().english();
         assert!(error.contains("requete"), "{error}");
     }
 
@@ -385,6 +407,7 @@ mod tests {
             "{}",
             outcome.fraction
         );
-        assert!(outcome.hint.contains("reads no index"), "{}", outcome.hint);
+        let hint = outcome.hint.english();
+        assert!(hint.contains("reads no index"), "{hint}");
     }
 }
