@@ -355,3 +355,74 @@ fn two_starts_in_one_folder_leave_one_whole_workspace() {
         assert!(dir.join("data/ventes.csv").is_file() && dir.join("base.duckdb").is_file());
     }
 }
+
+/// The exam's grace: a submission within it after the deadline is on time. Grading believes
+/// the catalogue's grace, never the copy the workspace keeps: a candidate who grants
+/// themself a grace is graded late, and the report says the record was bent.
+#[test]
+fn a_submission_within_the_exams_grace_is_on_time_and_only_the_catalogue_grants_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_copy(temp.path());
+    let manifest = catalogue.join("exercises").join(EXAM).join("exam.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("duration = \"2h\"", "duration = \"2h\"\ngrace = \"10min\"");
+    std::fs::write(&manifest, text).unwrap();
+    let graced = [("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())];
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = epreuve_with(temp.path(), args, env);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        out
+    };
+    let start = [
+        "start",
+        EXAM,
+        "--candidate",
+        "c31",
+        "--duration",
+        "1s",
+        "--dir",
+    ];
+    // Submitted 1.5 s after the deadline, within 10 minutes of grace.
+    run(&[&start[..], &["in-grace"]].concat(), &graced);
+    let in_grace = temp.path().join("in-grace");
+    std::thread::sleep(Duration::from_millis(1500));
+    run(&["submit", "--dir", in_grace.to_str().unwrap()], &graced);
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(in_grace.join(".epreuve/state.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(state["grace_seconds"], 600, "{state:#}");
+    assert_eq!(state["submitted"]["late"], false, "{state:#}");
+    let report = json(&run(
+        &["grade", in_grace.to_str().unwrap(), "--format", "json"],
+        &graced,
+    ));
+    assert!(
+        !report["notes"].to_string().contains("submitted late"),
+        "{report:#}"
+    );
+    assert_eq!(integrity(&report), "[]", "{report:#}");
+    // The shipped exam has no grace; its candidate writes one into state.json.
+    let (strict, out) = start_in(
+        temp.path(),
+        "strict",
+        "c32",
+        &["--duration".into(), "1s".into()],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    edit_json(&strict.join(".epreuve/state.json"), |s| {
+        s["grace_seconds"] = 3600.into();
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    run(&["submit", "--dir", strict.to_str().unwrap()], &[]);
+    let (report, _) = grade(&strict);
+    assert!(
+        report["notes"].to_string().contains("submitted late"),
+        "{report:#}"
+    );
+    assert!(
+        integrity(&report).contains("recorded as on time, but it came after the deadline"),
+        "{report:#}"
+    );
+}

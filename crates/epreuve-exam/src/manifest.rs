@@ -20,6 +20,11 @@ pub struct ExamManifest {
     /// Time allowed, such as `2h` or `90min`.
     #[serde(with = "humantime_serde_compat")]
     pub duration: std::time::Duration,
+    /// Time after the deadline during which a submission still counts as on time, such as
+    /// `2min` (none when absent): the live view submits for the candidate at the deadline
+    /// itself when the grace leaves room for it.
+    #[serde(default, with = "humantime_serde_compat")]
+    pub grace: std::time::Duration,
     /// Folder under `datasets/` holding the files given to the candidate (with a generator,
     /// the catalogue's preview of them).
     pub dataset: String,

@@ -11,6 +11,7 @@ use epreuve_exam::Catalogue;
 use epreuve_grade::{Evaluation, Grading, Report, Truth, Visibility};
 use epreuve_provision::Cancel;
 use epreuve_results::Note;
+use epreuve_results::said;
 use epreuve_session::{Centre, Workspace};
 
 /// Why a workspace could not be graded at all (a check that cannot run is "not gradable" in
@@ -162,7 +163,10 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     if full {
         match &submission.record {
             Some(record) => {
-                let late = record.at > deadline;
+                // The catalogue's grace, not the workspace's copy of it.
+                let on_time_until =
+                    epreuve_session::on_time_until(deadline, exam.manifest.grace.as_secs());
+                let late = record.at > on_time_until;
                 if late {
                     notes.push(Note::SubmittedLate {
                         at: record.at.format("%Y-%m-%d %H:%M:%S").to_string(),
@@ -170,10 +174,7 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
                     });
                 }
                 if late && !record.late {
-                    integrity.push(
-                        "the submission is recorded as on time, but it came after the deadline"
-                            .into(),
-                    );
+                    integrity.push(said!("integrity-late-recorded-on-time"));
                 }
             }
             None => notes.push(Note::NotSubmitted),
@@ -208,18 +209,14 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
                             Ok(backend)
                         }
                         Err(why) => {
-                            integrity.push(format!(
-                                "the database changed after submission (or does not answer) and the dump frozen then could not be restored ({why}); the live database was graded"
-                            ));
+                            integrity.push(said!("integrity-dump-unrestored", why = why));
                             opened
                         }
                     }
                 }
                 (None, false) => {
                     if opened.is_ok() {
-                        integrity.push(
-                            "the database changed after submission (tables, types or row counts differ from the evidence recorded then) and no dump was frozen; it was graded as it is now".into(),
-                        );
+                        integrity.push(said!("integrity-database-changed"));
                     }
                     opened
                 }

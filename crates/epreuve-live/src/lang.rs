@@ -31,8 +31,8 @@ pub trait Say {
     fn submitted(self, at: DateTime<Utc>, automatic: bool, late: bool) -> String;
     /// The automatic submission must wait.
     fn submit_waiting(self, why: &str) -> String;
-    /// The automatic submission is coming.
-    fn submit_soon(self) -> String;
+    /// The automatic submission is coming: at the deadline (`at_end`) or just before it.
+    fn submit_soon(self, at_end: bool) -> String;
     /// The keys.
     fn keys(self) -> String;
     /// Said when the view is left.
@@ -91,8 +91,12 @@ impl Say for Lang {
     fn submit_waiting(self, why: &str) -> String {
         tr!(self, "live-submit-waiting", why = why)
     }
-    fn submit_soon(self) -> String {
-        tr!(self, "live-submit-soon")
+    fn submit_soon(self, at_end: bool) -> String {
+        if at_end {
+            tr!(self, "live-submit-at-end")
+        } else {
+            tr!(self, "live-submit-soon")
+        }
     }
     fn keys(self) -> String {
         tr!(self, "live-keys")

@@ -31,7 +31,10 @@ pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
     )?;
     match &watch.submitted {
         Some(record) => say(&mut out, lang.submitted(record.at, false, record.late))?,
-        None => say(&mut out, lang.submit_soon())?,
+        None => say(
+            &mut out,
+            lang.submit_soon(watch.submit_at() == watch.deadline),
+        )?,
     }
     // Keys typed as lines (`q`, `c`), when a person is at the keyboard.
     let keys = std::io::stdin().is_terminal().then(|| {

@@ -23,7 +23,7 @@ pub use integrity::{DataFile, TruthSource, sha256_file, sha256_in};
 pub use log::{LogEvent, verify_chain};
 pub use restore::{Restored, dump_file, restore};
 pub use start::{Progress, StartOptions};
-pub use state::{State, SubmissionRecord, check_candidate, check_name};
+pub use state::{State, SubmissionRecord, check_candidate, check_name, on_time_until};
 pub use submission::Submission;
 pub use submit::{Evidence, Seal, SubmittedFacts, TableEvidence, evidence};
 pub use transfer::{CollectedBundle, read_bundle_file};

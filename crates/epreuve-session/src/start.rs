@@ -256,6 +256,7 @@ impl Workspace {
                 .ok()
                 .and_then(|d| options.now.checked_add_signed(d))
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            grace_seconds: exam.manifest.grace.as_secs(),
             data,
             seed,
             submitted: None,

@@ -50,6 +50,10 @@ pub struct State {
     pub started_at: DateTime<Utc>,
     /// When it ends.
     pub deadline: DateTime<Utc>,
+    /// Seconds after the deadline during which a submission is still on time (the exam's
+    /// grace; grading believes the catalogue's, not this copy).
+    #[serde(default)]
+    pub grace_seconds: u64,
     /// The data files handed out, with their checksums.
     pub data: Vec<DataFile>,
     /// Seed of the candidate's own files, when the exam generates them.
@@ -60,6 +64,11 @@ pub struct State {
 }
 
 impl State {
+    /// The last instant a submission is on time: the deadline and the exam's grace.
+    pub fn on_time_until(&self) -> DateTime<Utc> {
+        on_time_until(self.deadline, self.grace_seconds)
+    }
+
     /// Time left at `now` (zero once the deadline has passed).
     pub fn remaining(&self, now: DateTime<Utc>) -> chrono::Duration {
         (self.deadline - now).max(chrono::Duration::zero())
@@ -180,6 +189,15 @@ fn printable(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `deadline` and `grace_seconds` after it: the last instant a submission is on time.
+pub fn on_time_until(deadline: DateTime<Utc>, grace_seconds: u64) -> DateTime<Utc> {
+    i64::try_from(grace_seconds)
+        .ok()
+        .and_then(chrono::Duration::try_seconds)
+        .and_then(|g| deadline.checked_add_signed(g))
+        .unwrap_or(deadline)
 }
 
 #[cfg(test)]

@@ -149,7 +149,7 @@ impl Workspace {
             }
         };
         write_json(&staging.join("evidence.json"), &evidence)?;
-        let late = now > self.state.deadline;
+        let late = now > self.state.on_time_until();
         self.log(
             "submit",
             &format!(
