@@ -80,7 +80,7 @@ fn a_class_is_prepared_followed_graded_and_reported() {
     assert_eq!(code(&out), 0);
     let out = epreuve(cwd, &["class", "status", "--dir", "class"]);
     assert!(
-        stdout(&out).contains("A1") && stdout(&out).contains("submitted at"),
+        stdout(&out).contains("A1") && stdout(&out).contains("soumis à"),
         "{}",
         stdout(&out)
     );

@@ -1,6 +1,7 @@
 //! `class prepare`, `handout`, `status`, `collect`, `grade`, `report`: a training centre's mock
 //! exam, from a roster to the grades its learning platform imports.
 
+use epreuve_i18n::tr;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -44,12 +45,14 @@ pub fn prepare_class(
         jobs: args.jobs.unwrap_or_else(cores),
         cancel: cancel.clone(),
     };
-    printer.info(format!(
-        "Preparing {} workspaces of {} ({} via {})…",
-        members.len(),
-        exam.manifest.id,
-        engine.label(),
-        route
+    let lang = printer.lang;
+    printer.info(tr!(
+        lang,
+        "class-preparing",
+        n = members.len(),
+        exam = exam.manifest.id.as_str(),
+        engine = engine.label(),
+        route = route.to_string()
     ));
     let (class, summary) = prepare(
         &exam,
@@ -57,18 +60,22 @@ pub fn prepare_class(
         &args.dir,
         &options,
         &|id, result| match result {
-            Ok(()) => printer.info(format!("  {id}: ready")),
-            Err(why) => printer.error(format!("{id}: not prepared: {why}")),
+            Ok(()) => printer.info(format!("  {}", tr!(lang, "class-ready", id = id))),
+            Err(why) => printer.error(tr!(lang, "class-not-prepared", id = id, why = why)),
         },
     )?;
     printer.result(
         || {
             format!(
-                "{} made, {} already there, {} failed, in {}\n",
-                summary.made.len(),
-                summary.kept.len(),
-                summary.failed.len(),
-                class.dir().display()
+                "{}\n",
+                tr!(
+                    lang,
+                    "class-prepared",
+                    made = summary.made.len(),
+                    kept = summary.kept.len(),
+                    failed = summary.failed.len(),
+                    dir = class.dir().display().to_string()
+                )
             )
         },
         || {
@@ -99,15 +106,24 @@ pub fn handout(
     let catalogue = super::open_catalogue(catalogue)?;
     let summary = epreuve_class::handout(&class, &catalogue, &args.out)?;
     for (id, why) in &summary.failed {
-        printer.error(format!("{id}: not handed out: {why}"));
+        printer.error(tr!(
+            printer.lang,
+            "class-not-handed-out",
+            id = id,
+            why = why
+        ));
     }
     printer.result(
         || {
             format!(
-                "{} folders written in {} ({} failed). Each holds catalogue/ and workspace/: on the candidate's machine, `epreuve --catalogue catalogue status --dir workspace`; at the end, `epreuve submit --dir workspace --out <id>.tar`, and the centre gathers the files for `epreuve class collect`.\n",
-                summary.written.len(),
-                args.out.display(),
-                summary.failed.len()
+                "{}\n",
+                tr!(
+                    printer.lang,
+                    "class-handed-out",
+                    written = summary.written.len(),
+                    dir = args.out.display().to_string(),
+                    failed = summary.failed.len()
+                )
             )
         },
         || {
@@ -129,18 +145,35 @@ pub fn collect(printer: &Printer, args: &ClassCollectArgs) -> anyhow::Result<u8>
     let class = Class::open(&args.class.dir)?;
     let summary = epreuve_class::collect(&class, &args.files);
     for (file, why) in &summary.refused {
-        printer.error(format!("{}: refused: {why}", file.display()));
+        printer.error(tr!(
+            printer.lang,
+            "class-refused",
+            file = file.display().to_string(),
+            why = why
+        ));
     }
     printer.result(
         || {
             let mut out = String::new();
             for (id, file) in &summary.taken {
-                out.push_str(&format!("  {id}: taken from {}\n", file.display()));
+                out.push_str(&format!(
+                    "  {}\n",
+                    tr!(
+                        printer.lang,
+                        "class-taken",
+                        id = id,
+                        file = file.display().to_string()
+                    )
+                ));
             }
             out.push_str(&format!(
-                "{} submissions taken, {} files refused\n",
-                summary.taken.len(),
-                summary.refused.len()
+                "{}\n",
+                tr!(
+                    printer.lang,
+                    "class-collected",
+                    taken = summary.taken.len(),
+                    refused = summary.refused.len()
+                )
             ));
             out
         },
@@ -164,27 +197,34 @@ pub fn status(printer: &Printer, args: &ClassArgs) -> anyhow::Result<u8> {
     let standings = follow(&class, Utc::now());
     printer.result(
         || {
+            let lang = printer.lang;
+            let local = |t: &chrono::DateTime<Utc>| {
+                t.with_timezone(&chrono::Local)
+                    .format("%d/%m %H:%M")
+                    .to_string()
+            };
             let mut out = String::new();
             for s in &standings {
                 let progress = match &s.progress {
-                    FollowState::NotPrepared { why } => format!("not prepared ({why})"),
-                    FollowState::Working { deadline } => format!(
-                        "working, deadline {}",
-                        deadline.with_timezone(&chrono::Local).format("%d/%m %H:%M")
-                    ),
-                    FollowState::Overdue { deadline } => format!(
-                        "LATE: not submitted, deadline was {}",
-                        deadline.with_timezone(&chrono::Local).format("%d/%m %H:%M")
-                    ),
-                    FollowState::Submitted { at, late } => format!(
-                        "submitted at {}{}",
-                        at.with_timezone(&chrono::Local).format("%d/%m %H:%M"),
-                        if *late { " (late)" } else { "" }
-                    ),
+                    FollowState::NotPrepared { why } => {
+                        tr!(lang, "class-follow-not-prepared", why = why.as_str())
+                    }
+                    FollowState::Working { deadline } => {
+                        tr!(lang, "class-follow-working", deadline = local(deadline))
+                    }
+                    FollowState::Overdue { deadline } => {
+                        tr!(lang, "class-follow-overdue", deadline = local(deadline))
+                    }
+                    FollowState::Submitted { at, late: false } => {
+                        tr!(lang, "class-follow-submitted", at = local(at))
+                    }
+                    FollowState::Submitted { at, late: true } => {
+                        tr!(lang, "class-follow-submitted-late", at = local(at))
+                    }
                 };
                 let database = match &s.database_problem {
-                    None => "database answers".to_owned(),
-                    Some(why) => format!("database does not answer: {why}"),
+                    None => tr!(lang, "class-follow-database-answers"),
+                    Some(why) => tr!(lang, "class-follow-database-silent", why = why.as_str()),
                 };
                 out.push_str(&format!(
                     "{:<12} {:<24} {progress}; {database}\n",
@@ -218,9 +258,16 @@ pub fn grade(
     let bar = (!printer.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(total as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} candidates · {elapsed} · about {eta} left",
-            )
+            // indicatif's placeholders, placed by the catalogue's words.
+            indicatif::ProgressStyle::with_template(&tr!(
+                printer.lang,
+                "class-grade-bar",
+                bar = "{bar:30}",
+                pos = "{pos}",
+                len = "{len}",
+                elapsed = "{elapsed}",
+                eta = "{eta}"
+            ))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
@@ -231,10 +278,10 @@ pub fn grade(
             Outcome::Graded { report } if report.gradable => {
                 format!("{} / {}", report.score, report.max_score)
             }
-            Outcome::Graded { .. } => {
-                "not gradable: the database did not answer every check (graded again at the next run)".into()
+            Outcome::Graded { .. } => tr!(printer.lang, "class-graded-partly"),
+            Outcome::NotGradable { reason } => {
+                tr!(printer.lang, "class-not-gradable", why = reason.as_str())
             }
-            Outcome::NotGradable { reason } => format!("not gradable: {reason}"),
         };
         let line = format!("[{n}/{total}] {}: {}", clean_text(id), clean_text(&what));
         match &bar {
@@ -252,17 +299,18 @@ pub fn grade(
     printer.result(
         || {
             let mut out = format!(
-                "{} graded, {} unchanged since their last grading{}\n",
-                summary.graded,
-                summary.kept,
-                if summary.left > 0 {
-                    format!(
-                        ", {} left (interrupted: run it again to go on)",
-                        summary.left
-                    )
-                } else {
-                    String::new()
-                }
+                "{}\n",
+                tr!(
+                    printer.lang,
+                    if summary.left > 0 {
+                        "class-graded-interrupted"
+                    } else {
+                        "class-graded"
+                    },
+                    graded = summary.graded,
+                    kept = summary.kept,
+                    left = summary.left
+                )
             );
             if args.regrade || !summary.moved.is_empty() {
                 out.push('\n');
@@ -312,19 +360,28 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
                 }
             }
             format!(
-                "{written} results.json written in {} ({} candidates not gradable)\n",
-                out.display(),
-                report.results.len() - written
+                "{}\n",
+                tr!(
+                    printer.lang,
+                    "class-gradescope-written",
+                    written = written,
+                    dir = out.display().to_string(),
+                    ungradable = report.results.len() - written
+                )
             )
         }
         ClassFormat::Html => {
             let out = args.out.as_deref().unwrap_or(std::path::Path::new("html"));
             let index = epreuve_report::write_class_html(&report, out)?;
             format!(
-                "{} written, with a page per candidate ({}) in {}\n",
-                index.display(),
-                report.results.len(),
-                out.join("candidates").display()
+                "{}\n",
+                tr!(
+                    printer.lang,
+                    "class-html-written",
+                    index = index.display().to_string(),
+                    n = report.results.len(),
+                    dir = out.join("candidates").display().to_string()
+                )
             )
         }
     };

@@ -112,16 +112,28 @@ pub fn info(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
 }
 
 pub fn build_images(printer: &Printer, args: &ImagesBuildArgs) -> anyhow::Result<u8> {
+    let lang = printer.lang;
     epreuve_provision::build_images(args.force, |event| match event {
-        BuildEvent::Skipped { image } => printer.info(format!("{image}: already built, kept")),
-        BuildEvent::Started { image } => printer.info(format!("{image}: building…")),
+        BuildEvent::Skipped { image } => printer.info(epreuve_i18n::tr!(
+            lang,
+            "images-kept",
+            image = image.as_str()
+        )),
+        BuildEvent::Started { image } => printer.info(epreuve_i18n::tr!(
+            lang,
+            "images-building",
+            image = image.as_str()
+        )),
         BuildEvent::Line { image, line } => printer.info(format!("  [{image}] {line}")),
-        BuildEvent::Built { image, seconds } => {
-            printer.info(format!("{image}: built in {seconds:.0} s"))
-        }
+        BuildEvent::Built { image, seconds } => printer.info(epreuve_i18n::tr!(
+            lang,
+            "images-built",
+            image = image.as_str(),
+            seconds = seconds.round()
+        )),
     })?;
     printer.result(
-        || "The local images are ready: start with `--via docker --images local`.\n".to_owned(),
+        || format!("{}\n", epreuve_i18n::tr!(lang, "images-ready")),
         || json!({ "built": true }).to_string(),
     );
     Ok(exit_codes::SUCCESS)

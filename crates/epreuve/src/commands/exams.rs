@@ -21,7 +21,10 @@ pub fn exams(printer: &Printer, catalogue: Option<PathBuf>) -> anyhow::Result<u8
                     m.bloc,
                     m.criteria.join(", "),
                     humantime::format_duration(m.duration),
-                    m.title
+                    match printer.lang {
+                        epreuve_i18n::Lang::Fr => &m.title,
+                        epreuve_i18n::Lang::En => &m.title_en,
+                    }
                 ));
             }
             out

@@ -136,7 +136,12 @@ pub fn demo(
         .dir
         .clone()
         .unwrap_or_else(|| temp.path().join("workspace"));
-    printer.info(format!("1. start {exam_id} in {}", dir.display()));
+    printer.info(tr!(
+        printer.lang,
+        "demo-start",
+        exam = exam_id.as_str(),
+        dir = dir.display().to_string()
+    ));
     let options =
         super::workspace::start_options(&args.candidate, None, &args.database, cancel, centre)
             .with_progress(printer.progress());
@@ -160,7 +165,11 @@ pub fn demo(
             args.database.url.as_deref(),
         );
     } else if result.is_ok() {
-        printer.info(format!("The workspace is kept in {}.", dir.display()));
+        printer.info(tr!(
+            printer.lang,
+            "demo-kept",
+            dir = dir.display().to_string()
+        ));
     }
     result
 }
@@ -178,9 +187,11 @@ fn demo_steps(
     workspace: &mut Workspace,
 ) -> anyhow::Result<u8> {
     let (solution, solution_dir) = exam.solution(&args.solution)?;
-    printer.info(format!(
-        "2. apply the solution `{}`: {}",
-        args.solution, solution.description
+    printer.info(tr!(
+        printer.lang,
+        "demo-apply",
+        solution = args.solution.as_str(),
+        description = solution.description.as_str()
     ));
     let truth = Truth::compute(exam, grader, &workspace.root().join("data"))?;
     {
@@ -194,7 +205,7 @@ fn demo_steps(
             &workspace.answers_dir(),
         )?;
     }
-    printer.info("3. submit");
+    printer.info(tr!(printer.lang, "demo-submit"));
     {
         let _lock = super::lock(printer, workspace, "submit")?;
         workspace.submit(Utc::now())?;
@@ -202,7 +213,7 @@ fn demo_steps(
     // The assessor's scores live in the assessor's folder, never in the workspace.
     let evaluation = match &solution.evaluation {
         Some(evaluation) => {
-            printer.info("   the assessor scores the manual items");
+            printer.info(format!("   {}", tr!(printer.lang, "demo-manual")));
             let from = solution_dir.join(evaluation);
             let to = assessor_dir.join("evaluation.toml");
             std::fs::copy(&from, &to).with_context(|| format!("copying {}", from.display()))?;
@@ -210,7 +221,7 @@ fn demo_steps(
         }
         None => None,
     };
-    printer.info("4. grade\n");
+    printer.info(format!("{}\n", tr!(printer.lang, "demo-grade")));
     let report = {
         let _lock = super::lock(printer, workspace, "grade")?;
         grade_workspace(&Request {

@@ -160,8 +160,10 @@ pub(crate) fn lock(
     what: &str,
 ) -> anyhow::Result<epreuve_fs::WorkspaceLock> {
     Ok(workspace.lock(what, |holder| {
-        printer.waiting(format!(
-            "another epreuve command is using this workspace ({holder}); waiting for it to end…"
+        printer.waiting(epreuve_i18n::tr!(
+            printer.lang,
+            "cli-lock-waiting",
+            holder = holder.to_string()
         ))
     })?)
 }

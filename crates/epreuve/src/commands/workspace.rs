@@ -32,26 +32,58 @@ pub fn start(
     )
     .with_progress(printer.progress());
     if options.route != epreuve_provision::Route::Embedded {
-        printer.info(format!(
-            "Starting {} via {}…",
-            options.engine.label(),
-            options.route
+        printer.info(tr!(
+            printer.lang,
+            "cli-starting",
+            engine = options.engine.label(),
+            route = options.route.to_string()
         ));
     }
     let workspace = Workspace::start(&exam, &args.dir, &options)?;
     let state = workspace.state();
     printer.result(
         || {
-            format!(
-                "Workspace ready: {}\n  statement: {}/statement.md\n  data:      {}/data/\n  answers:   {}/answers/\n  deadline:  {} (local time)\n\nDatabase:\n  {}\n\n`epreuve status --dir {}` shows the time left; `epreuve check` what is still missing.\n",
-                exam.manifest.title,
-                args.dir.display(),
-                args.dir.display(),
-                args.dir.display(),
-                state.deadline.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M"),
-                workspace.connection_help(printer.lang),
-                args.dir.display()
-            )
+            let lang = printer.lang;
+            let dir = args.dir.display();
+            let line = |id: &str, value: String| format!("  {:<12} {value}\n", tr!(lang, id));
+            let mut out = format!(
+                "{}\n",
+                tr!(
+                    lang,
+                    "start-ready",
+                    title = match lang {
+                        epreuve_i18n::Lang::Fr => exam.manifest.title.as_str(),
+                        epreuve_i18n::Lang::En => exam.manifest.title_en.as_str(),
+                    }
+                )
+            );
+            // The French statement is `statement.md`, the English one beside it.
+            let statement = match lang {
+                epreuve_i18n::Lang::Fr => "statement.md",
+                epreuve_i18n::Lang::En => "statement.en.md",
+            };
+            out.push_str(&line("start-statement", format!("{dir}/{statement}")));
+            out.push_str(&line("start-data", format!("{dir}/data/")));
+            out.push_str(&line("start-answers", format!("{dir}/answers/")));
+            out.push_str(&line(
+                "start-deadline",
+                tr!(
+                    lang,
+                    "start-local-time",
+                    at = state
+                        .deadline
+                        .with_timezone(&chrono::Local)
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string()
+                ),
+            ));
+            out.push_str(&format!(
+                "\n{}\n  {}\n\n{}\n",
+                tr!(lang, "start-database"),
+                workspace.connection_help(lang),
+                tr!(lang, "start-next", dir = dir.to_string())
+            ));
+            out
         },
         || status_json(&workspace),
     );
@@ -159,19 +191,32 @@ pub fn submit(printer: &Printer, args: &SubmitArgs) -> anyhow::Result<u8> {
     let record = workspace.submit(Utc::now())?;
     if let Some(out) = &args.out {
         workspace.export_submission(out)?;
-        printer.info(format!(
-            "The sealed submission is also in {}: hand that file to your centre.",
-            out.display()
+        printer.info(tr!(
+            printer.lang,
+            "submit-out",
+            file = out.display().to_string()
         ));
     }
     printer.result(
         || {
+            let lang = printer.lang;
             format!(
-                "Submitted at {}{}. Your answers and a snapshot of your database are frozen and sealed in .epreuve/submissions/{}; submitting again replaces them.\n  seal: {}\n",
-                record.at.with_timezone(&chrono::Local).format("%H:%M:%S"),
-                if record.late { ", after the deadline: recorded as late" } else { "" },
-                record.bundle,
-                record.seal
+                "{}\n  {}\n",
+                tr!(
+                    lang,
+                    if record.late {
+                        "submit-done-late"
+                    } else {
+                        "submit-done"
+                    },
+                    at = record
+                        .at
+                        .with_timezone(&chrono::Local)
+                        .format("%H:%M:%S")
+                        .to_string(),
+                    bundle = record.bundle.as_str()
+                ),
+                tr!(lang, "submit-seal", seal = record.seal.as_str())
             )
         },
         || json!({ "submitted_at": record.at, "late": record.late, "bundle": record.bundle, "seal": record.seal }).to_string(),
