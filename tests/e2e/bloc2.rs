@@ -108,7 +108,7 @@ fn a_wrong_evaluation_file_is_refused_with_the_item_named() {
     let (dir, _) = solved_exam(temp.path(), BLOC2, "reference");
     let file = temp.path().join("evaluation.toml");
     let grade_it = || {
-        epreuve(
+        epreuve_en(
             temp.path(),
             &[
                 "grade",
@@ -153,7 +153,7 @@ fn scores_the_candidate_wrote_in_the_workspace_are_never_taken() {
     }
     std::fs::write(dir.join("evaluation.toml"), &text).unwrap();
     std::fs::write(dir.join("answers").join("evaluation.toml"), &text).unwrap();
-    let out = epreuve(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
+    let out = epreuve_en(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // Graded without the assessor's file: the items wait, whatever the workspace holds.
     let (report, _) = grade(&dir);
@@ -164,7 +164,7 @@ fn scores_the_candidate_wrote_in_the_workspace_are_never_taken() {
         dir.join("evaluation.toml"),
         dir.join("answers").join("evaluation.toml"),
     ] {
-        let out = epreuve(
+        let out = epreuve_en(
             temp.path(),
             &[
                 "grade",
@@ -177,7 +177,7 @@ fn scores_the_candidate_wrote_in_the_workspace_are_never_taken() {
     }
     let link = temp.path().join("scores.toml");
     std::os::unix::fs::symlink(dir.join("evaluation.toml"), &link).unwrap();
-    let out = epreuve(
+    let out = epreuve_en(
         temp.path(),
         &[
             "grade",

@@ -9,7 +9,7 @@ use crate::common::*;
 fn a_pack_holds_the_public_checks_only_and_check_works_from_it() {
     let temp = tempfile::tempdir().unwrap();
     let pack = temp.path().join("pack");
-    let out = epreuve(
+    let out = epreuve_en(
         temp.path(),
         &[
             "pack",
@@ -45,19 +45,19 @@ fn a_pack_holds_the_public_checks_only_and_check_works_from_it() {
     );
     let env = [("EPREUVE_CATALOGUE", pack.to_str().unwrap())];
     // A candidate starts, checks and submits from the pack…
-    let out = epreuve_with(
+    let out = epreuve_with_en(
         temp.path(),
         &["start", EXAM, "--dir", "ws", "--candidate", "c5"],
         &env,
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let from_pack = epreuve_with(
+    let from_pack = epreuve_with_en(
         temp.path(),
         &["check", "--dir", "ws", "--format", "json"],
         &env,
     );
     assert_eq!(code(&from_pack), 1, "{}", stderr(&from_pack));
-    let full = epreuve(temp.path(), &["check", "--dir", "ws", "--format", "json"]);
+    let full = epreuve_en(temp.path(), &["check", "--dir", "ws", "--format", "json"]);
     let ids = |out: &std::process::Output| -> Vec<String> {
         json(out)["checks"]
             .as_array()
@@ -67,7 +67,7 @@ fn a_pack_holds_the_public_checks_only_and_check_works_from_it() {
             .collect()
     };
     assert_eq!(ids(&from_pack), ids(&full), "the same public checks");
-    let out = epreuve_with(temp.path(), &["submit", "--dir", "ws"], &env);
+    let out = epreuve_with_en(temp.path(), &["submit", "--dir", "ws"], &env);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // …and the pack cannot grade nor show a reference.
     for args in [
@@ -75,13 +75,13 @@ fn a_pack_holds_the_public_checks_only_and_check_works_from_it() {
         vec!["demo", EXAM],
         vec!["pack", EXAM, "--out", "again"],
     ] {
-        let out = epreuve_with(temp.path(), &args, &env);
+        let out = epreuve_with_en(temp.path(), &args, &env);
         assert_error(&out, 2, "candidate's catalogue");
     }
     // The centre's full catalogue grades the same workspace.
     let (report, _) = grade(&temp.path().join("ws"));
     assert!(report["max_score"].as_f64().unwrap() > 30.0, "{report:#}");
-    let out = epreuve(
+    let out = epreuve_en(
         temp.path(),
         &["pack", EXAM, "--out", pack.to_str().unwrap()],
     );

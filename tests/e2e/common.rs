@@ -20,6 +20,22 @@ pub fn epreuve(cwd: &Path, args: &[&str]) -> Output {
     )
 }
 
+/// [`epreuve`] in English (`EPREUVE_LANG=en`), for tests that read its English sentences.
+pub fn epreuve_en(cwd: &Path, args: &[&str]) -> Output {
+    epreuve_with_en(
+        cwd,
+        args,
+        &[("EPREUVE_CATALOGUE", repo().to_str().expect("utf-8 path"))],
+    )
+}
+
+/// [`epreuve_with`] in English.
+pub fn epreuve_with_en(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut env = env.to_vec();
+    env.push(("EPREUVE_LANG", "en"));
+    epreuve_with(cwd, args, &env)
+}
+
 /// Same, with extra environment variables.
 pub fn epreuve_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_epreuve"));

@@ -11,17 +11,17 @@ fn a_workspace_that_does_not_exist_is_a_user_error() {
         vec!["grade", "nowhere"],
         vec!["check", "--dir", "nowhere"],
     ] {
-        let out = epreuve(temp.path(), &args);
+        let out = epreuve_en(temp.path(), &args);
         assert_error(&out, 2, "there is no workspace at nowhere");
     }
-    let out = epreuve(temp.path(), &["status", "--dir", "."]);
+    let out = epreuve_en(temp.path(), &["status", "--dir", "."]);
     assert_error(&out, 2, "is not an epreuve workspace");
 }
 
 #[test]
 fn an_unknown_exam_lists_the_known_ones() {
     let temp = tempfile::tempdir().unwrap();
-    let out = epreuve(
+    let out = epreuve_en(
         temp.path(),
         &["start", "bloc9", "--dir", "ws", "--candidate", "x"],
     );
@@ -36,7 +36,7 @@ fn start_never_writes_into_a_folder_that_holds_files() {
     let dir = temp.path().join("ws");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("notes.txt"), "mes notes").unwrap();
-    let out = epreuve(
+    let out = epreuve_en(
         temp.path(),
         &["start", EXAM, "--dir", "ws", "--candidate", "x"],
     );
@@ -145,7 +145,7 @@ fn a_changed_data_file_without_an_original_is_a_user_error() {
     let end = start + text[start..].find("\n\n").unwrap();
     std::fs::write(&manifest, format!("{}{}", &text[..start], &text[end..])).unwrap();
     let env = [("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())];
-    let out = epreuve_with(
+    let out = epreuve_with_en(
         temp.path(),
         &["start", EXAM, "--dir", "ws", "--candidate", "x"],
         &env,
@@ -162,7 +162,7 @@ fn a_changed_data_file_without_an_original_is_a_user_error() {
     let mut bytes = std::fs::read(&original).unwrap();
     bytes.push(0);
     std::fs::write(&original, bytes).unwrap();
-    let out = epreuve_with(temp.path(), &["grade", "ws"], &env);
+    let out = epreuve_with_en(temp.path(), &["grade", "ws"], &env);
     assert_error(
         &out,
         2,
@@ -204,7 +204,7 @@ fn a_missing_database_file_is_an_infrastructure_error() {
     let temp = tempfile::tempdir().unwrap();
     let dir = start(temp.path());
     std::fs::remove_file(dir.join("base.duckdb")).unwrap();
-    let out = epreuve(temp.path(), &["check", "--dir", "ws"]);
+    let out = epreuve_en(temp.path(), &["check", "--dir", "ws"]);
     assert_error(&out, 3, "base.duckdb does not exist");
 }
 
@@ -216,12 +216,12 @@ fn a_locked_database_file_says_who_to_close() {
     let held = duckdb::Connection::open(dir.join("base.duckdb")).unwrap();
     held.execute_batch("CREATE TABLE brouillon (x INTEGER)")
         .unwrap();
-    let out = epreuve(temp.path(), &["check", "--dir", "ws"]);
+    let out = epreuve_en(temp.path(), &["check", "--dir", "ws"]);
     assert_error(&out, 3, "is locked by another program");
-    let out = epreuve(temp.path(), &["submit", "--dir", "ws"]);
+    let out = epreuve_en(temp.path(), &["submit", "--dir", "ws"]);
     assert_eq!(code(&out), 3);
     drop(held);
-    let out = epreuve(temp.path(), &["submit", "--dir", "ws"]);
+    let out = epreuve_en(temp.path(), &["submit", "--dir", "ws"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
@@ -251,4 +251,249 @@ fn an_unknown_solution_lists_the_shipped_ones() {
     assert_error(&out, 2, "there is no solution `parfaite`");
     let err = stderr(&out);
     assert!(err.contains("reference"), "{err}");
+}
+
+/// Every error epreuve's crates name says in English, through the catalogue, exactly what its
+/// `Display` says (logs and JSON keep that text), and renders in French without a missing
+/// message or argument.
+#[test]
+fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
+    use epreuve_i18n::{Lang, Said};
+    use std::path::PathBuf;
+    let p = || PathBuf::from("/w/x");
+    let io = || std::io::Error::other("boom");
+    let fs = [
+        epreuve_fs::FsError::Missing { path: p() },
+        epreuve_fs::FsError::Outside {
+            path: p(),
+            target: p(),
+            root: p(),
+        },
+        epreuve_fs::FsError::NotRegular {
+            path: p(),
+            kind: "a FIFO (named pipe)",
+        },
+        epreuve_fs::FsError::TooLarge {
+            path: p(),
+            limit: 1024,
+        },
+        epreuve_fs::FsError::Busy {
+            path: p(),
+            holder: "grade".into(),
+            seconds: 30,
+        },
+        epreuve_fs::FsError::Io {
+            action: "create",
+            path: p(),
+            source: io(),
+        },
+    ];
+    let db = || {
+        vec![
+            epreuve_db::DbError::Missing { path: p() },
+            epreuve_db::DbError::Locked {
+                path: p(),
+                detail: "held".into(),
+            },
+            epreuve_db::DbError::Unavailable {
+                target: "t".into(),
+                detail: "d".into(),
+            },
+            epreuve_db::DbError::Query { detail: "d".into() },
+            epreuve_db::DbError::Timeout { seconds: 5 },
+            epreuve_db::DbError::Denied { detail: "d".into() },
+            epreuve_db::DbError::Internal {
+                sql: "SELECT 1".into(),
+                detail: "d".into(),
+            },
+        ]
+    };
+    let session = [
+        epreuve_session::SessionError::NoWorkspace { path: p() },
+        epreuve_session::SessionError::NotAWorkspace { path: p() },
+        epreuve_session::SessionError::NotEmpty { path: p() },
+        epreuve_session::SessionError::BadState {
+            path: p(),
+            message: "m".into(),
+        },
+        epreuve_session::SessionError::DataChanged {
+            file: "ventes.csv".into(),
+            what: "deleted",
+        },
+        epreuve_session::SessionError::Generate {
+            message: "m".into(),
+        },
+        epreuve_session::SessionError::Preload {
+            table: "t".into(),
+            message: "m".into(),
+        },
+        epreuve_session::SessionError::Io {
+            action: "write the log",
+            path: p(),
+            source: io(),
+        },
+        epreuve_session::SessionError::BundleFile {
+            path: p(),
+            why: "w".into(),
+        },
+    ];
+    let provision = [
+        epreuve_provision::ProvisionError::NoDocker { detail: "d".into() },
+        epreuve_provision::ProvisionError::ImageMissing {
+            image: "i".into(),
+            detail: "d".into(),
+            hint: "h".into(),
+        },
+        epreuve_provision::ProvisionError::PortTaken {
+            port: 5432,
+            detail: "d".into(),
+        },
+        epreuve_provision::ProvisionError::Docker {
+            action: "create".into(),
+            detail: "d".into(),
+        },
+        epreuve_provision::ProvisionError::NotInstalled {
+            program: "initdb".into(),
+            package: "postgresql".into(),
+        },
+        epreuve_provision::ProvisionError::ServerFailed {
+            what: "server".into(),
+            detail: "d".into(),
+        },
+        epreuve_provision::ProvisionError::NotReady {
+            what: "server".into(),
+            seconds: 30,
+            detail: "d".into(),
+        },
+        epreuve_provision::ProvisionError::BadUrl { detail: "d".into() },
+        epreuve_provision::ProvisionError::Unreachable {
+            url: "u".into(),
+            detail: "d".into(),
+        },
+        epreuve_provision::ProvisionError::DatabaseExists {
+            name: "n".into(),
+            url: "u".into(),
+        },
+        epreuve_provision::ProvisionError::Cancelled,
+        epreuve_provision::ProvisionError::Io {
+            action: "find a free port".into(),
+            source: io(),
+        },
+    ];
+    let data = [
+        epreuve_data::DataError::Io {
+            path: p(),
+            source: io(),
+        },
+        epreuve_data::DataError::Csv {
+            path: p(),
+            line: 3,
+            message: "m".into(),
+        },
+        epreuve_data::DataError::Workbook {
+            path: p(),
+            message: "m".into(),
+        },
+        epreuve_data::DataError::MissingSheet {
+            path: p(),
+            sheet: "s".into(),
+            available: "a, b".into(),
+        },
+        epreuve_data::DataError::NoHeader {
+            path: p(),
+            what: "the sheet".into(),
+        },
+        epreuve_data::DataError::Json {
+            path: p(),
+            line: 1,
+            column: 2,
+            message: "m".into(),
+        },
+        epreuve_data::DataError::JsonShape {
+            path: p(),
+            message: "m".into(),
+        },
+        epreuve_data::DataError::DuplicateColumn {
+            path: p(),
+            column: "c".into(),
+        },
+        epreuve_data::DataError::WriteWorkbook {
+            path: p(),
+            message: "m".into(),
+        },
+        epreuve_data::DataError::Frame {
+            path: p(),
+            message: "m".into(),
+        },
+    ];
+    let exam = [
+        epreuve_exam::ExamError::NotACatalogue { root: p() },
+        epreuve_exam::ExamError::UnknownExam {
+            id: "x".into(),
+            known: "a, b".into(),
+        },
+        epreuve_exam::ExamError::CandidatePack {
+            root: p(),
+            what: "`grade`".into(),
+        },
+        epreuve_exam::ExamError::Io {
+            path: p(),
+            source: io(),
+        },
+        epreuve_exam::ExamError::Inconsistent {
+            file: "f".into(),
+            message: "m".into(),
+        },
+    ];
+    let grading = [
+        epreuve_grading::GradingError::PublicOnly { grader: p() },
+        epreuve_grading::GradingError::EvaluationUnreadable {
+            path: p(),
+            source: io(),
+        },
+        epreuve_grading::GradingError::EvaluationInWorkspace { path: p() },
+        epreuve_grading::GradingError::Db(db().remove(1)),
+    ];
+    let grade = [
+        epreuve_grade::GradeError::Io {
+            path: p(),
+            source: io(),
+        },
+        epreuve_grade::GradeError::Solution {
+            solution: "s".into(),
+            message: "m".into(),
+        },
+    ];
+    let mut said: Vec<(String, Said)> = Vec::new();
+    said.extend(fs.iter().map(|e| (e.to_string(), e.said())));
+    said.extend(db().iter().map(|e| (e.to_string(), e.said())));
+    said.extend(session.iter().map(|e| (e.to_string(), e.said())));
+    said.extend(provision.iter().map(|e| (e.to_string(), e.said())));
+    said.extend(data.iter().map(|e| (e.to_string(), e.said())));
+    said.extend(exam.iter().map(|e| (e.to_string(), e.said())));
+    said.extend(grading.iter().map(|e| (e.to_string(), e.said())));
+    said.extend(grade.iter().map(|e| (e.to_string(), e.said())));
+    for (display, said) in said {
+        assert_eq!(said.checked(Lang::En).as_deref(), Ok(display.as_str()));
+        let french = said
+            .checked(Lang::Fr)
+            .unwrap_or_else(|e| panic!("{display}: {e:?}"));
+        if display.split_whitespace().count() > 2 {
+            assert_ne!(french, display, "not translated");
+        }
+    }
+}
+
+/// An error in French, the default: the same fault, in the candidate's words.
+#[test]
+fn an_error_is_said_in_the_users_language() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = epreuve(temp.path(), &["--lang", "fr", "status", "--dir", "nowhere"]);
+    assert_error(
+        &out,
+        2,
+        "erreur : il n'y a pas d'espace de travail dans nowhere",
+    );
+    let out = epreuve(temp.path(), &["--lang", "en", "status", "--dir", "nowhere"]);
+    assert_error(&out, 2, "error: there is no workspace at nowhere");
 }

@@ -298,7 +298,7 @@ fn no_docker_daemon_suggests_the_local_route_and_leaves_no_folder() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("ws");
     let catalogue = repo();
-    let out = epreuve_with(
+    let out = epreuve_with_en(
         temp.path(),
         &[
             "start",
@@ -332,6 +332,7 @@ fn a_port_already_taken_is_named_and_nothing_is_left() {
         let temp = reachable_tempdir();
         let mut db = route("postgres", via);
         db.extend(["--port".to_owned(), port.clone()]);
+        db.extend(["--lang".to_owned(), "en".to_owned()]);
         let (dir, out) = start_in(temp.path(), "ws", "c1", &db);
         assert_error(
             &out,
@@ -352,7 +353,10 @@ fn a_wrong_url_is_refused_with_its_reason() {
             temp.path(),
             "ws",
             "c1",
-            &["--engine", "postgres", "--via", "url", "--url", url].map(String::from),
+            &[
+                "--engine", "postgres", "--via", "url", "--url", url, "--lang", "en",
+            ]
+            .map(String::from),
         )
     };
     let (dir, out) = start_with("localhost:5432");
@@ -436,7 +440,7 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
             "demo",
             &["--engine", engine, "--via", "url", "--url", &url].map(String::from),
         );
-        assert_error(&again, 2, "the database epreuve_demo already exists");
+        assert_error(&again, 2, "la base epreuve_demo existe déjà");
         // Another candidate on the same server cannot reach the first one's database.
         let (other, out) = start_in(
             temp.path(),
@@ -453,9 +457,9 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
             "{engine}: c8 reaches the database of another candidate"
         );
         // Dropping needs the centre's account, which the workspace does not hold.
-        let down = epreuve(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
+        let down = epreuve_en(temp.path(), &["db", "down", "--dir", ws.to_str().unwrap()]);
         assert_error(&down, 2, "needs the centre's account");
-        let down = epreuve(
+        let down = epreuve_en(
             temp.path(),
             &["db", "down", "--dir", ws.to_str().unwrap(), "--url", &url],
         );
@@ -473,7 +477,7 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
             stderr(&after)
         );
         for dir in ["after", "c8"] {
-            let _ = epreuve(
+            let _ = epreuve_en(
                 temp.path(),
                 &[
                     "db",
@@ -485,7 +489,7 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
                 ],
             );
         }
-        let _ = epreuve(
+        let _ = epreuve_en(
             temp.path(),
             &["db", "down", "--dir", centre.to_str().unwrap()],
         );
@@ -508,6 +512,7 @@ fn interrupt_start_after(engine: &str, via: &str, delay: Duration) -> bool {
             "ctrlc",
         ])
         .args(route(engine, via))
+        .env("EPREUVE_LANG", "en")
         .env("EPREUVE_CATALOGUE", repo())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());

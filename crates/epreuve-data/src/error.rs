@@ -1,5 +1,7 @@
 //! Errors of reading and generating source files.
 
+use epreuve_i18n::{Said, said};
+
 use std::path::PathBuf;
 
 /// Everything that can go wrong while reading or writing a data file.
@@ -101,6 +103,68 @@ impl DataError {
         Self::Io {
             path: path.to_path_buf(),
             source,
+        }
+    }
+}
+
+impl DataError {
+    /// The error as a message of the catalogues, for the reader's language (what a reader
+    /// library said stays in its words).
+    pub fn said(&self) -> Said {
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            Self::Io { path: p, source } => {
+                said!(
+                    "err-cannot-read",
+                    path = path(p),
+                    error = source.to_string()
+                )
+            }
+            Self::Csv {
+                path: p,
+                line,
+                message,
+            } => said!("err-csv", path = path(p), line = *line, why = message),
+            Self::Workbook { path: p, message } => {
+                said!("err-workbook", path = path(p), why = message)
+            }
+            Self::MissingSheet {
+                path: p,
+                sheet,
+                available,
+            } => said!(
+                "err-missing-sheet",
+                path = path(p),
+                sheet = sheet,
+                available = available
+            ),
+            Self::NoHeader { path: p, what } => {
+                said!("err-no-header", path = path(p), what = what)
+            }
+            Self::Json {
+                path: p,
+                line,
+                column,
+                message,
+            } => said!(
+                "err-json",
+                path = path(p),
+                line = *line,
+                column = *column,
+                why = message
+            ),
+            Self::JsonShape { path: p, message } => {
+                said!("err-path-text", path = path(p), text = message)
+            }
+            Self::DuplicateColumn { path: p, column } => {
+                said!("err-duplicate-column", path = path(p), column = column)
+            }
+            Self::WriteWorkbook { path: p, message } => {
+                said!("err-write-workbook", path = path(p), why = message)
+            }
+            Self::Frame { path: p, message } => {
+                said!("err-frame", path = path(p), why = message)
+            }
         }
     }
 }

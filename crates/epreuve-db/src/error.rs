@@ -1,6 +1,8 @@
 //! Database errors, split between what the candidate did and what the infrastructure did,
 //! because a grader must never score a failure of the infrastructure.
 
+use epreuve_i18n::{Said, said};
+
 use std::path::PathBuf;
 
 /// What can go wrong talking to a database.
@@ -79,4 +81,30 @@ impl DbError {
 /// The first line of an engine's message, trimmed: drivers append hints and context below it.
 pub(crate) fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or(text).trim().to_owned()
+}
+
+impl DbError {
+    /// The error as a message of the catalogues, for the reader's language (the engine's own
+    /// words stay as the engine says them).
+    pub fn said(&self) -> Said {
+        match self {
+            Self::Missing { path } => {
+                said!("err-db-missing", path = path.display().to_string())
+            }
+            Self::Locked { path, detail } => said!(
+                "err-db-locked",
+                path = path.display().to_string(),
+                detail = detail
+            ),
+            Self::Unavailable { target, detail } => {
+                said!("err-db-unavailable", target = target, detail = detail)
+            }
+            Self::Query { detail } => said!("err-text", text = detail),
+            Self::Timeout { seconds } => said!("err-db-timeout", seconds = *seconds),
+            Self::Denied { detail } => said!("err-db-denied", detail = detail),
+            Self::Internal { sql, detail } => {
+                said!("err-db-internal", sql = sql, detail = detail)
+            }
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! Errors of the catalogue; errors in a manifest point at the offending line.
 
+use epreuve_i18n::{Said, said};
+
 use std::path::PathBuf;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -98,4 +100,32 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
             src: NamedSource::new(path.display().to_string(), text),
         }))
     })
+}
+
+impl ExamError {
+    /// The error as a message of the catalogues, for the reader's language (a manifest's
+    /// fault keeps its pointed rendering: see [`ManifestError`]).
+    pub fn said(&self) -> Said {
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            Self::NotACatalogue { root } => said!("err-not-a-catalogue", root = path(root)),
+            Self::UnknownExam { id, known } => {
+                said!("err-unknown-exam", id = id, known = known)
+            }
+            Self::CandidatePack { root, what } => {
+                said!("err-candidate-pack", root = path(root), what = what)
+            }
+            Self::Io { path: p, source } => {
+                said!(
+                    "err-cannot-read",
+                    path = path(p),
+                    error = source.to_string()
+                )
+            }
+            Self::Manifest(m) => said!("err-manifest", file = &m.file, why = &m.message),
+            Self::Inconsistent { file, message } => {
+                said!("err-path-text", path = file, text = message)
+            }
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! What can be wrong with a file of an untrusted folder, or with writing one.
 
+use epreuve_i18n::{Said, said};
+
 use std::path::PathBuf;
 
 /// A file epreuve refused to read or could not write.
@@ -80,6 +82,56 @@ impl FsError {
                     source,
                 }
             }
+        }
+    }
+}
+
+impl FsError {
+    /// The error as a message of the catalogues, for the reader's language.
+    pub fn said(&self) -> Said {
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            Self::Missing { path: p } => said!("err-fs-missing", path = path(p)),
+            Self::Outside {
+                path: p,
+                target,
+                root,
+            } => said!(
+                "err-fs-outside",
+                path = path(p),
+                target = path(target),
+                root = path(root)
+            ),
+            Self::NotRegular { path: p, kind } => {
+                said!(
+                    "err-fs-not-regular",
+                    path = path(p),
+                    kind = epreuve_i18n::words("kind", kind)
+                )
+            }
+            Self::TooLarge { path: p, limit } => {
+                said!("err-fs-too-large", path = path(p), limit = *limit)
+            }
+            Self::Busy {
+                path: p,
+                holder,
+                seconds,
+            } => said!(
+                "err-fs-busy",
+                path = path(p),
+                holder = holder,
+                seconds = *seconds
+            ),
+            Self::Io {
+                action,
+                path: p,
+                source,
+            } => said!(
+                "err-io",
+                action = epreuve_i18n::action(action),
+                path = path(p),
+                error = source.to_string()
+            ),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Errors that stop grading altogether (as opposed to a check that fails).
 
+use epreuve_i18n::{Said, said};
+
 /// Why grading could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum GradeError {
@@ -29,4 +31,23 @@ pub enum GradeError {
         /// What does not fit.
         message: String,
     },
+}
+
+impl GradeError {
+    /// The error as a message of the catalogues, for the reader's language.
+    pub fn said(&self) -> Said {
+        match self {
+            Self::Data(e) => e.said(),
+            Self::Exam(e) => e.said(),
+            Self::Db(e) => e.said(),
+            Self::Io { path, source } => said!(
+                "err-cannot-read",
+                path = path.display().to_string(),
+                error = source.to_string()
+            ),
+            Self::Solution { solution, message } => {
+                said!("err-solution", solution = solution, why = message)
+            }
+        }
+    }
 }

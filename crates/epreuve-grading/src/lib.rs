@@ -60,6 +60,35 @@ pub enum GradingError {
 }
 
 impl GradingError {
+    /// The error as a message of the catalogues, for the reader's language.
+    pub fn said(&self) -> epreuve_results::Said {
+        match self {
+            Self::Session(e) => e.said(),
+            Self::Exam(e) => e.said(),
+            Self::Grade(e) => e.said(),
+            Self::Db(e) => e.said(),
+            Self::Evaluation(e) => said!(
+                "err-path-text",
+                path = e.path.display().to_string(),
+                text = &e.message
+            ),
+            Self::PublicOnly { grader } => {
+                said!("err-public-only", grader = grader.display().to_string())
+            }
+            Self::EvaluationUnreadable { path, source } => said!(
+                "err-evaluation-unreadable",
+                path = path.display().to_string(),
+                error = source.to_string()
+            ),
+            Self::EvaluationInWorkspace { path } => said!(
+                "err-evaluation-in-workspace",
+                path = path.display().to_string()
+            ),
+        }
+    }
+}
+
+impl GradingError {
     /// The error this one wraps, for the ones that wrap another (so that a caller can tell an
     /// infrastructure fault from the user's mistake); itself otherwise.
     pub fn inner(&self) -> &(dyn std::error::Error + 'static) {

@@ -8,7 +8,7 @@
 
 mod said;
 
-pub use said::{Said, SaidArg, code_list, decimal_text};
+pub use said::{Said, SaidArg, action, code_list, decimal_text, words};
 
 use std::sync::OnceLock;
 

@@ -207,6 +207,29 @@ macro_rules! said {
     };
 }
 
+/// What an operation was doing, for an error's message: one of the catalogue's verbs
+/// (`action-create`, `action-write-the-log`…) when it has the words, else the text as it is.
+pub fn action(action: &str) -> SaidArg {
+    words("action", action)
+}
+
+/// `text`, an English phrase a library names (a verb, a kind of file), as the catalogue's
+/// message `<prefix>-<the phrase's words joined by dashes>` when both catalogues have it,
+/// else as it is.
+pub fn words(prefix: &str, text: &str) -> SaidArg {
+    let slug: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let id = format!("{prefix}-{}", slug.join("-"));
+    if crate::bundle(Lang::En).has_message(&id) && crate::bundle(Lang::Fr).has_message(&id) {
+        SaidArg::Said(Box::new(Said::new(&id)))
+    } else {
+        SaidArg::Text(text.to_owned())
+    }
+}
+
 /// `names` as code, each in backticks, joined with ", ": the same in every language.
 pub fn code_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
     names

@@ -1,5 +1,7 @@
 //! What can go wrong getting a database, each with what to do about it.
 
+use epreuve_i18n::{Said, said};
+
 use epreuve_db::DbError;
 
 /// Provisioning errors.
@@ -135,5 +137,63 @@ impl ProvisionError {
     pub(crate) fn io(action: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
         let action = action.into();
         move |source| Self::Io { action, source }
+    }
+}
+
+impl ProvisionError {
+    /// The error as a message of the catalogues, for the reader's language.
+    pub fn said(&self) -> Said {
+        match self {
+            Self::Unsupported { detail } => said!("err-text", text = detail),
+            Self::NoDocker { detail } => said!("err-no-docker", detail = detail),
+            Self::ImageMissing {
+                image,
+                detail,
+                hint,
+            } => said!(
+                "err-image-missing",
+                image = image,
+                detail = detail,
+                hint = hint
+            ),
+            Self::PortTaken { port, detail } => {
+                said!("err-port-taken", port = port.to_string(), detail = detail)
+            }
+            Self::Docker { action, detail } => said!(
+                "err-docker",
+                action = epreuve_i18n::action(action),
+                detail = detail
+            ),
+            Self::NotInstalled { program, package } => {
+                said!("err-not-installed", program = program, package = package)
+            }
+            Self::ServerFailed { what, detail } => {
+                said!("err-server-failed", what = what, detail = detail)
+            }
+            Self::NotReady {
+                what,
+                seconds,
+                detail,
+            } => said!(
+                "err-not-ready",
+                what = what,
+                seconds = *seconds,
+                detail = detail
+            ),
+            Self::BadUrl { detail } => said!("err-bad-url", detail = detail),
+            Self::Unreachable { url, detail } => {
+                said!("err-unreachable", url = url, detail = detail)
+            }
+            Self::DatabaseExists { name, url } => {
+                said!("err-database-exists", name = name, url = url)
+            }
+            Self::Cancelled => said!("err-cancelled"),
+            Self::Io { action, source } => said!(
+                "err-io-action",
+                action = epreuve_i18n::action(action),
+                error = source.to_string()
+            ),
+            Self::Db(e) => e.said(),
+        }
     }
 }

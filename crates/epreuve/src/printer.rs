@@ -81,7 +81,14 @@ impl Printer {
 
     /// Prints an error (always).
     pub fn error(&self, text: impl AsRef<str>) {
-        eprintln!("error: {}", clean_text(text.as_ref()));
+        eprintln!(
+            "{}",
+            clean_text(&epreuve_i18n::tr!(
+                self.lang,
+                "cli-error",
+                what = text.as_ref()
+            ))
+        );
     }
 
     /// Style of the terminal tables.

@@ -217,7 +217,45 @@ fn report_error(printer: &Printer, error: &anyhow::Error) {
             return;
         }
     }
-    printer.error(format!("{error:#}"));
+    // Each error epreuve knows is said in the user's language; what wraps it (a context) and
+    // what it does not know (a library's own error) keeps its words.
+    let mut parts = Vec::new();
+    for cause in error.chain() {
+        if let Some(said) = said_of(cause) {
+            parts.push(said.render(printer.lang));
+            break;
+        }
+        parts.push(cause.to_string());
+    }
+    printer.error(parts.join(": "));
+}
+
+/// The catalogue's message for an error of epreuve's crates.
+fn said_of(error: &(dyn std::error::Error + 'static)) -> Option<epreuve_i18n::Said> {
+    if let Some(e) = error.downcast_ref::<epreuve_grading::GradingError>() {
+        return Some(e.said());
+    }
+    if let Some(e) = error.downcast_ref::<epreuve_session::SessionError>() {
+        return Some(e.said());
+    }
+    if let Some(e) = error.downcast_ref::<epreuve_provision::ProvisionError>() {
+        return Some(e.said());
+    }
+    if let Some(e) = error.downcast_ref::<epreuve_db::DbError>() {
+        return Some(e.said());
+    }
+    if let Some(e) = error.downcast_ref::<ExamError>() {
+        return Some(e.said());
+    }
+    if let Some(e) = error.downcast_ref::<epreuve_grade::GradeError>() {
+        return Some(e.said());
+    }
+    if let Some(e) = error.downcast_ref::<epreuve_data::DataError>() {
+        return Some(e.said());
+    }
+    error
+        .downcast_ref::<epreuve_fs::FsError>()
+        .map(epreuve_fs::FsError::said)
 }
 
 /// The exit code an error earns: infrastructure faults apart from the user's own mistakes.
