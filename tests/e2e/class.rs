@@ -139,12 +139,20 @@ fn a_class_is_prepared_followed_graded_and_reported() {
         )
         .unwrap();
     }
-    let out = epreuve(cwd, &["class", "report", "--dir", "class"]);
+    let out = epreuve(cwd, &["--lang", "en", "class", "report", "--dir", "class"]);
     let table = stdout(&out);
     assert!(table.contains("Score spread"), "{table}");
     assert!(!table.contains('\u{1b}'), "{table}");
     assert!(
         table.contains("copie\\u{1b}[2J.sql: B2 and C3, 100 %"),
+        "{table}"
+    );
+    // The training centre's summary in French, the default.
+    let out = epreuve(cwd, &["class", "report", "--dir", "class"]);
+    let table = stdout(&out);
+    assert!(table.contains("Répartition des notes"), "{table}");
+    assert!(
+        table.contains("copie\\u{1b}[2J.sql : B2 et C3, 100 %"),
         "{table}"
     );
     let out = epreuve(

@@ -394,7 +394,9 @@ fn a_submission_within_the_exams_grace_is_on_time_and_only_the_catalogue_grants_
     .unwrap();
     assert_eq!(state["grace_seconds"], 600, "{state:#}");
     assert_eq!(state["submitted"]["late"], false, "{state:#}");
-    let report = json(&run(
+    // A blank workspace: the checks fail (exit code 1), the submission is on time.
+    let report = json(&epreuve_with(
+        temp.path(),
         &["grade", in_grace.to_str().unwrap(), "--format", "json"],
         &graced,
     ));

@@ -2,21 +2,27 @@
 //! gradebook.
 
 use comfy_table::Cell;
+use epreuve_i18n::{Lang, tr};
 use epreuve_results::{ClassReport, Movement, Outcome};
 
-use crate::{TableStyle, new_table, number};
+use crate::{TableStyle, new_table, number, number_in};
 
 /// The class as a terminal summary: the spread, the criteria, the checks that fail most, the
-/// candidates.
-pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
+/// candidates, in `lang`.
+pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -> String {
     let mut out = format!(
-        "Exam {} · {} of {} candidates graded · mean {} · median {} (of {})\n\nScore spread\n",
-        report.exam,
-        report.graded,
-        report.candidates,
-        number(report.mean),
-        number(report.median),
-        number(report.max_score)
+        "{}\n\n{}\n",
+        tr!(
+            lang,
+            "class-report-head",
+            exam = report.exam.as_str(),
+            graded = report.graded,
+            candidates = report.candidates,
+            mean = number_in(lang, report.mean),
+            median = number_in(lang, report.median),
+            max = number_in(lang, report.max_score)
+        ),
+        tr!(lang, "class-report-spread")
     );
     let widest = report.histogram.iter().map(|b| b.count).max().unwrap_or(0);
     for bin in &report.histogram {
@@ -27,14 +33,19 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
         };
         out.push_str(&format!(
             "  {:>6} – {:<6} {:>3} {}\n",
-            number(bin.from),
-            number(bin.to),
+            number_in(lang, bin.from),
+            number_in(lang, bin.to),
             bin.count,
             "█".repeat(bar)
         ));
     }
     let mut criteria = new_table(style);
-    criteria.set_header(vec!["criterion", "acquired", "judged", "share"]);
+    criteria.set_header(vec![
+        tr!(lang, "report-criterion"),
+        tr!(lang, "class-report-acquired"),
+        tr!(lang, "class-report-judged"),
+        tr!(lang, "class-report-share"),
+    ]);
     for c in &report.criteria {
         criteria.add_row(vec![
             Cell::new(&c.code),
@@ -46,7 +57,12 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
     out.push('\n');
     out.push_str(&criteria.to_string());
     let mut checks = new_table(style);
-    checks.set_header(vec!["check", "failed", "graded", "failure rate"]);
+    checks.set_header(vec![
+        tr!(lang, "report-check"),
+        tr!(lang, "class-report-failed"),
+        tr!(lang, "class-report-graded"),
+        tr!(lang, "class-report-failure-rate"),
+    ]);
     for c in report.checks.iter().filter(|c| c.failed > 0) {
         checks.add_row(vec![
             Cell::new(&c.id),
@@ -55,20 +71,24 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
             Cell::new(percent(c.failure_rate)),
         ]);
     }
-    out.push_str("\n\nChecks that fail, most failed first\n");
+    out.push_str(&format!("\n\n{}\n", tr!(lang, "class-report-failing")));
     out.push_str(&checks.to_string());
     let mut candidates = new_table(style);
     candidates.set_header(vec![
-        "candidate",
-        "name",
-        "score",
-        "criteria acquired",
-        "notes",
+        tr!(lang, "class-report-candidate"),
+        tr!(lang, "class-report-name"),
+        tr!(lang, "report-points"),
+        tr!(lang, "class-report-criteria-acquired"),
+        tr!(lang, "class-report-notes"),
     ]);
     for r in &report.results {
         let (score, acquired, notes) = match &r.outcome {
             Outcome::Graded { report: one } => (
-                format!("{} / {}", number(one.score), number(one.max_score)),
+                format!(
+                    "{} / {}",
+                    number_in(lang, one.score),
+                    number_in(lang, one.max_score)
+                ),
                 one.criteria
                     .iter()
                     .filter(|c| c.verdict == epreuve_results::Verdict::Acquired)
@@ -77,14 +97,16 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
                     .join(" "),
                 one.notes
                     .iter()
-                    .map(ToString::to_string)
-                    .chain(one.integrity.iter().cloned())
+                    .map(|n| crate::note_text(lang, n))
+                    .chain(one.integrity_in(lang))
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            Outcome::NotGradable { reason } => {
-                ("not gradable".into(), String::new(), reason.clone())
-            }
+            Outcome::NotGradable { reason } => (
+                crate::status_word(lang, epreuve_results::Status::NotGradable),
+                String::new(),
+                reason.clone(),
+            ),
         };
         candidates.add_row(vec![
             Cell::new(&r.member.id),
@@ -98,44 +120,55 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle) -> String {
     out.push_str(&candidates.to_string());
     out.push('\n');
     if !report.copied_rows.is_empty() {
-        out.push_str("\nTables holding someone else's data (each candidate's data comes from their own seed)\n");
+        out.push_str(&format!("\n{}\n", tr!(lang, "class-report-copies")));
         for copy in &report.copied_rows {
-            out.push_str(&format!("  {}\n", copied_sentence(copy)));
+            out.push_str(&format!("  {}\n", copied_sentence(copy, lang)));
             for row in &copy.evidence {
                 out.push_str(&format!("      {row}\n"));
             }
         }
     }
     if !report.similar_queries.is_empty() {
-        out.push_str("\nSaved queries that look alike (a lead to look at, not a verdict)\n");
+        out.push_str(&format!("\n{}\n", tr!(lang, "class-report-similar")));
         for pair in &report.similar_queries {
             out.push_str(&format!(
-                "  {}: {} and {}, {}\n",
-                pair.file,
-                pair.a,
-                pair.b,
-                percent(pair.similarity)
+                "  {}\n",
+                tr!(
+                    lang,
+                    "class-report-similar-pair",
+                    file = pair.file.as_str(),
+                    a = pair.a.as_str(),
+                    b = pair.b.as_str(),
+                    share = percent(pair.similarity)
+                )
             ));
         }
     }
     out
 }
 
-/// What a copied table shows, in a sentence: `c07's table ventes holds 24000 of its 24000 rows
-/// from c01's ventes.csv`.
-pub fn copied_sentence(copy: &epreuve_results::CopiedRows) -> String {
-    let whose = match &copy.from {
-        epreuve_results::DataOwner::Candidate { id } => format!("{id}'s"),
-        epreuve_results::DataOwner::Preview => "the catalogue's preview".to_owned(),
+/// What a copied table shows, in a sentence of `lang`: `c07's table ventes holds 24000 of its
+/// 24000 rows from c01's ventes.csv`.
+pub fn copied_sentence(copy: &epreuve_results::CopiedRows, lang: Lang) -> String {
+    let id = match (&copy.from, copy.at_least) {
+        (epreuve_results::DataOwner::Candidate { .. }, false) => "class-copied",
+        (epreuve_results::DataOwner::Candidate { .. }, true) => "class-copied-at-least",
+        (epreuve_results::DataOwner::Preview, false) => "class-copied-preview",
+        (epreuve_results::DataOwner::Preview, true) => "class-copied-preview-at-least",
     };
-    format!(
-        "{}'s table {} holds {}{} of its {} rows from {whose} {}",
-        copy.candidate,
-        copy.table,
-        if copy.at_least { "at least " } else { "" },
-        copy.rows,
-        copy.table_rows,
-        copy.source
+    let owner = match &copy.from {
+        epreuve_results::DataOwner::Candidate { id } => id.as_str(),
+        epreuve_results::DataOwner::Preview => "",
+    };
+    tr!(
+        lang,
+        id,
+        candidate = copy.candidate.as_str(),
+        table = copy.table.as_str(),
+        rows = copy.rows,
+        table_rows = copy.table_rows,
+        owner = owner,
+        source = copy.source.as_str()
     )
 }
 
@@ -203,12 +236,17 @@ pub fn render_class_csv(report: &ClassReport) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// Who a regrade moved, by how much and through which checks.
-pub fn render_movements(moved: &[Movement]) -> String {
+/// Who a regrade moved, by how much and through which checks, in `lang`.
+pub fn render_movements(moved: &[Movement], lang: Lang) -> String {
     if moved.is_empty() {
-        return "No score moved.\n".into();
+        return format!("{}\n", tr!(lang, "class-nothing-moved"));
     }
-    let shown = |s: Option<f64>| s.map_or_else(|| "not gradable".into(), number);
+    let shown = |s: Option<f64>| {
+        s.map_or_else(
+            || crate::status_word(lang, epreuve_results::Status::NotGradable),
+            |x| number_in(lang, x),
+        )
+    };
     let mut out = String::new();
     for m in moved {
         out.push_str(&format!(
@@ -220,8 +258,8 @@ pub fn render_movements(moved: &[Movement]) -> String {
         for (check, before, after) in &m.checks {
             out.push_str(&format!(
                 "    {check}: {} → {}\n",
-                number(*before),
-                number(*after)
+                number_in(lang, *before),
+                number_in(lang, *after)
             ));
         }
     }

@@ -431,7 +431,7 @@ pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport) -> St
         for c in copies {
             body.push_str(&format!(
                 "<li>{}</li>\n",
-                esc(&crate::class::copied_sentence(c))
+                esc(&crate::class::copied_sentence(c, epreuve_i18n::Lang::En))
             ));
         }
         body.push_str("</ul>\n");

@@ -210,7 +210,7 @@ fn number(x: f64) -> String {
 }
 
 /// [`number`] with the decimal separator of `lang`.
-fn number_in(lang: Lang, x: f64) -> String {
+pub(crate) fn number_in(lang: Lang, x: f64) -> String {
     match lang {
         Lang::Fr => number(x).replace('.', ","),
         Lang::En => number(x),

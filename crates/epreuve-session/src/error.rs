@@ -1,5 +1,7 @@
 //! Errors of workspaces and submissions.
 
+use epreuve_i18n::{Said, said};
+
 use std::path::PathBuf;
 
 /// What can go wrong with a workspace.
@@ -110,6 +112,48 @@ impl SessionError {
             action,
             path,
             source,
+        }
+    }
+}
+
+impl SessionError {
+    /// The error as a message of the catalogues, for the reader's language.
+    pub fn said(&self) -> Said {
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            Self::NoWorkspace { path: p } => said!("err-no-workspace", path = path(p)),
+            Self::NotAWorkspace { path: p } => said!("err-not-a-workspace", path = path(p)),
+            Self::NotEmpty { path: p } => said!("err-not-empty", path = path(p)),
+            Self::BadState { path: p, message } => {
+                said!("err-bad-state", path = path(p), why = message)
+            }
+            Self::DataChanged { file, what } => said!(
+                "err-data-changed",
+                file = file,
+                what = Said::new(&format!("data-{what}"))
+            ),
+            Self::Refused(e) => e.said(),
+            Self::BadInput { message } => said!("err-text", text = message),
+            Self::Generate { message } => said!("err-generate", why = message),
+            Self::Preload { table, message } => {
+                said!("err-preload", table = table, why = message)
+            }
+            Self::Io {
+                action,
+                path: p,
+                source,
+            } => said!(
+                "err-io",
+                action = epreuve_i18n::action(action),
+                path = path(p),
+                error = source.to_string()
+            ),
+            Self::Db(e) => e.said(),
+            Self::Provision(e) => e.said(),
+            Self::Exam(e) => e.said(),
+            Self::BundleFile { path: p, why } => {
+                said!("err-bundle-file", path = path(p), why = why)
+            }
         }
     }
 }

@@ -314,7 +314,10 @@ pub fn grade(
             );
             if args.regrade || !summary.moved.is_empty() {
                 out.push('\n');
-                out.push_str(&epreuve_report::render_movements(&summary.moved));
+                out.push_str(&epreuve_report::render_movements(
+                    &summary.moved,
+                    printer.lang,
+                ));
             }
             out
         },
@@ -339,7 +342,9 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
     let class = Class::open(&args.dir)?;
     let report = class_report(&class);
     let text = match args.format {
-        ClassFormat::Table => epreuve_report::render_class_table(&report, printer.table_style()),
+        ClassFormat::Table => {
+            epreuve_report::render_class_table(&report, printer.table_style(), printer.lang)
+        }
         ClassFormat::Json => epreuve_report::render_class_json(&report),
         ClassFormat::Csv => epreuve_report::render_class_csv(&report),
         ClassFormat::Gradescope => {
