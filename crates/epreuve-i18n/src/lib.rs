@@ -117,8 +117,35 @@ fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
         let resource = FluentResource::try_new(lang.source().to_owned())
             .unwrap_or_else(|(resource, _)| resource);
         let _ = bundle.add_resource(resource);
+        // The command line's French help, whose English is the doc comments of the binary.
+        if lang == Lang::Fr {
+            let help = FluentResource::try_new(HELP_FR.to_owned())
+                .unwrap_or_else(|(resource, _)| resource);
+            let _ = bundle.add_resource(help);
+        }
         bundle
     })
+}
+
+/// The French help of the command line (`help-<command>`, `help-<command>--<option>`).
+const HELP_FR: &str = include_str!("../locales/help.fr.ftl");
+
+/// The help text `id` of the command line in `lang`, when the catalogue has it (English help
+/// is the binary's own).
+pub fn help(lang: Lang, id: &str) -> Option<String> {
+    if lang == Lang::En || !bundle(lang).has_message(id) {
+        return None;
+    }
+    Some(text(lang, id, &[]))
+}
+
+/// The ids of the command line's French help.
+pub fn help_ids() -> Vec<String> {
+    HELP_FR
+        .lines()
+        .filter(|l| l.starts_with("help-"))
+        .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+        .collect()
 }
 
 /// Message `id` of `lang`'s catalogue with `args`; the id itself when the catalogue lacks it.

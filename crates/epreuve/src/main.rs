@@ -3,9 +3,16 @@
 mod cli;
 mod commands;
 mod exit_codes;
+mod help;
 mod printer;
 
 fn main() -> std::process::ExitCode {
-    let cli = <cli::Cli as clap::Parser>::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let command = help::localized(cli::Cli::command(), help::language(&args));
+    let cli = match cli::Cli::from_arg_matches(&command.get_matches_from(args)) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     commands::run(cli)
 }
