@@ -203,9 +203,10 @@ fn a_class_is_prepared_followed_graded_and_reported() {
         let page =
             std::fs::read_to_string(cwd.join(format!("pages/candidates/{id}.html"))).unwrap();
         assert!(
-            page.contains("<a href=\"../index.html\">Class report</a>"),
+            page.contains("<a href=\"../index.html\">Rapport de la classe</a>"),
             "{page}"
         );
+        assert!(page.contains("<html lang=\"fr\">"), "{page}");
     }
     let out = epreuve(
         cwd,

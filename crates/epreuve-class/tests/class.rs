@@ -491,7 +491,7 @@ fn chromium(profile: &Path, args: &[&str]) -> std::process::Output {
 /// A screenshot of the class page is taken (and kept where `EPREUVE_SCREENSHOT` says: the
 /// README's is made this way).
 fn assert_html_in_chromium(report: &epreuve_results::ClassReport, out: &Path) {
-    let index = epreuve_report::write_class_html(report, out).unwrap();
+    let index = epreuve_report::write_class_html(report, out, epreuve_i18n::Lang::En).unwrap();
     let profile = out.join(".chromium");
     let url = format!("file://{}", index.display());
     let dom = String::from_utf8(chromium(&profile, &["--dump-dom", &url]).stdout).unwrap();
@@ -551,7 +551,7 @@ fn assert_html_in_chromium(report: &epreuve_results::ClassReport, out: &Path) {
     let page = format!("file://{}", out.join("candidates/c01.html").display());
     let dom = String::from_utf8(chromium(&profile, &["--dump-dom", &page]).stdout).unwrap();
     assert!(dom.contains(&format!(
-        "score <strong>{} / {}</strong>",
+        "<strong>Score: {} / {}</strong>",
         shown(reference.score),
         shown(reference.max_score)
     )));

@@ -126,12 +126,7 @@ impl FsError {
                 action,
                 path: p,
                 source,
-            } => said!(
-                "err-io",
-                action = epreuve_i18n::action(action),
-                path = path(p),
-                error = source.to_string()
-            ),
+            } => epreuve_i18n::io_error(action, p, source),
         }
     }
 }

@@ -566,3 +566,45 @@ class-copied-at-least = { $candidate }'s table { $table } holds at least { $rows
 class-copied-preview = { $candidate }'s table { $table } holds { $rows } of its { $table_rows } rows from the catalogue's preview { $source }
 class-copied-preview-at-least = { $candidate }'s table { $table } holds at least { $rows } of its { $table_rows } rows from the catalogue's preview { $source }
 class-nothing-moved = No score moved.
+
+## The class's HTML pages
+
+html-class-title = Class report: { $exam }
+html-class-head = { $graded } of { $candidates } candidates graded · mean { $mean } · median { $median } · out of { $max } points
+html-band = { $from } to { $to }
+html-band-count = { $from } to { $to }: { $n ->
+    [one] { $n } candidate
+   *[other] { $n } candidates
+}
+html-bands-caption = Candidates per score band
+html-band-header = score band
+html-candidates = candidates
+html-spread-title = Score spread, points out of { $max }
+html-criteria-acquired = Criteria acquired
+html-share-of = { $share } ({ $acquired } of { $judged })
+html-criteria-caption = Share of candidates who acquired each criterion
+html-checks-failing = Checks that fail most
+html-what-it-checks = what it checks
+html-copies = Tables holding someone else's data
+html-copies-why = Each candidate's data comes from their own seed: rows of another candidate's data, or of the catalogue's preview, in a table prove the data was copied.
+html-rows-of = { $rows } of { $of }
+html-rows-at-least = at least { $rows } of { $of }
+html-copies-caption = Copied rows, with the first rows as evidence
+html-table = table
+html-data-of = data of
+html-rows = rows
+html-first-rows = first rows
+html-similar = Saved queries that look alike
+html-similar-why = A lead to look at, never a verdict: two candidates who write the textbook query write the same text.
+html-similar-caption = Pairs of saved queries, most similar first
+html-file = file
+html-similarity = similarity
+html-candidates-heading = Candidates
+html-candidates-caption = Every candidate, in the roster's order
+html-back = Class report
+html-copied-data = Copied data
+html-criteria = Criteria
+html-points-caption = Points per criterion
+html-verdicts-caption = Points and verdict per criterion
+html-checks = Checks
+html-checks-caption = Every check, with what it found

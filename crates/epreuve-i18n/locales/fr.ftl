@@ -569,3 +569,45 @@ class-copied-at-least = la table { $table } de { $candidate } contient au moins 
 class-copied-preview = la table { $table } de { $candidate } contient { $rows } de ses { $table_rows } lignes venant de l'aperçu { $source } du catalogue
 class-copied-preview-at-least = la table { $table } de { $candidate } contient au moins { $rows } de ses { $table_rows } lignes venant de l'aperçu { $source } du catalogue
 class-nothing-moved = Aucune note n'a bougé.
+
+## Les pages HTML de la classe
+
+html-class-title = Rapport de la classe : { $exam }
+html-class-head = { $graded } candidats corrigés sur { $candidates } · moyenne { $mean } · médiane { $median } · sur { $max } points
+html-band = de { $from } à { $to }
+html-band-count = de { $from } à { $to } : { $n ->
+    [one] { $n } candidat
+   *[other] { $n } candidats
+}
+html-bands-caption = Candidats par tranche de notes
+html-band-header = tranche de notes
+html-candidates = candidats
+html-spread-title = Répartition des notes, points sur { $max }
+html-criteria-acquired = Critères acquis
+html-share-of = { $share } ({ $acquired } sur { $judged })
+html-criteria-caption = Part des candidats qui ont acquis chaque critère
+html-checks-failing = Vérifications qui échouent le plus
+html-what-it-checks = ce qu'elle vérifie
+html-copies = Tables qui contiennent les données d'un autre
+html-copies-why = Les données de chaque candidat viennent de sa propre graine : des lignes des données d'un autre candidat, ou de l'aperçu du catalogue, dans une table prouvent que les données ont été copiées.
+html-rows-of = { $rows } sur { $of }
+html-rows-at-least = au moins { $rows } sur { $of }
+html-copies-caption = Lignes copiées, avec les premières lignes en preuve
+html-table = table
+html-data-of = données de
+html-rows = lignes
+html-first-rows = premières lignes
+html-similar = Requêtes enregistrées qui se ressemblent
+html-similar-why = Une piste à examiner, jamais un verdict : deux candidats qui écrivent la requête du manuel écrivent le même texte.
+html-similar-caption = Paires de requêtes enregistrées, les plus semblables d'abord
+html-file = fichier
+html-similarity = ressemblance
+html-candidates-heading = Candidats
+html-candidates-caption = Tous les candidats, dans l'ordre de la liste
+html-back = Rapport de la classe
+html-copied-data = Données copiées
+html-criteria = Critères
+html-points-caption = Points par critère
+html-verdicts-caption = Points et verdict par critère
+html-checks = Vérifications
+html-checks-caption = Toutes les vérifications, avec ce qu'elles ont trouvé

@@ -8,7 +8,7 @@
 
 mod said;
 
-pub use said::{Said, SaidArg, action, code_list, decimal_text, words};
+pub use said::{Said, SaidArg, action, code_list, decimal_text, io_error, words};
 
 use std::sync::OnceLock;
 
@@ -243,7 +243,8 @@ mod tests {
     fn every_message_renders_and_french_is_french() {
         // Words both languages write the same, and messages made only of them.
         const SAME: [&str; 4] = ["DuckDB", "PostgreSQL", "MariaDB", "SQL"];
-        const SAME_IDS: [&str; 8] = [
+        const SAME_IDS: [&str; 9] = [
+            "html-table",
             "time-minutes",
             "report-max",
             "report-verdict",

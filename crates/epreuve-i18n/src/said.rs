@@ -213,6 +213,17 @@ pub fn action(action: &str) -> SaidArg {
     words("action", action)
 }
 
+/// "cannot <action> <path>: <error>", the action in the reader's words when the catalogue has
+/// them.
+pub fn io_error(action: &str, path: &std::path::Path, error: &std::io::Error) -> Said {
+    said!(
+        "err-io",
+        action = self::action(action),
+        path = path.display().to_string(),
+        error = error.to_string()
+    )
+}
+
 /// `text`, an English phrase a library names (a verb, a kind of file), as the catalogue's
 /// message `<prefix>-<the phrase's words joined by dashes>` when both catalogues have it,
 /// else as it is.

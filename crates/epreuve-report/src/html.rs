@@ -7,9 +7,10 @@
 //! Everything a candidate wrote (their name, a file name, a value of their table) is cleaned
 //! of control characters and escaped before it reaches a page.
 
+use epreuve_i18n::{Lang, tr};
 use epreuve_results::{CandidateOutcome, ClassReport, Outcome, Report, Status, clean_text};
 
-use crate::number;
+use crate::number_in;
 
 /// Text for a page: cleaned, then escaped for HTML (element content and quoted attributes).
 fn esc(text: &str) -> String {
@@ -37,19 +38,20 @@ th{background:#eef1f5}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .warn{background:#fff4d6;border-left:4px solid #c98a00;padding:.4rem .8rem}\
 svg text{font:12px system-ui,sans-serif;fill:#1a1a1a}";
 
-/// A whole page around `body`.
-fn page(title: &str, body: &str) -> String {
+/// A whole page around `body`, in `lang`.
+fn page(title: &str, body: &str, lang: Lang) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
 <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        lang.code(),
         esc(title)
     )
 }
 
 /// A table: a caption, column headers, rows of cells already made HTML (`(class, html)`).
-fn table(caption: &str, headers: &[&str], rows: &[Vec<(&str, String)>]) -> String {
+fn table(caption: &str, headers: &[String], rows: &[Vec<(&str, String)>]) -> String {
     let mut out = format!("<table>\n<caption>{}</caption>\n<thead><tr>", esc(caption));
     for h in headers {
         out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
@@ -115,7 +117,8 @@ fn bars(id: &str, title: &str, items: &[(String, f64, f64, String)]) -> String {
 }
 
 /// The score spread as a column chart: one column per bin, its count above it.
-fn histogram(report: &ClassReport) -> String {
+fn histogram(report: &ClassReport, lang: Lang) -> String {
+    let number = |x: f64| number_in(lang, x);
     let (left, bottom, plot_h, col) = (40.0, 200.0, 160.0, 58.0);
     let widest = report
         .histogram
@@ -128,20 +131,24 @@ fn histogram(report: &ClassReport) -> String {
         .histogram
         .iter()
         .map(|b| {
-            format!(
-                "{} to {}: {} candidate{}",
-                number(b.from),
-                number(b.to),
-                b.count,
-                if b.count == 1 { "" } else { "s" }
+            tr!(
+                lang,
+                "html-band-count",
+                from = number(b.from),
+                to = number(b.to),
+                n = b.count
             )
         })
         .collect();
     let mut out = format!(
         "<svg role=\"img\" aria-labelledby=\"spread-title spread-desc\" viewBox=\"0 0 640 240\" width=\"640\" height=\"240\">\n\
-<title id=\"spread-title\">Score spread, points out of {}</title>\n<desc id=\"spread-desc\">{}</desc>\n\
+<title id=\"spread-title\">{}</title>\n<desc id=\"spread-desc\">{}</desc>\n\
 <line x1=\"{left}\" y1=\"{bottom}\" x2=\"{}\" y2=\"{bottom}\" stroke=\"#555\"/>\n",
-        number(report.max_score),
+        esc(&tr!(
+            lang,
+            "html-spread-title",
+            max = number(report.max_score)
+        )),
         esc(&desc.join("; ")),
         left + col * report.histogram.len() as f64
     );
@@ -165,12 +172,13 @@ fn histogram(report: &ClassReport) -> String {
     }
     out.push_str(&format!(
         "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n\
-<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">points</text>\n</svg>\n",
+<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n</svg>\n",
         left + col * report.histogram.len() as f64,
         bottom + 16.0,
         number(report.max_score),
         left + col * report.histogram.len() as f64 / 2.0,
-        bottom + 34.0
+        bottom + 34.0,
+        tr!(lang, "report-points")
     ));
     out
 }
@@ -180,46 +188,61 @@ fn percent(share: f64) -> String {
 }
 
 /// The candidate's score as shown in the class list.
-fn score_of(line: &CandidateOutcome) -> String {
+fn score_of(line: &CandidateOutcome, lang: Lang) -> String {
     match &line.outcome {
-        Outcome::Graded { report } if report.gradable => {
-            format!("{} / {}", number(report.score), number(report.max_score))
-        }
-        Outcome::Graded { .. } => "not gradable (the database did not answer)".into(),
-        Outcome::NotGradable { .. } => "not gradable".into(),
+        Outcome::Graded { report } if report.gradable => format!(
+            "{} / {}",
+            number_in(lang, report.score),
+            number_in(lang, report.max_score)
+        ),
+        Outcome::Graded { .. } => tr!(lang, "class-graded-partly"),
+        Outcome::NotGradable { .. } => crate::status_word(lang, Status::NotGradable),
     }
 }
 
 /// The class page (`index.html`, the candidates' pages in `candidates/`): the figures, the charts, every candidate with a link to
 /// their page, and the copies found.
-pub fn render_class_html(report: &ClassReport) -> String {
+pub fn render_class_html(report: &ClassReport, lang: Lang) -> String {
+    let number = |x: f64| number_in(lang, x);
+    let words = |ids: &[&str]| -> Vec<String> { ids.iter().map(|id| tr!(lang, id)).collect() };
+    let title = tr!(lang, "html-class-title", exam = report.exam.as_str());
     let mut body = format!(
-        "<h1>Class report: {}</h1>\n<p>{} of {} candidates graded · mean {} · median {} · out of {} points</p>\n",
-        esc(&report.exam),
-        report.graded,
-        report.candidates,
-        number(report.mean),
-        number(report.median),
-        number(report.max_score)
+        "<h1>{}</h1>\n<p>{}</p>\n",
+        esc(&title),
+        esc(&tr!(
+            lang,
+            "html-class-head",
+            graded = report.graded,
+            candidates = report.candidates,
+            mean = number(report.mean),
+            median = number(report.median),
+            max = number(report.max_score)
+        ))
     );
-    body.push_str("<h2>Score spread</h2>\n");
-    body.push_str(&histogram(report));
+    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "class-report-spread")));
+    body.push_str(&histogram(report, lang));
     let spread: Vec<Vec<(&str, String)>> = report
         .histogram
         .iter()
         .map(|b| {
             vec![
-                ("", format!("{} to {}", number(b.from), number(b.to))),
+                (
+                    "",
+                    tr!(lang, "html-band", from = number(b.from), to = number(b.to)),
+                ),
                 ("n", b.count.to_string()),
             ]
         })
         .collect();
     body.push_str(&table(
-        "Candidates per score band",
-        &["score band", "candidates"],
+        &tr!(lang, "html-bands-caption"),
+        &words(&["html-band-header", "html-candidates"]),
         &spread,
     ));
-    body.push_str("<h2>Criteria acquired</h2>\n");
+    body.push_str(&format!(
+        "<h2>{}</h2>\n",
+        tr!(lang, "html-criteria-acquired")
+    ));
     let items: Vec<(String, f64, f64, String)> = report
         .criteria
         .iter()
@@ -228,13 +251,19 @@ pub fn render_class_html(report: &ClassReport) -> String {
                 c.code.clone(),
                 c.share,
                 1.0,
-                format!("{} ({} of {})", percent(c.share), c.acquired, c.judged),
+                tr!(
+                    lang,
+                    "html-share-of",
+                    share = percent(c.share),
+                    acquired = c.acquired,
+                    judged = c.judged
+                ),
             )
         })
         .collect();
     body.push_str(&bars(
         "criteria",
-        "Share of candidates who acquired each criterion",
+        &tr!(lang, "html-criteria-caption"),
         &items,
     ));
     let rows: Vec<Vec<(&str, String)>> = report
@@ -250,11 +279,16 @@ pub fn render_class_html(report: &ClassReport) -> String {
         })
         .collect();
     body.push_str(&table(
-        "Share of candidates who acquired each criterion",
-        &["criterion", "acquired", "judged", "share"],
+        &tr!(lang, "html-criteria-caption"),
+        &words(&[
+            "report-criterion",
+            "class-report-acquired",
+            "class-report-judged",
+            "class-report-share",
+        ]),
         &rows,
     ));
-    body.push_str("<h2>Checks that fail most</h2>\n");
+    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-checks-failing")));
     let rows: Vec<Vec<(&str, String)>> = report
         .checks
         .iter()
@@ -262,7 +296,7 @@ pub fn render_class_html(report: &ClassReport) -> String {
         .map(|c| {
             vec![
                 ("", esc(&c.id)),
-                ("", esc(&c.title)),
+                ("", esc(&crate::check_title(lang, &c.id, &c.title))),
                 ("n", c.failed.to_string()),
                 ("n", c.graded.to_string()),
                 ("n", percent(c.failure_rate)),
@@ -270,20 +304,22 @@ pub fn render_class_html(report: &ClassReport) -> String {
         })
         .collect();
     body.push_str(&table(
-        "Checks failed, most failed first",
-        &[
-            "check",
-            "what it checks",
-            "failed",
-            "graded",
-            "failure rate",
-        ],
+        &tr!(lang, "class-report-failing"),
+        &words(&[
+            "report-check",
+            "html-what-it-checks",
+            "class-report-failed",
+            "class-report-graded",
+            "class-report-failure-rate",
+        ]),
         &rows,
     ));
     if !report.copied_rows.is_empty() {
-        body.push_str(
-            "<h2>Tables holding someone else's data</h2>\n<p class=\"warn\">Each candidate's data comes from their own seed: rows of another candidate's data, or of the catalogue's preview, in a table prove the data was copied.</p>\n",
-        );
+        body.push_str(&format!(
+            "<h2>{}</h2>\n<p class=\"warn\">{}</p>\n",
+            tr!(lang, "html-copies"),
+            tr!(lang, "html-copies-why")
+        ));
         let rows: Vec<Vec<(&str, String)>> = report
             .copied_rows
             .iter()
@@ -294,11 +330,15 @@ pub fn render_class_html(report: &ClassReport) -> String {
                     ("", esc(&format!("{} {}", c.from, c.source))),
                     (
                         "n",
-                        format!(
-                            "{}{} of {}",
-                            if c.at_least { "at least " } else { "" },
-                            c.rows,
-                            c.table_rows
+                        tr!(
+                            lang,
+                            if c.at_least {
+                                "html-rows-at-least"
+                            } else {
+                                "html-rows-of"
+                            },
+                            rows = c.rows,
+                            of = c.table_rows
                         ),
                     ),
                     (
@@ -313,13 +353,23 @@ pub fn render_class_html(report: &ClassReport) -> String {
             })
             .collect();
         body.push_str(&table(
-            "Copied rows, with the first rows as evidence",
-            &["candidate", "table", "data of", "rows", "first rows"],
+            &tr!(lang, "html-copies-caption"),
+            &words(&[
+                "class-report-candidate",
+                "html-table",
+                "html-data-of",
+                "html-rows",
+                "html-first-rows",
+            ]),
             &rows,
         ));
     }
     if !report.similar_queries.is_empty() {
-        body.push_str("<h2>Saved queries that look alike</h2>\n<p>A lead to look at, never a verdict: two candidates who write the textbook query write the same text.</p>\n");
+        body.push_str(&format!(
+            "<h2>{}</h2>\n<p>{}</p>\n",
+            tr!(lang, "html-similar"),
+            tr!(lang, "html-similar-why")
+        ));
         let rows: Vec<Vec<(&str, String)>> = report
             .similar_queries
             .iter()
@@ -333,12 +383,20 @@ pub fn render_class_html(report: &ClassReport) -> String {
             })
             .collect();
         body.push_str(&table(
-            "Pairs of saved queries, most similar first",
-            &["file", "candidate", "candidate", "similarity"],
+            &tr!(lang, "html-similar-caption"),
+            &words(&[
+                "html-file",
+                "class-report-candidate",
+                "class-report-candidate",
+                "html-similarity",
+            ]),
             &rows,
         ));
     }
-    body.push_str("<h2>Candidates</h2>\n");
+    body.push_str(&format!(
+        "<h2>{}</h2>\n",
+        tr!(lang, "html-candidates-heading")
+    ));
     let rows: Vec<Vec<(&str, String)>> = report
         .results
         .iter()
@@ -364,17 +422,22 @@ pub fn render_class_html(report: &ClassReport) -> String {
                     ),
                 ),
                 ("", esc(&line.member.name)),
-                ("n", esc(&score_of(line))),
+                ("n", esc(&score_of(line, lang))),
                 ("", esc(&acquired)),
             ]
         })
         .collect();
     body.push_str(&table(
-        "Every candidate, in the roster's order",
-        &["candidate", "name", "score", "criteria acquired"],
+        &tr!(lang, "html-candidates-caption"),
+        &words(&[
+            "class-report-candidate",
+            "class-report-name",
+            "report-points",
+            "class-report-criteria-acquired",
+        ]),
         &rows,
     ));
-    page(&format!("Class report: {}", report.exam), &body)
+    page(&title, &body, lang)
 }
 
 /// Writes the class's pages into `out`: `index.html` and `candidates/<id>.html` (a roster's
@@ -382,6 +445,7 @@ pub fn render_class_html(report: &ClassReport) -> String {
 pub fn write_class_html(
     report: &ClassReport,
     out: &std::path::Path,
+    lang: Lang,
 ) -> Result<std::path::PathBuf, epreuve_fs::FsError> {
     let pages = out.join("candidates");
     std::fs::create_dir_all(&pages).map_err(|source| epreuve_fs::FsError::Io {
@@ -392,31 +456,32 @@ pub fn write_class_html(
     for line in &report.results {
         epreuve_fs::write_atomic(
             &pages.join(format!("{}.html", line.member.id)),
-            render_candidate_html(line, report).as_bytes(),
+            render_candidate_html(line, report, lang).as_bytes(),
         )?;
     }
     let index = out.join("index.html");
-    epreuve_fs::write_atomic(&index, render_class_html(report).as_bytes())?;
+    epreuve_fs::write_atomic(&index, render_class_html(report, lang).as_bytes())?;
     Ok(index)
 }
 
 /// One candidate's page: what `grade` reports of them, with a chart of their points per
 /// criterion, and what the class report found about them.
-pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport) -> String {
+pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport, lang: Lang) -> String {
     let member = &line.member;
     let mut body = format!(
-        "<p><a href=\"../index.html\">Class report</a></p>\n<h1>{} · {}</h1>\n",
+        "<p><a href=\"../index.html\">{}</a></p>\n<h1>{} · {}</h1>\n",
+        esc(&tr!(lang, "html-back")),
         esc(&member.id),
         esc(&member.name)
     );
     match &line.outcome {
         Outcome::NotGradable { reason } => {
             body.push_str(&format!(
-                "<p class=\"warn\">Not gradable: {}</p>\n",
-                esc(reason)
+                "<p class=\"warn\">{}</p>\n",
+                esc(&tr!(lang, "class-not-gradable", why = reason.as_str()))
             ));
         }
-        Outcome::Graded { report } => body.push_str(&candidate_report(report)),
+        Outcome::Graded { report } => body.push_str(&candidate_report(report, lang)),
     }
     let copies: Vec<_> = class
         .copied_rows
@@ -427,36 +492,55 @@ pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport) -> St
         })
         .collect();
     if !copies.is_empty() {
-        body.push_str("<h2>Copied data</h2>\n<ul>\n");
+        body.push_str(&format!(
+            "<h2>{}</h2>\n<ul>\n",
+            tr!(lang, "html-copied-data")
+        ));
         for c in copies {
             body.push_str(&format!(
                 "<li>{}</li>\n",
-                esc(&crate::class::copied_sentence(c, epreuve_i18n::Lang::En))
+                esc(&crate::class::copied_sentence(c, lang))
             ));
         }
         body.push_str("</ul>\n");
     }
-    page(&format!("{} · {}", member.id, class.exam), &body)
+    page(&format!("{} · {}", member.id, class.exam), &body, lang)
 }
 
-fn candidate_report(report: &Report) -> String {
+fn candidate_report(report: &Report, lang: Lang) -> String {
+    let number = |x: f64| number_in(lang, x);
+    let state = match (report.gradable, report.provisional) {
+        (false, _) => format!(" {}", tr!(lang, "report-incomplete")),
+        (true, true) => format!(" {}", tr!(lang, "report-provisional")),
+        (true, false) => String::new(),
+    };
     let mut body = format!(
-        "<p>Exam {} · engine {} · score <strong>{} / {}</strong>{}</p>\n",
-        esc(&report.exam),
-        esc(&report.engine.to_string()),
-        number(report.score),
-        number(report.max_score),
-        match (report.gradable, report.provisional) {
-            (false, _) => " (incomplete: some checks could not be graded)",
-            (true, true) => " (provisional)",
-            (true, false) => "",
-        }
+        "<p>{} · <strong>{}</strong>{}</p>\n",
+        esc(&tr!(
+            lang,
+            "report-head",
+            exam = report.exam.as_str(),
+            candidate = report.candidate.as_str(),
+            engine = report.engine.to_string()
+        )),
+        esc(&tr!(
+            lang,
+            "report-score",
+            score = number(report.score),
+            max = number(report.max_score)
+        )),
+        esc(&state)
     );
     let notes: Vec<String> = report
-        .integrity
-        .iter()
-        .map(|i| format!("Changed: {i}"))
-        .chain(report.notes.iter().map(|n| format!("Note: {n}")))
+        .integrity_in(lang)
+        .into_iter()
+        .map(|i| tr!(lang, "report-changed", what = i))
+        .chain(
+            report
+                .notes
+                .iter()
+                .map(|n| tr!(lang, "report-note", what = crate::note_text(lang, n))),
+        )
         .collect();
     if !notes.is_empty() {
         body.push_str("<ul class=\"warn\">\n");
@@ -465,7 +549,7 @@ fn candidate_report(report: &Report) -> String {
         }
         body.push_str("</ul>\n");
     }
-    body.push_str("<h2>Criteria</h2>\n");
+    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-criteria")));
     let items: Vec<(String, f64, f64, String)> = report
         .criteria
         .iter()
@@ -483,7 +567,7 @@ fn candidate_report(report: &Report) -> String {
             )
         })
         .collect();
-    body.push_str(&bars("points", "Points per criterion", &items));
+    body.push_str(&bars("points", &tr!(lang, "html-points-caption"), &items));
     let rows: Vec<Vec<(&str, String)>> = report
         .criteria
         .iter()
@@ -493,16 +577,23 @@ fn candidate_report(report: &Report) -> String {
                 ("n", number(c.score)),
                 ("n", number(c.max_score)),
                 ("", esc(c.verdict.label())),
-                ("", esc(&c.reason)),
+                ("", esc(&c.reason_in(lang))),
             ]
         })
         .collect();
     body.push_str(&table(
-        "Points and verdict per criterion",
-        &["criterion", "score", "max", "verdict", "why"],
+        &tr!(lang, "html-verdicts-caption"),
+        &[
+            "report-criterion",
+            "report-points",
+            "report-max",
+            "report-verdict",
+            "report-why",
+        ]
+        .map(|id| tr!(lang, id)),
         &rows,
     ));
-    body.push_str("<h2>Checks</h2>\n");
+    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-checks")));
     let rows: Vec<Vec<(&str, String)>> = report
         .checks
         .iter()
@@ -520,15 +611,22 @@ fn candidate_report(report: &Report) -> String {
             vec![
                 ("", esc(&c.id)),
                 ("", esc(&c.criterion)),
-                (class, esc(c.status.label())),
+                (class, esc(&crate::status_word(lang, c.status))),
                 ("n", score),
-                ("", esc(&c.message)),
+                ("", esc(&c.message_in(lang))),
             ]
         })
         .collect();
     body.push_str(&table(
-        "Every check, with what it found",
-        &["check", "criterion", "status", "score", "evidence"],
+        &tr!(lang, "html-checks-caption"),
+        &[
+            "report-check",
+            "report-criterion",
+            "report-status",
+            "report-points",
+            "report-evidence",
+        ]
+        .map(|id| tr!(lang, id)),
         &rows,
     ));
     body

@@ -142,12 +142,7 @@ impl SessionError {
                 action,
                 path: p,
                 source,
-            } => said!(
-                "err-io",
-                action = epreuve_i18n::action(action),
-                path = path(p),
-                error = source.to_string()
-            ),
+            } => epreuve_i18n::io_error(action, p, source),
             Self::Db(e) => e.said(),
             Self::Provision(e) => e.said(),
             Self::Exam(e) => e.said(),

@@ -377,7 +377,7 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
         }
         ClassFormat::Html => {
             let out = args.out.as_deref().unwrap_or(std::path::Path::new("html"));
-            let index = epreuve_report::write_class_html(&report, out)?;
+            let index = epreuve_report::write_class_html(&report, out, printer.lang)?;
             format!(
                 "{}\n",
                 tr!(
