@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{EXAM, centre, code, epreuve, repo, stderr};
+use crate::common::{EXAM, catalogue_copy, centre, code, epreuve, epreuve_with, repo, stderr};
 
 /// A tmux server of the test's own, killed at the end whatever happens.
 struct Tmux {
@@ -398,4 +398,79 @@ pre{margin:0;padding:12px;color:#d3d7cf;font:15px/1.25 'DejaVu Sans Mono',monosp
     }
     out.push_str("</pre></body></html>");
     out
+}
+
+/// With a grace after the deadline, the view leaves the candidate the whole time: it says so,
+/// submits at the deadline itself, and the submission is on time.
+#[test]
+fn with_a_grace_the_view_submits_at_the_deadline_and_on_time() {
+    let temp = tempfile::tempdir().unwrap();
+    let cwd = temp.path();
+    let catalogue = catalogue_copy(cwd);
+    let manifest = catalogue.join("exercises").join(EXAM).join("exam.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("duration = \"2h\"", "duration = \"2h\"\ngrace = \"2min\"");
+    std::fs::write(&manifest, text).unwrap();
+    let env = [("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())];
+    let out = epreuve_with(
+        cwd,
+        &[
+            "start",
+            EXAM,
+            "--dir",
+            "ws",
+            "--candidate",
+            "w2",
+            "--duration",
+            "20s",
+        ],
+        &env,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_epreuve"))
+        .args(["watch", "--dir", "ws", "--accessible"])
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("EPREUVE_CATALOGUE", &catalogue)
+        .env("EPREUVE_CENTRE", centre())
+        .env("LANG", "fr_FR.UTF-8")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let output = loop {
+        if child.try_wait().unwrap().is_some() {
+            break child.wait_with_output().unwrap();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the view ends once the time is up and the work submitted"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(
+            "Votre travail sera soumis automatiquement à la fin, dans le délai de grâce que permet l'épreuve."
+        ),
+        "{text}"
+    );
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cwd.join("ws/.epreuve/state.json")).unwrap())
+            .unwrap();
+    let at: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(state["submitted"]["at"].clone()).unwrap();
+    let deadline: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(state["deadline"].clone()).unwrap();
+    assert!(
+        at >= deadline,
+        "submitted at the deadline, not before: {at} < {deadline}"
+    );
+    assert_eq!(state["submitted"]["late"], false, "{state:#}");
+    assert!(text.contains("Soumis automatiquement à "), "{text}");
 }
