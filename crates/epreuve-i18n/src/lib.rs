@@ -8,12 +8,12 @@
 
 mod said;
 
-pub use said::{Said, SaidArg, action, code_list, decimal_text, io_error, words};
+pub use said::{Said, SaidArg, action, code_list, decimal_text, io_error, with_separator, words};
 
 use std::sync::OnceLock;
 
+use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 /// A language epreuve speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,44 +63,6 @@ impl Lang {
     }
 }
 
-/// An argument of a message: a text or a number (numbers choose plural forms).
-#[derive(Debug, Clone)]
-pub enum Arg {
-    /// A text.
-    Text(String),
-    /// A number.
-    Number(f64),
-}
-
-impl From<&str> for Arg {
-    fn from(v: &str) -> Self {
-        Self::Text(v.to_owned())
-    }
-}
-
-impl From<String> for Arg {
-    fn from(v: String) -> Self {
-        Self::Text(v)
-    }
-}
-
-impl From<&String> for Arg {
-    fn from(v: &String) -> Self {
-        Self::Text(v.clone())
-    }
-}
-
-macro_rules! number_arg {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Arg {
-            fn from(v: $t) -> Self {
-                Self::Number(v as f64)
-            }
-        }
-    )*};
-}
-number_arg!(usize, u32, u64, i32, i64, f64);
-
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     static FR: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
     static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
@@ -136,7 +98,7 @@ pub fn help(lang: Lang, id: &str) -> Option<String> {
     if lang == Lang::En || !bundle(lang).has_message(id) {
         return None;
     }
-    Some(text(lang, id, &[]))
+    Some(Said::new(id).render(lang))
 }
 
 /// The ids of the command line's French help.
@@ -148,30 +110,13 @@ pub fn help_ids() -> Vec<String> {
         .collect()
 }
 
-/// Message `id` of `lang`'s catalogue with `args`; the id itself when the catalogue lacks it.
-pub fn text(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
-    let bundle = bundle(lang);
-    let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
-        return id.to_owned();
-    };
-    let mut fluent_args = FluentArgs::new();
-    for (name, value) in args {
-        match value {
-            Arg::Text(t) => fluent_args.set(*name, FluentValue::from(t.as_str())),
-            Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
-        }
-    }
-    let mut errors = Vec::new();
-    bundle
-        .format_pattern(pattern, Some(&fluent_args), &mut errors)
-        .into_owned()
-}
-
-/// `tr!(lang, "id", name = value, …)`: [`text`] with named arguments.
+/// `tr!(lang, "id", name = value, …)`: the message `id` with named arguments, rendered in
+/// `lang` now (a [`Said`] kept for later is [`said!`]); the id itself when the catalogue lacks
+/// it, which the catalogue tests catch.
 #[macro_export]
 macro_rules! tr {
     ($lang:expr, $id:expr $(, $name:ident = $value:expr)* $(,)?) => {
-        $crate::text($lang, $id, &[$((stringify!($name), $crate::Arg::from($value))),*])
+        $crate::said!($id $(, $name = $value)*).render($lang)
     };
 }
 
@@ -257,13 +202,10 @@ mod tests {
         for id in ids(Lang::Fr) {
             let mut rendered = Vec::new();
             for lang in Lang::ALL {
-                let args: Vec<(String, Arg)> = variables(lang, &id)
-                    .into_iter()
-                    .map(|v| (v, Arg::Number(2.0)))
-                    .collect();
-                let args: Vec<(&str, Arg)> =
-                    args.iter().map(|(n, a)| (n.as_str(), a.clone())).collect();
-                let out = text(lang, &id, &args);
+                let said = variables(lang, &id)
+                    .iter()
+                    .fold(Said::new(&id), |said, v| said.with(v, 2.0));
+                let out = said.render(lang);
                 assert_ne!(out, id, "{} lacks `{id}`", lang.code());
                 assert!(
                     !out.contains("{"),

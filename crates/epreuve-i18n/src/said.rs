@@ -171,28 +171,29 @@ impl Said {
     /// The same message with every text argument passed through `clean` (control characters
     /// of a candidate's names and values, for a terminal).
     pub fn map_text(mut self, clean: &impl Fn(&str) -> String) -> Self {
+        self.clean_in_place(clean);
+        self
+    }
+
+    fn clean_in_place(&mut self, clean: &impl Fn(&str) -> String) {
         for value in self.args.values_mut() {
             match value {
                 SaidArg::Text(t) => *t = clean(t),
-                SaidArg::Said(inner) => {
-                    **inner = std::mem::replace(&mut **inner, Said::new("")).map_text(clean)
-                }
-                SaidArg::List(items) => {
-                    *items = std::mem::take(items)
-                        .into_iter()
-                        .map(|s| s.map_text(clean))
-                        .collect();
-                }
+                SaidArg::Said(inner) => inner.clean_in_place(clean),
+                SaidArg::List(items) => items.iter_mut().for_each(|s| s.clean_in_place(clean)),
                 SaidArg::Number(_) | SaidArg::Decimal { .. } => {}
             }
         }
-        self
     }
 }
 
 /// `value` with `places` decimals, the decimal separator of `lang`.
 pub fn decimal_text(lang: Lang, value: f64, places: u8) -> String {
-    let text = format!("{value:.*}", usize::from(places));
+    with_separator(lang, format!("{value:.*}", usize::from(places)))
+}
+
+/// A number written with a point, `text`, with the decimal separator of `lang`.
+pub fn with_separator(lang: Lang, text: String) -> String {
     match lang {
         Lang::Fr => text.replace('.', ","),
         Lang::En => text,

@@ -211,10 +211,7 @@ fn number(x: f64) -> String {
 
 /// [`number`] with the decimal separator of `lang`.
 pub(crate) fn number_in(lang: Lang, x: f64) -> String {
-    match lang {
-        Lang::Fr => number(x).replace('.', ","),
-        Lang::En => number(x),
-    }
+    epreuve_i18n::with_separator(lang, number(x))
 }
 
 fn verdict_cell(verdict: Verdict, style: TableStyle) -> Cell {
