@@ -74,8 +74,43 @@ pub fn announce(before: Duration, now: Duration) -> bool {
     n > 0 && b > n && (b - 1).div_euclid(step) != (n - 1).div_euclid(step)
 }
 
+/// When the view submits for the candidate: at the deadline itself when the exam's grace
+/// (`grace_seconds`, read from the candidate's state.json, so any number) leaves twice
+/// [`SUBMIT_BEFORE`] after it, else [`SUBMIT_BEFORE`] ahead of it, so that the submission is on
+/// time either way.
+pub fn submit_at(
+    deadline: chrono::DateTime<chrono::Utc>,
+    grace_seconds: u64,
+) -> chrono::DateTime<chrono::Utc> {
+    // Compared as whole seconds: a grace too large for a duration cannot overflow.
+    let leaves_room =
+        u64::try_from((SUBMIT_BEFORE * 2).num_seconds()).is_ok_and(|room| grace_seconds >= room);
+    if leaves_room {
+        deadline
+    } else {
+        deadline - SUBMIT_BEFORE
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn with_room_after_the_deadline_the_view_submits_at_it_whatever_the_grace_written() {
+        let deadline = chrono::Utc::now();
+        assert_eq!(
+            super::submit_at(deadline, 0),
+            deadline - super::SUBMIT_BEFORE
+        );
+        assert_eq!(
+            super::submit_at(deadline, 29),
+            deadline - super::SUBMIT_BEFORE
+        );
+        assert_eq!(super::submit_at(deadline, 30), deadline);
+        // A grace state.json was made to say, larger than any duration: no overflow.
+        assert_eq!(super::submit_at(deadline, u64::MAX), deadline);
+        assert_eq!(super::submit_at(deadline, 1 << 62), deadline);
+    }
+
     use super::*;
 
     #[test]

@@ -19,7 +19,7 @@ use epreuve_provision::Cancel;
 use epreuve_results::{Report, Status};
 use epreuve_session::{SubmissionRecord, Workspace};
 
-use crate::clock::{SUBMIT_BEFORE, announce, warnings_due};
+use crate::clock::{announce, warnings_due};
 
 /// How long the files must stay still before the checks run again.
 const SETTLE: StdDuration = StdDuration::from_millis(800);
@@ -262,17 +262,9 @@ impl Watch {
         }
     }
 
-    /// When the view submits for the candidate: at the deadline itself when the exam's grace
-    /// leaves twice [`SUBMIT_BEFORE`] after it, else [`SUBMIT_BEFORE`] ahead of it, so that
-    /// the submission is on time either way.
+    /// When the view submits for the candidate (see [`crate::clock::submit_at`]).
     pub fn submit_at(&self) -> DateTime<Utc> {
-        if Duration::seconds(i64::try_from(self.grace_seconds).unwrap_or(i64::MAX / 1000))
-            >= SUBMIT_BEFORE * 2
-        {
-            self.deadline
-        } else {
-            self.deadline - SUBMIT_BEFORE
-        }
+        crate::clock::submit_at(self.deadline, self.grace_seconds)
     }
 
     /// Submits the workspace for the candidate once the deadline is near, if they have not.

@@ -202,6 +202,18 @@ pub fn on_time_until(deadline: DateTime<Utc>, grace_seconds: u64) -> DateTime<Ut
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_grace_too_large_for_a_date_leaves_the_deadline() {
+        let deadline = chrono::Utc::now();
+        assert_eq!(super::on_time_until(deadline, 0), deadline);
+        assert_eq!(
+            super::on_time_until(deadline, 120),
+            deadline + chrono::Duration::seconds(120)
+        );
+        assert_eq!(super::on_time_until(deadline, u64::MAX), deadline);
+        assert_eq!(super::on_time_until(deadline, 1 << 62), deadline);
+    }
+
     use super::*;
 
     #[test]
