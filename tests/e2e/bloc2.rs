@@ -242,3 +242,61 @@ fn a_labelled_missing_row_is_accepted_with_its_exact_count_on_duckdb() {
     let (ws, _) = solved_exam(temp.path(), BLOC2, "reference");
     a_labelled_missing_row_counts_when_its_count_is_right(&ws);
 }
+
+/// A criterion whose automatic indicators already fail is "non acquis" at once: no manual
+/// score can give back a selection without its filter, or an index on the wrong column. One
+/// whose automatic indicators hold waits for the assessor.
+#[test]
+fn a_failed_indicator_does_not_wait_for_the_assessor() {
+    for (solution, failed) in [
+        ("condition-oubliee", "C2.1/observations"),
+        ("index-mauvaise-colonne", "C2.1/index"),
+    ] {
+        let temp = tempfile::tempdir().unwrap();
+        let (dir, _) = solved_exam(temp.path(), BLOC2, solution);
+        // Graded again without the assessor's file: the RGPD item waits.
+        let (report, _) = grade(&dir);
+        let c21 = report["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "C2.1")
+            .unwrap()
+            .clone();
+        assert_eq!(c21["verdict"], "non acquis", "{solution}: {c21:#}");
+        let line = |id: &str| {
+            c21["indicators"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["id"] == id)
+                .unwrap_or_else(|| panic!("{solution}: no {id} in {c21:#}"))
+                .clone()
+        };
+        assert_eq!(line(failed)["verdict"], "non acquis", "{solution}");
+        assert_eq!(line("C2.1/rgpd")["verdict"], "en attente", "{solution}");
+        assert!(
+            line(failed)["evidence"].as_str().unwrap().contains('%'),
+            "{solution}: the evidence says how far it fell: {c21:#}"
+        );
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let (dir, _) = solved_exam(temp.path(), BLOC2, "reference");
+    let (report, _) = grade(&dir);
+    let verdicts: Vec<(String, String)> = report["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().to_owned(),
+                c["verdict"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        verdicts.contains(&("C2.1".into(), "en attente".into()))
+            && verdicts.contains(&("C2.3".into(), "acquis".into())),
+        "{verdicts:?}"
+    );
+}

@@ -128,6 +128,7 @@ pub fn expectation_on(
             expected_score: solution.expected_score,
             expected_failures: solution.expected_failures.clone(),
             expected_not_acquired: solution.expected_not_acquired.clone(),
+            expected_indicators_not_acquired: solution.expected_indicators_not_acquired.clone(),
         },
     }
 }
@@ -153,6 +154,45 @@ pub fn assert_outcome(
     assert_eq!(
         not_acquired, wanted,
         "{what}: verdicts differ\n{:#}",
+        report["criteria"]
+    );
+    // The jury's grid, line by line: the lines it names are "non acquis", every other one is
+    // acquired or waits for the assessor.
+    let mut lines_not: Vec<String> = Vec::new();
+    for criterion in report["criteria"].as_array().expect("criteria") {
+        let lines = criterion["indicators"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let code = criterion["code"].as_str().expect("code");
+        for line in &lines {
+            let id = line["id"].as_str().expect("indicator id");
+            assert!(
+                id.starts_with(&format!("{code}/")),
+                "{what}: {id} under {code}"
+            );
+            assert!(
+                !line["text"].as_str().unwrap_or_default().is_empty(),
+                "{what}: {id} has no words"
+            );
+            if line["verdict"] == "non acquis" {
+                lines_not.push(id.to_owned());
+            }
+        }
+        // A criterion with a grid is acquired exactly when every line is.
+        if !lines.is_empty() && criterion["verdict"] == "acquis" {
+            assert!(
+                lines.iter().all(|l| l["verdict"] == "acquis"),
+                "{what}: {code} acquis with a line that is not: {criterion:#}"
+            );
+        }
+    }
+    lines_not.sort();
+    let mut wanted = expected.expected_indicators_not_acquired.clone();
+    wanted.sort();
+    assert_eq!(
+        lines_not, wanted,
+        "{what}: the grid differs\n{:#}",
         report["criteria"]
     );
     let expected = &expected.expected_failures;
@@ -409,6 +449,15 @@ pub fn assert_said_in_both(report: &serde_json::Value, label: &str) {
             .as_ref()
             .unwrap_or_else(|| panic!("{label}: {} says no catalogue message", criterion.code));
         messages.push((criterion.code.clone(), said, &criterion.reason));
+        // Each line of the jury's grid: its evidence and its tolerance, said in both.
+        for line in &criterion.indicators {
+            messages.push((line.id.clone(), &line.said, &line.evidence));
+            messages.push((
+                format!("{} tolerance", line.id),
+                &line.tolerance_said,
+                &line.tolerance,
+            ));
+        }
     }
     for (id, said, english) in messages {
         assert_eq!(

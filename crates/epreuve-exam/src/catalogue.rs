@@ -270,6 +270,7 @@ impl Exam {
                 _ => {}
             }
         }
+        grid(&grader, &self.manifest.criteria).map_err(&inconsistent)?;
         for rules in &grader.tables {
             if !self.manifest.tables.iter().any(|t| t.name == rules.table) {
                 return Err(inconsistent(format!(
@@ -364,6 +365,135 @@ fn weights(grader: &GraderManifest) -> Result<(), String> {
             format!("the manual item `{}`: weight", item.id),
             item.weight,
         )?;
+    }
+    Ok(())
+}
+
+/// Refuses a jury's grid that names an indicator the referential does not have, a check the
+/// grader does not run, a tolerance out of its range, or that leaves a check of a gridded
+/// criterion out of every indicator (it would then count for points and never for the verdict).
+fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
+    use crate::IndicatorRule;
+    // Every check the grader runs: (id, criterion, the parts it judges separately).
+    let mut checks: Vec<(String, &str, Vec<String>)> = Vec::new();
+    for (kind, rule) in &grader.checks {
+        checks.push((kind.id().to_owned(), &rule.criterion, Vec::new()));
+        for table in &grader.tables {
+            if !kind.is_instance() {
+                checks.push((
+                    format!("{}.{}", table.table, kind.id()),
+                    &rule.criterion,
+                    Vec::new(),
+                ));
+            }
+        }
+    }
+    for task in &grader.tasks {
+        let parts = match &task.check {
+            TaskCheck::Imputation { columns, .. } => columns.keys().cloned().collect(),
+            TaskCheck::Query { .. } | TaskCheck::Table { .. } => {
+                vec!["rows".to_owned(), "columns".to_owned()]
+            }
+            _ => Vec::new(),
+        };
+        checks.push((task.id.clone(), &task.criterion, parts));
+    }
+    for item in &grader.manual {
+        checks.push((item.id.clone(), &item.criterion, Vec::new()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut covered = std::collections::BTreeSet::new();
+    for rule in &grader.indicators {
+        let Some(indicator) = crate::indicator(&rule.id) else {
+            return Err(format!(
+                "the grid names the indicator `{}`, which is not one of the referential's ({})",
+                rule.id,
+                crate::referential()
+                    .iter()
+                    .flat_map(|c| &c.indicators)
+                    .map(|i| i.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        let criterion = indicator.criterion();
+        if !seen.insert(&rule.id) {
+            return Err(format!("the grid has the indicator `{}` twice", rule.id));
+        }
+        if !criteria.iter().any(|c| c == criterion) {
+            return Err(format!(
+                "the indicator `{}` is of {criterion}, which the exam does not evaluate",
+                rule.id
+            ));
+        }
+        if rule.checks.is_empty() {
+            return Err(format!("the indicator `{}` names no check", rule.id));
+        }
+        for check in &rule.checks {
+            let (min_share, max_lost_share) = check.tolerance(rule);
+            let shares = [
+                ("min_share", Some(min_share)),
+                ("max_lost_share", max_lost_share),
+            ];
+            for (name, value) in shares {
+                if let Some(v) = value
+                    && !(v.is_finite() && (0.0..=1.0).contains(&v))
+                {
+                    return Err(format!(
+                        "the indicator `{}`: {name} = {v} for `{}`: give a share from 0 to 1",
+                        rule.id,
+                        check.selector()
+                    ));
+                }
+            }
+            let (wanted, part) = IndicatorRule::split(check.selector());
+            let matched: Vec<&(String, &str, Vec<String>)> =
+                checks.iter().filter(|(id, _, _)| id == wanted).collect();
+            let Some((_, of, parts)) = matched.first() else {
+                return Err(format!(
+                    "the indicator `{}` names the check `{wanted}`, which the grader does not run",
+                    rule.id
+                ));
+            };
+            if *of != criterion {
+                return Err(format!(
+                    "the indicator `{}` is of {criterion}, but the check `{wanted}` counts for {of}",
+                    rule.id
+                ));
+            }
+            if let Some(part) = part
+                && !parts.iter().any(|p| p == part)
+            {
+                return Err(format!(
+                    "the indicator `{}` names the part `{part}` of `{wanted}`, which judges {}",
+                    rule.id,
+                    if parts.is_empty() {
+                        "no parts".to_owned()
+                    } else {
+                        parts.join(", ")
+                    }
+                ));
+            }
+            covered.insert(wanted.to_owned());
+            if let Some(kind) = grader.checks.keys().find(|k| k.id() == wanted) {
+                for table in &grader.tables {
+                    covered.insert(format!("{}.{}", table.table, kind.id()));
+                }
+            }
+        }
+    }
+    let gridded: std::collections::BTreeSet<&str> = grader
+        .indicators
+        .iter()
+        .filter_map(|r| crate::indicator(&r.id).map(|i| i.criterion()))
+        .collect();
+    if let Some((id, of, _)) = checks
+        .iter()
+        .find(|(id, of, _)| gridded.contains(of) && !covered.contains(id) && !id.contains('.'))
+    {
+        return Err(format!(
+            "the check `{id}` counts for {of}, whose grid has no indicator that reads it"
+        ));
     }
     Ok(())
 }

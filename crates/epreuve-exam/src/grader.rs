@@ -169,11 +169,94 @@ pub struct GraderManifest {
     /// True in a candidate's pack: only the public checks are here.
     #[serde(default)]
     pub public_only: bool,
-    /// When each criterion of the referential is acquired, by code (`[criteria."C1.9"]`).
-    /// A criterion without an entry is acquired with [`CriterionRule::DEFAULT_SHARE`] of its
-    /// points.
+    /// When each criterion of the referential is acquired, by code (`[criteria."C1.9"]`):
+    /// the rule of a criterion without indicators (see `indicators`).
     #[serde(default)]
     pub criteria: BTreeMap<String, CriterionRule>,
+    /// The jury's grid: each indicator of the referential this exam evidences, the checks
+    /// that show it and their tolerance. A criterion with indicators is acquired when every
+    /// one of them is; one without keeps the share rule of `criteria`.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorRule>,
+}
+
+/// One line of the jury's grid: an indicator of the referential, the checks that evidence it
+/// and how far each may fall short.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorRule {
+    /// The referential's indicator (`C1.9/observations`, see `referential.toml`).
+    pub id: String,
+    /// The checks that evidence it, each named alone (`row_count`) or with a tolerance of its
+    /// own (`{ check = "index", min_share = 0.75 }`).
+    pub checks: Vec<IndicatorCheck>,
+    /// Share of its points (or of its part) each check must keep, unless the check says
+    /// otherwise; 1 unless said.
+    #[serde(default = "IndicatorRule::whole")]
+    pub min_share: f64,
+    /// Share of the source's filled cells a check may lose (rounded, emptied, cut, moved, or in
+    /// a row or column not loaded), for the checks that measure it.
+    #[serde(default)]
+    pub max_lost_share: Option<f64>,
+}
+
+/// A check an indicator reads: a kind of per-table check for every table (`row_count`), one
+/// table's (`ventes.row_count`), a task or manual item by id (`selection`), or one part of a
+/// task that judges several (`imputation:poids_g`, `selection:rows`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum IndicatorCheck {
+    /// The check alone, with the indicator's tolerance.
+    Named(String),
+    /// The check with a tolerance of its own.
+    WithTolerance {
+        /// As above.
+        check: String,
+        /// Share of its points (or of its part) it must keep.
+        #[serde(default)]
+        min_share: Option<f64>,
+        /// Share of the source's filled cells it may lose.
+        #[serde(default)]
+        max_lost_share: Option<f64>,
+    },
+}
+
+impl IndicatorCheck {
+    /// The selector (`imputation:poids_g`).
+    pub fn selector(&self) -> &str {
+        match self {
+            Self::Named(s) | Self::WithTolerance { check: s, .. } => s,
+        }
+    }
+
+    /// Its tolerance, the indicator's where it writes none: (min share, max lost share).
+    pub fn tolerance(&self, rule: &IndicatorRule) -> (f64, Option<f64>) {
+        match self {
+            Self::Named(_) => (rule.min_share, rule.max_lost_share),
+            Self::WithTolerance {
+                min_share,
+                max_lost_share,
+                ..
+            } => (
+                min_share.unwrap_or(rule.min_share),
+                max_lost_share.or(rule.max_lost_share),
+            ),
+        }
+    }
+}
+
+impl IndicatorRule {
+    fn whole() -> f64 {
+        1.0
+    }
+
+    /// The check part of a selector (`imputation` of `imputation:poids_g`) and its part.
+    pub fn split(selector: &str) -> (&str, Option<&str>) {
+        match selector.split_once(':') {
+            Some((check, part)) => (check, Some(part)),
+            None => (selector, None),
+        }
+    }
 }
 
 /// The thresholds that decide whether a criterion is acquired, the verdict the jury uses.

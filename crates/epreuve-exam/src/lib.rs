@@ -7,6 +7,7 @@ mod error;
 mod grader;
 mod manifest;
 mod pack;
+mod referential;
 mod solution;
 mod task;
 
@@ -14,14 +15,15 @@ pub use catalogue::{Catalogue, Exam, is_exam_id};
 pub use compare::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
 pub use error::{ExamError, ManifestError};
 pub use grader::{
-    CheckKind, CheckRule, CriterionRule, GraderManifest, HeadRule, InstanceRules, SizingRule,
-    TableRules,
+    CheckKind, CheckRule, CriterionRule, GraderManifest, HeadRule, IndicatorCheck, IndicatorRule,
+    InstanceRules, SizingRule, TableRules,
 };
 pub use manifest::{
     ExamManifest, GeneratorKind, GeneratorSpec, Preload, SalesBoundary, Statement, TableSpec,
 };
 pub use pack::{PACK_MARKER, PackSummary};
-pub use solution::{Expectation, SolutionManifest, Transform};
+pub use referential::{CriterionIndicators, Indicator, indicator, referential};
+pub use solution::{Expectation, Measure, SolutionManifest, Transform};
 pub use task::{
     ENGINE_NAMES, ImputationMethod, ManualItem, MinRatio, Statistic, Task, TaskCheck, TimedQuery,
     TimingCheck,

@@ -195,6 +195,9 @@ fn public_grader(text: &str, exam: &str, summary: &mut PackSummary) -> Result<St
                 .push(format!("{exam}: {name} (scored by the assessor)"));
         }
     }
+    // The grid reads the hidden checks too: the candidate's self-check shows checks, not
+    // verdicts.
+    table.remove("indicators");
     table.insert("public_only".into(), toml::Value::Boolean(true));
     let body = toml::to_string(&table).map_err(|e| fault(e.to_string()))?;
     Ok(format!(

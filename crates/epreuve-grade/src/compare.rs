@@ -23,6 +23,11 @@ pub struct Comparison {
     pub differences: Vec<Said>,
     /// Harmless facts (extra columns ignored).
     pub remarks: Vec<Said>,
+    /// Share of the expected rows found right, over the columns found (extra rows count
+    /// against it): the observations selected.
+    pub rows_share: f64,
+    /// Share of the expected columns found: the variables selected.
+    pub columns_share: f64,
 }
 
 impl Comparison {
@@ -177,6 +182,8 @@ pub fn compare_results(
             fraction: 0.0,
             differences,
             remarks,
+            rows_share: 0.0,
+            columns_share: 0.0,
         };
     }
     let column_share = columns.len() as f64 / expected.len() as f64;
@@ -257,6 +264,8 @@ pub fn compare_results(
         fraction: (fraction * column_share).clamp(0.0, 1.0),
         differences,
         remarks,
+        rows_share: fraction.clamp(0.0, 1.0),
+        columns_share: column_share,
     }
 }
 

@@ -153,6 +153,7 @@ pub fn grade(grading: &Grading<'_>) -> Report {
                 let rule = epreuve_results::CriterionRule {
                     acquired_share: rule.acquired_share,
                     max_lost_share: rule.max_lost_share,
+                    indicators: grid_of(grader, code),
                 };
                 (code.clone(), rule)
             })
@@ -161,6 +162,35 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         grading.notes.clone(),
         grading.integrity.clone(),
     )
+}
+
+/// The lines of the jury's grid of `criterion`, in the referential's words (the catalogue
+/// checked, when it read the grader, that each names an indicator of the referential).
+fn grid_of(grader: &GraderManifest, criterion: &str) -> Vec<epreuve_results::IndicatorRule> {
+    grader
+        .indicators
+        .iter()
+        .filter_map(|rule| {
+            let indicator = epreuve_exam::indicator(&rule.id)?;
+            (indicator.criterion() == criterion).then(|| epreuve_results::IndicatorRule {
+                id: rule.id.clone(),
+                text: indicator.fr.clone(),
+                gloss: indicator.en.clone(),
+                checks: rule
+                    .checks
+                    .iter()
+                    .map(|check| {
+                        let (min_share, max_lost_share) = check.tolerance(rule);
+                        epreuve_results::GridCheck {
+                            selector: check.selector().to_owned(),
+                            min_share,
+                            max_lost_share,
+                        }
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// Runs one task of a grader on `backend`, with full messages: what `grade` does for each
@@ -267,6 +297,10 @@ fn scored(scope: Scope<'_>, outcome: Outcome, visibility: Visibility) -> CheckRe
         lost_share: match visibility {
             Visibility::Public => None,
             Visibility::Full => outcome.lost_share,
+        },
+        parts: match visibility {
+            Visibility::Public => Vec::new(),
+            Visibility::Full => outcome.parts,
         },
         message: String::new(),
         said: None,

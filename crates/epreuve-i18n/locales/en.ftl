@@ -93,7 +93,7 @@ report-incomplete = (incomplete: some checks could not be graded, see below)
 report-provisional = (provisional: the evidence changed after submission, see below)
 report-changed = Changed: { $what }
 report-note = Note: { $what }
-report-waiting = Waiting for the assessor: { $items } (score them in evaluation.toml next to the submission; the score is provisional until then)
+report-waiting = Waiting for the assessor: { $items } (score them in a file of yours, outside the workspace, given with --evaluation; `epreuve grade --evaluation-template` writes one; the score is provisional until then)
 report-criterion = criterion
 report-points = score
 report-max = max
@@ -146,6 +146,36 @@ criterion-pending = { $check } waits for the assessor
 criterion-lost = { $lost } % of the source's filled cells lost ({ $check }), more than the { $allowed } % allowed
 criterion-nothing-counts = no check of it counts on this engine
 criterion-share = { $share } % of the points, { $needed } % needed
+
+## The jury's grid: one line per indicator of the referential
+
+grid-title = The jury's grid (the referential's indicators, in its own French words)
+grid-indicator = indicator
+grid-tolerance = tolerance
+grid-evidence = evidence
+grid-gloss = ({ $gloss })
+grid-tolerance-whole = every point of each check
+grid-tolerance-answers = an answer from each check (its points count for the score only)
+grid-tolerance-share = at least { $share } % of the points of each check
+grid-tolerance-lost-only = at most { $lost } % of the source's filled cells lost
+grid-tolerance-lost = { $share }, at most { $lost } % of the source's filled cells lost
+grid-tolerance-of = { $check }: { $tolerance }
+grid-check-said = { $text }
+grid-short-share = { $check } keeps { $share } %: { $found }
+grid-short-lost = { $check } loses { $lost } % of the source's filled cells: { $found }
+grid-evidence-short = { $short }
+grid-evidence-held = { $n ->
+    [one] shown by 1 check: { $checks }
+   *[other] shown by { $n } checks: { $checks }
+}
+criterion-indicators-not-acquired = { $total ->
+    [one] its indicator { $first } is not acquired
+   *[other] { $n } of its { $total } indicators not acquired, { $first } first
+}
+criterion-indicators-acquired = { $n ->
+    [one] its indicator is acquired
+   *[other] each of its { $n } indicators is acquired
+}
 
 ## What a check found, for the assessor (and for the candidate when it tells nothing hidden)
 
@@ -365,6 +395,8 @@ ev-measure-no-time = { $query } has no time on { $tables }
 ev-measure-compared = { $query }: ×{ $theirs } reported, ×{ $ours } measured by epreuve
 ev-measure-not-faster = { $compared }: the report does not show the optimised table faster
 ev-measure-false-gain = { $compared }: the report shows a gain epreuve does not find
+ev-measure-too-large = { $compared }: a gain { $off } times larger than the one measured on the same tables, { $allowed } times at most
+ev-measure-too-small = { $compared }: a gain { $off } times smaller than the one measured on the same tables, { $allowed } times at most
 ev-measure-right = { $file }: { $queries }
 ev-measure-wrong = { $file }: { $right } of { $total } queries right; { $wrong }
 hint-measure-wrong = { $file }: { $right } of { $total } queries are reported on both tables with a conclusion that holds
@@ -405,6 +437,7 @@ integrity-name = { $file }
 integrity-late-recorded-on-time = the submission is recorded as on time, but it came after the deadline
 integrity-dump-unrestored = the database changed after submission (or does not answer) and the dump frozen then could not be restored ({ $why }); the live database was graded
 integrity-database-changed = the database changed after submission (tables, types or row counts differ from the evidence recorded then) and no dump was frozen; it was graded as it is now
+integrity-no-class-record = the class's centre has no record of this workspace (its identity in state.json does not match any): its start, deadline, seed and data checksums are the candidate's word alone
 integrity-record-differs = the workspace's { $what } ({ $theirs }) differs from the centre's record ({ $ours }); the centre's is used
 integrity-database-location = the workspace's database location differs from the centre's record; the centre's is used
 record-exam = exam
@@ -446,7 +479,7 @@ class-prepared = { $made } made, { $kept } already there, { $failed } failed, in
 class-not-handed-out = { $id }: not handed out: { $why }
 class-handed-out = { $written } folders written in { $dir } ({ $failed } failed). Each holds catalogue/ and workspace/: on the candidate's machine, `epreuve --catalogue catalogue status --dir workspace`; at the end, `epreuve submit --dir workspace --out <id>.tar`, and the centre gathers the files for `epreuve class collect`.
 class-refused = { $file }: refused: { $why }
-class-taken = { $id }: taken from { $file }
+class-taken = { $id }: taken from { $file }, seal { $seal }
 class-collected = { $taken } submissions taken, { $refused } files refused
 class-follow-not-prepared = not prepared ({ $why })
 class-follow-working = working, deadline { $deadline }
@@ -481,6 +514,7 @@ err-cannot-read = cannot read { $path }: { $error }
 err-fs-missing = { $path } does not exist
 err-fs-outside = { $path } leads to { $target }, outside { $root }; epreuve reads only files that lie inside it
 err-fs-not-regular = { $path } is { $kind }, not a regular file; epreuve reads only regular files
+err-fs-too-many = { $path } holds more than { $limit } files and folders, the most epreuve looks at in one folder
 err-fs-too-large = { $path } is larger than { $limit } bytes, the most epreuve reads for such a file
 err-fs-busy = another epreuve command ({ $holder }) is using the workspace { $path } and did not finish within { $seconds } s; wait for it to end, then try again
 err-no-workspace = there is no workspace at { $path } (the folder does not exist); start one with `epreuve start <exam> --dir { $path }`
@@ -561,8 +595,16 @@ class-report-notes = notes
 class-report-copies = Tables holding someone else's data (each candidate's data comes from their own seed)
 class-report-similar = Saved queries that look alike (a lead to look at, not a verdict)
 class-report-similar-pair = { $file }: { $a } and { $b }, { $share }
-class-copied = { $candidate }'s table { $table } holds { $rows } of its { $table_rows } rows from { $owner }'s { $source }
-class-copied-at-least = { $candidate }'s table { $table } holds at least { $rows } of its { $table_rows } rows from { $owner }'s { $source }
+class-result-changed = { $id }: results/{ $id }.json no longer matched its seal (changed since it was written): graded again
+class-report-seal = collected, seal { $seal }
+class-similar-skipped = { $candidate }: { $n } saved queries beyond the first { $max } were not compared
+class-similar-cut = { $candidate }: { $file } was compared on its first { $kib } KiB only
+class-duration-overflow = the exam's duration ({ $duration }) and the { $extra } minutes of extra time of { $candidate } add up past what a duration holds: give a shorter --duration
+err-down-no-record = the centre has no record of {$workspace} (in {$centre}): on a shared server epreuve drops only what its record says it created for this workspace, never what the workspace's state.json names (pass --centre with the folder of the centre that started it)
+err-catalogue-in-workspace = { $catalogue } lies inside the candidate's workspace { $workspace }, where the candidate writes: it cannot be the catalogue that grades (give --catalogue a folder of the centre's)
+grade-catalogue = Graded with the catalogue { $catalogue }
+class-copied = { $candidate }'s table { $table } holds { $rows } of its { $table_rows } rows from { $owner }'s { $source }: rows drawn for { $owner } alone, from the centre's secret, so they came from { $owner }'s files; { $owner } is their source, not a suspect
+class-copied-at-least = { $candidate }'s table { $table } holds at least { $rows } of its { $table_rows } rows from { $owner }'s { $source }: rows drawn for { $owner } alone, from the centre's secret, so they came from { $owner }'s files; { $owner } is their source, not a suspect
 class-copied-preview = { $candidate }'s table { $table } holds { $rows } of its { $table_rows } rows from the catalogue's preview { $source }
 class-copied-preview-at-least = { $candidate }'s table { $table } holds at least { $rows } of its { $table_rows } rows from the catalogue's preview { $source }
 class-nothing-moved = No score moved.

@@ -94,7 +94,7 @@ report-incomplete = (incomplet : certaines vérifications n'ont pas pu être fai
 report-provisional = (provisoire : les preuves ont changé après la soumission, voir plus bas)
 report-changed = Modifié : { $what }
 report-note = Remarque : { $what }
-report-waiting = En attente de l'évaluateur : { $items } (notez-les dans evaluation.toml à côté de la soumission ; la note reste provisoire d'ici là)
+report-waiting = En attente de l'évaluateur : { $items } (notez-les dans un fichier à vous, hors de l'espace de travail, donné avec --evaluation ; `epreuve grade --evaluation-template` en écrit un ; la note reste provisoire d'ici là)
 report-criterion = critère
 report-points = points
 report-max = max
@@ -147,6 +147,36 @@ criterion-pending = { $check } attend l'évaluateur
 criterion-lost = { $lost } % des cellules remplies de la source perdues ({ $check }), plus que les { $allowed } % admis
 criterion-nothing-counts = aucune de ses vérifications ne compte sur ce moteur
 criterion-share = { $share } % des points, { $needed } % requis
+
+## La grille du jury : une ligne par indicateur du référentiel
+
+grid-title = La grille du jury (les indicateurs du référentiel, dans ses mots)
+grid-indicator = indicateur
+grid-tolerance = tolérance
+grid-evidence = preuve
+grid-gloss = { "" }
+grid-tolerance-whole = tous les points de chaque vérification
+grid-tolerance-answers = une réponse de chaque vérification (ses points ne comptent que pour la note)
+grid-tolerance-share = au moins { $share } % des points de chaque vérification
+grid-tolerance-lost-only = au plus { $lost } % des cellules remplies de la source perdues
+grid-tolerance-lost = { $share }, au plus { $lost } % des cellules remplies de la source perdues
+grid-tolerance-of = { $check } : { $tolerance }
+grid-check-said = { $text }
+grid-short-share = { $check } garde { $share } % : { $found }
+grid-short-lost = { $check } perd { $lost } % des cellules remplies de la source : { $found }
+grid-evidence-short = { $short }
+grid-evidence-held = { $n ->
+    [one] montré par 1 vérification : { $checks }
+   *[other] montré par { $n } vérifications : { $checks }
+}
+criterion-indicators-not-acquired = { $total ->
+    [one] son indicateur { $first } n'est pas acquis
+   *[other] { $n } de ses { $total } indicateurs non acquis, { $first } d'abord
+}
+criterion-indicators-acquired = { $n ->
+    [one] son indicateur est acquis
+   *[other] ses { $n } indicateurs sont acquis
+}
 
 ## Ce qu'une vérification a trouvé, pour l'évaluateur (et pour le candidat quand rien de caché n'y figure)
 
@@ -368,6 +398,8 @@ ev-measure-no-time = { $query } n'a pas de temps sur { $tables }
 ev-measure-compared = { $query } : ×{ $theirs } indiqué, ×{ $ours } mesuré par epreuve
 ev-measure-not-faster = { $compared } : le rapport ne montre pas la table optimisée plus rapide
 ev-measure-false-gain = { $compared } : le rapport montre un gain qu'epreuve ne trouve pas
+ev-measure-too-large = { $compared } : un gain { $off } fois plus grand que celui mesuré sur les mêmes tables, { $allowed } fois au plus
+ev-measure-too-small = { $compared } : un gain { $off } fois plus petit que celui mesuré sur les mêmes tables, { $allowed } fois au plus
 ev-measure-right = { $file } : { $queries }
 ev-measure-wrong = { $file } : { $right } requêtes justes sur { $total } ; { $wrong }
 hint-measure-wrong = { $file } : { $right } requêtes sur { $total } sont indiquées sur les deux tables avec une conclusion qui tient
@@ -408,6 +440,7 @@ integrity-name = { $file }
 integrity-late-recorded-on-time = la soumission est enregistrée comme à l'heure, mais elle est arrivée après la fin
 integrity-dump-unrestored = la base a changé après la soumission (ou ne répond pas) et la sauvegarde figée alors n'a pas pu être restaurée ({ $why }) ; la base actuelle a été corrigée
 integrity-database-changed = la base a changé après la soumission (tables, types ou nombres de lignes différents des preuves enregistrées alors) et aucune sauvegarde n'a été figée ; elle a été corrigée telle qu'elle est maintenant
+integrity-no-class-record = le centre de la classe n'a aucun enregistrement de cet espace de travail (son identité dans state.json n'en désigne aucun) : son début, son heure limite, sa graine et les empreintes de ses données ne reposent que sur la parole du candidat
 integrity-record-differs = l'espace de travail et l'enregistrement du centre diffèrent sur { $what } : { $theirs } contre { $ours } ; la valeur du centre est retenue
 integrity-database-location = l'emplacement de la base diffère entre l'espace de travail et l'enregistrement du centre ; celui du centre est retenu
 record-exam = l'épreuve
@@ -449,7 +482,7 @@ class-prepared = { $made } créés, { $kept } déjà là, { $failed } en échec,
 class-not-handed-out = { $id } : non remis : { $why }
 class-handed-out = { $written } dossiers écrits dans { $dir } ({ $failed } en échec). Chacun contient catalogue/ et workspace/ : sur la machine du candidat, `epreuve --catalogue catalogue status --dir workspace` ; à la fin, `epreuve submit --dir workspace --out <id>.tar`, et le centre rassemble les fichiers pour `epreuve class collect`.
 class-refused = { $file } : refusé : { $why }
-class-taken = { $id } : pris de { $file }
+class-taken = { $id } : pris de { $file }, sceau { $seal }
 class-collected = { $taken } soumissions prises, { $refused } fichiers refusés
 class-follow-not-prepared = non préparé ({ $why })
 class-follow-working = en cours, fin à { $deadline }
@@ -484,6 +517,7 @@ err-cannot-read = impossible de lire { $path } : { $error }
 err-fs-missing = { $path } n'existe pas
 err-fs-outside = { $path } mène à { $target }, hors de { $root } ; epreuve ne lit que les fichiers qui s'y trouvent
 err-fs-not-regular = { $path } est { $kind }, pas un fichier ordinaire ; epreuve ne lit que des fichiers ordinaires
+err-fs-too-many = { $path } contient plus de { $limit } fichiers et dossiers, le plus qu'epreuve examine dans un dossier
 err-fs-too-large = { $path } dépasse { $limit } octets, le plus qu'epreuve lit pour un tel fichier
 err-fs-busy = une autre commande epreuve ({ $holder }) utilise l'espace de travail { $path } et n'a pas fini en { $seconds } s ; attendez qu'elle se termine, puis réessayez
 err-no-workspace = il n'y a pas d'espace de travail dans { $path } (le dossier n'existe pas) ; créez-en un avec `epreuve start <épreuve> --dir { $path }`
@@ -564,8 +598,16 @@ class-report-notes = remarques
 class-report-copies = Tables qui contiennent les données d'un autre (les données de chaque candidat viennent de sa propre graine)
 class-report-similar = Requêtes enregistrées qui se ressemblent (une piste à examiner, pas un verdict)
 class-report-similar-pair = { $file } : { $a } et { $b }, { $share }
-class-copied = la table { $table } de { $candidate } contient { $rows } de ses { $table_rows } lignes venant de { $source } de { $owner }
-class-copied-at-least = la table { $table } de { $candidate } contient au moins { $rows } de ses { $table_rows } lignes venant de { $source } de { $owner }
+class-result-changed = { $id } : results/{ $id }.json ne correspondait plus à son sceau (modifié depuis son écriture) : corrigé à nouveau
+class-report-seal = collecté, sceau { $seal }
+class-similar-skipped = { $candidate } : { $n } requêtes enregistrées au-delà des { $max } premières n'ont pas été comparées
+class-similar-cut = { $candidate } : { $file } n'a été comparé que sur ses { $kib } premiers Kio
+class-duration-overflow = la durée de l'épreuve ({ $duration }) et les { $extra } minutes de temps supplémentaire de { $candidate } dépassent ce qu'une durée peut contenir : donnez une --duration plus courte
+err-down-no-record = le centre n'a aucun enregistrement de {$workspace} (dans {$centre}) : sur un serveur partagé, epreuve ne supprime que ce que son enregistrement dit avoir créé pour cet espace de travail, jamais ce que nomme le state.json de l'espace de travail (donnez à --centre le dossier du centre qui l'a démarré)
+err-catalogue-in-workspace = { $catalogue } est dans l'espace de travail du candidat { $workspace }, où le candidat écrit : ce ne peut pas être le catalogue qui corrige (donnez à --catalogue un dossier du centre)
+grade-catalogue = Corrigé avec le catalogue { $catalogue }
+class-copied = la table { $table } de { $candidate } contient { $rows } de ses { $table_rows } lignes venant de { $source } de { $owner } : des lignes tirées pour { $owner } seul, du secret du centre, qui viennent donc des fichiers de { $owner } ; { $owner } en est la source, pas un suspect
+class-copied-at-least = la table { $table } de { $candidate } contient au moins { $rows } de ses { $table_rows } lignes venant de { $source } de { $owner } : des lignes tirées pour { $owner } seul, du secret du centre, qui viennent donc des fichiers de { $owner } ; { $owner } en est la source, pas un suspect
 class-copied-preview = la table { $table } de { $candidate } contient { $rows } de ses { $table_rows } lignes venant de l'aperçu { $source } du catalogue
 class-copied-preview-at-least = la table { $table } de { $candidate } contient au moins { $rows } de ses { $table_rows } lignes venant de l'aperçu { $source } du catalogue
 class-nothing-moved = Aucune note n'a bougé.

@@ -56,6 +56,29 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
     }
     out.push('\n');
     out.push_str(&criteria.to_string());
+    if report.criteria.iter().any(|c| !c.indicators.is_empty()) {
+        let mut grid = new_table(style);
+        grid.set_header(vec![
+            tr!(lang, "report-criterion"),
+            tr!(lang, "grid-indicator"),
+            tr!(lang, "class-report-acquired"),
+            tr!(lang, "class-report-judged"),
+            tr!(lang, "class-report-share"),
+        ]);
+        for c in &report.criteria {
+            for line in &c.indicators {
+                grid.add_row(vec![
+                    Cell::new(&c.code),
+                    Cell::new(crate::indicator_words(lang, &line.text, &line.gloss)),
+                    Cell::new(line.acquired),
+                    Cell::new(line.judged),
+                    Cell::new(percent(line.share)),
+                ]);
+            }
+        }
+        out.push_str(&format!("\n\n{}\n", tr!(lang, "grid-title")));
+        out.push_str(&grid.to_string());
+    }
     let mut checks = new_table(style);
     checks.set_header(vec![
         tr!(lang, "report-check"),
@@ -108,6 +131,21 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
                 reason.clone(),
             ),
         };
+        let notes = match &r.collected_seal {
+            Some(seal) => {
+                let seal = tr!(
+                    lang,
+                    "class-report-seal",
+                    seal = seal.get(..16).unwrap_or(seal.as_str())
+                );
+                if notes.is_empty() {
+                    seal
+                } else {
+                    format!("{seal}; {notes}")
+                }
+            }
+            None => notes,
+        };
         candidates.add_row(vec![
             Cell::new(&r.member.id),
             Cell::new(&r.member.name),
@@ -128,8 +166,11 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
             }
         }
     }
-    if !report.similar_queries.is_empty() {
+    if !report.similar_queries.is_empty() || !report.similar_queries_left_out.is_empty() {
         out.push_str(&format!("\n{}\n", tr!(lang, "class-report-similar")));
+        for left in &report.similar_queries_left_out {
+            out.push_str(&format!("  {}\n", left.render(lang)));
+        }
         for pair in &report.similar_queries {
             out.push_str(&format!(
                 "  {}\n",
@@ -174,11 +215,12 @@ pub fn copied_sentence(copy: &epreuve_results::CopiedRows, lang: Lang) -> String
 
 /// The class report as pretty-printed JSON.
 pub fn render_class_json(report: &ClassReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    epreuve_results::to_json(report)
 }
 
 /// One row per candidate for a gradebook import: `id`, `name`, `email`, `total` (points),
-/// then one column of points per criterion, then `status`. Numbers use a dot; a candidate
+/// then one column of points per criterion, one column of the jury's verdict per criterion
+/// (`C1.9 verdict`: `acquis`, `non acquis`, `en attente`, `non évaluable`), then `status`. Numbers use a dot; a candidate
 /// who could not be graded has empty grade cells (a gradebook import leaves those grades
 /// alone) and says why in `status`. Moodle reads it through Grades › Import › CSV file,
 /// matching users on `email` (or `id` as their ID number) and mapping each column to a grade
@@ -192,8 +234,14 @@ pub fn render_class_csv(report: &ClassReport) -> String {
         "total".into(),
     ];
     header.extend(report.criteria.iter().map(|c| c.code.clone()));
+    header.extend(
+        report
+            .criteria
+            .iter()
+            .map(|c| format!("{} verdict", c.code)),
+    );
     header.push("status".into());
-    let _ = writer.write_record(&header);
+    let _ = writer.write_record(header.iter().map(|c| spreadsheet_cell(c)));
     for r in &report.results {
         let mut row = vec![
             r.member.id.clone(),
@@ -203,6 +251,7 @@ pub fn render_class_csv(report: &ClassReport) -> String {
         match &r.outcome {
             Outcome::Graded { report: one } if !one.gradable => {
                 row.push(String::new());
+                row.extend(report.criteria.iter().map(|_| String::new()));
                 row.extend(report.criteria.iter().map(|_| String::new()));
                 row.push(
                     "not gradable: the database did not answer every check; `epreuve class grade` asks it again".into(),
@@ -219,6 +268,15 @@ pub fn render_class_csv(report: &ClassReport) -> String {
                             .unwrap_or_default(),
                     );
                 }
+                for c in &report.criteria {
+                    row.push(
+                        one.criteria
+                            .iter()
+                            .find(|x| x.code == c.code)
+                            .map(|x| x.verdict.label().to_owned())
+                            .unwrap_or_default(),
+                    );
+                }
                 row.push(if one.provisional {
                     "provisional".into()
                 } else {
@@ -228,12 +286,38 @@ pub fn render_class_csv(report: &ClassReport) -> String {
             Outcome::NotGradable { reason } => {
                 row.push(String::new());
                 row.extend(report.criteria.iter().map(|_| String::new()));
+                row.extend(report.criteria.iter().map(|_| String::new()));
                 row.push(format!("not gradable: {reason}"));
             }
         }
-        let _ = writer.write_record(&row);
+        let _ = writer.write_record(row.iter().map(|c| spreadsheet_cell(c)));
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A cell as a spreadsheet may read it without running it (OWASP's guidance on CSV
+/// injection): a number stays a number; any other text that starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return (what Excel, LibreOffice and Google Sheets take for the start of a
+/// formula) gets a `'` first, which the spreadsheet shows as text; characters a terminal or a
+/// spreadsheet acts on are shown as `\u{…}` (see [`epreuve_results::clean_text`]).
+pub fn spreadsheet_cell(cell: &str) -> String {
+    let is_number = !cell.is_empty()
+        && cell.parse::<f64>().is_ok_and(f64::is_finite)
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | 'e' | 'E' | '+'));
+    if is_number {
+        return cell.to_owned();
+    }
+    let risky = cell.starts_with([
+        '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ]);
+    let cleaned = epreuve_results::clean_text(cell);
+    if risky {
+        format!("'{cleaned}")
+    } else {
+        cleaned
+    }
 }
 
 /// Who a regrade moved, by how much and through which checks, in `lang`.
@@ -290,17 +374,59 @@ pub fn render_gradescope(report: &epreuve_results::Report) -> String {
             })
         })
         .collect();
+    // The jury's grid, line by line, in the referential's words: Gradescope shows it above
+    // the tests.
+    let grid = report.criteria.iter().flat_map(|c| {
+        c.indicators.iter().map(move |line| {
+            format!(
+                "{} {} [{}]: {} ({})",
+                c.code,
+                line.text,
+                line.verdict.label(),
+                line.evidence,
+                line.gloss
+            )
+        })
+    });
     let notes: Vec<String> = report
         .notes
         .iter()
         .map(ToString::to_string)
         .chain(report.integrity.iter().cloned())
+        .chain(grid)
         .collect();
-    serde_json::to_string_pretty(&serde_json::json!({
+    epreuve_results::to_json(&serde_json::json!({
         "score": report.score,
         "output": notes.join("\n"),
         "visibility": "after_published",
         "tests": tests,
     }))
-    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_cell;
+
+    #[test]
+    fn a_cell_that_would_run_is_shown_and_a_number_stays_a_number() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\tTab",
+            "\rReturn",
+            "＝1+1",
+        ] {
+            let cell = spreadsheet_cell(formula);
+            assert!(cell.starts_with('\''), "{formula:?} -> {cell:?}");
+        }
+        for number in ["41", "-3", "37.09", "0", "1e3"] {
+            assert_eq!(spreadsheet_cell(number), number);
+        }
+        assert_eq!(spreadsheet_cell("Léa Martin"), "Léa Martin");
+        assert_eq!(spreadsheet_cell(""), "");
+        assert_eq!(spreadsheet_cell("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(spreadsheet_cell("acquis"), "acquis");
+    }
 }

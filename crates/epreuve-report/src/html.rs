@@ -288,6 +288,34 @@ pub fn render_class_html(report: &ClassReport, lang: Lang) -> String {
         ]),
         &rows,
     ));
+    let grid: Vec<Vec<(&str, String)>> = report
+        .criteria
+        .iter()
+        .flat_map(|c| c.indicators.iter().map(move |line| (c, line)))
+        .map(|(c, line)| {
+            vec![
+                ("", esc(&c.code)),
+                ("", indicator_html(lang, &line.text, &line.gloss)),
+                ("n", line.acquired.to_string()),
+                ("n", line.judged.to_string()),
+                ("n", percent(line.share)),
+            ]
+        })
+        .collect();
+    if !grid.is_empty() {
+        body.push_str(&format!("<h2>{}</h2>\n", esc(&tr!(lang, "grid-title"))));
+        body.push_str(&table(
+            &tr!(lang, "grid-title"),
+            &words(&[
+                "report-criterion",
+                "grid-indicator",
+                "class-report-acquired",
+                "class-report-judged",
+                "class-report-share",
+            ]),
+            &grid,
+        ));
+    }
     body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-checks-failing")));
     let rows: Vec<Vec<(&str, String)>> = report
         .checks
@@ -474,6 +502,14 @@ pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport, lang:
         esc(&member.id),
         esc(&member.name)
     );
+    // The seal of the submission collected from the candidate's machine, for the proctor to
+    // compare with the one `submit` showed there.
+    if let Some(seal) = &line.collected_seal {
+        body.push_str(&format!(
+            "<p><code>{}</code></p>\n",
+            esc(&tr!(lang, "class-report-seal", seal = seal.as_str()))
+        ));
+    }
     match &line.outcome {
         Outcome::NotGradable { reason } => {
             body.push_str(&format!(
@@ -505,6 +541,18 @@ pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport, lang:
         body.push_str("</ul>\n");
     }
     page(&format!("{} · {}", member.id, class.exam), &body, lang)
+}
+
+/// The referential's words of an indicator, with its English gloss under them in English.
+fn indicator_html(lang: Lang, text: &str, gloss: &str) -> String {
+    match lang {
+        Lang::Fr => format!("<span lang=\"fr\">{}</span>", esc(text)),
+        Lang::En => format!(
+            "<span lang=\"fr\">{}</span><br><small>{}</small>",
+            esc(text),
+            esc(&tr!(lang, "grid-gloss", gloss = gloss))
+        ),
+    }
 }
 
 fn candidate_report(report: &Report, lang: Lang) -> String {
@@ -593,6 +641,40 @@ fn candidate_report(report: &Report, lang: Lang) -> String {
         .map(|id| tr!(lang, id)),
         &rows,
     ));
+    let grid: Vec<Vec<(&str, String)>> = report
+        .criteria
+        .iter()
+        .flat_map(|c| c.indicators.iter().map(move |line| (c, line)))
+        .map(|(c, line)| {
+            let class = match line.verdict {
+                epreuve_results::Verdict::Acquired => "passed",
+                epreuve_results::Verdict::NotAcquired => "failed",
+                _ => "muted",
+            };
+            vec![
+                ("", esc(&c.code)),
+                ("", indicator_html(lang, &line.text, &line.gloss)),
+                ("", esc(&line.tolerance_in(lang))),
+                (class, esc(line.verdict.label())),
+                ("", esc(&line.evidence_in(lang))),
+            ]
+        })
+        .collect();
+    if !grid.is_empty() {
+        body.push_str(&format!("<h2>{}</h2>\n", esc(&tr!(lang, "grid-title"))));
+        body.push_str(&table(
+            &tr!(lang, "grid-title"),
+            &[
+                "report-criterion",
+                "grid-indicator",
+                "grid-tolerance",
+                "report-verdict",
+                "grid-evidence",
+            ]
+            .map(|id| tr!(lang, id)),
+            &grid,
+        ));
+    }
     body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-checks")));
     let rows: Vec<Vec<(&str, String)>> = report
         .checks

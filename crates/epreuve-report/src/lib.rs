@@ -6,7 +6,7 @@ mod html;
 
 pub use class::{
     copied_sentence, render_class_csv, render_class_json, render_class_table, render_gradescope,
-    render_movements,
+    render_movements, spreadsheet_cell,
 };
 pub use html::{render_candidate_html, render_class_html, write_class_html};
 
@@ -114,6 +114,13 @@ pub fn render_table(report: &Report, style: TableStyle, lang: Lang) -> String {
     out.push('\n');
     out.push_str(&criteria.to_string());
     out.push('\n');
+    if report.criteria.iter().any(|c| !c.indicators.is_empty()) {
+        out.push('\n');
+        out.push_str(&tr!(lang, "grid-title"));
+        out.push('\n');
+        out.push_str(&render_grid(report, style, lang));
+        out.push('\n');
+    }
     let mut checks = new_table(style);
     checks.set_header(vec![
         tr!(lang, "report-check"),
@@ -145,6 +152,43 @@ pub fn render_table(report: &Report, style: TableStyle, lang: Lang) -> String {
     out.push_str(&checks.to_string());
     out.push('\n');
     out
+}
+
+/// The referential's words of an indicator as `lang` shows them: the jury's French in every
+/// language, with the English gloss under it in English.
+pub fn indicator_words(lang: Lang, text: &str, gloss: &str) -> String {
+    match lang {
+        Lang::Fr => text.to_owned(),
+        Lang::En => format!(
+            "{text}\n{}",
+            epreuve_i18n::tr!(lang, "grid-gloss", gloss = gloss)
+        ),
+    }
+}
+
+/// The jury's grid: one row per indicator, under its criterion.
+fn render_grid(report: &Report, style: TableStyle, lang: Lang) -> String {
+    use epreuve_i18n::tr;
+    let mut grid = new_table(style);
+    grid.set_header(vec![
+        tr!(lang, "report-criterion"),
+        tr!(lang, "grid-indicator"),
+        tr!(lang, "grid-tolerance"),
+        tr!(lang, "report-verdict"),
+        tr!(lang, "grid-evidence"),
+    ]);
+    for c in &report.criteria {
+        for line in &c.indicators {
+            grid.add_row(vec![
+                Cell::new(&c.code),
+                Cell::new(indicator_words(lang, &line.text, &line.gloss)),
+                Cell::new(line.tolerance_in(lang)),
+                verdict_cell(line.verdict, style),
+                Cell::new(line.evidence_in(lang)),
+            ]);
+        }
+    }
+    grid.to_string()
 }
 
 /// The candidate's self-check: each public check, its status and what is still missing,
@@ -187,7 +231,7 @@ fn status_cell(status: Status, style: TableStyle, word: String) -> Cell {
 
 /// The report as pretty-printed JSON.
 pub fn render_json(report: &Report) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    epreuve_results::to_json(report)
 }
 
 fn new_table(style: TableStyle) -> Table {

@@ -45,6 +45,10 @@ pub struct CandidateOutcome {
     /// What grading made of their work.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// The seal of the submission `class collect` took from their machine, as it recorded it
+    /// (for the proctor to compare with the one `submit` showed the candidate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_seal: Option<String>,
 }
 
 impl CandidateOutcome {
@@ -82,6 +86,26 @@ pub struct CriterionRate {
     /// Candidates whose verdict is "acquis".
     pub acquired: usize,
     /// Candidates graded on it (those "non évaluable" or "en attente" aside).
+    pub judged: usize,
+    /// `acquired / judged`; 0 when nobody was judged.
+    pub share: f64,
+    /// The same, line by line of the jury's grid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorRate>,
+}
+
+/// How the class did on one indicator of the referential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRate {
+    /// The referential's id (`C1.9/observations`).
+    pub id: String,
+    /// The referential's words, in French.
+    pub text: String,
+    /// The English gloss.
+    pub gloss: String,
+    /// Candidates for whom it is acquired.
+    pub acquired: usize,
+    /// Candidates judged on it (those waiting for the assessor or not gradable aside).
     pub judged: usize,
     /// `acquired / judged`; 0 when nobody was judged.
     pub share: f64,
@@ -129,6 +153,10 @@ pub struct ClassReport {
     /// the assessor, never a verdict.
     #[serde(default)]
     pub similar_queries: Vec<SimilarQueries>,
+    /// What the comparison of saved queries left out to stay bounded (queries beyond a count
+    /// per candidate, the end of a very long one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub similar_queries_left_out: Vec<crate::Said>,
     /// Tables that hold rows of another candidate's data, or of the catalogue's preview: every
     /// candidate's values come from their own seed, so these rows prove copying.
     #[serde(default)]
@@ -223,22 +251,41 @@ impl ClassReport {
                             acquired: 0,
                             judged: 0,
                             share: 0.0,
+                            indicators: Vec::new(),
                         });
                         criteria.len() - 1
                     }
                 };
-                match c.verdict {
-                    Verdict::Acquired => {
-                        criteria[at].acquired += 1;
-                        criteria[at].judged += 1;
-                    }
-                    Verdict::NotAcquired => criteria[at].judged += 1,
-                    Verdict::Pending | Verdict::NotGradable => {}
+                let (acquired, judged) = tally(c.verdict);
+                criteria[at].acquired += acquired;
+                criteria[at].judged += judged;
+                for line in &c.indicators {
+                    let rates = &mut criteria[at].indicators;
+                    let i = match rates.iter().position(|r| r.id == line.id) {
+                        Some(i) => i,
+                        None => {
+                            rates.push(IndicatorRate {
+                                id: line.id.clone(),
+                                text: line.text.clone(),
+                                gloss: line.gloss.clone(),
+                                acquired: 0,
+                                judged: 0,
+                                share: 0.0,
+                            });
+                            rates.len() - 1
+                        }
+                    };
+                    let (acquired, judged) = tally(line.verdict);
+                    rates[i].acquired += acquired;
+                    rates[i].judged += judged;
                 }
             }
         }
         for c in &mut criteria {
             c.share = share(c.acquired, c.judged);
+            for line in &mut c.indicators {
+                line.share = share(line.acquired, line.judged);
+            }
         }
         let mut checks: Vec<CheckRate> = Vec::new();
         for report in &reports {
@@ -282,8 +329,18 @@ impl ClassReport {
             checks,
             results,
             similar_queries: Vec::new(),
+            similar_queries_left_out: Vec::new(),
             copied_rows: Vec::new(),
         }
+    }
+}
+
+/// What a verdict adds to a rate: (acquired, judged).
+fn tally(verdict: Verdict) -> (usize, usize) {
+    match verdict {
+        Verdict::Acquired => (1, 1),
+        Verdict::NotAcquired => (0, 1),
+        Verdict::Pending | Verdict::NotGradable => (0, 0),
     }
 }
 

@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 
 mod class;
 mod engine;
+mod grid;
 mod note;
 
 pub use class::{
-    Bin, CandidateOutcome, CheckRate, ClassReport, CopiedRows, CriterionRate, DataOwner, Member,
-    Movement, Outcome, SimilarQueries,
+    Bin, CandidateOutcome, CheckRate, ClassReport, CopiedRows, CriterionRate, DataOwner,
+    IndicatorRate, Member, Movement, Outcome, SimilarQueries,
 };
 pub use engine::Engine;
+pub use grid::{GridCheck, IndicatorCheck, IndicatorResult, IndicatorRule, Part};
 pub use note::{DataFinding, Note};
 
 /// When a criterion is acquired: the thresholds a grader writes for it.
@@ -24,6 +26,9 @@ pub struct CriterionRule {
     /// The criterion is not acquired when a check of it measured a larger share of the
     /// source's filled cells lost, whatever the points.
     pub max_lost_share: Option<f64>,
+    /// The jury's grid for this criterion: when it has lines, the criterion is acquired when
+    /// every one of them is, and the two thresholds above are not read.
+    pub indicators: Vec<IndicatorRule>,
 }
 
 impl CriterionRule {
@@ -36,6 +41,7 @@ impl Default for CriterionRule {
         Self {
             acquired_share: Self::DEFAULT_SHARE,
             max_lost_share: None,
+            indicators: Vec::new(),
         }
     }
 }
@@ -91,6 +97,10 @@ pub struct CheckResult {
     /// Share of the source's filled cells lost, for the checks that measure it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_share: Option<f64>,
+    /// The parts of a check that judges several things at once, each with its share right
+    /// (the jury's grid may read one part alone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
     /// The message as the catalogues' id and its arguments, rendered in the reader's language
     /// (absent only in reports written before epreuve said its messages this way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +169,10 @@ pub struct CriterionScore {
     /// The reason as the catalogues' id and its arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub said: Option<Said>,
+    /// The jury's grid: one line per indicator of the referential the grader evidences
+    /// (empty for a criterion judged by its share of points, and in older reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorResult>,
 }
 
 impl CriterionScore {
@@ -243,6 +257,7 @@ impl Report {
                 verdict: Verdict::Acquired,
                 reason: String::new(),
                 said: None,
+                indicators: Vec::new(),
             })
             .collect();
         for check in &checks {
@@ -256,6 +271,7 @@ impl Report {
                         verdict: Verdict::Acquired,
                         reason: String::new(),
                         said: None,
+                        indicators: Vec::new(),
                     });
                     criteria.len() - 1
                 }
@@ -271,7 +287,16 @@ impl Report {
                 .find(|(code, _)| *code == c.code)
                 .map(|(_, rule)| rule.clone())
                 .unwrap_or_default();
-            let (verdict, said) = verdict(c, &rule, &checks);
+            c.indicators = rule
+                .indicators
+                .iter()
+                .filter_map(|line| grid::judge(line, &checks))
+                .collect();
+            let (verdict, said) = if c.indicators.is_empty() {
+                verdict(c, &rule, &checks)
+            } else {
+                grid::criterion_verdict(&c.indicators)
+            };
             c.verdict = verdict;
             c.reason = said.english();
             c.said = Some(said);
@@ -379,26 +404,94 @@ fn verdict(
     }
 }
 
-/// `text` without anything a terminal would act on: control characters (an escape sequence
-/// that clears the screen or rewrites a line, a carriage return, a bell) and the invisible
-/// marks that reverse the direction of text are shown as `\u{…}`; line breaks and tabs stay.
+/// Format characters (Unicode's general category Cf, Unicode 15.1), by range: invisible marks
+/// that reverse or reorder text (U+202E, U+2066…, U+061C ARABIC LETTER MARK), join or hide it.
+const FORMAT_CHARACTERS: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+];
+
+/// Whether a terminal, a spreadsheet or a browser may act on `c` rather than show it: a
+/// control character (category Cc: escape sequences, carriage returns, bells, the C1 set), a
+/// format character (Cf: direction marks and overrides, invisible joiners), or a line or
+/// paragraph separator (Zl, Zp). Line breaks and tabs are not: they lay text out.
+pub fn acts_on_display(c: char) -> bool {
+    if c == '\n' || c == '\t' {
+        return false;
+    }
+    let code = u32::from(c);
+    c.is_control()
+        || code == 0x2028
+        || code == 0x2029
+        || FORMAT_CHARACTERS
+            .iter()
+            .any(|&(from, to)| (from..=to).contains(&code))
+}
+
+/// `text` without anything a terminal would act on (see [`acts_on_display`]): each such
+/// character is shown as `\u{…}`; line breaks and tabs stay.
 pub fn clean_text(text: &str) -> String {
-    let acts = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(acts) {
+    if !text.chars().any(acts_on_display) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| {
-            if acts(c) {
+            if acts_on_display(c) {
                 format!("\\u{{{:x}}}", u32::from(c))
             } else {
                 c.to_string()
             }
         })
         .collect()
+}
+
+/// A JSON text with every character a terminal would act on written as a JSON escape
+/// (`\u202e`, a pair of them above U+FFFF): the same JSON for a program, nothing a terminal
+/// obeys when it is shown. Such characters can only stand inside the text's strings, so the
+/// result is valid JSON whenever `json` is.
+pub fn json_text(json: &str) -> String {
+    if !json.chars().any(|c| c != '\n' && acts_on_display(c)) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if c != '\n' && acts_on_display(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Serialises `value` as pretty JSON through serde, made safe to show by [`json_text`].
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => json_text(&text),
+        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+    }
 }
 
 /// Scores are shown with two decimals; rounding here keeps sums exact in JSON.
@@ -410,9 +503,30 @@ pub fn round2(x: f64) -> f64 {
 mod tests {
     use super::clean_text;
 
+    fn acts_on_display_but_newline(c: char) -> bool {
+        c != '\n' && super::acts_on_display(c)
+    }
+
+    #[test]
+    fn json_keeps_its_data_and_loses_what_a_terminal_obeys() {
+        let hostile = "a\u{202e}b\u{61c}c\u{1b}[2J\u{9b}\u{e0041}\"{ $candidate }\u{2028}";
+        let text = super::to_json(&serde_json::json!({ "name": hostile, "n": -3 }));
+        assert!(text.is_ascii() || !text.chars().any(acts_on_display_but_newline));
+        let back: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(back["name"], hostile);
+        assert_eq!(back["n"], -3);
+        assert!(
+            text.contains("\\u202e") && text.contains("\\udb40\\udc41"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn control_characters_are_shown_not_obeyed() {
         assert_eq!(clean_text("ventes\n\tok"), "ventes\n\tok");
+        assert_eq!(clean_text("a\u{61c}b"), "a\\u{61c}b");
+        assert_eq!(clean_text("a\u{2067}b\u{feff}"), "a\\u{2067}b\\u{feff}");
+        assert_eq!(clean_text("é ü 中 🙂"), "é ü 中 🙂");
         assert_eq!(clean_text("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(clean_text("x\ry\u{7}"), "x\\u{d}y\\u{7}");
         assert_eq!(clean_text("\u{9b}31m"), "\\u{9b}31m");

@@ -38,6 +38,9 @@ pub(crate) struct Outcome {
     /// Share of the source's filled cells lost, for the checks that measure it: the
     /// criterion's verdict reads it (see `[criteria]` in `grader.toml`).
     pub lost_share: Option<f64>,
+    /// The parts judged, each with its share right, for the checks that judge several things
+    /// at once: the jury's grid may read one part alone.
+    pub parts: Vec<epreuve_results::Part>,
 }
 
 impl Outcome {
@@ -48,6 +51,7 @@ impl Outcome {
             message: Box::new(message),
             hint: Box::new(hint),
             lost_share: None,
+            parts: Vec::new(),
         }
     }
 
@@ -62,6 +66,15 @@ impl Outcome {
     /// Nothing earned; the message says nothing the candidate may not know, so it is also the hint.
     pub fn lost(message: Said) -> Self {
         Self::new(Status::Failed, 0.0, message.clone(), message)
+    }
+
+    /// This outcome, with the parts it judged and the share right of each.
+    pub fn with_parts(mut self, parts: impl IntoIterator<Item = (String, f64)>) -> Self {
+        self.parts = parts
+            .into_iter()
+            .map(|(name, share)| epreuve_results::Part { name, share })
+            .collect();
+        self
     }
 
     /// This outcome, with the share of the source's filled cells lost.

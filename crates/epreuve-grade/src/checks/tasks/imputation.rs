@@ -31,12 +31,15 @@ pub(super) fn imputation_outcome(
     let mut right = 0usize;
     let mut problems = Vec::new();
     let mut said = Vec::new();
+    // Each column imputed right or not: the grid judges quantitative and qualitative apart.
+    let mut parts: Vec<(String, f64)> = Vec::new();
     for (column, methods) in columns {
         let Some(source_column) = find(&source_columns, column) else {
             return Outcome::grader_fault(said!("ev-source-no-column", column = column));
         };
         let Some(actual_column) = find(actual, column) else {
             problems.push(said!("ev-column-missing", column = column));
+            parts.push((column.clone(), 0.0));
             continue;
         };
         let family = source.column(column).map_or(TypeFamily::Text, |p| p.family);
@@ -140,6 +143,7 @@ pub(super) fn imputation_outcome(
             None if faults.is_empty() => said.push(said!("ev-impute-nothing", column = column)),
             _ => {}
         }
+        parts.push((column.clone(), if faults.is_empty() { 1.0 } else { 0.0 }));
         if faults.is_empty() {
             right += 1;
         } else {
@@ -147,7 +151,7 @@ pub(super) fn imputation_outcome(
         }
     }
     let total = columns.len().max(1);
-    if problems.is_empty() {
+    let outcome = if problems.is_empty() {
         Outcome::passed(said!("ev-impute-right", columns = said))
     } else {
         Outcome::failed(
@@ -165,7 +169,8 @@ pub(super) fn imputation_outcome(
                 table = table
             ),
         )
-    }
+    };
+    outcome.with_parts(parts)
 }
 
 /// An imputation method in the reader's words.

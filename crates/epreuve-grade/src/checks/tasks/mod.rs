@@ -109,8 +109,11 @@ impl<'a> TaskContext<'a> {
             TaskCheck::Measurements {
                 answer,
                 timing: timing_task,
+                max_factor,
             } => match self.timing(timing_task) {
-                Ok(timing) => timing::measurements_outcome(self.answers, answer, &timing),
+                Ok(timing) => {
+                    timing::measurements_outcome(self.answers, answer, &timing, *max_factor)
+                }
                 Err(outcome) => Outcome {
                     message: Box::new(said!(
                         "ev-measurements-unmatched",
@@ -320,7 +323,11 @@ fn compared(
 ) -> Outcome {
     let comparison = compare_results(expected, actual, spec);
     let rows = expected.first().map_or(0, |(_, v)| v.len());
-    if comparison.matches() {
+    let parts = [
+        ("rows".to_owned(), comparison.rows_share),
+        ("columns".to_owned(), comparison.columns_share),
+    ];
+    let outcome = if comparison.matches() {
         let remarks = comparison.remarks;
         Outcome::passed(if remarks.is_empty() {
             said!("ev-compare-right", what = what, rows = rows)
@@ -342,5 +349,6 @@ fn compared(
             ),
             said!("hint-compare-differs", what = what),
         )
-    }
+    };
+    outcome.with_parts(parts)
 }
