@@ -223,3 +223,246 @@ fn timing_rules_that_cannot_apply_are_refused_with_their_file() {
         assert!(!temp.path().join("ws").exists());
     }
 }
+
+/// The statement's two tables and its queries (`{table}` standing for either), as the
+/// catalogue's grader writes them: what the candidate copies from the statement.
+fn statement_queries() -> (String, String, Vec<(String, String)>) {
+    let catalogue = epreuve_exam::Catalogue::open(repo()).unwrap();
+    let grader = catalogue.exam(TIMING_EXAM).unwrap().grader().unwrap();
+    grader
+        .tasks
+        .iter()
+        .find_map(|t| match &t.check {
+            epreuve_exam::TaskCheck::Timing(timing) => Some((
+                timing.slow.clone(),
+                timing.fast.clone(),
+                timing
+                    .queries
+                    .iter()
+                    .map(|q| (q.id.clone(), q.sql.replace('\n', " ")))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .expect("the timing exam times its queries")
+}
+
+/// What a careful candidate runs: each query on each table, once to warm the caches (not
+/// written down), then three measured runs. `(query, table, sql, measured)`.
+fn measuring_plan() -> Vec<(String, String, String, bool)> {
+    let (slow, fast, queries) = statement_queries();
+    let mut plan = Vec::new();
+    for (id, sql) in &queries {
+        for table in [&slow, &fast] {
+            let sql = sql.replace("{table}", table);
+            for run in 0..4 {
+                plan.push((id.clone(), table.clone(), sql.clone(), run > 0));
+            }
+        }
+    }
+    plan
+}
+
+/// The times a tool printed, one per statement of the plan, in milliseconds, as the
+/// statement's `answers/mesures.csv` writes them.
+fn measurements_file(times_ms: &[f64]) -> String {
+    let plan = measuring_plan();
+    assert_eq!(times_ms.len(), plan.len(), "one time per statement run");
+    let mut text = "requete;table;duree_ms\n".to_owned();
+    for ((query, table, _, measured), ms) in plan.iter().zip(times_ms) {
+        if *measured {
+            text.push_str(&format!(
+                "{query};{table};{}\n",
+                format!("{ms:.3}").replace('.', ",")
+            ));
+        }
+    }
+    text
+}
+
+/// The numbers after each `marker` in `text`, in order.
+fn numbers_after(text: &str, marker: &str) -> Vec<f64> {
+    text.match_indices(marker)
+        .map(|(at, _)| {
+            let rest = text[at + marker.len()..].trim_start();
+            let number: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            number
+                .parse()
+                .unwrap_or_else(|_| panic!("no number after {marker}: {rest:.40}"))
+        })
+        .collect()
+}
+
+/// The reference's tables on `route`, then the candidate's own measurements taken with a real
+/// tool (`measure` gets the kept workspace and returns one time per statement of the plan),
+/// written to `answers/mesures.csv`, handed in again and graded: the measurements check must
+/// hold. Prints how far each reported gain is from epreuve's, for the tolerance in grader.toml.
+fn measured_by_hand(route: &[&str], tool: &str, measure: impl Fn(&Path) -> Vec<f64>) {
+    let temp = reachable_tempdir();
+    let (ws, first) = demo(temp.path(), "reference", route, true);
+    assert_eq!(first["score"], 7.0, "{first:#}");
+    let times = measure(&ws);
+    std::fs::write(ws.join("answers/mesures.csv"), measurements_file(&times)).unwrap();
+    let ws_str = ws.to_str().unwrap();
+    let out = epreuve(temp.path(), &["submit", "--dir", ws_str]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let evaluation = repo().join("graders/bloc1-optimisation/solutions/reference/evaluation.toml");
+    let (report, _) = grade_with(&ws, &["--evaluation", evaluation.to_str().unwrap()]);
+    let mesures = check(&report, "mesures");
+    let message = mesures["message"].as_str().unwrap();
+    let reported = numbers_after(message, "×");
+    let factors: Vec<String> = reported
+        .chunks(2)
+        .map(|pair| format!("{:.2}", (pair[0] / pair[1]).max(pair[1] / pair[0])))
+        .collect();
+    eprintln!("{tool}: {message} (factors {factors:?})");
+    assert_eq!(mesures["status"], "passed", "{tool}: {mesures:#}");
+    assert_eq!(report["score"], 7.0, "{tool}: {report:#}");
+    if !route.is_empty() {
+        let out = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+}
+
+/// The database file of an embedded workspace.
+fn duckdb_file(ws: &Path) -> PathBuf {
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.join(".epreuve/state.json")).unwrap())
+            .unwrap();
+    ws.join(
+        state["database"]["file"]
+            .as_str()
+            .expect("an embedded database"),
+    )
+}
+
+/// The candidates' DuckDB tools, as `scripts/servers` installs them (DuckDB 1.5 from PyPI,
+/// with its command-line shell).
+fn duckdb_tools() -> PathBuf {
+    std::env::var_os("EPREUVE_TOOLS").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/epreuve-tools/duckdb-1.5"),
+        |t| PathBuf::from(t).join("duckdb-1.5"),
+    )
+}
+
+fn run_tool(mut command: std::process::Command, input: &str) -> String {
+    use std::io::Write;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// DuckDB's shell, `.timer on`: it shows whole milliseconds, so a run under one reads
+/// `0.000`, which the candidate writes down as the 1 ms the shell can show.
+#[test]
+fn timing_measured_with_the_duckdb_shell_keeps_its_points() {
+    measured_by_hand(&[], "duckdb .timer on", |ws| {
+        let mut script = ".timer on\n.mode trash\n".to_owned();
+        for (_, _, sql, _) in measuring_plan() {
+            script.push_str(&format!("{sql};\n"));
+        }
+        let mut shell = std::process::Command::new(duckdb_tools().join("bin/duckdb"));
+        shell.arg(duckdb_file(ws));
+        let out = run_tool(shell, &script);
+        numbers_after(&out, "Run Time (s): real")
+            .into_iter()
+            .map(|s| (s * 1000.0).max(1.0))
+            .collect()
+    });
+}
+
+/// Python's `time.perf_counter()` around each query, with the `duckdb` module.
+#[test]
+fn timing_measured_with_python_keeps_its_points() {
+    measured_by_hand(&[], "python perf_counter", |ws| {
+        let plan: Vec<String> = measuring_plan().into_iter().map(|p| p.2).collect();
+        let script = "import duckdb, json, sys, time\n\
+             con = duckdb.connect(sys.argv[1], read_only=True)\n\
+             for sql in json.loads(sys.stdin.read()):\n\
+             \x20   t = time.perf_counter()\n\
+             \x20   con.execute(sql).fetchall()\n\
+             \x20   print('ms', (time.perf_counter() - t) * 1000)\n";
+        let mut python = std::process::Command::new(duckdb_tools().join("bin/python"));
+        python.args(["-c", script]).arg(duckdb_file(ws));
+        let out = run_tool(python, &serde_json::to_string(&plan).unwrap());
+        numbers_after(&out, "ms")
+    });
+}
+
+/// psql's `\timing`, with the candidate's own account.
+#[test]
+fn timing_measured_with_psql_timing_keeps_its_points() {
+    measured_by_hand(
+        &["--engine", "postgres", "--via", "local"],
+        "psql \\timing",
+        |ws| {
+            let address = candidate_address(ws);
+            let mut script = "\\timing on\n\\o /dev/null\n".to_owned();
+            for (_, _, sql, _) in measuring_plan() {
+                script.push_str(&format!("{sql};\n"));
+            }
+            let mut psql = std::process::Command::new("psql");
+            psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+                .arg(address.url())
+                .env("PGPASSWORD", &address.password);
+            let out = run_tool(psql, &script);
+            numbers_after(&out, "Time:")
+        },
+    );
+}
+
+/// MariaDB's `SET profiling = 1` and `SHOW PROFILES`, with the candidate's own account.
+#[test]
+fn timing_measured_with_mariadb_profiling_keeps_its_points() {
+    measured_by_hand(
+        &["--engine", "mariadb", "--via", "local"],
+        "mariadb SET profiling",
+        |ws| {
+            let address = candidate_address(ws);
+            let plan = measuring_plan();
+            let mut script = "SET profiling = 1;\nSET profiling_history_size = 100;\n".to_owned();
+            for (_, _, sql, _) in &plan {
+                script.push_str(&format!("{sql};\n"));
+            }
+            script.push_str("SHOW PROFILES;\n");
+            let mut client = std::process::Command::new("mariadb");
+            client
+                .args(["--batch", "--skip-column-names", "--protocol=TCP"])
+                .args(["-h", &address.host, "-P", &address.port.to_string()])
+                .args(["-u", &address.user, &address.database])
+                .env("MYSQL_PWD", &address.password);
+            let out = run_tool(client, &script);
+            // The profiles come last, one line per statement after `SET profiling = 1`:
+            // `id <tab> seconds <tab> query`, the second SET first.
+            let lines: Vec<&str> = out.lines().collect();
+            let profiles: Vec<f64> = lines[lines.len() - plan.len()..]
+                .iter()
+                .map(|line| {
+                    let seconds = line.split('\t').nth(1).unwrap_or_default();
+                    seconds.parse::<f64>().unwrap_or_else(|_| panic!("{line}")) * 1000.0
+                })
+                .collect();
+            assert_eq!(profiles.len(), plan.len(), "{out}");
+            profiles
+        },
+    );
+}

@@ -27,7 +27,7 @@ pub struct SolutionManifest {
     /// answers replacing them file by file (a wrong solution that differs in one query).
     #[serde(default)]
     pub answers_from: Option<String>,
-    /// The assessor's scores of the manual items, copied next to the submission.
+    /// The assessor's scores of the manual items, given to grading from the assessor's side.
     #[serde(default)]
     pub evaluation: Option<String>,
     /// Score the grader must give on DuckDB.
@@ -40,6 +40,14 @@ pub struct SolutionManifest {
     /// must be "acquis" (or wait for the assessor).
     #[serde(default)]
     pub expected_not_acquired: Vec<String>,
+    /// Lines of the jury's grid that must be "non acquis" on DuckDB, by indicator
+    /// (`C1.9/observations`); every other line must be acquired (or wait for the assessor).
+    #[serde(default)]
+    pub expected_indicators_not_acquired: Vec<String>,
+    /// The candidate's own measurements, taken on the tables the solution built, as a
+    /// candidate's script takes them (see [`Measure`]).
+    #[serde(default)]
+    pub measure: Option<Measure>,
     /// Score and failures on the servers (PostgreSQL, MariaDB), which keep `VARCHAR(n)` and so
     /// judge text lengths; the same as on DuckDB when absent.
     #[serde(default)]
@@ -61,6 +69,49 @@ pub struct Expectation {
     /// Criteria that must be "non acquis".
     #[serde(default)]
     pub expected_not_acquired: Vec<String>,
+    /// Lines of the jury's grid that must be "non acquis".
+    #[serde(default)]
+    pub expected_indicators_not_acquired: Vec<String>,
+}
+
+/// Measurements a solution takes itself, once its tables are built: each query of the
+/// grader's timing task run on both tables, twice to warm up, then `runs` rounds that run it
+/// once on each table in alternating order, every run written as a line of
+/// `answers/<answer>` (a candidate's `time.perf_counter()` around each query does the same).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// File under `answers/`.
+    #[serde(default = "Measure::default_answer")]
+    pub answer: String,
+    /// Id of the grader's timing task whose queries and tables are measured.
+    pub timing: String,
+    /// Timed rounds of each query (one run on each table per round).
+    #[serde(default = "Measure::default_runs")]
+    pub runs: usize,
+    /// The file's first line, which also gives its separator.
+    #[serde(default = "Measure::default_header")]
+    pub header: String,
+    /// Milliseconds written with a decimal comma (the separator must then not be a comma).
+    #[serde(default)]
+    pub decimal_comma: bool,
+    /// Lines left out, as `query;table` (`R2;ventes`): a measurement forgotten.
+    #[serde(default)]
+    pub skip: Vec<String>,
+}
+
+impl Measure {
+    fn default_answer() -> String {
+        "mesures.csv".into()
+    }
+
+    fn default_runs() -> usize {
+        3
+    }
+
+    fn default_header() -> String {
+        "requete;table;duree_ms".into()
+    }
 }
 
 fn default_answers() -> String {

@@ -116,6 +116,12 @@ pub enum TaskCheck {
         answer: String,
         /// Id of the timing task whose queries and tables the file reports.
         timing: String,
+        /// How far a reported gain may be from the one epreuve measures on the same tables,
+        /// as a factor either way (4: from a quarter to four times it). Another machine and
+        /// another client measure other times, but not a gain ten times larger. Without it,
+        /// only the direction of each gain is judged.
+        #[serde(default)]
+        max_factor: Option<f64>,
     },
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use epreuve_data::text_columns;
 use epreuve_db::{Loader, fill_table};
-use epreuve_exam::SolutionManifest;
+use epreuve_exam::{GraderManifest, Measure, SolutionManifest, TaskCheck};
 
 use crate::{GradeError, Truth};
 
@@ -17,6 +17,7 @@ pub fn apply_solution(
     name: &str,
     solution: &SolutionManifest,
     solution_dir: &Path,
+    grader: &GraderManifest,
     truth: &Truth,
     backend: &dyn Loader,
     answers_dir: &Path,
@@ -126,7 +127,88 @@ pub fn apply_solution(
             std::fs::copy(entry.path(), &target).map_err(io(&target))?;
         }
     }
+    if let Some(measure) = &solution.measure {
+        let text = measured(name, measure, grader, backend)?;
+        let target = answers_dir.join(&measure.answer);
+        std::fs::write(&target, text).map_err(io(&target))?;
+    }
     Ok(())
+}
+
+/// The measurements a careful candidate's script takes: each query of the timing task on each
+/// table, twice to warm up, then `runs` rounds alternating the tables, each run a line.
+fn measured(
+    name: &str,
+    measure: &Measure,
+    grader: &GraderManifest,
+    backend: &dyn Loader,
+) -> Result<String, GradeError> {
+    let fault = |message: String| GradeError::Solution {
+        solution: name.to_owned(),
+        message,
+    };
+    let timing = grader
+        .tasks
+        .iter()
+        .find_map(|t| match &t.check {
+            TaskCheck::Timing(timing) if t.id == measure.timing => Some(timing),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            fault(format!(
+                "measures the timing task `{}`, which the grader does not have",
+                measure.timing
+            ))
+        })?;
+    let separator = [';', '\t', ',']
+        .into_iter()
+        .find(|s| measure.header.contains(*s))
+        .ok_or_else(|| {
+            fault(format!(
+                "its measurements' header `{}` has no separator",
+                measure.header
+            ))
+        })?;
+    let mut text = format!("{}\n", measure.header);
+    let tables = [&timing.slow, &timing.fast];
+    for query in &timing.queries {
+        let time = |table: &str| -> Result<f64, GradeError> {
+            let elapsed = backend
+                .time_query(&query.on(table))
+                .map_err(|e| fault(format!("timing {} on `{table}`: {e}", query.id)))?;
+            Ok(elapsed.as_secs_f64() * 1000.0)
+        };
+        // Two runs of each to warm the caches, not written down; then rounds that run the
+        // query once on each table, the order swapped every round, as the statement advises:
+        // whatever slows the machine for a while (a server's own vacuum after a load) slows
+        // both tables alike.
+        for table in tables {
+            time(table)?;
+            time(table)?;
+        }
+        let mut runs: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        for round in 0..measure.runs.max(1) {
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for at in order {
+                runs[at].push(time(tables[at])?);
+            }
+        }
+        for (table, times) in tables.iter().zip(&runs) {
+            if measure.skip.contains(&format!("{};{table}", query.id)) {
+                continue;
+            }
+            for ms in times {
+                let ms = format!("{ms:.3}");
+                let ms = if measure.decimal_comma {
+                    ms.replace('.', ",")
+                } else {
+                    ms
+                };
+                text.push_str(&format!("{}{separator}{table}{separator}{ms}\n", query.id));
+            }
+        }
+    }
+    Ok(text)
 }
 
 /// `build.postgres.sql` when it exists next to `build.sql`, else `build.sql`.

@@ -89,6 +89,7 @@ fn main() {
                     "reference",
                     &solution,
                     &solution_dir,
+                    &grader,
                     &truth,
                     db.as_ref(),
                     &workspace.answers_dir(),
@@ -141,7 +142,7 @@ impl Server {
         };
         let workspace = Workspace::start(exam, &root, &options).expect("a local PostgreSQL");
         let record = centre
-            .find(workspace.root())
+            .find(&workspace)
             .expect("the centre's record")
             .expect("a record");
         let admin = record.database.admin().expect("the administrator").url();
@@ -161,7 +162,7 @@ impl Server {
             .flatten()
         {
             if let Ok(workspace) = Workspace::open(&entry.path())
-                && let Ok(Some(record)) = centre.find(workspace.root())
+                && let Ok(Some(record)) = centre.find(&workspace)
             {
                 let _ =
                     epreuve_provision::down(workspace.root(), &record.database, Some(&self.admin));

@@ -86,6 +86,17 @@ pub fn grade(
         return Ok(exit_codes::SUCCESS);
     }
     let _lock = super::lock(printer, &workspace, "grade")?;
+    // Which rules graded the work: the assessor reads it before the score.
+    printer.waiting(tr!(
+        printer.lang,
+        "grade-catalogue",
+        catalogue = catalogue
+            .root()
+            .canonicalize()
+            .unwrap_or_else(|_| catalogue.root().to_path_buf())
+            .display()
+            .to_string()
+    ));
     let report = grade_workspace(&Request {
         workspace: &workspace,
         catalogue: &catalogue,
@@ -200,6 +211,7 @@ fn demo_steps(
             &args.solution,
             &solution,
             &solution_dir,
+            grader,
             &truth,
             db.as_ref(),
             &workspace.answers_dir(),

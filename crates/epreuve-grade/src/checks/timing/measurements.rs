@@ -8,8 +8,15 @@ use epreuve_results::{Said, said};
 use super::{Outcome, Timing, median, ratio, show_ratio};
 
 /// The candidate's measurements, set against epreuve's: every query reported on both tables,
-/// and, where epreuve found a verdict, the same conclusion.
-pub(crate) fn measurements_outcome(answers: &Root, answer: &str, timing: &Timing) -> Outcome {
+/// where epreuve found a verdict the same conclusion, and, with `max_factor`, a gain no
+/// further from the one epreuve measured than that factor either way (invented timings agree
+/// on the direction, not on the size).
+pub(crate) fn measurements_outcome(
+    answers: &Root,
+    answer: &str,
+    timing: &Timing,
+    max_factor: Option<f64>,
+) -> Outcome {
     let file = format!("answers/{answer}");
     let text = match crate::checks::read_answer(answers, answer) {
         Ok(text) => text,
@@ -61,7 +68,23 @@ pub(crate) fn measurements_outcome(answers: &Root, answer: &str, timing: &Timing
             theirs = show_ratio(theirs),
             ours = show_ratio(ours)
         );
-        if agrees {
+        let off = if theirs > 0.0 && ours > 0.0 {
+            (theirs / ours).max(ours / theirs)
+        } else {
+            f64::INFINITY
+        };
+        if agrees && max_factor.is_some_and(|max| off > max) {
+            wrong.push(said!(
+                if theirs > ours {
+                    "ev-measure-too-large"
+                } else {
+                    "ev-measure-too-small"
+                },
+                compared = compared,
+                off = show_ratio(off),
+                allowed = show_ratio(max_factor.unwrap_or_default())
+            ));
+        } else if agrees {
             right += 1;
             said.push(compared);
         } else if query.verdict() == Some(true) {
