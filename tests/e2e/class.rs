@@ -4,7 +4,7 @@
 use crate::common::{assert_error, code, epreuve, epreuve_with, json, stderr, stdout};
 
 /// `epreuve class prepare` of `roster` (written as `roster.csv`) into `class/`, in `cwd`.
-fn prepare(cwd: &std::path::Path, roster: &str, extra: &[&str]) -> std::process::Output {
+pub fn prepare(cwd: &std::path::Path, roster: &str, extra: &[&str]) -> std::process::Output {
     std::fs::write(cwd.join("roster.csv"), roster).unwrap();
     let mut args = vec![
         "class",
@@ -262,6 +262,7 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
         )
     };
     std::fs::create_dir_all(cwd.join("gathered")).unwrap();
+    let mut printed_seals = std::collections::BTreeMap::new();
     for id in ["H1", "H2", "H3"] {
         std::fs::write(
             cwd.join("machines")
@@ -290,6 +291,13 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
             ],
         );
         assert_eq!(code(&out), 0, "{}", stderr(&out));
+        // The seal `submit` shows the candidate, which the proctor notes.
+        let seal = format!("{}{}", stdout(&out), stderr(&out))
+            .split_whitespace()
+            .find(|w| w.len() == 64 && w.bytes().all(|b| b.is_ascii_hexdigit()))
+            .unwrap_or_else(|| panic!("{id}: no seal shown: {}", stdout(&out)))
+            .to_owned();
+        printed_seals.insert(id, seal);
     }
     // H2's file is changed on the way: same length, so the archive stays readable.
     let h2 = cwd.join("gathered/H2.tar");
@@ -341,6 +349,11 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
         "{collected:#}"
     );
     assert_eq!(collected["taken"][0]["id"], "H1");
+    // Collect names the seal of what it took: the one H1's machine showed.
+    assert_eq!(
+        collected["taken"][0]["seal"], printed_seals["H1"],
+        "{collected:#}"
+    );
     let why = |file: &str| {
         collected["refused"]
             .as_array()
@@ -386,6 +399,12 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
             "{id}: {notes}"
         );
         assert_eq!(integrity, "[]", "{id}");
+        // The class report shows the seal collected, for H1 only.
+        assert_eq!(
+            report["results"][i]["collected_seal"].as_str(),
+            (*id == "H1").then(|| printed_seals["H1"].as_str()),
+            "{id}"
+        );
     }
     // Collected again, the same file is taken again: nothing is lost or doubled.
     let out = epreuve(
@@ -424,12 +443,14 @@ fn a_class_grading_killed_resumes_where_it_stopped() {
         .spawn()
         .unwrap();
     let results = cwd.join("class/results");
+    // A result is written when its seal is: the seal is written last, and a result without
+    // it is graded again.
     let written = |dir: &std::path::Path| {
         std::fs::read_dir(dir)
             .map(|entries| {
                 entries
                     .flatten()
-                    .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".json.seal"))
                     .count()
             })
             .unwrap_or(0)

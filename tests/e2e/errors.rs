@@ -208,6 +208,27 @@ fn a_missing_database_file_is_an_infrastructure_error() {
     assert_error(&out, 3, "base.duckdb does not exist");
 }
 
+/// A submitted snapshot that is damaged, or gone, is named by the workspace's bundle, which
+/// the assessor can open, never by grading's private copy of it.
+#[test]
+fn a_damaged_or_missing_snapshot_is_named_by_the_workspace() {
+    for damage in ["garbage", "gone"] {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = start(temp.path());
+        let out = epreuve_en(temp.path(), &["submit", "--dir", "ws"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let snapshot = bundle(&dir).join("base.duckdb");
+        match damage {
+            "garbage" => std::fs::write(&snapshot, vec![0x5a; 20_000]).unwrap(),
+            _ => std::fs::remove_file(&snapshot).unwrap(),
+        }
+        let out = epreuve_en(temp.path(), &["grade", "ws", "--format", "json"]);
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!said.contains("epreuve-grading-"), "{damage}: {said}");
+        assert!(said.contains(".epreuve/submissions/"), "{damage}: {said}");
+    }
+}
+
 #[test]
 fn a_locked_database_file_says_who_to_close() {
     let temp = tempfile::tempdir().unwrap();
@@ -276,6 +297,10 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         epreuve_fs::FsError::TooLarge {
             path: p(),
             limit: 1024,
+        },
+        epreuve_fs::FsError::TooManyEntries {
+            path: p(),
+            limit: 10_000,
         },
         epreuve_fs::FsError::Busy {
             path: p(),

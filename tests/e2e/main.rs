@@ -5,6 +5,7 @@ mod backends;
 mod bloc2;
 mod catalogue_side;
 mod class;
+mod class_attack;
 mod common;
 mod errors;
 mod evidence;

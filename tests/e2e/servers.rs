@@ -49,6 +49,15 @@ fn every_solution_on(engine: &str, via: &str) {
             }
             assert_outcome(&report, &expected, &what);
             assert_said_in_both(&report, &what);
+            // The engine's words, not the line of its C source the driver appends.
+            for check in report["checks"].as_array().unwrap() {
+                let message = check["message"].as_str().unwrap_or_default();
+                assert!(
+                    !message.contains(" at line "),
+                    "{what}: {}: {message}",
+                    check["id"]
+                );
+            }
             // Nothing is left running once the temporary workspace is gone.
             assert_eq!(leftover_containers(), Vec::<String>::new());
         }
@@ -496,6 +505,86 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
     }
 }
 
+/// A local server started as the centre's own (a workspace called `centre` in `parent`), and
+/// the URL of its administrator, as a centre gives `--url`.
+fn centres_server(parent: &Path, engine: &str) -> (PathBuf, String) {
+    let (centre, out) = start_in(parent, "centre", "centre", &route(engine, "local"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let a = &centre_record(&centre)["database"]["admin"];
+    let scheme = if engine == "postgres" {
+        "postgres"
+    } else {
+        "mysql"
+    };
+    let url = format!(
+        "{scheme}://{}:{}@127.0.0.1:{}/",
+        a["user"].as_str().unwrap(),
+        a["password"].as_str().unwrap(),
+        a["port"]
+    );
+    (centre, url)
+}
+
+/// `db down` on the url route drops what the centre created for the workspace, as its record
+/// says: a candidate who makes their state.json name another candidate's database has their
+/// own dropped, never the other's; a workspace the centre has no record of is refused.
+#[test]
+fn db_down_on_a_shared_server_drops_only_what_the_centre_made() {
+    for engine in ["postgres", "mariadb"] {
+        let temp = reachable_tempdir();
+        let (centre, url) = centres_server(temp.path(), engine);
+        let on_url = ["--engine", engine, "--via", "url", "--url", &url].map(String::from);
+        let (c1, out) = start_in(temp.path(), "c1", "c1", &on_url);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let (c2, out) = start_in(temp.path(), "c2", "c2", &on_url);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let c2_address = candidate_address(&c2);
+        // c1 names c2's database (and roles) in their own state.json.
+        let path = c1.join(".epreuve/state.json");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("epreuve_c1", "epreuve_c2");
+        std::fs::write(&path, text).unwrap();
+        let down = epreuve_en(
+            temp.path(),
+            &["db", "down", "--dir", c1.to_str().unwrap(), "--url", &url],
+        );
+        assert_eq!(code(&down), 0, "{engine}: {}", stderr(&down));
+        assert!(
+            epreuve_db::ServerDb::connect(&c2_address).is_ok(),
+            "{engine}: c2's database was dropped through c1's state.json"
+        );
+        let mut c1_address = c2_address.clone();
+        c1_address.database = "epreuve_c1".into();
+        c1_address.user = "epreuve_c1".into();
+        assert!(
+            epreuve_db::ServerDb::connect(&c1_address).is_err(),
+            "{engine}: c1's own stays"
+        );
+        // A centre without a record of c2 drops nothing on c2's word.
+        let elsewhere = temp.path().join("another-centre");
+        let down = epreuve_with_en(
+            temp.path(),
+            &["db", "down", "--dir", c2.to_str().unwrap(), "--url", &url],
+            &[
+                ("EPREUVE_CATALOGUE", repo().to_str().unwrap()),
+                ("EPREUVE_CENTRE", elsewhere.to_str().unwrap()),
+            ],
+        );
+        assert_ne!(code(&down), 0, "{engine}: {}", stdout(&down));
+        assert!(stderr(&down).contains("no record"), "{}", stderr(&down));
+        assert!(epreuve_db::ServerDb::connect(&c2_address).is_ok());
+        let _ = epreuve_en(
+            temp.path(),
+            &["db", "down", "--dir", c2.to_str().unwrap(), "--url", &url],
+        );
+        let _ = epreuve_en(
+            temp.path(),
+            &["db", "down", "--dir", centre.to_str().unwrap()],
+        );
+    }
+}
+
 /// Sends SIGINT to `start` after `delay`, and checks that nothing is left: no folder, no
 /// container, no server process. Returns true when the start was really cancelled.
 fn interrupt_start_after(engine: &str, via: &str, delay: Duration) -> bool {
@@ -554,6 +643,79 @@ fn interrupt_start_after(engine: &str, via: &str, delay: Duration) -> bool {
         String::from_utf8_lossy(&servers.stdout)
     );
     out.status.code() == Some(130)
+}
+
+/// The server processes (`postgres`, `mariadbd`) whose command line names `dir`.
+fn servers_in(dir: &Path) -> Vec<String> {
+    let out = Command::new("pgrep")
+        .args(["-f", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| matches!(c.trim(), "postgres" | "mariadbd"))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `start --via local` killed with SIGKILL once its server runs (no handler, no cleanup):
+/// the next `start` in the folder ends that server, starts afresh, and `db down` leaves no
+/// process behind.
+#[test]
+fn a_local_start_killed_outright_leaves_its_server_to_the_next_start() {
+    for engine in ["postgres", "mariadb"] {
+        let temp = reachable_tempdir();
+        let dir = temp.path().join("ws");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_epreuve"))
+            .args([
+                "start",
+                EXAM,
+                "--dir",
+                dir.to_str().unwrap(),
+                "--candidate",
+                "k9",
+            ])
+            .args(route(engine, "local"))
+            .env("EPREUVE_CATALOGUE", repo())
+            .env("EPREUVE_CENTRE", centre())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while servers_in(&dir).is_empty() && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+        let left = servers_in(&dir);
+        assert!(
+            !left.is_empty(),
+            "{engine}: the server had not started in 30 s"
+        );
+        let (_, out) = start_in(temp.path(), "ws", "k9", &route(engine, "local"));
+        assert_eq!(code(&out), 0, "{engine}: {}", stderr(&out));
+        for pid in &left {
+            assert!(
+                !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                    || std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                        .is_ok_and(|s| s.contains(") Z ")),
+                "{engine}: the killed start's server {pid} still runs"
+            );
+        }
+        let down = epreuve(temp.path(), &["db", "down", "--dir", dir.to_str().unwrap()]);
+        assert_eq!(code(&down), 0, "{}", stderr(&down));
+        assert!(
+            servers_in(&dir).is_empty(),
+            "{engine}: {:?}",
+            servers_in(&dir)
+        );
+    }
 }
 
 #[test]

@@ -17,8 +17,8 @@ use crate::{Class, ClassError};
 /// What `collect` did.
 #[derive(Debug, Clone, Default)]
 pub struct Collected {
-    /// Candidates whose submission was taken, and the file it came from.
-    pub taken: Vec<(String, PathBuf)>,
+    /// Candidates whose submission was taken, the file it came from, and its seal.
+    pub taken: Vec<(String, PathBuf, String)>,
     /// Files refused, and why.
     pub refused: Vec<(PathBuf, String)>,
 }
@@ -82,8 +82,11 @@ pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
             continue;
         }
         let bundle = &bundles[0];
-        match take(class, &candidate, bundle) {
-            Ok(()) => summary.taken.push((candidate, bundle.path.clone())),
+        match take(class, &candidate, bundle).and_then(|()| record_seal(class, &candidate, bundle))
+        {
+            Ok(()) => summary
+                .taken
+                .push((candidate, bundle.path.clone(), bundle.seal.clone())),
             Err(why) => summary.refused.push((bundle.path.clone(), why)),
         }
     }
@@ -103,6 +106,23 @@ fn take(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), 
             epreuve_session::SessionError::BundleFile { why, .. } => why,
             other => other.to_string(),
         })
+}
+
+/// Records, in the class's `centre/`, the seal of the submission taken for `candidate`: the
+/// class report shows it, for the proctor to compare with the seal `submit` showed.
+fn record_seal(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), String> {
+    let path = class.collected_file(candidate);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let text = serde_json::to_vec_pretty(&serde_json::json!({
+        "seal": bundle.seal,
+        "file": bundle.path.display().to_string(),
+        "submitted_at": bundle.facts.at,
+        "collected_at": chrono::Utc::now(),
+    }))
+    .unwrap_or_default();
+    epreuve_fs::write_atomic(&path, &text).map_err(|e| e.to_string())
 }
 
 /// The files named, a folder standing for the files in it (hidden ones aside), sorted.

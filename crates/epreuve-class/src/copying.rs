@@ -2,8 +2,9 @@
 //! another candidate's data, or of the catalogue's preview, in a candidate's table proves the
 //! data was copied. Grading keeps, per table, the fingerprints of the rows that are no row of
 //! the candidate's own source ([`epreuve_grade::StrayRows`]); here each other candidate's
-//! sources (and the preview) are read and fingerprinted the same way, and a table holding at
-//! least [`AT_LEAST`] rows of someone else's data is reported with both names and the rows.
+//! sources (and the preview) are read and fingerprinted the same way, and a table holding
+//! enough rows of someone else's data to matter (see [`reported_from`]) is reported with both
+//! names and the rows.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -15,9 +16,18 @@ use epreuve_session::{Centre, Workspace};
 
 use crate::Class;
 
-/// Rows of someone else's data a table must hold to be reported: one row could be a
-/// coincidence of a small table, three cannot.
-pub const AT_LEAST: usize = 3;
+/// The share of a table's rows the jury's grid lets a candidate lose without a verdict
+/// changing, when the grader writes none (`max_lost_share` of its indicators).
+const TOLERATED: f64 = 0.01;
+
+/// Rows of someone else's data a table of `rows` rows must hold to be reported: set from the
+/// harm they do, not as a count. A candidate's files come from the class's secret, so even one
+/// row of another's files is no coincidence; but rows fewer than the share the grid tolerates
+/// as lost (`tolerated`) change no verdict and no mark worth an accusation, and are what a
+/// framer would plant to name someone. From one row in a small table to 1 % of a large one.
+pub fn reported_from(rows: usize, tolerated: f64) -> usize {
+    ((rows as f64 * tolerated).ceil() as usize).max(1)
+}
 /// Rows shown as evidence.
 const SHOWN: usize = 3;
 
@@ -32,12 +42,26 @@ pub(crate) fn copied_rows(
     strays: &[(String, Vec<StrayRows>)],
     jobs: usize,
 ) -> Vec<CopiedRows> {
+    // The loss the grader's grid tolerates: below it, copied rows harm no verdict.
+    let tolerated = exam
+        .grader()
+        .ok()
+        .and_then(|g| {
+            g.indicators
+                .iter()
+                .flat_map(|i| i.checks.iter().filter_map(move |c| c.tolerance(i).1))
+                .reduce(f64::min)
+        })
+        .unwrap_or(TOLERATED);
     // Per shape, each stray fingerprint and the candidates whose table holds it.
     let mut wanted: HashMap<Shape, HashMap<u64, Vec<usize>>> = HashMap::new();
     // Per candidate and table: its rows, and whether fingerprints were left unkept.
     let mut table_rows: HashMap<(usize, String), (usize, bool)> = HashMap::new();
     for (b, (_, tables)) in strays.iter().enumerate() {
-        for table in tables.iter().filter(|t| t.strays.len() >= AT_LEAST) {
+        for table in tables
+            .iter()
+            .filter(|t| t.strays.len() >= reported_from(t.rows, tolerated))
+        {
             table_rows.insert((b, table.table.clone()), (table.rows, table.more));
             let prints = wanted
                 .entry((
@@ -66,7 +90,7 @@ pub(crate) fn copied_rows(
         .map(|m| DataOwner::Candidate { id: m.id.clone() })
         .collect();
     owners.push(DataOwner::Preview);
-    let centre = Centre::new(Some(class.centre_dir()));
+    let centre = Centre::of_class(class.centre_dir());
     let found = epreuve_data::map_on_threads(&owners, jobs, |owner| {
         let mut found: Vec<CopiedRows> = Vec::new();
         let Some(sources) = owner_sources(class, exam, &centre, owner) else {
@@ -99,13 +123,13 @@ pub(crate) fn copied_rows(
                 }
             }
             for (b, (distinct, first)) in matched {
-                if distinct.len() < AT_LEAST {
-                    continue;
-                }
                 let (all, more) = table_rows
                     .get(&(b, table.clone()))
                     .copied()
                     .unwrap_or_default();
+                if distinct.len() < reported_from(all, tolerated) {
+                    continue;
+                }
                 found.push(CopiedRows {
                     candidate: strays[b].0.clone(),
                     from: owner.clone(),
@@ -154,7 +178,7 @@ fn owner_sources(
         DataOwner::Preview => exam.dataset_dir.clone(),
         DataOwner::Candidate { id } => {
             let workspace = Workspace::open(&class.workspace(id)).ok()?;
-            let record = centre.find(workspace.root()).ok()?;
+            let record = centre.find(&workspace).ok()?;
             let source = workspace.truth_source(exam, record.as_ref()).ok()?;
             let dir = source.dir.clone();
             kept = Some(source);
@@ -194,4 +218,18 @@ fn shown_row(source: &SourceFrame, columns: &[String], r: usize) -> String {
         text = text.chars().take(159).collect::<String>() + "…";
     }
     epreuve_results::clean_text(&format!("row {}: {text}", r + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reported_from;
+
+    #[test]
+    fn the_rows_it_takes_grow_with_the_table() {
+        assert_eq!(reported_from(30, 0.01), 1);
+        assert_eq!(reported_from(720, 0.01), 8);
+        assert_eq!(reported_from(24_000, 0.01), 240);
+        assert_eq!(reported_from(0, 0.01), 1);
+        assert_eq!(reported_from(24_000, 0.0), 1);
+    }
 }

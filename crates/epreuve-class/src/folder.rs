@@ -101,6 +101,31 @@ impl Class {
         self.dir.join("centre")
     }
 
+    /// The class's secret, kept in its `centre/` (readable by the centre's account only) and
+    /// drawn the first time it is needed: what seals its result files, and what the
+    /// candidates' data are drawn from with their identifiers, so that no one holding the
+    /// candidate-side pack can make a candidate's files.
+    pub fn secret(&self) -> Result<String, ClassError> {
+        epreuve_session::Centre::of_class(self.centre_dir())
+            .secret()
+            .map(Option::unwrap_or_default)
+            .map_err(ClassError::from)
+    }
+
+    /// Where `class collect` recorded the seal of the submission it took for candidate `id`.
+    pub(crate) fn collected_file(&self, id: &str) -> PathBuf {
+        self.centre_dir()
+            .join("collected")
+            .join(format!("{id}.json"))
+    }
+
+    /// The seal of the submission `class collect` took for candidate `id`, as it recorded it.
+    pub fn collected_seal(&self, id: &str) -> Option<String> {
+        let bytes = std::fs::read(self.collected_file(id)).ok()?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        value["seal"].as_str().map(str::to_owned)
+    }
+
     /// The folder of the workspaces.
     pub fn workspaces_dir(&self) -> PathBuf {
         self.dir.join("workspaces")

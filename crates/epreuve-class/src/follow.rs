@@ -53,7 +53,7 @@ pub struct Standing {
 
 /// Every candidate's standing at `now`, in the roster's order.
 pub fn follow(class: &Class, now: DateTime<Utc>) -> Vec<Standing> {
-    let centre = Centre::new(Some(class.centre_dir()));
+    let centre = Centre::of_class(class.centre_dir());
     class
         .manifest
         .members
@@ -74,7 +74,7 @@ fn standing(class: &Class, centre: &Centre, member: &Member, now: DateTime<Utc>)
             };
         }
     };
-    let record = centre.find(workspace.root()).ok().flatten();
+    let record = centre.find(&workspace).ok().flatten();
     let deadline = record
         .as_ref()
         .map_or(workspace.state().deadline, |r| r.deadline);

@@ -42,6 +42,9 @@ pub struct GradeSummary {
     pub left: usize,
     /// Candidates whose score or points moved since their last grading.
     pub moved: Vec<Movement>,
+    /// Candidates whose result file no longer matched its seal (edited by hand since it was
+    /// written): graded again, never kept.
+    pub changed: Vec<String>,
 }
 
 /// What became of one candidate in a grading of the class.
@@ -69,6 +72,47 @@ struct Stored {
     strays: Vec<StrayRows>,
 }
 
+/// The seal of a result file's bytes under the class's `secret`: SHA-256 of the secret and of
+/// the bytes as written. Kept beside the file (`<id>.json.seal`): a result edited by hand no
+/// longer matches it (the bytes are sealed, not their reading: a number read back need not
+/// print the same).
+fn seal_of(bytes: &[u8], secret: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(secret.as_bytes());
+    hasher.update([0]);
+    hasher.update(bytes);
+    crate::hex(&hasher.finalize())
+}
+
+/// The seal file of the result file `path`.
+fn seal_file(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".seal");
+    std::path::PathBuf::from(name)
+}
+
+/// Writes `stored` to `path` and its seal beside it, each whole or not at all (the seal last:
+/// a crash between the two leaves a result that is graded again, never one believed).
+fn write_sealed(path: &Path, stored: &Stored, secret: &str) -> Result<(), epreuve_fs::FsError> {
+    let bytes = serde_json::to_vec_pretty(stored).unwrap_or_default();
+    let _ = std::fs::remove_file(seal_file(path));
+    epreuve_fs::write_atomic(path, &bytes)?;
+    epreuve_fs::write_atomic(&seal_file(path), seal_of(&bytes, secret).as_bytes())
+}
+
+/// A result file as it was written: `Ok(None)` when there is none, `Err(())` when it no longer
+/// matches its seal (or has none).
+fn read_sealed(path: &Path, secret: &str) -> Result<Option<Stored>, ()> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(None);
+    };
+    let written = std::fs::read_to_string(seal_file(path)).map_err(|_| ())?;
+    if written.trim() != seal_of(&bytes, secret) {
+        return Err(());
+    }
+    serde_json::from_slice(&bytes).map(Some).map_err(|_| ())
+}
+
 /// Grades the class; `done(id, outcome)` is told each candidate as they are graded.
 pub fn grade_class(
     class: &Class,
@@ -84,8 +128,10 @@ pub fn grade_class(
         path: results.clone(),
         source,
     })?;
-    let centre = Centre::new(Some(class.centre_dir()));
+    let centre = Centre::of_class(class.centre_dir());
+    let secret = class.secret()?;
     let members = &class.manifest.members;
+    let changed = std::sync::Mutex::new(Vec::new());
     // Each candidate's fate, in the roster's order: graded (with the grading before, when
     // there was one), kept, or left (Ctrl-C, or a result that could not be written).
     let fates = epreuve_data::map_on_threads(members, options.jobs, |member| {
@@ -93,7 +139,16 @@ pub fn grade_class(
             return Ok(Fate::Left);
         }
         let file = class.result_file(&member.id);
-        let previous = read_stored(&file);
+        let previous = match read_sealed(&file, &secret) {
+            Ok(previous) => previous,
+            Err(()) => {
+                changed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(member.id.clone());
+                None
+            }
+        };
         let workspace = Workspace::open(&class.workspace(&member.id));
         let fingerprint = workspace
             .as_ref()
@@ -123,8 +178,7 @@ pub fn grade_class(
             outcome,
             strays,
         };
-        let text = serde_json::to_vec_pretty(&stored).unwrap_or_default();
-        if let Err(e) = epreuve_fs::write_atomic(&file, &text) {
+        if let Err(e) = write_sealed(&file, &stored, &secret) {
             // Nothing more is graded: the others would not be kept either.
             options.cancel.cancel();
             return Err(ClassError::from(e));
@@ -134,13 +188,21 @@ pub fn grade_class(
             Movement::between(&member.id, &p.outcome, &stored.outcome)
         })))
     });
-    let mut summary = GradeSummary::default();
+    let mut summary = GradeSummary {
+        changed: changed
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        ..GradeSummary::default()
+    };
     let fates: Vec<Fate> = fates.into_iter().collect::<Result<_, _>>()?;
     // Whose data each table holds, from every candidate's last grading (kept ones included).
     let strays: Vec<(String, Vec<StrayRows>)> = members
         .iter()
         .map(|m| {
-            let strays = read_stored(&class.result_file(&m.id)).map_or_else(Vec::new, |s| s.strays);
+            let strays = read_sealed(&class.result_file(&m.id), &secret)
+                .ok()
+                .flatten()
+                .map_or_else(Vec::new, |s| s.strays);
             (m.id.clone(), strays)
         })
         .collect();
@@ -266,29 +328,55 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn read_stored(path: &Path) -> Option<Stored> {
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
-}
-
 /// The class report: each candidate's last grading, in the roster's order; a candidate not
 /// graded yet is "not gradable" with that reason.
 pub fn class_report(class: &Class) -> ClassReport {
+    // Without the class's secret no result can be trusted: each then says so.
+    let secret = class.secret().unwrap_or_default();
     let results = class
         .manifest
         .members
         .iter()
         .map(|member| CandidateOutcome {
             member: member.clone(),
-            outcome: match read_stored(&class.result_file(&member.id)) {
-                Some(stored) => stored.outcome,
-                None => Outcome::NotGradable {
+            outcome: match read_sealed(&class.result_file(&member.id), &secret) {
+                Ok(Some(stored)) => stored.outcome,
+                Ok(None) => Outcome::NotGradable {
                     reason: "not graded yet: `epreuve class grade` grades the class".into(),
                 },
+                Err(()) => Outcome::NotGradable {
+                    reason: format!(
+                        "results/{}.json no longer matches the seal written beside it (changed by hand, or written by an older epreuve): `epreuve class grade` grades it again",
+                        member.id
+                    ),
+                },
             },
+            collected_seal: class.collected_seal(&member.id),
         })
         .collect();
     let mut report = ClassReport::new(&class.manifest.exam, results);
-    report.similar_queries = crate::similar_queries(class);
+    let (similar, left_out) = crate::similar_queries(class);
+    report.similar_queries = similar;
+    report.similar_queries_left_out = left_out
+        .skipped
+        .iter()
+        .map(|(candidate, n)| {
+            epreuve_results::said!(
+                "class-similar-skipped",
+                candidate = candidate,
+                n = *n,
+                max = crate::similarity::COMPARED_FILES
+            )
+        })
+        .chain(left_out.cut.iter().map(|(candidate, file)| {
+            epreuve_results::said!(
+                "class-similar-cut",
+                candidate = candidate,
+                file = file,
+                kib = crate::similarity::COMPARED_BYTES / 1024
+            )
+        }))
+        .collect();
     report.copied_rows = std::fs::read(class.copying_file())
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())

@@ -6,9 +6,12 @@
 //! ```text
 //! class.toml            the exam, the engine, the roster as read
 //! centre/               the centre's record of each workspace (start, deadline, seed,
-//!                       checksums, grading account): what grading believes
+//!                       checksums, grading account): what grading believes; the class's
+//!                       `secret` (keys the candidates' data, seals the results); the seal of
+//!                       each bundle collected (`collected/<id>.json`)
 //! workspaces/<id>/      one workspace per candidate, with data of their own
-//! results/<id>.json     each candidate's last grading, written whole or not at all
+//! results/<id>.json     each candidate's last grading, written whole or not at all, and its
+//!                       seal beside it (`<id>.json.seal`)
 //! copying.json          whose data each candidate's tables hold, when not their own
 //! evaluations/<id>.toml the assessor's scores of the manual items, when there are some
 //! ```
@@ -26,7 +29,7 @@ mod follow;
 mod grade;
 mod prepare;
 mod roster;
-mod similarity;
+pub mod similarity;
 
 use std::path::PathBuf;
 
@@ -95,4 +98,12 @@ pub enum ClassError {
     /// The catalogue.
     #[error(transparent)]
     Exam(#[from] epreuve_exam::ExamError),
+    /// The class's records (its secret).
+    #[error(transparent)]
+    Session(#[from] epreuve_session::SessionError),
+}
+
+/// `bytes` in lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -85,7 +85,7 @@ pub fn prepare(
             .position(|r| r.id == m.id)
             .unwrap_or(usize::MAX)
     });
-    let centre = Centre::new(Some(class.centre_dir()));
+    let centre = Centre::of_class(class.centre_dir());
     // Each candidate's fate, in the roster's order: made, kept, failed, or left (Ctrl-C).
     let fates = epreuve_data::map_on_threads(&class.manifest.members, options.jobs, |member| {
         if options.cancel.is_cancelled() {
@@ -124,7 +124,17 @@ fn start_one(
     centre: &Centre,
 ) -> Result<(), String> {
     let base = options.duration.unwrap_or(exam.manifest.duration);
-    let duration = base + std::time::Duration::from_secs(u64::from(member.extra_minutes) * 60);
+    let extra = std::time::Duration::from_secs(u64::from(member.extra_minutes) * 60);
+    // Both come from the centre's input: their sum is checked, never trusted to fit.
+    let duration = base.checked_add(extra).ok_or_else(|| {
+        epreuve_results::said!(
+            "class-duration-overflow",
+            candidate = &member.id,
+            duration = humantime::format_duration(base).to_string(),
+            extra = member.extra_minutes
+        )
+        .english()
+    })?;
     let start = StartOptions {
         candidate: member.id.clone(),
         duration: Some(duration),

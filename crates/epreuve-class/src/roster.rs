@@ -129,6 +129,33 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
                 format!("gives the identifier `{id}` again (first on line {first})"),
             ));
         }
+        // Each identifier names a folder and, on a server, a database and its accounts: two
+        // that differ only by case share a folder where case is not kept (macOS, Windows),
+        // and two that differ only by punctuation share the server's database.
+        if let Some((first, other)) = members
+            .iter()
+            .find(|(_, m)| m.id.to_lowercase() == id.to_lowercase())
+        {
+            return Err(bad(
+                line,
+                format!(
+                    "gives `{id}`, which differs from `{}` (line {first}) only by case: their folders would be one on a file system that ignores case",
+                    other.id
+                ),
+            ));
+        }
+        if let Some((first, other)) = members.iter().find(|(_, m)| {
+            epreuve_provision::server_name(&m.id) == epreuve_provision::server_name(id)
+        }) {
+            return Err(bad(
+                line,
+                format!(
+                    "gives `{id}`, which a server names as it names `{}` (line {first}): both would share the database epreuve_{}",
+                    other.id,
+                    epreuve_provision::server_name(id)
+                ),
+            ));
+        }
         members.push((
             line,
             Member {
@@ -277,5 +304,28 @@ mod tests {
             }
             other => panic!("not refused: {other:?}"),
         }
+    }
+
+    #[test]
+    fn identifiers_that_would_share_a_folder_or_a_database_are_refused() {
+        for (roster, with) in [
+            ("id,name\nR10,Léa\nr10,Hugo\n", "`R10`"),
+            ("id,name\nAnna,Léa\nANNA,Hugo\n", "`Anna`"),
+            ("id,name\np1.x,Léa\np1-x,Hugo\n", "epreuve_p1_x"),
+            ("id,name\na_b,Léa\nA.B,Hugo\n", "`a_b`"),
+        ] {
+            let (line, why) = refused(roster);
+            assert_eq!(line, 3, "{roster}: {why}");
+            assert!(why.contains(with), "{roster}: {why}");
+        }
+        // Identifiers that a server and a folder keep apart are read.
+        assert_eq!(parse("id,name\np1x,Léa\np1_y,Hugo\n").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn extra_time_too_long_for_a_duration_is_refused_at_prepare() {
+        // 4294967295 minutes is a u32: read, then refused where it is added.
+        let members = parse("id,name,extra_time\nC01,Léa,4294967295\n").unwrap();
+        assert_eq!(members[0].extra_minutes, u32::MAX);
     }
 }

@@ -23,12 +23,32 @@ const SHOWN_AT_MOST: usize = 20;
 /// A text this many candidates wrote the same is the class's common answer (the textbook
 /// query), not a lead.
 const COMMON: usize = 3;
+/// Of each saved query, the first this many bytes are compared: a query of the exam is a few
+/// hundred bytes, and a copy shows in its first lines. The rest is said left out.
+pub const COMPARED_BYTES: usize = 16 * 1024;
+/// Of each candidate, at most this many saved queries are compared (the exam asks for a few);
+/// the others are said left out.
+pub const COMPARED_FILES: usize = 64;
 
-/// One candidate's query: who, its tokens, its shingles.
-type Written = (String, Vec<String>, HashSet<String>);
+/// One candidate's query: who, a fingerprint of its whole token sequence, its shingles
+/// (fingerprints of runs of three tokens).
+type Written = (String, u64, HashSet<u64>);
+
+/// What the comparison of saved queries left out to stay bounded, said in the class report.
+#[derive(Debug, Default)]
+pub struct LeftOut {
+    /// Files compared on their first [`COMPARED_BYTES`] bytes only: (candidate, file).
+    pub cut: Vec<(String, String)>,
+    /// Candidates of whom [`COMPARED_FILES`] queries were compared, and how many were not.
+    pub skipped: Vec<(String, usize)>,
+}
 
 /// The closest pairs of saved queries between the class's candidates, most similar first.
-pub fn similar_queries(class: &Class) -> Vec<SimilarQueries> {
+/// Work and memory are bounded per candidate ([`COMPARED_FILES`] queries of
+/// [`COMPARED_BYTES`] each, as fingerprints): a candidate who saves a thousand queries of a
+/// megabyte costs the report no more than one who saves the exam's.
+pub fn similar_queries(class: &Class) -> (Vec<SimilarQueries>, LeftOut) {
+    let mut left_out = LeftOut::default();
     // For each file name, each candidate's shingles.
     let mut by_file: BTreeMap<String, Vec<Written>> = BTreeMap::new();
     for member in &class.manifest.members {
@@ -41,31 +61,54 @@ pub fn similar_queries(class: &Class) -> Vec<SimilarQueries> {
         let Ok(listed) = answers.list("") else {
             continue;
         };
-        for entry in listed {
-            let Listed::File(name) = entry else { continue };
-            let name = name.to_string_lossy().into_owned();
-            if !name.ends_with(".sql") {
-                continue;
-            }
+        let mut names: Vec<String> = listed
+            .into_iter()
+            .filter_map(|entry| match entry {
+                Listed::File(name) => Some(name.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        names.sort();
+        if names.len() > COMPARED_FILES {
+            left_out
+                .skipped
+                .push((member.id.clone(), names.len() - COMPARED_FILES));
+            names.truncate(COMPARED_FILES);
+        }
+        for name in names {
             let Ok(text) = answers.read_to_string(&name, limits::ANSWER) else {
                 continue;
             };
-            let tokens = normalised(&text);
+            let text = if text.len() > COMPARED_BYTES {
+                left_out
+                    .cut
+                    .push((member.id.clone(), epreuve_results::clean_text(&name)));
+                let mut end = COMPARED_BYTES;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                &text[..end]
+            } else {
+                text.as_str()
+            };
+            let tokens = normalised(text);
             let shingles = shingles(&tokens);
             if !shingles.is_empty() {
-                by_file
-                    .entry(name)
-                    .or_default()
-                    .push((member.id.clone(), tokens, shingles));
+                by_file.entry(name).or_default().push((
+                    member.id.clone(),
+                    fingerprint(&tokens),
+                    shingles,
+                ));
             }
         }
     }
     let mut pairs = Vec::new();
     for (file, candidates) in &by_file {
-        let writers = |tokens: &Vec<String>| candidates.iter().filter(|c| &c.1 == tokens).count();
+        let writers = |tokens: u64| candidates.iter().filter(|c| c.1 == tokens).count();
         for (i, (a, ta, sa)) in candidates.iter().enumerate() {
             for (b, tb, sb) in &candidates[i + 1..] {
-                if ta == tb && writers(ta) >= COMMON {
+                if ta == tb && writers(*ta) >= COMMON {
                     continue;
                 }
                 let common = sa.intersection(sb).count();
@@ -85,7 +128,19 @@ pub fn similar_queries(class: &Class) -> Vec<SimilarQueries> {
     }
     pairs.sort_by(|x, y| y.similarity.total_cmp(&x.similarity));
     pairs.truncate(SHOWN_AT_MOST);
-    pairs
+    (pairs, left_out)
+}
+
+/// A fingerprint of `tokens` (FNV-1a over the tokens, each ended by a byte no token holds).
+fn fingerprint<S: AsRef<str>>(tokens: &[S]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for token in tokens {
+        for byte in token.as_ref().bytes().chain(std::iter::once(0xff)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// The query with its comments dropped, its case folded outside string literals, and its
@@ -147,14 +202,15 @@ fn normalised(sql: &str) -> Vec<String> {
     tokens
 }
 
-/// Runs of three tokens (the whole query when it has fewer).
-fn shingles(tokens: &[String]) -> HashSet<String> {
-    if tokens.len() < 3 {
-        return std::iter::once(tokens.join(" "))
-            .filter(|s| !s.is_empty())
-            .collect();
+/// Fingerprints of the runs of three tokens (of the whole query when it has fewer).
+fn shingles(tokens: &[String]) -> HashSet<u64> {
+    if tokens.is_empty() {
+        return HashSet::new();
     }
-    tokens.windows(3).map(|w| w.join(" ")).collect()
+    if tokens.len() < 3 {
+        return std::iter::once(fingerprint(tokens)).collect();
+    }
+    tokens.windows(3).map(fingerprint).collect()
 }
 
 #[cfg(test)]

@@ -112,6 +112,7 @@ fn play(catalogue: &Catalogue, class: &Class, id: &str, part: &str) {
             solution,
             &manifest,
             &solution_dir,
+            &grader,
             &truth,
             db.as_ref(),
             &workspace.answers_dir(),
@@ -137,7 +138,7 @@ fn play(catalogue: &Catalogue, class: &Class, id: &str, part: &str) {
 /// The candidate graded alone, as `epreuve grade` grades one workspace.
 fn alone(catalogue: &Catalogue, class: &Class, id: &str) -> Option<Report> {
     let workspace = Workspace::open(&class.workspace(id)).ok()?;
-    let centre = Centre::new(Some(class.centre_dir()));
+    let centre = Centre::of_class(class.centre_dir());
     epreuve_grading::grade_workspace(&Request {
         workspace: &workspace,
         catalogue,
@@ -179,8 +180,11 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     let first = std::fs::read(class.workspace("c01").join("data/ventes.csv")).unwrap();
     let second = std::fs::read(class.workspace("c02").join("data/ventes.csv")).unwrap();
     assert_ne!(first, second);
-    let centre = Centre::new(Some(class.centre_dir()));
-    let record = centre.find(&class.workspace("c05")).unwrap().unwrap();
+    let centre = Centre::of_class(class.centre_dir());
+    let record = centre
+        .find(&Workspace::open(&class.workspace("c05")).unwrap())
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (record.deadline - record.started_at).num_minutes(),
         i64::try_from(exam.manifest.duration.as_secs() / 60).unwrap() + 30,
@@ -436,14 +440,22 @@ fn assert_agrees(report: &epreuve_results::ClassReport, individual: &[(String, O
         match alone {
             Some(alone) => {
                 assert_eq!(row[3].parse::<f64>().unwrap(), alone.score, "{id}");
-                for (i, code) in header[4..header.len() - 1].iter().enumerate() {
-                    let points = alone
-                        .criteria
-                        .iter()
-                        .find(|c| &c.code == code)
-                        .unwrap()
-                        .score;
-                    assert_eq!(row[4 + i].parse::<f64>().unwrap(), points, "{id} {code}");
+                // Each criterion's points, then each criterion's verdict (`C1.9 verdict`).
+                for (i, column) in header[4..header.len() - 1].iter().enumerate() {
+                    let (code, verdict) = match column.strip_suffix(" verdict") {
+                        Some(code) => (code, true),
+                        None => (column.as_str(), false),
+                    };
+                    let criterion = alone.criteria.iter().find(|c| c.code == code).unwrap();
+                    if verdict {
+                        assert_eq!(&row[4 + i], criterion.verdict.label(), "{id} {column}");
+                    } else {
+                        assert_eq!(
+                            row[4 + i].parse::<f64>().unwrap(),
+                            criterion.score,
+                            "{id} {code}"
+                        );
+                    }
                 }
             }
             None => {
@@ -546,6 +558,19 @@ fn assert_html_in_chromium(report: &epreuve_results::ClassReport, out: &Path) {
             copy.candidate, copy.table
         )));
     }
+    // The jury's grid: each indicator in the referential's French words, its English gloss
+    // under it, and the share of the class that acquired it.
+    let lines: Vec<&epreuve_results::IndicatorRate> =
+        report.criteria.iter().flat_map(|c| &c.indicators).collect();
+    assert!(lines.len() >= 6, "{lines:?}");
+    for line in &lines {
+        assert!(
+            dom.contains(&format!("<span lang=\"fr\">{}</span>", line.text)),
+            "{}: {dom}",
+            line.id
+        );
+        assert!(dom.contains(&format!("({})", line.gloss)), "{}", line.id);
+    }
     // A candidate's page: their score and every check.
     let reference = report.results[0].grade().unwrap();
     let page = format!("file://{}", out.join("candidates/c01.html").display());
@@ -558,6 +583,20 @@ fn assert_html_in_chromium(report: &epreuve_results::ClassReport, out: &Path) {
     for check in &reference.checks {
         assert!(dom.contains(&format!("<th scope=\"row\">{}</th>", check.id)));
     }
+    // Their grid, line by line, with its verdict.
+    for c in &reference.criteria {
+        for line in &c.indicators {
+            assert!(
+                dom.contains(&format!("<span lang=\"fr\">{}</span>", line.text)),
+                "{}",
+                line.id
+            );
+        }
+    }
+    assert!(
+        dom.matches("<td class=\"passed\">acquis</td>").count() >= 6,
+        "the reference acquires every line: {dom}"
+    );
     assert!(
         dom.contains("c13's table ventes holds"),
         "c01's data was copied"
@@ -720,7 +759,7 @@ fn a_class_of_twelve_on_one_postgresql_server_that_dies_during_grading() {
         ..epreuve_session::StartOptions::embedded("server", Utc::now())
     };
     let server = Workspace::start(&exam, &server_dir, &start).unwrap();
-    let record = server_centre.find(server.root()).unwrap().unwrap();
+    let record = server_centre.find(&server).unwrap().unwrap();
     let _server = Server {
         root: server_dir.clone(),
         location: record.database.clone(),
@@ -857,7 +896,7 @@ impl Drop for Databases {
             let Ok(workspace) = Workspace::open(&self.class.workspace(&member.id)) else {
                 continue;
             };
-            if let Ok(Some(record)) = centre.find(workspace.root()) {
+            if let Ok(Some(record)) = centre.find(&workspace) {
                 let _ =
                     epreuve_provision::down(workspace.root(), &record.database, Some(&self.admin));
             }

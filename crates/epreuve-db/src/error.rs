@@ -65,6 +65,37 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// The same error with the file `from` named as `to` wherever it says it: a private copy
+    /// of the candidate's database (grading reads one) is named by the workspace's file, which
+    /// the assessor can find.
+    pub fn naming(self, from: &std::path::Path, to: &std::path::Path) -> Self {
+        let (from_text, to_text) = (from.display().to_string(), to.display().to_string());
+        let text = |t: String| t.replace(&from_text, &to_text);
+        let path = |p: PathBuf| if p == from { to.to_path_buf() } else { p };
+        match self {
+            Self::Missing { path: p } => Self::Missing { path: path(p) },
+            Self::Locked { path: p, detail } => Self::Locked {
+                path: path(p),
+                detail: text(detail),
+            },
+            Self::Unavailable { target, detail } => Self::Unavailable {
+                target: text(target),
+                detail: text(detail),
+            },
+            Self::Query { detail } => Self::Query {
+                detail: text(detail),
+            },
+            Self::Denied { detail } => Self::Denied {
+                detail: text(detail),
+            },
+            Self::Internal { sql, detail } => Self::Internal {
+                sql,
+                detail: text(detail),
+            },
+            other @ Self::Timeout { .. } => other,
+        }
+    }
+
     /// True when the fault lies with the database or the machine, not with the candidate's
     /// work: the check must then say "not gradable" rather than fail.
     pub fn is_infrastructure(&self) -> bool {

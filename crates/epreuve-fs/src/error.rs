@@ -41,6 +41,16 @@ pub enum FsError {
         /// The limit.
         limit: u64,
     },
+    /// A folder holding more files and folders than epreuve looks at.
+    #[error(
+        "{path} holds more than {limit} files and folders, the most epreuve looks at in one folder"
+    )]
+    TooManyEntries {
+        /// The folder as it is named (`.` for the folder itself).
+        path: PathBuf,
+        /// The limit.
+        limit: u64,
+    },
     /// Another epreuve command holds the workspace.
     #[error(
         "another epreuve command ({holder}) is using the workspace {path} and did not finish within {seconds} s; wait for it to end, then try again"
@@ -111,6 +121,9 @@ impl FsError {
             }
             Self::TooLarge { path: p, limit } => {
                 said!("err-fs-too-large", path = path(p), limit = *limit)
+            }
+            Self::TooManyEntries { path: p, limit } => {
+                said!("err-fs-too-many", path = path(p), limit = *limit)
             }
             Self::Busy {
                 path: p,

@@ -222,8 +222,12 @@ impl Root {
             for entry in entries {
                 seen += 1;
                 if seen > limits::ENTRIES {
-                    return Err(FsError::TooLarge {
-                        path: start,
+                    return Err(FsError::TooManyEntries {
+                        path: if start.as_os_str().is_empty() {
+                            PathBuf::from(".")
+                        } else {
+                            start
+                        },
                         limit: limits::ENTRIES as u64,
                     });
                 }

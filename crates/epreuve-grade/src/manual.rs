@@ -1,5 +1,6 @@
-//! Manual items (charts, RGPD control points): the assessor scores them in `evaluation.toml`
-//! next to the submission, and grading merges those scores into the report. An item without a
+//! Manual items (charts, RGPD control points): the assessor scores them in a file of their own,
+//! outside the workspace (`grade --evaluation FILE`), and grading merges those scores into the
+//! report. An item without a
 //! score waits for the assessor; it is listed, never counted as failed.
 //!
 //! ```toml

@@ -139,15 +139,21 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     let state = workspace.state();
     let full = visibility == Visibility::Full;
     let record = match centre {
-        Some(centre) if full => centre.find(workspace.root())?,
+        Some(centre) if full => centre.find(workspace)?,
         _ => None,
     };
     let mut notes = Vec::new();
     let mut integrity = Vec::new();
     if full {
-        match &record {
-            Some(record) => integrity.extend(record.differences(state)),
-            None => notes.push(Note::NoCentreRecord),
+        match (&record, centre) {
+            (Some(record), _) => integrity.extend(record.differences(state)),
+            // A class's centre recorded each of its workspaces: none found means the
+            // workspace's identity was edited (its deadline, seed and data are then the
+            // candidate's word alone).
+            (None, Some(centre)) if centre.holds_every_workspace() => {
+                integrity.push(epreuve_results::said!("integrity-no-class-record"));
+            }
+            (None, _) => notes.push(Note::NoCentreRecord),
         }
     }
     let exam_id = record.as_ref().map_or(&state.exam, |r| &r.exam);
@@ -209,12 +215,19 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
             None => notes.push(Note::NotSubmitted),
         }
     }
-    let opened: Result<Box<dyn Backend>, epreuve_db::DbError> = match &submission.snapshot {
-        // A DuckDB file missing or held by the candidate's own session: the message says
-        // what to do, and nothing is graded.
-        Some(file) => Ok(Box::new(DuckDb::open_read_only(file)?)),
-        None => workspace.open_for_grading(record.as_ref()),
-    };
+    let opened: Result<Box<dyn Backend>, epreuve_db::DbError> =
+        match &submission.snapshot {
+            // A DuckDB file missing or held by the candidate's own session: the message says
+            // what to do, and nothing is graded.
+            // Named by the workspace's file, not by grading's private copy of it.
+            Some(file) => Ok(Box::new(DuckDb::open_read_only(file).map_err(|e| {
+                match &submission.snapshot_shown {
+                    Some(shown) => e.naming(file, shown),
+                    None => e,
+                }
+            })?)),
+            None => workspace.open_for_grading(record.as_ref()),
+        };
     // A server is graded live while it holds what was submitted; changed since, or gone, it
     // is graded from the dump frozen at submission, restored into a throwaway server.
     let mut restored: Option<epreuve_session::Restored> = None;

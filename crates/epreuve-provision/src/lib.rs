@@ -20,6 +20,8 @@ mod location;
 mod url;
 mod wait;
 
+pub use wait::slug as server_name;
+
 use std::path::Path;
 
 pub use cancel::Cancel;
@@ -113,6 +115,12 @@ pub fn open_writable(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn
 
 /// The grading account on the servers epreuve makes for one workspace.
 pub const GRADER: &str = "epreuve_grader";
+
+/// Ends what a `start` killed half-way left running in the workspace folder `root` (a local
+/// server in `.epreuve/server/`); containers are swept by their labels at the next start.
+pub fn end_leftover(root: &Path) {
+    local::end_leftover(root);
+}
 
 /// Starts the database again after `down` or a reboot (`docker` and `local`), and waits until
 /// it answers.

@@ -68,8 +68,9 @@ pub(crate) fn ensure_free(port: u16) -> Result<(), ProvisionError> {
         })
 }
 
-/// A name made of the candidate identifier's letters and digits, for containers and databases.
-pub(crate) fn slug(candidate: &str) -> String {
+/// A name made of the candidate identifier's letters and digits, for containers and databases
+/// (`p1.x` and `p1-x` both give `p1_x`: a roster refuses two such identifiers).
+pub fn slug(candidate: &str) -> String {
     let slug: String = candidate
         .chars()
         .map(|c| {

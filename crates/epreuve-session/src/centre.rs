@@ -5,8 +5,10 @@
 //!
 //! Records live in one folder per centre: `--centre <dir>` (or `EPREUVE_CENTRE`), else
 //! `$XDG_DATA_HOME/epreuve/centre` (`~/.local/share/epreuve/centre`). The folder is made
-//! readable by its owner only. A record is found from the workspace's real path, never from a
-//! name the workspace gives.
+//! readable by its owner only. A record is found from the workspace's identity (its exam, its
+//! candidate and the identifier drawn at `start`), never from where the folder lies: a class
+//! folder moves with its `centre/`. Workspaces started before the identifier existed are found
+//! by their real path.
 
 use std::path::{Path, PathBuf};
 
@@ -44,12 +46,18 @@ pub struct CentreRecord {
     pub data: Vec<DataFile>,
     /// The database, with the grading account of a server.
     pub database: DatabaseLocation,
+    /// The identifier drawn when the workspace started (see [`State::workspace_id`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
 }
 
 /// The folder of the centre's records.
 #[derive(Debug, Clone)]
 pub struct Centre {
     dir: PathBuf,
+    /// True for a class's own `centre/`, which recorded every workspace of the class: one
+    /// without a record there was moved out of reach of it or had its identity edited.
+    holds_every_workspace: bool,
 }
 
 impl Centre {
@@ -64,12 +72,89 @@ impl Centre {
                 .join("epreuve")
                 .join("centre")
         });
-        Self { dir }
+        Self {
+            dir,
+            holds_every_workspace: false,
+        }
+    }
+
+    /// A class's own records (`<class>/centre`), which hold one for every workspace of the
+    /// class.
+    pub fn of_class(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            holds_every_workspace: true,
+        }
+    }
+
+    /// Whether a workspace graded against these records must have one.
+    pub fn holds_every_workspace(&self) -> bool {
+        self.holds_every_workspace
+    }
+
+    /// The secret of a class's records (`secret` beside them, readable by the centre's account
+    /// only), drawn the first time it is asked for: what seals the class's results and keys
+    /// its candidates' data. `None` for other records: a workspace started alone keeps the
+    /// public seed of its exam and candidate.
+    pub fn secret(&self) -> Result<Option<String>, SessionError> {
+        use std::io::Read;
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if !self.holds_every_workspace {
+            return Ok(None);
+        }
+        let path = self.dir.join("secret");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let text = text.trim();
+            if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Ok(Some(text.to_owned()));
+            }
+        }
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+            .map_err(SessionError::io("create", &self.dir))?;
+        let mut bytes = [0u8; 32];
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut bytes))
+            .map_err(SessionError::io("read", Path::new("/dev/urandom")))?;
+        let secret = crate::log::hex(&bytes);
+        // Two threads preparing a class at once: the first secret written wins, and both read
+        // it back.
+        let temp = self.dir.join(format!(".secret.{}", std::process::id()));
+        std::fs::write(&temp, &secret).map_err(SessionError::io("write", &temp))?;
+        let _ = std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o600));
+        if std::fs::hard_link(&temp, &path).is_err() && !path.exists() {
+            let _ = std::fs::remove_file(&temp);
+            return Err(SessionError::io("write", &path)(std::io::Error::other(
+                "the class's secret could not be written",
+            )));
+        }
+        let _ = std::fs::remove_file(&temp);
+        let text = std::fs::read_to_string(&path).map_err(SessionError::io("read", &path))?;
+        Ok(Some(text.trim().to_owned()))
     }
 
     /// Where the records are.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The file of the workspace of `exam`, `candidate` and `id`, wherever it lies.
+    fn file_of_identity(&self, exam: &str, candidate: &str, id: &str) -> PathBuf {
+        let key = crate::log::hex(&sha2::Sha256::digest(
+            format!("workspace\0{exam}\0{candidate}\0{id}").as_bytes(),
+        ));
+        self.dir.join(format!("{}.json", &key[..32]))
+    }
+
+    /// Where the record of a workspace of `state` at `workspace` is: by its identity, or by
+    /// its real path for a workspace older than identities.
+    fn file_for(&self, workspace: &Path, state: &State) -> PathBuf {
+        match &state.workspace_id {
+            Some(id) => self.file_of_identity(&state.exam, &state.candidate, id),
+            None => self.file_of(workspace),
+        }
     }
 
     /// The file of the workspace at `workspace` (its real path).
@@ -109,17 +194,32 @@ impl Centre {
             seed: state.seed,
             data: state.data.clone(),
             database: database.clone(),
+            workspace_id: state.workspace_id.clone(),
         };
-        let path = self.file_of(workspace);
+        let path = self.file_for(workspace, state);
         let text = serde_json::to_vec_pretty(&record).unwrap_or_default();
         epreuve_fs::write_atomic(&path, &text)?;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
         Ok(())
     }
 
-    /// The record of the workspace at `workspace`, if the centre has one.
-    pub fn find(&self, workspace: &Path) -> Result<Option<CentreRecord>, SessionError> {
-        let path = self.file_of(workspace);
+    /// The centre's record of `workspace`, if the centre has one: found by the workspace's
+    /// identity as its `state.json` gives it. A candidate who edits that identity finds no
+    /// record, which the report says; the exam and candidate of the record found are those of
+    /// the key, so no other candidate's record can answer.
+    pub fn find(&self, workspace: &crate::Workspace) -> Result<Option<CentreRecord>, SessionError> {
+        let state = workspace.state();
+        let found = self.read(&self.file_for(workspace.root(), state))?;
+        Ok(found.filter(|record| {
+            record.exam == state.exam
+                && record.candidate == state.candidate
+                && record.workspace_id == state.workspace_id
+        }))
+    }
+
+    /// The record in `path`, if there is one.
+    fn read(&self, path: &Path) -> Result<Option<CentreRecord>, SessionError> {
+        let path = path.to_path_buf();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -113,6 +113,21 @@ impl StartOptions {
 impl Workspace {
     /// Creates the workspace of `exam` in `dir`, which must not exist or be empty.
     pub fn start(exam: &Exam, dir: &Path, options: &StartOptions) -> Result<Self, SessionError> {
+        let hidden = dir.join(".epreuve");
+        if hidden.is_dir() && !hidden.join("state.json").exists() {
+            // A start killed half-way (kill -9 leaves no cleanup): nothing in the folder is the
+            // candidate's, since the workspace never started. Its server is ended and the
+            // folder emptied, under the lock, so that a start still running is left alone.
+            let lock = epreuve_fs::WorkspaceLock::acquire(
+                &hidden,
+                "start",
+                std::time::Duration::ZERO,
+                |_| {},
+            )?;
+            epreuve_provision::end_leftover(dir);
+            drop(lock);
+            clear(dir).map_err(SessionError::io("clear", dir))?;
+        }
         let existed = dir.exists();
         if existed
             && std::fs::read_dir(dir)
@@ -128,7 +143,6 @@ impl Workspace {
             .map_err(|message| SessionError::BadInput { message })?;
         // The lock first: a second `start` in the same folder gives up here, before it has
         // made anything, so its cleanup never removes what the first one is making.
-        let hidden = dir.join(".epreuve");
         std::fs::create_dir_all(&hidden).map_err(SessionError::io("create", &hidden))?;
         let _lock = epreuve_fs::WorkspaceLock::acquire(
             &hidden,
@@ -172,10 +186,17 @@ impl Workspace {
         let statement = &exam.manifest.statement;
         copy_file(&exam.dir.join(&statement.fr), &dir.join("statement.md"))?;
         copy_file(&exam.dir.join(&statement.en), &dir.join("statement.en.md"))?;
-        let seed =
-            exam.manifest.generator.as_ref().map(|_| {
-                epreuve_data::generate::candidate_seed(&exam.manifest.id, &options.candidate)
-            });
+        // In a class, the centre's secret keys the seed: the candidate-side pack alone cannot
+        // make another candidate's files.
+        let secret = options.centre.secret()?;
+        let seed = exam.manifest.generator.as_ref().map(|_| match &secret {
+            Some(secret) => epreuve_data::generate::keyed_candidate_seed(
+                secret,
+                &exam.manifest.id,
+                &options.candidate,
+            ),
+            None => epreuve_data::generate::candidate_seed(&exam.manifest.id, &options.candidate),
+        });
         if let (Some(spec), Some(seed)) = (&exam.manifest.generator, seed) {
             let started = std::time::Instant::now();
             let long = spec.sales >= LONG_STEP;
@@ -260,6 +281,7 @@ impl Workspace {
             data,
             seed,
             submitted: None,
+            workspace_id: Some(workspace_id()?),
         };
         let fs = epreuve_fs::Root::new(dir)?;
         let hidden = fs.sub(".epreuve")?;
@@ -378,6 +400,19 @@ fn clear(dir: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// 128 random bits from the system's random source, in hex: the workspace's identity.
+fn workspace_id() -> Result<String, SessionError> {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(SessionError::io(
+            "read",
+            std::path::Path::new("/dev/urandom"),
+        ))?;
+    Ok(crate::log::hex(&bytes))
 }
 
 #[cfg(test)]

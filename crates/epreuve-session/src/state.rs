@@ -61,6 +61,11 @@ pub struct State {
     pub seed: Option<u64>,
     /// The last submission, if any.
     pub submitted: Option<SubmissionRecord>,
+    /// A random identifier drawn when the workspace started: with the exam and the candidate,
+    /// how the centre finds its record of this workspace wherever the folder has moved
+    /// (absent from workspaces started before it existed, whose record is found by path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
 }
 
 impl State {
@@ -104,6 +109,14 @@ impl State {
                     ));
                 }
             }
+        }
+        if let Some(id) = &self.workspace_id
+            && !(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(format!(
+                "the workspace identifier `{}` is not one epreuve draws (32 hexadecimal digits)",
+                printable(id)
+            ));
         }
         for file in &self.data {
             check_file_name(&file.name)?;

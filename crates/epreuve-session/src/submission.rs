@@ -18,6 +18,9 @@ pub struct Submission {
     pub answers: Root,
     /// The DuckDB file to grade: a private copy of the bundle's snapshot, or the live file.
     pub snapshot: Option<PathBuf>,
+    /// How to name that file to the assessor: the bundle's snapshot in the workspace (the
+    /// private copy is gone with grading), or the live file.
+    pub snapshot_shown: Option<PathBuf>,
     /// The submission as the state records it, if the candidate submitted.
     pub record: Option<SubmissionRecord>,
     /// The submission's own account of itself.
@@ -124,6 +127,7 @@ impl Workspace {
         };
         Ok(Submission {
             answers,
+            snapshot_shown: snapshot.clone(),
             snapshot,
             record: None,
             facts: None,
@@ -231,10 +235,15 @@ impl Workspace {
             DatabaseLocation::Embedded { file } => Some(copy.join(file)),
             _ => None,
         };
+        let snapshot_shown = match &self.state.database {
+            DatabaseLocation::Embedded { file } => Some(bundle.path().join(file)),
+            _ => None,
+        };
         let dump = copy.join(crate::restore::dump_file(self.state.engine));
         Ok(Submission {
             answers,
             snapshot,
+            snapshot_shown,
             record: Some(record.clone()),
             facts,
             evidence,

@@ -168,7 +168,15 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
             "not a submission file written by `epreuve submit --out` ({e})"
         ))
     })?;
+    let mut count = 0usize;
     for entry in entries {
+        count += 1;
+        if count > limits::ENTRIES {
+            return Err(refuse(format!(
+                "it holds more than {} files and folders, the most epreuve reads of a submission",
+                limits::ENTRIES
+            )));
+        }
         let mut entry = entry.map_err(|e| {
             refuse(format!(
                 "not a submission file written by `epreuve submit --out` ({e})"

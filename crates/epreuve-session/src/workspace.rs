@@ -169,7 +169,11 @@ impl Workspace {
         match &exam.manifest.generator {
             Some(spec) => crate::integrity::regenerated_truth(
                 spec,
-                epreuve_data::generate::candidate_seed(&exam.manifest.id, candidate),
+                // The centre's seed (keyed by a class's secret); without a record, the public
+                // seed of the exam and the candidate, never the seed state.json gives.
+                record.and_then(|r| r.seed).unwrap_or_else(|| {
+                    epreuve_data::generate::candidate_seed(&exam.manifest.id, candidate)
+                }),
                 files,
                 record.is_some(),
                 data.as_ref(),

@@ -18,7 +18,7 @@ pub struct Cli {
     pub centre: Option<PathBuf>,
     /// The language of the messages: `fr` or `en` (else from `LC_ALL`, `LC_MESSAGES` or
     /// `LANG`; French by default).
-    #[arg(long, global = true, env = "EPREUVE_LANG", value_name = "fr|en")]
+    #[arg(long, global = true, env = "EPREUVE_LANG", value_name = "fr|en", value_parser = language)]
     pub lang: Option<String>,
     /// Print only errors.
     #[arg(long, short, global = true)]
@@ -416,4 +416,21 @@ pub struct DemoArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// A language epreuve speaks (`fr`, `en`, or a locale of one, `fr_FR.UTF-8`), refused with
+/// the list otherwise: a typo must not silently give French.
+fn language(text: &str) -> Result<String, String> {
+    let lower = text.to_ascii_lowercase();
+    let known = ["fr", "en"];
+    if known.iter().any(|l| {
+        lower == *l || lower.starts_with(&format!("{l}_")) || lower.starts_with(&format!("{l}-"))
+    }) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "epreuve speaks {} (`{text}` is not one of them)",
+            known.join(" and ")
+        ))
+    }
 }

@@ -63,7 +63,7 @@ impl Printer {
     /// Prints the result of a command: `table` for people, `json` (a JSON text) for programs.
     pub fn result(&self, table: impl FnOnce() -> String, json: impl FnOnce() -> String) {
         match self.format {
-            Format::Json => println!("{}", json()),
+            Format::Json => println!("{}", epreuve_results::json_text(&json())),
             // Coloured tables are the report's, whose texts are cleaned when it is built.
             Format::Table if !self.quiet && self.color => print!("{}", table()),
             Format::Table if !self.quiet => print!("{}", clean_text(&table())),

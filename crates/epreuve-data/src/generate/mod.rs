@@ -26,6 +26,25 @@ pub fn candidate_seed(exam: &str, candidate: &str) -> u64 {
     Rng::new(hash).next_u64()
 }
 
+/// The seed of a candidate's own data in a class: [`candidate_seed`] with the centre's
+/// `secret` mixed in first, so that no one without the secret (a candidate holding the
+/// candidate-side pack) can make another candidate's files. Rows of one candidate's files
+/// found in another's table then prove that the files went from one to the other.
+pub fn keyed_candidate_seed(secret: &str, exam: &str, candidate: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in secret
+        .bytes()
+        .chain(std::iter::once(0))
+        .chain(exam.bytes())
+        .chain(std::iter::once(b'/'))
+        .chain(candidate.bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    Rng::new(hash).next_u64()
+}
+
 /// SplitMix64: small, fast, and stable forever (its output is fixed by its definition).
 #[derive(Debug, Clone)]
 pub(crate) struct Rng(u64);
@@ -61,7 +80,18 @@ impl Rng {
 
 #[cfg(test)]
 mod tests {
-    use super::candidate_seed;
+    use super::{candidate_seed, keyed_candidate_seed};
+
+    #[test]
+    fn a_secret_changes_every_seed() {
+        let public = candidate_seed("bloc1-chargement", "k02");
+        let a = keyed_candidate_seed("s3cr3t", "bloc1-chargement", "k02");
+        let b = keyed_candidate_seed("other", "bloc1-chargement", "k02");
+        assert_ne!(public, a);
+        assert_ne!(a, b);
+        assert_eq!(a, keyed_candidate_seed("s3cr3t", "bloc1-chargement", "k02"));
+        assert_ne!(a, keyed_candidate_seed("s3cr3t", "bloc1-chargement", "k03"));
+    }
 
     #[test]
     fn seeds_differ_between_candidates_and_never_change() {

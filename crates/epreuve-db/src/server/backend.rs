@@ -8,7 +8,6 @@ use super::candidate::{Refusal, refusal};
 use super::fetch::{engine_words, fetch_text};
 use super::session::{Conn, Fault, Purpose, Runner, Session, code};
 use super::types::declared_type;
-use crate::error::first_line;
 use crate::frame::{text_at, u32_at};
 use crate::{Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, QueryResult, Relation};
 
@@ -194,7 +193,7 @@ impl ServerDb {
                 } else {
                     DbError::Internal {
                         sql: sql.to_owned(),
-                        detail: first_line(&error.to_string()),
+                        detail: engine_words(&error),
                     }
                 }
             }

@@ -75,11 +75,16 @@ pub(super) async fn fetch_single_result(
     Ok((names, out))
 }
 
-/// The engine's own message, without the driver's prefix and the lines below the first.
+/// The engine's own message, without the driver's prefix, the lines below the first, and the
+/// line of the engine's own C source the driver adds to PostgreSQL's (" at line 1244"), which
+/// is no line of the candidate's query.
 pub(super) fn engine_words(error: &sqlx::Error) -> String {
-    first_line(
-        &error
-            .to_string()
-            .replace("error returned from database: ", ""),
-    )
+    match error {
+        sqlx::Error::Database(database) => first_line(database.message()),
+        other => first_line(
+            &other
+                .to_string()
+                .replace("error returned from database: ", ""),
+        ),
+    }
 }

@@ -62,6 +62,22 @@ pub(crate) fn provision(
 }
 
 /// Starts a server whose files are already in the workspace.
+/// Ends the local server a `start` left running when it was killed before it could clean up
+/// (`kill -9`, a power cut): the server of the workspace's own folder, of either engine, and
+/// only when its process really is that server (see `process::server_pid`).
+pub(crate) fn end_leftover(root: &Path) {
+    let server_dir = root.join(SERVER_DIR);
+    if server_dir.is_dir() {
+        for engine in [Engine::Postgres, Engine::MariaDb] {
+            kill_leftover(&server_dir, engine);
+        }
+        // A server killed with its start may not have written its pid file yet.
+        for pid in process::servers_working_in(&server_dir) {
+            process::end_process(pid, rustix::process::Signal::KILL, Duration::from_secs(10));
+        }
+    }
+}
+
 pub(crate) fn up(
     root: &Path,
     location: &DatabaseLocation,

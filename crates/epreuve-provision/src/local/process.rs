@@ -26,6 +26,30 @@ pub(super) fn kill_leftover(server_dir: &Path, engine: Engine) {
     }
 }
 
+/// Every server program (`postgres`, `mariadbd`) whose working folder is the data folder of
+/// `server_dir`, found in `/proc` rather than from a pid file: a server killed before it
+/// wrote one is found too, and no other process is ever named.
+pub(super) fn servers_working_in(server_dir: &Path) -> Vec<u32> {
+    let Ok(data) = server_dir.join("data").canonicalize() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
+            exe.is_some_and(|e| {
+                e.file_name()
+                    .is_some_and(|n| n == "postgres" || n == "mariadbd")
+            }) && cwd.as_deref() == Some(data.as_path())
+        })
+        .collect()
+}
+
 /// The process id of the server of `server_dir`, when the id its files record is a running
 /// server program working in that very data folder: a pid file is a file of the workspace,
 /// and epreuve signals no process on its word alone.

@@ -155,14 +155,15 @@ pub fn collect(printer: &Printer, args: &ClassCollectArgs) -> anyhow::Result<u8>
     printer.result(
         || {
             let mut out = String::new();
-            for (id, file) in &summary.taken {
+            for (id, file, seal) in &summary.taken {
                 out.push_str(&format!(
                     "  {}\n",
                     tr!(
                         printer.lang,
                         "class-taken",
                         id = id,
-                        file = file.display().to_string()
+                        file = file.display().to_string(),
+                        seal = seal.as_str()
                     )
                 ));
             }
@@ -179,7 +180,7 @@ pub fn collect(printer: &Printer, args: &ClassCollectArgs) -> anyhow::Result<u8>
         },
         || {
             json!({
-                "taken": summary.taken.iter().map(|(id, file)| json!({"id": id, "file": file})).collect::<Vec<_>>(),
+                "taken": summary.taken.iter().map(|(id, file, seal)| json!({"id": id, "file": file, "seal": seal})).collect::<Vec<_>>(),
                 "refused": summary.refused.iter().map(|(file, why)| json!({"file": file, "why": why})).collect::<Vec<_>>(),
             })
             .to_string()
@@ -246,6 +247,8 @@ pub fn grade(
 ) -> anyhow::Result<u8> {
     let class = Class::open(&args.class.dir)?;
     let catalogue = super::open_catalogue(catalogue)?;
+    // A candidate's pack has no hidden rules: refused before any result is read or replaced.
+    catalogue.require_full("`class grade`")?;
     let options = GradeOptions {
         jobs: args.jobs.unwrap_or_else(cores),
         regrade: args.regrade,
@@ -312,6 +315,12 @@ pub fn grade(
                     left = summary.left
                 )
             );
+            for id in &summary.changed {
+                out.push_str(&format!(
+                    "{}\n",
+                    tr!(printer.lang, "class-result-changed", id = id.as_str())
+                ));
+            }
             if args.regrade || !summary.moved.is_empty() {
                 out.push('\n');
                 out.push_str(&epreuve_report::render_movements(
@@ -327,6 +336,7 @@ pub fn grade(
                 "kept": summary.kept,
                 "left": summary.left,
                 "moved": summary.moved,
+                "changed": summary.changed,
             })
             .to_string()
         },
@@ -391,10 +401,13 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
         }
     };
     // The class report draws no colour of its own: cleaned whatever the terminal, so that a
-    // name a candidate chose (a file of answers/) never drives it.
-    print!("{}", clean_text(&text));
-    if args.format == ClassFormat::Json {
-        println!();
+    // name a candidate chose (a file of answers/) never drives it. JSON and CSV clean their
+    // own values as they write them (an escape of JSON's, a cell a spreadsheet shows as text):
+    // cleaning their text afterwards would break what they wrote.
+    match args.format {
+        ClassFormat::Json => println!("{text}"),
+        ClassFormat::Csv => print!("{text}"),
+        _ => print!("{}", clean_text(&text)),
     }
     Ok(exit_codes::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! `db up|down|info` and `images build`: the workspace's database server and the local images.
 
 use epreuve_provision::{BuildEvent, Cancel, DatabaseLocation, ImageSource, Route};
-use epreuve_session::Workspace;
+use epreuve_session::{Centre, Workspace};
 use serde_json::json;
 
 use crate::cli::{
@@ -50,10 +50,26 @@ pub fn up(printer: &Printer, cancel: &Cancel, args: &WorkspaceArgs) -> anyhow::R
     Ok(exit_codes::SUCCESS)
 }
 
-pub fn down(printer: &Printer, args: &DownArgs) -> anyhow::Result<u8> {
+pub fn down(printer: &Printer, centre: &Centre, args: &DownArgs) -> anyhow::Result<u8> {
     let workspace = Workspace::open(&args.workspace.dir)?;
     let _lock = super::lock(printer, &workspace, "db down")?;
-    epreuve_provision::down(workspace.root(), workspace.database(), args.url.as_deref())?;
+    // On a shared server, what is dropped is what the centre created for this workspace, as
+    // its record says: the workspace's state.json could name any other candidate's database.
+    let location = match workspace.database() {
+        DatabaseLocation::Url { .. } => match record_of(&workspace, centre)? {
+            Some(record) => record.database,
+            None => anyhow::bail!(
+                epreuve_i18n::said!(
+                    "err-down-no-record",
+                    workspace = workspace.root().display().to_string(),
+                    centre = centre.dir().display().to_string()
+                )
+                .render(printer.lang)
+            ),
+        },
+        other => other.clone(),
+    };
+    epreuve_provision::down(workspace.root(), &location, args.url.as_deref())?;
     let _ = workspace.log("db down", &workspace.database().route().to_string());
     let what = match workspace.database() {
         DatabaseLocation::Embedded { .. } => {
@@ -72,6 +88,27 @@ pub fn down(printer: &Printer, args: &DownArgs) -> anyhow::Result<u8> {
         || json!({ "down": true }).to_string(),
     );
     Ok(exit_codes::SUCCESS)
+}
+
+/// The centre's record of `workspace`: in `centre`, or, for a workspace of a class folder
+/// (`<class>/workspaces/<id>`), in the class's own `centre/`.
+fn record_of(
+    workspace: &Workspace,
+    centre: &Centre,
+) -> anyhow::Result<Option<epreuve_session::CentreRecord>> {
+    if let Some(record) = centre.find(workspace)? {
+        return Ok(Some(record));
+    }
+    let class = workspace
+        .root()
+        .canonicalize()
+        .ok()
+        .and_then(|real| real.parent()?.parent().map(std::path::Path::to_path_buf))
+        .filter(|class| class.join("class.toml").is_file());
+    match class {
+        Some(class) => Ok(Centre::of_class(class.join("centre")).find(workspace)?),
+        None => Ok(None),
+    }
 }
 
 pub fn info(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {

@@ -96,7 +96,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Db(DbCommand::Down(args)) => (
             args.workspace.format,
-            database::down(&printer(args.workspace.format, cli.quiet), &args),
+            database::down(&printer(args.workspace.format, cli.quiet), &centre, &args),
         ),
         Command::Db(DbCommand::Info(args)) => (
             args.format,
@@ -189,19 +189,39 @@ fn init_logging(verbose: u8, quiet: bool) {
 }
 
 /// Finds the catalogue: `--catalogue`/`EPREUVE_CATALOGUE`, the current folder, or the one this
-/// binary was built from.
+/// binary was built from. A folder that is, or lies inside, a candidate's workspace is never
+/// a catalogue: its `exercises/` and `graders/` would be rules the candidate wrote.
 pub(crate) fn open_catalogue(given: Option<PathBuf>) -> anyhow::Result<Catalogue> {
     if let Some(path) = given {
+        if let Some(workspace) = workspace_around(&path) {
+            anyhow::bail!(
+                epreuve_i18n::said!(
+                    "err-catalogue-in-workspace",
+                    catalogue = path.display().to_string(),
+                    workspace = workspace.display().to_string()
+                )
+                .english()
+            );
+        }
         return Ok(Catalogue::open(path)?);
     }
     let here = PathBuf::from(".");
-    if here.join("exercises").is_dir() {
+    if here.join("exercises").is_dir() && workspace_around(&here).is_none() {
         return Ok(Catalogue::open(here)?);
     }
     let built_from = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     Ok(Catalogue::open(
         built_from.canonicalize().unwrap_or(built_from),
     )?)
+}
+
+/// The workspace `path` is, or lies inside, if any: the nearest folder, `path` or one of its
+/// parents, that holds `.epreuve/state.json`.
+fn workspace_around(path: &std::path::Path) -> Option<PathBuf> {
+    let real = path.canonicalize().ok()?;
+    real.ancestors()
+        .find(|dir| dir.join(".epreuve").join("state.json").exists())
+        .map(std::path::Path::to_path_buf)
 }
 
 fn report_error(printer: &Printer, error: &anyhow::Error) {
