@@ -49,8 +49,14 @@ fn every_solution_on(engine: &str, via: &str) {
             }
             assert_outcome(&report, &expected, &what);
             assert_said_in_both(&report, &what);
-            // The engine's words, not the line of its C source the driver appends.
-            for check in report["checks"].as_array().unwrap() {
+            // PostgreSQL's words, not the line of its C source the driver appends (MariaDB's
+            // own "at line 2" is the line of the candidate's query, and stays).
+            for check in report["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|_| engine == "postgres")
+            {
                 let message = check["message"].as_str().unwrap_or_default();
                 assert!(
                     !message.contains(" at line "),
