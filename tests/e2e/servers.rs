@@ -395,20 +395,11 @@ fn the_url_route_gives_each_candidate_a_database_on_the_centres_server() {
     for engine in ["postgres", "mariadb"] {
         let temp = reachable_tempdir();
         // The centre's server: a local one, whose administrator the centre's record keeps.
-        let (centre, out) = start_in(temp.path(), "centre", "centre", &route(engine, "local"));
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
-        let a = &centre_record(&centre)["database"]["admin"];
-        let scheme = if engine == "postgres" {
-            "postgres"
-        } else {
-            "mysql"
-        };
-        let admin_password = a["password"].as_str().unwrap().to_owned();
-        let url = format!(
-            "{scheme}://{}:{admin_password}@127.0.0.1:{}/",
-            a["user"].as_str().unwrap(),
-            a["port"]
-        );
+        let (centre, url) = centres_server(temp.path(), engine);
+        let admin_password = centre_record(&centre)["database"]["admin"]["password"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let ws = temp.path().join("c7");
         let mut args: Vec<String> = [
             "demo",

@@ -97,7 +97,6 @@ impl Centre {
     /// its candidates' data. `None` for other records: a workspace started alone keeps the
     /// public seed of its exam and candidate.
     pub fn secret(&self) -> Result<Option<String>, SessionError> {
-        use std::io::Read;
         use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
         if !self.holds_every_workspace {
             return Ok(None);
@@ -114,11 +113,7 @@ impl Centre {
             .mode(0o700)
             .create(&self.dir)
             .map_err(SessionError::io("create", &self.dir))?;
-        let mut bytes = [0u8; 32];
-        std::fs::File::open("/dev/urandom")
-            .and_then(|mut f| f.read_exact(&mut bytes))
-            .map_err(SessionError::io("read", Path::new("/dev/urandom")))?;
-        let secret = crate::log::hex(&bytes);
+        let secret = crate::random_hex(32)?;
         // Two threads preparing a class at once: the first secret written wins, and both read
         // it back.
         let temp = self.dir.join(format!(".secret.{}", std::process::id()));

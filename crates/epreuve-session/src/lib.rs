@@ -28,3 +28,15 @@ pub use submission::Submission;
 pub use submit::{Evidence, Seal, SubmittedFacts, TableEvidence, evidence};
 pub use transfer::{CollectedBundle, read_bundle_file};
 pub use workspace::Workspace;
+
+/// `bytes` random bytes from the system's random source, in hex: a workspace's identity, a
+/// class's secret.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, SessionError> {
+    use std::io::Read;
+    let mut drawn = vec![0u8; bytes];
+    let source = std::path::Path::new("/dev/urandom");
+    std::fs::File::open(source)
+        .and_then(|mut f| f.read_exact(&mut drawn))
+        .map_err(SessionError::io("read", source))?;
+    Ok(log::hex(&drawn))
+}

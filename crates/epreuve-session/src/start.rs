@@ -404,15 +404,7 @@ fn clear(dir: &Path) -> std::io::Result<()> {
 
 /// 128 random bits from the system's random source, in hex: the workspace's identity.
 fn workspace_id() -> Result<String, SessionError> {
-    use std::io::Read;
-    let mut bytes = [0u8; 16];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .map_err(SessionError::io(
-            "read",
-            std::path::Path::new("/dev/urandom"),
-        ))?;
-    Ok(crate::log::hex(&bytes))
+    crate::random_hex(16)
 }
 
 #[cfg(test)]
