@@ -28,19 +28,23 @@ fn run(parent: &Path, args: &[String]) -> std::process::Output {
     epreuve(parent, &args)
 }
 
-/// Applies every shipped solution on `engine` via `via` and compares with `[on_servers]`.
-fn every_solution_on(engine: &str, via: &str) {
+/// Applies the shipped solutions of every exam but the timing one on `engine` through `route`
+/// (the reference only when `reference_only`) and compares with `[on_servers]`.
+fn solutions_on(engine: &str, route: &[String], reference_only: bool) {
     for exam in exams_but_timing() {
         let exam = exam.as_str();
         for (name, solution) in solutions_of(exam) {
+            if reference_only && name != "reference" {
+                continue;
+            }
             let expected = expectation_on(&solution, engine);
             let temp = reachable_tempdir();
             let mut args: Vec<String> = ["demo", exam, "--solution", &name, "--format", "json"]
                 .map(String::from)
                 .to_vec();
-            args.extend(route(engine, via));
+            args.extend(route.iter().cloned());
             let out = run(temp.path(), &args);
-            let what = format!("{engine}/{via}/{exam}/{name}");
+            let what = format!("{engine}/{route:?}/{exam}/{name}");
             assert!(code(&out) <= 1, "{what}: {}", stderr(&out));
             let report = json(&out);
             assert_eq!(report["engine"], engine, "{report:#}");
@@ -70,24 +74,52 @@ fn every_solution_on(engine: &str, via: &str) {
     }
 }
 
-#[test]
-fn postgres_in_docker_grades_every_solution_as_promised() {
-    every_solution_on("postgres", "docker");
+/// Every shipped solution on `engine`, each in a database of its own on one server started
+/// once (the url route, as a centre's shared server): the checks are the engine's, whatever
+/// route brought the database, and one server instead of one per solution keeps the suite short.
+/// Each route keeps a test of its own below, with the references.
+fn every_solution_on(engine: &str) {
+    let temp = reachable_tempdir();
+    let (centre, url) = centres_server(temp.path(), engine);
+    let route: Vec<String> = ["--engine", engine, "--via", "url", "--url", &url]
+        .map(String::from)
+        .to_vec();
+    solutions_on(engine, &route, false);
+    let out = epreuve_en(
+        temp.path(),
+        &["db", "down", "--dir", centre.to_str().unwrap()],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
 #[test]
-fn mariadb_in_docker_grades_every_solution_as_promised() {
-    every_solution_on("mariadb", "docker");
+fn postgres_grades_every_solution_as_promised() {
+    every_solution_on("postgres");
 }
 
 #[test]
-fn local_postgres_grades_every_solution_as_promised() {
-    every_solution_on("postgres", "local");
+fn mariadb_grades_every_solution_as_promised() {
+    every_solution_on("mariadb");
 }
 
 #[test]
-fn local_mariadb_grades_every_solution_as_promised() {
-    every_solution_on("mariadb", "local");
+fn postgres_in_docker_grades_the_references() {
+    solutions_on("postgres", &route("postgres", "docker"), true);
+}
+
+#[test]
+fn mariadb_in_docker_grades_the_references() {
+    solutions_on("mariadb", &route("mariadb", "docker"), true);
+}
+
+#[test]
+fn local_postgres_grades_the_references() {
+    solutions_on("postgres", &route("postgres", "local"), true);
+}
+
+#[test]
+fn local_mariadb_grades_the_references() {
+    solutions_on("mariadb", &route("mariadb", "local"), true);
 }
 
 /// Containers labelled by epreuve whose workspace folder no longer exists.

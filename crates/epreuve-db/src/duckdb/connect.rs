@@ -250,14 +250,15 @@ impl DuckDb {
         let armed = self.watchdog.arm(conn.interrupt_handle(), limit);
         let result = (|| {
             let mut stmt = conn.prepare(sql)?;
-            let stream = stmt.stream_arrow([])?;
-            let schema = stream.get_schema();
+            let schema = stmt.stream_arrow([])?.get_schema();
             let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
             sink.names(&names);
             let mut rows = 0usize;
             let mut truncated = false;
-            for batch in stream {
-                let batch = batch?;
+            // Chunk by chunk through `step`, which returns DuckDB's error (an interrupted
+            // query above all), where the crate's iterator would panic on it.
+            while let Some(chunk) = stmt.step()? {
+                let batch = duckdb::arrow::record_batch::RecordBatch::from(&chunk);
                 let take = batch.num_rows().min(max_rows - rows);
                 truncated = take < batch.num_rows();
                 for (c, column) in batch.columns().iter().enumerate() {
