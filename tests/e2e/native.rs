@@ -143,7 +143,7 @@ fn the_workspace_database_opens_in_the_duckdb_tools_candidates_install() {
         let (ws, out) = start_exam_in(temp.path(), exam, "ws", "c042", &[]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let file = ws.join("base.duckdb");
-        for version in ["1.4", "1.5"] {
+        for version in ["1.4", "1.5", "2.0"] {
             // The candidate's tool opens the file, sees what epreuve put in it and writes a table.
             let script = format!(
                 "import duckdb, sys\n\
@@ -165,15 +165,80 @@ fn the_workspace_database_opens_in_the_duckdb_tools_candidates_install() {
                 String::from_utf8_lossy(&run.stderr)
             );
         }
+        // The shells of DuckDB 1.4 LTS and 1.5 write to it too.
+        for version in ["1.4", "1.5"] {
+            let shell = duckdb_tool(version).with_file_name("duckdb");
+            let v = version.replace('.', "_");
+            let run = std::process::Command::new(&shell)
+                .arg(&file)
+                .arg("-c")
+                .arg(format!("create table shell_{v} as select 1 as n"))
+                .output()
+                .unwrap();
+            assert!(
+                run.status.success(),
+                "DuckDB {version}'s shell cannot write to the {exam} workspace: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
         // And epreuve still reads what those tools wrote, the way grading opens it.
         use epreuve_db::Backend;
         let db = epreuve_db::DuckDb::open_read_only(&file).unwrap();
         let names: Vec<String> = db.tables().unwrap().into_iter().map(|r| r.name).collect();
-        assert!(
-            names.contains(&"essai_1_4".to_owned()) && names.contains(&"essai_1_5".to_owned()),
-            "{names:?}"
-        );
+        for table in [
+            "essai_1_4",
+            "essai_1_5",
+            "essai_2_0",
+            "shell_1_4",
+            "shell_1_5",
+        ] {
+            assert!(names.contains(&table.to_owned()), "{table}: {names:?}");
+        }
     }
+}
+
+/// A database file made from scratch by DuckDB 2.0 (the workspace's own deleted) is in a
+/// storage format the DuckDB epreuve links cannot read: the self-check says so, names the file,
+/// exits as for a database that cannot be reached, and leaves the file as it was.
+#[test]
+fn a_database_file_made_by_a_newer_duckdb_is_named_not_graded() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = start(temp.path());
+    let file = dir.join("base.duckdb");
+    std::fs::remove_file(&file).unwrap();
+    let run = std::process::Command::new(duckdb_tool("2.0"))
+        .arg("-c")
+        .arg("import duckdb, sys; c = duckdb.connect(sys.argv[1]); c.execute('create table ventes as select 1 as n'); c.close()")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let before = std::fs::read(&file).unwrap();
+    let out = epreuve_en(temp.path(), &["check", "--dir", dir.to_str().unwrap()]);
+    assert_error(
+        &out,
+        3,
+        "was created by a newer DuckDB than the one epreuve reads",
+    );
+    assert!(
+        stderr(&out).contains(file.to_str().unwrap()),
+        "{}",
+        stderr(&out)
+    );
+    let out = epreuve_en(
+        temp.path(),
+        &["grade", dir.to_str().unwrap(), "--format", "json"],
+    );
+    assert_error(
+        &out,
+        3,
+        "was created by a newer DuckDB than the one epreuve reads",
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
 /// The default-tables check of a fresh workspace in `parent/ws` whose answer is `sql`.

@@ -417,7 +417,9 @@ fn numbers_after(text: &str, marker: &str) -> Vec<f64> {
 /// tool (`measure` gets the kept workspace and returns one time per statement of the plan),
 /// written to `answers/mesures.csv`, handed in again and graded: the measurements check must
 /// hold. Prints how far each reported gain is from epreuve's, for the tolerance in grader.toml.
-fn measured_by_hand(route: &[&str], tool: &str, measure: impl Fn(&Path) -> Vec<f64>) {
+type Tool<'a> = (&'a str, &'a dyn Fn(&Path) -> Vec<f64>);
+
+fn measured_by_hand(route: &[&str], tools: &[Tool]) {
     let temp = reachable_tempdir();
     let catalogue = if route.is_empty() {
         repo()
@@ -426,36 +428,57 @@ fn measured_by_hand(route: &[&str], tool: &str, measure: impl Fn(&Path) -> Vec<f
     };
     let (ws, first) = demo_in(temp.path(), &catalogue, "reference", route, true);
     assert_eq!(first["score"], 7.0, "{first:#}");
-    let times = measure(&ws);
-    std::fs::write(ws.join("answers/mesures.csv"), measurements_file(&times)).unwrap();
     let ws_str = ws.to_str().unwrap();
     let env = [("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())];
-    let out = epreuve_with(temp.path(), &["submit", "--dir", ws_str], &env);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let evaluation = repo().join("graders/bloc1-optimisation/solutions/reference/evaluation.toml");
-    let out = epreuve_with(
+    let mut times = Vec::new();
+    for (tool, measure) in tools {
+        times = measure(&ws);
+        std::fs::write(ws.join("answers/mesures.csv"), measurements_file(&times)).unwrap();
+        let out = epreuve_with(temp.path(), &["submit", "--dir", ws_str], &env);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let evaluation =
+            repo().join("graders/bloc1-optimisation/solutions/reference/evaluation.toml");
+        let out = epreuve_with(
+            temp.path(),
+            &[
+                "grade",
+                ws_str,
+                "--format",
+                "json",
+                "--evaluation",
+                evaluation.to_str().unwrap(),
+            ],
+            &env,
+        );
+        let report = json(&out);
+        let mesures = check(&report, "mesures");
+        let message = mesures["message"].as_str().unwrap();
+        let reported = numbers_after(message, "×");
+        let factors: Vec<String> = reported
+            .chunks(2)
+            .map(|pair| format!("{:.2}", (pair[0] / pair[1]).max(pair[1] / pair[0])))
+            .collect();
+        eprintln!("{tool}: {message} (factors {factors:?})");
+        assert_eq!(mesures["status"], "passed", "{tool}: {mesures:#}");
+        assert_eq!(report["score"], 7.0, "{tool}: {report:#}");
+    }
+    // The same figures twenty times smaller: a gain unchanged, times no client can measure of
+    // this engine. The self-check names the queries at fault.
+    let faster: Vec<f64> = times.iter().map(|ms| ms / 20.0).collect();
+    std::fs::write(ws.join("answers/mesures.csv"), measurements_file(&faster)).unwrap();
+    let out = epreuve_with_en(
         temp.path(),
-        &[
-            "grade",
-            ws_str,
-            "--format",
-            "json",
-            "--evaluation",
-            evaluation.to_str().unwrap(),
-        ],
+        &["check", "--dir", ws_str, "--format", "json"],
         &env,
     );
-    let report = json(&out);
-    let mesures = check(&report, "mesures");
+    let checked = json(&out);
+    let mesures = check(&checked, "mesures");
+    assert_eq!(mesures["status"], "failed", "{route:?}: {mesures:#}");
     let message = mesures["message"].as_str().unwrap();
-    let reported = numbers_after(message, "×");
-    let factors: Vec<String> = reported
-        .chunks(2)
-        .map(|pair| format!("{:.2}", (pair[0] / pair[1]).max(pair[1] / pair[0])))
-        .collect();
-    eprintln!("{tool}: {message} (factors {factors:?})");
-    assert_eq!(mesures["status"], "passed", "{tool}: {mesures:#}");
-    assert_eq!(report["score"], 7.0, "{tool}: {report:#}");
+    assert!(
+        message.contains("R1") && message.contains("R2"),
+        "{route:?}: {message}"
+    );
     if !route.is_empty() {
         let out = epreuve(temp.path(), &["db", "down", "--dir", ws_str]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -508,96 +531,200 @@ fn run_tool(mut command: std::process::Command, input: &str) -> String {
 
 /// DuckDB's shell, `.timer on`: it shows whole milliseconds, so a run under one reads
 /// `0.000`, which the candidate writes down as the 1 ms the shell can show.
-#[test]
-fn timing_measured_with_the_duckdb_shell_keeps_its_points() {
-    measured_by_hand(&[], "duckdb .timer on", |ws| {
-        let mut script = ".timer on\n.mode trash\n".to_owned();
-        for (_, _, sql, _) in measuring_plan() {
-            script.push_str(&format!("{sql};\n"));
-        }
-        let mut shell = std::process::Command::new(duckdb_tools().join("bin/duckdb"));
-        shell.arg(duckdb_file(ws));
-        let out = run_tool(shell, &script);
-        numbers_after(&out, "Run Time (s): real")
-            .into_iter()
-            .map(|s| (s * 1000.0).max(1.0))
-            .collect()
-    });
+fn duckdb_shell(ws: &Path) -> Vec<f64> {
+    let mut script = ".timer on\n.mode trash\n".to_owned();
+    for (_, _, sql, _) in measuring_plan() {
+        script.push_str(&format!("{sql};\n"));
+    }
+    let mut shell = std::process::Command::new(duckdb_tools().join("bin/duckdb"));
+    shell.arg(duckdb_file(ws));
+    let out = run_tool(shell, &script);
+    numbers_after(&out, "Run Time (s): real")
+        .into_iter()
+        .map(|s| (s * 1000.0).max(1.0))
+        .collect()
 }
 
 /// Python's `time.perf_counter()` around each query, with the `duckdb` module.
-#[test]
-fn timing_measured_with_python_keeps_its_points() {
-    measured_by_hand(&[], "python perf_counter", |ws| {
-        let plan: Vec<String> = measuring_plan().into_iter().map(|p| p.2).collect();
-        let script = "import duckdb, json, sys, time\n\
+fn duckdb_python(ws: &Path) -> Vec<f64> {
+    let plan: Vec<String> = measuring_plan().into_iter().map(|p| p.2).collect();
+    let script = "import duckdb, json, sys, time\n\
              con = duckdb.connect(sys.argv[1], read_only=True)\n\
              for sql in json.loads(sys.stdin.read()):\n\
              \x20   t = time.perf_counter()\n\
              \x20   con.execute(sql).fetchall()\n\
              \x20   print('ms', (time.perf_counter() - t) * 1000)\n";
-        let mut python = std::process::Command::new(duckdb_tools().join("bin/python"));
-        python.args(["-c", script]).arg(duckdb_file(ws));
-        let out = run_tool(python, &serde_json::to_string(&plan).unwrap());
-        numbers_after(&out, "ms")
-    });
+    let mut python = std::process::Command::new(duckdb_tools().join("bin/python"));
+    python.args(["-c", script]).arg(duckdb_file(ws));
+    let out = run_tool(python, &serde_json::to_string(&plan).unwrap());
+    numbers_after(&out, "ms")
 }
 
 /// psql's `\timing`, with the candidate's own account.
-#[test]
-fn timing_measured_with_psql_timing_keeps_its_points() {
-    measured_by_hand(
-        &["--engine", "postgres", "--via", "local"],
-        "psql \\timing",
-        |ws| {
-            let address = candidate_address(ws);
-            let mut script = "\\timing on\n\\o /dev/null\n".to_owned();
-            for (_, _, sql, _) in measuring_plan() {
-                script.push_str(&format!("{sql};\n"));
-            }
-            let mut psql = std::process::Command::new("psql");
-            psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
-                .arg(address.url())
-                .env("PGPASSWORD", &address.password);
-            let out = run_tool(psql, &script);
-            numbers_after(&out, "Time:")
-        },
-    );
+fn psql_timing(ws: &Path) -> Vec<f64> {
+    let address = candidate_address(ws);
+    let mut script = "\\timing on\n\\o /dev/null\n".to_owned();
+    for (_, _, sql, _) in measuring_plan() {
+        script.push_str(&format!("{sql};\n"));
+    }
+    let mut psql = std::process::Command::new("psql");
+    psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+        .arg(address.url())
+        .env("PGPASSWORD", &address.password);
+    let out = run_tool(psql, &script);
+    numbers_after(&out, "Time:")
 }
 
 /// MariaDB's `SET profiling = 1` and `SHOW PROFILES`, with the candidate's own account.
+fn mariadb_profiling(ws: &Path) -> Vec<f64> {
+    let address = candidate_address(ws);
+    let plan = measuring_plan();
+    let mut script = "SET profiling = 1;\nSET profiling_history_size = 100;\n".to_owned();
+    for (_, _, sql, _) in &plan {
+        script.push_str(&format!("{sql};\n"));
+    }
+    script.push_str("SHOW PROFILES;\n");
+    let mut client = std::process::Command::new("mariadb");
+    client
+        .args(["--batch", "--skip-column-names", "--protocol=TCP"])
+        .args(["-h", &address.host, "-P", &address.port.to_string()])
+        .args(["-u", &address.user, &address.database])
+        .env("MYSQL_PWD", &address.password);
+    let out = run_tool(client, &script);
+    // The profiles come last, one line per statement after `SET profiling = 1`:
+    // `id <tab> seconds <tab> query`, the second SET first.
+    let lines: Vec<&str> = out.lines().collect();
+    let profiles: Vec<f64> = lines[lines.len() - plan.len()..]
+        .iter()
+        .map(|line| {
+            let seconds = line.split('\t').nth(1).unwrap_or_default();
+            seconds.parse::<f64>().unwrap_or_else(|_| panic!("{line}")) * 1000.0
+        })
+        .collect();
+    assert_eq!(profiles.len(), plan.len(), "{out}");
+    profiles
+}
+
+/// The Python with the clients candidates use on the servers and DuckDB (pandas, SQLAlchemy,
+/// psycopg, PyMySQL, duckdb), as `scripts/servers` installs it.
+fn python_clients() -> PathBuf {
+    std::env::var_os("EPREUVE_TOOLS")
+        .map_or_else(
+            || {
+                PathBuf::from(std::env::var_os("HOME").unwrap())
+                    .join(".cache/epreuve-tools/python-clients")
+            },
+            |t| PathBuf::from(t).join("python-clients"),
+        )
+        .join("bin/python")
+}
+
+/// Python around each query of the plan, `time.perf_counter()` before and after: `client` is
+/// `dbapi` (`cursor.execute` then `fetchall`) or `pandas` (`pandas.read_sql`, through
+/// SQLAlchemy on the servers), on the workspace `ws`.
+fn measured_with_python(ws: &Path, engine: &str, client: &str) -> Vec<f64> {
+    let plan: Vec<String> = measuring_plan().into_iter().map(|p| p.2).collect();
+    let script = r#"
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+engine, client, target = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+plan = json.loads(sys.stdin.read())
+if engine == "duckdb":
+    import duckdb
+    con = duckdb.connect(target["file"], read_only=True)
+    run_dbapi = lambda sql: con.execute(sql).fetchall()
+    import pandas
+    run_pandas = lambda sql: pandas.read_sql(sql, con)
+else:
+    import pandas, sqlalchemy
+    a = target
+    if engine == "postgres":
+        import psycopg
+        con = psycopg.connect(host=a["host"], port=a["port"], user=a["user"], password=a["password"], dbname=a["database"])
+        scheme = "postgresql+psycopg"
+    else:
+        import pymysql
+        con = pymysql.connect(host=a["host"], port=a["port"], user=a["user"], password=a["password"], database=a["database"])
+        scheme = "mysql+pymysql"
+    url = sqlalchemy.engine.URL.create(scheme, username=a["user"], password=a["password"], host=a["host"], port=a["port"], database=a["database"])
+    sa = sqlalchemy.create_engine(url).connect()
+    def run_dbapi(sql):
+        cur = con.cursor()
+        cur.execute(sql)
+        cur.fetchall()
+        cur.close()
+    run_pandas = lambda sql: pandas.read_sql(sqlalchemy.text(sql), sa)
+run = run_dbapi if client == "dbapi" else run_pandas
+for sql in plan:
+    t = time.perf_counter()
+    run(sql)
+    print("ms", (time.perf_counter() - t) * 1000)
+"#;
+    let target = if engine == "duckdb" {
+        serde_json::json!({ "file": duckdb_file(ws) })
+    } else {
+        let a = candidate_address(ws);
+        serde_json::json!({
+            "host": a.host, "port": a.port, "user": a.user,
+            "password": a.password, "database": a.database,
+        })
+    };
+    let mut python = std::process::Command::new(python_clients());
+    python
+        .args(["-c", script, engine, client])
+        .arg(target.to_string());
+    let out = run_tool(python, &serde_json::to_string(&plan).unwrap());
+    numbers_after(&out, "ms")
+}
+
+/// DuckDB, a million lines: its shell's `.timer on`, Python's DB-API (`execute` and
+/// `fetchall`) and `pandas.read_sql` each measure the reference's tables in turn, and each set
+/// of figures keeps its points.
 #[test]
-fn timing_measured_with_mariadb_profiling_keeps_its_points() {
+fn timing_measured_by_hand_on_duckdb_keeps_its_points() {
+    measured_by_hand(
+        &[],
+        &[
+            ("duckdb .timer on", &duckdb_shell),
+            ("python duckdb execute + fetchall", &duckdb_python),
+            ("pandas.read_sql on duckdb", &|ws: &Path| {
+                measured_with_python(ws, "duckdb", "pandas")
+            }),
+        ],
+    );
+}
+
+/// PostgreSQL: psql's `\timing`, psycopg's cursor and `pandas.read_sql` over SQLAlchemy, whose
+/// own cost shrinks R1's gain the most.
+#[test]
+fn timing_measured_by_hand_on_postgres_keeps_its_points() {
+    measured_by_hand(
+        &["--engine", "postgres", "--via", "local"],
+        &[
+            ("psql \\timing", &psql_timing),
+            ("psycopg cursor on postgres", &|ws: &Path| {
+                measured_with_python(ws, "postgres", "dbapi")
+            }),
+            ("pandas.read_sql on postgres", &|ws: &Path| {
+                measured_with_python(ws, "postgres", "pandas")
+            }),
+        ],
+    );
+}
+
+/// MariaDB: its `SET profiling`, PyMySQL's cursor and `pandas.read_sql` over SQLAlchemy.
+#[test]
+fn timing_measured_by_hand_on_mariadb_keeps_its_points() {
     measured_by_hand(
         &["--engine", "mariadb", "--via", "local"],
-        "mariadb SET profiling",
-        |ws| {
-            let address = candidate_address(ws);
-            let plan = measuring_plan();
-            let mut script = "SET profiling = 1;\nSET profiling_history_size = 100;\n".to_owned();
-            for (_, _, sql, _) in &plan {
-                script.push_str(&format!("{sql};\n"));
-            }
-            script.push_str("SHOW PROFILES;\n");
-            let mut client = std::process::Command::new("mariadb");
-            client
-                .args(["--batch", "--skip-column-names", "--protocol=TCP"])
-                .args(["-h", &address.host, "-P", &address.port.to_string()])
-                .args(["-u", &address.user, &address.database])
-                .env("MYSQL_PWD", &address.password);
-            let out = run_tool(client, &script);
-            // The profiles come last, one line per statement after `SET profiling = 1`:
-            // `id <tab> seconds <tab> query`, the second SET first.
-            let lines: Vec<&str> = out.lines().collect();
-            let profiles: Vec<f64> = lines[lines.len() - plan.len()..]
-                .iter()
-                .map(|line| {
-                    let seconds = line.split('\t').nth(1).unwrap_or_default();
-                    seconds.parse::<f64>().unwrap_or_else(|_| panic!("{line}")) * 1000.0
-                })
-                .collect();
-            assert_eq!(profiles.len(), plan.len(), "{out}");
-            profiles
-        },
+        &[
+            ("mariadb SET profiling", &mariadb_profiling),
+            ("pymysql cursor on mariadb", &|ws: &Path| {
+                measured_with_python(ws, "mariadb", "dbapi")
+            }),
+            ("pandas.read_sql on mariadb", &|ws: &Path| {
+                measured_with_python(ws, "mariadb", "pandas")
+            }),
+        ],
     );
 }

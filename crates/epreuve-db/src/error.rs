@@ -25,6 +25,17 @@ pub enum DbError {
         /// The engine's words.
         detail: String,
     },
+    /// The database file is in a storage format newer than the DuckDB epreuve links (a file
+    /// created from scratch by DuckDB 2.0, read by 1.5): nothing in it is lost, it cannot be read.
+    #[error(
+        "the database file {path} was created by a newer DuckDB than the one epreuve reads: {detail}"
+    )]
+    NewerFormat {
+        /// The file.
+        path: PathBuf,
+        /// The engine's words.
+        detail: String,
+    },
     /// The database could not be opened or reached.
     #[error("the database {target} cannot be opened: {detail}")]
     Unavailable {
@@ -78,6 +89,10 @@ impl DbError {
                 path: path(p),
                 detail: text(detail),
             },
+            Self::NewerFormat { path: p, detail } => Self::NewerFormat {
+                path: path(p),
+                detail: text(detail),
+            },
             Self::Unavailable { target, detail } => Self::Unavailable {
                 target: text(target),
                 detail: text(detail),
@@ -103,6 +118,7 @@ impl DbError {
             self,
             Self::Missing { .. }
                 | Self::Locked { .. }
+                | Self::NewerFormat { .. }
                 | Self::Unavailable { .. }
                 | Self::Internal { .. }
         )
@@ -124,6 +140,11 @@ impl DbError {
             }
             Self::Locked { path, detail } => said!(
                 "err-db-locked",
+                path = path.display().to_string(),
+                detail = detail
+            ),
+            Self::NewerFormat { path, detail } => said!(
+                "err-db-newer-format",
                 path = path.display().to_string(),
                 detail = detail
             ),

@@ -116,10 +116,12 @@ pub enum TaskCheck {
         answer: String,
         /// Id of the timing task whose queries and tables the file reports.
         timing: String,
-        /// How far a reported gain may be from the one epreuve measures on the same tables,
-        /// as a factor either way (4: from a quarter to four times it). Another machine and
-        /// another client measure other times, but not a gain ten times larger. Without it,
-        /// only the direction of each gain is judged.
+        /// How far the candidate's times may be from what a client measures of the engine: a
+        /// gain at most this many times the one epreuve measures, the difference between the
+        /// two tables from 1/this to this many times epreuve's (another machine), and no time
+        /// faster than the engine answers (within half). A client's own cost, the same on
+        /// both tables, may shrink the gain. Without it, only the direction of each gain is
+        /// judged.
         #[serde(default)]
         max_factor: Option<f64>,
     },

@@ -394,6 +394,14 @@ impl crate::TextSink for Kept {
 }
 
 fn unavailable(path: &Path, error: &duckdb::Error) -> DbError {
+    let detail = first_line(&error.to_string());
+    // DuckDB's words for a file whose storage version it does not know yet.
+    if detail.contains("database file with version number") {
+        return DbError::NewerFormat {
+            path: path.to_path_buf(),
+            detail,
+        };
+    }
     DbError::Unavailable {
         target: path.display().to_string(),
         detail: first_line(&error.to_string()),

@@ -8,9 +8,8 @@ use epreuve_results::{Said, said};
 use super::{Outcome, Timing, median, ratio, show_ratio};
 
 /// The candidate's measurements, set against epreuve's: every query reported on both tables,
-/// where epreuve found a verdict the same conclusion, and, with `max_factor`, a gain no
-/// further from the one epreuve measured than that factor either way (invented timings agree
-/// on the direction, not on the size).
+/// where epreuve found a verdict the same conclusion, and, with `max_factor`, times that a
+/// client on another machine could have measured ([`implausible`]).
 pub(crate) fn measurements_outcome(
     answers: &Root,
     answer: &str,
@@ -31,6 +30,7 @@ pub(crate) fn measurements_outcome(
     let mut right = 0usize;
     let mut said = Vec::new();
     let mut wrong = Vec::new();
+    let mut at_fault: Vec<String> = Vec::new();
     for query in &timing.queries {
         let times = |table: &str| -> Vec<f64> {
             reported
@@ -48,6 +48,7 @@ pub(crate) fn measurements_outcome(
             .map(|(name, _)| said!("ev-table-name", table = name.as_str()))
             .collect();
         if !missing.is_empty() {
+            at_fault.push(query.id.clone());
             wrong.push(said!(
                 "ev-measure-no-time",
                 query = &query.id,
@@ -69,27 +70,32 @@ pub(crate) fn measurements_outcome(
             ours = show_ratio(ours)
         );
         let off = if theirs > 0.0 && ours > 0.0 {
-            (theirs / ours).max(ours / theirs)
+            theirs / ours
         } else {
             f64::INFINITY
         };
-        if agrees && max_factor.is_some_and(|max| off > max) {
-            wrong.push(said!(
-                if theirs > ours {
-                    "ev-measure-too-large"
-                } else {
-                    "ev-measure-too-small"
-                },
-                compared = compared,
-                off = show_ratio(off),
-                allowed = show_ratio(max_factor.unwrap_or_default())
-            ));
+        let refused = match max_factor {
+            Some(max) if agrees => implausible(
+                query,
+                (median(&slow), median(&fast)),
+                (&timing.slow, &timing.fast),
+                max,
+                &compared,
+                off,
+            ),
+            _ => None,
+        };
+        if let Some(why) = refused {
+            at_fault.push(query.id.clone());
+            wrong.push(why);
         } else if agrees {
             right += 1;
             said.push(compared);
         } else if query.verdict() == Some(true) {
+            at_fault.push(query.id.clone());
             wrong.push(said!("ev-measure-not-faster", compared = compared));
         } else {
+            at_fault.push(query.id.clone());
             wrong.push(said!("ev-measure-false-gain", compared = compared));
         }
     }
@@ -110,7 +116,8 @@ pub(crate) fn measurements_outcome(
                 "hint-measure-wrong",
                 file = &file,
                 right = right,
-                total = total
+                total = total,
+                queries = at_fault.join(", ")
             ),
         )
     }
@@ -184,4 +191,165 @@ pub(crate) fn read_measurements(text: &str) -> Result<Vec<Measured>, Said> {
         return Err(said!("measure-none"));
     }
     Ok(measured)
+}
+
+/// Why the candidate's times of `query` cannot have been measured, or `None` when they can.
+///
+/// A client measures the engine's time on its machine, plus a cost of its own that does not
+/// depend on the table (a round trip, a DataFrame built, rows printed): reported ≈ k × engine +
+/// c, with k the speed of the candidate's machine against the grading one's and c ≥ 0. With
+/// two tables, k and c follow from the times; the report holds when:
+/// - the gain is not more than `max` times the one epreuve measured (a cost only shrinks a
+///   gain, and a faster machine does not multiply it);
+/// - k lies between 1/`max` and `max`: another machine, another load, not another engine;
+/// - c is not below minus half the optimised table's time on that machine: no client measures
+///   a query faster than the engine answers it (half is the noise of honest runs).
+///
+/// Where epreuve measured less than a gain of 2, the difference between the tables is mostly
+/// noise and k cannot be found: each time must then not be more than `max` times faster than
+/// the engine's, and the direction is judged as before.
+fn implausible(
+    query: &super::QueryTiming,
+    (theirs_slow, theirs_fast): (f64, f64),
+    (slow_table, fast_table): (&str, &str),
+    max: f64,
+    compared: &Said,
+    off: f64,
+) -> Option<Said> {
+    if off > max {
+        return Some(said!(
+            "ev-measure-too-large",
+            compared = compared.clone(),
+            off = show_ratio(off),
+            allowed = show_ratio(max)
+        ));
+    }
+    let (ours_slow, ours_fast) = (query.median_slow(), query.median_fast());
+    if ours_slow < 2.0 * ours_fast {
+        // No gain to speak of: the difference between the tables is noise, and only the times
+        // themselves can be judged, each against the engine's with another machine's slack.
+        let slowest = [
+            (theirs_slow, ours_slow, slow_table),
+            (theirs_fast, ours_fast, fast_table),
+        ]
+        .into_iter()
+        .find(|(theirs, ours, _)| *theirs < ours / max);
+        return slowest.map(|(theirs, ours, table)| {
+            said!(
+                "ev-measure-faster-than-engine",
+                compared = compared.clone(),
+                table = table,
+                theirs = show_ms(theirs),
+                ours = show_ms(ours)
+            )
+        });
+    }
+    let speed = (theirs_slow - theirs_fast) / (ours_slow - ours_fast);
+    if !(1.0 / max..=max).contains(&speed) {
+        return Some(said!(
+            "ev-measure-other-speed",
+            compared = compared.clone(),
+            speed = show_ratio(speed),
+            allowed = show_ratio(max)
+        ));
+    }
+    let cost = theirs_fast - speed * ours_fast;
+    if cost < -0.5 * speed * ours_fast {
+        return Some(said!(
+            "ev-measure-faster-than-engine",
+            compared = compared.clone(),
+            table = fast_table,
+            theirs = show_ms(theirs_fast),
+            ours = show_ms(ours_fast)
+        ));
+    }
+    None
+}
+
+/// Milliseconds as the messages show them.
+fn show_ms(ms: f64) -> String {
+    if ms >= 10.0 {
+        format!("{ms:.0}")
+    } else if ms >= 1.0 {
+        format!("{ms:.1}")
+    } else {
+        format!("{ms:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// R1 as epreuve measured it: `slow` and `fast` milliseconds on the two tables.
+    fn measured(slow: f64, fast: f64) -> super::super::QueryTiming {
+        super::super::QueryTiming {
+            id: "R1".into(),
+            slow_ms: vec![slow; 7],
+            fast_ms: vec![fast; 7],
+            min_ratio: Some(10.0),
+            plan_uses_index: Some(true),
+            plan_line: String::new(),
+        }
+    }
+
+    /// The refusal of a candidate's `slow` and `fast` times against `query`, by message id.
+    fn refusal(query: &super::super::QueryTiming, slow: f64, fast: f64) -> Option<String> {
+        let off = ratio(slow, fast) / query.ratio();
+        implausible(
+            query,
+            (slow, fast),
+            ("ventes_brutes", "ventes"),
+            5.0,
+            &said!("err-text", text = "R1"),
+            off,
+        )
+        .map(|s| s.id)
+    }
+
+    #[test]
+    fn a_client_cost_shrinks_the_gain_and_keeps_the_points() {
+        // epreuve: 30 ms against 0.15 ms, ×200.
+        let query = measured(30.0, 0.15);
+        // The engine's own timing (psql's \timing, MariaDB's profiling), a little noisy.
+        assert_eq!(refusal(&query, 33.0, 0.17), None);
+        // pandas.read_sql: about 0.8 ms of its own on every call, a gain of ×32.
+        assert_eq!(refusal(&query, 30.8, 0.95), None);
+        // A GUI client on a laptop twice as slow, 5 ms to show any result.
+        assert_eq!(refusal(&query, 65.0, 5.3), None);
+    }
+
+    #[test]
+    fn invented_or_impossible_times_lose_them() {
+        let query = measured(30.0, 0.15);
+        // A gain of ×100,000: no client multiplies a gain.
+        assert_eq!(
+            refusal(&query, 30.0, 0.0003).as_deref(),
+            Some("ev-measure-too-large")
+        );
+        // Both tables ten times faster than the engine answers: not a measurement of it.
+        assert_eq!(
+            refusal(&query, 3.0, 0.015).as_deref(),
+            Some("ev-measure-other-speed")
+        );
+        // The optimised table faster than the engine can be, the slow one honest, the gain
+        // within the factor.
+        assert_eq!(
+            refusal(&query, 30.0, 0.05).as_deref(),
+            Some("ev-measure-faster-than-engine")
+        );
+    }
+
+    #[test]
+    fn without_a_gain_measured_the_times_are_judged_one_by_one() {
+        // epreuve: ×1.1, noise between honest runs makes it ×0.8 or ×1.3 elsewhere.
+        let query = measured(53.0, 46.0);
+        assert_eq!(refusal(&query, 48.0, 60.0), None);
+        assert_eq!(refusal(&query, 70.0, 52.0), None);
+        // A time twenty times shorter than the engine's own.
+        assert_eq!(
+            refusal(&query, 2.6, 2.3).as_deref(),
+            Some("ev-measure-faster-than-engine")
+        );
+    }
 }
