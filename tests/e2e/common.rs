@@ -401,7 +401,8 @@ pub fn catalogue_copy(parent: &std::path::Path) -> std::path::PathBuf {
     target
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+/// `from` copied into `to`, folders and files.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let target = to.join(entry.file_name());

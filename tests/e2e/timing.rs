@@ -107,7 +107,7 @@ fn every_solution(route: &[&str], engine: &str) {
     let out = epreuve_with(temp.path(), &args, &env);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let pristine = temp.path().join("answers-at-start");
-    copy_tree(&ws.join("answers"), &pristine);
+    copy_dir(&ws.join("answers"), &pristine);
 
     let exam_catalogue = epreuve_exam::Catalogue::open(&catalogue).unwrap();
     let exam = exam_catalogue.exam(TIMING_EXAM).unwrap();
@@ -116,7 +116,7 @@ fn every_solution(route: &[&str], engine: &str) {
     for (name, solution) in solutions_of(TIMING_EXAM) {
         let what = format!("{engine}/{TIMING_EXAM}/{name}");
         std::fs::remove_dir_all(ws.join("answers")).unwrap();
-        copy_tree(&pristine, &ws.join("answers"));
+        copy_dir(&pristine, &ws.join("answers"));
         let (_, solution_dir) = exam.solution(&name).unwrap();
         {
             let workspace = epreuve_session::Workspace::open(&ws).unwrap();
@@ -159,19 +159,6 @@ fn every_solution(route: &[&str], engine: &str) {
             &env,
         );
         assert_eq!(code(&out), 0, "{}", stderr(&out));
-    }
-}
-
-/// `from` copied into `to`, folders and files.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 
