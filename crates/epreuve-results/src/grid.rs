@@ -196,11 +196,14 @@ pub(crate) fn judge(rule: &IndicatorRule, checks: &[CheckResult]) -> Option<Indi
                 Status::Passed | Status::Failed => {}
             }
             let share = share_of(check, part);
-            let lost = check.lost_share.unwrap_or(0.0);
             let enough = share + 1e-9 >= grid_check.min_share;
-            let kept = grid_check
-                .max_lost_share
-                .is_none_or(|max| lost <= max + 1e-12);
+            let kept = match (grid_check.max_lost_share, check.lost_share) {
+                (None, _) => true,
+                (Some(max), Some(lost)) => lost <= max + 1e-12,
+                // Nothing counted: a check that failed before it could compare a cell (no
+                // table, no column) is no evidence that nothing was lost.
+                (Some(_), None) => check.status == Status::Passed,
+            };
             let holds = enough && kept;
             read.push(IndicatorCheck {
                 check: name.clone(),
@@ -214,7 +217,7 @@ pub(crate) fn judge(rule: &IndicatorRule, checks: &[CheckResult]) -> Option<Indi
                 .said
                 .clone()
                 .unwrap_or_else(|| said!("grid-check-said", text = &check.message));
-            short.push(if kept {
+            short.push(if kept || check.lost_share.is_none() {
                 said!(
                     "grid-short-share",
                     check = &name,
@@ -225,7 +228,9 @@ pub(crate) fn judge(rule: &IndicatorRule, checks: &[CheckResult]) -> Option<Indi
                 said!(
                     "grid-short-lost",
                     check = &name,
-                    lost = SaidArg::percent((lost * 10_000.0).round() / 10_000.0),
+                    lost = SaidArg::percent(
+                        (check.lost_share.unwrap_or(0.0) * 10_000.0).round() / 10_000.0
+                    ),
                     found = found
                 )
             });
@@ -348,6 +353,22 @@ mod tests {
         );
         let held = judge(&rule(&["magasins.row_count"], 1.0, None), &checks).unwrap();
         assert_eq!(held.verdict, Verdict::Acquired);
+    }
+
+    #[test]
+    fn a_loss_never_counted_is_no_evidence_that_nothing_was_lost() {
+        // The table does not exist: the values check failed before it compared a cell.
+        let values = check("ventes.values", Status::Failed, 0.0, 2.0);
+        let lenient = rule(&["values"], 0.0, Some(0.01));
+        let line = judge(&lenient, std::slice::from_ref(&values)).unwrap();
+        assert_eq!(line.verdict, Verdict::NotAcquired, "{}", line.evidence);
+        // Every cell compared, none lost.
+        let mut intact = check("ventes.values", Status::Passed, 2.0, 2.0);
+        intact.lost_share = Some(0.0);
+        assert_eq!(
+            judge(&lenient, &[intact]).unwrap().verdict,
+            Verdict::Acquired
+        );
     }
 
     #[test]
