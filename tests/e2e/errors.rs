@@ -57,7 +57,7 @@ fn a_broken_manifest_points_at_its_line() {
         .unwrap()
         .replace("duration = \"2h\"", "durée = \"2h\"");
     std::fs::write(&manifest, text).unwrap();
-    let out = epreuve_with(
+    let out = epreuve_with_en(
         temp.path(),
         &["exams"],
         &[("EPREUVE_CATALOGUE", catalogue.to_str().unwrap())],

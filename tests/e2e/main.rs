@@ -6,6 +6,7 @@ mod bloc2;
 mod catalogue_side;
 mod class;
 mod class_attack;
+mod commands;
 mod common;
 mod errors;
 mod evidence;

@@ -19,8 +19,9 @@ pub struct PackSummary {
     pub exams: Vec<String>,
     /// Checks and tasks kept, as `exam: id`.
     pub public: Vec<String>,
-    /// What was left out, as `exam: id (why)`.
-    pub left_out: Vec<String>,
+    /// What was left out and why, as a catalogue message (`pack-left-*`, with `entry` as
+    /// `exam: id`).
+    pub left_out: Vec<epreuve_i18n::Said>,
 }
 
 impl Catalogue {
@@ -131,7 +132,9 @@ fn public_grader(text: &str, exam: &str, summary: &mut PackSummary) -> Result<St
             if keep {
                 summary.public.push(entry);
             } else {
-                summary.left_out.push(format!("{entry} (hidden check)"));
+                summary
+                    .left_out
+                    .push(epreuve_i18n::said!("pack-left-hidden-check", entry = entry));
             }
             keep
         });
@@ -171,8 +174,9 @@ fn public_grader(text: &str, exam: &str, summary: &mut PackSummary) -> Result<St
             let name = id(&task);
             let has_expected = check(&task).get("expected").is_some();
             if is_public(&task) && has_expected {
-                summary.left_out.push(format!(
-                    "{exam}: {name} (its expected values come from a hidden query)"
+                summary.left_out.push(epreuve_i18n::said!(
+                    "pack-left-hidden-query",
+                    entry = format!("{exam}: {name}")
                 ));
             } else if is_public(&task) {
                 summary.public.push(format!("{exam}: {name}"));
@@ -180,9 +184,10 @@ fn public_grader(text: &str, exam: &str, summary: &mut PackSummary) -> Result<St
             } else if needed.contains(&name) && !has_expected {
                 kept.push(task);
             } else {
-                summary
-                    .left_out
-                    .push(format!("{exam}: {name} (hidden task)"));
+                summary.left_out.push(epreuve_i18n::said!(
+                    "pack-left-hidden-task",
+                    entry = format!("{exam}: {name}")
+                ));
             }
         }
         table.insert("tasks".into(), toml::Value::Array(kept));
@@ -190,9 +195,10 @@ fn public_grader(text: &str, exam: &str, summary: &mut PackSummary) -> Result<St
     if let Some(toml::Value::Array(items)) = table.remove("manual") {
         for item in items {
             let name = item.get("id").and_then(toml::Value::as_str).unwrap_or("");
-            summary
-                .left_out
-                .push(format!("{exam}: {name} (scored by the assessor)"));
+            summary.left_out.push(epreuve_i18n::said!(
+                "pack-left-manual",
+                entry = format!("{exam}: {name}")
+            ));
         }
     }
     // The grid reads the hidden checks too: the candidate's self-check shows checks, not

@@ -97,10 +97,15 @@ impl Evaluation {
     }
 
     /// A file for the assessor to fill in: every item, its guidance, no score.
-    pub fn template(items: &[ManualItem]) -> String {
-        let mut out = String::from(
-            "# Scores of the items epreuve cannot check itself. Give each `score` (0 to the\n# weight) and, if you like, a `comment`; `epreuve grade` merges them into the report.\nassessor = \"\"\n",
-        );
+    pub fn template(items: &[ManualItem], lang: epreuve_i18n::Lang) -> String {
+        let mut out = String::new();
+        for line in epreuve_i18n::said!("evaluation-template-head")
+            .render(lang)
+            .lines()
+        {
+            out.push_str(&format!("# {line}\n"));
+        }
+        out.push_str("assessor = \"\"\n");
         for item in items {
             out.push_str(&format!(
                 "\n# {} ({}, {} points): {}\n[items.{}]\n# score = {}\ncomment = \"\"\n",

@@ -652,3 +652,28 @@ html-points-caption = Points per criterion
 html-verdicts-caption = Points and verdict per criterion
 html-checks = Checks
 html-checks-caption = Every check, with what it found
+
+## db up / db down, pack, the assessor's evaluation template
+
+db-up-answers = The database answers.
+db-down-embedded = The embedded DuckDB file has no server to stop; it stays in the workspace.
+db-down-docker = The container and its volume were removed.
+db-down-local = The local server was stopped; its files stay in .epreuve/server/ (`epreuve db up` starts it again).
+db-down-url = The candidate's database and roles were dropped from the server.
+pack-written = Candidate catalogue written to { $out } ({ $exams }).
+    It holds the statements, the data previews and the public checks:
+pack-kept = kept      { $entry }
+pack-left-hidden-check = left out  { $entry } (hidden check)
+pack-left-hidden-query = left out  { $entry } (its expected values come from a hidden query)
+pack-left-hidden-task = left out  { $entry } (hidden task)
+pack-left-manual = left out  { $entry } (scored by the assessor)
+pack-use = On a candidate's machine, `EPREUVE_CATALOGUE={ $out }` lets start, status, check and submit run; grade and demo need the full catalogue.
+evaluation-template-head = Scores of the items epreuve cannot check itself. Give each `score` (0 to the
+    weight) and, if you like, a `comment`; `epreuve grade` merges them into the report.
+manifest-here = here
+cli-missing = these arguments are required and missing:{ $args }
+cli-invalid-value = `{ $value }` is not a value of { $arg } (possible values: { $possible })
+cli-unknown-argument = unexpected argument `{ $arg }`
+cli-unknown-command = unknown command `{ $command }`
+cli-more = For more information, try `--help`.
+cli-did-you-mean = {" "}(did you mean `{ $what }`?)

@@ -655,3 +655,28 @@ html-points-caption = Points par critère
 html-verdicts-caption = Points et verdict par critère
 html-checks = Vérifications
 html-checks-caption = Toutes les vérifications, avec ce qu'elles ont trouvé
+
+## db up / db down, pack, le modèle d'évaluation de l'examinateur
+
+db-up-answers = La base de données répond.
+db-down-embedded = Le fichier DuckDB intégré n'a pas de serveur à arrêter ; il reste dans l'espace de travail.
+db-down-docker = Le conteneur et son volume ont été supprimés.
+db-down-local = Le serveur local a été arrêté ; ses fichiers restent dans .epreuve/server/ (`epreuve db up` le redémarre).
+db-down-url = La base et les rôles du candidat ont été supprimés du serveur.
+pack-written = Catalogue côté candidat écrit dans { $out } ({ $exams }).
+    Il contient les énoncés, les aperçus des données et les vérifications publiques :
+pack-kept = gardé     { $entry }
+pack-left-hidden-check = écarté    { $entry } (vérification cachée)
+pack-left-hidden-query = écarté    { $entry } (ses valeurs attendues viennent d'une requête cachée)
+pack-left-hidden-task = écarté    { $entry } (tâche cachée)
+pack-left-manual = écarté    { $entry } (notée par l'examinateur)
+pack-use = Sur la machine d'un candidat, `EPREUVE_CATALOGUE={ $out }` permet start, status, check et submit ; grade et demo demandent le catalogue complet.
+evaluation-template-head = Notes des éléments qu'epreuve ne peut pas vérifier lui-même. Donnez à chacun un `score` (de 0
+    au poids) et, si vous le souhaitez, un `comment` ; `epreuve grade` les fusionne dans le rapport.
+manifest-here = ici
+cli-missing = ces arguments sont obligatoires et manquent :{ $args }
+cli-invalid-value = `{ $value }` n'est pas une valeur de { $arg } (valeurs possibles : { $possible })
+cli-unknown-argument = argument inattendu `{ $arg }`
+cli-unknown-command = commande inconnue `{ $command }`
+cli-more = Pour en savoir plus, essayez `--help`.
+cli-did-you-mean = {" "}(vouliez-vous dire `{ $what }` ?)

@@ -78,6 +78,60 @@ fn needed(command: &Command, path: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// Ends the program on a command-line `error` (exit 2), said in `lang` for the errors a person
+/// makes (a missing, unknown or wrong argument, an unknown command); help, the version and the
+/// rest keep clap's own rendering.
+pub fn exit_on(error: clap::Error, lang: Lang) -> ! {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let value = |kind: ContextKind| -> Vec<String> {
+        match error.get(kind) {
+            Some(ContextValue::String(s)) => vec![s.clone()],
+            Some(ContextValue::Strings(v)) => v.clone(),
+            Some(other) => vec![other.to_string()],
+            None => Vec::new(),
+        }
+    };
+    let first = |kind: ContextKind| value(kind).into_iter().next().unwrap_or_default();
+    let said = match error.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            let missing: Vec<String> = value(ContextKind::InvalidArg)
+                .iter()
+                .map(|a| format!("\n  {a}"))
+                .collect();
+            epreuve_i18n::said!("cli-missing", args = missing.concat())
+        }
+        ErrorKind::InvalidValue => epreuve_i18n::said!(
+            "cli-invalid-value",
+            value = first(ContextKind::InvalidValue),
+            arg = first(ContextKind::InvalidArg),
+            possible = value(ContextKind::ValidValue).join(", ")
+        ),
+        ErrorKind::UnknownArgument => {
+            epreuve_i18n::said!("cli-unknown-argument", arg = first(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => epreuve_i18n::said!(
+            "cli-unknown-command",
+            command = first(ContextKind::InvalidSubcommand)
+        ),
+        _ => error.exit(),
+    };
+    let mut what = said.render(lang);
+    let suggested: Vec<String> = [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg]
+        .into_iter()
+        .flat_map(value)
+        .collect();
+    if !suggested.is_empty() {
+        let suggested = suggested.join("`, `");
+        what.push_str(&epreuve_i18n::said!("cli-did-you-mean", what = suggested).render(lang));
+    }
+    eprintln!(
+        "{}\n\n{}",
+        epreuve_i18n::said!("cli-error", what = what).render(lang),
+        epreuve_i18n::said!("cli-more").render(lang)
+    );
+    std::process::exit(2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,7 +41,8 @@ pub fn up(printer: &Printer, cancel: &Cancel, args: &WorkspaceArgs) -> anyhow::R
     printer.result(
         || {
             format!(
-                "The database answers.\n  {}\n",
+                "{}\n  {}\n",
+                epreuve_i18n::said!("db-up-answers").render(printer.lang),
                 workspace.connection_help(printer.lang)
             )
         },
@@ -72,17 +73,12 @@ pub fn down(printer: &Printer, centre: &Centre, args: &DownArgs) -> anyhow::Resu
     epreuve_provision::down(workspace.root(), &location, args.url.as_deref())?;
     let _ = workspace.log("db down", &workspace.database().route().to_string());
     let what = match workspace.database() {
-        DatabaseLocation::Embedded { .. } => {
-            "The embedded DuckDB file has no server to stop; it stays in the workspace."
-        }
-        DatabaseLocation::Docker { .. } => "The container and its volume were removed.",
-        DatabaseLocation::Local { .. } => {
-            "The local server was stopped; its files stay in .epreuve/server/ (`epreuve db up` starts it again)."
-        }
-        DatabaseLocation::Url { .. } => {
-            "The candidate's database and roles were dropped from the server."
-        }
+        DatabaseLocation::Embedded { .. } => "db-down-embedded",
+        DatabaseLocation::Docker { .. } => "db-down-docker",
+        DatabaseLocation::Local { .. } => "db-down-local",
+        DatabaseLocation::Url { .. } => "db-down-url",
     };
+    let what = epreuve_i18n::said!(what).render(printer.lang);
     printer.result(
         || format!("{what}\n"),
         || json!({ "down": true }).to_string(),

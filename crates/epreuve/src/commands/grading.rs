@@ -82,7 +82,7 @@ pub fn grade(
     catalogue.require_full("`grade`")?;
     if args.evaluation_template {
         let grader = catalogue.exam(&workspace.state().exam)?.grader()?;
-        print!("{}", Evaluation::template(&grader.manual));
+        print!("{}", Evaluation::template(&grader.manual, printer.lang));
         return Ok(exit_codes::SUCCESS);
     }
     let _lock = super::lock(printer, &workspace, "grade")?;

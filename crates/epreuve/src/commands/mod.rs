@@ -232,7 +232,22 @@ fn report_error(printer: &Printer, error: &anyhow::Error) {
         } else {
             miette::GraphicalTheme::unicode_nocolor()
         });
-        if handler.render_report(&mut text, manifest.as_ref()).is_ok() {
+        // miette draws the snippet; the sentences are the catalogue's, in the reader's language.
+        let message = epreuve_i18n::said!(
+            "err-manifest",
+            file = &manifest.file,
+            why = &manifest.message
+        )
+        .render(printer.lang);
+        let mut diagnostic = miette::MietteDiagnostic::new(message);
+        if let Some(span) = manifest.span {
+            diagnostic = diagnostic.with_label(miette::LabeledSpan::at(
+                span,
+                epreuve_i18n::said!("manifest-here").render(printer.lang),
+            ));
+        }
+        let report = miette::Report::new(diagnostic).with_source_code(manifest.src.clone());
+        if handler.render_report(&mut text, report.as_ref()).is_ok() {
             eprintln!("{text}");
             return;
         }
