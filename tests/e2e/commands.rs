@@ -41,6 +41,19 @@ fn filters() -> insta::Settings {
             r#""remaining_seconds": [SECONDS]"#,
         ),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        // A local server's port and its generated password (a password shown as *** stays).
+        (r"(port|-p|-P) \d+", "$1 [PORT]"),
+        (r#""port": \d+"#, r#""port": [PORT]"#),
+        (
+            r"\b(password|mot de passe) [A-Za-z0-9]{12,}",
+            "$1 [PASSWORD]",
+        ),
+        (r"(PGPASSWORD=|-p)'[A-Za-z0-9]{12,}'", "$1'[PASSWORD]'"),
+        (r"://([a-z_]+):[A-Za-z0-9]{12,}@", "://$1:[PASSWORD]@"),
+        (
+            r#""password": "[A-Za-z0-9]{12,}""#,
+            r#""password": "[PASSWORD]""#,
+        ),
     ] {
         settings.add_filter(pattern, name);
     }
@@ -426,5 +439,64 @@ fn every_class_of_error_in_both_languages() {
             &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")],
             3,
         );
+    }
+}
+
+/// A workspace on a throwaway local server of each engine, given as a relative `--dir` as a
+/// person types it: start, the database described, stopped, described while stopped, started
+/// again, the status as JSON, stopped at the end.
+#[test]
+fn a_local_server_started_stopped_and_described() {
+    for engine in ["postgres", "mariadb"] {
+        for lang in LANGS {
+            let temp = reachable_tempdir();
+            let cwd = temp.path();
+            let name = |step: &str| format!("local_{engine}_{step}");
+            let start = [
+                "start",
+                EXAM,
+                "--dir",
+                "ws",
+                "--candidate",
+                "c042",
+                "--engine",
+                engine,
+                "--via",
+                "local",
+            ];
+            snapshot(&name("start"), cwd, lang, &start, 0);
+            snapshot(
+                &name("db_info"),
+                cwd,
+                lang,
+                &["db", "info", "--dir", "ws"],
+                0,
+            );
+            snapshot(
+                &name("db_down"),
+                cwd,
+                lang,
+                &["db", "down", "--dir", "ws"],
+                0,
+            );
+            snapshot(
+                &name("db_info_stopped"),
+                cwd,
+                lang,
+                &["db", "info", "--dir", "ws"],
+                3,
+            );
+            snapshot(&name("db_up"), cwd, lang, &["db", "up", "--dir", "ws"], 0);
+            let out = snapshot(
+                &name("status_json"),
+                cwd,
+                lang,
+                &["status", "--dir", "ws", "--format", "json"],
+                0,
+            );
+            json(&out);
+            let out = run(cwd, lang, &["db", "down", "--dir", "ws"]);
+            assert_eq!(code(&out), 0, "{}", stderr(&out));
+        }
     }
 }

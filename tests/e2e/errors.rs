@@ -385,6 +385,10 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
             what: "server".into(),
             detail: "d".into(),
         },
+        epreuve_provision::ProvisionError::StepFailed {
+            action: "create the PostgreSQL cluster (initdb)".into(),
+            detail: "d".into(),
+        },
         epreuve_provision::ProvisionError::NotReady {
             what: "server".into(),
             seconds: 30,

@@ -67,6 +67,14 @@ pub enum ProvisionError {
         /// Log lines or exit status.
         detail: String,
     },
+    /// A step of making a local server (a program epreuve runs) failed.
+    #[error("cannot {action}: {detail}")]
+    StepFailed {
+        /// What epreuve was doing, a verb phrase (`create the PostgreSQL cluster (initdb)`).
+        action: String,
+        /// Log lines or exit status.
+        detail: String,
+    },
     /// The server did not answer `SELECT 1` in time.
     #[error("the {what} did not answer `SELECT 1` within {seconds} s: {detail}")]
     NotReady {
@@ -126,6 +134,7 @@ impl ProvisionError {
             | Self::ImageMissing { .. }
             | Self::Docker { .. }
             | Self::ServerFailed { .. }
+            | Self::StepFailed { .. }
             | Self::NotReady { .. }
             | Self::Unreachable { .. }
             | Self::Io { .. } => true,
@@ -170,6 +179,11 @@ impl ProvisionError {
             Self::ServerFailed { what, detail } => {
                 said!("err-server-failed", what = what, detail = detail)
             }
+            Self::StepFailed { action, detail } => said!(
+                "err-step-failed",
+                action = epreuve_i18n::action(action),
+                detail = detail
+            ),
             Self::NotReady {
                 what,
                 seconds,

@@ -37,10 +37,18 @@ const SERVER_DIR: &str = ".epreuve/server";
 /// The server's data folder, inside the workspace.
 pub(crate) const DATA_DIR: &str = ".epreuve/server/data";
 
+/// `root` as an absolute path: the servers' programs run in folders of their own
+/// (`mariadb-install-db` in its base directory, `/usr`), where a workspace given as `--dir ws`
+/// would name another folder.
+fn absolute(root: &Path) -> std::path::PathBuf {
+    std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf())
+}
+
 pub(crate) fn provision(
     root: &Path,
     request: &Request,
 ) -> Result<DatabaseLocation, ProvisionError> {
+    let root = &absolute(root);
     let port = match request.port {
         Some(port) => {
             ensure_free(port)?;
@@ -66,6 +74,7 @@ pub(crate) fn provision(
 /// (`kill -9`, a power cut): the server of the workspace's own folder, of either engine, and
 /// only when its process really is that server (see `process::server_pid`).
 pub(crate) fn end_leftover(root: &Path) {
+    let root = &absolute(root);
     let server_dir = root.join(SERVER_DIR);
     if server_dir.is_dir() {
         for engine in [Engine::Postgres, Engine::MariaDb] {
@@ -86,6 +95,7 @@ pub(crate) fn up(
     let DatabaseLocation::Local { address, .. } = location else {
         return Ok(());
     };
+    let root = &absolute(root);
     if ServerDb::connect(address).is_ok() {
         return Ok(());
     }
@@ -113,6 +123,7 @@ pub(crate) fn stop(root: &Path, location: &DatabaseLocation) -> Result<(), Provi
     let DatabaseLocation::Local { address, .. } = location else {
         return Ok(());
     };
+    let root = &absolute(root);
     let server_dir = root.join(SERVER_DIR);
     let Some(pid) = server_pid(&server_dir, address.engine) else {
         return Ok(());

@@ -109,8 +109,8 @@ pub(super) fn run(command: &mut Command, what: &str) -> Result<(), ProvisionErro
     if output.status.success() {
         return Ok(());
     }
-    Err(ProvisionError::ServerFailed {
-        what: what.into(),
+    Err(ProvisionError::StepFailed {
+        action: what.into(),
         detail: format!(
             "{}: {}",
             output.status,

@@ -119,9 +119,13 @@ pub fn info(printer: &Printer, args: &WorkspaceArgs) -> anyhow::Result<u8> {
                 database.route(),
                 workspace.connection_help(printer.lang),
                 match &answers {
-                    Ok(()) => "answers SELECT 1".to_owned(),
-                    Err(e) => format!("does not answer: {e}"),
+                    Ok(()) => epreuve_i18n::said!("class-follow-database-answers"),
+                    Err(e) => epreuve_i18n::said!(
+                        "class-follow-database-silent",
+                        why = e.said().render(printer.lang)
+                    ),
                 }
+                .render(printer.lang)
             )
         },
         || {
