@@ -8,6 +8,7 @@ mod class;
 mod class_attack;
 mod commands;
 mod common;
+mod docs;
 mod errors;
 mod evidence;
 mod hostile;
