@@ -9,6 +9,7 @@ mod class_attack;
 mod commands;
 mod common;
 mod docs;
+mod engine_seam;
 mod errors;
 mod evidence;
 mod hostile;

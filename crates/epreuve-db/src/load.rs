@@ -203,7 +203,7 @@ pub(crate) fn literal(engine: Engine, text: &str) -> String {
     let text = text.replace('\'', "''");
     match engine {
         Engine::MariaDb => format!("'{}'", text.replace('\\', "\\\\")),
-        _ => format!("'{text}'"),
+        Engine::DuckDb | Engine::Postgres => format!("'{text}'"),
     }
 }
 
@@ -212,7 +212,7 @@ pub(crate) fn literal(engine: Engine, text: &str) -> String {
 pub fn quote_ident(engine: Engine, name: &str) -> String {
     match engine {
         Engine::MariaDb => format!("`{}`", name.replace('`', "``")),
-        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        Engine::DuckDb | Engine::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
     }
 }
 

@@ -209,7 +209,7 @@ pub(crate) fn image_for(engine: Engine, source: ImageSource) -> String {
     match source {
         ImageSource::Official => match engine {
             Engine::MariaDb => OFFICIAL_MARIADB.into(),
-            _ => OFFICIAL_POSTGRES.into(),
+            Engine::DuckDb | Engine::Postgres => OFFICIAL_POSTGRES.into(),
         },
         ImageSource::Local => local_image(engine).into(),
     }
@@ -242,7 +242,7 @@ pub(crate) fn provision(
             "3306/tcp",
             vec![format!("MARIADB_ROOT_PASSWORD={admin_password}")],
         ),
-        _ => (
+        Engine::DuckDb | Engine::Postgres => (
             "5432/tcp",
             vec![
                 format!("POSTGRES_USER={ADMIN}"),
@@ -293,12 +293,12 @@ pub(crate) fn provision(
             port,
             user: match request.engine {
                 Engine::MariaDb => "root".into(),
-                _ => ADMIN.into(),
+                Engine::DuckDb | Engine::Postgres => ADMIN.into(),
             },
             password: admin_password.clone(),
             database: match request.engine {
                 Engine::MariaDb => String::new(),
-                _ => "postgres".into(),
+                Engine::DuckDb | Engine::Postgres => "postgres".into(),
             },
         };
         until_ready(Some(&admin), &request.cancel, READY_LIMIT, || {

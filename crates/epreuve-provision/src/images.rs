@@ -56,7 +56,7 @@ pub enum BuildEvent {
 pub fn local_image(engine: Engine) -> &'static str {
     match engine {
         Engine::MariaDb => "epreuve/mariadb:10.11",
-        _ => "epreuve/postgres:15",
+        Engine::DuckDb | Engine::Postgres => "epreuve/postgres:15",
     }
 }
 
@@ -73,7 +73,7 @@ fn context(engine: Engine) -> [(&'static str, &'static str); 2] {
                 include_str!("../../../docker/mariadb/entrypoint.sh"),
             ),
         ],
-        _ => [
+        Engine::DuckDb | Engine::Postgres => [
             (
                 "Dockerfile",
                 include_str!("../../../docker/postgres/Dockerfile"),
@@ -138,7 +138,7 @@ pub fn build_images(
             seconds: started.elapsed().as_secs_f64(),
         });
     }
-    for engine in [Engine::Postgres, Engine::MariaDb] {
+    for engine in Engine::servers() {
         let image = local_image(engine);
         if !force && present(image) {
             progress(BuildEvent::Skipped {

@@ -45,7 +45,7 @@ pub(crate) fn provision(request: &Request) -> Result<DatabaseLocation, Provision
             "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{}'",
             names.database
         ),
-        _ => format!(
+        Engine::DuckDb | Engine::Postgres => format!(
             "SELECT datname FROM pg_catalog.pg_database WHERE datname = '{}'",
             names.database
         ),

@@ -18,6 +18,19 @@ impl Engine {
     /// Every engine.
     pub const ALL: [Self; 3] = [Self::DuckDb, Self::Postgres, Self::MariaDb];
 
+    /// Whether the engine is a server epreuve starts, reaches and stops (not a file).
+    pub fn runs_a_server(self) -> bool {
+        match self {
+            Self::DuckDb => false,
+            Self::Postgres | Self::MariaDb => true,
+        }
+    }
+
+    /// The engines that run a server.
+    pub fn servers() -> impl Iterator<Item = Self> {
+        Self::ALL.into_iter().filter(|e| e.runs_a_server())
+    }
+
     /// The engine's name as people write it.
     pub fn label(self) -> &'static str {
         match self {

@@ -28,7 +28,7 @@ pub fn help(root: &Path, location: &DatabaseLocation, lang: Lang) -> String {
                     "mariadb -h {} -P {} -u {} -p'{}' {}",
                     a.host, a.port, a.user, a.password, a.database
                 ),
-                _ => format!(
+                Engine::DuckDb | Engine::Postgres => format!(
                     "PGPASSWORD='{}' psql -h {} -p {} -U {} {}",
                     a.password, a.host, a.port, a.user, a.database
                 ),

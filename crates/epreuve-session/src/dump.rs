@@ -15,7 +15,7 @@ const DUMP_LIMIT: Duration = Duration::from_secs(600);
 pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String> {
     let (program, package) = match address.engine {
         Engine::MariaDb => ("mariadb-dump", "mariadb-client"),
-        _ => ("pg_dump", "postgresql-client"),
+        Engine::DuckDb | Engine::Postgres => ("pg_dump", "postgresql-client"),
     };
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
@@ -31,7 +31,7 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
                 .arg(&address.database)
                 .env("MYSQL_PWD", &address.password);
         }
-        _ => {
+        Engine::DuckDb | Engine::Postgres => {
             // The custom format, restored by pg_restore: a plain SQL dump would need psql,
             // whose meta-commands run shell commands.
             command

@@ -20,7 +20,7 @@ const RESTORE_LIMIT: Duration = Duration::from_secs(900);
 pub fn dump_file(engine: Engine) -> &'static str {
     match engine {
         Engine::MariaDb => "database.sql",
-        _ => "database.dump",
+        Engine::DuckDb | Engine::Postgres => "database.dump",
     }
 }
 
@@ -82,7 +82,7 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
         .clone();
     let (program, package) = match engine {
         Engine::MariaDb => ("mariadb", "mariadb-client"),
-        _ => ("pg_restore", "postgresql-client"),
+        Engine::DuckDb | Engine::Postgres => ("pg_restore", "postgresql-client"),
     };
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
@@ -98,7 +98,7 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
                 .env("MYSQL_PWD", &address.password)
                 .stdin(input);
         }
-        _ => {
+        Engine::DuckDb | Engine::Postgres => {
             command
                 .args(["--no-owner", "--no-privileges", "--exit-on-error"])
                 .arg("--host=127.0.0.1")

@@ -52,7 +52,7 @@ impl ServerAddress {
     fn scheme(&self) -> &'static str {
         match self.engine {
             Engine::MariaDb => "mysql",
-            _ => "postgres",
+            Engine::DuckDb | Engine::Postgres => "postgres",
         }
     }
 

@@ -68,7 +68,7 @@ impl ServerDb {
             })?;
         let schema = match address.engine {
             Engine::MariaDb => address.database.clone(),
-            _ => "public".to_owned(),
+            Engine::DuckDb | Engine::Postgres => "public".to_owned(),
         };
         let internal_limit = match purpose {
             Purpose::Grading => INTERNAL_LIMIT,

@@ -81,7 +81,7 @@ impl Session {
                     id: String::new(),
                 }
             }
-            _ => {
+            Engine::DuckDb | Engine::Postgres => {
                 let options = PgConnectOptions::from_str(&url)?
                     .statement_cache_capacity(0)
                     .application_name("epreuve")
@@ -239,7 +239,9 @@ impl Runner<'_> {
         }
         let sql = match self.address.engine {
             Engine::MariaDb => format!("KILL QUERY {id}"),
-            _ => format!("SELECT pg_catalog.pg_cancel_backend({id})"),
+            Engine::DuckDb | Engine::Postgres => {
+                format!("SELECT pg_catalog.pg_cancel_backend({id})")
+            }
         };
         self.runtime
             .block_on(async {

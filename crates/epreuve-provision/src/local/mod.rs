@@ -59,7 +59,7 @@ pub(crate) fn provision(
     let server_dir = root.join(SERVER_DIR);
     let result = match request.engine {
         Engine::MariaDb => mariadb(root, &server_dir, port, &request.cancel),
-        _ => postgres(root, &server_dir, port, &request.cancel),
+        Engine::DuckDb | Engine::Postgres => postgres(root, &server_dir, port, &request.cancel),
     };
     if let Err(error) = &result {
         tracing::debug!("local server failed: {error}");
@@ -77,7 +77,7 @@ pub(crate) fn end_leftover(root: &Path) {
     let root = &absolute(root);
     let server_dir = root.join(SERVER_DIR);
     if server_dir.is_dir() {
-        for engine in [Engine::Postgres, Engine::MariaDb] {
+        for engine in Engine::servers() {
             kill_leftover(&server_dir, engine);
         }
         // A server killed with its start may not have written its pid file yet.
@@ -110,7 +110,7 @@ pub(crate) fn up(
                 exited(&mut child, &server_dir)
             })
         }
-        _ => {
+        Engine::DuckDb | Engine::Postgres => {
             let pg_ctl = find_program("initdb", "postgresql")?.with_file_name("pg_ctl");
             pg_ctl_start(&pg_ctl, &data, &server_dir, address.port)?;
             until_ready(Some(address), cancel, READY_LIMIT, || Ok(()))
@@ -132,7 +132,7 @@ pub(crate) fn stop(root: &Path, location: &DatabaseLocation) -> Result<(), Provi
     // ("fast") is sent to it instead, which ends the candidate's open sessions.
     let signal = match address.engine {
         Engine::MariaDb => Signal::TERM,
-        _ => Signal::INT,
+        Engine::DuckDb | Engine::Postgres => Signal::INT,
     };
     if !end_process(pid, signal, Duration::from_secs(30)) {
         end_process(pid, Signal::KILL, Duration::from_secs(10));

@@ -57,7 +57,7 @@ pub(super) fn server_pid(server_dir: &Path, engine: Engine) -> Option<u32> {
     let data = server_dir.join("data");
     let (recorded, program) = match engine {
         Engine::MariaDb => (read_pid(&server_dir.join("mariadbd.pid")), "mariadbd"),
-        _ => (read_pid(&data.join("postmaster.pid")), "postgres"),
+        Engine::DuckDb | Engine::Postgres => (read_pid(&data.join("postmaster.pid")), "postgres"),
     };
     let pid = recorded?;
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
