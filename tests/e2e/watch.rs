@@ -225,7 +225,9 @@ fn the_live_view_counts_down_rechecks_on_save_warns_and_submits_at_the_deadline(
 fn the_accessible_mode_says_one_line_per_event() {
     let temp = tempfile::tempdir().unwrap();
     let cwd = temp.path();
-    start(cwd, "75s");
+    // Real time, kept short: the warnings at 30, 15, 5 and 1 minutes are tested on a driven
+    // clock (`the_countdown_warnings_and_submission_on_a_driven_clock`).
+    start(cwd, "30s");
     // The candidate's tool holds the database open for writing as the view starts.
     let session = duckdb::Connection::open(cwd.join("ws/base.duckdb")).unwrap();
     // Not a terminal: the accessible mode, by itself.
@@ -266,7 +268,7 @@ fn the_accessible_mode_says_one_line_per_event() {
         lines[0], "épreuve bloc1-chargement · candidat·e w1",
         "{text}"
     );
-    assert!(lines[1].starts_with("Il reste 1 minute "), "{text}");
+    assert!(lines[1].starts_with("Il reste "), "{text}");
     assert!(lines[1].contains("(fin à "), "{text}");
     assert_eq!(
         lines[2],
@@ -293,12 +295,11 @@ fn the_accessible_mode_says_one_line_per_event() {
         1,
         "{text}"
     );
-    let warning = at("Attention : il reste 1 minute.");
-    let thirty = at("Il reste 30 secondes.");
+    let fifteen = at("Il reste 15 secondes.");
     let submitted = at("Soumis automatiquement à ");
     let up = at("Temps écoulé.");
     assert!(
-        checked < warning && warning < thirty && thirty < submitted && submitted < up,
+        checked < fifteen && checked < submitted && submitted < up && fifteen < up,
         "{text}"
     );
     assert!(lines[submitted].ends_with(": vos réponses et votre base sont scellées."));
@@ -473,4 +474,98 @@ fn with_a_grace_the_view_submits_at_the_deadline_and_on_time() {
     );
     assert_eq!(state["submitted"]["late"], false, "{state:#}");
     assert!(text.contains("Soumis automatiquement à "), "{text}");
+}
+
+/// The live view on a clock the test drives: a two-hour exam, its whole countdown in a few
+/// seconds. The warnings fall due at 30, 15, 5 and 1 minutes left and no other time, the time
+/// is announced at the accessible mode's intervals, a saved answer is checked again, the view
+/// submits for the candidate 15 seconds before the deadline (on time, with what was saved),
+/// and says once that the time is up.
+#[test]
+fn the_countdown_warnings_and_submission_on_a_driven_clock() {
+    use chrono::Duration as Span;
+    use epreuve_live::{Event, Lang, Watch};
+    let temp = tempfile::tempdir().unwrap();
+    let cwd = temp.path();
+    start(cwd, "2h");
+    let ws = cwd.join("ws");
+    let catalogue = epreuve_exam::Catalogue::open(repo()).unwrap();
+    let mut watch = Watch::open(&ws, catalogue, Lang::Fr).unwrap();
+    let deadline = watch.deadline;
+    // The instant moves with the driven clock, so that the view looks at the files and runs
+    // its checks as it would over those minutes; the checks themselves run for real.
+    let origin = Instant::now();
+    let driven = |watch: &mut Watch, left: Span| -> Vec<Event> {
+        let elapsed = Span::hours(2) - left;
+        let instant = origin + elapsed.to_std().unwrap_or_default();
+        watch.tick(deadline - left, instant)
+    };
+    // The first check, waited for in real time at two hours left.
+    let mut first = Vec::new();
+    let waited = Instant::now();
+    while !first.contains(&Event::Checked) {
+        assert!(waited.elapsed() < Duration::from_secs(60), "{first:?}");
+        first.extend(driven(&mut watch, Span::hours(2)));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(watch.checklist.as_ref().unwrap().passed, 0);
+    // A saved answer: the view looks again and one more check passes.
+    std::fs::write(ws.join("answers/tables_par_defaut.sql"), DEFAULT_TABLES).unwrap();
+    let mut rechecked = Vec::new();
+    let mut left = Span::hours(2);
+    while watch.checklist.as_ref().unwrap().passed == 0 {
+        assert!(left > Span::minutes(100), "no recheck: {rechecked:?}");
+        left -= Span::seconds(1);
+        rechecked.extend(driven(&mut watch, left));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(rechecked.contains(&Event::Checked), "{rechecked:?}");
+    // The rest of the exam, second by second.
+    let mut events = Vec::new();
+    while left > Span::seconds(-5) {
+        left -= Span::seconds(1);
+        for event in driven(&mut watch, left) {
+            events.push((left.num_seconds(), event));
+        }
+    }
+    let warnings: Vec<(i64, i64)> = events
+        .iter()
+        .filter_map(|(at, e)| match e {
+            Event::Warning(minutes) => Some((*at, *minutes)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [(1800, 30), (900, 15), (300, 5), (60, 1)],
+        "warnings (seconds left, minutes said)"
+    );
+    let announced: Vec<i64> = events
+        .iter()
+        .filter_map(|(at, e)| matches!(e, Event::Time(_)).then_some(*at))
+        .collect();
+    assert!(
+        announced.contains(&600) && announced.contains(&240) && announced.contains(&45),
+        "every 5 minutes, every minute in the last 5, every 15 s in the last: {announced:?}"
+    );
+    let submitted: Vec<&(i64, Event)> = events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::Submitted { .. }))
+        .collect();
+    assert_eq!(submitted.len(), 1, "{events:?}");
+    let (at, Event::Submitted { record, automatic }) = submitted[0] else {
+        unreachable!()
+    };
+    assert_eq!(*at, 15, "15 seconds before the deadline");
+    assert!(*automatic && !record.late, "{record:?}");
+    let bundle = ws.join(".epreuve/submissions").join(&record.bundle);
+    assert!(
+        bundle.join("answers/tables_par_defaut.sql").is_file(),
+        "what was saved is in the submission"
+    );
+    let up: Vec<i64> = events
+        .iter()
+        .filter_map(|(at, e)| matches!(e, Event::TimeUp).then_some(*at))
+        .collect();
+    assert_eq!(up, [0], "the time is up once, at the deadline");
 }
