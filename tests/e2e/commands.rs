@@ -12,7 +12,7 @@ use crate::common::*;
 const LANGS: [&str; 2] = ["fr", "en"];
 
 /// What varies between two runs of the same command, replaced by a name in brackets.
-fn filters() -> insta::Settings {
+pub(crate) fn filters() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_path("snapshots/commands");
@@ -41,6 +41,11 @@ fn filters() -> insta::Settings {
             r#""remaining_seconds": [SECONDS]"#,
         ),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        // DuckDB names the program that holds a lock, and its pid.
+        (
+            r"lock is held in \S+ \(PID \d+\)",
+            "lock is held in [PROGRAM] (PID [PID])",
+        ),
         // A local server's port and its generated password (a password shown as *** stays).
         (r"(port|-p|-P) \d+", "$1 [PORT]"),
         (r#""port": \d+"#, r#""port": [PORT]"#),
@@ -90,7 +95,7 @@ fn run_with(cwd: &Path, lang: &str, args: &[&str], env: &[(&str, &str)]) -> Outp
 }
 
 /// What a person sees of a command: the command line, its exit code, its two outputs.
-fn shown(args: &[&str], out: &Output) -> String {
+pub(crate) fn shown(args: &[&str], out: &Output) -> String {
     format!(
         "$ epreuve {}\nexit code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}",
         args.join(" "),
@@ -98,6 +103,14 @@ fn shown(args: &[&str], out: &Output) -> String {
         stdout(out).trim_end(),
         stderr(out).trim_end()
     )
+}
+
+/// Snapshots what a person saw of `epreuve <args>` (already run) as `name`, with its exit code
+/// checked against `expected` too: a command's whole answer, for the tests of other modules.
+pub(crate) fn assert_answer(name: &str, args: &[&str], out: &Output, expected: i32) {
+    let seen = shown(args, out);
+    filters().bind(|| insta::assert_snapshot!(name.to_owned(), seen));
+    assert_eq!(code(out), expected, "{seen}");
 }
 
 /// Runs `epreuve <args>` in `cwd` in `lang`, snapshots it as `<name>_<lang>`, checks its exit

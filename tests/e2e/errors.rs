@@ -1,31 +1,32 @@
 //! Bad input: one clear sentence, a documented exit code, and nothing the candidate wrote is
 //! touched.
 
+use crate::commands::assert_answer;
 use crate::common::*;
 
 #[test]
 fn a_workspace_that_does_not_exist_is_a_user_error() {
     let temp = tempfile::tempdir().unwrap();
-    for args in [
-        vec!["status", "--dir", "nowhere"],
-        vec!["grade", "nowhere"],
-        vec!["check", "--dir", "nowhere"],
+    for (name, args) in [
+        ("errors_status_nowhere", vec!["status", "--dir", "nowhere"]),
+        ("errors_grade_nowhere", vec!["grade", "nowhere"]),
+        ("errors_check_nowhere", vec!["check", "--dir", "nowhere"]),
+        (
+            "errors_status_not_a_workspace",
+            vec!["status", "--dir", "."],
+        ),
     ] {
         let out = epreuve_en(temp.path(), &args);
-        assert_error(&out, 2, "there is no workspace at nowhere");
+        assert_answer(name, &args, &out, 2);
     }
-    let out = epreuve_en(temp.path(), &["status", "--dir", "."]);
-    assert_error(&out, 2, "is not an epreuve workspace");
 }
 
 #[test]
 fn an_unknown_exam_lists_the_known_ones() {
     let temp = tempfile::tempdir().unwrap();
-    let out = epreuve_en(
-        temp.path(),
-        &["start", "bloc9", "--dir", "ws", "--candidate", "x"],
-    );
-    assert_error(&out, 2, "there is no exam `bloc9`");
+    let args = ["start", "bloc9", "--dir", "ws", "--candidate", "x"];
+    let out = epreuve_en(temp.path(), &args);
+    assert_answer("errors_unknown_exam", &args, &out, 2);
     assert!(stderr(&out).contains(EXAM));
     assert!(!temp.path().join("ws").exists(), "nothing is left behind");
 }
@@ -36,11 +37,9 @@ fn start_never_writes_into_a_folder_that_holds_files() {
     let dir = temp.path().join("ws");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("notes.txt"), "mes notes").unwrap();
-    let out = epreuve_en(
-        temp.path(),
-        &["start", EXAM, "--dir", "ws", "--candidate", "x"],
-    );
-    assert_error(&out, 2, "already exists and is not empty");
+    let args = ["start", EXAM, "--dir", "ws", "--candidate", "x"];
+    let out = epreuve_en(temp.path(), &args);
+    assert_answer("errors_start_into_a_full_folder", &args, &out, 2);
     assert_eq!(
         std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
         "mes notes"
@@ -163,10 +162,11 @@ fn a_changed_data_file_without_an_original_is_a_user_error() {
     bytes.push(0);
     std::fs::write(&original, bytes).unwrap();
     let out = epreuve_with_en(temp.path(), &["grade", "ws"], &env);
-    assert_error(
-        &out,
-        2,
-        "data/magasins.xlsx was changed since the exam started",
+    assert_answer("errors_data_changed_no_original", &["grade", "ws"], &out, 2);
+    assert!(
+        stderr(&out).contains("data/magasins.xlsx was changed since the exam started"),
+        "{}",
+        stderr(&out)
     );
 }
 
@@ -205,7 +205,12 @@ fn a_missing_database_file_is_an_infrastructure_error() {
     let dir = start(temp.path());
     std::fs::remove_file(dir.join("base.duckdb")).unwrap();
     let out = epreuve_en(temp.path(), &["check", "--dir", "ws"]);
-    assert_error(&out, 3, "base.duckdb does not exist");
+    assert_answer(
+        "errors_database_file_missing",
+        &["check", "--dir", "ws"],
+        &out,
+        3,
+    );
 }
 
 /// A submitted snapshot that is damaged, or gone, is named by the workspace's bundle, which
@@ -238,7 +243,12 @@ fn a_locked_database_file_says_who_to_close() {
     held.execute_batch("CREATE TABLE brouillon (x INTEGER)")
         .unwrap();
     let out = epreuve_en(temp.path(), &["check", "--dir", "ws"]);
-    assert_error(&out, 3, "is locked by another program");
+    assert_answer(
+        "errors_database_file_locked",
+        &["check", "--dir", "ws"],
+        &out,
+        3,
+    );
     let out = epreuve_en(temp.path(), &["submit", "--dir", "ws"]);
     assert_eq!(code(&out), 3);
     drop(held);
@@ -268,8 +278,11 @@ fn check_and_grade_never_modify_the_candidates_files() {
 #[test]
 fn an_unknown_solution_lists_the_shipped_ones() {
     let temp = tempfile::tempdir().unwrap();
-    let out = epreuve(temp.path(), &["demo", EXAM, "--solution", "parfaite"]);
-    assert_error(&out, 2, "there is no solution `parfaite`");
+    let args = ["demo", EXAM, "--solution", "parfaite"];
+    let out = epreuve_en(temp.path(), &args);
+    assert_answer("errors_unknown_solution", &args, &out, 2);
+    let out = epreuve(temp.path(), &args);
+    assert_answer("errors_unknown_solution_fr", &args, &out, 2);
     let err = stderr(&out);
     assert!(err.contains("reference"), "{err}");
 }
@@ -459,6 +472,11 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         epreuve_exam::ExamError::NotACatalogue { root: p() },
         epreuve_exam::ExamError::UnknownExam {
             id: "x".into(),
+            known: "a, b".into(),
+        },
+        epreuve_exam::ExamError::UnknownSolution {
+            exam: "e".into(),
+            name: "x".into(),
             known: "a, b".into(),
         },
         epreuve_exam::ExamError::CandidatePack {

@@ -292,12 +292,10 @@ impl Exam {
         let dir = self.grader_dir.join("solutions").join(name);
         let path = dir.join("solution.toml");
         if !path.is_file() {
-            return Err(ExamError::Inconsistent {
-                file: self.grader_dir.display().to_string(),
-                message: format!(
-                    "there is no solution `{name}` (known solutions: {})",
-                    self.solution_names()?.join(", ")
-                ),
+            return Err(ExamError::UnknownSolution {
+                exam: self.manifest.id.clone(),
+                name: name.to_owned(),
+                known: self.solution_names()?.join(", "),
             });
         }
         Ok((parse_toml(&path)?, dir))

@@ -27,6 +27,16 @@ pub enum ExamError {
         /// Identifiers available.
         known: String,
     },
+    /// `demo --solution` named a solution the grader does not ship.
+    #[error("exam {exam} has no solution `{name}` (its solutions: {known})")]
+    UnknownSolution {
+        /// The exam.
+        exam: String,
+        /// The name asked for.
+        name: String,
+        /// The solutions it ships.
+        known: String,
+    },
     /// `grade`, `demo` or `pack` was given a candidate's pack, which has no hidden rules.
     #[error(
         "{root} is a candidate's catalogue (made by `epreuve pack`): it holds the public checks only, so {what} needs the centre's full catalogue; pass it with --catalogue or EPREUVE_CATALOGUE"
@@ -112,6 +122,12 @@ impl ExamError {
             Self::UnknownExam { id, known } => {
                 said!("err-unknown-exam", id = id, known = known)
             }
+            Self::UnknownSolution { exam, name, known } => said!(
+                "err-unknown-solution",
+                exam = exam,
+                name = name,
+                known = known
+            ),
             Self::CandidatePack { root, what } => {
                 said!("err-candidate-pack", root = path(root), what = what)
             }

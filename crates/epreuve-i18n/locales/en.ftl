@@ -682,3 +682,4 @@ action-create-the-mariadb-system-tables-mariadb-install-db = create the MariaDB 
 action-give-the-server-folder-to-the-postgres-user = give the server folder to the postgres user
 action-create-the-postgresql-cluster-initdb = create the PostgreSQL cluster (initdb)
 action-start-the-postgresql-server-pg-ctl-start = start the PostgreSQL server (pg_ctl start)
+err-unknown-solution = exam { $exam } has no solution `{ $name }` (its solutions: { $known })

@@ -685,3 +685,4 @@ action-create-the-mariadb-system-tables-mariadb-install-db = créer les tables s
 action-give-the-server-folder-to-the-postgres-user = donner le dossier du serveur à l'utilisateur postgres
 action-create-the-postgresql-cluster-initdb = créer le cluster PostgreSQL (initdb)
 action-start-the-postgresql-server-pg-ctl-start = démarrer le serveur PostgreSQL (pg_ctl start)
+err-unknown-solution = l'épreuve { $exam } n'a pas de solution `{ $name }` (ses solutions : { $known })

@@ -136,6 +136,8 @@ pub fn demo(
     };
     let exam = catalogue.exam(&exam_id)?;
     let grader = exam.grader()?;
+    // Known before anything is started: an unknown solution makes no workspace or server.
+    let solution = exam.solution(&args.solution)?;
     let temp = tempfile::Builder::new().prefix("epreuve-demo-").tempdir()?;
     // A local PostgreSQL runs as the `postgres` user when epreuve runs as root: it must be
     // able to reach the workspace.
@@ -164,6 +166,7 @@ pub fn demo(
         cancel,
         &exam,
         &grader,
+        solution,
         args,
         temp.path(),
         &mut workspace,
@@ -193,11 +196,11 @@ fn demo_steps(
     cancel: &Cancel,
     exam: &epreuve_exam::Exam,
     grader: &epreuve_exam::GraderManifest,
+    (solution, solution_dir): (epreuve_exam::SolutionManifest, PathBuf),
     args: &DemoArgs,
     assessor_dir: &Path,
     workspace: &mut Workspace,
 ) -> anyhow::Result<u8> {
-    let (solution, solution_dir) = exam.solution(&args.solution)?;
     printer.info(tr!(
         printer.lang,
         "demo-apply",
