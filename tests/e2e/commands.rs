@@ -513,3 +513,48 @@ fn a_local_server_started_stopped_and_described() {
         }
     }
 }
+
+/// Ctrl-C during `start` (exit 130): the million-line exam, interrupted while it generates
+/// and loads, says what it removed and leaves no folder behind.
+#[test]
+fn ctrl_c_during_start_in_both_languages() {
+    for lang in LANGS {
+        let temp = tempfile::tempdir().unwrap();
+        let cwd = temp.path();
+        let args = [
+            "--quiet",
+            "start",
+            TIMING_EXAM,
+            "--dir",
+            "ws",
+            "--candidate",
+            "c042",
+        ];
+        let catalogue = repo();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_epreuve"))
+            .args(args)
+            .current_dir(cwd)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .env("EPREUVE_CENTRE", centre())
+            .env("EPREUVE_CATALOGUE", &catalogue)
+            .env("EPREUVE_LANG", lang)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Generating and loading a million lines takes seconds: the signal comes during it.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        let seen = shown(&args, &out);
+        filters().bind(|| insta::assert_snapshot!(format!("ctrl_c_start_{lang}"), seen));
+        assert_eq!(code(&out), 130, "{seen}");
+        assert!(!cwd.join("ws").exists(), "nothing is left: {seen}");
+    }
+}

@@ -130,3 +130,54 @@ fn every_command_of_the_binary_is_in_the_commands_page() {
     }
     assert!(missing.is_empty(), "not in docs/commands.md: {missing:?}");
 }
+
+#[test]
+fn every_command_the_docs_name_is_one_the_binary_has() {
+    let commands = subcommands(&[]);
+    assert!(commands.len() >= 10, "{commands:?}");
+    let nested: Vec<(String, Vec<String>)> = commands
+        .iter()
+        .map(|c| (c.clone(), subcommands(&[c.as_str()])))
+        .collect();
+    let mut unknown = Vec::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (at, _) in text.match_indices("epreuve ") {
+            // `epreuve <word>` in code: what follows a backtick or the start of a command line.
+            let before = text[..at].chars().last();
+            if !matches!(before, Some('`') | Some('\n') | Some(' ')) {
+                continue;
+            }
+            let words: Vec<&str> = text[at + 8..]
+                .split(|c: char| c.is_whitespace() || c == '`')
+                .take(2)
+                .collect();
+            let word = words.first().copied().unwrap_or("");
+            if word.is_empty() || !word.chars().all(|c| c.is_ascii_lowercase()) {
+                continue;
+            }
+            let Some((_, subs)) = nested.iter().find(|(c, _)| c == word) else {
+                // Prose ("epreuve runs…") is not a command line: only words inside backticks
+                // or after a prompt are held to the binary.
+                if before == Some('`') {
+                    unknown.push(format!("{}: epreuve {word}", page.display()));
+                }
+                continue;
+            };
+            let sub = words.get(1).copied().unwrap_or("");
+            if !subs.is_empty()
+                && before == Some('`')
+                && sub.chars().all(|c| c.is_ascii_lowercase())
+                && !sub.is_empty()
+                && !subs.iter().any(|s| s == sub)
+            {
+                unknown.push(format!("{}: epreuve {word} {sub}", page.display()));
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "not commands of the binary:\n{}",
+        unknown.join("\n")
+    );
+}
