@@ -24,6 +24,6 @@ pub use duckdb::DuckDb;
 pub use error::DbError;
 pub use load::{create_table_of_families, drop_column, fill_table, insert_statements, quote_ident};
 pub use server::{
-    AccountNames, ServerAddress, ServerDb, create_accounts, drop_accounts, mariadb_bootstrap,
-    redact,
+    AccountNames, MARIADB, POSTGRES, POSTGRES_ADMIN, ServerAddress, ServerDb, ServerKind,
+    StopSignal, create_accounts, drop_accounts, mariadb_bootstrap, redact,
 };

@@ -16,16 +16,16 @@ use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder,
     LogsOptionsBuilder, RemoveContainerOptionsBuilder,
 };
-use epreuve_db::{Engine, ServerAddress};
+use epreuve_db::{ServerAddress, ServerKind};
 use futures_util::StreamExt;
 
 use crate::wait::{ensure_free, random_token, slug, until_ready};
-use crate::{Cancel, DatabaseLocation, ImageSource, ProvisionError, Request, local_image};
+use crate::{Cancel, DatabaseLocation, ImageSource, ProvisionError, Request};
 
 /// The official PostgreSQL image, pinned.
-pub const OFFICIAL_POSTGRES: &str = "postgres:15.8-bookworm";
+pub const OFFICIAL_POSTGRES: &str = epreuve_db::POSTGRES.official_image;
 /// The official MariaDB image, pinned.
-pub const OFFICIAL_MARIADB: &str = "mariadb:10.11.9";
+pub const OFFICIAL_MARIADB: &str = epreuve_db::MARIADB.official_image;
 
 /// Label every epreuve container carries.
 const LABEL: &str = "epreuve";
@@ -35,8 +35,6 @@ const LABEL_WORKSPACE: &str = "epreuve.workspace";
 const LABEL_CANDIDATE: &str = "epreuve.candidate";
 /// How long a new container may take to answer.
 const READY_LIMIT: Duration = Duration::from_secs(90);
-/// The PostgreSQL administrator of the container.
-const ADMIN: &str = "epreuve_admin";
 
 /// A runtime and a client; every call of this module blocks on it.
 struct Client {
@@ -204,26 +202,24 @@ impl Client {
     }
 }
 
-/// The image the `docker` route runs for `engine`.
-pub(crate) fn image_for(engine: Engine, source: ImageSource) -> String {
+/// The image the `docker` route runs for a server of `kind`.
+pub(crate) fn image_for(kind: &ServerKind, source: ImageSource) -> &'static str {
     match source {
-        ImageSource::Official => match engine {
-            Engine::MariaDb => OFFICIAL_MARIADB.into(),
-            Engine::DuckDb | Engine::Postgres => OFFICIAL_POSTGRES.into(),
-        },
-        ImageSource::Local => local_image(engine).into(),
+        ImageSource::Official => kind.official_image,
+        ImageSource::Local => kind.local_image,
     }
 }
 
 pub(crate) fn provision(
     root: &Path,
     request: &Request,
+    kind: &'static ServerKind,
 ) -> Result<DatabaseLocation, ProvisionError> {
     let client = Client::connect()?;
     let workspace = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     sweep_with(&client)?;
     request.cancel.check()?;
-    let image = image_for(request.engine, request.images);
+    let image = image_for(kind, request.images).to_owned();
     if !client.image_present(&image) {
         client.pull(&image, request.images)?;
     }
@@ -237,20 +233,7 @@ pub(crate) fn provision(
         slug(&request.candidate),
         random_token(6)?.to_lowercase()
     );
-    let (container_port, env) = match request.engine {
-        Engine::MariaDb => (
-            "3306/tcp",
-            vec![format!("MARIADB_ROOT_PASSWORD={admin_password}")],
-        ),
-        Engine::DuckDb | Engine::Postgres => (
-            "5432/tcp",
-            vec![
-                format!("POSTGRES_USER={ADMIN}"),
-                format!("POSTGRES_PASSWORD={admin_password}"),
-                "POSTGRES_DB=postgres".to_owned(),
-            ],
-        ),
-    };
+    let (container_port, env) = (kind.container_port, (kind.container_env)(&admin_password));
     let labels = HashMap::from([
         (LABEL.to_owned(), "1".to_owned()),
         (LABEL_WORKSPACE.to_owned(), workspace.display().to_string()),
@@ -291,15 +274,9 @@ pub(crate) fn provision(
             engine: request.engine,
             host: "127.0.0.1".into(),
             port,
-            user: match request.engine {
-                Engine::MariaDb => "root".into(),
-                Engine::DuckDb | Engine::Postgres => ADMIN.into(),
-            },
+            user: kind.container_admin.0.into(),
             password: admin_password.clone(),
-            database: match request.engine {
-                Engine::MariaDb => String::new(),
-                Engine::DuckDb | Engine::Postgres => "postgres".into(),
-            },
+            database: kind.container_admin.1.into(),
         };
         until_ready(Some(&admin), &request.cancel, READY_LIMIT, || {
             client.running(&name)

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use bollard::Docker;
 use bollard::query_parameters::{BuildImageOptionsBuilder, CreateImageOptionsBuilder};
-use epreuve_db::Engine;
+use epreuve_db::{Engine, ServerKind};
 use futures_util::StreamExt;
 
 use crate::ProvisionError;
@@ -52,38 +52,9 @@ pub enum BuildEvent {
     },
 }
 
-/// The locally built image for `engine`.
-pub fn local_image(engine: Engine) -> &'static str {
-    match engine {
-        Engine::MariaDb => "epreuve/mariadb:10.11",
-        Engine::DuckDb | Engine::Postgres => "epreuve/postgres:15",
-    }
-}
-
-/// Files of each image's build context, from the repository's `docker/` folder.
-fn context(engine: Engine) -> [(&'static str, &'static str); 2] {
-    match engine {
-        Engine::MariaDb => [
-            (
-                "Dockerfile",
-                include_str!("../../../docker/mariadb/Dockerfile"),
-            ),
-            (
-                "entrypoint.sh",
-                include_str!("../../../docker/mariadb/entrypoint.sh"),
-            ),
-        ],
-        Engine::DuckDb | Engine::Postgres => [
-            (
-                "Dockerfile",
-                include_str!("../../../docker/postgres/Dockerfile"),
-            ),
-            (
-                "entrypoint.sh",
-                include_str!("../../../docker/postgres/entrypoint.sh"),
-            ),
-        ],
-    }
+/// The locally built image for `engine` (`epreuve/postgres:15`); `None` for DuckDB.
+pub fn local_image(engine: Engine) -> Option<&'static str> {
+    ServerKind::of(engine).map(|kind| kind.local_image)
 }
 
 /// Builds the base, PostgreSQL and MariaDB images that are missing (all of them with
@@ -138,8 +109,8 @@ pub fn build_images(
             seconds: started.elapsed().as_secs_f64(),
         });
     }
-    for engine in Engine::servers() {
-        let image = local_image(engine);
+    for kind in Engine::servers().filter_map(ServerKind::of) {
+        let image = kind.local_image;
         if !force && present(image) {
             progress(BuildEvent::Skipped {
                 image: image.into(),
@@ -151,7 +122,7 @@ pub fn build_images(
             image: image.into(),
         });
         let mut archive = tar::Builder::new(Vec::new());
-        for (name, text) in context(engine) {
+        for (name, text) in kind.image_context {
             let mut header = tar::Header::new_gnu();
             header.set_size(text.len() as u64);
             header.set_mode(0o755);

@@ -32,7 +32,7 @@ pub use images::{BuildEvent, LOCAL_BASE, build_images, local_image};
 pub use local::find_program;
 pub use location::{DatabaseLocation, ImageSource, Route};
 
-use epreuve_db::{Backend, DbError, DuckDb, Loader, ServerDb};
+use epreuve_db::{Backend, DbError, DuckDb, Loader, ServerDb, ServerKind};
 
 /// File name of the embedded database inside a workspace.
 pub const DUCKDB_FILE: &str = "base.duckdb";
@@ -60,27 +60,27 @@ pub struct Request {
 /// answers. Nothing is left behind when this fails or is cancelled.
 pub fn provision(root: &Path, request: &Request) -> Result<DatabaseLocation, ProvisionError> {
     request.cancel.check()?;
-    match (request.engine, request.route) {
-        (Engine::DuckDb, Route::Embedded) => {
+    match (ServerKind::of(request.engine), request.route) {
+        (None, Route::Embedded) => {
             drop(DuckDb::create(&root.join(DUCKDB_FILE))?);
             Ok(DatabaseLocation::Embedded {
                 file: DUCKDB_FILE.into(),
             })
         }
-        (Engine::DuckDb, route) => Err(ProvisionError::Unsupported {
+        (None, route) => Err(ProvisionError::Unsupported {
             detail: format!(
                 "DuckDB is embedded: it needs no server, so `--via {route}` does not apply; leave out --via"
             ),
         }),
-        (engine, Route::Embedded) => Err(ProvisionError::Unsupported {
+        (Some(kind), Route::Embedded) => Err(ProvisionError::Unsupported {
             detail: format!(
                 "{} is a server: choose --via docker, --via local or --via url",
-                engine.label()
+                kind.engine.label()
             ),
         }),
-        (_, Route::Docker) => docker::provision(root, request),
-        (_, Route::Local) => local::provision(root, request),
-        (_, Route::Url) => url::provision(request),
+        (Some(kind), Route::Docker) => docker::provision(root, request, kind),
+        (Some(_), Route::Local) => local::provision(root, request),
+        (Some(_), Route::Url) => url::provision(request),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use epreuve_db::Engine;
+use epreuve_db::ServerKind;
 use epreuve_i18n::{Lang, tr};
 use epreuve_provision::DatabaseLocation;
 
@@ -23,16 +23,9 @@ pub fn help(root: &Path, location: &DatabaseLocation, lang: Lang) -> String {
         }
         other => {
             let a = other.address().expect("servers have an address");
-            let client = match a.engine {
-                Engine::MariaDb => format!(
-                    "mariadb -h {} -P {} -u {} -p'{}' {}",
-                    a.host, a.port, a.user, a.password, a.database
-                ),
-                Engine::DuckDb | Engine::Postgres => format!(
-                    "PGPASSWORD='{}' psql -h {} -p {} -U {} {}",
-                    a.password, a.host, a.port, a.user, a.database
-                ),
-            };
+            let client = ServerKind::of(a.engine)
+                .map(|kind| (kind.client_line)(a))
+                .unwrap_or_default();
             let how = match other {
                 DatabaseLocation::Docker {
                     container, image, ..

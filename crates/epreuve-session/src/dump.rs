@@ -6,17 +6,16 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use epreuve_db::{Engine, ServerAddress};
+use epreuve_db::{Engine, ServerAddress, ServerKind};
 
 /// How long a dump may take (a million lines is a few seconds).
 const DUMP_LIMIT: Duration = Duration::from_secs(600);
 
 /// Writes the dump of the database at `address` to `target`; the reason when it cannot.
 pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String> {
-    let (program, package) = match address.engine {
-        Engine::MariaDb => ("mariadb-dump", "mariadb-client"),
-        Engine::DuckDb | Engine::Postgres => ("pg_dump", "postgresql-client"),
-    };
+    let kind =
+        ServerKind::of(address.engine).ok_or_else(|| "DuckDB has no server to dump".to_owned())?;
+    let (program, package) = kind.dump_program;
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
     match address.engine {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use epreuve_db::{Backend, DbError, Engine, Loader, ServerDb};
+use epreuve_db::{Backend, DbError, Engine, Loader, ServerDb, ServerKind};
 use epreuve_provision::{Cancel, DatabaseLocation, ImageSource, Request, Route};
 
 /// How long a restore may take (a million lines is a few seconds).
@@ -18,10 +18,7 @@ const RESTORE_LIMIT: Duration = Duration::from_secs(900);
 
 /// The file name of a server's dump in the bundle.
 pub fn dump_file(engine: Engine) -> &'static str {
-    match engine {
-        Engine::MariaDb => "database.sql",
-        Engine::DuckDb | Engine::Postgres => "database.dump",
-    }
+    ServerKind::of(engine).map_or("base.duckdb", |kind| kind.dump_file)
 }
 
 /// A throwaway server holding a submitted database; removed when dropped.
@@ -80,10 +77,9 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
         .address()
         .expect("a server has an address")
         .clone();
-    let (program, package) = match engine {
-        Engine::MariaDb => ("mariadb", "mariadb-client"),
-        Engine::DuckDb | Engine::Postgres => ("pg_restore", "postgresql-client"),
-    };
+    let (program, package) = ServerKind::of(engine)
+        .ok_or_else(|| "DuckDB has no server to restore into".to_owned())?
+        .restore_program;
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
     match engine {

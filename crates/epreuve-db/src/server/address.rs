@@ -50,10 +50,7 @@ impl ServerAddress {
     }
 
     fn scheme(&self) -> &'static str {
-        match self.engine {
-            Engine::MariaDb => "mysql",
-            Engine::DuckDb | Engine::Postgres => "postgres",
-        }
+        super::ServerKind::of(self.engine).map_or("duckdb", |kind| kind.scheme)
     }
 
     /// Reads `postgres://user:password@host:port/db` or `mysql://…` (also `postgresql://`,

@@ -16,6 +16,7 @@ mod backend;
 mod candidate;
 mod dialect;
 mod fetch;
+mod kinds;
 mod load;
 mod mariadb;
 mod postgres;
@@ -25,5 +26,6 @@ mod types;
 pub use address::{ServerAddress, redact};
 pub use backend::ServerDb;
 pub use dialect::{AccountNames, create_accounts, drop_accounts, mariadb_bootstrap};
+pub use kinds::{MARIADB, POSTGRES, POSTGRES_ADMIN, ServerKind, StopSignal};
 
 use crate::error::first_line;

@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use epreuve_db::{Engine, ServerDb};
+use epreuve_db::{Engine, ServerDb, ServerKind, StopSignal};
 use rustix::process::Signal;
 
 use crate::wait::{ensure_free, free_port, until_ready};
@@ -29,7 +29,7 @@ use process::*;
 
 /// The PostgreSQL administrator of a local cluster; its password is kept in the centre's
 /// record only.
-const ADMIN: &str = "epreuve_admin";
+const ADMIN: &str = epreuve_db::POSTGRES_ADMIN;
 /// How long a new server may take to answer.
 const READY_LIMIT: Duration = Duration::from_secs(60);
 /// Folder of the server's files, inside the workspace.
@@ -130,9 +130,9 @@ pub(crate) fn stop(root: &Path, location: &DatabaseLocation) -> Result<(), Provi
     };
     // SIGTERM: MariaDB shuts down cleanly; PostgreSQL does a "smart" shutdown, so SIGINT
     // ("fast") is sent to it instead, which ends the candidate's open sessions.
-    let signal = match address.engine {
-        Engine::MariaDb => Signal::TERM,
-        Engine::DuckDb | Engine::Postgres => Signal::INT,
+    let signal = match ServerKind::of(address.engine).map(|kind| kind.stop_signal) {
+        Some(StopSignal::Int) => Signal::INT,
+        Some(StopSignal::Term) | None => Signal::TERM,
     };
     if !end_process(pid, signal, Duration::from_secs(30)) {
         end_process(pid, Signal::KILL, Duration::from_secs(10));

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use epreuve_db::Engine;
+use epreuve_db::{Engine, ServerKind};
 use rustix::process::{Pid, Signal};
 
 use crate::ProvisionError;
@@ -55,10 +55,8 @@ pub(super) fn servers_working_in(server_dir: &Path) -> Vec<u32> {
 /// and epreuve signals no process on its word alone.
 pub(super) fn server_pid(server_dir: &Path, engine: Engine) -> Option<u32> {
     let data = server_dir.join("data");
-    let (recorded, program) = match engine {
-        Engine::MariaDb => (read_pid(&server_dir.join("mariadbd.pid")), "mariadbd"),
-        Engine::DuckDb | Engine::Postgres => (read_pid(&data.join("postmaster.pid")), "postgres"),
-    };
+    let kind = ServerKind::of(engine)?;
+    let (recorded, program) = (read_pid(&server_dir.join(kind.pid_file)), kind.process);
     let pid = recorded?;
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
     let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
