@@ -2,6 +2,7 @@
 //! declared types, indexes, query plans, timing, the row cap, the read-only guard and the
 //! statement timeout behave alike on DuckDB, PostgreSQL and MariaDB.
 
+use epreuve_db::Query;
 use std::path::Path;
 use std::time::Duration;
 
@@ -72,20 +73,26 @@ fn exercise(engine: Engine, route: Route) {
         Some(epreuve_data::TypeFamily::Boolean),
         "{engine}"
     );
-    let plan = db.explain("SELECT * FROM t WHERE b = 'x'").unwrap();
+    let plan = db
+        .explain(Query::Sql("SELECT * FROM t WHERE b = 'x'"))
+        .unwrap();
     assert!(plan.to_lowercase().contains('t'), "{engine}: {plan}");
     assert!(!plan.trim().is_empty(), "{engine}");
-    let result = db.candidate_query("SELECT a FROM t ORDER BY a", 1).unwrap();
+    let result = db
+        .candidate_query(Query::Sql("SELECT a FROM t ORDER BY a"), 1)
+        .unwrap();
     assert!(result.truncated, "{engine}");
     assert_eq!(result.frame.height(), 1, "{engine}");
     assert!(result.elapsed > Duration::ZERO, "{engine}");
-    let refused = db.candidate_query("INSERT INTO t VALUES (3, 'z', 0, FALSE)", 10);
+    let refused = db.candidate_query(Query::Sql("INSERT INTO t VALUES (3, 'z', 0, FALSE)"), 10);
     assert!(
         matches!(&refused, Err(DbError::Query { detail }) if detail.contains("only SELECT")),
         "{engine}: {refused:?}"
     );
     assert_eq!(db.row_count("t").unwrap(), 2, "{engine}");
-    let broken = db.candidate_query("SELEC a FROM t", 10).unwrap_err();
+    let broken = db
+        .candidate_query(Query::Sql("SELEC a FROM t"), 10)
+        .unwrap_err();
     assert!(!broken.is_infrastructure(), "{engine}: {broken}");
     drop(db);
     // Grading reads through its own read-only account, which sees the candidate's tables
@@ -93,7 +100,9 @@ fn exercise(engine: Engine, route: Route) {
     let grading = epreuve_provision::open(temp.path(), &location).unwrap();
     assert_eq!(grading.row_count("t").unwrap(), 2, "{engine}");
     if engine != Engine::DuckDb {
-        let who = grading.candidate_query("SELECT current_user", 1).unwrap();
+        let who = grading
+            .candidate_query(Query::Sql("SELECT current_user"), 1)
+            .unwrap();
         let who = epreuve_data::text_columns(&who.frame)[0].1[0]
             .clone()
             .unwrap();
@@ -114,7 +123,7 @@ fn exercise(engine: Engine, route: Route) {
         let server = ServerDb::connect(address)
             .unwrap()
             .with_timeout(Duration::from_secs(1));
-        let timed_out = server.candidate_query(slow, 10);
+        let timed_out = server.candidate_query(Query::Sql(slow), 10);
         assert!(
             matches!(timed_out, Err(DbError::Timeout { seconds: 1 })),
             "{engine}: {timed_out:?}"
@@ -173,10 +182,10 @@ fn accounts_hold(engine: Engine, root: &Path, location: &DatabaseLocation, gradi
     };
     for secret in secrets {
         assert!(
-            candidate.candidate_query(secret, 10).is_err(),
+            candidate.candidate_query(Query::Sql(secret), 10).is_err(),
             "{engine}: the candidate reads `{secret}`"
         );
-        let refused = grading.candidate_query(secret, 10);
+        let refused = grading.candidate_query(Query::Sql(secret), 10);
         assert!(
             matches!(refused, Err(DbError::Query { .. })),
             "{engine}: a saved query run by grading reads `{secret}`: {refused:?}"
@@ -184,7 +193,7 @@ fn accounts_hold(engine: Engine, root: &Path, location: &DatabaseLocation, gradi
     }
     if engine == Engine::MariaDb {
         let file = grading
-            .candidate_query("SELECT LOAD_FILE('/etc/hostname') AS f", 1)
+            .candidate_query(Query::Sql("SELECT LOAD_FILE('/etc/hostname') AS f"), 1)
             .unwrap();
         assert_eq!(epreuve_data::text_columns(&file.frame)[0].1, vec![None]);
     }

@@ -15,6 +15,15 @@ pub struct Capabilities {
     pub keeps_text_length: bool,
 }
 
+/// A query as a person or the grader wrote it, in its engine's language: SQL text today. A
+/// backend reads the variants it speaks; a document query is the next variant, and the
+/// compiler will then list every backend and caller that must say what it does with one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Query<'a> {
+    /// One SQL statement.
+    Sql(&'a str),
+}
+
 /// A column as the database declares it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ColumnInfo {
@@ -140,12 +149,12 @@ pub trait Backend {
     /// Runs a query written by the candidate, with a time limit, fetching at most `max_rows`
     /// rows. Anything but a single SELECT is refused. Failures of the query itself are
     /// [`DbError::Query`] or [`DbError::Timeout`].
-    fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError>;
+    fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError>;
 
     /// Runs a read-only query of the grader's and fetches every row without converting it:
     /// how long the engine takes to answer, with as little of epreuve's own work in the
     /// measure as the engine allows. Used to time the statement's queries.
-    fn time_query(&self, sql: &str) -> Result<std::time::Duration, DbError>;
+    fn time_query(&self, query: Query<'_>) -> Result<std::time::Duration, DbError>;
 
     /// Indexes of `table` (primary keys included where the engine lists them as indexes).
     fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError>;
@@ -153,7 +162,7 @@ pub trait Backend {
     /// The engine's query plan for a query of the grader's, as text: `EXPLAIN`, without
     /// running it, except on DuckDB, which only knows whether it scans an index once the query
     /// runs.
-    fn explain(&self, sql: &str) -> Result<String, DbError>;
+    fn explain(&self, query: Query<'_>) -> Result<String, DbError>;
 }
 
 /// A database epreuve writes to: the candidate's at `start` (preloaded tables), a shipped

@@ -17,7 +17,8 @@ mod sql_text;
 mod watchdog;
 
 pub use backend::{
-    Backend, Capabilities, ColumnInfo, Engine, IndexInfo, Loader, QueryResult, Relation, TextSink,
+    Backend, Capabilities, ColumnInfo, Engine, IndexInfo, Loader, Query, QueryResult, Relation,
+    TextSink,
 };
 pub use declared::DeclaredType;
 pub use duckdb::DuckDb;

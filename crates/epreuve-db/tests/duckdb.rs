@@ -1,5 +1,6 @@
 //! The DuckDB backend against a real DuckDB file.
 
+use epreuve_db::Query;
 use std::time::Duration;
 
 use epreuve_data::{TypeFamily, text_columns};
@@ -89,7 +90,10 @@ fn candidate_queries_are_read_only_single_selects_with_a_row_cap() {
     let temp = tempfile::tempdir().unwrap();
     let db = DuckDb::open_read_only(&sample(temp.path())).unwrap();
     let result = db
-        .candidate_query("SELECT code FROM magasins ORDER BY code; -- fin\n", 1)
+        .candidate_query(
+            Query::Sql("SELECT code FROM magasins ORDER BY code; -- fin\n"),
+            1,
+        )
         .unwrap();
     assert!(result.truncated);
     assert_eq!(result.frame.height(), 1);
@@ -100,7 +104,7 @@ fn candidate_queries_are_read_only_single_selects_with_a_row_cap() {
         ("SELECT * FROM inconnue", "inconnue"),
         ("  ;  ", "holds no query"),
     ] {
-        let error = db.candidate_query(sql, 10).unwrap_err();
+        let error = db.candidate_query(Query::Sql(sql), 10).unwrap_err();
         assert!(matches!(error, DbError::Query { .. }), "{sql}: {error:?}");
         assert!(!error.is_infrastructure());
         assert!(error.to_string().contains(needle), "{sql}: {error}");
@@ -116,14 +120,14 @@ fn a_query_past_its_time_limit_is_stopped() {
         .with_timeout(Duration::from_millis(200));
     let error = db
         .candidate_query(
-            "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b",
+            Query::Sql("SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b"),
             10,
         )
         .unwrap_err();
     assert!(matches!(error, DbError::Timeout { .. }), "{error:?}");
     // The connection still answers afterwards.
     assert_eq!(
-        db.candidate_query("SELECT 42 AS x", 10)
+        db.candidate_query(Query::Sql("SELECT 42 AS x"), 10)
             .unwrap()
             .frame
             .height(),

@@ -3,6 +3,7 @@
 //! the settings or a second statement, each tried several ways. The engine must refuse them;
 //! no list of forbidden words of ours is involved.
 
+use epreuve_db::Query;
 use std::time::{Duration, Instant};
 
 use epreuve_db::{Backend, DbError, DuckDb, Loader};
@@ -28,7 +29,7 @@ fn secret(dir: &std::path::Path) -> std::path::PathBuf {
 
 fn refused(db: &DuckDb, sql: &str) -> DbError {
     let error = db
-        .candidate_query(sql, 100)
+        .candidate_query(Query::Sql(sql), 100)
         .map(|r| format!("{:?}", r.frame))
         .expect_err(sql);
     assert!(
@@ -125,7 +126,7 @@ fn settings_extensions_and_other_databases_stay_out_of_reach() {
     }
     let settings = db
         .candidate_query(
-            "SELECT current_setting('enable_external_access') AS a, current_setting('lock_configuration') AS l",
+            Query::Sql("SELECT current_setting('enable_external_access') AS a, current_setting('lock_configuration') AS l"),
             1,
         )
         .unwrap();
@@ -158,7 +159,9 @@ fn the_grader_reads_the_catalogue_not_objects_named_like_it() {
     assert_eq!(db.columns("ventes").unwrap().len(), 2);
     assert!(db.columns("commandes_inconnues").unwrap().is_empty());
     // The parser that decides what a saved query holds is the engine's, not a macro.
-    let error = db.candidate_query("SELECT 1; SELECT 2", 10).unwrap_err();
+    let error = db
+        .candidate_query(Query::Sql("SELECT 1; SELECT 2"), 10)
+        .unwrap_err();
     assert!(error.to_string().contains("2 statements"), "{error}");
 }
 
@@ -173,7 +176,9 @@ fn a_view_without_end_is_read_only_as_far_as_the_cap() {
     let started = Instant::now();
     let read = db.table_text("sans_fin", 1000).unwrap();
     assert!(read.truncated && read.frame.height() == 1000);
-    let asked = db.candidate_query("SELECT * FROM sans_fin", 50).unwrap();
+    let asked = db
+        .candidate_query(Query::Sql("SELECT * FROM sans_fin"), 50)
+        .unwrap();
     assert!(asked.truncated && asked.frame.height() == 50);
     assert!(
         started.elapsed() < Duration::from_secs(30),
@@ -198,7 +203,9 @@ fn every_query_of_the_grader_has_a_deadline() {
         counted.is_infrastructure() && counted.to_string().contains("no answer within"),
         "{counted:?}"
     );
-    let timed = db.time_query("SELECT * FROM lente").unwrap_err();
+    let timed = db
+        .time_query(Query::Sql("SELECT * FROM lente"))
+        .unwrap_err();
     assert!(matches!(timed, DbError::Timeout { .. }), "{timed:?}");
     // The database answers at once afterwards.
     assert_eq!(db.row_count("ventes").unwrap(), 2);

@@ -2,6 +2,7 @@
 //! candidate would have: create the tables, load the sources (with the solution's mistakes),
 //! build what the statement asks for, save the queries.
 
+use epreuve_db::Query;
 use std::path::{Path, PathBuf};
 
 use epreuve_data::text_columns;
@@ -174,7 +175,7 @@ fn measured(
     for query in &timing.queries {
         let time = |table: &str| -> Result<f64, GradeError> {
             let elapsed = backend
-                .time_query(&query.on(table))
+                .time_query(Query::Sql(&query.on(table)))
                 .map_err(|e| fault(format!("timing {} on `{table}`: {e}", query.id)))?;
             Ok(elapsed.as_secs_f64() * 1000.0)
         };

@@ -4,6 +4,7 @@
 //! and `quantile_*` fill or describe it, so the values the checks accept are computed by
 //! another code path than the grader's.
 
+use epreuve_db::Query;
 use std::path::{Path, PathBuf};
 
 use epreuve_data::{SourceSpec, profile_frame, read_source};
@@ -114,7 +115,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
         .iter()
         .map(|c| {
             db.candidate_query(
-                &format!("SELECT COUNT(*) FROM titanic WHERE {c} IS NULL"),
+                Query::Sql(&format!("SELECT COUNT(*) FROM titanic WHERE {c} IS NULL")),
                 1,
             )
             .map(|r| {

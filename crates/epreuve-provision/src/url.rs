@@ -4,6 +4,7 @@
 //! [`crate::accounts`]). The centre's account is used for that and for `db down`, never stored
 //! in the workspace, never shown to the candidate, never used to run a candidate's query.
 
+use epreuve_db::Query;
 use epreuve_db::{Backend, DbError, Engine, ServerAddress, ServerDb};
 
 use crate::accounts::{self};
@@ -51,7 +52,7 @@ pub(crate) fn provision(request: &Request) -> Result<DatabaseLocation, Provision
         ),
     };
     let found = server
-        .candidate_query(&exists, 1)
+        .candidate_query(Query::Sql(&exists), 1)
         .map_err(ProvisionError::Db)?;
     if found.frame.height() > 0 {
         return Err(ProvisionError::DatabaseExists {

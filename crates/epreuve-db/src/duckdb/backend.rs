@@ -8,7 +8,7 @@ use crate::backend::index_columns;
 use crate::error::first_line;
 use crate::frame::{text_at, u32_at};
 use crate::{
-    Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, Loader,
+    Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, Loader, Query,
     QueryResult, Relation,
 };
 
@@ -160,7 +160,8 @@ impl Backend for DuckDb {
         self.scan_internal(&sql, max_rows, sink)
     }
 
-    fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
+    fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError> {
+        let Query::Sql(sql) = query;
         let wrapped = self.wrapped_candidate_query(sql)?;
         let conn = self.fresh_connection()?;
         let started = std::time::Instant::now();
@@ -184,7 +185,8 @@ impl Backend for DuckDb {
     /// The statement as it is, rows drained without conversion, on the grader's connection:
     /// no wrapping query and no new connection, whose cost would weigh on a lookup that takes
     /// a tenth of a millisecond. The watchdog still stops a query that never ends.
-    fn time_query(&self, sql: &str) -> Result<Duration, DbError> {
+    fn time_query(&self, query: Query<'_>) -> Result<Duration, DbError> {
+        let Query::Sql(sql) = query;
         let limit = self.internal_limit();
         self.drain(&self.conn, sql, limit)
             .map_err(|failure| match failure {
@@ -218,7 +220,8 @@ impl Backend for DuckDb {
     /// DuckDB decides on an index scan when the scan starts, not when it plans, so a plain
     /// `EXPLAIN` always says "Sequential Scan": the plan is read from `EXPLAIN ANALYZE`, which
     /// runs the query (reading only).
-    fn explain(&self, sql: &str) -> Result<String, DbError> {
+    fn explain(&self, query: Query<'_>) -> Result<String, DbError> {
+        let Query::Sql(sql) = query;
         let body = crate::sql_text::without_trailing(sql, Engine::DuckDb);
         let limit = self.internal_limit();
         let ((_, rows), _) = self

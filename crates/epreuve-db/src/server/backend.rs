@@ -9,7 +9,9 @@ use super::fetch::{engine_words, fetch_text};
 use super::session::{Conn, Fault, Purpose, Runner, Session, code};
 use super::types::declared_type;
 use crate::frame::{text_at, u32_at};
-use crate::{Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, QueryResult, Relation};
+use crate::{
+    Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, Query, QueryResult, Relation,
+};
 
 /// Column names and rows of text.
 pub(super) type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
@@ -365,7 +367,8 @@ impl Backend for ServerDb {
         })
     }
 
-    fn candidate_query(&self, sql: &str, max_rows: usize) -> Result<QueryResult, DbError> {
+    fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError> {
+        let Query::Sql(sql) = query;
         let shapes = crate::sql_text::shapes(sql, self.address.engine);
         let Some(body) = shapes.into_iter().next() else {
             return Err(DbError::Query {
@@ -396,7 +399,8 @@ impl Backend for ServerDb {
 
     /// One round trip on the grader's connection: the statement alone (the grader's own
     /// queries are known to read only), every row streamed to the end without decoding any.
-    fn time_query(&self, sql: &str) -> Result<Duration, DbError> {
+    fn time_query(&self, query: Query<'_>) -> Result<Duration, DbError> {
+        let Query::Sql(sql) = query;
         let text = sql.to_owned();
         let started = Instant::now();
         self.on(false, self.internal_limit, move |conn| {
@@ -424,7 +428,8 @@ impl Backend for ServerDb {
             .collect())
     }
 
-    fn explain(&self, sql: &str) -> Result<String, DbError> {
+    fn explain(&self, query: Query<'_>) -> Result<String, DbError> {
+        let Query::Sql(sql) = query;
         let body = crate::sql_text::without_trailing(sql, self.address.engine);
         let explain = format!("EXPLAIN {body}");
         let text = explain.clone();

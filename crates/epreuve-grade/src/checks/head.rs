@@ -3,6 +3,7 @@
 //! the table (which proves it reads the right table).
 
 use epreuve_data::text_columns;
+use epreuve_db::Query;
 use epreuve_results::said;
 
 use super::{Outcome, TableContext};
@@ -20,7 +21,10 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     let Some(bounds) = &ctx.grader.head else {
         return Outcome::not_applicable(said!("ev-no-head-rules"));
     };
-    let result = match ctx.backend.candidate_query(&sql, bounds.max_rows) {
+    let result = match ctx
+        .backend
+        .candidate_query(Query::Sql(&sql), bounds.max_rows)
+    {
         Ok(result) => result,
         Err(error) => {
             return Outcome::from_error(&error, said!("doing-run-query", file = &file));

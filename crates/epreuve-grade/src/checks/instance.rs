@@ -4,6 +4,7 @@
 
 use epreuve_data::text_columns;
 use epreuve_db::Backend;
+use epreuve_db::Query;
 use epreuve_exam::GraderManifest;
 use epreuve_fs::Root;
 use std::collections::HashSet;
@@ -34,7 +35,7 @@ pub(crate) fn default_tables(
         Ok(names) => names.into_iter().map(|n| n.to_lowercase()).collect(),
         Err(error) => return Outcome::from_error(&error, said!("doing-list-catalogue")),
     };
-    let result = match backend.candidate_query(&sql, MAX_ROWS) {
+    let result = match backend.candidate_query(Query::Sql(&sql), MAX_ROWS) {
         Ok(result) => result,
         Err(error) => {
             return Outcome::from_error(&error, said!("doing-run-query", file = &file));

@@ -3,6 +3,7 @@
 //! directly from the sources (statistics, frequencies, imputation).
 
 use epreuve_data::{TypeFamily, canonical, is_missing, text_column, text_columns};
+use epreuve_db::Query;
 use epreuve_db::{Backend, DbError, DuckDb, Relation};
 use epreuve_exam::{
     ColumnMatch, CompareSpec, ImputationMethod, Statistic, Task, TaskCheck, Tolerance,
@@ -149,7 +150,7 @@ impl<'a> TaskContext<'a> {
             .map_err(|e| {
                 Outcome::grader_fault(said!("ev-truth-unloaded", error = e.to_string()))
             })?;
-        db.candidate_query(sql, MAX_ROWS)
+        db.candidate_query(Query::Sql(sql), MAX_ROWS)
             .map(|r| text_columns(&r.frame))
             .map_err(|e| {
                 Outcome::grader_fault(said!("ev-grader-query-fails", error = e.to_string()))
@@ -160,7 +161,7 @@ impl<'a> TaskContext<'a> {
     fn answer(&self, answer: &str) -> Result<Rows, Outcome> {
         let file = format!("answers/{answer}");
         let sql = super::read_answer(self.answers, answer)?;
-        match self.backend.candidate_query(&sql, MAX_ROWS) {
+        match self.backend.candidate_query(Query::Sql(&sql), MAX_ROWS) {
             Ok(result) if result.truncated => Err(Outcome::lost(said!(
                 "ev-answer-too-long",
                 file = &file,
@@ -268,7 +269,7 @@ impl<'a> TaskContext<'a> {
                 )
             });
         };
-        let plan = match self.backend.explain(plan_query) {
+        let plan = match self.backend.explain(Query::Sql(plan_query)) {
             Ok(plan) => plan,
             Err(error) => return Outcome::from_error(&error, said!("doing-read-plan")),
         };

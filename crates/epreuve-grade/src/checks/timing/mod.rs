@@ -7,6 +7,7 @@
 //! that neither table always runs second on a warmer cache. The verdict compares medians; the
 //! spread reported is the interquartile range of the per-round ratios.
 
+use epreuve_db::Query;
 use epreuve_db::{Backend, Relation};
 use epreuve_exam::TimingCheck;
 
@@ -184,7 +185,7 @@ pub(crate) fn measure(
         let on_slow = query.on(slow);
         let on_fast = query.on(fast);
         let time = |sql: &str, table: &str| -> Result<f64, Outcome> {
-            let elapsed = backend.time_query(sql).map_err(|e| {
+            let elapsed = backend.time_query(Query::Sql(sql)).map_err(|e| {
                 Outcome::from_error(
                     &e,
                     said!("doing-time-query", query = &query.id, table = table),
@@ -208,7 +209,7 @@ pub(crate) fn measure(
             }
         }
         let (plan_uses_index, plan_line) = if query.uses_index {
-            let plan = backend.explain(&on_fast).map_err(|e| {
+            let plan = backend.explain(Query::Sql(&on_fast)).map_err(|e| {
                 Outcome::from_error(
                     &e,
                     said!("doing-read-plan-of", query = &query.id, table = fast),
