@@ -202,3 +202,76 @@ fn the_self_test_on_several_candidates_covers_every_exam_but_the_timing_one() {
     ];
     assert_eq!(exams_but_timing(), covered);
 }
+
+/// The reference's declared text lengths (`VARCHAR(n)` of its `schema.sql`), which the servers
+/// judge, fit every candidate's data and not only the preview's: for sixty candidates' seeds,
+/// each length holds the longest value of its source column and is not oversized by the
+/// grader's sizing rule. The self-test on several candidates runs on DuckDB, which keeps no
+/// `VARCHAR(n)`, so it cannot see this.
+#[test]
+fn the_references_text_lengths_fit_every_candidates_data() {
+    let catalogue = epreuve_exam::Catalogue::open(repo()).unwrap();
+    let exam = catalogue.exam(EXAM).unwrap();
+    let grader = exam.grader().unwrap();
+    let sizing = grader
+        .sizing
+        .clone()
+        .expect("bloc1-chargement sizes its texts");
+    let schema = std::fs::read_to_string(
+        repo()
+            .join("graders")
+            .join(EXAM)
+            .join("solutions/reference/schema.sql"),
+    )
+    .unwrap();
+    // (table, column, n) of every VARCHAR(n) column.
+    let mut declared = Vec::new();
+    let mut table = String::new();
+    for line in schema.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let ["CREATE", "TABLE", name, ..] = words.as_slice() {
+            table = name.trim_end_matches('(').to_owned();
+        } else if let [column, kind, ..] = words.as_slice()
+            && let Some(n) = kind.strip_prefix("VARCHAR(")
+        {
+            let n: usize = n.trim_end_matches([')', ',']).parse().unwrap();
+            declared.push((table.clone(), (*column).to_owned(), n));
+        }
+    }
+    assert!(declared.len() >= 8, "{declared:?}");
+    let temp = tempfile::tempdir().unwrap();
+    let mut misfits = Vec::new();
+    // Sixty candidates, and c278, whose stores' names are the shortest found in 400 (the
+    // longest 47 characters, where the preview's is 70 and the longest possible 86).
+    let ids = (0..60)
+        .map(|c| format!("c{c:03}"))
+        .chain(["c278".to_owned()]);
+    for id in ids {
+        let seed = epreuve_data::generate::candidate_seed(EXAM, &id);
+        let dir = temp.path().join(&id);
+        epreuve_data::generate::write_retail(&dir, seed, Default::default()).unwrap();
+        for spec in &exam.manifest.tables {
+            let frame = epreuve_data::read_source(&dir, &spec.source).unwrap();
+            let profile = epreuve_data::profile_frame(&frame);
+            for (_, column, n) in declared.iter().filter(|(t, _, _)| *t == spec.name) {
+                let Some(longest) = profile
+                    .columns
+                    .iter()
+                    .find(|c| c.name == *column)
+                    .map(|c| c.max_chars)
+                else {
+                    continue;
+                };
+                let most = ((longest as f64 * sizing.text_max_ratio) as usize)
+                    .max(longest + sizing.text_min_slack);
+                if *n < longest || *n > most {
+                    misfits.push(format!(
+                        "{id}: {}.{column} VARCHAR({n}), longest {longest} (up to {most})",
+                        spec.name
+                    ));
+                }
+            }
+        }
+    }
+    assert!(misfits.is_empty(), "{}", misfits.join("\n"));
+}

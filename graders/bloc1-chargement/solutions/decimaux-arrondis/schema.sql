@@ -15,7 +15,7 @@ CREATE TABLE ventes (
 
 CREATE TABLE magasins (
     code_magasin    VARCHAR(6),
-    nom             VARCHAR(100),
+    nom             VARCHAR(88),    -- longest 47 to 86 from one candidate to another
     ville           VARCHAR(30),
     code_postal     VARCHAR(5),     -- 01000: a code, not a number
     region          VARCHAR(30),
