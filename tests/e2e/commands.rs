@@ -18,7 +18,7 @@ pub(crate) fn filters() -> insta::Settings {
     settings.set_snapshot_path("snapshots/commands");
     // The catalogue is this checkout, wherever it is cloned.
     let repo = repo().display().to_string();
-    settings.add_filter(&regex_escape(&repo), "[REPO]");
+    settings.add_filter(&regex::escape(&repo), "[REPO]");
     for (pattern, name) in [
         (r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]"),
         (r"/tmp/epreuve-test-centre-\d+", "[CENTRE]"),
@@ -63,19 +63,6 @@ pub(crate) fn filters() -> insta::Settings {
         settings.add_filter(pattern, name);
     }
     settings
-}
-
-/// `text` as a regular expression that matches it and nothing else.
-fn regex_escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
-            special
-                .then_some('\\')
-                .into_iter()
-                .chain(std::iter::once(c))
-        })
-        .collect()
 }
 
 /// `epreuve <args>` in `cwd`, in `lang`, with the repository's catalogue.
@@ -531,15 +518,11 @@ fn ctrl_c_during_start_in_both_languages() {
             "c042",
         ];
         let catalogue = repo();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_epreuve"))
-            .args(args)
-            .current_dir(cwd)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("NO_COLOR", "1")
-            .env("EPREUVE_CENTRE", centre())
-            .env("EPREUVE_CATALOGUE", &catalogue)
-            .env("EPREUVE_LANG", lang)
+        let env = [
+            ("EPREUVE_CATALOGUE", catalogue.to_str().unwrap()),
+            ("EPREUVE_LANG", lang),
+        ];
+        let child = epreuve_command(cwd, &args, &env)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

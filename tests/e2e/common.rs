@@ -38,6 +38,14 @@ pub fn epreuve_with_en(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
 
 /// Same, with extra environment variables.
 pub fn epreuve_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    epreuve_command(cwd, args, env)
+        .output()
+        .expect("the epreuve binary runs")
+}
+
+/// The command [`epreuve_with`] runs, not started yet: for a test that signals it or reads it
+/// while it runs.
+pub fn epreuve_command(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_epreuve"));
     command
         .args(args)
@@ -53,7 +61,7 @@ pub fn epreuve_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (key, value) in env {
         command.env(key, value);
     }
-    command.output().expect("the epreuve binary runs")
+    command
 }
 
 /// The centre's folder of records for this test: one per test process (nextest runs each test

@@ -216,7 +216,7 @@ pub(crate) fn provision(
     kind: &'static ServerKind,
 ) -> Result<DatabaseLocation, ProvisionError> {
     let client = Client::connect()?;
-    let workspace = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let workspace = crate::absolute(root);
     sweep_with(&client)?;
     request.cancel.check()?;
     let image = image_for(kind, request.images).to_owned();

@@ -34,6 +34,14 @@ pub use location::{DatabaseLocation, ImageSource, Route};
 
 use epreuve_db::{Backend, DbError, DuckDb, Loader, ServerDb, ServerKind};
 
+/// `root` as an absolute path, for what outlives the current folder or runs elsewhere: the
+/// servers' programs run in folders of their own (`mariadb-install-db` in `/usr`, where a
+/// workspace given as `--dir ws` would name another folder), and a container's label names
+/// its workspace wherever `db down` is run from.
+pub(crate) fn absolute(root: &Path) -> std::path::PathBuf {
+    std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf())
+}
+
 /// File name of the embedded database inside a workspace.
 pub const DUCKDB_FILE: &str = "base.duckdb";
 

@@ -15,6 +15,7 @@ use std::time::Duration;
 use epreuve_db::{Engine, ServerDb, ServerKind, StopSignal};
 use rustix::process::Signal;
 
+use crate::absolute;
 use crate::wait::{ensure_free, free_port, until_ready};
 use crate::{Cancel, DatabaseLocation, ProvisionError, Request};
 
@@ -36,13 +37,6 @@ const READY_LIMIT: Duration = Duration::from_secs(60);
 const SERVER_DIR: &str = ".epreuve/server";
 /// The server's data folder, inside the workspace.
 pub(crate) const DATA_DIR: &str = ".epreuve/server/data";
-
-/// `root` as an absolute path: the servers' programs run in folders of their own
-/// (`mariadb-install-db` in its base directory, `/usr`), where a workspace given as `--dir ws`
-/// would name another folder.
-fn absolute(root: &Path) -> std::path::PathBuf {
-    std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf())
-}
 
 pub(crate) fn provision(
     root: &Path,
