@@ -85,7 +85,17 @@ fn run_with(cwd: &Path, lang: &str, args: &[&str], env: &[(&str, &str)]) -> Outp
 pub(crate) fn shown(args: &[&str], out: &Output) -> String {
     format!(
         "$ epreuve {}\nexit code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}",
-        args.join(" "),
+        // The command line as typed, its control and direction characters written as escapes
+        // so that the snapshot file stays plain text.
+        args.join(" ")
+            .chars()
+            .map(|c| match c {
+                c if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) => {
+                    c.escape_unicode().to_string()
+                }
+                c => c.to_string(),
+            })
+            .collect::<String>(),
         code(out),
         stdout(out).trim_end(),
         stderr(out).trim_end()
@@ -365,6 +375,14 @@ fn every_class_of_error_in_both_languages() {
                 "--engine",
                 "oracle",
             ],
+            2,
+        );
+        // A command typed with an escape sequence and Fluent's braces: echoed inert.
+        snapshot(
+            "error_hostile_command",
+            cwd,
+            lang,
+            &["{ $what }\u{1b}[31m\u{202e}x"],
             2,
         );
         // User errors: unknown exam, no workspace, a broken manifest.

@@ -124,9 +124,11 @@ pub fn exit_on(error: clap::Error, lang: Lang) -> ! {
         let suggested = suggested.join("`, `");
         what.push_str(&epreuve_i18n::said!("cli-did-you-mean", what = suggested).render(lang));
     }
+    // What the person typed is echoed: cleaned of the characters a terminal obeys, as every
+    // other message is (the printer's own cleaner).
     eprintln!(
         "{}\n\n{}",
-        epreuve_i18n::said!("cli-error", what = what).render(lang),
+        epreuve_grade::clean_text(&epreuve_i18n::said!("cli-error", what = what).render(lang)),
         epreuve_i18n::said!("cli-more").render(lang)
     );
     std::process::exit(2)
