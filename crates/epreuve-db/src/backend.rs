@@ -15,13 +15,51 @@ pub struct Capabilities {
     pub keeps_text_length: bool,
 }
 
-/// A query as a person or the grader wrote it, in its engine's language: SQL text today. A
-/// backend reads the variants it speaks; a document query is the next variant, and the
-/// compiler will then list every backend and caller that must say what it does with one.
+/// A query as a person or the grader wrote it, in its engine's language. A backend reads the
+/// variant it speaks and refuses the other with a sentence for the candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Query<'a> {
     /// One SQL statement.
     Sql(&'a str),
+    /// One MongoDB command, in Extended JSON (see [`crate::mongo::query::SavedQuery`]).
+    Document(&'a str),
+}
+
+impl<'a> Query<'a> {
+    /// A saved file's text as a query of `engine`'s language.
+    pub fn saved(engine: Engine, text: &'a str) -> Self {
+        match engine {
+            Engine::DuckDb | Engine::Postgres | Engine::MariaDb => Self::Sql(text),
+            Engine::MongoDb => Self::Document(text),
+        }
+    }
+
+    /// The SQL text, or why an SQL engine cannot run this query.
+    pub fn sql(self) -> Result<&'a str, DbError> {
+        match self {
+            Self::Sql(sql) => Ok(sql),
+            Self::Document(_) => Err(DbError::Query {
+                detail: "this is a MongoDB command: an SQL database runs SQL".into(),
+            }),
+        }
+    }
+
+    /// The command's text, or why MongoDB cannot run this query.
+    pub fn document(self) -> Result<&'a str, DbError> {
+        match self {
+            Self::Document(text) => Ok(text),
+            Self::Sql(_) => Err(DbError::Query {
+                detail: "this is SQL: MongoDB runs a command written in JSON".into(),
+            }),
+        }
+    }
+
+    /// The text as written.
+    pub fn text(self) -> &'a str {
+        match self {
+            Self::Sql(text) | Self::Document(text) => text,
+        }
+    }
 }
 
 /// A column as the database declares it.
@@ -219,9 +257,14 @@ pub trait Loader: Backend {
         booleans: &[bool],
         rows: &[Vec<Option<String>>],
     ) -> Result<(), DbError> {
-        for statement in
-            crate::insert_statements(self.engine(), table, columns, booleans, rows, rows.len())
-        {
+        for statement in crate::insert_statements(
+            crate::SqlEngine::required(self.engine(), "INSERT statements")?,
+            table,
+            columns,
+            booleans,
+            rows,
+            rows.len(),
+        ) {
             self.execute(&statement)?;
         }
         Ok(())

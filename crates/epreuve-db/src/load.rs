@@ -4,7 +4,7 @@
 
 use epreuve_data::{TypeFamily, canonical};
 
-use crate::{DbError, Engine, Loader};
+use crate::{DbError, Loader, SqlEngine};
 
 /// Creates `table` with a column per `(name, family)`, each of the engine's type for the
 /// family (numbers that are not integers as floating point): the shape the grader's own
@@ -14,7 +14,7 @@ pub fn create_table_of_families(
     table: &str,
     columns: &[(String, TypeFamily)],
 ) -> Result<(), DbError> {
-    let engine = backend.engine();
+    let engine = SqlEngine::required(backend.engine(), "a table of columns")?;
     let definitions: Vec<String> = columns
         .iter()
         .map(|(name, family)| {
@@ -33,23 +33,23 @@ pub fn create_table_of_families(
 }
 
 /// The type of `engine` that holds every value of `family`.
-fn family_type(engine: Engine, family: TypeFamily) -> &'static str {
+fn family_type(engine: SqlEngine, family: TypeFamily) -> &'static str {
     match (family, engine) {
         (TypeFamily::Integer, _) => "BIGINT",
-        (TypeFamily::Decimal, Engine::Postgres) => "DOUBLE PRECISION",
+        (TypeFamily::Decimal, SqlEngine::Postgres) => "DOUBLE PRECISION",
         (TypeFamily::Decimal, _) => "DOUBLE",
         (TypeFamily::Date, _) => "DATE",
-        (TypeFamily::Timestamp, Engine::MariaDb) => "DATETIME",
+        (TypeFamily::Timestamp, SqlEngine::MariaDb) => "DATETIME",
         (TypeFamily::Timestamp, _) => "TIMESTAMP",
         (TypeFamily::Boolean, _) => "BOOLEAN",
-        (TypeFamily::Text, Engine::DuckDb) => "VARCHAR",
+        (TypeFamily::Text, SqlEngine::DuckDb) => "VARCHAR",
         (TypeFamily::Text, _) => "TEXT",
     }
 }
 
 /// Drops `column` of `table`.
 pub fn drop_column(backend: &dyn Loader, table: &str, column: &str) -> Result<(), DbError> {
-    let engine = backend.engine();
+    let engine = SqlEngine::required(backend.engine(), "dropping a column")?;
     backend.execute(&format!(
         "ALTER TABLE {} DROP COLUMN {}",
         quote_ident(engine, table),
@@ -155,7 +155,7 @@ fn fill_through_csv(
 /// canonical spelling the engine casts (`2025-02-03`, `12.5`, `true`); the columns flagged in
 /// `booleans` are written as the keywords `TRUE` and `FALSE`.
 pub fn insert_statements(
-    engine: Engine,
+    engine: SqlEngine,
     table: &str,
     columns: &[String],
     booleans: &[bool],
@@ -199,20 +199,20 @@ pub fn insert_statements(
 }
 
 /// A string literal; MariaDB also treats the backslash as an escape character.
-pub(crate) fn literal(engine: Engine, text: &str) -> String {
+pub(crate) fn literal(engine: SqlEngine, text: &str) -> String {
     let text = text.replace('\'', "''");
     match engine {
-        Engine::MariaDb => format!("'{}'", text.replace('\\', "\\\\")),
-        Engine::DuckDb | Engine::Postgres => format!("'{text}'"),
+        SqlEngine::MariaDb => format!("'{}'", text.replace('\\', "\\\\")),
+        SqlEngine::DuckDb | SqlEngine::Postgres => format!("'{text}'"),
     }
 }
 
 /// A quoted identifier: double quotes in standard SQL, backquotes on MariaDB (which reads
 /// double quotes as strings unless ANSI_QUOTES is set).
-pub fn quote_ident(engine: Engine, name: &str) -> String {
+pub fn quote_ident(engine: SqlEngine, name: &str) -> String {
     match engine {
-        Engine::MariaDb => format!("`{}`", name.replace('`', "``")),
-        Engine::DuckDb | Engine::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
+        SqlEngine::MariaDb => format!("`{}`", name.replace('`', "``")),
+        SqlEngine::DuckDb | SqlEngine::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
     }
 }
 
@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn quotes_are_escaped() {
         let sql = insert_statements(
-            Engine::DuckDb,
+            SqlEngine::DuckDb,
             "t",
             &["a".into()],
             &[false],
@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn mariadb_gets_backquotes_escaped_backslashes_and_boolean_keywords() {
         let sql = insert_statements(
-            Engine::MariaDb,
+            SqlEngine::MariaDb,
             "t",
             &["a".into(), "b".into()],
             &[false, true],

@@ -3,12 +3,12 @@
 //! own parser reads the original and the shaped text (one SELECT, or refused), so a shape
 //! this module gets wrong is refused, never run.
 
-use crate::Engine;
+use crate::SqlEngine;
 
 /// Bodies to try for `sql`, most faithful first: the text without its trailing whitespace
 /// and semicolons, then without its trailing comments too. Empty when the text holds nothing
 /// but comments and semicolons.
-pub(crate) fn shapes(sql: &str, engine: Engine) -> Vec<String> {
+pub(crate) fn shapes(sql: &str, engine: SqlEngine) -> Vec<String> {
     let light = sql
         .trim_end_matches(|c: char| c == ';' || c.is_whitespace())
         .trim_start()
@@ -25,13 +25,13 @@ pub(crate) fn shapes(sql: &str, engine: Engine) -> Vec<String> {
 
 /// `sql` cut after its last character that is neither whitespace, a semicolon nor inside a
 /// comment, as the quoting rules of `engine` read it.
-pub(crate) fn without_trailing(sql: &str, engine: Engine) -> String {
+pub(crate) fn without_trailing(sql: &str, engine: SqlEngine) -> String {
     let end = scan(sql, engine).last_significant;
     sql[..end].trim().to_owned()
 }
 
 /// Whether anything but comments, whitespace and semicolons is there.
-fn has_content(sql: &str, engine: Engine) -> bool {
+fn has_content(sql: &str, engine: SqlEngine) -> bool {
     scan(sql, engine).last_significant > 0
 }
 
@@ -40,7 +40,7 @@ struct Scan {
     last_significant: usize,
 }
 
-fn scan(sql: &str, engine: Engine) -> Scan {
+fn scan(sql: &str, engine: SqlEngine) -> Scan {
     let bytes: Vec<(usize, char)> = sql.char_indices().collect();
     let mut last = 0usize;
     let mut i = 0usize;
@@ -55,7 +55,7 @@ fn scan(sql: &str, engine: Engine) -> Scan {
                 let mut j = i + 1;
                 while j < bytes.len() {
                     let inner = bytes[j].1;
-                    if inner == '\\' && engine == Engine::MariaDb && c != '`' {
+                    if inner == '\\' && engine == SqlEngine::MariaDb && c != '`' {
                         j += 2;
                         continue;
                     }
@@ -73,7 +73,7 @@ fn scan(sql: &str, engine: Engine) -> Scan {
                     i += 1;
                 }
             }
-            '#' if engine == Engine::MariaDb => {
+            '#' if engine == SqlEngine::MariaDb => {
                 while i < bytes.len() && bytes[i].1 != '\n' {
                     i += 1;
                 }
@@ -108,14 +108,14 @@ mod tests {
     fn trailing_semicolons_and_comments_go_and_the_inside_stays() {
         let sql = "-- aperçu\nSELECT '--;' AS x, \"a;b\" /* ; */ FROM t; -- fin\n;\n";
         assert_eq!(
-            shapes(sql, Engine::DuckDb),
+            shapes(sql, SqlEngine::DuckDb),
             [
                 "-- aperçu\nSELECT '--;' AS x, \"a;b\" /* ; */ FROM t; -- fin",
                 "-- aperçu\nSELECT '--;' AS x, \"a;b\" /* ; */ FROM t"
             ]
         );
         assert_eq!(
-            shapes("SELECT 'l''île';", Engine::Postgres),
+            shapes("SELECT 'l''île';", SqlEngine::Postgres),
             ["SELECT 'l''île'"]
         );
     }
@@ -123,22 +123,22 @@ mod tests {
     #[test]
     fn a_hash_is_a_comment_on_mariadb_only() {
         assert_eq!(
-            without_trailing("SELECT 5 # 3", Engine::Postgres),
+            without_trailing("SELECT 5 # 3", SqlEngine::Postgres),
             "SELECT 5 # 3"
         );
         assert_eq!(
-            without_trailing("SELECT 5 # 3", Engine::MariaDb),
+            without_trailing("SELECT 5 # 3", SqlEngine::MariaDb),
             "SELECT 5"
         );
         assert_eq!(
-            without_trailing("SELECT 'a\\'b' # fin", Engine::MariaDb),
+            without_trailing("SELECT 'a\\'b' # fin", SqlEngine::MariaDb),
             "SELECT 'a\\'b'"
         );
     }
 
     #[test]
     fn nothing_but_comments_gives_no_body() {
-        assert!(shapes(" -- rien\n ; /* non */", Engine::DuckDb).is_empty());
-        assert!(shapes("", Engine::MariaDb).is_empty());
+        assert!(shapes(" -- rien\n ; /* non */", SqlEngine::DuckDb).is_empty());
+        assert!(shapes("", SqlEngine::MariaDb).is_empty());
     }
 }

@@ -4,7 +4,7 @@ use epreuve_db::Query;
 use std::time::Duration;
 
 use epreuve_data::{TypeFamily, text_columns};
-use epreuve_db::{Backend, DbError, DuckDb, Engine, Loader, Relation, insert_statements};
+use epreuve_db::{Backend, DbError, DuckDb, Loader, Relation, insert_statements};
 
 fn sample(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("t.duckdb");
@@ -34,7 +34,14 @@ fn sample(dir: &std::path::Path) -> std::path::PathBuf {
     let columns: Vec<String> = ["code", "surface", "ca", "ouvert", "bio", "note"]
         .map(String::from)
         .to_vec();
-    for sql in insert_statements(Engine::DuckDb, "Magasins", &columns, &[false; 6], &rows, 1) {
+    for sql in insert_statements(
+        epreuve_db::SqlEngine::DuckDb,
+        "Magasins",
+        &columns,
+        &[false; 6],
+        &rows,
+        1,
+    ) {
         db.execute(&sql).unwrap();
     }
     path

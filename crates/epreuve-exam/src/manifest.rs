@@ -1,6 +1,7 @@
 //! The exam manifest (`exercises/<exam>/exam.toml`): what the candidate is given and asked.
 
 use epreuve_data::SourceSpec;
+use epreuve_results::Engine;
 use serde::Deserialize;
 
 /// One exam, a « mise en situation professionnelle reconstituée ».
@@ -41,6 +42,26 @@ pub struct ExamManifest {
     /// files into them, so that the exam begins from a loaded database (bloc 2).
     #[serde(default)]
     pub preload: Option<Preload>,
+    /// The engines the exam runs on; the three SQL engines when absent. A statement written for
+    /// a document store asks for collections and commands, one written for SQL for tables and
+    /// queries: neither runs on the other's engines.
+    #[serde(default)]
+    pub engines: Option<Vec<Engine>>,
+}
+
+impl ExamManifest {
+    /// The engines the exam runs on.
+    pub fn engines(&self) -> Vec<Engine> {
+        match &self.engines {
+            Some(engines) => engines.clone(),
+            None => Engine::ALL.into_iter().filter(|e| e.speaks_sql()).collect(),
+        }
+    }
+
+    /// Whether the exam runs on `engine`.
+    pub fn runs_on(&self, engine: Engine) -> bool {
+        self.engines().contains(&engine)
+    }
 }
 
 /// Tables loaded for the candidate at `start`.

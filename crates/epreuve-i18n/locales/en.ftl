@@ -520,6 +520,7 @@ err-fs-too-large = { $path } is larger than { $limit } bytes, the most epreuve r
 err-fs-busy = another epreuve command ({ $holder }) is using the workspace { $path } and did not finish within { $seconds } s; wait for it to end, then try again
 err-no-workspace = there is no workspace at { $path } (the folder does not exist); start one with `epreuve start <exam> --dir { $path }`
 err-not-a-workspace = { $path } is not an epreuve workspace: it has no .epreuve/state.json
+err-wrong-engine = the exam { $exam } does not run on { $engine }: it is written for { $engines } (--engine)
 err-not-empty = { $path } already exists and is not empty; choose a new folder so that nothing in it is overwritten
 err-bad-state = the workspace state { $path } is damaged: { $why }
 err-data-changed = the data file data/{ $file } was { $what } since the exam started and the catalogue has no original copy with the recorded checksum; put the original file back in data/

@@ -523,6 +523,7 @@ err-fs-too-large = { $path } dépasse { $limit } octets, le plus qu'epreuve lit 
 err-fs-busy = une autre commande epreuve ({ $holder }) utilise l'espace de travail { $path } et n'a pas fini en { $seconds } s ; attendez qu'elle se termine, puis réessayez
 err-no-workspace = il n'y a pas d'espace de travail dans { $path } (le dossier n'existe pas) ; créez-en un avec `epreuve start <épreuve> --dir { $path }`
 err-not-a-workspace = { $path } n'est pas un espace de travail epreuve : il n'a pas de .epreuve/state.json
+err-wrong-engine = l'épreuve { $exam } ne se passe pas sur { $engine } : elle est écrite pour { $engines } (--engine)
 err-not-empty = { $path } existe déjà et n'est pas vide ; choisissez un nouveau dossier pour que rien n'y soit écrasé
 err-bad-state = l'état de l'espace de travail { $path } est abîmé : { $why }
 err-data-changed = le fichier de données data/{ $file } a été { $what } depuis le début de l'épreuve et le catalogue n'a pas de copie d'origine avec la somme de contrôle enregistrée ; remettez le fichier d'origine dans data/

@@ -2,13 +2,11 @@
 //! and nothing else (never a superuser, never able to create roles or read other databases),
 //! and the grading account, which reads that database and nothing else.
 //!
-//! The statements are epreuve-db's ([`epreuve_db::create_accounts`], which says what each
-//! role may do); they are run by an administrator account whose password epreuve never
-//! writes into the workspace.
+//! What each account may do is the engine's ([`epreuve_db::create_accounts`] for the SQL
+//! servers, `epreuve_db::mongo` for MongoDB), made through [`epreuve_db::administer`] by an
+//! administrator account whose password epreuve never writes into the workspace.
 
-use epreuve_db::{
-    AccountNames, Engine, Loader, ServerAddress, ServerDb, create_accounts, drop_accounts,
-};
+use epreuve_db::{AccountNames, Administration, ServerAddress, administer};
 
 use crate::ProvisionError;
 use crate::wait::random_token;
@@ -48,13 +46,7 @@ pub(crate) fn shared(slug: &str) -> Names {
 pub(crate) fn create(admin: &ServerAddress, names: &Names) -> Result<Accounts, ProvisionError> {
     let candidate_password = random_token(20)?;
     let grader_password = random_token(20)?;
-    let server = ServerDb::connect(admin)?;
-    for statement in create_accounts(admin.engine, names, &candidate_password, &grader_password) {
-        if let Err(error) = server.execute(&statement) {
-            drop_all(&server, admin.engine, names);
-            return Err(error.into());
-        }
-    }
+    administer(admin)?.create_accounts(names, &candidate_password, &grader_password)?;
     Ok(made(admin, names, candidate_password, grader_password))
 }
 
@@ -82,10 +74,6 @@ pub(crate) fn made(
 }
 
 /// Drops the database and both roles, whatever is left of them.
-pub(crate) fn drop_all(server: &ServerDb, engine: Engine, names: &Names) {
-    for statement in drop_accounts(engine, names) {
-        if let Err(error) = server.execute(&statement) {
-            tracing::warn!("cleaning up `{}`: {error}", names.database);
-        }
-    }
+pub(crate) fn drop_all(server: &dyn Administration, names: &Names) {
+    server.drop_accounts(names);
 }

@@ -203,10 +203,20 @@ impl Client {
 }
 
 /// The image the `docker` route runs for a server of `kind`.
-pub(crate) fn image_for(kind: &ServerKind, source: ImageSource) -> &'static str {
-    match source {
-        ImageSource::Official => kind.official_image,
-        ImageSource::Local => kind.local_image,
+pub(crate) fn image_for(
+    kind: &ServerKind,
+    source: ImageSource,
+) -> Result<&'static str, ProvisionError> {
+    match (source, &kind.local_image) {
+        (ImageSource::Official, _) => Ok(kind.official_image),
+        (ImageSource::Local, Some(local)) => Ok(local.name),
+        (ImageSource::Local, None) => Err(ProvisionError::Unsupported {
+            detail: format!(
+                "Debian ships no {}, so `epreuve images build` makes no image of it: start with the official image ({}), or with --via local or --via url",
+                kind.engine.label(),
+                kind.official_image
+            ),
+        }),
     }
 }
 
@@ -219,7 +229,7 @@ pub(crate) fn provision(
     let workspace = crate::absolute(root);
     sweep_with(&client)?;
     request.cancel.check()?;
-    let image = image_for(kind, request.images).to_owned();
+    let image = image_for(kind, request.images)?.to_owned();
     if !client.image_present(&image) {
         client.pull(&image, request.images)?;
     }
@@ -246,6 +256,12 @@ pub(crate) fn provision(
     let body = ContainerCreateBody {
         image: Some(image.clone()),
         env: Some(env),
+        cmd: (!kind.container_args.is_empty()).then(|| {
+            kind.container_args
+                .iter()
+                .map(|a| (*a).to_owned())
+                .collect()
+        }),
         labels: Some(labels),
         exposed_ports: Some(vec![container_port.to_owned()]),
         host_config: Some(HostConfig {

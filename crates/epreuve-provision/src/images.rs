@@ -54,7 +54,9 @@ pub enum BuildEvent {
 
 /// The locally built image for `engine` (`epreuve/postgres:15`); `None` for DuckDB.
 pub fn local_image(engine: Engine) -> Option<&'static str> {
-    ServerKind::of(engine).map(|kind| kind.local_image)
+    ServerKind::of(engine)
+        .and_then(|kind| kind.local_image.as_ref())
+        .map(|image| image.name)
 }
 
 /// Builds the base, PostgreSQL and MariaDB images that are missing (all of them with
@@ -109,8 +111,12 @@ pub fn build_images(
             seconds: started.elapsed().as_secs_f64(),
         });
     }
-    for kind in Engine::servers().filter_map(ServerKind::of) {
-        let image = kind.local_image;
+    // MongoDB has none: Debian ships no MongoDB.
+    let buildable = Engine::servers()
+        .filter_map(ServerKind::of)
+        .filter_map(|kind| kind.local_image.as_ref());
+    for local in buildable {
+        let image = local.name;
         if !force && present(image) {
             progress(BuildEvent::Skipped {
                 image: image.into(),
@@ -122,7 +128,7 @@ pub fn build_images(
             image: image.into(),
         });
         let mut archive = tar::Builder::new(Vec::new());
-        for (name, text) in kind.image_context {
+        for (name, text) in local.context {
             let mut header = tar::Header::new_gnu();
             header.set_size(text.len() as u64);
             header.set_mode(0o755);

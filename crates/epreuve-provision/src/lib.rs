@@ -32,7 +32,7 @@ pub use images::{BuildEvent, LOCAL_BASE, build_images, local_image};
 pub use local::find_program;
 pub use location::{DatabaseLocation, ImageSource, Route};
 
-use epreuve_db::{Backend, DbError, DuckDb, Loader, ServerDb, ServerKind};
+use epreuve_db::{Backend, DbError, DuckDb, Loader, ServerKind, connect_server, open_server};
 
 /// `root` as an absolute path, for what outlives the current folder or runs elsewhere: the
 /// servers' programs run in folders of their own (`mariadb-install-db` in `/usr`, where a
@@ -105,7 +105,7 @@ pub fn open(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn Backend>
                 .grader()
                 .or(other.address())
                 .expect("servers have an address");
-            Ok(Box::new(ServerDb::open_read_only(account)?))
+            open_server(account)
         }
     }
 }
@@ -115,9 +115,7 @@ pub fn open(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn Backend>
 pub fn open_writable(root: &Path, location: &DatabaseLocation) -> Result<Box<dyn Loader>, DbError> {
     match location {
         DatabaseLocation::Embedded { file } => Ok(Box::new(DuckDb::create(&root.join(file))?)),
-        other => Ok(Box::new(ServerDb::connect(
-            other.address().expect("servers have an address"),
-        )?)),
+        other => connect_server(other.address().expect("servers have an address")),
     }
 }
 

@@ -4,8 +4,7 @@
 //! [`crate::accounts`]). The centre's account is used for that and for `db down`, never stored
 //! in the workspace, never shown to the candidate, never used to run a candidate's query.
 
-use epreuve_db::Query;
-use epreuve_db::{Backend, DbError, Engine, ServerAddress, ServerDb};
+use epreuve_db::{Administration, DbError, Engine, ServerAddress, administer};
 
 use crate::accounts::{self};
 use crate::wait::slug;
@@ -27,11 +26,13 @@ fn admin(url: Option<&str>, engine: Engine) -> Result<ServerAddress, ProvisionEr
             ),
         });
     }
-    if admin.engine == Engine::Postgres && admin.database.is_empty() {
-        admin.database = "postgres".into();
-    }
-    if admin.engine == Engine::MariaDb {
-        admin.database = String::new();
+    // The database the centre's account logs in to.
+    match admin.engine {
+        Engine::Postgres if admin.database.is_empty() => admin.database = "postgres".into(),
+        Engine::Postgres | Engine::DuckDb => {}
+        Engine::MariaDb => admin.database = String::new(),
+        // Accounts are looked for in `admin` (the URL's authSource).
+        Engine::MongoDb => admin.database = "admin".into(),
     }
     Ok(admin)
 }
@@ -41,20 +42,10 @@ pub(crate) fn provision(request: &Request) -> Result<DatabaseLocation, Provision
     request.cancel.check()?;
     let server = connect(&admin)?;
     let names = accounts::shared(&slug(&request.candidate));
-    let exists = match admin.engine {
-        Engine::MariaDb => format!(
-            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{}'",
-            names.database
-        ),
-        Engine::DuckDb | Engine::Postgres => format!(
-            "SELECT datname FROM pg_catalog.pg_database WHERE datname = '{}'",
-            names.database
-        ),
-    };
-    let found = server
-        .candidate_query(Query::Sql(&exists), 1)
-        .map_err(ProvisionError::Db)?;
-    if found.frame.height() > 0 {
+    if server
+        .database_exists(&names.database)
+        .map_err(ProvisionError::Db)?
+    {
         return Err(ProvisionError::DatabaseExists {
             name: names.database,
             url: admin.redacted(),
@@ -100,12 +91,12 @@ pub(crate) fn drop_database(
         });
     };
     let server = connect(&admin)?;
-    accounts::drop_all(&server, address.engine, &accounts::shared(slug));
+    accounts::drop_all(server.as_ref(), &accounts::shared(slug));
     Ok(())
 }
 
-fn connect(address: &ServerAddress) -> Result<ServerDb, ProvisionError> {
-    ServerDb::connect(address).map_err(|e| match e {
+fn connect(address: &ServerAddress) -> Result<Box<dyn Administration>, ProvisionError> {
+    administer(address).map_err(|e| match e {
         DbError::Unavailable { detail, .. } => ProvisionError::Unreachable {
             url: address.redacted(),
             detail,

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use epreuve_db::{Backend, ServerAddress, ServerDb};
+use epreuve_db::{ServerAddress, open_server};
 
 use crate::{Cancel, ProvisionError};
 
@@ -21,7 +21,7 @@ pub(crate) fn until_ready(
     loop {
         cancel.check()?;
         alive()?;
-        let last = match ServerDb::connect(address).and_then(|db| db.ping()) {
+        let last = match open_server(address).and_then(|db| db.ping()) {
             Ok(()) => return Ok(()),
             Err(e) => e.to_string(),
         };

@@ -12,17 +12,27 @@ pub enum Engine {
     Postgres,
     /// MariaDB (or MySQL), a server.
     MariaDb,
+    /// MongoDB (or a server that speaks its wire protocol), a document store.
+    MongoDb,
 }
 
 impl Engine {
     /// Every engine.
-    pub const ALL: [Self; 3] = [Self::DuckDb, Self::Postgres, Self::MariaDb];
+    pub const ALL: [Self; 4] = [Self::DuckDb, Self::Postgres, Self::MariaDb, Self::MongoDb];
 
     /// Whether the engine is a server epreuve starts, reaches and stops (not a file).
     pub fn runs_a_server(self) -> bool {
         match self {
             Self::DuckDb => false,
-            Self::Postgres | Self::MariaDb => true,
+            Self::Postgres | Self::MariaDb | Self::MongoDb => true,
+        }
+    }
+
+    /// Whether the engine reads SQL (every one but MongoDB, a document store).
+    pub fn speaks_sql(self) -> bool {
+        match self {
+            Self::DuckDb | Self::Postgres | Self::MariaDb => true,
+            Self::MongoDb => false,
         }
     }
 
@@ -37,6 +47,7 @@ impl Engine {
             Self::DuckDb => "DuckDB",
             Self::Postgres => "PostgreSQL",
             Self::MariaDb => "MariaDB",
+            Self::MongoDb => "MongoDB",
         }
     }
 
@@ -46,15 +57,18 @@ impl Engine {
             Self::DuckDb => 0,
             Self::Postgres => 5432,
             Self::MariaDb => 3306,
+            Self::MongoDb => 27017,
         }
     }
 
-    /// Reads `duckdb`, `postgres` (`postgresql`, `pg`) or `mariadb` (`mysql`).
+    /// Reads `duckdb`, `postgres` (`postgresql`, `pg`), `mariadb` (`mysql`) or `mongodb`
+    /// (`mongo`).
     pub fn parse(text: &str) -> Option<Self> {
         match text.to_ascii_lowercase().as_str() {
             "duckdb" => Some(Self::DuckDb),
             "postgres" | "postgresql" | "pg" => Some(Self::Postgres),
             "mariadb" | "mysql" => Some(Self::MariaDb),
+            "mongodb" | "mongo" => Some(Self::MongoDb),
             _ => None,
         }
     }
@@ -66,6 +80,7 @@ impl std::fmt::Display for Engine {
             Self::DuckDb => "duckdb",
             Self::Postgres => "postgres",
             Self::MariaDb => "mariadb",
+            Self::MongoDb => "mongodb",
         })
     }
 }

@@ -18,7 +18,21 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
     let (program, package) = kind.dump_program;
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
+    // mongodump reads the password from a file of its own, never from its command line.
+    let mut _password_file = None;
     match address.engine {
+        Engine::MongoDb => {
+            let file = password_file(&address.password)?;
+            command
+                .arg(format!("--host={}", address.host))
+                .arg(format!("--port={}", address.port))
+                .arg(format!("--username={}", address.user))
+                .arg("--authenticationDatabase=admin")
+                .arg(format!("--config={}", file.path().display()))
+                .arg(format!("--db={}", address.database))
+                .arg(format!("--archive={}", target.display()));
+            _password_file = Some(file);
+        }
         Engine::MariaDb => {
             command
                 .arg("--no-defaults")
@@ -48,6 +62,16 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
     run_bounded(&mut command, program, DUMP_LIMIT, None).inspect_err(|_| {
         let _ = std::fs::remove_file(target);
     })
+}
+
+/// A file only its owner reads, holding `password` as the MongoDB tools read it (`--config`).
+pub(crate) fn password_file(password: &str) -> Result<tempfile::NamedTempFile, String> {
+    use std::io::Write;
+    let mut file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+    // The passwords epreuve makes are letters and digits; a centre's is quoted as YAML reads it.
+    let quoted = password.replace('\\', "\\\\").replace('"', "\\\"");
+    writeln!(file, "password: \"{quoted}\"").map_err(|e| e.to_string())?;
+    Ok(file)
 }
 
 /// Runs `command` (the program `program`), stopping it after `limit` or when `cancel` is set;

@@ -29,6 +29,16 @@ pub enum SessionError {
         /// Folder given.
         path: PathBuf,
     },
+    /// The exam was not written for the engine asked.
+    #[error("the exam {exam} does not run on {engine}: it is written for {engines}")]
+    WrongEngine {
+        /// The exam.
+        exam: String,
+        /// The engine asked.
+        engine: String,
+        /// The engines it runs on.
+        engines: String,
+    },
     /// The state file is damaged.
     #[error("the workspace state {path} is damaged: {message}")]
     BadState {
@@ -124,6 +134,16 @@ impl SessionError {
             Self::NoWorkspace { path: p } => said!("err-no-workspace", path = path(p)),
             Self::NotAWorkspace { path: p } => said!("err-not-a-workspace", path = path(p)),
             Self::NotEmpty { path: p } => said!("err-not-empty", path = path(p)),
+            Self::WrongEngine {
+                exam,
+                engine,
+                engines,
+            } => said!(
+                "err-wrong-engine",
+                exam = exam,
+                engine = engine,
+                engines = engines
+            ),
             Self::BadState { path: p, message } => {
                 said!("err-bad-state", path = path(p), why = message)
             }

@@ -82,7 +82,21 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
         .restore_program;
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
+    let mut _password_file = None;
     match engine {
+        Engine::MongoDb => {
+            let file = crate::dump::password_file(&address.password)?;
+            command
+                .arg("--host=127.0.0.1")
+                .arg(format!("--port={}", address.port))
+                .arg(format!("--username={}", address.user))
+                .arg("--authenticationDatabase=admin")
+                .arg(format!("--config={}", file.path().display()))
+                .arg(format!("--nsInclude={}.*", address.database))
+                .arg(format!("--archive={}", dump.display()))
+                .stdin(Stdio::null());
+            _password_file = Some(file);
+        }
         Engine::MariaDb => {
             let input = std::fs::File::open(dump).map_err(|e| e.to_string())?;
             command

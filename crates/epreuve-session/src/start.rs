@@ -113,6 +113,19 @@ impl StartOptions {
 impl Workspace {
     /// Creates the workspace of `exam` in `dir`, which must not exist or be empty.
     pub fn start(exam: &Exam, dir: &Path, options: &StartOptions) -> Result<Self, SessionError> {
+        if !exam.manifest.runs_on(options.engine) {
+            return Err(SessionError::WrongEngine {
+                exam: exam.manifest.id.clone(),
+                engine: options.engine.label().to_owned(),
+                engines: exam
+                    .manifest
+                    .engines()
+                    .iter()
+                    .map(|e| e.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
         let hidden = dir.join(".epreuve");
         if hidden.is_dir() && !hidden.join("state.json").exists() {
             // A start killed half-way (kill -9 leaves no cleanup): nothing in the folder is the

@@ -9,7 +9,7 @@ use crate::error::first_line;
 use crate::frame::{text_at, u32_at};
 use crate::{
     Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, Loader, Query,
-    QueryResult, Relation,
+    QueryResult, Relation, SqlEngine,
 };
 
 /// A text as a SQL string literal.
@@ -45,7 +45,7 @@ impl DuckDb {
                 });
             }
         }
-        for body in crate::sql_text::shapes(sql, Engine::DuckDb) {
+        for body in crate::sql_text::shapes(sql, crate::SqlEngine::DuckDb) {
             let wrapped =
                 format!("SELECT COLUMNS(*)::VARCHAR FROM (\n{body}\n) AS epreuve_candidate_query");
             if let Ok(1) = self.select_statements(&wrapped) {
@@ -161,7 +161,7 @@ impl Backend for DuckDb {
     }
 
     fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError> {
-        let Query::Sql(sql) = query;
+        let sql = query.sql()?;
         let wrapped = self.wrapped_candidate_query(sql)?;
         let conn = self.fresh_connection()?;
         let started = std::time::Instant::now();
@@ -186,7 +186,7 @@ impl Backend for DuckDb {
     /// no wrapping query and no new connection, whose cost would weigh on a lookup that takes
     /// a tenth of a millisecond. The watchdog still stops a query that never ends.
     fn time_query(&self, query: Query<'_>) -> Result<Duration, DbError> {
-        let Query::Sql(sql) = query;
+        let sql = query.sql()?;
         let limit = self.internal_limit();
         self.drain(&self.conn, sql, limit)
             .map_err(|failure| match failure {
@@ -221,8 +221,8 @@ impl Backend for DuckDb {
     /// `EXPLAIN` always says "Sequential Scan": the plan is read from `EXPLAIN ANALYZE`, which
     /// runs the query (reading only).
     fn explain(&self, query: Query<'_>) -> Result<String, DbError> {
-        let Query::Sql(sql) = query;
-        let body = crate::sql_text::without_trailing(sql, Engine::DuckDb);
+        let sql = query.sql()?;
+        let body = crate::sql_text::without_trailing(sql, crate::SqlEngine::DuckDb);
         let limit = self.internal_limit();
         let ((_, rows), _) = self
             .stream(
@@ -274,13 +274,13 @@ impl Loader for DuckDb {
     ) -> Result<(), DbError> {
         let names: Vec<String> = columns
             .iter()
-            .map(|c| crate::quote_ident(Engine::DuckDb, c))
+            .map(|c| crate::quote_ident(SqlEngine::DuckDb, c))
             .collect();
         // Every option spelled out: nothing is guessed from the file.
         self.execute(&format!(
             "COPY {} ({}) FROM {} (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', \
              ESCAPE '\"', AUTO_DETECT false, ALLOW_QUOTED_NULLS true)",
-            crate::quote_ident(Engine::DuckDb, table),
+            crate::quote_ident(SqlEngine::DuckDb, table),
             names.join(", "),
             literal(&file.display().to_string())
         ))

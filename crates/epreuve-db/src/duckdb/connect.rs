@@ -172,8 +172,8 @@ impl DuckDb {
     pub(super) fn qualified(&self, name: &str) -> String {
         format!(
             "{}.main.{}",
-            crate::quote_ident(crate::Engine::DuckDb, &self.catalog),
-            crate::quote_ident(crate::Engine::DuckDb, name)
+            crate::quote_ident(crate::SqlEngine::DuckDb, &self.catalog),
+            crate::quote_ident(crate::SqlEngine::DuckDb, name)
         )
     }
 

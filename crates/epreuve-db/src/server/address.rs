@@ -24,37 +24,49 @@ pub struct ServerAddress {
 }
 
 impl ServerAddress {
-    /// `postgres://user:password@host:port/database` (or `mysql://…`), for drivers.
+    /// `postgres://user:password@host:port/database` (or `mysql://…`, `mongodb://…`), for
+    /// drivers; without `user:password@` when there is no account yet (a new local server).
     pub fn url(&self) -> String {
+        let credentials = if self.user.is_empty() {
+            String::new()
+        } else {
+            format!("{}:{}@", encode(&self.user), encode(&self.password))
+        };
         format!(
-            "{}://{}:{}@{}:{}/{}",
+            "{}://{credentials}{}:{}/{}{}",
             self.scheme(),
-            encode(&self.user),
-            encode(&self.password),
             self.host,
             self.port,
-            encode(&self.database)
+            encode(&self.database),
+            self.options()
         )
     }
 
     /// The same address with the password hidden, for people and logs.
     pub fn redacted(&self) -> String {
         format!(
-            "{}://{}:***@{}:{}/{}",
+            "{}://{}:***@{}:{}/{}{}",
             self.scheme(),
             self.user,
             self.host,
             self.port,
-            self.database
+            self.database,
+            self.options()
         )
+    }
+
+    /// What follows the database in a URL (where MongoDB finds the account).
+    fn options(&self) -> &'static str {
+        super::ServerKind::of(self.engine).map_or("", |kind| kind.url_options)
     }
 
     fn scheme(&self) -> &'static str {
         super::ServerKind::of(self.engine).map_or("duckdb", |kind| kind.scheme)
     }
 
-    /// Reads `postgres://user:password@host:port/db` or `mysql://…` (also `postgresql://`,
-    /// `mariadb://`). The database may be absent.
+    /// Reads `postgres://user:password@host:port/db`, `mysql://…` (also `postgresql://`,
+    /// `mariadb://`) or `mongodb://…`. The database may be absent; what follows `?` is not
+    /// kept (a MongoDB account is looked for in `admin`).
     pub fn parse(url: &str) -> Result<Self, String> {
         let (scheme, rest) = url.split_once("://").ok_or_else(|| {
             format!("`{url}` is not a URL like postgres://user:password@host:5432/db")
@@ -62,9 +74,13 @@ impl ServerAddress {
         let engine = match scheme {
             "postgres" | "postgresql" => Engine::Postgres,
             "mysql" | "mariadb" => Engine::MariaDb,
+            "mongodb" => Engine::MongoDb,
+            "mongodb+srv" => {
+                return Err("`mongodb+srv://` names a cluster through DNS, which epreuve does not look up; give one server as mongodb://user:password@host:27017/".into());
+            }
             other => {
                 return Err(format!(
-                    "`{other}://` is not a server epreuve knows; use postgres:// or mysql://"
+                    "`{other}://` is not a server epreuve knows; use postgres://, mysql:// or mongodb://"
                 ));
             }
         };

@@ -11,6 +11,7 @@ use super::types::declared_type;
 use crate::frame::{text_at, u32_at};
 use crate::{
     Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, Query, QueryResult, Relation,
+    SqlEngine,
 };
 
 /// Column names and rows of text.
@@ -24,6 +25,8 @@ pub(super) const WRITE_LIMIT: Duration = Duration::from_secs(3600);
 /// A PostgreSQL or MariaDB database.
 pub struct ServerDb {
     pub(super) address: ServerAddress,
+    /// Its SQL: PostgreSQL's or MariaDB's.
+    pub(super) sql: SqlEngine,
     purpose: Purpose,
     /// The schema graded: `public` on PostgreSQL, the database on MariaDB.
     schema: String,
@@ -68,9 +71,15 @@ impl ServerDb {
                 target: address.redacted(),
                 detail: e.to_string(),
             })?;
-        let schema = match address.engine {
-            Engine::MariaDb => address.database.clone(),
-            Engine::DuckDb | Engine::Postgres => "public".to_owned(),
+        let Some(sql) = super::sql_server(address.engine) else {
+            return Err(DbError::Unavailable {
+                target: address.redacted(),
+                detail: format!("{} is not an SQL server", address.engine.label()),
+            });
+        };
+        let schema = match sql {
+            SqlEngine::MariaDb => address.database.clone(),
+            SqlEngine::DuckDb | SqlEngine::Postgres => "public".to_owned(),
         };
         let internal_limit = match purpose {
             Purpose::Grading => INTERNAL_LIMIT,
@@ -78,6 +87,7 @@ impl ServerDb {
         };
         let db = Self {
             address: address.clone(),
+            sql,
             purpose,
             schema,
             runtime,
@@ -246,7 +256,7 @@ impl ServerDb {
     }
 
     fn quote(&self, name: &str) -> String {
-        crate::load::quote_ident(self.address.engine, name)
+        crate::load::quote_ident(self.sql, name)
     }
 
     /// `"public"."name"` or `` `database`.`name` ``: a relation of the graded schema, whatever
@@ -257,12 +267,12 @@ impl ServerDb {
 
     /// The graded schema as a string literal.
     fn schema_literal(&self) -> String {
-        crate::load::literal(self.address.engine, &self.schema)
+        crate::load::literal(self.sql, &self.schema)
     }
 
     /// The SQL of this server's engine.
     fn dialect(&self) -> &'static dyn super::dialect::Dialect {
-        super::dialect::of(self.address.engine)
+        super::dialect::of(self.sql)
     }
 }
 
@@ -310,7 +320,7 @@ impl Backend for ServerDb {
     }
 
     fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
-        let table = crate::load::literal(self.address.engine, table);
+        let table = crate::load::literal(self.sql, table);
         let sql = self.dialect().columns(&self.schema_literal(), &table);
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(rows
@@ -368,8 +378,8 @@ impl Backend for ServerDb {
     }
 
     fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError> {
-        let Query::Sql(sql) = query;
-        let shapes = crate::sql_text::shapes(sql, self.address.engine);
+        let sql = query.sql()?;
+        let shapes = crate::sql_text::shapes(sql, self.sql);
         let Some(body) = shapes.into_iter().next() else {
             return Err(DbError::Query {
                 detail: "the file holds no query".into(),
@@ -400,7 +410,7 @@ impl Backend for ServerDb {
     /// One round trip on the grader's connection: the statement alone (the grader's own
     /// queries are known to read only), every row streamed to the end without decoding any.
     fn time_query(&self, query: Query<'_>) -> Result<Duration, DbError> {
-        let Query::Sql(sql) = query;
+        let sql = query.sql()?;
         let text = sql.to_owned();
         let started = Instant::now();
         self.on(false, self.internal_limit, move |conn| {
@@ -419,7 +429,7 @@ impl Backend for ServerDb {
         let dialect = self.dialect();
         let sql = dialect.indexes(
             &self.schema_literal(),
-            &crate::load::literal(self.address.engine, table),
+            &crate::load::literal(self.sql, table),
         );
         let (_, rows) = self.internal_rows(&sql)?;
         Ok(rows
@@ -429,8 +439,8 @@ impl Backend for ServerDb {
     }
 
     fn explain(&self, query: Query<'_>) -> Result<String, DbError> {
-        let Query::Sql(sql) = query;
-        let body = crate::sql_text::without_trailing(sql, self.address.engine);
+        let sql = query.sql()?;
+        let body = crate::sql_text::without_trailing(sql, self.sql);
         let explain = format!("EXPLAIN {body}");
         let text = explain.clone();
         let ((names, rows), _) = self

@@ -2,7 +2,7 @@
 //! catalogue questions, the count, the plan's text, and the accounts an administrator makes.
 //! The backend runs what these give; it writes no SQL of its own about the catalogue.
 
-use crate::{Engine, IndexInfo};
+use crate::{IndexInfo, SqlEngine};
 
 use super::{mariadb, postgres};
 
@@ -26,10 +26,10 @@ pub(super) trait Dialect: Sync {
 }
 
 /// The dialect of `engine` (DuckDB is not a server: PostgreSQL's is given).
-pub(super) fn of(engine: Engine) -> &'static dyn Dialect {
+pub(super) fn of(engine: SqlEngine) -> &'static dyn Dialect {
     match engine {
-        Engine::MariaDb => &mariadb::MariaDb,
-        Engine::Postgres | Engine::DuckDb => &postgres::Postgres,
+        SqlEngine::MariaDb => &mariadb::MariaDb,
+        SqlEngine::Postgres | SqlEngine::DuckDb => &postgres::Postgres,
     }
 }
 
@@ -63,24 +63,24 @@ pub struct AccountNames {
 /// `pg_read_all_data` would expose. On MariaDB it holds `SELECT, SHOW VIEW` on the
 /// candidate's database only. Neither role is ever a superuser or able to create roles.
 pub fn create_accounts(
-    engine: Engine,
+    engine: SqlEngine,
     names: &AccountNames,
     candidate_password: &str,
     grader_password: &str,
 ) -> Vec<String> {
     match engine {
-        Engine::MariaDb => mariadb::create_accounts(names, candidate_password, grader_password),
-        Engine::Postgres | Engine::DuckDb => {
+        SqlEngine::MariaDb => mariadb::create_accounts(names, candidate_password, grader_password),
+        SqlEngine::Postgres | SqlEngine::DuckDb => {
             postgres::create_accounts(names, candidate_password, grader_password)
         }
     }
 }
 
 /// The statements that drop the database of `names` and both roles, whatever is left of them.
-pub fn drop_accounts(engine: Engine, names: &AccountNames) -> Vec<String> {
+pub fn drop_accounts(engine: SqlEngine, names: &AccountNames) -> Vec<String> {
     match engine {
-        Engine::MariaDb => mariadb::drop_accounts(names),
-        Engine::Postgres | Engine::DuckDb => postgres::drop_accounts(names),
+        SqlEngine::MariaDb => mariadb::drop_accounts(names),
+        SqlEngine::Postgres | SqlEngine::DuckDb => postgres::drop_accounts(names),
     }
 }
 
@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn names_and_passwords_stay_inside_their_quotes() {
         let hostile = names("epreuve_o'brien\\");
-        let maria = create_accounts(Engine::MariaDb, &hostile, "p'w\\", "g");
+        let maria = create_accounts(SqlEngine::MariaDb, &hostile, "p'w\\", "g");
         assert!(
             maria.contains(
                 &"CREATE USER 'epreuve_o''brien\\\\'@'%' IDENTIFIED BY 'p''w\\\\'".to_owned()
@@ -121,7 +121,7 @@ mod tests {
             "{maria:#?}"
         );
         assert!(maria.contains(&"GRANT SELECT, SHOW VIEW ON `epreuve_o'brien\\` TO 'epreuve_o''brien\\\\_correcteur'@'%'".replace("`epreuve_o'brien\\` TO", "`epreuve_o'brien\\`.* TO")), "{maria:#?}");
-        let pg = create_accounts(Engine::Postgres, &hostile, "p'w\\", "g");
+        let pg = create_accounts(SqlEngine::Postgres, &hostile, "p'w\\", "g");
         assert_eq!(
             pg[0],
             "CREATE ROLE \"epreuve_o'brien\\\" LOGIN PASSWORD 'p''w\\' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
@@ -130,7 +130,7 @@ mod tests {
             pg.iter()
                 .all(|s| !s.contains("SUPERUSER ") || s.contains("NOSUPERUSER"))
         );
-        let dropped = drop_accounts(Engine::MariaDb, &hostile);
+        let dropped = drop_accounts(SqlEngine::MariaDb, &hostile);
         assert_eq!(dropped[1], "DROP USER IF EXISTS 'epreuve_o''brien\\\\'@'%'");
     }
 }

@@ -25,12 +25,12 @@ pub struct ServerKind {
     pub engine: Engine,
     /// The scheme of its URLs, as drivers read them.
     pub scheme: &'static str,
+    /// What follows the database in its URLs (empty, or `?…`).
+    pub url_options: &'static str,
     /// The official image the `docker` route runs, pinned.
     pub official_image: &'static str,
-    /// The image `epreuve images build` makes from Debian's packages.
-    pub local_image: &'static str,
-    /// The build context of that image: its Dockerfile and entrypoint.
-    pub image_context: [(&'static str, &'static str); 2],
+    /// The image `epreuve images build` makes from Debian's packages, if Debian has the engine.
+    pub local_image: Option<LocalImage>,
     /// The port the server listens on in its container.
     pub container_port: &'static str,
     /// The administrator account of a new container, and the database it logs into.
@@ -38,6 +38,8 @@ pub struct ServerKind {
     /// The container's environment, given the administrator's password (the official images'
     /// variables, which the local images honour too).
     pub container_env: fn(&str) -> Vec<String>,
+    /// Arguments given to the server in its container (none: the image's own command).
+    pub container_args: &'static [&'static str],
     /// The program that dumps a database at submission, and the Debian package that has it.
     pub dump_program: (&'static str, &'static str),
     /// The dump's file name in the submission bundle.
@@ -54,6 +56,15 @@ pub struct ServerKind {
     pub client_line: fn(&ServerAddress) -> String,
 }
 
+/// An image built here from Debian's packages, for machines that cannot pull.
+#[derive(Debug)]
+pub struct LocalImage {
+    /// Its reference.
+    pub name: &'static str,
+    /// Its build context: Dockerfile and entrypoint.
+    pub context: [(&'static str, &'static str); 2],
+}
+
 /// The administrator account epreuve makes on PostgreSQL servers of its own.
 pub const POSTGRES_ADMIN: &str = "epreuve_admin";
 
@@ -61,18 +72,21 @@ pub const POSTGRES_ADMIN: &str = "epreuve_admin";
 pub const POSTGRES: ServerKind = ServerKind {
     engine: Engine::Postgres,
     scheme: "postgres",
+    url_options: "",
     official_image: "postgres:15.8-bookworm",
-    local_image: "epreuve/postgres:15",
-    image_context: [
-        (
-            "Dockerfile",
-            include_str!("../../../../docker/postgres/Dockerfile"),
-        ),
-        (
-            "entrypoint.sh",
-            include_str!("../../../../docker/postgres/entrypoint.sh"),
-        ),
-    ],
+    local_image: Some(LocalImage {
+        name: "epreuve/postgres:15",
+        context: [
+            (
+                "Dockerfile",
+                include_str!("../../../../docker/postgres/Dockerfile"),
+            ),
+            (
+                "entrypoint.sh",
+                include_str!("../../../../docker/postgres/entrypoint.sh"),
+            ),
+        ],
+    }),
     container_port: "5432/tcp",
     container_admin: (POSTGRES_ADMIN, "postgres"),
     container_env: |password| {
@@ -82,6 +96,7 @@ pub const POSTGRES: ServerKind = ServerKind {
             "POSTGRES_DB=postgres".to_owned(),
         ]
     },
+    container_args: &[],
     dump_program: ("pg_dump", "postgresql-client"),
     dump_file: "database.dump",
     restore_program: ("pg_restore", "postgresql-client"),
@@ -101,21 +116,25 @@ pub const POSTGRES: ServerKind = ServerKind {
 pub const MARIADB: ServerKind = ServerKind {
     engine: Engine::MariaDb,
     scheme: "mysql",
+    url_options: "",
     official_image: "mariadb:10.11.9",
-    local_image: "epreuve/mariadb:10.11",
-    image_context: [
-        (
-            "Dockerfile",
-            include_str!("../../../../docker/mariadb/Dockerfile"),
-        ),
-        (
-            "entrypoint.sh",
-            include_str!("../../../../docker/mariadb/entrypoint.sh"),
-        ),
-    ],
+    local_image: Some(LocalImage {
+        name: "epreuve/mariadb:10.11",
+        context: [
+            (
+                "Dockerfile",
+                include_str!("../../../../docker/mariadb/Dockerfile"),
+            ),
+            (
+                "entrypoint.sh",
+                include_str!("../../../../docker/mariadb/entrypoint.sh"),
+            ),
+        ],
+    }),
     container_port: "3306/tcp",
     container_admin: ("root", ""),
     container_env: |password| vec![format!("MARIADB_ROOT_PASSWORD={password}")],
+    container_args: &[],
     dump_program: ("mariadb-dump", "mariadb-client"),
     dump_file: "database.sql",
     restore_program: ("mariadb", "mariadb-client"),
@@ -130,6 +149,39 @@ pub const MARIADB: ServerKind = ServerKind {
     },
 };
 
+/// The administrator account epreuve makes on MongoDB servers of its own (in `admin`).
+pub const MONGODB_ADMIN: &str = "epreuve_admin";
+
+/// MongoDB 8.0, or any server that speaks its wire protocol. Every account lives in the
+/// server's `admin` database, so that the candidate, who administers their own database, can
+/// neither see nor change the grading account.
+pub const MONGODB: ServerKind = ServerKind {
+    engine: Engine::MongoDb,
+    scheme: "mongodb",
+    // Every account epreuve makes lives in `admin`.
+    url_options: "?authSource=admin",
+    official_image: "mongo:8.0",
+    // Debian ships no MongoDB: there is nothing to build an image from.
+    local_image: None,
+    container_port: "27017/tcp",
+    container_admin: (MONGODB_ADMIN, "admin"),
+    container_env: |password| {
+        vec![
+            format!("MONGO_INITDB_ROOT_USERNAME={MONGODB_ADMIN}"),
+            format!("MONGO_INITDB_ROOT_PASSWORD={password}"),
+        ]
+    },
+    // No server-side JavaScript ($where, $function, mapReduce): a candidate's query runs none.
+    container_args: &["--noscripting"],
+    dump_program: ("mongodump", "mongodb-database-tools"),
+    dump_file: "database.archive",
+    restore_program: ("mongorestore", "mongodb-database-tools"),
+    process: "mongod",
+    pid_file: "mongod.pid",
+    stop_signal: StopSignal::Term,
+    client_line: |a| format!("mongosh '{}'", a.url()),
+};
+
 impl ServerKind {
     /// The server engine `engine` is; `None` for DuckDB, a file in the workspace.
     pub fn of(engine: Engine) -> Option<&'static ServerKind> {
@@ -137,6 +189,7 @@ impl ServerKind {
             Engine::DuckDb => None,
             Engine::Postgres => Some(&POSTGRES),
             Engine::MariaDb => Some(&MARIADB),
+            Engine::MongoDb => Some(&MONGODB),
         }
     }
 }

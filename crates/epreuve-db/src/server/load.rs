@@ -7,7 +7,7 @@ use super::ServerDb;
 use super::backend::WRITE_LIMIT;
 use super::fetch::engine_words;
 use super::session::{Conn, Fault};
-use crate::{DbError, Engine, Loader};
+use crate::{DbError, Engine, Loader, SqlEngine};
 
 impl ServerDb {
     fn write_fault(&self, fault: Fault) -> DbError {
@@ -62,10 +62,10 @@ impl Loader for ServerDb {
         }
         let statement = format!(
             "COPY {} ({}) FROM STDIN WITH (FORMAT csv)",
-            crate::quote_ident(Engine::Postgres, table),
+            crate::quote_ident(SqlEngine::Postgres, table),
             columns
                 .iter()
-                .map(|c| crate::quote_ident(Engine::Postgres, c))
+                .map(|c| crate::quote_ident(SqlEngine::Postgres, c))
                 .collect::<Vec<_>>()
                 .join(", ")
         );

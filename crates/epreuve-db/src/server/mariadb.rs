@@ -1,6 +1,6 @@
 //! MariaDB's SQL: its catalogue (`information_schema`), its plan, its accounts.
 
-use crate::Engine;
+use crate::SqlEngine;
 use crate::load::{literal, quote_ident};
 
 use super::dialect::{AccountNames, Dialect};
@@ -66,7 +66,7 @@ impl Dialect for MariaDb {
 
 /// An account `'name'@'%'`, its name as a literal.
 fn account(name: &str) -> String {
-    format!("{}@'%'", literal(Engine::MariaDb, name))
+    format!("{}@'%'", literal(SqlEngine::MariaDb, name))
 }
 
 pub(super) fn create_accounts(
@@ -74,18 +74,18 @@ pub(super) fn create_accounts(
     candidate_password: &str,
     grader_password: &str,
 ) -> Vec<String> {
-    let database = quote_ident(Engine::MariaDb, &names.database);
+    let database = quote_ident(SqlEngine::MariaDb, &names.database);
     let (candidate, grader) = (account(&names.candidate), account(&names.grader));
     vec![
         format!("CREATE DATABASE {database}"),
         format!(
             "CREATE USER {candidate} IDENTIFIED BY {}",
-            literal(Engine::MariaDb, candidate_password)
+            literal(SqlEngine::MariaDb, candidate_password)
         ),
         format!("GRANT ALL PRIVILEGES ON {database}.* TO {candidate}"),
         format!(
             "CREATE USER {grader} IDENTIFIED BY {}",
-            literal(Engine::MariaDb, grader_password)
+            literal(SqlEngine::MariaDb, grader_password)
         ),
         format!("GRANT SELECT, SHOW VIEW ON {database}.* TO {grader}"),
     ]
@@ -95,7 +95,7 @@ pub(super) fn drop_accounts(names: &AccountNames) -> Vec<String> {
     vec![
         format!(
             "DROP DATABASE IF EXISTS {}",
-            quote_ident(Engine::MariaDb, &names.database)
+            quote_ident(SqlEngine::MariaDb, &names.database)
         ),
         format!("DROP USER IF EXISTS {}", account(&names.candidate)),
         format!("DROP USER IF EXISTS {}", account(&names.grader)),
@@ -114,7 +114,7 @@ pub(super) fn bootstrap(
     candidate_password: &str,
     grader_password: &str,
 ) -> String {
-    let root = literal(Engine::MariaDb, root_password);
+    let root = literal(SqlEngine::MariaDb, root_password);
     let mut script = format!(
         "FLUSH PRIVILEGES;\n\
          DELETE FROM mysql.global_priv WHERE (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1')) OR User = '';\n\

@@ -12,6 +12,7 @@
 //! runtime.
 
 mod address;
+mod admin;
 mod backend;
 mod candidate;
 mod dialect;
@@ -24,8 +25,22 @@ mod session;
 mod types;
 
 pub use address::{ServerAddress, redact};
+pub use admin::{Administration, administer, connect_server, open_server};
 pub use backend::ServerDb;
 pub use dialect::{AccountNames, create_accounts, drop_accounts, mariadb_bootstrap};
-pub use kinds::{MARIADB, POSTGRES, POSTGRES_ADMIN, ServerKind, StopSignal};
+pub use kinds::{
+    LocalImage, MARIADB, MONGODB, MONGODB_ADMIN, POSTGRES, POSTGRES_ADMIN, ServerKind, StopSignal,
+};
 
 use crate::error::first_line;
+use crate::{Engine, SqlEngine};
+
+/// The SQL a server engine reads, reached through sqlx: PostgreSQL's or MariaDB's. `None` for
+/// DuckDB (a file, not a server) and MongoDB (a server without SQL).
+pub(crate) fn sql_server(engine: Engine) -> Option<SqlEngine> {
+    match engine {
+        Engine::Postgres => Some(SqlEngine::Postgres),
+        Engine::MariaDb => Some(SqlEngine::MariaDb),
+        Engine::DuckDb | Engine::MongoDb => None,
+    }
+}

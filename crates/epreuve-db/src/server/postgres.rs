@@ -1,7 +1,7 @@
 //! PostgreSQL's SQL: its catalogue (`pg_catalog`, read with qualified names), its plan, its
 //! accounts.
 
-use crate::Engine;
+use crate::SqlEngine;
 use crate::load::{literal, quote_ident};
 
 use super::dialect::{AccountNames, Dialect};
@@ -69,10 +69,10 @@ pub(super) fn create_accounts(
     candidate_password: &str,
     grader_password: &str,
 ) -> Vec<String> {
-    let database = quote_ident(Engine::Postgres, &names.database);
-    let candidate = quote_ident(Engine::Postgres, &names.candidate);
-    let grader = quote_ident(Engine::Postgres, &names.grader);
-    let secret = |p: &str| literal(Engine::Postgres, p);
+    let database = quote_ident(SqlEngine::Postgres, &names.database);
+    let candidate = quote_ident(SqlEngine::Postgres, &names.candidate);
+    let grader = quote_ident(SqlEngine::Postgres, &names.grader);
+    let secret = |p: &str| literal(SqlEngine::Postgres, p);
     vec![
         format!(
             "CREATE ROLE {candidate} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
@@ -90,7 +90,7 @@ pub(super) fn create_accounts(
 }
 
 pub(super) fn drop_accounts(names: &AccountNames) -> Vec<String> {
-    let quote = |name: &str| quote_ident(Engine::Postgres, name);
+    let quote = |name: &str| quote_ident(SqlEngine::Postgres, name);
     vec![
         format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",

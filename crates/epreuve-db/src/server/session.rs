@@ -21,7 +21,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, ConnectOptions, Executor, MySqlConnection, PgConnection};
 
 use super::ServerAddress;
-use crate::Engine;
+use crate::SqlEngine;
 
 /// How long connecting may take before the server counts as unreachable.
 pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -71,8 +71,8 @@ impl Session {
         schema: &str,
     ) -> Result<Self, sqlx::Error> {
         let url = address.url();
-        let mut session = match address.engine {
-            Engine::MariaDb => {
+        let mut session = match super::sql_server(address.engine) {
+            Some(SqlEngine::MariaDb) => {
                 let options = MySqlConnectOptions::from_str(&url)?
                     .statement_cache_capacity(0)
                     .disable_statement_logging();
@@ -81,7 +81,7 @@ impl Session {
                     id: String::new(),
                 }
             }
-            Engine::DuckDb | Engine::Postgres => {
+            Some(SqlEngine::Postgres) => {
                 let options = PgConnectOptions::from_str(&url)?
                     .statement_cache_capacity(0)
                     .application_name("epreuve")
@@ -90,6 +90,11 @@ impl Session {
                     conn: Conn::Pg(options.connect().await?),
                     id: String::new(),
                 }
+            }
+            Some(SqlEngine::DuckDb) | None => {
+                return Err(sqlx::Error::Configuration(
+                    format!("{} is not an SQL server", address.engine.label()).into(),
+                ));
             }
         };
         session.pin(purpose, limit, schema).await?;
@@ -106,7 +111,7 @@ impl Session {
         let seconds = limit.as_secs_f64();
         match &mut self.conn {
             Conn::Pg(c) => {
-                let schema = crate::quote_ident(Engine::Postgres, schema);
+                let schema = crate::quote_ident(SqlEngine::Postgres, schema);
                 let mut sql = format!(
                     "SET search_path TO {schema}, pg_temp; SET DateStyle TO 'ISO, YMD'; \
                      SET IntervalStyle TO postgres; SET TimeZone TO 'UTC'; \
@@ -237,11 +242,10 @@ impl Runner<'_> {
         if id.is_empty() {
             return false;
         }
-        let sql = match self.address.engine {
-            Engine::MariaDb => format!("KILL QUERY {id}"),
-            Engine::DuckDb | Engine::Postgres => {
-                format!("SELECT pg_catalog.pg_cancel_backend({id})")
-            }
+        let sql = match super::sql_server(self.address.engine) {
+            Some(SqlEngine::MariaDb) => format!("KILL QUERY {id}"),
+            Some(SqlEngine::Postgres) => format!("SELECT pg_catalog.pg_cancel_backend({id})"),
+            Some(SqlEngine::DuckDb) | None => return false,
         };
         self.runtime
             .block_on(async {

@@ -1,5 +1,6 @@
 //! The `local` route: a throwaway server started from the programs installed on the host
-//! (`initdb` + `pg_ctl`, `mariadb-install-db` + `mariadbd`), its files in the workspace's
+//! (`initdb` + `pg_ctl`, `mariadb-install-db` + `mariadbd`, `mongod` or the server
+//! `EPREUVE_MONGOD` names), its files in the workspace's
 //! `.epreuve/server/`, listening on 127.0.0.1 on a free port. For exam rooms without Docker.
 //!
 //! The server runs in its own process group, so that Ctrl-C in the candidate's terminal after
@@ -12,7 +13,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use epreuve_db::{Engine, ServerDb, ServerKind, StopSignal};
+use epreuve_db::{Engine, ServerKind, StopSignal, open_server};
 use rustix::process::Signal;
 
 use crate::absolute;
@@ -20,6 +21,7 @@ use crate::wait::{ensure_free, free_port, until_ready};
 use crate::{Cancel, DatabaseLocation, ProvisionError, Request};
 
 mod mariadb;
+mod mongodb;
 mod postgres;
 mod process;
 
@@ -53,6 +55,7 @@ pub(crate) fn provision(
     let server_dir = root.join(SERVER_DIR);
     let result = match request.engine {
         Engine::MariaDb => mariadb(root, &server_dir, port, &request.cancel),
+        Engine::MongoDb => mongodb::mongodb(root, &server_dir, port, &request.cancel),
         Engine::DuckDb | Engine::Postgres => postgres(root, &server_dir, port, &request.cancel),
     };
     if let Err(error) = &result {
@@ -90,13 +93,14 @@ pub(crate) fn up(
         return Ok(());
     };
     let root = &absolute(root);
-    if ServerDb::connect(address).is_ok() {
+    if open_server(address).is_ok() {
         return Ok(());
     }
     let server_dir = root.join(SERVER_DIR);
     let data = root.join(DATA_DIR);
     ensure_free(address.port)?;
     match address.engine {
+        Engine::MongoDb => mongodb::restart(&data, &server_dir, address, cancel),
         Engine::MariaDb => {
             let mariadbd = find_program("mariadbd", "mariadb-server")?;
             let mut child = spawn_mariadbd(&mariadbd, &data, &server_dir, address.port)?;

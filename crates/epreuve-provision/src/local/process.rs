@@ -26,7 +26,7 @@ pub(super) fn kill_leftover(server_dir: &Path, engine: Engine) {
     }
 }
 
-/// Every server program (`postgres`, `mariadbd`) whose working folder is the data folder of
+/// Every server program (`postgres`, `mariadbd`, a MongoDB server started on it) whose working folder is the data folder of
 /// `server_dir`, found in `/proc` rather than from a pid file: a server killed before it
 /// wrote one is found too, and no other process is ever named.
 pub(super) fn servers_working_in(server_dir: &Path) -> Vec<u32> {
@@ -42,10 +42,11 @@ pub(super) fn servers_working_in(server_dir: &Path) -> Vec<u32> {
         .filter(|pid| {
             let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
             let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
-            exe.is_some_and(|e| {
+            let sql_server = exe.is_some_and(|e| {
                 e.file_name()
                     .is_some_and(|n| n == "postgres" || n == "mariadbd")
-            }) && cwd.as_deref() == Some(data.as_path())
+            });
+            (sql_server || runs_mongod_on(*pid, &data)) && cwd.as_deref() == Some(data.as_path())
         })
         .collect()
 }
@@ -61,7 +62,14 @@ pub(super) fn server_pid(server_dir: &Path, engine: Engine) -> Option<u32> {
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
     let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
     let data = data.canonicalize().ok()?;
-    let is_server = exe.file_name().is_some_and(|n| n == program);
+    // A MongoDB server may be any program that speaks its protocol (EPREUVE_MONGOD, often an
+    // interpreter running a script): it is known by the data folder it was started on.
+    let is_server = match engine {
+        Engine::MongoDb => runs_mongod_on(pid, &data),
+        Engine::DuckDb | Engine::Postgres | Engine::MariaDb => {
+            exe.file_name().is_some_and(|n| n == program)
+        }
+    };
     if is_server && cwd == data {
         Some(pid)
     } else {
@@ -73,6 +81,18 @@ pub(super) fn server_pid(server_dir: &Path, engine: Engine) -> Option<u32> {
         );
         None
     }
+}
+
+/// Whether process `pid` was started as a MongoDB server on the data folder `data`
+/// (`--dbpath <data>`, or the `--storage-path` SecantusDB's launcher hands on).
+fn runs_mongod_on(pid: u32, data: &Path) -> bool {
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+    let data = data.as_os_str().as_encoded_bytes();
+    args.windows(2)
+        .any(|pair| (pair[0] == b"--dbpath" || pair[0] == b"--storage-path") && pair[1] == data)
 }
 
 /// Sends `signal` to `pid` and waits up to `patience` for it to end; true when it did.

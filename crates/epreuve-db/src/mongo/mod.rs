@@ -1,0 +1,515 @@
+//! MongoDB, a document store, as grading sees it: each collection of the candidate's database
+//! a table, each top-level field a column, each document a row.
+//!
+//! - A field's declared type is the BSON type its values have (one type: its family; several:
+//!   none), with the `maxLength` of the collection's `$jsonSchema` validator for a string.
+//! - Values come back as text in the spelling the SQL engines use (see [`text::bson_text`]).
+//! - The candidate's saved queries are Extended JSON files read by [`query::SavedQuery`]:
+//!   epreuve builds each command itself, refuses what writes or runs code, and sends
+//!   `maxTimeMS` with a client deadline; rows are capped while the cursor streams.
+//!
+//! Through the official driver (`mongodb` crate), on a current-thread runtime of its own.
+
+mod accounts;
+mod load;
+pub mod query;
+pub mod text;
+
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use mongodb::bson::{Bson, Document, doc};
+use mongodb::options::ClientOptions;
+
+use crate::backend::{Capabilities, ColumnInfo, IndexInfo, QueryResult, Relation};
+use crate::{Backend, DbError, Engine, Query, ServerAddress};
+use query::SavedQuery;
+use text::{FieldTypes, bson_text, validator_fields};
+
+/// Documents fetched per round trip.
+const BATCH: i32 = 1000;
+/// How long the server may take to be found.
+const SELECTION: Duration = Duration::from_secs(10);
+/// What the client waits beyond the server's own `maxTimeMS` before giving up.
+const GRACE: Duration = Duration::from_secs(5);
+/// How long a question of epreuve's own may take.
+const INTERNAL_LIMIT: Duration = Duration::from_secs(120);
+
+/// A MongoDB database (any server that speaks MongoDB's wire protocol).
+pub struct MongoDb {
+    address: ServerAddress,
+    runtime: tokio::runtime::Runtime,
+    client: mongodb::Client,
+    /// How long a candidate's query may run.
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for MongoDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MongoDb")
+            .field("address", &self.address.redacted())
+            .finish()
+    }
+}
+
+impl MongoDb {
+    /// Connects to the database at `address` and checks at once that it answers `ping`.
+    pub fn connect(address: &ServerAddress) -> Result<Self, DbError> {
+        let unavailable = |detail: String| DbError::Unavailable {
+            target: address.redacted(),
+            detail,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| unavailable(e.to_string()))?;
+        let client = runtime.block_on(async {
+            let mut options = ClientOptions::parse(address.url())
+                .await
+                .map_err(|e| unavailable(e.to_string()))?;
+            options.server_selection_timeout = Some(SELECTION);
+            options.connect_timeout = Some(SELECTION);
+            options.app_name = Some("epreuve".into());
+            mongodb::Client::with_options(options).map_err(|e| unavailable(e.to_string()))
+        })?;
+        let db = Self {
+            address: address.clone(),
+            runtime,
+            client,
+            timeout: Duration::from_secs(30),
+        };
+        db.ping()?;
+        Ok(db)
+    }
+
+    /// Sets how long a candidate's query may run.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The address this backend talks to.
+    pub fn address(&self) -> &ServerAddress {
+        &self.address
+    }
+
+    /// The candidate's database.
+    pub fn database(&self) -> mongodb::Database {
+        self.client.database(&self.address.database)
+    }
+
+    /// The driver's client, for the writes of provisioning and of shipped solutions.
+    pub fn client(&self) -> &mongodb::Client {
+        &self.client
+    }
+
+    /// Runs `work` on this backend's runtime.
+    pub fn block_on<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        self.runtime.block_on(work)
+    }
+
+    /// Runs a command of epreuve's own on the candidate's database (or `admin`) and returns
+    /// its answer; failures are the database's state, [`DbError::Internal`].
+    fn internal_command(&self, admin: bool, command: Document) -> Result<Document, DbError> {
+        let name = command.keys().next().cloned().unwrap_or_default();
+        let db = if admin {
+            self.client.database("admin")
+        } else {
+            self.database()
+        };
+        self.runtime
+            .block_on(async { tokio::time::timeout(INTERNAL_LIMIT, db.run_command(command)).await })
+            .map_err(|_| DbError::Internal {
+                sql: name.clone(),
+                detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
+            })?
+            .map_err(|e| internal_error(&name, &e))
+    }
+
+    /// Every document a cursor command of epreuve's own returns, at most `max` (and whether
+    /// there were more).
+    fn internal_cursor(
+        &self,
+        command: Document,
+        max: usize,
+    ) -> Result<(Vec<Document>, bool), DbError> {
+        let name = command.keys().next().cloned().unwrap_or_default();
+        let db = self.database();
+        self.runtime
+            .block_on(async {
+                tokio::time::timeout(INTERNAL_LIMIT, async {
+                    let cursor = db.run_cursor_command(command).await?;
+                    collect(cursor, max).await
+                })
+                .await
+            })
+            .map_err(|_| DbError::Internal {
+                sql: name.clone(),
+                detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
+            })?
+            .map_err(|e| internal_error(&name, &e))
+    }
+
+    /// Runs a saved query with the candidate's deadline and row cap.
+    fn run_saved(
+        &self,
+        query: &SavedQuery,
+        max_rows: usize,
+    ) -> Result<(Vec<Document>, bool), DbError> {
+        let limit_ms = i64::try_from(self.timeout.as_millis()).unwrap_or(i64::MAX);
+        let command = query.command(limit_ms, BATCH);
+        let db = match query {
+            SavedQuery::ListDatabases => self.client.database("admin"),
+            _ => self.database(),
+        };
+        let seconds = self.timeout.as_secs().max(1);
+        let outcome = self.runtime.block_on(async {
+            tokio::time::timeout(self.timeout + GRACE, async {
+                if matches!(query, SavedQuery::ListDatabases) {
+                    let names: Vec<Document> = database_names(&db, command)
+                        .await?
+                        .into_iter()
+                        .map(|name| doc! { "name": name })
+                        .collect();
+                    let more = names.len() > max_rows;
+                    Ok((names.into_iter().take(max_rows).collect(), more))
+                } else {
+                    let cursor = db.run_cursor_command(command).await?;
+                    collect(cursor, max_rows).await
+                }
+            })
+            .await
+        });
+        match outcome {
+            Err(_) => Err(DbError::Timeout { seconds }),
+            Ok(Err(e)) if code_of(&e) == Some(50) => Err(DbError::Timeout { seconds }),
+            Ok(Err(e)) if code_of(&e) == Some(13) => Err(DbError::Denied { detail: words(&e) }),
+            Ok(Err(e)) => Err(DbError::Query { detail: words(&e) }),
+            Ok(Ok(found)) => Ok(found),
+        }
+    }
+
+    /// The options `listCollections` gives for `table` (its validator among them).
+    fn collection_options(&self, table: &str) -> Result<Document, DbError> {
+        let (found, _) = self.internal_cursor(
+            doc! { "listCollections": 1, "filter": { "name": table } },
+            1,
+        )?;
+        Ok(found
+            .into_iter()
+            .next()
+            .and_then(|c| c.get_document("options").ok().cloned())
+            .unwrap_or_default())
+    }
+
+    /// The name as stored of the collection `wanted`, matched without regard to case as the
+    /// SQL engines match unquoted names.
+    fn stored_name(&self, wanted: &str) -> Result<String, DbError> {
+        let relations = self.tables()?;
+        Ok(Relation::find(&relations, wanted)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| wanted.to_owned()))
+    }
+}
+
+/// At most `max` documents of `cursor`, and whether there were more.
+async fn collect(
+    mut cursor: mongodb::Cursor<Document>,
+    max: usize,
+) -> Result<(Vec<Document>, bool), mongodb::error::Error> {
+    let mut found = Vec::new();
+    while let Some(document) = cursor.try_next().await? {
+        if found.len() == max {
+            return Ok((found, true));
+        }
+        found.push(document);
+    }
+    Ok((found, false))
+}
+
+/// The databases `listDatabases` names for the account logged in. MongoDB answers any account
+/// with the databases it holds rights on (`authorizedDatabases`); a server that refuses the
+/// command instead is answered the same way, from the account's roles (`connectionStatus`).
+async fn database_names(
+    admin: &mongodb::Database,
+    command: Document,
+) -> Result<Vec<String>, mongodb::error::Error> {
+    match admin.run_command(command).await {
+        Ok(answer) => Ok(answer
+            .get_array("databases")
+            .map(|list| {
+                list.iter()
+                    .filter_map(|d| d.as_document()?.get_str("name").ok())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()),
+        Err(error) if code_of(&error) == Some(13) => {
+            let status = admin
+                .run_command(doc! { "connectionStatus": 1, "showPrivileges": true })
+                .await?;
+            let mut names: Vec<String> = status
+                .get_document("authInfo")
+                .and_then(|a| a.get_array("authenticatedUserRoles"))
+                .map(|roles| {
+                    roles
+                        .iter()
+                        .filter_map(|r| r.as_document()?.get_str("db").ok())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            names.sort();
+            names.dedup();
+            Ok(names)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The server's error code, when the server answered with one.
+fn code_of(error: &mongodb::error::Error) -> Option<i32> {
+    match error.kind.as_ref() {
+        mongodb::error::ErrorKind::Command(command) => Some(command.code),
+        _ => None,
+    }
+}
+
+/// The server's own words, without the driver's wrapping.
+fn words(error: &mongodb::error::Error) -> String {
+    match error.kind.as_ref() {
+        mongodb::error::ErrorKind::Command(command) => command.message.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn internal_error(name: &str, error: &mongodb::error::Error) -> DbError {
+    if code_of(error) == Some(13) {
+        DbError::Denied {
+            detail: words(error),
+        }
+    } else {
+        DbError::Internal {
+            sql: name.to_owned(),
+            detail: words(error),
+        }
+    }
+}
+
+/// Documents as rows of text: one column per field, in the order first seen.
+fn rows_of(documents: &[Document], skip_id: bool) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+    let mut names: Vec<String> = Vec::new();
+    for document in documents {
+        for key in document.keys() {
+            if (skip_id && key == "_id") || names.contains(key) {
+                continue;
+            }
+            names.push(key.clone());
+        }
+    }
+    let rows = documents
+        .iter()
+        .map(|d| names.iter().map(|n| d.get(n).and_then(bson_text)).collect())
+        .collect();
+    (names, rows)
+}
+
+impl Backend for MongoDb {
+    fn engine(&self) -> Engine {
+        Engine::MongoDb
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        // A string's length is kept where the validator declares a `maxLength`.
+        Capabilities {
+            keeps_text_length: true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.address.redacted()
+    }
+
+    fn ping(&self) -> Result<(), DbError> {
+        self.internal_command(true, doc! { "ping": 1 })
+            .map(|_| ())
+            .map_err(|e| DbError::Unavailable {
+                target: self.address.redacted(),
+                detail: e.to_string(),
+            })
+    }
+
+    fn tables(&self) -> Result<Vec<Relation>, DbError> {
+        let (found, _) =
+            self.internal_cursor(doc! { "listCollections": 1, "nameOnly": true }, 100_000)?;
+        let mut relations: Vec<Relation> = found
+            .iter()
+            .filter_map(|c| {
+                let name = c.get_str("name").ok()?;
+                (!name.starts_with("system.")).then(|| Relation {
+                    name: name.to_owned(),
+                    view: c.get_str("type").is_ok_and(|t| t != "collection"),
+                })
+            })
+            .collect();
+        relations.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(relations)
+    }
+
+    fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {
+        let admin = self.client.database("admin");
+        let command = SavedQuery::ListDatabases.command(0, BATCH);
+        self.runtime
+            .block_on(async {
+                tokio::time::timeout(INTERNAL_LIMIT, database_names(&admin, command)).await
+            })
+            .map_err(|_| DbError::Internal {
+                sql: "listDatabases".into(),
+                detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
+            })?
+            .map_err(|e| internal_error("listDatabases", &e))
+    }
+
+    fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
+        let table = self.stored_name(table)?;
+        let lengths: Vec<(String, Option<u32>)> =
+            validator_fields(&self.collection_options(&table)?)
+                .into_iter()
+                .map(|(name, _, length)| (name, length))
+                .collect();
+        let mut fields: Vec<(String, FieldTypes)> = Vec::new();
+        let db = self.database();
+        let scanned: Result<(), mongodb::error::Error> = self.runtime.block_on(async {
+            let mut cursor = db
+                .run_cursor_command(doc! { "find": &table, "batchSize": BATCH })
+                .await?;
+            while let Some(document) = cursor.try_next().await? {
+                for (key, value) in &document {
+                    if key == "_id" {
+                        continue;
+                    }
+                    match fields.iter_mut().find(|(name, _)| name == key) {
+                        Some((_, types)) => types.see(value),
+                        None => {
+                            let mut types = FieldTypes::default();
+                            types.see(value);
+                            fields.push((key.clone(), types));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        });
+        scanned.map_err(|e| internal_error("find", &e))?;
+        Ok(fields
+            .into_iter()
+            .map(|(name, types)| {
+                let length = lengths
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, l)| *l);
+                ColumnInfo {
+                    declared: types.declared(length),
+                    name,
+                }
+            })
+            .collect())
+    }
+
+    fn row_count(&self, table: &str) -> Result<u64, DbError> {
+        let table = self.stored_name(table)?;
+        let (found, _) = self.internal_cursor(
+            doc! { "aggregate": &table, "pipeline": [{ "$count": "n" }], "cursor": {} },
+            1,
+        )?;
+        Ok(found
+            .first()
+            .and_then(|d| match d.get("n") {
+                Some(Bson::Int32(n)) => u64::try_from(*n).ok(),
+                Some(Bson::Int64(n)) => u64::try_from(*n).ok(),
+                Some(Bson::Double(n)) => Some(*n as u64),
+                _ => None,
+            })
+            .unwrap_or(0))
+    }
+
+    fn table_text(&self, table: &str, max_rows: usize) -> Result<QueryResult, DbError> {
+        let table = self.stored_name(table)?;
+        let started = Instant::now();
+        let columns: Vec<String> = self.columns(&table)?.into_iter().map(|c| c.name).collect();
+        let (documents, truncated) =
+            self.internal_cursor(doc! { "find": &table, "batchSize": BATCH }, max_rows)?;
+        let rows = documents
+            .iter()
+            .map(|d| {
+                columns
+                    .iter()
+                    .map(|c| d.get(c).and_then(bson_text))
+                    .collect()
+            })
+            .collect();
+        Ok(QueryResult {
+            frame: crate::frame::text_frame(columns, rows)?,
+            truncated,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError> {
+        let text = query.document()?;
+        let query = SavedQuery::parse(text).map_err(|detail| DbError::Query { detail })?;
+        let started = Instant::now();
+        let (documents, truncated) = self.run_saved(&query, max_rows)?;
+        let (names, rows) = rows_of(&documents, false);
+        Ok(QueryResult {
+            frame: crate::frame::text_frame(names, rows)?,
+            truncated,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    fn time_query(&self, query: Query<'_>) -> Result<Duration, DbError> {
+        let text = query.document()?;
+        let query = SavedQuery::parse(text).map_err(|detail| DbError::Internal {
+            sql: text.to_owned(),
+            detail,
+        })?;
+        let started = Instant::now();
+        self.run_saved(&query, usize::MAX)?;
+        Ok(started.elapsed())
+    }
+
+    fn indexes(&self, table: &str) -> Result<Vec<IndexInfo>, DbError> {
+        let table = self.stored_name(table)?;
+        let (found, _) = self.internal_cursor(doc! { "listIndexes": &table }, 10_000)?;
+        Ok(found
+            .iter()
+            .map(|index| IndexInfo {
+                name: index.get_str("name").unwrap_or_default().to_owned(),
+                columns: index
+                    .get_document("key")
+                    .map(|k| k.keys().cloned().collect())
+                    .unwrap_or_default(),
+                unique: index.get_bool("unique").unwrap_or(false),
+            })
+            .collect())
+    }
+
+    fn explain(&self, query: Query<'_>) -> Result<String, DbError> {
+        let text = query.document()?;
+        let query = SavedQuery::parse(text).map_err(|detail| DbError::Internal {
+            sql: text.to_owned(),
+            detail,
+        })?;
+        let mut command = query.command(
+            i64::try_from(INTERNAL_LIMIT.as_millis()).unwrap_or(i64::MAX),
+            BATCH,
+        );
+        command.remove("maxTimeMS");
+        let answer = self.internal_command(
+            false,
+            doc! { "explain": command, "verbosity": "queryPlanner" },
+        )?;
+        Ok(Bson::Document(answer).into_relaxed_extjson().to_string())
+    }
+}
