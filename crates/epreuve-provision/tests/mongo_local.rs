@@ -18,20 +18,32 @@ fn python() -> PathBuf {
     tools.join("secantus-0.7/bin/python")
 }
 
-/// Whether the account at `uri` may write a document into its database.
-fn writes(uri: &str, collection: &str) -> bool {
-    Command::new(python())
+/// Whether the account at `uri` may run `code` (Python, with `client` and its default
+/// database `db`) through pymongo, the driver candidates use.
+fn allowed(uri: &str, code: &str) -> bool {
+    let script = format!(
+        "import os, pymongo\nclient = pymongo.MongoClient(os.environ['URI'], directConnection=True, serverSelectionTimeoutMS=5000)\ndb = client.get_default_database()\n{code}\n"
+    );
+    let out = Command::new(python())
         .env("URI", uri)
-        .args([
-            "-c",
-            &format!(
-                "import os, pymongo; db = pymongo.MongoClient(os.environ['URI'], directConnection=True, serverSelectionTimeoutMS=5000).get_default_database(); db.{collection}.insert_one({{'x': 1}})"
-            ),
-        ])
+        .args(["-c", &script])
         .output()
-        .unwrap()
-        .status
-        .success()
+        .unwrap();
+    if !out.status.success() {
+        eprintln!(
+            "refused: {code}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+    }
+    out.status.success()
+}
+
+/// Whether the account at `uri` may write a document into `collection` of its database.
+fn writes(uri: &str, collection: &str) -> bool {
+    allowed(uri, &format!("db.{collection}.insert_one({{'x': 1}})"))
 }
 
 #[test]
@@ -78,6 +90,47 @@ fn a_local_mongodb_starts_with_three_accounts_stops_and_comes_back() {
         !writes(&anonymous, "ventes"),
         "a client without a password wrote"
     );
+    // The candidate administers their own collections (indexes, validators) and lists the
+    // server's databases; they reach no other database and make no account.
+    let cand = address.url();
+    assert!(allowed(&cand, "db.ventes.create_index('x')"));
+    assert!(allowed(
+        &cand,
+        "db.command('collMod', 'ventes', validator={'$jsonSchema': {'bsonType': 'object'}})"
+    ));
+    assert!(allowed(
+        &cand,
+        "assert db.name in client.list_database_names(), client.list_database_names()"
+    ));
+    assert!(allowed(
+        &admin.url(),
+        "client['autre'].t.insert_one({'secret': 1})"
+    ));
+    for refused in [
+        "client['autre'].t.insert_one({'x': 1})",
+        "assert client['autre'].t.find_one() is not None",
+        "db.command('createUser', 'intrus', pwd='x', roles=[])",
+        "client.admin.command('createUser', 'intrus', pwd='x', roles=['root'])",
+        "db.command('grantRolesToUser', 'epreuve', roles=[{'role': 'root', 'db': 'admin'}])",
+        "client.admin.command('dropUser', 'epreuve_grader')",
+    ] {
+        assert!(!allowed(&cand, refused), "the candidate could: {refused}");
+    }
+    // The grading account reads the candidate's database and nothing else.
+    assert!(allowed(
+        &grader.url(),
+        "assert db.ventes.find_one() is not None"
+    ));
+    for refused in [
+        "assert client['autre'].t.find_one() is not None",
+        "db.ventes.create_index('y')",
+        "db.ventes.delete_many({})",
+    ] {
+        assert!(
+            !allowed(&grader.url(), refused),
+            "the grader could: {refused}"
+        );
+    }
     let graded = epreuve_provision::open(root, &location).unwrap();
     assert_eq!(graded.engine(), Engine::MongoDb);
     assert_eq!(graded.row_count("ventes").unwrap(), 1);
