@@ -175,7 +175,7 @@ fn manifests_written_wrong_are_refused_with_the_value_named() {
 fn every_statement_exists_in_french_and_in_english_and_names_the_same_things() {
     let catalogue = epreuve_exam::Catalogue::open(crate::common::repo()).unwrap();
     let exams = catalogue.exams().unwrap();
-    assert_eq!(exams.len(), 4);
+    assert_eq!(exams.len(), 5);
     for exam in exams {
         let read = |name: &str| std::fs::read_to_string(exam.dir.join(name)).unwrap();
         let fr = read(&exam.manifest.statement.fr);

@@ -465,14 +465,18 @@ fn every_class_of_error_in_both_languages() {
 /// again, the status as JSON, stopped at the end.
 #[test]
 fn a_local_server_started_stopped_and_described() {
-    for engine in ["postgres", "mariadb"] {
+    for (engine, exam) in [
+        ("postgres", EXAM),
+        ("mariadb", EXAM),
+        ("mongodb", "bloc1-documents"),
+    ] {
         for lang in LANGS {
             let temp = reachable_tempdir();
             let cwd = temp.path();
             let name = |step: &str| format!("local_{engine}_{step}");
             let start = [
                 "start",
-                EXAM,
+                exam,
                 "--dir",
                 "ws",
                 "--candidate",

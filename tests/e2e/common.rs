@@ -52,7 +52,7 @@ pub fn epreuve_command(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Comma
         .current_dir(cwd)
         .env_clear()
         .env("NO_COLOR", "1");
-    for key in ["PATH", "HOME"] {
+    for key in ["PATH", "HOME", "EPREUVE_MONGOD"] {
         if let Some(value) = std::env::var_os(key) {
             command.env(key, value);
         }
@@ -120,9 +120,21 @@ pub fn exams() -> Vec<String> {
     ids
 }
 
-/// Every exam of the catalogue but the timing one, which `timing.rs` covers.
+/// Every SQL exam of the catalogue but the timing one, which `timing.rs` covers (the document
+/// exam runs on MongoDB only: `mongodb.rs` covers it).
 pub fn exams_but_timing() -> Vec<String> {
-    exams().into_iter().filter(|e| e != TIMING_EXAM).collect()
+    let catalogue = epreuve_exam::Catalogue::open(repo()).expect("the catalogue opens");
+    exams()
+        .into_iter()
+        .filter(|e| e != TIMING_EXAM)
+        .filter(|e| {
+            catalogue
+                .exam(e)
+                .expect("the exam opens")
+                .manifest
+                .runs_on(epreuve_exam::Engine::DuckDb)
+        })
+        .collect()
 }
 
 /// What a solution must get on `engine`: `[on_servers]` on the servers when it has one.

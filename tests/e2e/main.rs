@@ -13,6 +13,7 @@ mod engine_seam;
 mod errors;
 mod evidence;
 mod hostile;
+mod mongodb;
 mod native;
 mod sealing;
 mod servers;

@@ -614,16 +614,16 @@ fn db_down_on_a_shared_server_drops_only_what_the_centre_made() {
     }
 }
 
-/// Sends SIGINT to `start` after `delay`, and checks that nothing is left: no folder, no
-/// container, no server process. Returns true when the start was really cancelled.
-fn interrupt_start_after(engine: &str, via: &str, delay: Duration) -> bool {
+/// Sends SIGINT to `start` of `exam` after `delay`, and checks that nothing is left: no
+/// folder, no container, no server process. Returns true when the start was really cancelled.
+pub(crate) fn interrupt_start_after(exam: &str, engine: &str, via: &str, delay: Duration) -> bool {
     let temp = reachable_tempdir();
     let dir = temp.path().join("ws");
     let mut command = Command::new(env!("CARGO_BIN_EXE_epreuve"));
     command
         .args([
             "start",
-            EXAM,
+            exam,
             "--dir",
             dir.to_str().unwrap(),
             "--candidate",
@@ -674,8 +674,9 @@ fn interrupt_start_after(engine: &str, via: &str, delay: Duration) -> bool {
     out.status.code() == Some(130)
 }
 
-/// The server processes (`postgres`, `mariadbd`) whose command line names `dir`.
-fn servers_in(dir: &Path) -> Vec<String> {
+/// The server processes (`postgres`, `mariadbd`, `mongod` or SecantusDB's `secantusd-py`)
+/// whose command line names `dir`.
+pub(crate) fn servers_in(dir: &Path) -> Vec<String> {
     let out = Command::new("pgrep")
         .args(["-f", dir.to_str().unwrap()])
         .output()
@@ -683,8 +684,12 @@ fn servers_in(dir: &Path) -> Vec<String> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|c| matches!(c.trim(), "postgres" | "mariadbd"))
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| {
+                matches!(
+                    c.trim(),
+                    "postgres" | "mariadbd" | "mongod" | "secantusd-py"
+                )
+            })
         })
         .map(str::to_owned)
         .collect()
@@ -696,12 +701,20 @@ fn servers_in(dir: &Path) -> Vec<String> {
 #[test]
 fn a_local_start_killed_outright_leaves_its_server_to_the_next_start() {
     for engine in ["postgres", "mariadb"] {
+        killed_start_leaves_its_server_to_the_next(EXAM, engine);
+    }
+}
+
+/// [`a_local_start_killed_outright_leaves_its_server_to_the_next_start`] for one exam and
+/// engine.
+pub(crate) fn killed_start_leaves_its_server_to_the_next(exam: &str, engine: &str) {
+    {
         let temp = reachable_tempdir();
         let dir = temp.path().join("ws");
         let mut child = Command::new(env!("CARGO_BIN_EXE_epreuve"))
             .args([
                 "start",
-                EXAM,
+                exam,
                 "--dir",
                 dir.to_str().unwrap(),
                 "--candidate",
@@ -727,7 +740,7 @@ fn a_local_start_killed_outright_leaves_its_server_to_the_next_start() {
             !left.is_empty(),
             "{engine}: the server had not started in 30 s"
         );
-        let (_, out) = start_in(temp.path(), "ws", "k9", &route(engine, "local"));
+        let (_, out) = start_exam_in(temp.path(), exam, "ws", "k9", &route(engine, "local"));
         assert_eq!(code(&out), 0, "{engine}: {}", stderr(&out));
         for pid in &left {
             assert!(
@@ -752,7 +765,7 @@ fn ctrl_c_at_any_point_of_a_docker_start_leaves_nothing() {
     let cancelled = [30, 300, 700, 1200, 1800, 5000]
         .into_iter()
         .filter(|&millis| {
-            interrupt_start_after("postgres", "docker", Duration::from_millis(millis))
+            interrupt_start_after(EXAM, "postgres", "docker", Duration::from_millis(millis))
         })
         .count();
     // Most signals land while the container is being made or awaited, not after.
@@ -777,7 +790,7 @@ fn ctrl_c_at_any_point_of_a_local_start_leaves_nothing() {
     let cancelled = points
         .into_iter()
         .filter(|&(engine, millis)| {
-            interrupt_start_after(engine, "local", Duration::from_millis(millis))
+            interrupt_start_after(EXAM, engine, "local", Duration::from_millis(millis))
         })
         .count();
     assert!(

@@ -13,6 +13,7 @@ mod task;
 
 pub use catalogue::{Catalogue, Exam, is_exam_id};
 pub use compare::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
+pub use epreuve_results::Engine;
 pub use error::{ExamError, ManifestError};
 pub use grader::{
     CheckKind, CheckRule, CriterionRule, GraderManifest, HeadRule, IndicatorCheck, IndicatorRule,

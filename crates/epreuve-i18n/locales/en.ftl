@@ -127,6 +127,7 @@ hint-head-rows = { $file } returns { $rows } rows; the first rows means { $min }
 hint-head-rows-more = { $file } returns more than { $rows } rows; the first rows means { $min } to { $max }
 hint-head-columns = { $file } does not show the columns { $columns }
 hint-head-foreign = { $file } returns { $foreign } of { $rows } rows that are not rows of `{ $table }`
+hint-default-databases = { $file } runs but lists none of the server's databases (at least { $required } names expected in one field); the command listDatabases lists them
 hint-default-tables = { $file } runs but lists no tables of the catalogue (at least { $required } names expected in one column)
 hint-default-tables-duckdb = { $file } runs but lists no tables of the catalogue (at least { $required } names expected in one column); on DuckDB, information_schema.tables lists only your own tables and the system's are views: SELECT schema_name, view_name FROM duckdb_views()
 
@@ -237,6 +238,7 @@ ev-row-count-same = { $n } rows in `{ $table }`, as in { $source }
 ev-row-count-missing = { $source } has { $expected } rows, `{ $table }` has { $found } ({ $difference } missing)
 ev-row-count-too-many = { $source } has { $expected } rows, `{ $table }` has { $found } ({ $difference } too many)
 ev-head = { $file } shows { $rows } rows of `{ $table }` with every column
+ev-default-databases = the { $engine } server answers; { $file } lists { $n } of its databases (field `{ $column }`)
 ev-default-tables = the { $engine } database answers; { $file } lists { $n } tables of its catalogue (column `{ $column }`)
 
 ev-columns-nothing-left = { $what }: nothing left to judge; the { $elsewhere } columns concerned are missing or of the wrong type family, which another check counts

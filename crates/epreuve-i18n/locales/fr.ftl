@@ -128,6 +128,7 @@ hint-head-rows = { $file } renvoie { $rows } lignes ; les premières lignes, c'e
 hint-head-rows-more = { $file } renvoie plus de { $rows } lignes ; les premières lignes, c'est de { $min } à { $max }
 hint-head-columns = { $file } n'affiche pas les colonnes { $columns }
 hint-head-foreign = { $file } renvoie { $foreign } lignes sur { $rows } qui ne sont pas des lignes de `{ $table }`
+hint-default-databases = { $file } s'exécute mais ne liste aucune base du serveur (au moins { $required } noms attendus dans un champ) ; la commande listDatabases les liste
 hint-default-tables = { $file } s'exécute mais ne liste aucune table du catalogue (au moins { $required } noms attendus dans une colonne)
 hint-default-tables-duckdb = { $file } s'exécute mais ne liste aucune table du catalogue (au moins { $required } noms attendus dans une colonne) ; sous DuckDB, information_schema.tables ne liste que vos propres tables et celles du système sont des vues : SELECT schema_name, view_name FROM duckdb_views()
 
@@ -238,6 +239,7 @@ ev-row-count-same = { $n } lignes dans `{ $table }`, comme dans { $source }
 ev-row-count-missing = { $source } a { $expected } lignes, `{ $table }` en a { $found } ({ $difference } manquantes)
 ev-row-count-too-many = { $source } a { $expected } lignes, `{ $table }` en a { $found } ({ $difference } en trop)
 ev-head = { $file } affiche { $rows } lignes de `{ $table }` avec toutes les colonnes
+ev-default-databases = le serveur { $engine } répond ; { $file } liste { $n } de ses bases (champ `{ $column }`)
 ev-default-tables = la base { $engine } répond ; { $file } liste { $n } tables de son catalogue (colonne `{ $column }`)
 
 ev-columns-nothing-left = { $what } : plus rien à juger ; les { $elsewhere } colonnes concernées manquent ou sont de la mauvaise famille de types, ce qu'une autre vérification compte

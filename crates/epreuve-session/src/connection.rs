@@ -23,9 +23,14 @@ pub fn help(root: &Path, location: &DatabaseLocation, lang: Lang) -> String {
         }
         other => {
             let a = other.address().expect("servers have an address");
-            let client = ServerKind::of(a.engine)
-                .map(|kind| (kind.client_line)(a))
-                .unwrap_or_default();
+            let kind = ServerKind::of(a.engine);
+            let client = kind.map(|kind| (kind.client_line)(a)).unwrap_or_default();
+            let others: String = kind
+                .map(|kind| (kind.other_clients)(a))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(tool, line)| format!("\n  {:<8} {line}", format!("{tool}:")))
+                .collect();
             let how = match other {
                 DatabaseLocation::Docker {
                     container, image, ..
@@ -41,7 +46,7 @@ pub fn help(root: &Path, location: &DatabaseLocation, lang: Lang) -> String {
                 _ => tr!(lang, "conn-centre"),
             };
             format!(
-                "{} {how}\n  {}\n  client:  {client}\n  URL:     {}",
+                "{} {how}\n  {}\n  client:  {client}{others}\n  URL:     {}",
                 a.engine.label(),
                 tr!(
                     lang,

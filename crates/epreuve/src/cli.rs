@@ -247,15 +247,16 @@ pub struct ImagesBuildArgs {
 }
 
 /// Database engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
     /// Embedded DuckDB, one file in the workspace (no server, no Docker).
-    #[default]
     Duckdb,
     /// PostgreSQL 15.
     Postgres,
     /// MariaDB 10.11.
     Mariadb,
+    /// MongoDB 8.0, or a server that speaks its protocol (`EPREUVE_MONGOD`).
+    Mongodb,
 }
 
 /// How to get the database.
@@ -284,16 +285,18 @@ pub enum ImagesArg {
 /// Which database a new workspace gets.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// Database engine.
-    #[arg(long, value_enum, default_value_t)]
-    pub engine: EngineArg,
+    /// Database engine: the exam's first (DuckDB for the SQL exams, MongoDB for the document
+    /// one) when absent.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
     /// How to get it: `embedded` for DuckDB; `docker` (default for servers), `local` or `url`.
     #[arg(long, value_enum)]
     pub via: Option<ViaArg>,
     /// Images for `--via docker`.
     #[arg(long, value_enum, default_value_t, env = "EPREUVE_IMAGES")]
     pub images: ImagesArg,
-    /// Server for `--via url`: postgres://user:password@host:5432/postgres or mysql://….
+    /// Server for `--via url`: postgres://user:password@host:5432/postgres, mysql://… or
+    /// mongodb://….
     #[arg(long, env = "EPREUVE_DB_URL")]
     pub url: Option<String>,
     /// Port on 127.0.0.1 for `--via docker` or `--via local` (a free one when absent).

@@ -4,7 +4,9 @@
 //! - the candidate's: `readWrite` and `dbAdmin` on their own database (collections, indexes,
 //!   validators) and [`LIST_DATABASES`], which allows `listDatabases` and nothing else. Not
 //!   `dbOwner`: its `userAdmin` would let the candidate create users and grant roles.
-//! - the grading account: `read` on that database, nothing else.
+//! - the grading account: `read` on that database and [`LIST_DATABASES`] (the names of the
+//!   server's databases, which C1.6 compares with what the candidate's command listed), no
+//!   other data.
 
 use mongodb::bson::{Document, doc};
 
@@ -81,7 +83,10 @@ impl Administration for MongoDb {
                 self.admin_command(doc! {
                     "createUser": &names.grader,
                     "pwd": grader_password,
-                    "roles": [{ "role": "read", "db": &names.database }],
+                    "roles": [
+                        { "role": "read", "db": &names.database },
+                        { "role": LIST_DATABASES, "db": "admin" },
+                    ],
                 })
             });
         if made.is_err() {

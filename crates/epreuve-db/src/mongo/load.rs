@@ -18,10 +18,7 @@ use crate::{DbError, Loader};
 impl Loader for MongoDb {
     fn execute(&self, text: &str) -> Result<(), DbError> {
         let failed = |detail: String| DbError::Query { detail };
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| failed(format!("the commands are not JSON: {e}")))?;
-        let bson = Bson::try_from(value)
-            .map_err(|e| failed(format!("the commands are not Extended JSON: {e}")))?;
+        let bson = super::json::parse(text).map_err(failed)?;
         let commands: Vec<Document> = match bson {
             Bson::Document(command) => vec![command],
             Bson::Array(list) => list

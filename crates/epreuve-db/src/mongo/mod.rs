@@ -11,6 +11,7 @@
 //! Through the official driver (`mongodb` crate), on a current-thread runtime of its own.
 
 mod accounts;
+pub mod json;
 mod load;
 pub mod query;
 pub mod text;
@@ -59,6 +60,9 @@ impl MongoDb {
             target: address.redacted(),
             detail,
         };
+        // A server that is not there is said at once: the driver would look for it for
+        // SELECTION seconds before giving up.
+        reachable(&address.host, address.port).map_err(&unavailable)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -212,6 +216,23 @@ impl MongoDb {
     }
 }
 
+/// Whether something listens at `host:port`; the reason in a few words when not.
+fn reachable(host: &str, port: u16) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    let addresses: Vec<std::net::SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("the host `{host}` is not found: {e}"))?
+        .collect();
+    let mut last = format!("the host `{host}` has no address");
+    for address in addresses {
+        match std::net::TcpStream::connect_timeout(&address, SELECTION) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = format!("no server answers ({e})"),
+        }
+    }
+    Err(last)
+}
+
 /// At most `max` documents of `cursor`, and whether there were more.
 async fn collect(
     mut cursor: mongodb::Cursor<Document>,
@@ -275,10 +296,27 @@ fn code_of(error: &mongodb::error::Error) -> Option<i32> {
     }
 }
 
-/// The server's own words, without the driver's wrapping.
+/// The server's own words, without the driver's wrapping; when no server was reached, what
+/// stopped the connection in one line rather than the driver's view of the topology.
 fn words(error: &mongodb::error::Error) -> String {
+    use mongodb::error::ErrorKind;
     match error.kind.as_ref() {
-        mongodb::error::ErrorKind::Command(command) => command.message.clone(),
+        ErrorKind::Command(command) => command.message.clone(),
+        ErrorKind::ServerSelection { message, .. } => {
+            let cause = [
+                "Connection refused",
+                "timed out",
+                "Authentication failed",
+                "TLS",
+            ]
+            .into_iter()
+            .find(|c| message.contains(c));
+            match cause {
+                Some(cause) => format!("no server answers ({})", cause.to_lowercase()),
+                None => format!("no server answers within {} s", SELECTION.as_secs()),
+            }
+        }
+        ErrorKind::Authentication { message, .. } => format!("authentication failed: {message}"),
         other => other.to_string(),
     }
 }
@@ -331,11 +369,17 @@ impl Backend for MongoDb {
     }
 
     fn ping(&self) -> Result<(), DbError> {
-        self.internal_command(true, doc! { "ping": 1 })
+        let admin = self.client.database("admin");
+        self.runtime
+            .block_on(async {
+                tokio::time::timeout(INTERNAL_LIMIT, admin.run_command(doc! { "ping": 1 })).await
+            })
+            .map_err(|_| format!("no answer within {} s", INTERNAL_LIMIT.as_secs()))
+            .and_then(|answer| answer.map_err(|e| words(&e)))
             .map(|_| ())
-            .map_err(|e| DbError::Unavailable {
+            .map_err(|detail| DbError::Unavailable {
                 target: self.address.redacted(),
-                detail: e.to_string(),
+                detail,
             })
     }
 

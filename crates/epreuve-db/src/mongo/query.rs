@@ -62,10 +62,18 @@ pub enum SavedQuery {
 impl SavedQuery {
     /// Reads a saved query's text; the error is a sentence for the candidate.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let json: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| format!("the file is not JSON: {e}"))?;
-        let bson =
-            Bson::try_from(json).map_err(|e| format!("the file is not Extended JSON: {e}"))?;
+        // mongosh's own words for the two listings, as a candidate used to it saves them.
+        let words = text
+            .trim()
+            .trim_end_matches(';')
+            .trim()
+            .to_ascii_lowercase();
+        match words.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["show", "dbs" | "databases"] => return Ok(Self::ListDatabases),
+            ["show", "collections" | "tables"] => return Ok(Self::ListCollections),
+            _ => {}
+        }
+        let bson = super::json::parse(text)?;
         let Bson::Document(document) = bson else {
             return Err(
                 "the file holds no JSON object: write one {…} naming find or aggregate".into(),

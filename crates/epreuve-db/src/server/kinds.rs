@@ -54,6 +54,8 @@ pub struct ServerKind {
     pub stop_signal: StopSignal,
     /// The command line a candidate types to reach `address` with the engine's own client.
     pub client_line: fn(&ServerAddress) -> String,
+    /// Other tools of the engine's candidates and how each reaches `address` (tool, line).
+    pub other_clients: fn(&ServerAddress) -> Vec<(&'static str, String)>,
 }
 
 /// An image built here from Debian's packages, for machines that cannot pull.
@@ -110,6 +112,7 @@ pub const POSTGRES: ServerKind = ServerKind {
             a.password, a.host, a.port, a.user, a.database
         )
     },
+    other_clients: |_| Vec::new(),
 };
 
 /// MariaDB 10.11.
@@ -147,6 +150,7 @@ pub const MARIADB: ServerKind = ServerKind {
             a.host, a.port, a.user, a.password, a.database
         )
     },
+    other_clients: |_| Vec::new(),
 };
 
 /// The administrator account epreuve makes on MongoDB servers of its own (in `admin`).
@@ -180,6 +184,12 @@ pub const MONGODB: ServerKind = ServerKind {
     pid_file: "mongod.pid",
     stop_signal: StopSignal::Term,
     client_line: |a| format!("mongosh '{}'", a.url()),
+    other_clients: |a| {
+        vec![
+            ("pymongo", format!("pymongo.MongoClient(\"{}\")", a.url())),
+            ("Compass", a.url()),
+        ]
+    },
 };
 
 impl ServerKind {

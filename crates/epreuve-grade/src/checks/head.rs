@@ -23,7 +23,7 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
     };
     let result = match ctx
         .backend
-        .candidate_query(Query::Sql(&sql), bounds.max_rows)
+        .candidate_query(Query::saved(ctx.backend.engine(), &sql), bounds.max_rows)
     {
         Ok(result) => result,
         Err(error) => {

@@ -1,10 +1,11 @@
 //! C1.6: the database is installed and answers, and the candidate checked it by listing its
 //! default tables. The saved query must run and return, in one of its columns, names of tables
-//! the engine's catalogue holds (its own tables, or the candidate's).
+//! the engine's catalogue holds (its own tables, or the candidate's); on MongoDB, the saved
+//! command must list the server's databases.
 
 use epreuve_data::text_columns;
 use epreuve_db::Backend;
-use epreuve_db::Query;
+use epreuve_db::{Engine, Query};
 use epreuve_exam::GraderManifest;
 use epreuve_fs::Root;
 use std::collections::HashSet;
@@ -35,7 +36,19 @@ pub(crate) fn default_tables(
         Ok(names) => names.into_iter().map(|n| n.to_lowercase()).collect(),
         Err(error) => return Outcome::from_error(&error, said!("doing-list-catalogue")),
     };
-    let result = match backend.candidate_query(Query::Sql(&sql), MAX_ROWS) {
+    // On MongoDB the databases are shown by the listing command itself: a `find` that returns
+    // documents holding their names shows nothing of the server.
+    if backend.engine() == Engine::MongoDb
+        && epreuve_db::mongo::query::SavedQuery::parse(&sql)
+            .is_ok_and(|q| q != epreuve_db::mongo::query::SavedQuery::ListDatabases)
+    {
+        return Outcome::lost(said!(
+            "hint-default-databases",
+            file = &file,
+            required = NAMES_REQUIRED.min(catalogue.len()).max(1)
+        ));
+    }
+    let result = match backend.candidate_query(Query::saved(backend.engine(), &sql), MAX_ROWS) {
         Ok(result) => result,
         Err(error) => {
             return Outcome::from_error(&error, said!("doing-run-query", file = &file));
@@ -54,24 +67,22 @@ pub(crate) fn default_tables(
             (name, found.len())
         })
         .max_by_key(|(_, n)| *n);
+    // What the catalogue is: the engine's tables, or a MongoDB server's databases.
+    let (listed, hint) = match backend.engine() {
+        // What DuckDB lists by default surprises candidates who know the servers: its
+        // `information_schema.tables` shows only their own tables, none on a new database.
+        Engine::DuckDb => ("ev-default-tables", "hint-default-tables-duckdb"),
+        Engine::Postgres | Engine::MariaDb => ("ev-default-tables", "hint-default-tables"),
+        Engine::MongoDb => ("ev-default-databases", "hint-default-databases"),
+    };
     match best {
         Some((column, n)) if n >= required => Outcome::passed(said!(
-            "ev-default-tables",
+            listed,
             engine = backend.engine().label(),
             file = &file,
             n = n,
             column = column
         )),
-        // What DuckDB lists by default surprises candidates who know the servers: its
-        // `information_schema.tables` shows only their own tables, none on a new database.
-        _ => Outcome::lost(said!(
-            if backend.engine() == epreuve_db::Engine::DuckDb {
-                "hint-default-tables-duckdb"
-            } else {
-                "hint-default-tables"
-            },
-            file = &file,
-            required = required
-        )),
+        _ => Outcome::lost(said!(hint, file = &file, required = required)),
     }
 }

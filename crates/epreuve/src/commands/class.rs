@@ -35,7 +35,7 @@ pub fn prepare_class(
     let members = read_roster(&args.roster)?;
     let catalogue = super::open_catalogue(catalogue)?;
     let exam = catalogue.exam(&args.exam)?;
-    let (engine, route, images) = super::database::requested(&args.database);
+    let (engine, route, images) = super::database::requested(&args.database, &exam);
     let options = PrepareOptions {
         engine,
         route,

@@ -10,12 +10,23 @@ use crate::cli::{
 use crate::exit_codes;
 use crate::printer::Printer;
 
-/// Engine, route and images asked for on the command line, with the defaults filled in.
-pub(crate) fn requested(args: &DatabaseArgs) -> (epreuve_db::Engine, Route, ImageSource) {
+/// Engine, route and images asked for on the command line, with the defaults filled in: the
+/// engine is the exam's first when none is asked.
+pub(crate) fn requested(
+    args: &DatabaseArgs,
+    exam: &epreuve_exam::Exam,
+) -> (epreuve_db::Engine, Route, ImageSource) {
     let engine = match args.engine {
-        EngineArg::Duckdb => epreuve_db::Engine::DuckDb,
-        EngineArg::Postgres => epreuve_db::Engine::Postgres,
-        EngineArg::Mariadb => epreuve_db::Engine::MariaDb,
+        Some(EngineArg::Duckdb) => epreuve_db::Engine::DuckDb,
+        Some(EngineArg::Postgres) => epreuve_db::Engine::Postgres,
+        Some(EngineArg::Mariadb) => epreuve_db::Engine::MariaDb,
+        Some(EngineArg::Mongodb) => epreuve_db::Engine::MongoDb,
+        None => exam
+            .manifest
+            .engines()
+            .first()
+            .copied()
+            .unwrap_or(epreuve_db::Engine::DuckDb),
     };
     let route = match (args.via, engine) {
         (Some(ViaArg::Embedded), _) => Route::Embedded,

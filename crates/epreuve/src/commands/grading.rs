@@ -155,9 +155,15 @@ pub fn demo(
         exam = exam_id.as_str(),
         dir = dir.display().to_string()
     ));
-    let options =
-        super::workspace::start_options(&args.candidate, None, &args.database, cancel, centre)
-            .with_progress(printer.progress());
+    let options = super::workspace::start_options(
+        &exam,
+        &args.candidate,
+        None,
+        &args.database,
+        cancel,
+        centre,
+    )
+    .with_progress(printer.progress());
     let mut workspace = Workspace::start(&exam, &dir, &options)?;
     let result = demo_steps(
         printer,

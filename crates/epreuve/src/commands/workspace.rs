@@ -24,6 +24,7 @@ pub fn start(
     let catalogue = super::open_catalogue(catalogue)?;
     let exam = catalogue.exam(&args.exam)?;
     let options = start_options(
+        &exam,
         &args.candidate,
         args.duration,
         &args.database,
@@ -92,13 +93,14 @@ pub fn start(
 
 /// Options of `start` (and `demo`) from the command line.
 pub(crate) fn start_options(
+    exam: &epreuve_exam::Exam,
     candidate: &str,
     duration: Option<std::time::Duration>,
     database: &DatabaseArgs,
     cancel: &Cancel,
     centre: &Centre,
 ) -> StartOptions {
-    let (engine, route, images) = super::database::requested(database);
+    let (engine, route, images) = super::database::requested(database, exam);
     StartOptions {
         candidate: candidate.to_owned(),
         duration,

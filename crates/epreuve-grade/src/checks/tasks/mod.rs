@@ -161,7 +161,10 @@ impl<'a> TaskContext<'a> {
     fn answer(&self, answer: &str) -> Result<Rows, Outcome> {
         let file = format!("answers/{answer}");
         let sql = super::read_answer(self.answers, answer)?;
-        match self.backend.candidate_query(Query::Sql(&sql), MAX_ROWS) {
+        match self
+            .backend
+            .candidate_query(Query::saved(self.backend.engine(), &sql), MAX_ROWS)
+        {
             Ok(result) if result.truncated => Err(Outcome::lost(said!(
                 "ev-answer-too-long",
                 file = &file,

@@ -1,0 +1,430 @@
+//! MongoDB, the document store, against a real server that speaks its wire protocol:
+//! `EPREUVE_MONGOD` (SecantusDB's launcher in this repository, installed by
+//! `scripts/servers`; a real `mongod` when the environment names one). The document exam's
+//! solutions get their scores on a local server; the candidate connects with the string
+//! `status` prints, from pymongo and from mongosh; `db down` and `db up` end and restart the
+//! server; on a centre's server (`--via url`) each candidate gets a database of their own that
+//! the others cannot reach, and `db down --url` drops only it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+const EXAM: &str = "bloc1-documents";
+
+fn tools() -> PathBuf {
+    std::env::var_os("EPREUVE_TOOLS").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/epreuve-tools"),
+        PathBuf::from,
+    )
+}
+
+/// SecantusDB's virtual environment, which holds pymongo too.
+fn python() -> PathBuf {
+    tools().join("secantus-0.7/bin/python")
+}
+
+/// Runs `code` (Python, with `client` and its default database `db`) with pymongo at `uri`;
+/// its output when it succeeds.
+fn pymongo(uri: &str, code: &str) -> Result<String, String> {
+    let script = format!(
+        "import os, pymongo\nclient = pymongo.MongoClient(os.environ['URI'], serverSelectionTimeoutMS=5000)\ndb = client.get_default_database()\n{code}\n"
+    );
+    let out = Command::new(python())
+        .env("URI", uri)
+        .args(["-c", &script])
+        .output()
+        .expect("SecantusDB's Python runs (scripts/servers installs it)");
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// The line of `status` a candidate copies: the connection string after `label`.
+fn printed(status: &str, label: &str) -> String {
+    status
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .unwrap_or_else(|| panic!("no `{label}` line in:\n{status}"))
+        .trim()
+        .to_owned()
+}
+
+fn local(parent: &Path, candidate: &str) -> PathBuf {
+    let dir = parent.join(candidate);
+    let out = epreuve(
+        parent,
+        &[
+            "start",
+            EXAM,
+            "--candidate",
+            candidate,
+            "--via",
+            "local",
+            "--dir",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    dir
+}
+
+fn down(parent: &Path, dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["db", "down", "--dir", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    epreuve(parent, &args)
+}
+
+#[test]
+fn every_document_solution_gets_exactly_its_expected_score_on_a_local_mongodb() {
+    let solutions = solutions_of(EXAM);
+    assert!(solutions.len() >= 4, "{solutions:?}");
+    for (name, solution) in solutions {
+        let temp = reachable_tempdir();
+        let dir = temp.path().join("ws");
+        let out = epreuve(
+            temp.path(),
+            &[
+                "demo",
+                EXAM,
+                "--solution",
+                &name,
+                "--via",
+                "local",
+                "--dir",
+                dir.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        );
+        let what = format!("mongodb/{name}");
+        assert!(code(&out) <= 1, "{what}: {}", stderr(&out));
+        let report = json(&out);
+        assert_eq!(report["engine"], "mongodb", "{report:#}");
+        assert_eq!(report["max_score"], 1.0, "{what}: {report:#}");
+        assert_outcome(&report, &expectation_on(&solution, "mongodb"), &what);
+        assert_said_in_both(&report, &what);
+        assert_eq!(code(&down(temp.path(), &dir, &[])), 0, "{what}");
+    }
+}
+
+#[test]
+fn an_sql_exam_refuses_mongodb_and_the_document_exam_refuses_sql_before_starting_anything() {
+    let temp = tempfile::tempdir().unwrap();
+    for (exam, engine, written_for) in [
+        ("bloc1-chargement", "mongodb", "DuckDB, PostgreSQL, MariaDB"),
+        (EXAM, "duckdb", "MongoDB"),
+    ] {
+        let dir = temp.path().join(format!("{exam}-{engine}"));
+        let out = epreuve_en(
+            temp.path(),
+            &[
+                "start",
+                exam,
+                "--candidate",
+                "c01",
+                "--engine",
+                engine,
+                "--via",
+                "local",
+                "--dir",
+                dir.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("it is written for {written_for}")),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!dir.exists(), "{exam} on {engine} left {}", dir.display());
+    }
+    // Debian ships no MongoDB, so there is no local image to run: said, and nothing left.
+    let dir = temp.path().join("docker-local");
+    let out = epreuve_en(
+        temp.path(),
+        &[
+            "start",
+            EXAM,
+            "--candidate",
+            "c01",
+            "--via",
+            "docker",
+            "--images",
+            "local",
+            "--dir",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Debian ships no MongoDB"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.exists());
+}
+
+#[test]
+fn the_candidate_connects_with_the_printed_string_from_pymongo_and_mongosh() {
+    let temp = reachable_tempdir();
+    let dir = local(temp.path(), "c01");
+    for (lang, run) in [
+        ("fr", epreuve as fn(&Path, &[&str]) -> std::process::Output),
+        ("en", epreuve_en),
+    ] {
+        let status = stdout(&run(
+            temp.path(),
+            &["status", "--dir", dir.to_str().unwrap()],
+        ));
+        assert!(
+            status.contains("mongosh 'mongodb://epreuve:"),
+            "{lang}: {status}"
+        );
+        assert!(
+            status.contains("pymongo.MongoClient(\""),
+            "{lang}: {status}"
+        );
+        assert!(status.contains("Compass:"), "{lang}: {status}");
+    }
+    let status = stdout(&epreuve(
+        temp.path(),
+        &["status", "--dir", dir.to_str().unwrap()],
+    ));
+    // pymongo, with the string of the `pymongo:` line as it is printed.
+    let python_line = printed(&status, "pymongo:");
+    let uri = python_line
+        .strip_prefix("pymongo.MongoClient(\"")
+        .and_then(|l| l.strip_suffix("\")"))
+        .expect("a string in MongoClient(\"…\")");
+    let inserted = pymongo(
+        uri,
+        "print(db.essai.insert_one({'de': 'pymongo'}).acknowledged)",
+    );
+    assert_eq!(inserted.as_deref().map(str::trim), Ok("True"));
+    // mongosh, with the command of the `client:` line.
+    let mongosh_line = printed(&status, "client:");
+    let uri = mongosh_line
+        .strip_prefix("mongosh '")
+        .and_then(|l| l.strip_suffix('\''))
+        .expect("mongosh '…'");
+    let mongosh = tools().join("mongosh/node_modules/.bin/mongosh");
+    let out = Command::new(&mongosh)
+        .args([
+            "--quiet",
+            uri,
+            "--eval",
+            "db.essai.insertOne({de: 'mongosh'}).acknowledged",
+        ])
+        .output()
+        .expect("mongosh runs (scripts/servers installs it from npm)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "true");
+    assert_eq!(
+        pymongo(uri, "print(db.essai.count_documents({}))")
+            .unwrap()
+            .trim(),
+        "2"
+    );
+
+    // The candidate's command graded: both documents' database is listed.
+    std::fs::write(dir.join("answers/bases.json"), "show dbs\n").unwrap();
+    let check = epreuve(
+        temp.path(),
+        &["check", "--dir", dir.to_str().unwrap(), "--format", "json"],
+    );
+    let report = json(&check);
+    assert_eq!(report["score"], 1.0, "{report:#}");
+
+    // db down ends the server (nothing answers), db up brings it back with the documents.
+    assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
+    assert!(pymongo(uri, "db.command('ping')").is_err());
+    let up = epreuve(temp.path(), &["db", "up", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(code(&up), 0, "{}", stderr(&up));
+    assert_eq!(
+        pymongo(uri, "print(db.essai.count_documents({}))")
+            .unwrap()
+            .trim(),
+        "2"
+    );
+    assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
+}
+
+/// A centre's MongoDB with authentication on and an administrator, as a centre runs one:
+/// started without authentication long enough to make the administrator, then again with it.
+struct CentreServer {
+    child: std::process::Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+impl CentreServer {
+    fn start() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mongod = std::env::var_os("EPREUVE_MONGOD").expect("EPREUVE_MONGOD is set");
+        let spawn = |auth: bool| {
+            let mut command = Command::new(&mongod);
+            command
+                .arg("--dbpath")
+                .arg(data.path())
+                .args(["--port", &port.to_string(), "--bind_ip", "127.0.0.1"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            if auth {
+                command.arg("--auth");
+            }
+            command.spawn().unwrap()
+        };
+        let open = format!("mongodb://127.0.0.1:{port}/admin");
+        let mut first = spawn(false);
+        wait_until(|| pymongo(&open, "db.command('ping')").is_ok());
+        pymongo(
+            &open,
+            "db.command('createUser', 'centre', pwd='mot-de-passe-du-centre', roles=['root'])",
+        )
+        .unwrap();
+        let _ = first.kill();
+        let _ = first.wait();
+        let child = spawn(true);
+        let url = format!("mongodb://centre:mot-de-passe-du-centre@127.0.0.1:{port}/");
+        let admin = format!("{url}admin");
+        wait_until(|| pymongo(&admin, "db.command('ping')").is_ok());
+        Self {
+            child,
+            url,
+            _data: data,
+        }
+    }
+}
+
+impl Drop for CentreServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_until(mut ready: impl FnMut() -> bool) {
+    for _ in 0..120 {
+        if ready() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    panic!("the server did not answer within 30 s");
+}
+
+#[test]
+fn on_a_centres_server_each_candidate_gets_a_database_the_others_cannot_reach() {
+    let server = CentreServer::start();
+    let temp = tempfile::tempdir().unwrap();
+    let start = |candidate: &str| {
+        let dir = temp.path().join(candidate);
+        let out = epreuve(
+            temp.path(),
+            &[
+                "start",
+                EXAM,
+                "--candidate",
+                candidate,
+                "--via",
+                "url",
+                "--url",
+                &server.url,
+                "--dir",
+                dir.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+        let status = stdout(&epreuve(
+            temp.path(),
+            &["status", "--dir", dir.to_str().unwrap()],
+        ));
+        (dir, printed(&status, "Compass:"))
+    };
+    let (dir_a, uri_a) = start("c07");
+    let (_dir_b, uri_b) = start("c08");
+    assert!(uri_a.contains("/epreuve_c07?"), "{uri_a}");
+    // The centre's password is in no file of the workspace.
+    let state = std::fs::read_to_string(dir_a.join(".epreuve/state.json")).unwrap();
+    assert!(!state.contains("mot-de-passe-du-centre"));
+    pymongo(&uri_a, "db.essai.insert_one({'de': 'c07'})").unwrap();
+    pymongo(&uri_b, "db.essai.insert_one({'de': 'c08'})").unwrap();
+    // Each reaches their own database only, and both see the server's list of databases.
+    assert!(pymongo(&uri_a, "client['epreuve_c08'].essai.find_one()").is_err());
+    assert!(pymongo(&uri_b, "client['epreuve_c07'].essai.insert_one({'x': 1})").is_err());
+    let listed = pymongo(&uri_a, "print(sorted(client.list_database_names()))").unwrap();
+    assert!(listed.contains("epreuve_c07"), "{listed}");
+    // The same candidate again on the same server is refused: the database exists.
+    let again = epreuve(
+        temp.path(),
+        &[
+            "start",
+            EXAM,
+            "--candidate",
+            "c07",
+            "--via",
+            "url",
+            "--url",
+            &server.url,
+            "--dir",
+            temp.path().join("again").to_str().unwrap(),
+        ],
+    );
+    assert_ne!(code(&again), 0);
+    // db down --url drops c07's database and accounts, and nothing of c08's.
+    let out = down(temp.path(), &dir_a, &["--url", &server.url]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let admin = format!("{}admin", server.url);
+    let names = pymongo(&admin, "print(sorted(client.list_database_names()))").unwrap();
+    assert!(!names.contains("epreuve_c07"), "{names}");
+    assert!(names.contains("epreuve_c08"), "{names}");
+    assert!(pymongo(&uri_a, "db.command('ping'); db.essai.find_one()").is_err());
+    assert_eq!(
+        pymongo(&uri_b, "print(db.essai.count_documents({}))")
+            .unwrap()
+            .trim(),
+        "1"
+    );
+}
+
+/// `start` of a local MongoDB interrupted with Ctrl-C at several points (before, during and
+/// after the administrator is made, while the server restarts with authentication) leaves no
+/// folder and no server process.
+#[test]
+fn ctrl_c_at_any_point_of_a_local_mongodb_start_leaves_nothing() {
+    let cancelled = [100, 500, 1200, 2500, 5000]
+        .into_iter()
+        .filter(|&millis| {
+            crate::servers::interrupt_start_after(
+                EXAM,
+                "mongodb",
+                "local",
+                std::time::Duration::from_millis(millis),
+            )
+        })
+        .count();
+    assert!(
+        cancelled >= 3,
+        "only {cancelled} of 5 starts were cancelled"
+    );
+}
+
+/// A local MongoDB start killed outright (no cleanup) leaves its server, which the next start
+/// in the folder ends; `db down` then leaves no process.
+#[test]
+fn a_local_mongodb_start_killed_outright_leaves_its_server_to_the_next_start() {
+    crate::servers::killed_start_leaves_its_server_to_the_next(EXAM, "mongodb");
+}
