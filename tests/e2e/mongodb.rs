@@ -428,3 +428,77 @@ fn ctrl_c_at_any_point_of_a_local_mongodb_start_leaves_nothing() {
 fn a_local_mongodb_start_killed_outright_leaves_its_server_to_the_next_start() {
     crate::servers::killed_start_leaves_its_server_to_the_next(EXAM, "mongodb");
 }
+
+/// `submit` freezes a MongoDB database into the sealed bundle as canonical Extended JSON
+/// (collections, validators, indexes, documents), through the driver; after the candidate
+/// drops their collection, and after the server is stopped altogether, grading restores the
+/// frozen copy into a throwaway server and grades what was submitted.
+#[test]
+fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
+    let temp = reachable_tempdir();
+    let dir = temp.path().join("ws");
+    let out = epreuve(
+        temp.path(),
+        &[
+            "demo",
+            EXAM,
+            "--via",
+            "local",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["score"], 1.0);
+    let seal: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bundle(&dir).join("seal.json")).unwrap())
+            .unwrap();
+    assert!(
+        seal["files"]["database.jsonl"].is_string(),
+        "the frozen database is sealed: {seal:#}"
+    );
+    let frozen = std::fs::read_to_string(bundle(&dir).join("database.jsonl")).unwrap();
+    assert!(frozen.contains(r#"{"collection":"essai""#), "{frozen}");
+    assert!(frozen.contains(r#""message":"bonjour""#), "{frozen}");
+    // After submitting, the candidate drops their collection: the database disappears from
+    // the server's list, and the live database would lose C1.6.
+    let status = stdout(&epreuve(
+        temp.path(),
+        &["status", "--dir", dir.to_str().unwrap()],
+    ));
+    let uri = printed(&status, "Compass:");
+    pymongo(&uri, "db.essai.drop()").unwrap();
+    let (report, status) = grade(&dir);
+    assert_eq!(
+        (status, report["score"].as_f64()),
+        (0, Some(1.0)),
+        "{report:#}"
+    );
+    assert!(
+        report["notes"].to_string().contains("graded from the dump"),
+        "{report:#}"
+    );
+    assert_eq!(report["integrity"].to_string(), "[]", "{report:#}");
+    // The server stopped altogether: still graded as submitted.
+    assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
+    let (report, status) = grade(&dir);
+    assert_eq!(
+        (status, report["score"].as_f64()),
+        (0, Some(1.0)),
+        "{report:#}"
+    );
+    // A frozen copy changed after submission is named, and the score is provisional.
+    let file = bundle(&dir).join("database.jsonl");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(b"{\"in\": \"essai\", \"document\": {\"x\": 1}}\n");
+    std::fs::write(&file, bytes).unwrap();
+    let (report, _) = grade(&dir);
+    assert!(
+        report["integrity"]
+            .to_string()
+            .contains("the dump of the database was changed"),
+        "{report:#}"
+    );
+}

@@ -15,24 +15,16 @@ const DUMP_LIMIT: Duration = Duration::from_secs(600);
 pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String> {
     let kind =
         ServerKind::of(address.engine).ok_or_else(|| "DuckDB has no server to dump".to_owned())?;
-    let (program, package) = kind.dump_program;
+    let Some((program, package)) = kind.dump_program else {
+        // Frozen through the driver, with the candidate's account.
+        return frozen(address, target).inspect_err(|_| {
+            let _ = std::fs::remove_file(target);
+        });
+    };
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
-    // mongodump reads the password from a file of its own, never from its command line.
-    let mut _password_file = None;
     match address.engine {
-        Engine::MongoDb => {
-            let file = password_file(&address.password)?;
-            command
-                .arg(format!("--host={}", address.host))
-                .arg(format!("--port={}", address.port))
-                .arg(format!("--username={}", address.user))
-                .arg("--authenticationDatabase=admin")
-                .arg(format!("--config={}", file.path().display()))
-                .arg(format!("--db={}", address.database))
-                .arg(format!("--archive={}", target.display()));
-            _password_file = Some(file);
-        }
+        Engine::MongoDb => return Err("MongoDB is frozen through the driver".to_owned()),
         Engine::MariaDb => {
             command
                 .arg("--no-defaults")
@@ -64,14 +56,17 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
     })
 }
 
-/// A file only its owner reads, holding `password` as the MongoDB tools read it (`--config`).
-pub(crate) fn password_file(password: &str) -> Result<tempfile::NamedTempFile, String> {
-    use std::io::Write;
-    let mut file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
-    // The passwords epreuve makes are letters and digits; a centre's is quoted as YAML reads it.
-    let quoted = password.replace('\\', "\\\\").replace('"', "\\\"");
-    writeln!(file, "password: \"{quoted}\"").map_err(|e| e.to_string())?;
-    Ok(file)
+/// The database at `address` frozen by epreuve itself (MongoDB: `MongoDb::freeze`).
+fn frozen(address: &ServerAddress, target: &Path) -> Result<(), String> {
+    match address.engine {
+        Engine::MongoDb => epreuve_db::MongoDb::connect(address)
+            .and_then(|db| db.freeze(target))
+            .map_err(|e| e.to_string()),
+        Engine::DuckDb | Engine::Postgres | Engine::MariaDb => Err(format!(
+            "{} is dumped by its own program",
+            address.engine.label()
+        )),
+    }
 }
 
 /// Runs `command` (the program `program`), stopping it after `limit` or when `cancel` is set;

@@ -77,26 +77,24 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
         .address()
         .expect("a server has an address")
         .clone();
-    let (program, package) = ServerKind::of(engine)
-        .ok_or_else(|| "DuckDB has no server to restore into".to_owned())?
-        .restore_program;
+    let kind =
+        ServerKind::of(engine).ok_or_else(|| "DuckDB has no server to restore into".to_owned())?;
+    let Some((program, package)) = kind.restore_program else {
+        // Restored through the driver, with the throwaway server's candidate account.
+        match engine {
+            Engine::MongoDb => epreuve_db::MongoDb::connect(&address)
+                .and_then(|db| db.thaw(dump))
+                .map_err(|e| e.to_string())?,
+            Engine::DuckDb | Engine::Postgres | Engine::MariaDb => {
+                return Err(format!("{} is restored by its own program", engine.label()));
+            }
+        }
+        return Ok(restored);
+    };
     let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
     let mut command = Command::new(found);
-    let mut _password_file = None;
     match engine {
-        Engine::MongoDb => {
-            let file = crate::dump::password_file(&address.password)?;
-            command
-                .arg("--host=127.0.0.1")
-                .arg(format!("--port={}", address.port))
-                .arg(format!("--username={}", address.user))
-                .arg("--authenticationDatabase=admin")
-                .arg(format!("--config={}", file.path().display()))
-                .arg(format!("--nsInclude={}.*", address.database))
-                .arg(format!("--archive={}", dump.display()))
-                .stdin(Stdio::null());
-            _password_file = Some(file);
-        }
+        Engine::MongoDb => return Err("MongoDB is restored through the driver".to_owned()),
         Engine::MariaDb => {
             let input = std::fs::File::open(dump).map_err(|e| e.to_string())?;
             command

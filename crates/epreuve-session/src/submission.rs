@@ -267,7 +267,12 @@ fn shown(name: &str) -> Said {
         n if n.ends_with(".duckdb") || n.ends_with(".duckdb.wal") => {
             said!("integrity-snapshot", file = n)
         }
-        "database.sql" | "database.dump" => said!("integrity-dump"),
+        n if epreuve_db::Engine::servers()
+            .filter_map(epreuve_db::ServerKind::of)
+            .any(|kind| kind.dump_file == n) =>
+        {
+            said!("integrity-dump")
+        }
         n => said!("integrity-name", file = n),
     }
 }

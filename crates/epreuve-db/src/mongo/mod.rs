@@ -11,6 +11,7 @@
 //! Through the official driver (`mongodb` crate), on a current-thread runtime of its own.
 
 mod accounts;
+mod freeze;
 pub mod json;
 mod load;
 pub mod query;

@@ -40,12 +40,14 @@ pub struct ServerKind {
     pub container_env: fn(&str) -> Vec<String>,
     /// Arguments given to the server in its container (none: the image's own command).
     pub container_args: &'static [&'static str],
-    /// The program that dumps a database at submission, and the Debian package that has it.
-    pub dump_program: (&'static str, &'static str),
+    /// The program that dumps a database at submission, and the Debian package that has it;
+    /// `None` when epreuve dumps it itself through the driver.
+    pub dump_program: Option<(&'static str, &'static str)>,
     /// The dump's file name in the submission bundle.
     pub dump_file: &'static str,
-    /// The program that restores a dump for grading, and its package.
-    pub restore_program: (&'static str, &'static str),
+    /// The program that restores a dump for grading, and its package; `None` when epreuve
+    /// restores it itself.
+    pub restore_program: Option<(&'static str, &'static str)>,
     /// The local server's program, as `/proc/<pid>/exe` names it.
     pub process: &'static str,
     /// Its pid file, relative to the workspace's server folder.
@@ -99,9 +101,9 @@ pub const POSTGRES: ServerKind = ServerKind {
         ]
     },
     container_args: &[],
-    dump_program: ("pg_dump", "postgresql-client"),
+    dump_program: Some(("pg_dump", "postgresql-client")),
     dump_file: "database.dump",
-    restore_program: ("pg_restore", "postgresql-client"),
+    restore_program: Some(("pg_restore", "postgresql-client")),
     process: "postgres",
     pid_file: "data/postmaster.pid",
     // A "smart" shutdown waits for the candidate's sessions; SIGINT is "fast".
@@ -138,9 +140,9 @@ pub const MARIADB: ServerKind = ServerKind {
     container_admin: ("root", ""),
     container_env: |password| vec![format!("MARIADB_ROOT_PASSWORD={password}")],
     container_args: &[],
-    dump_program: ("mariadb-dump", "mariadb-client"),
+    dump_program: Some(("mariadb-dump", "mariadb-client")),
     dump_file: "database.sql",
-    restore_program: ("mariadb", "mariadb-client"),
+    restore_program: Some(("mariadb", "mariadb-client")),
     process: "mariadbd",
     pid_file: "mariadbd.pid",
     stop_signal: StopSignal::Term,
@@ -177,9 +179,11 @@ pub const MONGODB: ServerKind = ServerKind {
     },
     // No server-side JavaScript ($where, $function, mapReduce): a candidate's query runs none.
     container_args: &["--noscripting"],
-    dump_program: ("mongodump", "mongodb-database-tools"),
-    dump_file: "database.archive",
-    restore_program: ("mongorestore", "mongodb-database-tools"),
+    // Frozen through the driver as canonical Extended JSON (`MongoDb::freeze`): MongoDB's
+    // database tools are not always installed where candidates sit.
+    dump_program: None,
+    dump_file: "database.jsonl",
+    restore_program: None,
     process: "mongod",
     pid_file: "mongod.pid",
     stop_signal: StopSignal::Term,
