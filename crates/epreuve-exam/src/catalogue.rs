@@ -116,6 +116,12 @@ impl Catalogue {
         if manifest.duration.is_zero() {
             return Err(inconsistent("duration: an exam needs some time".into()));
         }
+        if manifest.engines().is_empty() {
+            return Err(inconsistent(
+                "engines = []: an exam runs on at least one engine (duckdb, postgres, mariadb, mongodb)"
+                    .into(),
+            ));
+        }
         let is_plain = |name: &str| {
             !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
         };

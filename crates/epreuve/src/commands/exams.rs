@@ -15,12 +15,14 @@ pub fn exams(printer: &Printer, catalogue: Option<PathBuf>) -> anyhow::Result<u8
             let mut out = String::new();
             for exam in &exams {
                 let m = &exam.manifest;
+                let engines: Vec<&str> = m.engines().iter().map(|e| e.label()).collect();
                 out.push_str(&format!(
-                    "{}  bloc {} · {} · {}\n    {}\n",
+                    "{}  bloc {} · {} · {} · {}\n    {}\n",
                     m.id,
                     m.bloc,
                     m.criteria.join(", "),
                     humantime::format_duration(m.duration),
+                    engines.join(", "),
                     match printer.lang {
                         epreuve_i18n::Lang::Fr => &m.title,
                         epreuve_i18n::Lang::En => &m.title_en,
@@ -37,6 +39,7 @@ pub fn exams(printer: &Printer, catalogue: Option<PathBuf>) -> anyhow::Result<u8
                     "id": m.id, "title": m.title, "title_en": m.title_en, "bloc": m.bloc,
                     "criteria": m.criteria, "duration_seconds": m.duration.as_secs(),
                     "tables": m.tables.iter().map(|t| &t.name).collect::<Vec<_>>(),
+                    "engines": m.engines(),
                 })
             }).collect::<Vec<_>>());
             serde_json::to_string_pretty(&list).unwrap_or_default()
