@@ -78,37 +78,55 @@ fn down(parent: &Path, dir: &Path, extra: &[&str]) -> std::process::Output {
     epreuve(parent, &args)
 }
 
+/// Every shipped solution of the document exam, each in a database of its own on one server
+/// of the centre's (the `url` route, as the SQL servers' sweep does), two at a time; the local
+/// route is the freezing test's.
 #[test]
-fn every_document_solution_gets_exactly_its_expected_score_on_a_local_mongodb() {
+fn every_document_solution_gets_exactly_its_expected_score_on_mongodb() {
     let solutions = solutions_of(EXAM);
     assert!(solutions.len() >= 4, "{solutions:?}");
-    for (name, solution) in solutions {
-        let temp = reachable_tempdir();
-        let dir = temp.path().join("ws");
-        let out = epreuve(
-            temp.path(),
-            &[
-                "demo",
-                EXAM,
-                "--solution",
-                &name,
-                "--via",
-                "local",
-                "--dir",
-                dir.to_str().unwrap(),
-                "--format",
-                "json",
-            ],
-        );
-        let what = format!("mongodb/{name}");
-        assert!(code(&out) <= 1, "{what}: {}", stderr(&out));
-        let report = json(&out);
-        assert_eq!(report["engine"], "mongodb", "{report:#}");
-        assert_eq!(report["max_score"], 1.0, "{what}: {report:#}");
-        assert_outcome(&report, &expectation_on(&solution, "mongodb"), &what);
-        assert_said_in_both(&report, &what);
-        assert_eq!(code(&down(temp.path(), &dir, &[])), 0, "{what}");
-    }
+    let server = CentreServer::start();
+    let (first, second): (Vec<_>, Vec<_>) = solutions
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
+    std::thread::scope(|scope| {
+        for half in [first, second] {
+            let url = server.url.clone();
+            scope.spawn(move || {
+                for (_, (name, solution)) in half {
+                    let temp = reachable_tempdir();
+                    let dir = temp.path().join("ws");
+                    let out = epreuve(
+                        temp.path(),
+                        &[
+                            "demo",
+                            EXAM,
+                            "--solution",
+                            &name,
+                            "--candidate",
+                            &name,
+                            "--via",
+                            "url",
+                            "--url",
+                            &url,
+                            "--dir",
+                            dir.to_str().unwrap(),
+                            "--format",
+                            "json",
+                        ],
+                    );
+                    let what = format!("mongodb/{name}");
+                    assert!(code(&out) <= 1, "{what}: {}", stderr(&out));
+                    let report = json(&out);
+                    assert_eq!(report["engine"], "mongodb", "{report:#}");
+                    assert_eq!(report["max_score"], 33.0, "{what}: {report:#}");
+                    assert_outcome(&report, &expectation_on(&solution, "mongodb"), &what);
+                    assert_said_in_both(&report, &what);
+                }
+            });
+        }
+    });
 }
 
 #[test]
@@ -241,7 +259,11 @@ fn the_candidate_connects_with_the_printed_string_from_pymongo_and_mongosh() {
         &["check", "--dir", dir.to_str().unwrap(), "--format", "json"],
     );
     let report = json(&check);
-    assert_eq!(report["score"], 1.0, "{report:#}");
+    assert_eq!(
+        check_of(&report, "instance.default_tables")["status"],
+        "passed",
+        "{report:#}"
+    );
 
     // db down ends the server (nothing answers), db up brings it back with the documents.
     assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
@@ -451,7 +473,7 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
         ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(json(&out)["score"], 1.0);
+    assert_eq!(json(&out)["score"], 33.0);
     let seal: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(bundle(&dir).join("seal.json")).unwrap())
             .unwrap();
@@ -462,18 +484,29 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     let frozen = std::fs::read_to_string(bundle(&dir).join("database.jsonl")).unwrap();
     assert!(frozen.contains(r#"{"collection":"essai""#), "{frozen}");
     assert!(frozen.contains(r#""message":"bonjour""#), "{frozen}");
-    // After submitting, the candidate drops their collection: the database disappears from
-    // the server's list, and the live database would lose C1.6.
+    // Typed as the validator declares: a date, a decimal, an integer.
+    assert!(
+        frozen.contains(r#""date_vente":{"$date":"#),
+        "{}",
+        &frozen[..2000]
+    );
+    assert!(
+        frozen.contains(r#""prix_unitaire":{"$numberDecimal":"#),
+        "{}",
+        &frozen[..2000]
+    );
+    // After submitting, the candidate drops two collections: the live database would lose
+    // C1.9's points for the sales.
     let status = stdout(&epreuve(
         temp.path(),
         &["status", "--dir", dir.to_str().unwrap()],
     ));
     let uri = printed(&status, "Compass:");
-    pymongo(&uri, "db.essai.drop()").unwrap();
+    pymongo(&uri, "db.essai.drop(); db.ventes.drop()").unwrap();
     let (report, status) = grade(&dir);
     assert_eq!(
         (status, report["score"].as_f64()),
-        (0, Some(1.0)),
+        (0, Some(33.0)),
         "{report:#}"
     );
     assert!(
@@ -486,7 +519,7 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     let (report, status) = grade(&dir);
     assert_eq!(
         (status, report["score"].as_f64()),
-        (0, Some(1.0)),
+        (0, Some(33.0)),
         "{report:#}"
     );
     // A frozen copy changed after submission is named, and the score is provisional.
@@ -501,4 +534,14 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
             .contains("the dump of the database was changed"),
         "{report:#}"
     );
+}
+
+/// The check called `id` in a report.
+fn check_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
 }

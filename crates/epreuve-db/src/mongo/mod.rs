@@ -505,7 +505,35 @@ impl Backend for MongoDb {
         let query = SavedQuery::parse(text).map_err(|detail| DbError::Query { detail })?;
         let started = Instant::now();
         let (documents, truncated) = self.run_saved(&query, max_rows)?;
-        let (names, rows) = rows_of(&documents, false);
+        let (mut names, _) = rows_of(&documents, false);
+        // A find without a projection shows every field of its collection, as `SELECT *` shows
+        // every column: a field the first documents lack (an empty cell left out) is a column
+        // of empty values, as Compass's table shows it, not a field the query hid.
+        if let SavedQuery::Find {
+            collection,
+            projection: None,
+            ..
+        } = &query
+            && let Ok(fields) = self.columns(collection)
+        {
+            let mut all: Vec<String> = Vec::new();
+            if names.iter().any(|n| n == "_id") {
+                all.push("_id".to_owned());
+            }
+            all.extend(fields.into_iter().map(|f| f.name));
+            all.extend(
+                names
+                    .iter()
+                    .filter(|n| !all.contains(n))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            names = all;
+        }
+        let rows = documents
+            .iter()
+            .map(|d| names.iter().map(|n| d.get(n).and_then(bson_text)).collect())
+            .collect();
         Ok(QueryResult {
             frame: crate::frame::text_frame(names, rows)?,
             truncated,

@@ -62,12 +62,9 @@ pub enum SavedQuery {
 impl SavedQuery {
     /// Reads a saved query's text; the error is a sentence for the candidate.
     pub fn parse(text: &str) -> Result<Self, String> {
-        // mongosh's own words for the two listings, as a candidate used to it saves them.
-        let words = text
-            .trim()
-            .trim_end_matches(';')
-            .trim()
-            .to_ascii_lowercase();
+        // mongosh's own words for the two listings, as a candidate used to it saves them
+        // (mongosh reads them in lower case only: `SHOW DATABASES` is SQL).
+        let words = text.trim().trim_end_matches(';').trim();
         match words.split_whitespace().collect::<Vec<_>>().as_slice() {
             ["show", "dbs" | "databases"] => return Ok(Self::ListDatabases),
             ["show", "collections" | "tables"] => return Ok(Self::ListCollections),
@@ -244,6 +241,25 @@ fn optional_count(document: &Document, key: &str) -> Result<Option<i64>, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mongoshs_listings_are_read_in_its_own_spelling_only() {
+        for text in ["show dbs", "show databases;\n", "  show   dbs  "] {
+            assert_eq!(
+                SavedQuery::parse(text),
+                Ok(SavedQuery::ListDatabases),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            SavedQuery::parse("show collections"),
+            Ok(SavedQuery::ListCollections)
+        );
+        // SQL, not mongosh: refused as a file that is not JSON.
+        for text in ["SHOW DATABASES;", "Show Dbs", "SELECT * FROM dbs"] {
+            assert!(SavedQuery::parse(text).is_err(), "{text}");
+        }
+    }
 
     #[test]
     fn a_find_and_an_aggregate_are_read_and_limited_by_epreuve() {
