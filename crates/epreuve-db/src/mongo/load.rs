@@ -17,6 +17,7 @@ use crate::{DbError, Loader};
 
 impl Loader for MongoDb {
     fn execute(&self, text: &str) -> Result<(), DbError> {
+        self.forget_fields();
         let failed = |detail: String| DbError::Query { detail };
         let bson = super::json::parse(text).map_err(failed)?;
         let commands: Vec<Document> = match bson {
@@ -50,6 +51,7 @@ impl Loader for MongoDb {
         _booleans: &[bool],
         rows: &[Vec<Option<String>>],
     ) -> Result<(), DbError> {
+        self.forget_fields();
         let declared = validator_fields(&self.collection_options(table)?);
         let types: Vec<Option<String>> = columns
             .iter()

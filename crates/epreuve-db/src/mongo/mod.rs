@@ -44,6 +44,9 @@ pub struct MongoDb {
     client: mongodb::Client,
     /// How long a candidate's query may run.
     timeout: Duration,
+    /// The fields of each collection, scanned once: grading asks for them in several checks,
+    /// and a scan reads every document. Emptied by every write of a loader.
+    fields: std::sync::Mutex<std::collections::HashMap<String, Vec<ColumnInfo>>>,
 }
 
 impl std::fmt::Debug for MongoDb {
@@ -82,6 +85,7 @@ impl MongoDb {
             runtime,
             client,
             timeout: Duration::from_secs(30),
+            fields: std::sync::Mutex::default(),
         };
         db.ping()?;
         Ok(db)
@@ -353,6 +357,80 @@ fn rows_of(documents: &[Document], skip_id: bool) -> (Vec<String>, Vec<Vec<Optio
     (names, rows)
 }
 
+impl MongoDb {
+    /// Every top-level field of `table` (a stored name) with its declared type: the BSON types
+    /// its values have, and the validator's `maxLength`.
+    fn scan_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
+        let table = table.to_owned();
+        let lengths: Vec<(String, Option<u32>)> =
+            validator_fields(&self.collection_options(&table)?)
+                .into_iter()
+                .map(|(name, _, length)| (name, length))
+                .collect();
+        let mut fields: Vec<(String, FieldTypes)> = Vec::new();
+        let db = self.database();
+        let scanned: Result<(), mongodb::error::Error> = self.runtime.block_on(async {
+            let mut cursor = db
+                .run_cursor_command(doc! { "find": &table, "batchSize": BATCH })
+                .await?;
+            while let Some(document) = cursor.try_next().await? {
+                for (key, value) in &document {
+                    if key == "_id" {
+                        continue;
+                    }
+                    match fields.iter_mut().find(|(name, _)| name == key) {
+                        Some((_, types)) => types.see(value),
+                        None => {
+                            let mut types = FieldTypes::default();
+                            types.see(value);
+                            fields.push((key.clone(), types));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        });
+        scanned.map_err(|e| internal_error("find", &e))?;
+        Ok(fields
+            .into_iter()
+            .map(|(name, types)| {
+                let length = lengths
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, l)| *l);
+                ColumnInfo {
+                    declared: types.declared(length),
+                    name,
+                }
+            })
+            .collect())
+    }
+
+    /// Forgets the fields scanned, after a write.
+    pub(crate) fn forget_fields(&self) {
+        if let Ok(mut fields) = self.fields.lock() {
+            fields.clear();
+        }
+    }
+
+    fn count_documents(&self, table: &str) -> Result<u64, DbError> {
+        let table = self.stored_name(table)?;
+        let (found, _) = self.internal_cursor(
+            doc! { "aggregate": &table, "pipeline": [{ "$count": "n" }], "cursor": {} },
+            1,
+        )?;
+        Ok(found
+            .first()
+            .and_then(|d| match d.get("n") {
+                Some(Bson::Int32(n)) => u64::try_from(*n).ok(),
+                Some(Bson::Int64(n)) => u64::try_from(*n).ok(),
+                Some(Bson::Double(n)) => Some(*n as u64),
+                _ => None,
+            })
+            .unwrap_or(0))
+    }
+}
+
 impl Backend for MongoDb {
     fn engine(&self) -> Engine {
         Engine::MongoDb
@@ -417,67 +495,19 @@ impl Backend for MongoDb {
 
     fn columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
         let table = self.stored_name(table)?;
-        let lengths: Vec<(String, Option<u32>)> =
-            validator_fields(&self.collection_options(&table)?)
-                .into_iter()
-                .map(|(name, _, length)| (name, length))
-                .collect();
-        let mut fields: Vec<(String, FieldTypes)> = Vec::new();
-        let db = self.database();
-        let scanned: Result<(), mongodb::error::Error> = self.runtime.block_on(async {
-            let mut cursor = db
-                .run_cursor_command(doc! { "find": &table, "batchSize": BATCH })
-                .await?;
-            while let Some(document) = cursor.try_next().await? {
-                for (key, value) in &document {
-                    if key == "_id" {
-                        continue;
-                    }
-                    match fields.iter_mut().find(|(name, _)| name == key) {
-                        Some((_, types)) => types.see(value),
-                        None => {
-                            let mut types = FieldTypes::default();
-                            types.see(value);
-                            fields.push((key.clone(), types));
-                        }
-                    }
-                }
-            }
-            Ok(())
-        });
-        scanned.map_err(|e| internal_error("find", &e))?;
-        Ok(fields
-            .into_iter()
-            .map(|(name, types)| {
-                let length = lengths
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .and_then(|(_, l)| *l);
-                ColumnInfo {
-                    declared: types.declared(length),
-                    name,
-                }
-            })
-            .collect())
+        if let Some(known) = self.fields.lock().ok().and_then(|f| f.get(&table).cloned()) {
+            return Ok(known);
+        }
+        let scanned = self.scan_columns(&table)?;
+        if let Ok(mut fields) = self.fields.lock() {
+            fields.insert(table, scanned.clone());
+        }
+        Ok(scanned)
     }
 
     fn row_count(&self, table: &str) -> Result<u64, DbError> {
-        let table = self.stored_name(table)?;
-        let (found, _) = self.internal_cursor(
-            doc! { "aggregate": &table, "pipeline": [{ "$count": "n" }], "cursor": {} },
-            1,
-        )?;
-        Ok(found
-            .first()
-            .and_then(|d| match d.get("n") {
-                Some(Bson::Int32(n)) => u64::try_from(*n).ok(),
-                Some(Bson::Int64(n)) => u64::try_from(*n).ok(),
-                Some(Bson::Double(n)) => Some(*n as u64),
-                _ => None,
-            })
-            .unwrap_or(0))
+        self.count_documents(table)
     }
-
     fn table_text(&self, table: &str, max_rows: usize) -> Result<QueryResult, DbError> {
         let table = self.stored_name(table)?;
         let started = Instant::now();
