@@ -545,3 +545,90 @@ fn check_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
         .find(|c| c["id"] == id)
         .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
 }
+
+/// Hostile work costs only its own checks: a saved query that runs code is refused before the
+/// server sees it (and the server keeps answering), and a view named like an expected
+/// collection, over the loaded documents kept under another name, earns nothing for that
+/// collection; everything else keeps its points.
+#[test]
+fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_checks() {
+    let temp = reachable_tempdir();
+    let dir = temp.path().join("ws");
+    let out = epreuve(
+        temp.path(),
+        &[
+            "demo",
+            EXAM,
+            "--via",
+            "local",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let status = stdout(&epreuve(
+        temp.path(),
+        &["status", "--dir", dir.to_str().unwrap()],
+    ));
+    let uri = printed(&status, "Compass:");
+    let head = dir.join("answers/apercu_ventes.json");
+    let kept = std::fs::read_to_string(&head).unwrap();
+    for hostile in [
+        r#"{"find": "ventes", "filter": {"$where": "sleep(100000) || true"}, "limit": 10}"#,
+        r#"{"aggregate": "ventes", "pipeline": [{"$limit": 10}, {"$out": "magasins"}]}"#,
+    ] {
+        std::fs::write(&head, hostile).unwrap();
+        let out = epreuve_en(
+            temp.path(),
+            &["check", "--dir", dir.to_str().unwrap(), "--format", "json"],
+        );
+        let report = json(&out);
+        for check in report["checks"].as_array().unwrap() {
+            let id = check["id"].as_str().unwrap();
+            let wanted = if id == "ventes.head" {
+                "failed"
+            } else {
+                "passed"
+            };
+            assert_eq!(check["status"], wanted, "{hostile}: {check:#}");
+        }
+        assert!(
+            check_of(&report, "ventes.head")["message"]
+                .as_str()
+                .unwrap()
+                .contains("only reads"),
+            "{report:#}"
+        );
+    }
+    std::fs::write(&head, kept).unwrap();
+    pymongo(
+        &uri,
+        "db.ventes_vraies.insert_many(list(db.ventes.find()))\ndb.ventes.drop()\ndb.create_collection('ventes', viewOn='ventes_vraies', pipeline=[])",
+    )
+    .unwrap();
+    let out = epreuve_en(
+        temp.path(),
+        &["check", "--dir", dir.to_str().unwrap(), "--format", "json"],
+    );
+    let report = json(&out);
+    // The magasins collection was not overwritten by the refused $out.
+    assert_eq!(check_of(&report, "magasins.row_count")["status"], "passed");
+    for check in report["checks"].as_array().unwrap() {
+        let id = check["id"].as_str().unwrap();
+        if id.starts_with("ventes.") {
+            assert_eq!(check["status"], "failed", "{check:#}");
+            assert!(
+                check["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("is a view, not a table"),
+                "{check:#}"
+            );
+        } else {
+            assert_eq!(check["status"], "passed", "{check:#}");
+        }
+    }
+    assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
+}
