@@ -547,7 +547,8 @@ fn check_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
 }
 
 /// Hostile work costs only its own checks: a saved query that runs code is refused before the
-/// server sees it (and the server keeps answering), and a view named like an expected
+/// server sees it (and the server keeps answering), an operator named with terminal controls
+/// reaches no output raw, and a view named like an expected
 /// collection, over the loaded documents kept under another name, earns nothing for that
 /// collection; everything else keeps its points.
 #[test]
@@ -602,6 +603,35 @@ fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_
             "{report:#}"
         );
     }
+    // A server's error that quotes the candidate's operator: a screen clear, a title change, a
+    // bell, a carriage return and a reversal of the text direction reach no output raw.
+    std::fs::write(
+        &head,
+        r#"{"find": "ventes", "filter": {"$\u001b[2J\u001b]0;pris\u0007\r\u202ex": 1}}"#,
+    )
+    .unwrap();
+    let table = epreuve_en(temp.path(), &["check", "--dir", dir.to_str().unwrap()]);
+    let as_json = epreuve_en(
+        temp.path(),
+        &["check", "--dir", dir.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(
+        check_of(&json(&as_json), "ventes.head")["status"],
+        "failed",
+        "{}",
+        stdout(&as_json)
+    );
+    for (what, out) in [("table", &table), ("json", &as_json)] {
+        let printed = format!("{}{}", stdout(out), stderr(out));
+        for c in ['\u{1b}', '\u{7}', '\r', '\u{202e}', '\u{9b}'] {
+            assert!(
+                !printed.contains(c),
+                "{what}: {c:?} reached the terminal:\n{printed}"
+            );
+        }
+    }
+    // Shown, not obeyed: the server quotes the operator, epreuve spells its characters out.
+    assert!(stdout(&table).contains("\\u{202e}"), "{}", stdout(&table));
     std::fs::write(&head, kept).unwrap();
     pymongo(
         &uri,
