@@ -662,3 +662,50 @@ fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_
     }
     assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
 }
+
+/// A candidate's own tools load the data and are graded: pandas reads the csv, the workbook and
+/// the json of their seed, pymongo creates each collection with a validator and inserts
+/// `to_dict("records")` (`tests/e2e/candidates/mongo_pandas.py`). Done with care, every point;
+/// done in a hurry (the sale date left as text, empty cells inserted as NaN), the types of the
+/// sales are not their source's.
+#[test]
+fn a_pandas_and_pymongo_load_is_graded() {
+    let script = repo().join("tests/e2e/candidates/mongo_pandas.py");
+    for (naive, candidate) in [(false, "c05"), (true, "c06")] {
+        let temp = reachable_tempdir();
+        let dir = local(temp.path(), candidate);
+        let status = stdout(&epreuve(
+            temp.path(),
+            &["status", "--dir", dir.to_str().unwrap()],
+        ));
+        let out = Command::new(python())
+            .arg(&script)
+            .env("URI", printed(&status, "Compass:"))
+            .env("DATA", dir.join("data"))
+            .env("ANSWERS", dir.join("answers"))
+            .env("NAIVE", if naive { "1" } else { "0" })
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (report, _) = grade(&dir);
+        if naive {
+            assert!(report["score"].as_f64().unwrap() < 33.0, "{report:#}");
+            assert_eq!(
+                check_of(&report, "ventes.type_family")["status"],
+                "failed",
+                "{report:#}"
+            );
+            assert_eq!(
+                check_of(&report, "magasins.type_family")["status"],
+                "passed"
+            );
+        } else {
+            assert_eq!(report["score"], 33.0, "{report:#}");
+        }
+        assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
+    }
+}

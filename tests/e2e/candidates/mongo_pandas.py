@@ -1,0 +1,103 @@
+"""A candidate's MongoDB load, written as a candidate writes it: pandas reads the files,
+pymongo creates each collection with a $jsonSchema validator and inserts the records of
+`to_dict("records")`, empty cells left out. Run by tests/e2e/mongodb.rs with URI (the string
+`epreuve status` prints), DATA (the workspace's data/ folder) and ANSWERS; with NAIVE=1, as a
+hurried candidate does: the sale date left as the file's text, the empty cells inserted as NaN."""
+import json
+import os
+
+import pandas as pd
+import pymongo
+
+client = pymongo.MongoClient(os.environ["URI"], serverSelectionTimeoutMS=10000)
+db = client.get_default_database()
+data = os.environ["DATA"]
+answers = os.environ["ANSWERS"]
+
+
+NAIVE = os.environ.get("NAIVE") == "1"
+
+
+def records(frame):
+    """The rows as documents, without the empty cells, in Python's own types."""
+    if NAIVE:
+        return frame.to_dict("records")
+    out = []
+    for row in frame.to_dict("records"):
+        document = {}
+        for key, value in row.items():
+            if value is None or value is pd.NaT or value is pd.NA:
+                continue
+            if isinstance(value, float) and value != value:
+                continue
+            if isinstance(value, pd.Timestamp):
+                value = value.to_pydatetime()
+            elif hasattr(value, "item"):
+                value = value.item()
+            document[key] = value
+        out.append(document)
+    return out
+
+
+def create(name, types):
+    if NAIVE:
+        # The validator refuses NaN in a string field: the hurried candidate drops it.
+        db.create_collection(name)
+        return
+    properties = {}
+    for field, bson_type in types.items():
+        properties[field] = {"bsonType": bson_type}
+    db.create_collection(name, validator={"$jsonSchema": {"bsonType": "object", "properties": properties}})
+
+
+db.essai.insert_one({"message": "bonjour"})
+
+ventes = pd.read_csv(
+    f"{data}/ventes.csv",
+    sep=";",
+    decimal=",",
+    dtype={"code_magasin": str, "sku": str, "mode_paiement": str, "commentaire": str, "carte_fidelite": str},
+)
+if not NAIVE:
+    ventes["date_vente"] = pd.to_datetime(ventes["date_vente"], format="%d/%m/%Y")
+ventes["carte_fidelite"] = ventes["carte_fidelite"].map({"oui": True, "non": False})
+if not NAIVE:
+    for column in ["id_vente", "quantite"]:
+        ventes[column] = ventes[column].astype("Int64")
+create("ventes", {
+    "id_vente": "int", "date_vente": "string" if NAIVE else "date", "code_magasin": "string", "sku": "string",
+    "quantite": "int", "prix_unitaire": "double", "remise_pct": "double", "montant_ttc": "double",
+    "carte_fidelite": "bool", "mode_paiement": "string", "commentaire": "string",
+})
+db.ventes.insert_many(records(ventes))
+
+magasins = pd.read_excel(f"{data}/magasins.xlsx", sheet_name="magasins", dtype={"code_postal": str})
+magasins["date_ouverture"] = pd.to_datetime(magasins["date_ouverture"])
+create("magasins", {
+    "code_magasin": "string", "nom": "string", "ville": "string", "code_postal": "string",
+    "region": "string", "surface_m2": "int", "date_ouverture": "date", "ouvert_dimanche": "bool",
+})
+db.magasins.insert_many(records(magasins))
+
+objectifs = pd.read_excel(f"{data}/magasins.xlsx", sheet_name="objectifs")
+create("objectifs", {"code_magasin": "string", "annee": "int", "mois": "int", "objectif_ca": "double"})
+db.objectifs.insert_many(records(objectifs))
+
+with open(f"{data}/catalogue.json", encoding="utf-8") as f:
+    catalogue = json.load(f)
+produits = pd.json_normalize(catalogue["categories"], record_path="produits", meta=["code"])
+produits = produits.rename(columns={"code": "categorie"})
+produits["date_referencement"] = pd.to_datetime(produits["date_referencement"])
+produits["poids_g"] = produits["poids_g"].astype("Int64")
+create("produits", {
+    "categorie": "string", "sku": "string", "designation": "string", "marque": "string",
+    "prix_catalogue": "double", "bio": "bool", "poids_g": "int", "date_referencement": "date",
+})
+db.produits.insert_many(records(produits))
+
+with open(f"{answers}/bases.json", "w", encoding="utf-8") as f:
+    f.write('{"listDatabases": 1}\n')
+for name in ["ventes", "magasins", "objectifs", "produits"]:
+    with open(f"{answers}/apercu_{name}.json", "w", encoding="utf-8") as f:
+        json.dump({"find": name, "limit": 10}, f)
+print("loaded")
