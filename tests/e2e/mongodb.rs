@@ -72,6 +72,32 @@ fn local(parent: &Path, candidate: &str) -> PathBuf {
     dir
 }
 
+/// The reference solution applied by `demo` on a local server in `parent/ws`: the workspace
+/// and the connection string its `status` prints.
+fn reference_on_local(parent: &Path) -> (PathBuf, String) {
+    let dir = parent.join("ws");
+    let out = epreuve(
+        parent,
+        &[
+            "demo",
+            EXAM,
+            "--via",
+            "local",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["score"], 33.0);
+    let status = stdout(&epreuve(
+        parent,
+        &["status", "--dir", dir.to_str().unwrap()],
+    ));
+    (dir, printed(&status, "Compass:"))
+}
+
 fn down(parent: &Path, dir: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["db", "down", "--dir", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
@@ -254,13 +280,13 @@ fn the_candidate_connects_with_the_printed_string_from_pymongo_and_mongosh() {
 
     // The candidate's command graded: both documents' database is listed.
     std::fs::write(dir.join("answers/bases.json"), "show dbs\n").unwrap();
-    let check = epreuve(
+    let checked = epreuve(
         temp.path(),
         &["check", "--dir", dir.to_str().unwrap(), "--format", "json"],
     );
-    let report = json(&check);
+    let report = json(&checked);
     assert_eq!(
-        check_of(&report, "instance.default_tables")["status"],
+        check(&report, "instance.default_tables")["status"],
         "passed",
         "{report:#}"
     );
@@ -458,22 +484,7 @@ fn a_local_mongodb_start_killed_outright_leaves_its_server_to_the_next_start() {
 #[test]
 fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     let temp = reachable_tempdir();
-    let dir = temp.path().join("ws");
-    let out = epreuve(
-        temp.path(),
-        &[
-            "demo",
-            EXAM,
-            "--via",
-            "local",
-            "--dir",
-            dir.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(json(&out)["score"], 33.0);
+    let (dir, uri) = reference_on_local(temp.path());
     let seal: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(bundle(&dir).join("seal.json")).unwrap())
             .unwrap();
@@ -497,11 +508,6 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     );
     // After submitting, the candidate drops two collections: the live database would lose
     // C1.9's points for the sales.
-    let status = stdout(&epreuve(
-        temp.path(),
-        &["status", "--dir", dir.to_str().unwrap()],
-    ));
-    let uri = printed(&status, "Compass:");
     pymongo(&uri, "db.essai.drop(); db.ventes.drop()").unwrap();
     let (report, status) = grade(&dir);
     assert_eq!(
@@ -536,16 +542,6 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     );
 }
 
-/// The check called `id` in a report.
-fn check_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
-}
-
 /// Hostile work costs only its own checks: a saved query that runs code is refused before the
 /// server sees it (and the server keeps answering), an operator named with terminal controls
 /// reaches no output raw, and a view named like an expected
@@ -554,26 +550,7 @@ fn check_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
 #[test]
 fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_checks() {
     let temp = reachable_tempdir();
-    let dir = temp.path().join("ws");
-    let out = epreuve(
-        temp.path(),
-        &[
-            "demo",
-            EXAM,
-            "--via",
-            "local",
-            "--dir",
-            dir.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let status = stdout(&epreuve(
-        temp.path(),
-        &["status", "--dir", dir.to_str().unwrap()],
-    ));
-    let uri = printed(&status, "Compass:");
+    let (dir, uri) = reference_on_local(temp.path());
     let head = dir.join("answers/apercu_ventes.json");
     let kept = std::fs::read_to_string(&head).unwrap();
     for hostile in [
@@ -596,7 +573,7 @@ fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_
             assert_eq!(check["status"], wanted, "{hostile}: {check:#}");
         }
         assert!(
-            check_of(&report, "ventes.head")["message"]
+            check(&report, "ventes.head")["message"]
                 .as_str()
                 .unwrap()
                 .contains("only reads"),
@@ -616,7 +593,7 @@ fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_
         &["check", "--dir", dir.to_str().unwrap(), "--format", "json"],
     );
     assert_eq!(
-        check_of(&json(&as_json), "ventes.head")["status"],
+        check(&json(&as_json), "ventes.head")["status"],
         "failed",
         "{}",
         stdout(&as_json)
@@ -644,7 +621,7 @@ fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_
     );
     let report = json(&out);
     // The magasins collection was not overwritten by the refused $out.
-    assert_eq!(check_of(&report, "magasins.row_count")["status"], "passed");
+    assert_eq!(check(&report, "magasins.row_count")["status"], "passed");
     for check in report["checks"].as_array().unwrap() {
         let id = check["id"].as_str().unwrap();
         if id.starts_with("ventes.") {
@@ -695,14 +672,11 @@ fn a_pandas_and_pymongo_load_is_graded() {
         if naive {
             assert!(report["score"].as_f64().unwrap() < 33.0, "{report:#}");
             assert_eq!(
-                check_of(&report, "ventes.type_family")["status"],
+                check(&report, "ventes.type_family")["status"],
                 "failed",
                 "{report:#}"
             );
-            assert_eq!(
-                check_of(&report, "magasins.type_family")["status"],
-                "passed"
-            );
+            assert_eq!(check(&report, "magasins.type_family")["status"], "passed");
         } else {
             assert_eq!(report["score"], 33.0, "{report:#}");
         }

@@ -339,22 +339,17 @@ fn internal_error(name: &str, error: &mongodb::error::Error) -> DbError {
     }
 }
 
-/// Documents as rows of text: one column per field, in the order first seen.
-fn rows_of(documents: &[Document], skip_id: bool) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+/// Every field of `documents`, in the order first seen: the columns of a result.
+fn field_names(documents: &[Document]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for document in documents {
         for key in document.keys() {
-            if (skip_id && key == "_id") || names.contains(key) {
-                continue;
+            if !names.contains(key) {
+                names.push(key.clone());
             }
-            names.push(key.clone());
         }
     }
-    let rows = documents
-        .iter()
-        .map(|d| names.iter().map(|n| d.get(n).and_then(bson_text)).collect())
-        .collect();
-    (names, rows)
+    names
 }
 
 impl MongoDb {
@@ -535,7 +530,7 @@ impl Backend for MongoDb {
         let query = SavedQuery::parse(text).map_err(|detail| DbError::Query { detail })?;
         let started = Instant::now();
         let (documents, truncated) = self.run_saved(&query, max_rows)?;
-        let (mut names, _) = rows_of(&documents, false);
+        let mut names = field_names(&documents);
         // A find without a projection shows every field of its collection, as `SELECT *` shows
         // every column: a field the first documents lack (an empty cell left out) is a column
         // of empty values, as Compass's table shows it, not a field the query hid.
