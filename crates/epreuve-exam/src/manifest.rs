@@ -62,6 +62,20 @@ impl ExamManifest {
     pub fn runs_on(&self, engine: Engine) -> bool {
         self.engines().contains(&engine)
     }
+
+    /// The blocs the exam assesses: its own, and those of its criteria (`C2.1` is bloc 2), in
+    /// order.
+    pub fn blocs(&self) -> Vec<u8> {
+        let mut blocs: Vec<u8> = self
+            .criteria
+            .iter()
+            .filter_map(|c| c.strip_prefix('C')?.split('.').next()?.parse().ok())
+            .chain([self.bloc])
+            .collect();
+        blocs.sort_unstable();
+        blocs.dedup();
+        blocs
+    }
 }
 
 /// Tables loaded for the candidate at `start`.

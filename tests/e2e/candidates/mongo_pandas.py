@@ -100,4 +100,29 @@ with open(f"{answers}/bases.json", "w", encoding="utf-8") as f:
 for name in ["ventes", "magasins", "objectifs", "produits"]:
     with open(f"{answers}/apercu_{name}.json", "w", encoding="utf-8") as f:
         json.dump({"find": name, "limit": 10}, f)
+
+# The exploitation (C2.1, C2.3): an index made with pymongo, and the queries saved as the
+# statement asks, written with json.dump as a notebook would.
+db.ventes.create_index("sku")
+with open(f"{answers}/selection.json", "w", encoding="utf-8") as f:
+    json.dump({
+        "find": "ventes",
+        "filter": {"code_magasin": "MAG007", "carte_fidelite": True, "montant_ttc": {"$gte": 100}},
+        "projection": {"_id": 0, "id_vente": 1, "date_vente": 1, "sku": 1, "quantite": 1, "montant_ttc": 1},
+    }, f)
+for column, answer in [("montant_ttc", "stats_montant"), ("remise_pct", "stats_remise")]:
+    quartiles = {"$percentile": {"input": f"${column}", "p": [0.25, 0.75], "method": "approximate"}}
+    with open(f"{answers}/{answer}.json", "w", encoding="utf-8") as f:
+        json.dump({"aggregate": "ventes", "pipeline": [
+            {"$group": {"_id": None, "moyenne": {"$avg": f"${column}"},
+                        "mediane": {"$median": {"input": f"${column}", "method": "approximate"}},
+                        "quartiles": quartiles}},
+            {"$project": {"_id": 0, "moyenne": 1, "mediane": 1,
+                          "q1": {"$arrayElemAt": ["$quartiles", 0]},
+                          "q3": {"$arrayElemAt": ["$quartiles", 1]}}},
+        ]}, f)
+with open(f"{answers}/frequences_paiement.json", "w", encoding="utf-8") as f:
+    json.dump({"aggregate": "ventes", "pipeline": [
+        {"$group": {"_id": "$mode_paiement", "effectif": {"$sum": 1}}},
+    ]}, f)
 print("loaded")

@@ -14,6 +14,7 @@ mod accounts;
 mod freeze;
 pub mod json;
 mod load;
+mod plan;
 pub mod query;
 pub mod text;
 
@@ -352,6 +353,32 @@ fn field_names(documents: &[Document]) -> Vec<String> {
     names
 }
 
+/// The fields an inclusion projection asks for (`{"_id": 0, "sku": 1}` → `sku`), in its order;
+/// `_id` unless it is excluded. An exclusion projection names none.
+fn projected_fields(projection: &Document) -> Vec<String> {
+    let included = |value: &Bson| match value {
+        Bson::Boolean(b) => *b,
+        Bson::Int32(n) => *n != 0,
+        Bson::Int64(n) => *n != 0,
+        Bson::Double(d) => *d != 0.0,
+        // `"$field"` or an expression computes the field: it is there.
+        _ => true,
+    };
+    let fields: Vec<String> = projection
+        .iter()
+        .filter(|(name, value)| name.as_str() != "_id" && included(value))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if fields.is_empty() {
+        return fields;
+    }
+    let id = projection.get("_id").is_none_or(included);
+    id.then(|| "_id".to_owned())
+        .into_iter()
+        .chain(fields)
+        .collect()
+}
+
 impl MongoDb {
     /// Every top-level field of `table` (a stored name) with its declared type: the BSON types
     /// its values have, and the validator's `maxLength`.
@@ -531,6 +558,16 @@ impl Backend for MongoDb {
         let started = Instant::now();
         let (documents, truncated) = self.run_saved(&query, max_rows)?;
         let mut names = field_names(&documents);
+        // A find that matched nothing still names the fields its projection asks for, as an
+        // SQL query without rows keeps its columns.
+        if documents.is_empty()
+            && let SavedQuery::Find {
+                projection: Some(projection),
+                ..
+            } = &query
+        {
+            names = projected_fields(projection);
+        }
         // A find without a projection shows every field of its collection, as `SELECT *` shows
         // every column: a field the first documents lack (an empty cell left out) is a column
         // of empty values, as Compass's table shows it, not a field the query hid.
@@ -608,6 +645,24 @@ impl Backend for MongoDb {
             false,
             doc! { "explain": command, "verbosity": "queryPlanner" },
         )?;
-        Ok(Bson::Document(answer).into_relaxed_extjson().to_string())
+        plan::winning_plan(&answer).ok_or_else(|| DbError::Internal {
+            sql: "explain".into(),
+            detail: "the server's explain holds no winning plan".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fields_a_projection_asks_for() {
+        let asked = |p: Document| projected_fields(&p);
+        assert_eq!(asked(doc! { "_id": 0, "sku": 1, "n": true }), ["sku", "n"]);
+        assert_eq!(asked(doc! { "sku": 1 }), ["_id", "sku"]);
+        assert_eq!(asked(doc! { "total": "$montant", "_id": false }), ["total"]);
+        assert!(asked(doc! { "commentaire": 0 }).is_empty());
+        assert!(asked(doc! {}).is_empty());
     }
 }

@@ -2,7 +2,8 @@
 //! through an index, and which line says how the table is read.
 
 /// Whether a plan, as [`epreuve_db::Backend::explain`] renders it, reads through an index: an index
-/// named in it, an index scan (PostgreSQL, DuckDB), or a `key=` chosen (MariaDB).
+/// named in it, an index scan (PostgreSQL, DuckDB; `IXSCAN` on MongoDB), or a `key=` chosen
+/// (MariaDB).
 pub(crate) fn plan_uses_index(plan: &str, index_names: &[String]) -> bool {
     // MariaDB lists the indexes it considered in `possible_keys`: only `key` is the one used.
     let lower = plan
@@ -19,6 +20,7 @@ pub(crate) fn plan_uses_index(plan: &str, index_names: &[String]) -> bool {
     index_names.iter().any(|n| lower.contains(n.as_str()))
         || lower.contains("index scan")
         || lower.contains("index_scan")
+        || lower.contains("ixscan")
         || lower
             .lines()
             .any(|l| l.starts_with("key=") || l.contains(" key="))
@@ -72,6 +74,11 @@ mod tests {
             &names
         ));
         assert!(!plan_uses_index("Seq Scan on ventes", &names));
+        assert!(plan_uses_index(
+            "FETCH\n  IXSCAN index=sku_1 keys={\"sku\":1}",
+            &[]
+        ));
+        assert!(!plan_uses_index("COLLSCAN", &names));
         // Considered is not used.
         assert!(!plan_uses_index(
             "id=1 table=ventes type=ALL possible_keys=idx_ventes_id rows=998000",

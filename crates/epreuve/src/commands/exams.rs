@@ -16,10 +16,12 @@ pub fn exams(printer: &Printer, catalogue: Option<PathBuf>) -> anyhow::Result<u8
             for exam in &exams {
                 let m = &exam.manifest;
                 let engines: Vec<&str> = m.engines().iter().map(|e| e.label()).collect();
+                let blocs: Vec<String> = m.blocs().iter().map(u8::to_string).collect();
                 out.push_str(&format!(
-                    "{}  bloc {} · {} · {} · {}\n    {}\n",
+                    "{}  bloc{} {} · {} · {} · {}\n    {}\n",
                     m.id,
-                    m.bloc,
+                    if blocs.len() > 1 { "s" } else { "" },
+                    blocs.join(", "),
                     m.criteria.join(", "),
                     humantime::format_duration(m.duration),
                     engines.join(", "),
@@ -37,7 +39,7 @@ pub fn exams(printer: &Printer, catalogue: Option<PathBuf>) -> anyhow::Result<u8
                 let m = &e.manifest;
                 json!({
                     "id": m.id, "title": m.title, "title_en": m.title_en, "bloc": m.bloc,
-                    "criteria": m.criteria, "duration_seconds": m.duration.as_secs(),
+                    "blocs": m.blocs(), "criteria": m.criteria, "duration_seconds": m.duration.as_secs(),
                     "tables": m.tables.iter().map(|t| &t.name).collect::<Vec<_>>(),
                     "engines": m.engines(),
                 })

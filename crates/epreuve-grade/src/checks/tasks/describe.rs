@@ -41,7 +41,8 @@ impl TaskContext<'_> {
             let found = actual
                 .iter()
                 .find(|(n, _)| crate::compare::column_key(n) == name.to_lowercase())
-                .and_then(|(_, v)| v.first().cloned().flatten());
+                .and_then(|(_, v)| v.first().cloned().flatten())
+                .map(|found| only_element(&found).unwrap_or(found));
             let Some(found) = found else {
                 wrong.push(said!(
                     "ev-stat-missing",
@@ -286,7 +287,62 @@ fn numbers(source: &TableTruth, column: &str) -> Option<Vec<f64>> {
     )
 }
 
+/// The one value of a list of one written as JSON (`[12.5]`, `[{"$numberDecimal": "12.5"}]`):
+/// MongoDB's `$percentile` gives a list with a value for each share asked, and a quartile
+/// asked alone is that value.
+fn only_element(text: &str) -> Option<String> {
+    let text = text.trim();
+    if !text.starts_with('[') {
+        return None;
+    }
+    let serde_json::Value::Array(items) = serde_json::from_str(text).ok()? else {
+        return None;
+    };
+    let [only] = items.as_slice() else {
+        return None;
+    };
+    match only {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(wrapped) => match wrapped.iter().next() {
+            Some((key, serde_json::Value::String(s)))
+                if wrapped.len() == 1
+                    && [
+                        "$numberDecimal",
+                        "$numberDouble",
+                        "$numberInt",
+                        "$numberLong",
+                    ]
+                    .contains(&key.as_str()) =>
+            {
+                Some(s.clone())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn show(x: f64) -> String {
     let rounded = (x * 10_000.0).round() / 10_000.0;
     format!("{rounded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_element;
+
+    #[test]
+    fn a_list_of_one_value_is_that_value() {
+        assert_eq!(only_element("[12.5]").as_deref(), Some("12.5"));
+        assert_eq!(
+            only_element(r#"[{"$numberDecimal": "12.50"}]"#).as_deref(),
+            Some("12.50")
+        );
+        assert_eq!(only_element("[1, 2]"), None);
+        assert_eq!(only_element("[]"), None);
+        assert_eq!(only_element("12.5"), None);
+        assert_eq!(only_element("[[1]]"), None);
+        assert_eq!(only_element(r#"[{"$numberDecimal": "1", "x": 2}]"#), None);
+    }
 }

@@ -272,7 +272,10 @@ impl<'a> TaskContext<'a> {
                 )
             });
         };
-        let plan = match self.backend.explain(Query::Sql(plan_query)) {
+        let plan = match self
+            .backend
+            .explain(Query::saved(self.backend.engine(), plan_query))
+        {
             Ok(plan) => plan,
             Err(error) => return Outcome::from_error(&error, said!("doing-read-plan")),
         };
