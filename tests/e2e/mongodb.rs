@@ -735,3 +735,89 @@ fn a_mongosh_insert_many_of_the_sales_is_graded() {
     assert_eq!(report["score"], 11.0, "{report:#}");
     assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
 }
+
+/// Hostile data in the collections themselves, submitted: fields named with `$`, with a dot and
+/// with terminal controls, a comment of 15 MB (past its validator's `maxLength`, validation
+/// bypassed), and documents of `objectifs` rewritten behind
+/// their validator (validation bypassed: the validator still declares `objectif_ca` a decimal,
+/// the documents hold text). Each costs its own check and no more, graded live and again from
+/// the frozen copy once the server is gone; the outputs stay small, valid JSON and inert.
+#[test]
+fn hostile_documents_cost_only_their_own_checks_live_and_from_the_frozen_copy() {
+    let temp = reachable_tempdir();
+    let (dir, uri) = reference_on_local(temp.path());
+    pymongo(
+        &uri,
+        r#"
+first = db.ventes.find_one(sort=[("id_vente", 1)])
+db.ventes.update_one({"_id": first["_id"]}, {"$set": {"commentaire": "x" * (15 * 1024 * 1024)}}, bypass_document_validation=True)
+second = db.ventes.find_one(sort=[("id_vente", 1)], skip=1)
+db.ventes.delete_one({"_id": second["_id"]})
+second["$prix"] = 1
+second["a.b"] = 2
+second["\x1b[31mrouge\x07"] = "\x1b]0;titre\x07\u202e"
+db.ventes.insert_one(second)
+for document in db.objectifs.find({"objectif_ca": {"$exists": True}}):
+    document["objectif_ca"] = str(document["objectif_ca"])
+    db.objectifs.replace_one({"_id": document["_id"]}, document, bypass_document_validation=True)
+"#,
+    )
+    .unwrap();
+    let submitted = epreuve(temp.path(), &["submit", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(code(&submitted), 0, "{}", stderr(&submitted));
+    let judged = |report: &serde_json::Value, how: &str| {
+        for check in report["checks"].as_array().unwrap() {
+            let id = check["id"].as_str().unwrap();
+            match id {
+                // One field of four in text: 2 × 3/4.
+                "objectifs.type_family" => {
+                    assert_eq!(check["status"], "failed", "{how}: {check:#}");
+                    assert_eq!(check["score"], 1.5, "{how}: {check:#}");
+                }
+                // One document of 6,000 spoiled by its comment.
+                "ventes.values" => {
+                    assert_eq!(check["status"], "failed", "{how}: {check:#}");
+                    let points = check["score"].as_f64().unwrap();
+                    assert!(
+                        (points - 2.0 * 5999.0 / 6000.0).abs() < 1e-3,
+                        "{how}: {check:#}"
+                    );
+                }
+                _ => assert_eq!(check["status"], "passed", "{how}: {check:#}"),
+            }
+        }
+    };
+    let inert = |out: &std::process::Output, how: &str| {
+        let printed = format!("{}{}", stdout(out), stderr(out));
+        assert!(printed.len() < 200_000, "{how}: {} bytes", printed.len());
+        for c in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!printed.contains(c), "{how}: {c:?} printed raw");
+        }
+    };
+    let out = epreuve(
+        temp.path(),
+        &["grade", dir.to_str().unwrap(), "--format", "json"],
+    );
+    inert(&out, "live");
+    judged(&json(&out), "live");
+    for lang in ["fr", "en"] {
+        let table = epreuve(
+            temp.path(),
+            &["grade", dir.to_str().unwrap(), "--lang", lang],
+        );
+        inert(&table, lang);
+    }
+    // The server gone, the frozen copy is restored and graded alike.
+    assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
+    let out = epreuve(
+        temp.path(),
+        &["grade", dir.to_str().unwrap(), "--format", "json"],
+    );
+    inert(&out, "from the frozen copy");
+    let report = json(&out);
+    assert!(
+        report["notes"].to_string().contains("graded from the dump"),
+        "{report:#}"
+    );
+    judged(&report, "from the frozen copy");
+}

@@ -236,17 +236,16 @@ impl Report {
         for check in &mut checks {
             check.id = clean_text(&check.id);
             check.title = clean_text(&check.title);
-            check.message = clean_text(&check.message);
-            check.said = check
-                .said
-                .take()
-                .map(|s| s.map_text(&|t: &str| clean_text(t)));
+            check.said = check.said.take().map(|s| s.map_text(&quoted));
+            // The English sentence is its message's, said again from the bounded quotes.
+            check.message = match &check.said {
+                Some(said) => said.english(),
+                None => quoted(&check.message),
+            };
         }
         let notes: Vec<Note> = notes.into_iter().map(Note::cleaned).collect();
-        let integrity_said: Vec<Said> = integrity
-            .into_iter()
-            .map(|s| s.map_text(&|t: &str| clean_text(t)))
-            .collect();
+        let integrity_said: Vec<Said> =
+            integrity.into_iter().map(|s| s.map_text(&quoted)).collect();
         let integrity: Vec<String> = integrity_said.iter().map(Said::english).collect();
         let mut criteria: Vec<CriterionScore> = criteria_order
             .iter()
@@ -464,6 +463,22 @@ pub fn clean_text(text: &str) -> String {
         .collect()
 }
 
+/// The most characters of one quoted text (a candidate's value, name or query) a report keeps:
+/// a comment of 15 MB is evidence of a few lines, not 15 MB in every output.
+pub const MAX_QUOTED_CHARS: usize = 1_000;
+
+/// A text a report quotes, as every output shows it: cleaned by [`clean_text`], and cut after
+/// [`MAX_QUOTED_CHARS`] characters with `…[+N]`, N the characters left out.
+pub fn quoted(text: &str) -> String {
+    let cleaned = clean_text(text);
+    let total = cleaned.chars().count();
+    if total <= MAX_QUOTED_CHARS {
+        return cleaned;
+    }
+    let kept: String = cleaned.chars().take(MAX_QUOTED_CHARS).collect();
+    format!("{kept}…[+{}]", total - MAX_QUOTED_CHARS)
+}
+
 /// A JSON text with every character a terminal would act on written as a JSON escape
 /// (`\u202e`, a pair of them above U+FFFF): the same JSON for a program, nothing a terminal
 /// obeys when it is shown. Such characters can only stand inside the text's strings, so the
@@ -531,5 +546,19 @@ mod tests {
         assert_eq!(clean_text("x\ry\u{7}"), "x\\u{d}y\\u{7}");
         assert_eq!(clean_text("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(clean_text("abc\u{202e}fed"), "abc\\u{202e}fed");
+    }
+
+    #[test]
+    fn a_quoted_text_is_cleaned_and_cut() {
+        assert_eq!(super::quoted("a\u{1b}b"), "a\\u{1b}b");
+        let long = "é".repeat(super::MAX_QUOTED_CHARS + 5);
+        let shown = super::quoted(&long);
+        assert_eq!(
+            shown.chars().count(),
+            super::MAX_QUOTED_CHARS + "…[+5]".chars().count()
+        );
+        assert!(shown.ends_with("é…[+5]"), "{shown}");
+        let exact = "x".repeat(super::MAX_QUOTED_CHARS);
+        assert_eq!(super::quoted(&exact), exact);
     }
 }
