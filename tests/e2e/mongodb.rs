@@ -90,7 +90,7 @@ fn reference_on_local(parent: &Path) -> (PathBuf, String) {
         ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(json(&out)["score"], 46.0);
+    assert_eq!(json(&out)["score"], 58.0);
     let status = stdout(&epreuve(
         parent,
         &["status", "--dir", dir.to_str().unwrap()],
@@ -142,7 +142,7 @@ fn sweep(route: &[&str]) {
                     assert!(code(&out) <= 1, "{what}: {}", stderr(&out));
                     let report = json(&out);
                     assert_eq!(report["engine"], "mongodb", "{report:#}");
-                    assert_eq!(report["max_score"], 46.0, "{what}: {report:#}");
+                    assert_eq!(report["max_score"], 58.0, "{what}: {report:#}");
                     assert_outcome(&report, &expectation_on(&solution, "mongodb"), &what);
                     assert_said_in_both(&report, &what);
                     if route.contains(&"local") {
@@ -511,7 +511,7 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     let (report, status) = grade(&dir);
     assert_eq!(
         (status, report["score"].as_f64()),
-        (0, Some(46.0)),
+        (0, Some(58.0)),
         "{report:#}"
     );
     assert!(
@@ -524,7 +524,7 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     let (report, status) = grade(&dir);
     assert_eq!(
         (status, report["score"].as_f64()),
-        (0, Some(46.0)),
+        (0, Some(58.0)),
         "{report:#}"
     );
     // A frozen copy changed after submission is named, and the score is provisional.
@@ -670,7 +670,7 @@ fn a_pandas_and_pymongo_load_is_graded() {
         );
         let (report, _) = grade(&dir);
         if naive {
-            assert!(report["score"].as_f64().unwrap() < 46.0, "{report:#}");
+            assert!(report["score"].as_f64().unwrap() < 58.0, "{report:#}");
             assert_eq!(
                 check(&report, "ventes.type_family")["status"],
                 "failed",
@@ -678,7 +678,7 @@ fn a_pandas_and_pymongo_load_is_graded() {
             );
             assert_eq!(check(&report, "magasins.type_family")["status"], "passed");
         } else {
-            assert_eq!(report["score"], 46.0, "{report:#}");
+            assert_eq!(report["score"], 58.0, "{report:#}");
         }
         assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
     }
@@ -686,9 +686,10 @@ fn a_pandas_and_pymongo_load_is_graded() {
 
 /// A candidate who loads the sales in mongosh alone (`tests/e2e/candidates/mongosh_ventes.js`:
 /// Node's fs reads the CSV, `insertMany` of typed documents into a collection with a
-/// validator, an index on `sku`), and leaves the other sources aside, gets exactly what that
-/// work is worth: C1.6 (1), every check of `ventes` (columns 1, count 2, head 1, values 2,
-/// types 2) and the index (2), 11 points; the three collections never made have none.
+/// validator whose strings' maxLength is their longest value, an index on `sku`), and leaves
+/// the other sources aside, gets exactly what that work is worth: C1.6 (1), every check of
+/// `ventes` (columns 1, count 2, head 1, values 2, types 2, sizes 2, text lengths 1) and the
+/// index (2), 14 points; the three collections never made have none.
 #[test]
 fn a_mongosh_insert_many_of_the_sales_is_graded() {
     let temp = reachable_tempdir();
@@ -723,6 +724,8 @@ fn a_mongosh_insert_many_of_the_sales_is_graded() {
         "ventes.head",
         "ventes.values",
         "ventes.type_family",
+        "ventes.size",
+        "ventes.text_length",
         "index",
     ] {
         assert_eq!(
@@ -732,7 +735,7 @@ fn a_mongosh_insert_many_of_the_sales_is_graded() {
         );
     }
     assert_eq!(check(&report, "magasins.row_count")["status"], "failed");
-    assert_eq!(report["score"], 11.0, "{report:#}");
+    assert_eq!(report["score"], 14.0, "{report:#}");
     assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
 }
 

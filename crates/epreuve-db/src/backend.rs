@@ -13,6 +13,9 @@ pub use epreuve_results::Engine;
 pub struct Capabilities {
     /// Whether a declared `VARCHAR(n)` length is kept and enforced (DuckDB ignores it).
     pub keeps_text_length: bool,
+    /// Whether a decimal type declares its precision and scale (`DECIMAL(p,s)`): MongoDB's
+    /// `decimal` and `double` declare none, so a decimal's size is not judged there.
+    pub keeps_decimal_precision: bool,
 }
 
 /// A query as a person or the grader wrote it, in its engine's language. A backend reads the

@@ -53,17 +53,19 @@ const documents = lines.slice(1).map(line => {
   return document;
 });
 
-const string = { bsonType: 'string' };
+// A string's maxLength: its longest value, as the statement asks.
+const longest = name => Math.max(...documents.map(d => (d[name] || '').length));
+const string = name => ({ bsonType: 'string', maxLength: longest(name) });
 db.createCollection('ventes', {
   validator: {
     $jsonSchema: {
       bsonType: 'object',
       properties: {
         id_vente: { bsonType: 'int' }, date_vente: { bsonType: 'date' },
-        code_magasin: string, sku: string, quantite: { bsonType: 'int' },
+        code_magasin: string('code_magasin'), sku: string('sku'), quantite: { bsonType: 'int' },
         prix_unitaire: { bsonType: 'decimal' }, remise_pct: { bsonType: 'decimal' },
         montant_ttc: { bsonType: 'decimal' }, carte_fidelite: { bsonType: 'bool' },
-        mode_paiement: string, commentaire: string,
+        mode_paiement: string('mode_paiement'), commentaire: string('commentaire'),
       },
     },
   },

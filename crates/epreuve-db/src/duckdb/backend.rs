@@ -66,6 +66,7 @@ impl Backend for DuckDb {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             keeps_text_length: false,
+            keeps_decimal_precision: true,
         }
     }
 

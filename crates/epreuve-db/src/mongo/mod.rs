@@ -459,9 +459,11 @@ impl Backend for MongoDb {
     }
 
     fn capabilities(&self) -> Capabilities {
-        // A string's length is kept where the validator declares a `maxLength`.
+        // A string's length is kept where the validator declares a `maxLength`; BSON's
+        // decimals and doubles have no declared precision.
         Capabilities {
             keeps_text_length: true,
+            keeps_decimal_precision: false,
         }
     }
 

@@ -293,6 +293,7 @@ impl Backend for ServerDb {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             keeps_text_length: true,
+            keeps_decimal_precision: true,
         }
     }
 

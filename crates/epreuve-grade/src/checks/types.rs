@@ -40,9 +40,11 @@ pub(crate) fn type_family(ctx: &TableContext<'_>) -> Outcome {
     })
 }
 
+/// Numbers' sizes; a decimal's only where the engine declares a precision (not MongoDB).
 pub(crate) fn size(ctx: &TableContext<'_>) -> Outcome {
-    sized_columns(ctx, said!("what-sizes"), |family| {
-        family != TypeFamily::Text
+    let decimals = ctx.backend.capabilities().keeps_decimal_precision;
+    sized_columns(ctx, said!("what-sizes"), move |family| {
+        family != TypeFamily::Text && (decimals || family != TypeFamily::Decimal)
     })
 }
 
@@ -54,7 +56,11 @@ pub(crate) fn text_length(ctx: &TableContext<'_>) -> Outcome {
 }
 
 /// Judges the declared size of the columns whose source family `concerned` selects.
-fn sized_columns(ctx: &TableContext<'_>, what: Said, concerned: fn(TypeFamily) -> bool) -> Outcome {
+fn sized_columns(
+    ctx: &TableContext<'_>,
+    what: Said,
+    concerned: impl Fn(TypeFamily) -> bool,
+) -> Outcome {
     let Some(rule) = &ctx.grader.sizing else {
         return Outcome::not_applicable(said!("ev-no-sizing-rules"));
     };
