@@ -824,3 +824,150 @@ for document in db.objectifs.find({"objectif_ca": {"$exists": True}}):
     );
     judged(&report, "from the frozen copy");
 }
+
+/// A class on MongoDB, on one centre's server (`class prepare --via url`): A1 loads their own
+/// files with pandas and pymongo (`candidates/mongo_pandas.py`), B2 runs the same script on
+/// A1's files, C3 does nothing. `class grade` gives A1 every point and C3 none, the data names
+/// B2's collections as holding A1's rows, and every export (CSV, JSON, Gradescope, HTML)
+/// carries the class.
+#[test]
+fn a_mongodb_class_is_prepared_graded_and_exported_and_copied_data_is_named() {
+    let server = CentreServer::start();
+    let temp = reachable_tempdir();
+    let cwd = temp.path();
+    std::fs::write(
+        cwd.join("roster.csv"),
+        "id,name,email\nA1,Ana,\nB2,Bob,\nC3,Chloé,\n",
+    )
+    .unwrap();
+    let out = epreuve(
+        cwd,
+        &[
+            "class",
+            "prepare",
+            "roster.csv",
+            "--exam",
+            EXAM,
+            "--dir",
+            "class",
+            "--via",
+            "url",
+            "--url",
+            &server.url,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(json(&out)["made"], serde_json::json!(["A1", "B2", "C3"]));
+    let script = repo().join("tests/e2e/candidates/mongo_pandas.py");
+    for (id, data_of) in [("A1", "A1"), ("B2", "A1")] {
+        let dir = cwd.join("class/workspaces").join(id);
+        let status = stdout(&epreuve(cwd, &["status", "--dir", dir.to_str().unwrap()]));
+        let loaded = Command::new(python())
+            .arg(&script)
+            .env("URI", printed(&status, "Compass:"))
+            .env(
+                "DATA",
+                cwd.join("class/workspaces").join(data_of).join("data"),
+            )
+            .env("ANSWERS", dir.join("answers"))
+            .env("NAIVE", "0")
+            .output()
+            .unwrap();
+        assert!(
+            loaded.status.success(),
+            "{id}: {}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+    }
+    let out = epreuve(
+        cwd,
+        &["class", "grade", "--dir", "class", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["graded"], 3);
+
+    let out = epreuve(
+        cwd,
+        &["class", "report", "--dir", "class", "--format", "json"],
+    );
+    let report = json(&out);
+    let score = |id: &str| {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["member"]["id"] == id)
+            .map(|r| r["report"]["score"].clone())
+            .unwrap_or_else(|| panic!("{id} in {report:#}"))
+    };
+    assert_eq!(score("A1"), 58.0, "{report:#}");
+    assert_eq!(score("C3"), 0.0, "{report:#}");
+    assert!(score("B2").as_f64().unwrap() < 58.0, "{report:#}");
+    let copied = report["copied_rows"].as_array().unwrap();
+    assert!(
+        copied
+            .iter()
+            .any(|c| c["candidate"] == "B2" && c["from"]["id"] == "A1" && c["table"] == "ventes"),
+        "{copied:#?}"
+    );
+    assert!(
+        copied.iter().all(|c| c["candidate"] == "B2"),
+        "only B2 holds another's data: {copied:#?}"
+    );
+
+    let out = epreuve(
+        cwd,
+        &["class", "report", "--dir", "class", "--format", "csv"],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("id,name,email,total,C1.6,C1.9,C1.10,C2.1,C2.3"),
+        "{text}"
+    );
+    assert!(text.contains("\nA1,Ana,,58"), "{text}");
+    let out = epreuve(
+        cwd,
+        &[
+            "class",
+            "report",
+            "--dir",
+            "class",
+            "--format",
+            "gradescope",
+            "--out",
+            "gs",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cwd.join("gs/A1/results.json")).unwrap()).unwrap();
+    assert_eq!(results["score"], 58.0);
+    let out = epreuve(
+        cwd,
+        &[
+            "class", "report", "--dir", "class", "--format", "html", "--out", "pages",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let index = std::fs::read_to_string(cwd.join("pages/index.html")).unwrap();
+    assert!(
+        index.contains("<a href=\"candidates/B2.html\">B2</a>"),
+        "{index}"
+    );
+    assert!(cwd.join("pages/candidates/A1.html").is_file());
+    let out = epreuve(
+        cwd,
+        &["class", "status", "--dir", "class", "--format", "json"],
+    );
+    assert!(
+        json(&out)
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["database_answers"] == true),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -11,6 +11,8 @@
 
 mod support;
 
+use support::manifest_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -192,11 +194,4 @@ fn timed(cwd: &Path, args: &[&str], catalogue: &Path) -> (f64, f64) {
         String::from_utf8_lossy(&output.stderr)
     );
     (seconds, mib)
-}
-
-/// The package's folder, asked of cargo when the bench runs.
-fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

@@ -15,27 +15,28 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use support::{manifest_dir, median, python, timed};
+
 fn main() {
-    let sizes: Vec<usize> = std::env::var("EPREUVE_BENCH_SIZES")
-        .unwrap_or_else(|_| "10000,24000,100000,1000000,2000000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let runs: usize = std::env::var("EPREUVE_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-        .max(1);
+    let (runs, sizes) = support::runs_and_sizes("10000,24000,100000,1000000,2000000");
     assert!(
         Path::new("/usr/bin/time").exists(),
         "/usr/bin/time is missing: apt-get install time"
     );
-    let python = python();
+    let python = python(
+        "bench-pandas",
+        &[
+            "pandas",
+            "sqlalchemy",
+            "duckdb",
+            "duckdb_engine",
+            "openpyxl",
+        ],
+    );
     let script = manifest_dir().join("benches/grading/pandas_checks.py");
-    let repo = manifest_dir().join("../..");
     println!(
         "| sales lines | epreuve grade | peak | per million lines | pandas + SQLAlchemy | peak | ratio |"
     );
@@ -43,9 +44,7 @@ fn main() {
     for size in sizes {
         let temp = tempfile::tempdir().expect("temporary folder");
         let catalogue = temp.path().join("catalogue");
-        for folder in ["exercises", "graders", "datasets"] {
-            copy_dir(&repo.join(folder), &catalogue.join(folder));
-        }
+        support::copy_catalogue(&catalogue);
         let manifest = catalogue.join("exercises/bloc1-chargement/exam.toml");
         let text = std::fs::read_to_string(&manifest).expect("exam.toml");
         std::fs::write(
@@ -104,85 +103,4 @@ fn main() {
             pandas.0 / grade.0
         );
     }
-}
-
-/// Runs `command` under GNU time; checks its output with `check`; returns seconds and MiB.
-fn timed(command: Command, check: impl Fn(&str)) -> (f64, f64) {
-    let (output, seconds, mib) = support::measured(&command);
-    assert!(
-        output.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    check(&String::from_utf8_lossy(&output.stdout));
-    (seconds, mib)
-}
-
-/// The run of median time among `runs` runs.
-fn median(runs: usize, mut run: impl FnMut() -> (f64, f64)) -> (f64, f64) {
-    let mut all: Vec<(f64, f64)> = (0..runs).map(|_| run()).collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
-    all[all.len() / 2]
-}
-
-/// The Python that runs the script: `EPREUVE_BENCH_PYTHON`, or a virtual environment made
-/// once with what it imports.
-fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("EPREUVE_BENCH_PYTHON") {
-        return python.into();
-    }
-    let home = std::env::var_os("HOME").expect("HOME");
-    let venv = Path::new(&home).join(".cache/epreuve-tools/bench-pandas");
-    let python = venv.join("bin/python");
-    let ready = Command::new(&python)
-        .args([
-            "-c",
-            "import pandas, sqlalchemy, duckdb, duckdb_engine, openpyxl",
-        ])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ready {
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(
-            made,
-            "python3 -m venv failed (apt-get install python3-venv)"
-        );
-        let installed = Command::new(venv.join("bin/pip"))
-            .args([
-                "install",
-                "-q",
-                "pandas",
-                "sqlalchemy",
-                "duckdb",
-                "duckdb_engine",
-                "openpyxl",
-            ])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(installed, "pip could not install the script's packages");
-    }
-    python
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("folder created");
-    for entry in std::fs::read_dir(from).expect("folder read").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("file copied");
-        }
-    }
-}
-
-/// The package's folder, asked of cargo when the bench runs.
-fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

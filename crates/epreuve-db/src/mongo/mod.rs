@@ -38,6 +38,9 @@ const GRACE: Duration = Duration::from_secs(5);
 /// How long a question of epreuve's own may take.
 const INTERNAL_LIMIT: Duration = Duration::from_secs(120);
 
+/// Documents as rows of text, one cell per field (`None` for null or absent).
+type TextRows = Vec<Vec<Option<String>>>;
+
 /// A MongoDB database (any server that speaks MongoDB's wire protocol).
 pub struct MongoDb {
     address: ServerAddress,
@@ -48,6 +51,11 @@ pub struct MongoDb {
     /// The fields of each collection, scanned once: grading asks for them in several checks,
     /// and a scan reads every document. Emptied by every write of a loader.
     fields: std::sync::Mutex<std::collections::HashMap<String, Vec<ColumnInfo>>>,
+    /// The values of the last collection whose fields were scanned, as text, kept until
+    /// [`Backend::table_text`] asks for them: grading asks a table's columns, then its values,
+    /// and on a server that sends documents slowly one pass instead of two is most of the
+    /// saving. One collection at a time, taken by the first reading.
+    scanned_rows: std::sync::Mutex<Option<(String, TextRows)>>,
 }
 
 impl std::fmt::Debug for MongoDb {
@@ -87,6 +95,7 @@ impl MongoDb {
             client,
             timeout: Duration::from_secs(30),
             fields: std::sync::Mutex::default(),
+            scanned_rows: std::sync::Mutex::default(),
         };
         db.ping()?;
         Ok(db)
@@ -383,6 +392,31 @@ impl MongoDb {
     /// Every top-level field of `table` (a stored name) with its declared type: the BSON types
     /// its values have, and the validator's `maxLength`.
     fn scan_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
+        let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+        let (columns, _) = self.scan(table, usize::MAX, |document, fields| {
+            rows.push(
+                fields
+                    .iter()
+                    .map(|(name, _)| document.get(name).and_then(bson_text))
+                    .collect(),
+            );
+        })?;
+        if let Ok(mut kept) = self.scanned_rows.lock() {
+            *kept = Some((table.to_owned(), rows));
+        }
+        Ok(columns)
+    }
+
+    /// Reads every document of `table` (a stored name) once, at most `max_rows` of them: the
+    /// fields seen with their declared types (complete when nothing was left), whether there
+    /// were more, and each document handed to `each` with the fields' positions, a field's
+    /// position being the order in which it was first seen.
+    fn scan(
+        &self,
+        table: &str,
+        max_rows: usize,
+        mut each: impl FnMut(&Document, &[(String, FieldTypes)]),
+    ) -> Result<(Vec<ColumnInfo>, bool), DbError> {
         let table = table.to_owned();
         let lengths: Vec<(String, Option<u32>)> =
             validator_fields(&self.collection_options(&table)?)
@@ -390,12 +424,19 @@ impl MongoDb {
                 .map(|(name, _, length)| (name, length))
                 .collect();
         let mut fields: Vec<(String, FieldTypes)> = Vec::new();
+        let mut truncated = false;
         let db = self.database();
         let scanned: Result<(), mongodb::error::Error> = self.runtime.block_on(async {
             let mut cursor = db
                 .run_cursor_command(doc! { "find": &table, "batchSize": BATCH })
                 .await?;
+            let mut read = 0usize;
             while let Some(document) = cursor.try_next().await? {
+                if read == max_rows {
+                    truncated = true;
+                    break;
+                }
+                read += 1;
                 for (key, value) in &document {
                     if key == "_id" {
                         continue;
@@ -409,11 +450,12 @@ impl MongoDb {
                         }
                     }
                 }
+                each(&document, &fields);
             }
             Ok(())
         });
         scanned.map_err(|e| internal_error("find", &e))?;
-        Ok(fields
+        let columns = fields
             .into_iter()
             .map(|(name, types)| {
                 let length = lengths
@@ -425,13 +467,27 @@ impl MongoDb {
                     name,
                 }
             })
-            .collect())
+            .collect();
+        Ok((columns, truncated))
     }
 
     /// Forgets the fields scanned, after a write.
     pub(crate) fn forget_fields(&self) {
         if let Ok(mut fields) = self.fields.lock() {
             fields.clear();
+        }
+        if let Ok(mut kept) = self.scanned_rows.lock() {
+            *kept = None;
+        }
+    }
+
+    /// The rows the last scan of `table` kept, taken (see `scanned_rows`).
+    fn take_scanned_rows(&self, table: &str) -> Option<TextRows> {
+        let mut kept = self.scanned_rows.lock().ok()?;
+        if kept.as_ref().is_some_and(|(name, _)| name == table) {
+            kept.take().map(|(_, rows)| rows)
+        } else {
+            None
         }
     }
 
@@ -535,20 +591,55 @@ impl Backend for MongoDb {
     fn table_text(&self, table: &str, max_rows: usize) -> Result<QueryResult, DbError> {
         let table = self.stored_name(table)?;
         let started = Instant::now();
-        let columns: Vec<String> = self.columns(&table)?.into_iter().map(|c| c.name).collect();
-        let (documents, truncated) =
-            self.internal_cursor(doc! { "find": &table, "batchSize": BATCH }, max_rows)?;
-        let rows = documents
-            .iter()
-            .map(|d| {
-                columns
+        let known = self.fields.lock().ok().and_then(|f| f.get(&table).cloned());
+        let kept = known.as_ref().and_then(|_| self.take_scanned_rows(&table));
+        let (columns, rows, truncated) = match (known, kept) {
+            // Read with the fields a moment ago.
+            (Some(columns), Some(mut rows)) => {
+                let truncated = rows.len() > max_rows;
+                rows.truncate(max_rows);
+                for row in &mut rows {
+                    row.resize(columns.len(), None);
+                }
+                (columns, rows, truncated)
+            }
+            (Some(columns), None) => {
+                let (documents, truncated) =
+                    self.internal_cursor(doc! { "find": &table, "batchSize": BATCH }, max_rows)?;
+                let rows = documents
                     .iter()
-                    .map(|c| d.get(c).and_then(bson_text))
-                    .collect()
-            })
-            .collect();
+                    .map(|d| {
+                        columns
+                            .iter()
+                            .map(|c| d.get(&c.name).and_then(bson_text))
+                            .collect()
+                    })
+                    .collect();
+                (columns, rows, truncated)
+            }
+            // The fields not known yet: one pass reads them and the values together.
+            (None, _) => {
+                let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+                let (columns, truncated) = self.scan(&table, max_rows, |document, fields| {
+                    rows.push(
+                        fields
+                            .iter()
+                            .map(|(name, _)| document.get(name).and_then(bson_text))
+                            .collect(),
+                    );
+                })?;
+                for row in &mut rows {
+                    row.resize(columns.len(), None);
+                }
+                if !truncated && let Ok(mut fields) = self.fields.lock() {
+                    fields.insert(table.clone(), columns.clone());
+                }
+                (columns, rows, truncated)
+            }
+        };
+        let names = columns.into_iter().map(|c| c.name).collect();
         Ok(QueryResult {
-            frame: crate::frame::text_frame(columns, rows)?,
+            frame: crate::frame::text_frame(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })
