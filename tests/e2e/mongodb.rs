@@ -90,7 +90,7 @@ fn reference_on_local(parent: &Path) -> (PathBuf, String) {
         ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(json(&out)["score"], 58.0);
+    assert_eq!(json(&out)["score"], 70.0);
     let status = stdout(&epreuve(
         parent,
         &["status", "--dir", dir.to_str().unwrap()],
@@ -142,7 +142,7 @@ fn sweep(route: &[&str]) {
                     assert!(code(&out) <= 1, "{what}: {}", stderr(&out));
                     let report = json(&out);
                     assert_eq!(report["engine"], "mongodb", "{report:#}");
-                    assert_eq!(report["max_score"], 58.0, "{what}: {report:#}");
+                    assert_eq!(report["max_score"], 70.0, "{what}: {report:#}");
                     assert_outcome(&report, &expectation_on(&solution, "mongodb"), &what);
                     assert_said_in_both(&report, &what);
                     if route.contains(&"local") {
@@ -511,7 +511,7 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     let (report, status) = grade(&dir);
     assert_eq!(
         (status, report["score"].as_f64()),
-        (0, Some(58.0)),
+        (0, Some(70.0)),
         "{report:#}"
     );
     assert!(
@@ -524,7 +524,7 @@ fn a_mongodb_database_is_frozen_and_regraded_as_it_was_submitted() {
     let (report, status) = grade(&dir);
     assert_eq!(
         (status, report["score"].as_f64()),
-        (0, Some(58.0)),
+        (0, Some(70.0)),
         "{report:#}"
     );
     // A frozen copy changed after submission is named, and the score is provisional.
@@ -670,7 +670,7 @@ fn a_pandas_and_pymongo_load_is_graded() {
         );
         let (report, _) = grade(&dir);
         if naive {
-            assert!(report["score"].as_f64().unwrap() < 58.0, "{report:#}");
+            assert!(report["score"].as_f64().unwrap() < 70.0, "{report:#}");
             assert_eq!(
                 check(&report, "ventes.type_family")["status"],
                 "failed",
@@ -678,7 +678,7 @@ fn a_pandas_and_pymongo_load_is_graded() {
             );
             assert_eq!(check(&report, "magasins.type_family")["status"], "passed");
         } else {
-            assert_eq!(report["score"], 58.0, "{report:#}");
+            assert_eq!(report["score"], 70.0, "{report:#}");
         }
         assert_eq!(code(&down(temp.path(), &dir, &[])), 0);
     }
@@ -902,9 +902,9 @@ fn a_mongodb_class_is_prepared_graded_and_exported_and_copied_data_is_named() {
             .map(|r| r["report"]["score"].clone())
             .unwrap_or_else(|| panic!("{id} in {report:#}"))
     };
-    assert_eq!(score("A1"), 58.0, "{report:#}");
+    assert_eq!(score("A1"), 70.0, "{report:#}");
     assert_eq!(score("C3"), 0.0, "{report:#}");
-    assert!(score("B2").as_f64().unwrap() < 58.0, "{report:#}");
+    assert!(score("B2").as_f64().unwrap() < 70.0, "{report:#}");
     let copied = report["copied_rows"].as_array().unwrap();
     assert!(
         copied
@@ -923,10 +923,10 @@ fn a_mongodb_class_is_prepared_graded_and_exported_and_copied_data_is_named() {
     );
     let text = stdout(&out);
     assert!(
-        text.starts_with("id,name,email,total,C1.6,C1.9,C1.10,C2.1,C2.3"),
+        text.starts_with("id,name,email,total,C1.6,C1.7,C1.8,C1.9,C1.10,C2.1,C2.3"),
         "{text}"
     );
-    assert!(text.contains("\nA1,Ana,,58"), "{text}");
+    assert!(text.contains("\nA1,Ana,,70"), "{text}");
     let out = epreuve(
         cwd,
         &[
@@ -943,7 +943,7 @@ fn a_mongodb_class_is_prepared_graded_and_exported_and_copied_data_is_named() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let results: serde_json::Value =
         serde_json::from_slice(&std::fs::read(cwd.join("gs/A1/results.json")).unwrap()).unwrap();
-    assert_eq!(results["score"], 58.0);
+    assert_eq!(results["score"], 70.0);
     let out = epreuve(
         cwd,
         &[

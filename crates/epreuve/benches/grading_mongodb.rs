@@ -4,7 +4,7 @@
 //! paired by key), side by side in one run.
 //!
 //! For each size, two copies of the catalogue generate that many sales lines: one whole, one
-//! whose grader keeps only the loading checks the script does too (its C2 tasks taken out).
+//! whose grader keeps only the loading checks the script does too (its tasks taken out).
 //! `epreuve demo` starts a local MongoDB server (`mongod`, or what `EPREUVE_MONGOD` names:
 //! SecantusDB here, `.cargo/config.toml`), applies the reference solution and submits it (not
 //! timed); then `epreuve grade` of the loading checks, the script, and `epreuve grade` of the
@@ -132,7 +132,8 @@ fn main() {
 }
 
 /// A copy of the catalogue at `to` whose document exam has `size` sales lines; with
-/// `loading_only`, its grader without the C2 tasks (and the exam without their criteria).
+/// `loading_only`, its grader without its tasks (C1.7, C1.8, C2.1, C2.3: the exam without
+/// their criteria).
 fn catalogue_of(to: &Path, size: usize, loading_only: bool) {
     support::copy_catalogue(to);
     let manifest = to.join("exercises").join(EXAM).join("exam.toml");
@@ -141,7 +142,7 @@ fn catalogue_of(to: &Path, size: usize, loading_only: bool) {
     let mut text = text.replace("sales = 6000", &format!("sales = {size}"));
     if loading_only {
         text = text.replace(
-            r#"criteria = ["C1.6", "C1.9", "C1.10", "C2.1", "C2.3"]"#,
+            r#"criteria = ["C1.6", "C1.7", "C1.8", "C1.9", "C1.10", "C2.1", "C2.3"]"#,
             r#"criteria = ["C1.6", "C1.9", "C1.10"]"#,
         );
         let grader = to.join("graders").join(EXAM).join("grader.toml");
@@ -152,9 +153,11 @@ fn catalogue_of(to: &Path, size: usize, loading_only: bool) {
         rules.remove("tasks");
         if let Some(toml::Value::Array(indicators)) = rules.get_mut("indicators") {
             indicators.retain(|i| {
-                i.get("id")
-                    .and_then(|id| id.as_str())
-                    .is_some_and(|id| !id.starts_with("C2."))
+                i.get("id").and_then(|id| id.as_str()).is_some_and(|id| {
+                    ["C1.6", "C1.9", "C1.10"]
+                        .iter()
+                        .any(|c| id.starts_with(&format!("{c}/")))
+                })
             });
         }
         std::fs::write(

@@ -105,6 +105,24 @@ for name in ["ventes", "magasins", "objectifs", "produits"]:
     with open(f"{answers}/apercu_{name}.json", "w", encoding="utf-8") as f:
         json.dump({"find": name, "limit": 10}, f)
 
+if not NAIVE:
+    # C1.7: the sources at the grain of a store and a month, with pandas' merge and groupby.
+    lignes = ventes.merge(produits[["sku", "bio"]], on="sku", how="left")
+    lignes["annee"] = lignes["date_vente"].dt.year
+    lignes["mois"] = lignes["date_vente"].dt.month
+    lignes["montant_bio"] = lignes["montant_ttc"].where(lignes["bio"] == True, 0)  # noqa: E712
+    par_mois = lignes.groupby(["code_magasin", "annee", "mois"], as_index=False).agg(
+        ca_ttc=("montant_ttc", "sum"), ca_bio=("montant_bio", "sum")
+    )
+    suivi = objectifs.merge(par_mois, on=["code_magasin", "annee", "mois"], how="left")
+    suivi = suivi.fillna({"ca_ttc": 0, "ca_bio": 0})
+    db.suivi_mensuel.insert_many(records(suivi))
+    # C1.8: the median weight, the most frequent brand.
+    complets = produits.copy()
+    complets["poids_g"] = complets["poids_g"].astype("Float64").fillna(complets["poids_g"].median())
+    complets["marque"] = complets["marque"].fillna(complets["marque"].mode()[0])
+    db.produits_complets.insert_many(records(complets))
+
 # The exploitation (C2.1, C2.3): an index made with pymongo, and the queries saved as the
 # statement asks, written with json.dump as a notebook would.
 db.ventes.create_index("sku")
