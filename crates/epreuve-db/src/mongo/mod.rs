@@ -392,31 +392,21 @@ impl MongoDb {
     /// Every top-level field of `table` (a stored name) with its declared type: the BSON types
     /// its values have, and the validator's `maxLength`.
     fn scan_columns(&self, table: &str) -> Result<Vec<ColumnInfo>, DbError> {
-        let mut rows: Vec<Vec<Option<String>>> = Vec::new();
-        let (columns, _) = self.scan(table, usize::MAX, |document, fields| {
-            rows.push(
-                fields
-                    .iter()
-                    .map(|(name, _)| document.get(name).and_then(bson_text))
-                    .collect(),
-            );
-        })?;
+        let (columns, rows, _) = self.scan(table, usize::MAX)?;
         if let Ok(mut kept) = self.scanned_rows.lock() {
             *kept = Some((table.to_owned(), rows));
         }
         Ok(columns)
     }
 
-    /// Reads every document of `table` (a stored name) once, at most `max_rows` of them: the
-    /// fields seen with their declared types (complete when nothing was left), whether there
-    /// were more, and each document handed to `each` with the fields' positions, a field's
-    /// position being the order in which it was first seen.
+    /// Reads the documents of `table` (a stored name) once, at most `max_rows` of them: the
+    /// fields seen, in the order first seen, with their declared types (complete when nothing
+    /// was left), each document as a row of text in that order, and whether there were more.
     fn scan(
         &self,
         table: &str,
         max_rows: usize,
-        mut each: impl FnMut(&Document, &[(String, FieldTypes)]),
-    ) -> Result<(Vec<ColumnInfo>, bool), DbError> {
+    ) -> Result<(Vec<ColumnInfo>, TextRows, bool), DbError> {
         let table = table.to_owned();
         let lengths: Vec<(String, Option<u32>)> =
             validator_fields(&self.collection_options(&table)?)
@@ -424,6 +414,7 @@ impl MongoDb {
                 .map(|(name, _, length)| (name, length))
                 .collect();
         let mut fields: Vec<(String, FieldTypes)> = Vec::new();
+        let mut rows: TextRows = Vec::new();
         let mut truncated = false;
         let db = self.database();
         let scanned: Result<(), mongodb::error::Error> = self.runtime.block_on(async {
@@ -450,7 +441,12 @@ impl MongoDb {
                         }
                     }
                 }
-                each(&document, &fields);
+                rows.push(
+                    fields
+                        .iter()
+                        .map(|(name, _)| document.get(name).and_then(bson_text))
+                        .collect(),
+                );
             }
             Ok(())
         });
@@ -467,8 +463,11 @@ impl MongoDb {
                     name,
                 }
             })
-            .collect();
-        Ok((columns, truncated))
+            .collect::<Vec<_>>();
+        for row in &mut rows {
+            row.resize(columns.len(), None);
+        }
+        Ok((columns, rows, truncated))
     }
 
     /// Forgets the fields scanned, after a write.
@@ -598,9 +597,6 @@ impl Backend for MongoDb {
             (Some(columns), Some(mut rows)) => {
                 let truncated = rows.len() > max_rows;
                 rows.truncate(max_rows);
-                for row in &mut rows {
-                    row.resize(columns.len(), None);
-                }
                 (columns, rows, truncated)
             }
             (Some(columns), None) => {
@@ -619,18 +615,7 @@ impl Backend for MongoDb {
             }
             // The fields not known yet: one pass reads them and the values together.
             (None, _) => {
-                let mut rows: Vec<Vec<Option<String>>> = Vec::new();
-                let (columns, truncated) = self.scan(&table, max_rows, |document, fields| {
-                    rows.push(
-                        fields
-                            .iter()
-                            .map(|(name, _)| document.get(name).and_then(bson_text))
-                            .collect(),
-                    );
-                })?;
-                for row in &mut rows {
-                    row.resize(columns.len(), None);
-                }
+                let (columns, rows, truncated) = self.scan(&table, max_rows)?;
                 if !truncated && let Ok(mut fields) = self.fields.lock() {
                     fields.insert(table.clone(), columns.clone());
                 }

@@ -84,6 +84,19 @@ def canonical(values: pd.Series, kind: str) -> pd.Series:
     return text
 
 
+def values_intact(left: pd.DataFrame, right: pd.DataFrame, key: list) -> bool:
+    """Every source row (`left`) has its row in the table (`right`), paired by `key`, with the
+    same canonical values (missing pairs with missing)."""
+    merged = left.merge(right, on=key, how="inner", suffixes=("", "_table"))
+    intact = pd.Series(True, index=merged.index)
+    for c in left.columns:
+        if c in key or f"{c}_table" not in merged.columns:
+            continue
+        a, b = merged[c], merged[f"{c}_table"]
+        intact &= (a == b) | (a.isna() & b.isna())
+    return bool(intact.all()) and len(merged) == len(left)
+
+
 def declared_family(sql_type: str) -> str:
     t = sql_type.upper()
     if any(w in t for w in ("INT",)):
@@ -149,14 +162,7 @@ def main() -> None:
         right = pd.DataFrame(
             {c: canonical(found[c.lower()], kinds[c]) for c in source.columns if c.lower() in found.columns}
         )
-        merged = left.merge(right, on=key, how="inner", suffixes=("", "_table"))
-        intact = pd.Series(True, index=merged.index)
-        for c in source.columns:
-            if c in key or f"{c}_table" not in merged.columns:
-                continue
-            a, b = merged[c], merged[f"{c}_table"]
-            intact &= (a == b) | (a.isna() & b.isna())
-        checks["values"] = bool(intact.all()) and len(merged) == len(left)
+        checks["values"] = values_intact(left, right, key)
         for name, ok in checks.items():
             (passed if ok else failed).append(f"{table}.{name}")
     print(json.dumps({"passed": passed, "failed": failed}))

@@ -22,7 +22,7 @@ from bson.decimal128 import Decimal128
 from bson.int64 import Int64
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pandas_checks import FAMILIES, KEYS, canonical, family, sources  # noqa: E402
+from pandas_checks import FAMILIES, KEYS, canonical, family, sources, values_intact  # noqa: E402
 
 
 def bson_family(value) -> str:
@@ -99,14 +99,7 @@ def main() -> None:
                 if c in found.columns
             }
         )
-        merged = left.merge(right, on=key, how="inner", suffixes=("", "_table"))
-        intact = pd.Series(True, index=merged.index)
-        for c in source.columns:
-            if c in key or f"{c}_table" not in merged.columns:
-                continue
-            a, b = merged[c], merged[f"{c}_table"]
-            intact &= (a == b) | (a.isna() & b.isna())
-        checks["values"] = bool(intact.all()) and len(merged) == len(left)
+        checks["values"] = values_intact(left, right, key)
         for name, ok in checks.items():
             (passed if ok else failed).append(f"{table}.{name}")
     print(json.dumps({"passed": passed, "failed": failed}))
