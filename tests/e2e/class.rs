@@ -33,6 +33,24 @@ fn a_class_is_prepared_followed_graded_and_reported() {
         !cwd.join("class").exists(),
         "nothing prepared from a bad roster"
     );
+    // An exam that does not exist is said before the roster is read (here, not even there).
+    let out = epreuve(
+        cwd,
+        &[
+            "--lang",
+            "en",
+            "class",
+            "prepare",
+            "absent.csv",
+            "--exam",
+            "inconnue",
+            "--dir",
+            "class",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("inconnue"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("absent.csv"), "{}", stderr(&out));
 
     let out = prepare(
         cwd,
@@ -223,18 +241,20 @@ fn a_class_is_prepared_followed_graded_and_reported() {
 /// each prepared workspace; `submit --out` writes one file; `class collect` takes the good
 /// file and refuses, with the reason, a broken seal, a file named for another candidate, a
 /// bundle made from another workspace, and a FIFO. Only what was taken is graded as submitted.
+/// `H3.b`'s file, `H3.b.tar`, is theirs, not `H3`'s: a name is read up to the longest
+/// identifier it begins with.
 #[test]
 fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
     let temp = tempfile::tempdir().unwrap();
     let cwd = temp.path();
-    let out = prepare(cwd, "id,name\nH1,Ana\nH2,Bob\nH3,Chloé\nH4,Dan\n", &[]);
+    let out = prepare(cwd, "id,name\nH3.b,Ana\nH2,Bob\nH3,Chloé\nH4,Dan\n", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let out = epreuve(
         cwd,
         &["class", "handout", "--dir", "class", "--out", "machines"],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    for id in ["H1", "H2", "H3", "H4"] {
+    for id in ["H3.b", "H2", "H3", "H4"] {
         let machine = cwd.join("machines").join(id);
         assert!(machine.join("catalogue/pack.toml").is_file(), "{id}");
         assert!(
@@ -263,7 +283,7 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
     };
     std::fs::create_dir_all(cwd.join("gathered")).unwrap();
     let mut printed_seals = std::collections::BTreeMap::new();
-    for id in ["H1", "H2", "H3"] {
+    for id in ["H3.b", "H2", "H3"] {
         std::fs::write(
             cwd.join("machines")
                 .join(id)
@@ -348,10 +368,10 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
         1,
         "{collected:#}"
     );
-    assert_eq!(collected["taken"][0]["id"], "H1");
-    // Collect names the seal of what it took: the one H1's machine showed.
+    assert_eq!(collected["taken"][0]["id"], "H3.b");
+    // Collect names the seal of what it took: the one H3.b's machine showed.
     assert_eq!(
-        collected["taken"][0]["seal"], printed_seals["H1"],
+        collected["taken"][0]["seal"], printed_seals["H3.b"],
         "{collected:#}"
     );
     let why = |file: &str| {
@@ -382,7 +402,7 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
     );
     assert!(why("pipe.tar").contains("FIFO"), "{}", why("pipe.tar"));
 
-    // Graded: H1 as submitted on their machine, the others as not submitted.
+    // Graded: H3.b as submitted on their machine, the others as not submitted.
     let out = epreuve(cwd, &["class", "grade", "--dir", "class"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let out = epreuve(
@@ -390,26 +410,26 @@ fn submissions_gathered_from_candidates_machines_are_collected_or_refused() {
         &["class", "report", "--dir", "class", "--format", "json"],
     );
     let report = json(&out);
-    for (i, id) in ["H1", "H2", "H3", "H4"].iter().enumerate() {
+    for (i, id) in ["H3.b", "H2", "H3", "H4"].iter().enumerate() {
         let notes = report["results"][i]["report"]["notes"].to_string();
         let integrity = report["results"][i]["report"]["integrity"].to_string();
         assert_eq!(
             notes.contains("not submitted"),
-            *id != "H1",
+            *id != "H3.b",
             "{id}: {notes}"
         );
         assert_eq!(integrity, "[]", "{id}");
-        // The class report shows the seal collected, for H1 only.
+        // The class report shows the seal collected, for H3.b only.
         assert_eq!(
             report["results"][i]["collected_seal"].as_str(),
-            (*id == "H1").then(|| printed_seals["H1"].as_str()),
+            (*id == "H3.b").then(|| printed_seals["H3.b"].as_str()),
             "{id}"
         );
     }
     // Collected again, the same file is taken again: nothing is lost or doubled.
     let out = epreuve(
         cwd,
-        &["class", "collect", "--dir", "class", "gathered/H1.tar"],
+        &["class", "collect", "--dir", "class", "gathered/H3.b.tar"],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }

@@ -34,13 +34,25 @@ pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
                 let candidate = bundle.facts.candidate.clone();
                 // A file named for a candidate of the class that holds another's submission
                 // is a mix-up (or a swap): neither is taken on its word.
-                let named = file
+                // The member a file is named for: the longest identifier the name is, or
+                // begins with before a dot (`a.b.tar` is `a.b`'s, not `a`'s).
+                let file_name = file
                     .file_name()
                     .and_then(|n| n.to_str())
-                    .and_then(|n| n.split('.').next())
-                    .unwrap_or_default()
-                    .to_owned();
-                if named != candidate && class.manifest.members.iter().any(|m| m.id == named) {
+                    .unwrap_or_default();
+                let named = class
+                    .manifest
+                    .members
+                    .iter()
+                    .map(|m| m.id.as_str())
+                    .filter(|id| {
+                        file_name
+                            .strip_prefix(id)
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                    })
+                    .max_by_key(|id| id.len())
+                    .map(str::to_owned);
+                if let Some(named) = named.filter(|named| *named != candidate) {
                     summary.refused.push((
                         file,
                         format!(

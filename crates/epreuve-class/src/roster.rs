@@ -5,6 +5,7 @@
 //! A bad line is refused with its number and what is wrong with it; nothing is prepared from
 //! a roster with a bad line.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use epreuve_results::Member;
@@ -99,6 +100,11 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         ));
     };
     let mut members: Vec<(usize, Member)> = Vec::new();
+    // The identifiers seen, as given, in lower case and as a server names them, each with the
+    // position of its member: a roster of any length is checked in one pass.
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    let mut seen_folded: HashMap<String, usize> = HashMap::new();
+    let mut seen_server: HashMap<String, usize> = HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
@@ -123,7 +129,8 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
             email => return Err(bad(line, format!("gives `{email}` as an email address"))),
         };
         let extra_minutes = extra_time(cell(columns.extra)).map_err(|why| bad(line, why))?;
-        if let Some((first, _)) = members.iter().find(|(_, m)| m.id == id) {
+        if let Some(&at) = seen_ids.get(id) {
+            let first = members[at].0;
             return Err(bad(
                 line,
                 format!("gives the identifier `{id}` again (first on line {first})"),
@@ -132,10 +139,8 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         // Each identifier names a folder and, on a server, a database and its accounts: two
         // that differ only by case share a folder where case is not kept (macOS, Windows),
         // and two that differ only by punctuation share the server's database.
-        if let Some((first, other)) = members
-            .iter()
-            .find(|(_, m)| m.id.to_lowercase() == id.to_lowercase())
-        {
+        let folded = id.to_lowercase();
+        if let Some((first, other)) = seen_folded.get(&folded).map(|&at| &members[at]) {
             return Err(bad(
                 line,
                 format!(
@@ -144,18 +149,19 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
                 ),
             ));
         }
-        if let Some((first, other)) = members.iter().find(|(_, m)| {
-            epreuve_provision::server_name(&m.id) == epreuve_provision::server_name(id)
-        }) {
+        let server = epreuve_provision::server_name(id);
+        if let Some((first, other)) = seen_server.get(&server).map(|&at| &members[at]) {
             return Err(bad(
                 line,
                 format!(
-                    "gives `{id}`, which a server names as it names `{}` (line {first}): both would share the database epreuve_{}",
+                    "gives `{id}`, which a server names as it names `{}` (line {first}): both would share the database epreuve_{server}",
                     other.id,
-                    epreuve_provision::server_name(id)
                 ),
             ));
         }
+        seen_ids.insert(id.to_owned(), members.len());
+        seen_folded.insert(folded, members.len());
+        seen_server.insert(server, members.len());
         members.push((
             line,
             Member {
@@ -327,5 +333,19 @@ mod tests {
         // 4294967295 minutes is a u32: read, then refused where it is added.
         let members = parse("id,name,extra_time\nC01,Léa,4294967295\n").unwrap();
         assert_eq!(members[0].extra_minutes, u32::MAX);
+    }
+
+    #[test]
+    fn a_long_roster_with_one_identifier_repeated_at_its_end_is_refused_with_both_lines() {
+        // 100,000 candidates, the last line repeating the first: each line is checked against
+        // those before it by name, not by walking them (this took minutes when it did).
+        let mut roster = String::from("id,name\n");
+        for i in 0..100_000 {
+            roster.push_str(&format!("C{i:06},Candidat {i}\n"));
+        }
+        roster.push_str("c000000,Encore\n");
+        let (line, why) = refused(&roster);
+        assert_eq!(line, 100_002);
+        assert!(why.contains("`C000000` (line 2) only by case"), "{why}");
     }
 }

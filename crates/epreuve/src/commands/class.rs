@@ -32,9 +32,10 @@ pub fn prepare_class(
     cancel: &Cancel,
     args: &ClassPrepareArgs,
 ) -> anyhow::Result<u8> {
-    let members = read_roster(&args.roster)?;
+    // The exam first: an unknown one is said at once, whatever the roster's length.
     let catalogue = super::open_catalogue(catalogue)?;
     let exam = catalogue.exam(&args.exam)?;
+    let members = read_roster(&args.roster)?;
     let (engine, route, images) = super::database::requested(&args.database, &exam);
     let options = PrepareOptions {
         engine,
