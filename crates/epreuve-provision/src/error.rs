@@ -17,7 +17,7 @@ pub enum ProvisionError {
     #[error(
         "Docker is not available ({detail}). Start the Docker daemon, or take the exam without \
          it: `--via local` starts a server from the programs installed on this machine, and \
-         leaving out --engine uses the embedded DuckDB database"
+         an SQL exam taken without --engine uses the embedded DuckDB database"
     )]
     NoDocker {
         /// The client's words.
