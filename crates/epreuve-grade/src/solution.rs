@@ -175,7 +175,7 @@ fn measured(
     for query in &timing.queries {
         let time = |table: &str| -> Result<f64, GradeError> {
             let elapsed = backend
-                .time_query(Query::Sql(&query.on(table)))
+                .time_query(Query::saved(backend.engine(), &query.on(table)))
                 .map_err(|e| fault(format!("timing {} on `{table}`: {e}", query.id)))?;
             Ok(elapsed.as_secs_f64() * 1000.0)
         };

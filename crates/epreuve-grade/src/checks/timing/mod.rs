@@ -185,7 +185,7 @@ pub(crate) fn measure(
         let on_slow = query.on(slow);
         let on_fast = query.on(fast);
         let time = |sql: &str, table: &str| -> Result<f64, Outcome> {
-            let elapsed = backend.time_query(Query::Sql(sql)).map_err(|e| {
+            let elapsed = backend.time_query(Query::saved(backend.engine(), sql)).map_err(|e| {
                 Outcome::from_error(
                     &e,
                     said!("doing-time-query", query = &query.id, table = table),
@@ -209,7 +209,7 @@ pub(crate) fn measure(
             }
         }
         let (plan_uses_index, plan_line) = if query.uses_index {
-            let plan = backend.explain(Query::Sql(&on_fast)).map_err(|e| {
+            let plan = backend.explain(Query::saved(backend.engine(), &on_fast)).map_err(|e| {
                 Outcome::from_error(
                     &e,
                     said!("doing-read-plan-of", query = &query.id, table = fast),
