@@ -185,12 +185,14 @@ pub(crate) fn measure(
         let on_slow = query.on(slow);
         let on_fast = query.on(fast);
         let time = |sql: &str, table: &str| -> Result<f64, Outcome> {
-            let elapsed = backend.time_query(Query::saved(backend.engine(), sql)).map_err(|e| {
-                Outcome::from_error(
-                    &e,
-                    said!("doing-time-query", query = &query.id, table = table),
-                )
-            })?;
+            let elapsed = backend
+                .time_query(Query::saved(backend.engine(), sql))
+                .map_err(|e| {
+                    Outcome::from_error(
+                        &e,
+                        said!("doing-time-query", query = &query.id, table = table),
+                    )
+                })?;
             Ok(elapsed.as_secs_f64() * 1000.0)
         };
         for _ in 0..check.warmup {
@@ -209,12 +211,14 @@ pub(crate) fn measure(
             }
         }
         let (plan_uses_index, plan_line) = if query.uses_index {
-            let plan = backend.explain(Query::saved(backend.engine(), &on_fast)).map_err(|e| {
-                Outcome::from_error(
-                    &e,
-                    said!("doing-read-plan-of", query = &query.id, table = fast),
-                )
-            })?;
+            let plan = backend
+                .explain(Query::saved(backend.engine(), &on_fast))
+                .map_err(|e| {
+                    Outcome::from_error(
+                        &e,
+                        said!("doing-read-plan-of", query = &query.id, table = fast),
+                    )
+                })?;
             let line = plan_line(&plan);
             (Some(plan_uses_index(&plan, &index_names)), line)
         } else {
