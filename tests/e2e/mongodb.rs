@@ -98,6 +98,26 @@ fn reference_on_local(parent: &Path) -> (PathBuf, String) {
     (dir, printed(&status, "Compass:"))
 }
 
+/// `tests/e2e/candidates/mongo_pandas.py` run for the workspace `dir` (its connection string as
+/// `status` prints it, its `answers/`) on the files in `data`, with care or in a hurry (`naive`).
+fn pandas_candidate(cwd: &Path, dir: &Path, data: &Path, naive: bool) {
+    let status = stdout(&epreuve(cwd, &["status", "--dir", dir.to_str().unwrap()]));
+    let out = Command::new(python())
+        .arg(repo().join("tests/e2e/candidates/mongo_pandas.py"))
+        .env("URI", printed(&status, "Compass:"))
+        .env("DATA", data)
+        .env("ANSWERS", dir.join("answers"))
+        .env("NAIVE", if naive { "1" } else { "0" })
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn down(parent: &Path, dir: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["db", "down", "--dir", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
@@ -647,27 +667,10 @@ fn code_in_a_saved_query_and_a_view_named_like_a_collection_cost_only_their_own_
 /// sales are not their source's.
 #[test]
 fn a_pandas_and_pymongo_load_is_graded() {
-    let script = repo().join("tests/e2e/candidates/mongo_pandas.py");
     for (naive, candidate) in [(false, "c05"), (true, "c06")] {
         let temp = reachable_tempdir();
         let dir = local(temp.path(), candidate);
-        let status = stdout(&epreuve(
-            temp.path(),
-            &["status", "--dir", dir.to_str().unwrap()],
-        ));
-        let out = Command::new(python())
-            .arg(&script)
-            .env("URI", printed(&status, "Compass:"))
-            .env("DATA", dir.join("data"))
-            .env("ANSWERS", dir.join("answers"))
-            .env("NAIVE", if naive { "1" } else { "0" })
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        pandas_candidate(temp.path(), &dir, &dir.join("data"), naive);
         let (report, _) = grade(&dir);
         if naive {
             assert!(report["score"].as_f64().unwrap() < 70.0, "{report:#}");
@@ -860,25 +863,13 @@ fn a_mongodb_class_is_prepared_graded_and_exported_and_copied_data_is_named() {
     );
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert_eq!(json(&out)["made"], serde_json::json!(["A1", "B2", "C3"]));
-    let script = repo().join("tests/e2e/candidates/mongo_pandas.py");
     for (id, data_of) in [("A1", "A1"), ("B2", "A1")] {
-        let dir = cwd.join("class/workspaces").join(id);
-        let status = stdout(&epreuve(cwd, &["status", "--dir", dir.to_str().unwrap()]));
-        let loaded = Command::new(python())
-            .arg(&script)
-            .env("URI", printed(&status, "Compass:"))
-            .env(
-                "DATA",
-                cwd.join("class/workspaces").join(data_of).join("data"),
-            )
-            .env("ANSWERS", dir.join("answers"))
-            .env("NAIVE", "0")
-            .output()
-            .unwrap();
-        assert!(
-            loaded.status.success(),
-            "{id}: {}",
-            String::from_utf8_lossy(&loaded.stderr)
+        let workspaces = cwd.join("class/workspaces");
+        pandas_candidate(
+            cwd,
+            &workspaces.join(id),
+            &workspaces.join(data_of).join("data"),
+            false,
         );
     }
     let out = epreuve(
