@@ -28,6 +28,22 @@ pub enum Query<'a> {
     Document(&'a str),
 }
 
+/// The text of a question that asks `engine` almost nothing, in its language: what a round
+/// trip of the client costs, the baseline of a timing. `SELECT 1` on SQL engines; on MongoDB a
+/// `find` of no document by `_id` in `collection`, which the `_id` index every collection has
+/// answers at once.
+pub fn round_trip(engine: Engine, collection: &str) -> String {
+    match engine {
+        Engine::DuckDb | Engine::Postgres | Engine::MariaDb => "SELECT 1".to_owned(),
+        Engine::MongoDb => serde_json::json!({
+            "find": collection,
+            "filter": { "_id": null },
+            "limit": 1,
+        })
+        .to_string(),
+    }
+}
+
 impl<'a> Query<'a> {
     /// A saved file's text as a query of `engine`'s language.
     pub fn saved(engine: Engine, text: &'a str) -> Self {
@@ -147,6 +163,18 @@ pub trait Backend {
 
     /// The tables and views of the graded schema (not the engine's own catalogue).
     fn tables(&self) -> Result<Vec<Relation>, DbError>;
+
+    /// The tables and views named one of `wanted` (without regard to case), sorted by name.
+    /// Grading asks for the names an exam needs rather than searching a listing: a schema
+    /// holding more relations than a listing returns still answers for these. Engines whose
+    /// catalogue can be asked by name override this.
+    fn relations_named(&self, wanted: &[String]) -> Result<Vec<Relation>, DbError> {
+        Ok(self
+            .tables()?
+            .into_iter()
+            .filter(|r| wanted.iter().any(|w| r.name.eq_ignore_ascii_case(w)))
+            .collect())
+    }
 
     /// Names of every table the engine lists in its catalogue, its own included: what a
     /// candidate sees when they list "the default tables" of a new installation.

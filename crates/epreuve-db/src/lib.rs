@@ -20,7 +20,7 @@ mod watchdog;
 
 pub use backend::{
     Backend, Capabilities, ColumnInfo, Engine, IndexInfo, Loader, Query, QueryResult, Relation,
-    TextSink,
+    TextSink, round_trip,
 };
 pub use declared::DeclaredType;
 pub use duckdb::DuckDb;

@@ -212,6 +212,13 @@ fn a_candidates_documents_are_read_as_tables_of_typed_fields() {
         [("produits", false), ("ventes", false), ("ventes_vue", true)]
     );
 
+    // Asked for by name, as grading asks: whole names, case aside, punctuation literal (the
+    // pattern `ventes_vu.` would match the view).
+    let wanted = ["VENTES_VUE", "produits", "ventes_vu.", "absente"].map(String::from);
+    let named = db.relations_named(&wanted).unwrap();
+    let names: Vec<(&str, bool)> = named.iter().map(|t| (t.name.as_str(), t.view)).collect();
+    assert_eq!(names, [("produits", false), ("ventes_vue", true)]);
+
     // Fields in the order written, each with the family of its BSON type; a field of two
     // types has none; the validator's maxLength is the string's length.
     let columns = db.columns("VENTES").unwrap();

@@ -28,6 +28,21 @@ pub struct Task {
     pub check: TaskCheck,
 }
 
+impl Task {
+    /// The candidate's tables this task reads by name.
+    pub fn tables(&self) -> Vec<&str> {
+        match &self.check {
+            TaskCheck::Table { table, .. } | TaskCheck::Index { table, .. } => vec![table],
+            TaskCheck::Imputation { table, .. } => vec![table],
+            TaskCheck::Timing(timing) => vec![&timing.slow, &timing.fast],
+            TaskCheck::Query { .. }
+            | TaskCheck::Statistics { .. }
+            | TaskCheck::Frequencies { .. }
+            | TaskCheck::Measurements { .. } => Vec::new(),
+        }
+    }
+}
+
 /// The kinds of task check.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -173,7 +188,7 @@ impl TimedQuery {
         self.sql.replace("{table}", table)
     }
 
-    /// The gain asked on `engine` (`duckdb`, `postgres`, `mariadb`), if any.
+    /// The gain asked on `engine` (`duckdb`, `postgres`, `mariadb`, `mongodb`), if any.
     pub fn min_ratio_on(&self, engine: &str) -> Option<f64> {
         match self.min_ratio.as_ref()? {
             MinRatio::Everywhere(ratio) => Some(*ratio),
@@ -188,12 +203,12 @@ impl TimedQuery {
 pub enum MinRatio {
     /// The same on every engine.
     Everywhere(f64),
-    /// By engine name (`duckdb`, `postgres`, `mariadb`).
+    /// By engine name (`duckdb`, `postgres`, `mariadb`, `mongodb`).
     PerEngine(BTreeMap<String, f64>),
 }
 
 /// The engine names a per-engine setting may use.
-pub const ENGINE_NAMES: [&str; 3] = ["duckdb", "postgres", "mariadb"];
+pub const ENGINE_NAMES: [&str; 4] = ["duckdb", "postgres", "mariadb", "mongodb"];
 
 fn default_plan_share() -> f64 {
     0.25

@@ -67,10 +67,12 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         Err(_) => grading.engine,
     };
     let _span = tracing::info_span!("grade", exam = %exam.manifest.id, engine = %engine).entered();
-    let listed = backend
-        .as_ref()
-        .ok()
-        .map(|backend| backend.ping().and_then(|()| backend.tables()));
+    let wanted = wanted_relations(truth, &grader.tasks);
+    let listed = backend.as_ref().ok().map(|backend| {
+        backend
+            .ping()
+            .and_then(|()| backend.relations_named(&wanted))
+    });
     // Why nothing can be graded on this database, if so: it cannot be reached, or it does
     // not answer the first questions.
     let failure: Option<&epreuve_db::DbError> = match (&listed, backend) {
@@ -201,13 +203,29 @@ pub fn grade_task(
     backend: &dyn Backend,
     answers: &Root,
 ) -> CheckResult {
-    let outcome = match backend.ping().and_then(|()| backend.tables()) {
+    let wanted = wanted_relations(truth, std::slice::from_ref(task));
+    let outcome = match backend
+        .ping()
+        .and_then(|()| backend.relations_named(&wanted))
+    {
         Ok(tables) => {
             TaskContext::new(truth, backend, answers, &tables, std::slice::from_ref(task)).run(task)
         }
         Err(error) => Outcome::not_gradable(&error),
     };
     task_result(task, outcome, Visibility::Full)
+}
+
+/// The names of the candidate's tables grading reads: the exam's tables and those its tasks
+/// name. They are asked of the catalogue by name (a listing may stop before them).
+fn wanted_relations(truth: &Truth, tasks: &[Task]) -> Vec<String> {
+    let mut wanted: Vec<String> = truth.tables.iter().map(|t| t.table.clone()).collect();
+    for name in tasks.iter().flat_map(Task::tables) {
+        if !wanted.iter().any(|w| w.eq_ignore_ascii_case(name)) {
+            wanted.push(name.to_owned());
+        }
+    }
+    wanted
 }
 
 /// The manual items, scored from the assessor's file (full grading only).

@@ -147,4 +147,23 @@ with open(f"{answers}/frequences_paiement.json", "w", encoding="utf-8") as f:
     json.dump({"aggregate": "ventes", "pipeline": [
         {"$group": {"_id": "$mode_paiement", "effectif": {"$sum": 1}}},
     ]}, f)
+
+if not NAIVE:
+    # C1.10, the times: the sales as first read (every cell as text, no validator, no index) in
+    # `ventes_brutes`, then R1 timed on both collections with time.perf_counter around the
+    # whole find, the first run of each discarded, as a notebook measures.
+    brutes = pd.read_csv(f"{data}/ventes.csv", sep=";", dtype=str, keep_default_na=False)
+    db.ventes_brutes.insert_many(brutes.to_dict("records"))
+    import time
+    lines = ["requete;table;duree_ms"]
+    for table in ["ventes_brutes", "ventes"]:
+        list(db[table].find({"sku": "EPI-00008"}))
+    for _ in range(5):
+        for table in ["ventes_brutes", "ventes"]:
+            started = time.perf_counter()
+            list(db[table].find({"sku": "EPI-00008"}))
+            elapsed = (time.perf_counter() - started) * 1000
+            lines.append(f"R1;{table};{elapsed:.2f}".replace(".", ","))
+    with open(f"{answers}/mesures.csv", "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
 print("loaded")

@@ -138,10 +138,7 @@ impl MongoDb {
         };
         self.runtime
             .block_on(async { tokio::time::timeout(INTERNAL_LIMIT, db.run_command(command)).await })
-            .map_err(|_| DbError::Internal {
-                sql: name.clone(),
-                detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
-            })?
+            .map_err(|_| too_late(&name))?
             .map_err(|e| internal_error(&name, &e))
     }
 
@@ -162,10 +159,7 @@ impl MongoDb {
                 })
                 .await
             })
-            .map_err(|_| DbError::Internal {
-                sql: name.clone(),
-                detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
-            })?
+            .map_err(|_| too_late(&name))?
             .map_err(|e| internal_error(&name, &e))
     }
 
@@ -224,11 +218,55 @@ impl MongoDb {
     /// The name as stored of the collection `wanted`, matched without regard to case as the
     /// SQL engines match unquoted names.
     fn stored_name(&self, wanted: &str) -> Result<String, DbError> {
-        let relations = self.tables()?;
+        let relations = self.relations_named(&[wanted.to_owned()])?;
         Ok(Relation::find(&relations, wanted)
             .map(|r| r.name.clone())
             .unwrap_or_else(|| wanted.to_owned()))
     }
+}
+
+/// A read of epreuve's own (`command`) the server did not answer within [`INTERNAL_LIMIT`].
+fn too_late(command: &str) -> DbError {
+    DbError::Internal {
+        sql: command.to_owned(),
+        detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
+    }
+}
+
+/// The collections and views `listCollections` answered, its own `system.` ones left out,
+/// sorted by name.
+fn relations_of(found: &[Document]) -> Vec<Relation> {
+    let mut relations: Vec<Relation> = found
+        .iter()
+        .filter_map(|c| {
+            let name = c.get_str("name").ok()?;
+            (!name.starts_with("system.")).then(|| Relation {
+                name: name.to_owned(),
+                view: c.get_str("type").is_ok_and(|t| t != "collection"),
+            })
+        })
+        .collect();
+    relations.sort_by(|a, b| a.name.cmp(&b.name));
+    relations
+}
+
+/// A `listCollections` filter for the names `wanted`, each matched whole and without regard
+/// to case (as SQL engines match unquoted names), its punctuation taken literally.
+fn names_filter(wanted: &[String]) -> Document {
+    let any: Vec<Bson> = wanted
+        .iter()
+        .map(|name| {
+            let literal: String = name
+                .chars()
+                .flat_map(|c| {
+                    let escape = c.is_ascii_punctuation() || c == ' ';
+                    escape.then_some('\\').into_iter().chain(Some(c))
+                })
+                .collect();
+            Bson::Document(doc! { "name": { "$regex": format!("^{literal}$"), "$options": "i" } })
+        })
+        .collect();
+    doc! { "$or": any }
 }
 
 /// Whether something listens at `host:port`; the reason in a few words when not.
@@ -417,7 +455,9 @@ impl MongoDb {
         let mut rows: TextRows = Vec::new();
         let mut truncated = false;
         let db = self.database();
-        let scanned: Result<(), mongodb::error::Error> = self.runtime.block_on(async {
+        // The whole read has the deadline of epreuve's other reads: a server that stops
+        // answering mid-scan is not waited on past it.
+        let read = async {
             let mut cursor = db
                 .run_cursor_command(doc! { "find": &table, "batchSize": BATCH })
                 .await?;
@@ -448,9 +488,14 @@ impl MongoDb {
                         .collect(),
                 );
             }
-            Ok(())
-        });
-        scanned.map_err(|e| internal_error("find", &e))?;
+            Ok::<(), mongodb::error::Error>(())
+        };
+        let scanned = self
+            .runtime
+            .block_on(async { tokio::time::timeout(INTERNAL_LIMIT, read).await });
+        scanned
+            .map_err(|_| too_late("find"))?
+            .map_err(|e| internal_error("find", &e))?;
         let columns = fields
             .into_iter()
             .map(|(name, types)| {
@@ -544,18 +589,18 @@ impl Backend for MongoDb {
     fn tables(&self) -> Result<Vec<Relation>, DbError> {
         let (found, _) =
             self.internal_cursor(doc! { "listCollections": 1, "nameOnly": true }, 100_000)?;
-        let mut relations: Vec<Relation> = found
-            .iter()
-            .filter_map(|c| {
-                let name = c.get_str("name").ok()?;
-                (!name.starts_with("system.")).then(|| Relation {
-                    name: name.to_owned(),
-                    view: c.get_str("type").is_ok_and(|t| t != "collection"),
-                })
-            })
-            .collect();
-        relations.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(relations)
+        Ok(relations_of(&found))
+    }
+
+    fn relations_named(&self, wanted: &[String]) -> Result<Vec<Relation>, DbError> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (found, _) = self.internal_cursor(
+            doc! { "listCollections": 1, "nameOnly": true, "filter": names_filter(wanted) },
+            10_000,
+        )?;
+        Ok(relations_of(&found))
     }
 
     fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {
@@ -565,10 +610,7 @@ impl Backend for MongoDb {
             .block_on(async {
                 tokio::time::timeout(INTERNAL_LIMIT, database_names(&admin, command)).await
             })
-            .map_err(|_| DbError::Internal {
-                sql: "listDatabases".into(),
-                detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
-            })?
+            .map_err(|_| too_late("listDatabases"))?
             .map_err(|e| internal_error("listDatabases", &e))
     }
 
@@ -742,5 +784,18 @@ mod tests {
         assert_eq!(asked(doc! { "total": "$montant", "_id": false }), ["total"]);
         assert!(asked(doc! { "commentaire": 0 }).is_empty());
         assert!(asked(doc! {}).is_empty());
+    }
+
+    #[test]
+    fn names_are_asked_for_whole_and_literally() {
+        let filter = names_filter(&["ventes".to_owned(), "a.b (1)$".to_owned()]);
+        let any = filter.get_array("$or").unwrap();
+        let pattern = |i: usize| {
+            let name = any[i].as_document().unwrap().get_document("name").unwrap();
+            assert_eq!(name.get_str("$options").unwrap(), "i");
+            name.get_str("$regex").unwrap().to_owned()
+        };
+        assert_eq!(pattern(0), "^ventes$");
+        assert_eq!(pattern(1), r"^a\.b\ \(1\)\$$");
     }
 }

@@ -130,9 +130,6 @@ impl QueryTiming {
     }
 }
 
-/// The cheapest question every engine answers: timed, it is what epreuve's own client costs.
-const ASK: &str = "SELECT 1";
-
 /// What epreuve measured for one timing task.
 #[derive(Debug, Clone)]
 pub(crate) struct Timing {
@@ -180,6 +177,8 @@ pub(crate) fn measure(
         .map_err(|e| Outcome::from_error(&e, said!("doing-list-indexes-of", table = fast)))?;
     let index_names: Vec<String> = indexes.iter().map(|i| i.name.to_lowercase()).collect();
     let engine = backend.engine().to_string();
+    // The cheapest question the engine answers: timed, it is what epreuve's own client costs.
+    let ask = epreuve_db::round_trip(backend.engine(), fast);
     let mut queries = Vec::new();
     for query in &check.queries {
         let on_slow = query.on(slow);
@@ -201,7 +200,7 @@ pub(crate) fn measure(
         }
         let (mut slow_ms, mut fast_ms, mut ask_ms) = (Vec::new(), Vec::new(), Vec::new());
         for round in 0..check.runs {
-            ask_ms.push(time(ASK, fast)?);
+            ask_ms.push(time(&ask, fast)?);
             if round % 2 == 0 {
                 slow_ms.push(time(&on_slow, slow)?);
                 fast_ms.push(time(&on_fast, fast)?);
