@@ -238,6 +238,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     );
     assert_eq!(report.max_score, reference.max_score);
     assert_html_in_chromium(&report, &temp.path().join("html"));
+    assert_planted_markup_is_inert(&report, &temp.path().join("planted"));
     // The copied query is a lead; the candidate's own is not, nor a file added after
     // submission.
     let leads: Vec<_> = report
@@ -621,6 +622,69 @@ fn assert_html_in_chromium(report: &epreuve_results::ClassReport, out: &Path) {
     );
     if let Ok(keep) = std::env::var("EPREUVE_SCREENSHOT") {
         std::fs::copy(&png, keep).unwrap();
+    }
+}
+
+/// Markup a candidate or a roster could plant: a script, an image that runs code when it
+/// fails, a bold word. Rendered as text, the browser builds none of these elements.
+const PLANTED: &str =
+    "<script>document.title='pwned'</script><img src=x onerror=alert(1)><b>gras</b>";
+
+/// The texts of a class report that a candidate or a roster controls, wherever they reach a
+/// page: names, tables, columns, values and file names quoted in messages (a message's
+/// arguments), checks' titles, the evidence of copies, the files of similar queries. Roster
+/// identifiers are left alone: `class prepare` refuses any that is not a safe file name.
+fn plant(value: &mut serde_json::Value, key: &str, inside_args: bool) {
+    const CONTROLLED: [&str; 10] = [
+        "name", "table", "source", "evidence", "file", "title", "text", "gloss", "reason",
+        "message",
+    ];
+    match value {
+        serde_json::Value::String(text) if inside_args || CONTROLLED.contains(&key) => {
+            text.push_str(PLANTED);
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                plant(item, key, inside_args);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                plant(field, name, inside_args || name == "args");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every text a candidate or a roster controls, planted with markup and script, stays text in
+/// the class page and in each candidate's page as Chromium builds them: no element of it is
+/// made, and the planted words are shown, escaped, where they were put.
+fn assert_planted_markup_is_inert(report: &epreuve_results::ClassReport, out: &Path) {
+    let mut value = serde_json::to_value(report).unwrap();
+    plant(&mut value, "", false);
+    let planted: epreuve_results::ClassReport = serde_json::from_value(value).unwrap();
+    let index = epreuve_report::write_class_html(&planted, out, epreuve_i18n::Lang::En).unwrap();
+    let profile = out.join(".chromium");
+    let mut pages = vec![index];
+    pages.extend(
+        planted
+            .results
+            .iter()
+            .take(3)
+            .map(|line| out.join(format!("candidates/{}.html", line.member.id))),
+    );
+    for page in pages {
+        let url = format!("file://{}", page.display());
+        let dom = String::from_utf8(chromium(&profile, &["--dump-dom", &url]).stdout).unwrap();
+        for element in ["<script", "<img", "<b>"] {
+            assert!(!dom.contains(element), "{element} built in {url}: {dom}");
+        }
+        assert!(!dom.contains("<title>pwned"), "{dom}");
+        let shown = dom
+            .matches("&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;gras&lt;/b&gt;")
+            .count();
+        assert!(shown >= 5, "{shown} planted texts shown in {url}: {dom}");
     }
 }
 

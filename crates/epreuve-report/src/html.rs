@@ -4,28 +4,24 @@
 //! the same on a machine without network. Every chart has a title and a description that
 //! says its figures, and every figure is also in a table with headers, for a screen reader.
 //!
-//! Everything a candidate wrote (their name, a file name, a value of their table) is cleaned
-//! of control characters and escaped before it reaches a page.
+//! The pages are maud templates: every value put in one is escaped by the template itself,
+//! so a text a candidate or a roster controls (a name, a table, a value, a file name) can only
+//! ever be text. What is not escaped is written here as markup ([`PreEscaped`]): the style
+//! sheet, nothing a candidate wrote. Text is also cleaned of control characters ([`Text`]).
 
 use epreuve_i18n::{Lang, tr};
 use epreuve_results::{CandidateOutcome, ClassReport, Outcome, Report, Status, clean_text};
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 use crate::number_in;
 
-/// Text for a page: cleaned, then escaped for HTML (element content and quoted attributes).
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in clean_text(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+/// Text for a page: cleaned of control characters, then escaped by maud like any value.
+struct Text<'a>(&'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        clean_text(self.0).as_str().render_to(buffer);
     }
-    out
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#1a1a1a;line-height:1.4;padding:0 1rem}\
@@ -39,85 +35,122 @@ th{background:#eef1f5}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 svg text{font:12px system-ui,sans-serif;fill:#1a1a1a}";
 
 /// A whole page around `body`, in `lang`.
-fn page(title: &str, body: &str, lang: Lang) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        lang.code(),
-        esc(title)
-    )
+fn page(title: &str, body: Markup, lang: Lang) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="Content-Security-Policy"
+                    content="default-src 'none'; style-src 'unsafe-inline'";
+                title { (Text(title)) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { main { (body) } }
+        }
+    }
+    .into_string()
 }
 
-/// A table: a caption, column headers, rows of cells already made HTML (`(class, html)`).
-fn table(caption: &str, headers: &[String], rows: &[Vec<(&str, String)>]) -> String {
-    let mut out = format!("<table>\n<caption>{}</caption>\n<thead><tr>", esc(caption));
-    for h in headers {
-        out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
+/// One cell of a table: its class (`n` for a number, a status's colour) and its content.
+struct Cell {
+    class: Option<&'static str>,
+    content: Markup,
+}
+
+impl Cell {
+    /// A cell of text.
+    fn text(text: &str) -> Self {
+        Self::markup(html! { (Text(text)) })
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for row in rows {
-        out.push_str("<tr>");
-        for (i, (class, cell)) in row.iter().enumerate() {
-            // The first cell names the row.
-            let tag = if i == 0 { "th scope=\"row\"" } else { "td" };
-            let close = if i == 0 { "th" } else { "td" };
-            if class.is_empty() {
-                out.push_str(&format!("<{tag}>{cell}</{close}>"));
-            } else {
-                out.push_str(&format!("<{tag} class=\"{class}\">{cell}</{close}>"));
+
+    /// A cell of text with a class.
+    fn styled(class: &'static str, text: &str) -> Self {
+        Self {
+            class: Some(class),
+            content: html! { (Text(text)) },
+        }
+    }
+
+    /// A number, aligned right.
+    fn number(text: &str) -> Self {
+        Self::styled("n", text)
+    }
+
+    /// A cell made by a template (a link, text in two languages).
+    fn markup(content: Markup) -> Self {
+        Self {
+            class: None,
+            content,
+        }
+    }
+}
+
+/// A table: a caption, column headers, and rows whose first cell names the row.
+fn table(caption: &str, headers: &[String], rows: &[Vec<Cell>]) -> Markup {
+    html! {
+        table {
+            caption { (Text(caption)) }
+            thead { tr { @for h in headers { th scope="col" { (Text(h)) } } } }
+            tbody {
+                @for row in rows {
+                    tr {
+                        @for (i, cell) in row.iter().enumerate() {
+                            @if i == 0 {
+                                th scope="row" class=[cell.class] { (cell.content) }
+                            } @else {
+                                td class=[cell.class] { (cell.content) }
+                            }
+                        }
+                    }
+                }
             }
         }
-        out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
-    out
 }
 
-/// A chart of horizontal bars, one per `(label, value, of, shown)`, drawn to `of`; `id`
-/// names its title and description.
-fn bars(id: &str, title: &str, items: &[(String, f64, f64, String)]) -> String {
+/// The words of `ids` in `lang`: a table's headers.
+fn words(lang: Lang, ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|id| tr!(lang, id)).collect()
+}
+
+/// One bar of a chart: its label, its value drawn to `of`, and the figure shown beside it.
+struct Bar {
+    label: String,
+    value: f64,
+    of: f64,
+    shown: String,
+}
+
+/// A chart of horizontal bars; `id` names its title and description.
+fn bars(id: &str, title: &str, items: &[Bar]) -> Markup {
     let row = 26.0;
     let (left, width) = (150.0, 420.0);
     let height = row * items.len() as f64 + 10.0;
     let desc: Vec<String> = items
         .iter()
-        .map(|(label, _, _, shown)| format!("{label}: {shown}"))
+        .map(|b| format!("{}: {}", b.label, b.shown))
         .collect();
-    let mut out = format!(
-        "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 680 {height}\" width=\"680\" height=\"{height}\">\n\
-<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
-        esc(title),
-        esc(&desc.join("; "))
-    );
-    for (i, (label, value, of, shown)) in items.iter().enumerate() {
-        let y = 5.0 + row * i as f64;
-        let share = if *of > 0.0 {
-            (value / of).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
-<rect x=\"{left}\" y=\"{y}\" width=\"{width}\" height=\"18\" fill=\"#e4e7eb\"/>\
-<rect x=\"{left}\" y=\"{y}\" width=\"{:.1}\" height=\"18\" fill=\"#2f6db5\"/>\
-<text x=\"{}\" y=\"{}\">{}</text>\n",
-            left - 8.0,
-            y + 14.0,
-            esc(label),
-            width * share,
-            left + width + 8.0,
-            y + 14.0,
-            esc(shown)
-        ));
+    html! {
+        svg role="img" aria-labelledby={ (id) "-title " (id) "-desc" }
+            viewBox={ "0 0 680 " (height) } width="680" height=(height) {
+            title id={ (id) "-title" } { (Text(title)) }
+            desc id={ (id) "-desc" } { (Text(&desc.join("; "))) }
+            @for (i, bar) in items.iter().enumerate() {
+                @let y = 5.0 + row * i as f64;
+                @let share = if bar.of > 0.0 { (bar.value / bar.of).clamp(0.0, 1.0) } else { 0.0 };
+                text x=(left - 8.0) y=(y + 14.0) text-anchor="end" { (Text(&bar.label)) }
+                rect x=(left) y=(y) width=(width) height="18" fill="#e4e7eb" {}
+                rect x=(left) y=(y) width=(format!("{:.1}", width * share)) height="18" fill="#2f6db5" {}
+                text x=(left + width + 8.0) y=(y + 14.0) { (Text(&bar.shown)) }
+            }
+        }
     }
-    out.push_str("</svg>\n");
-    out
 }
 
 /// The score spread as a column chart: one column per bin, its count above it.
-fn histogram(report: &ClassReport, lang: Lang) -> String {
+fn histogram(report: &ClassReport, lang: Lang) -> Markup {
     let number = |x: f64| number_in(lang, x);
     let (left, bottom, plot_h, col) = (40.0, 200.0, 160.0, 58.0);
     let widest = report
@@ -140,47 +173,29 @@ fn histogram(report: &ClassReport, lang: Lang) -> String {
             )
         })
         .collect();
-    let mut out = format!(
-        "<svg role=\"img\" aria-labelledby=\"spread-title spread-desc\" viewBox=\"0 0 640 240\" width=\"640\" height=\"240\">\n\
-<title id=\"spread-title\">{}</title>\n<desc id=\"spread-desc\">{}</desc>\n\
-<line x1=\"{left}\" y1=\"{bottom}\" x2=\"{}\" y2=\"{bottom}\" stroke=\"#555\"/>\n",
-        esc(&tr!(
-            lang,
-            "html-spread-title",
-            max = number(report.max_score)
-        )),
-        esc(&desc.join("; ")),
-        left + col * report.histogram.len() as f64
-    );
-    for (i, bin) in report.histogram.iter().enumerate() {
-        let h = plot_h * bin.count as f64 / widest as f64;
-        let x = left + col * i as f64 + 4.0;
-        // Each column's count above it, the band's lower bound below its left edge.
-        out.push_str(&format!(
-            "<rect x=\"{x}\" y=\"{:.1}\" width=\"{}\" height=\"{h:.1}\" fill=\"#2f6db5\"/>\
-<text x=\"{}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\
-<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-            bottom - h,
-            col - 8.0,
-            x + (col - 8.0) / 2.0,
-            bottom - h - 4.0,
-            bin.count,
-            x - 4.0,
-            bottom + 16.0,
-            number(bin.from)
-        ));
+    let right = left + col * report.histogram.len() as f64;
+    let title = tr!(lang, "html-spread-title", max = number(report.max_score));
+    html! {
+        svg role="img" aria-labelledby="spread-title spread-desc" viewBox="0 0 640 240"
+            width="640" height="240" {
+            title id="spread-title" { (Text(&title)) }
+            desc id="spread-desc" { (Text(&desc.join("; "))) }
+            line x1=(left) y1=(bottom) x2=(right) y2=(bottom) stroke="#555" {}
+            @for (i, bin) in report.histogram.iter().enumerate() {
+                @let h = plot_h * bin.count as f64 / widest as f64;
+                @let x = left + col * i as f64 + 4.0;
+                // Each column's count above it, the band's lower bound below its left edge.
+                rect x=(x) y=(format!("{:.1}", bottom - h)) width=(col - 8.0)
+                    height=(format!("{h:.1}")) fill="#2f6db5" {}
+                text x=(x + (col - 8.0) / 2.0) y=(format!("{:.1}", bottom - h - 4.0))
+                    text-anchor="middle" { (bin.count) }
+                text x=(x - 4.0) y=(bottom + 16.0) text-anchor="middle" { (Text(&number(bin.from))) }
+            }
+            text x=(right) y=(bottom + 16.0) text-anchor="middle" { (Text(&number(report.max_score))) }
+            text x=(left + col * report.histogram.len() as f64 / 2.0) y=(bottom + 34.0)
+                text-anchor="middle" { (Text(&tr!(lang, "report-points"))) }
+        }
     }
-    out.push_str(&format!(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n\
-<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n</svg>\n",
-        left + col * report.histogram.len() as f64,
-        bottom + 16.0,
-        number(report.max_score),
-        left + col * report.histogram.len() as f64 / 2.0,
-        bottom + 34.0,
-        tr!(lang, "report-points")
-    ));
-    out
 }
 
 fn percent(share: f64) -> String {
@@ -200,189 +215,210 @@ fn score_of(line: &CandidateOutcome, lang: Lang) -> String {
     }
 }
 
-/// The class page (`index.html`, the candidates' pages in `candidates/`): the figures, the charts, every candidate with a link to
-/// their page, and the copies found.
+/// The class page (`index.html`, the candidates' pages in `candidates/`): the figures, the
+/// charts, every candidate with a link to their page, and the copies found.
 pub fn render_class_html(report: &ClassReport, lang: Lang) -> String {
     let number = |x: f64| number_in(lang, x);
-    let words = |ids: &[&str]| -> Vec<String> { ids.iter().map(|id| tr!(lang, id)).collect() };
     let title = tr!(lang, "html-class-title", exam = report.exam.as_str());
-    let mut body = format!(
-        "<h1>{}</h1>\n<p>{}</p>\n",
-        esc(&title),
-        esc(&tr!(
-            lang,
-            "html-class-head",
-            graded = report.graded,
-            candidates = report.candidates,
-            mean = number(report.mean),
-            median = number(report.median),
-            max = number(report.max_score)
-        ))
+    let head = tr!(
+        lang,
+        "html-class-head",
+        graded = report.graded,
+        candidates = report.candidates,
+        mean = number(report.mean),
+        median = number(report.median),
+        max = number(report.max_score)
     );
-    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "class-report-spread")));
-    body.push_str(&histogram(report, lang));
-    let spread: Vec<Vec<(&str, String)>> = report
+    let body = html! {
+        h1 { (Text(&title)) }
+        p { (Text(&head)) }
+        (spread_section(report, lang))
+        (criteria_section(report, lang))
+        (class_grid_section(report, lang))
+        (failing_section(report, lang))
+        (copies_section(report, lang))
+        (similar_section(report, lang))
+        (candidates_section(report, lang))
+    };
+    page(&title, body, lang)
+}
+
+/// The score spread: its chart and its table.
+fn spread_section(report: &ClassReport, lang: Lang) -> Markup {
+    let number = |x: f64| number_in(lang, x);
+    let rows: Vec<Vec<Cell>> = report
         .histogram
         .iter()
         .map(|b| {
-            vec![
-                (
-                    "",
-                    tr!(lang, "html-band", from = number(b.from), to = number(b.to)),
-                ),
-                ("n", b.count.to_string()),
-            ]
+            let band = tr!(lang, "html-band", from = number(b.from), to = number(b.to));
+            vec![Cell::text(&band), Cell::number(&b.count.to_string())]
         })
         .collect();
-    body.push_str(&table(
-        &tr!(lang, "html-bands-caption"),
-        &words(&["html-band-header", "html-candidates"]),
-        &spread,
-    ));
-    body.push_str(&format!(
-        "<h2>{}</h2>\n",
-        tr!(lang, "html-criteria-acquired")
-    ));
-    let items: Vec<(String, f64, f64, String)> = report
+    html! {
+        h2 { (Text(&tr!(lang, "class-report-spread"))) }
+        (histogram(report, lang))
+        (table(
+            &tr!(lang, "html-bands-caption"),
+            &words(lang, &["html-band-header", "html-candidates"]),
+            &rows,
+        ))
+    }
+}
+
+/// The share of the class that acquired each criterion: a chart and a table.
+fn criteria_section(report: &ClassReport, lang: Lang) -> Markup {
+    let items: Vec<Bar> = report
         .criteria
         .iter()
-        .map(|c| {
-            (
-                c.code.clone(),
-                c.share,
-                1.0,
-                tr!(
-                    lang,
-                    "html-share-of",
-                    share = percent(c.share),
-                    acquired = c.acquired,
-                    judged = c.judged
-                ),
-            )
+        .map(|c| Bar {
+            label: c.code.clone(),
+            value: c.share,
+            of: 1.0,
+            shown: tr!(
+                lang,
+                "html-share-of",
+                share = percent(c.share),
+                acquired = c.acquired,
+                judged = c.judged
+            ),
         })
         .collect();
-    body.push_str(&bars(
-        "criteria",
-        &tr!(lang, "html-criteria-caption"),
-        &items,
-    ));
-    let rows: Vec<Vec<(&str, String)>> = report
+    let rows: Vec<Vec<Cell>> = report
         .criteria
         .iter()
         .map(|c| {
             vec![
-                ("", esc(&c.code)),
-                ("n", c.acquired.to_string()),
-                ("n", c.judged.to_string()),
-                ("n", percent(c.share)),
+                Cell::text(&c.code),
+                Cell::number(&c.acquired.to_string()),
+                Cell::number(&c.judged.to_string()),
+                Cell::number(&percent(c.share)),
             ]
         })
         .collect();
-    body.push_str(&table(
-        &tr!(lang, "html-criteria-caption"),
-        &words(&[
-            "report-criterion",
-            "class-report-acquired",
-            "class-report-judged",
-            "class-report-share",
-        ]),
-        &rows,
-    ));
-    let grid: Vec<Vec<(&str, String)>> = report
+    let caption = tr!(lang, "html-criteria-caption");
+    html! {
+        h2 { (Text(&tr!(lang, "html-criteria-acquired"))) }
+        (bars("criteria", &caption, &items))
+        (table(
+            &caption,
+            &words(lang, &[
+                "report-criterion",
+                "class-report-acquired",
+                "class-report-judged",
+                "class-report-share",
+            ]),
+            &rows,
+        ))
+    }
+}
+
+/// The jury's grid for the class: each indicator and the share that acquired it.
+fn class_grid_section(report: &ClassReport, lang: Lang) -> Markup {
+    let rows: Vec<Vec<Cell>> = report
         .criteria
         .iter()
         .flat_map(|c| c.indicators.iter().map(move |line| (c, line)))
         .map(|(c, line)| {
             vec![
-                ("", esc(&c.code)),
-                ("", indicator_html(lang, &line.text, &line.gloss)),
-                ("n", line.acquired.to_string()),
-                ("n", line.judged.to_string()),
-                ("n", percent(line.share)),
+                Cell::text(&c.code),
+                Cell::markup(indicator_html(lang, &line.text, &line.gloss)),
+                Cell::number(&line.acquired.to_string()),
+                Cell::number(&line.judged.to_string()),
+                Cell::number(&percent(line.share)),
             ]
         })
         .collect();
-    if !grid.is_empty() {
-        body.push_str(&format!("<h2>{}</h2>\n", esc(&tr!(lang, "grid-title"))));
-        body.push_str(&table(
-            &tr!(lang, "grid-title"),
-            &words(&[
+    if rows.is_empty() {
+        return html! {};
+    }
+    let title = tr!(lang, "grid-title");
+    html! {
+        h2 { (Text(&title)) }
+        (table(
+            &title,
+            &words(lang, &[
                 "report-criterion",
                 "grid-indicator",
                 "class-report-acquired",
                 "class-report-judged",
                 "class-report-share",
             ]),
-            &grid,
-        ));
+            &rows,
+        ))
     }
-    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-checks-failing")));
-    let rows: Vec<Vec<(&str, String)>> = report
+}
+
+/// The checks the class failed, most failed first as the report orders them.
+fn failing_section(report: &ClassReport, lang: Lang) -> Markup {
+    let rows: Vec<Vec<Cell>> = report
         .checks
         .iter()
         .filter(|c| c.failed > 0)
         .map(|c| {
             vec![
-                ("", esc(&c.id)),
-                ("", esc(&crate::check_title(lang, &c.id, &c.title))),
-                ("n", c.failed.to_string()),
-                ("n", c.graded.to_string()),
-                ("n", percent(c.failure_rate)),
+                Cell::text(&c.id),
+                Cell::text(&crate::check_title(lang, &c.id, &c.title)),
+                Cell::number(&c.failed.to_string()),
+                Cell::number(&c.graded.to_string()),
+                Cell::number(&percent(c.failure_rate)),
             ]
         })
         .collect();
-    body.push_str(&table(
-        &tr!(lang, "class-report-failing"),
-        &words(&[
-            "report-check",
-            "html-what-it-checks",
-            "class-report-failed",
-            "class-report-graded",
-            "class-report-failure-rate",
-        ]),
-        &rows,
-    ));
-    if !report.copied_rows.is_empty() {
-        body.push_str(&format!(
-            "<h2>{}</h2>\n<p class=\"warn\">{}</p>\n",
-            tr!(lang, "html-copies"),
-            tr!(lang, "html-copies-why")
-        ));
-        let rows: Vec<Vec<(&str, String)>> = report
-            .copied_rows
-            .iter()
-            .map(|c| {
-                vec![
-                    ("", esc(&c.candidate)),
-                    ("", esc(&c.table)),
-                    ("", esc(&format!("{} {}", c.from, c.source))),
-                    (
-                        "n",
-                        tr!(
-                            lang,
-                            if c.at_least {
-                                "html-rows-at-least"
-                            } else {
-                                "html-rows-of"
-                            },
-                            rows = c.rows,
-                            of = c.table_rows
-                        ),
-                    ),
-                    (
-                        "",
-                        c.evidence
-                            .iter()
-                            .map(|e| esc(e))
-                            .collect::<Vec<_>>()
-                            .join("<br>"),
-                    ),
-                ]
-            })
-            .collect();
-        body.push_str(&table(
+    html! {
+        h2 { (Text(&tr!(lang, "html-checks-failing"))) }
+        (table(
+            &tr!(lang, "class-report-failing"),
+            &words(lang, &[
+                "report-check",
+                "html-what-it-checks",
+                "class-report-failed",
+                "class-report-graded",
+                "class-report-failure-rate",
+            ]),
+            &rows,
+        ))
+    }
+}
+
+/// The rows found in another's table, with their evidence, one line per row quoted.
+fn copies_section(report: &ClassReport, lang: Lang) -> Markup {
+    if report.copied_rows.is_empty() {
+        return html! {};
+    }
+    let rows: Vec<Vec<Cell>> = report
+        .copied_rows
+        .iter()
+        .map(|c| {
+            let rows = tr!(
+                lang,
+                if c.at_least {
+                    "html-rows-at-least"
+                } else {
+                    "html-rows-of"
+                },
+                rows = c.rows,
+                of = c.table_rows
+            );
+            vec![
+                Cell::text(&c.candidate),
+                Cell::text(&c.table),
+                Cell::text(&format!("{} {}", c.from, c.source)),
+                Cell::number(&rows),
+                Cell::markup(html! {
+                    @for (i, e) in c.evidence.iter().enumerate() {
+                        @if i > 0 { br; }
+                        (Text(e))
+                    }
+                }),
+            ]
+        })
+        .collect();
+    html! {
+        h2 { (Text(&tr!(lang, "html-copies"))) }
+        p class="warn" { (Text(&tr!(lang, "html-copies-why"))) }
+        (table(
             &tr!(lang, "html-copies-caption"),
-            &words(&[
+            &words(lang, &[
                 "class-report-candidate",
                 "html-table",
                 "html-data-of",
@@ -390,42 +426,46 @@ pub fn render_class_html(report: &ClassReport, lang: Lang) -> String {
                 "html-first-rows",
             ]),
             &rows,
-        ));
+        ))
     }
-    if !report.similar_queries.is_empty() {
-        body.push_str(&format!(
-            "<h2>{}</h2>\n<p>{}</p>\n",
-            tr!(lang, "html-similar"),
-            tr!(lang, "html-similar-why")
-        ));
-        let rows: Vec<Vec<(&str, String)>> = report
-            .similar_queries
-            .iter()
-            .map(|p| {
-                vec![
-                    ("", esc(&p.file)),
-                    ("", esc(&p.a)),
-                    ("", esc(&p.b)),
-                    ("n", percent(p.similarity)),
-                ]
-            })
-            .collect();
-        body.push_str(&table(
+}
+
+/// Pairs of saved queries alike enough to be read side by side.
+fn similar_section(report: &ClassReport, lang: Lang) -> Markup {
+    if report.similar_queries.is_empty() {
+        return html! {};
+    }
+    let rows: Vec<Vec<Cell>> = report
+        .similar_queries
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::text(&p.file),
+                Cell::text(&p.a),
+                Cell::text(&p.b),
+                Cell::number(&percent(p.similarity)),
+            ]
+        })
+        .collect();
+    html! {
+        h2 { (Text(&tr!(lang, "html-similar"))) }
+        p { (Text(&tr!(lang, "html-similar-why"))) }
+        (table(
             &tr!(lang, "html-similar-caption"),
-            &words(&[
+            &words(lang, &[
                 "html-file",
                 "class-report-candidate",
                 "class-report-candidate",
                 "html-similarity",
             ]),
             &rows,
-        ));
+        ))
     }
-    body.push_str(&format!(
-        "<h2>{}</h2>\n",
-        tr!(lang, "html-candidates-heading")
-    ));
-    let rows: Vec<Vec<(&str, String)>> = report
+}
+
+/// Every candidate, a link to their page, their score and the criteria they acquired.
+fn candidates_section(report: &ClassReport, lang: Lang) -> Markup {
+    let rows: Vec<Vec<Cell>> = report
         .results
         .iter()
         .map(|line| {
@@ -440,32 +480,30 @@ pub fn render_class_html(report: &ClassReport, lang: Lang) -> String {
                         .join(" ")
                 })
                 .unwrap_or_default();
+            let id = line.member.id.as_str();
             vec![
-                (
-                    "",
-                    format!(
-                        "<a href=\"candidates/{}.html\">{}</a>",
-                        esc(&line.member.id),
-                        esc(&line.member.id)
-                    ),
-                ),
-                ("", esc(&line.member.name)),
-                ("n", esc(&score_of(line, lang))),
-                ("", esc(&acquired)),
+                Cell::markup(html! {
+                    a href={ "candidates/" (Text(id)) ".html" } { (Text(id)) }
+                }),
+                Cell::text(&line.member.name),
+                Cell::number(&score_of(line, lang)),
+                Cell::text(&acquired),
             ]
         })
         .collect();
-    body.push_str(&table(
-        &tr!(lang, "html-candidates-caption"),
-        &words(&[
-            "class-report-candidate",
-            "class-report-name",
-            "report-points",
-            "class-report-criteria-acquired",
-        ]),
-        &rows,
-    ));
-    page(&title, &body, lang)
+    html! {
+        h2 { (Text(&tr!(lang, "html-candidates-heading"))) }
+        (table(
+            &tr!(lang, "html-candidates-caption"),
+            &words(lang, &[
+                "class-report-candidate",
+                "class-report-name",
+                "report-points",
+                "class-report-criteria-acquired",
+            ]),
+            &rows,
+        ))
+    }
 }
 
 /// Writes the class's pages into `out`: `index.html` and `candidates/<id>.html` (a roster's
@@ -496,88 +534,69 @@ pub fn write_class_html(
 /// criterion, and what the class report found about them.
 pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport, lang: Lang) -> String {
     let member = &line.member;
-    let mut body = format!(
-        "<p><a href=\"../index.html\">{}</a></p>\n<h1>{} · {}</h1>\n",
-        esc(&tr!(lang, "html-back")),
-        esc(&member.id),
-        esc(&member.name)
-    );
-    // The seal of the submission collected from the candidate's machine, for the proctor to
-    // compare with the one `submit` showed there.
-    if let Some(seal) = &line.collected_seal {
-        body.push_str(&format!(
-            "<p><code>{}</code></p>\n",
-            esc(&tr!(lang, "class-report-seal", seal = seal.as_str()))
-        ));
-    }
-    match &line.outcome {
-        Outcome::NotGradable { reason } => {
-            body.push_str(&format!(
-                "<p class=\"warn\">{}</p>\n",
-                esc(&tr!(lang, "class-not-gradable", why = reason.as_str()))
-            ));
-        }
-        Outcome::Graded { report } => body.push_str(&candidate_report(report, lang)),
-    }
-    let copies: Vec<_> = class
+    let copies: Vec<String> = class
         .copied_rows
         .iter()
         .filter(|c| {
             c.candidate == member.id
                 || matches!(&c.from, epreuve_results::DataOwner::Candidate { id } if *id == member.id)
         })
+        .map(|c| crate::class::copied_sentence(c, lang))
         .collect();
-    if !copies.is_empty() {
-        body.push_str(&format!(
-            "<h2>{}</h2>\n<ul>\n",
-            tr!(lang, "html-copied-data")
-        ));
-        for c in copies {
-            body.push_str(&format!(
-                "<li>{}</li>\n",
-                esc(&crate::class::copied_sentence(c, lang))
-            ));
+    let body = html! {
+        p { a href="../index.html" { (Text(&tr!(lang, "html-back"))) } }
+        h1 { (Text(&member.id)) " · " (Text(&member.name)) }
+        // The seal of the submission collected from the candidate's machine, for the proctor
+        // to compare with the one `submit` showed there.
+        @if let Some(seal) = &line.collected_seal {
+            p { code { (Text(&tr!(lang, "class-report-seal", seal = seal.as_str()))) } }
         }
-        body.push_str("</ul>\n");
-    }
-    page(&format!("{} · {}", member.id, class.exam), &body, lang)
+        @match &line.outcome {
+            Outcome::NotGradable { reason } => {
+                p class="warn" { (Text(&tr!(lang, "class-not-gradable", why = reason.as_str()))) }
+            }
+            Outcome::Graded { report } => (candidate_report(report, lang)),
+        }
+        @if !copies.is_empty() {
+            h2 { (Text(&tr!(lang, "html-copied-data"))) }
+            ul { @for sentence in &copies { li { (Text(sentence)) } } }
+        }
+    };
+    page(&format!("{} · {}", member.id, class.exam), body, lang)
 }
 
 /// The referential's words of an indicator, with its English gloss under them in English.
-fn indicator_html(lang: Lang, text: &str, gloss: &str) -> String {
-    match lang {
-        Lang::Fr => format!("<span lang=\"fr\">{}</span>", esc(text)),
-        Lang::En => format!(
-            "<span lang=\"fr\">{}</span><br><small>{}</small>",
-            esc(text),
-            esc(&tr!(lang, "grid-gloss", gloss = gloss))
-        ),
+fn indicator_html(lang: Lang, text: &str, gloss: &str) -> Markup {
+    html! {
+        span lang="fr" { (Text(text)) }
+        @if lang == Lang::En {
+            br;
+            small { (Text(&tr!(lang, "grid-gloss", gloss = gloss))) }
+        }
     }
 }
 
-fn candidate_report(report: &Report, lang: Lang) -> String {
+/// What `grade` reports of one candidate: the score, the notes, the verdicts, the grid and
+/// every check.
+fn candidate_report(report: &Report, lang: Lang) -> Markup {
     let number = |x: f64| number_in(lang, x);
     let state = match (report.gradable, report.provisional) {
         (false, _) => format!(" {}", tr!(lang, "report-incomplete")),
         (true, true) => format!(" {}", tr!(lang, "report-provisional")),
         (true, false) => String::new(),
     };
-    let mut body = format!(
-        "<p>{} · <strong>{}</strong>{}</p>\n",
-        esc(&tr!(
-            lang,
-            "report-head",
-            exam = report.exam.as_str(),
-            candidate = report.candidate.as_str(),
-            engine = report.engine.to_string()
-        )),
-        esc(&tr!(
-            lang,
-            "report-score",
-            score = number(report.score),
-            max = number(report.max_score)
-        )),
-        esc(&state)
+    let head = tr!(
+        lang,
+        "report-head",
+        exam = report.exam.as_str(),
+        candidate = report.candidate.as_str(),
+        engine = report.engine.to_string()
+    );
+    let score = tr!(
+        lang,
+        "report-score",
+        score = number(report.score),
+        max = number(report.max_score)
     );
     let notes: Vec<String> = report
         .integrity_in(lang)
@@ -590,58 +609,68 @@ fn candidate_report(report: &Report, lang: Lang) -> String {
                 .map(|n| tr!(lang, "report-note", what = crate::note_text(lang, n))),
         )
         .collect();
-    if !notes.is_empty() {
-        body.push_str("<ul class=\"warn\">\n");
-        for n in notes {
-            body.push_str(&format!("<li>{}</li>\n", esc(&n)));
+    html! {
+        p { (Text(&head)) " · " strong { (Text(&score)) } (Text(&state)) }
+        @if !notes.is_empty() {
+            ul class="warn" { @for n in &notes { li { (Text(n)) } } }
         }
-        body.push_str("</ul>\n");
+        (verdicts_section(report, lang))
+        (candidate_grid_section(report, lang))
+        (checks_section(report, lang))
     }
-    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-criteria")));
-    let items: Vec<(String, f64, f64, String)> = report
+}
+
+/// The candidate's points per criterion: a chart and the verdicts' table.
+fn verdicts_section(report: &Report, lang: Lang) -> Markup {
+    let number = |x: f64| number_in(lang, x);
+    let items: Vec<Bar> = report
         .criteria
         .iter()
-        .map(|c| {
-            (
-                c.code.clone(),
-                c.score,
-                c.max_score,
-                format!(
-                    "{} / {} ({})",
-                    number(c.score),
-                    number(c.max_score),
-                    c.verdict.label()
-                ),
-            )
+        .map(|c| Bar {
+            label: c.code.clone(),
+            value: c.score,
+            of: c.max_score,
+            shown: format!(
+                "{} / {} ({})",
+                number(c.score),
+                number(c.max_score),
+                c.verdict.label()
+            ),
         })
         .collect();
-    body.push_str(&bars("points", &tr!(lang, "html-points-caption"), &items));
-    let rows: Vec<Vec<(&str, String)>> = report
+    let rows: Vec<Vec<Cell>> = report
         .criteria
         .iter()
         .map(|c| {
             vec![
-                ("", esc(&c.code)),
-                ("n", number(c.score)),
-                ("n", number(c.max_score)),
-                ("", esc(c.verdict.label())),
-                ("", esc(&c.reason_in(lang))),
+                Cell::text(&c.code),
+                Cell::number(&number(c.score)),
+                Cell::number(&number(c.max_score)),
+                Cell::text(c.verdict.label()),
+                Cell::text(&c.reason_in(lang)),
             ]
         })
         .collect();
-    body.push_str(&table(
-        &tr!(lang, "html-verdicts-caption"),
-        &[
-            "report-criterion",
-            "report-points",
-            "report-max",
-            "report-verdict",
-            "report-why",
-        ]
-        .map(|id| tr!(lang, id)),
-        &rows,
-    ));
-    let grid: Vec<Vec<(&str, String)>> = report
+    html! {
+        h2 { (Text(&tr!(lang, "html-criteria"))) }
+        (bars("points", &tr!(lang, "html-points-caption"), &items))
+        (table(
+            &tr!(lang, "html-verdicts-caption"),
+            &words(lang, &[
+                "report-criterion",
+                "report-points",
+                "report-max",
+                "report-verdict",
+                "report-why",
+            ]),
+            &rows,
+        ))
+    }
+}
+
+/// The candidate's grid: each indicator, its tolerance, its verdict and its evidence.
+fn candidate_grid_section(report: &Report, lang: Lang) -> Markup {
+    let rows: Vec<Vec<Cell>> = report
         .criteria
         .iter()
         .flat_map(|c| c.indicators.iter().map(move |line| (c, line)))
@@ -652,31 +681,38 @@ fn candidate_report(report: &Report, lang: Lang) -> String {
                 _ => "muted",
             };
             vec![
-                ("", esc(&c.code)),
-                ("", indicator_html(lang, &line.text, &line.gloss)),
-                ("", esc(&line.tolerance_in(lang))),
-                (class, esc(line.verdict.label())),
-                ("", esc(&line.evidence_in(lang))),
+                Cell::text(&c.code),
+                Cell::markup(indicator_html(lang, &line.text, &line.gloss)),
+                Cell::text(&line.tolerance_in(lang)),
+                Cell::styled(class, line.verdict.label()),
+                Cell::text(&line.evidence_in(lang)),
             ]
         })
         .collect();
-    if !grid.is_empty() {
-        body.push_str(&format!("<h2>{}</h2>\n", esc(&tr!(lang, "grid-title"))));
-        body.push_str(&table(
-            &tr!(lang, "grid-title"),
-            &[
+    if rows.is_empty() {
+        return html! {};
+    }
+    let title = tr!(lang, "grid-title");
+    html! {
+        h2 { (Text(&title)) }
+        (table(
+            &title,
+            &words(lang, &[
                 "report-criterion",
                 "grid-indicator",
                 "grid-tolerance",
                 "report-verdict",
                 "grid-evidence",
-            ]
-            .map(|id| tr!(lang, id)),
-            &grid,
-        ));
+            ]),
+            &rows,
+        ))
     }
-    body.push_str(&format!("<h2>{}</h2>\n", tr!(lang, "html-checks")));
-    let rows: Vec<Vec<(&str, String)>> = report
+}
+
+/// Every check of the candidate, with its status, points and evidence.
+fn checks_section(report: &Report, lang: Lang) -> Markup {
+    let number = |x: f64| number_in(lang, x);
+    let rows: Vec<Vec<Cell>> = report
         .checks
         .iter()
         .map(|c| {
@@ -691,40 +727,42 @@ fn candidate_report(report: &Report, lang: Lang) -> String {
                 "–".into()
             };
             vec![
-                ("", esc(&c.id)),
-                ("", esc(&c.criterion)),
-                (class, esc(&crate::status_word(lang, c.status))),
-                ("n", score),
-                ("", esc(&c.message_in(lang))),
+                Cell::text(&c.id),
+                Cell::text(&c.criterion),
+                Cell::styled(class, &crate::status_word(lang, c.status)),
+                Cell::number(&score),
+                Cell::text(&c.message_in(lang)),
             ]
         })
         .collect();
-    body.push_str(&table(
-        &tr!(lang, "html-checks-caption"),
-        &[
-            "report-check",
-            "report-criterion",
-            "report-status",
-            "report-points",
-            "report-evidence",
-        ]
-        .map(|id| tr!(lang, id)),
-        &rows,
-    ));
-    body
+    html! {
+        h2 { (Text(&tr!(lang, "html-checks"))) }
+        (table(
+            &tr!(lang, "html-checks-caption"),
+            &words(lang, &[
+                "report-check",
+                "report-criterion",
+                "report-status",
+                "report-points",
+                "report-evidence",
+            ]),
+            &rows,
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn text_never_becomes_markup() {
+        let cell = html! { td title=(Text("\"><script>")) { (Text("<img src=x onerror='a()'> & \"b\"")) } };
         assert_eq!(
-            super::esc("<img src=x onerror='a()'> & \"b\""),
-            "&lt;img src=x onerror=&#39;a()&#39;&gt; &amp; &quot;b&quot;"
+            cell.into_string(),
+            "<td title=\"&quot;&gt;&lt;script&gt;\">&lt;img src=x onerror='a()'&gt; &amp; &quot;b&quot;</td>"
         );
-        assert_eq!(
-            super::esc("a\u{1b}[2Jb"),
-            super::esc(&super::clean_text("a\u{1b}[2Jb"))
-        );
+        let cleaned = html! { (Text("a\u{1b}[2Jb")) };
+        assert_eq!(cleaned.into_string(), clean_text("a\u{1b}[2Jb"));
     }
 }
