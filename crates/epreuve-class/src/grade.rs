@@ -81,7 +81,7 @@ fn seal_of(bytes: &[u8], secret: &str) -> String {
     hasher.update(secret.as_bytes());
     hasher.update([0]);
     hasher.update(bytes);
-    crate::hex(&hasher.finalize())
+    epreuve_data::hex(&hasher.finalize())
 }
 
 /// The seal file of the result file `path`.
@@ -134,7 +134,16 @@ pub fn grade_class(
     let changed = std::sync::Mutex::new(Vec::new());
     // Each candidate's fate, in the roster's order: graded (with the grading before, when
     // there was one), kept, or left (Ctrl-C, or a result that could not be written).
-    let fates = epreuve_data::map_on_threads(members, options.jobs, |member| {
+    // An exam that times queries is graded one candidate at a time: another candidate's
+    // grading on the same machine, or on the centre's server, would be part of the times.
+    let times_queries = exam.grader().is_ok_and(|grader| {
+        grader
+            .tasks
+            .iter()
+            .any(|t| matches!(t.check, epreuve_exam::TaskCheck::Timing(_)))
+    });
+    let jobs = if times_queries { 1 } else { options.jobs };
+    let fates = epreuve_data::map_on_threads(members, jobs, |member| {
         if options.cancel.is_cancelled() {
             return Ok(Fate::Left);
         }
@@ -288,7 +297,7 @@ fn fingerprint(
         hash.update((part.len() as u64).to_le_bytes());
         hash.update(part);
     }
-    Some(hex(&hash.finalize()))
+    Some(epreuve_data::hex(&hash.finalize()))
 }
 
 /// A digest of every file of the grader's folder (its rules and solutions), by path.
@@ -303,7 +312,7 @@ fn grader_digest(dir: &Path) -> String {
         hash.update((bytes.len() as u64).to_le_bytes());
         hash.update(&bytes);
     }
-    hex(&hash.finalize())
+    epreuve_data::hex(&hash.finalize())
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
@@ -322,10 +331,6 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
             _ => {}
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The class report: each candidate's last grading, in the roster's order; a candidate not

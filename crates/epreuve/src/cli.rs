@@ -151,7 +151,8 @@ pub struct ClassGradeArgs {
     /// The class.
     #[command(flatten)]
     pub class: ClassArgs,
-    /// Candidates graded at once (the number of cores by default).
+    /// Candidates graded at once (the number of cores by default; one for an exam that times
+    /// queries).
     #[arg(long)]
     pub jobs: Option<usize>,
     /// Grade everyone again (after a grader change) and show whose score moved.
