@@ -102,8 +102,3 @@ pub enum ClassError {
     #[error(transparent)]
     Session(#[from] epreuve_session::SessionError),
 }
-
-/// `bytes` in lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}

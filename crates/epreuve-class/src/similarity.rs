@@ -133,14 +133,11 @@ pub fn similar_queries(class: &Class) -> (Vec<SimilarQueries>, LeftOut) {
 
 /// A fingerprint of `tokens` (FNV-1a over the tokens, each ended by a byte no token holds).
 fn fingerprint<S: AsRef<str>>(tokens: &[S]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for token in tokens {
-        for byte in token.as_ref().bytes().chain(std::iter::once(0xff)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
+    epreuve_data::fnv1a(
+        tokens
+            .iter()
+            .flat_map(|token| token.as_ref().bytes().chain(std::iter::once(0xff))),
+    )
 }
 
 /// The query with its comments dropped, its case folded outside string literals, and its

@@ -5,6 +5,7 @@
 //! it with what the database holds, whatever type the candidate chose.
 
 mod cores;
+mod digest;
 mod error;
 mod frame;
 pub mod generate;
@@ -13,6 +14,7 @@ mod read;
 mod value;
 
 pub use cores::{map_on_cores, map_on_threads};
+pub use digest::{fnv1a, hex};
 pub use error::DataError;
 pub use frame::{SourceFrame, for_each_text, frame_from_columns, text_column, text_columns};
 pub use profile::{ColumnProfile, SourceProfile, TypeFamily, profile_frame};

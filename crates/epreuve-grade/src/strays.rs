@@ -42,23 +42,18 @@ pub struct StrayRows {
 /// The fingerprint of one cell of the `column`-th fingerprinted column: an empty cell is the
 /// empty text, any other its canonical text in `family`.
 fn cell_print(column: usize, family: TypeFamily, value: Option<&str>) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
     let text = if is_missing(value) {
         String::new()
     } else {
         let value = value.unwrap_or_default().trim();
         canonical(family, value)
     };
-    let mut hash = OFFSET;
-    for byte in (column as u32)
-        .to_le_bytes()
-        .into_iter()
-        .chain(text.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(PRIME);
-    }
+    let mut hash = epreuve_data::fnv1a(
+        (column as u32)
+            .to_le_bytes()
+            .into_iter()
+            .chain(text.bytes()),
+    );
     // A finalizer, so that the sum of a row's cells mixes every bit.
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);

@@ -24,7 +24,22 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
         ),
         tr!(lang, "class-report-spread")
     );
+    out.push_str(&spread_bars(report, lang));
+    out.push('\n');
+    out.push_str(&criteria_tables(report, style, lang));
+    out.push_str(&format!("\n\n{}\n", tr!(lang, "class-report-failing")));
+    out.push_str(&failing_table(report, style, lang));
+    out.push_str("\n\n");
+    out.push_str(&candidates_table(report, style, lang));
+    out.push('\n');
+    out.push_str(&leads_text(report, lang));
+    out
+}
+
+/// The score spread as bars of text, one line per band.
+fn spread_bars(report: &ClassReport, lang: Lang) -> String {
     let widest = report.histogram.iter().map(|b| b.count).max().unwrap_or(0);
+    let mut out = String::new();
     for bin in &report.histogram {
         let bar = if widest == 0 {
             0
@@ -39,6 +54,11 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
             "█".repeat(bar)
         ));
     }
+    out
+}
+
+/// The criteria acquired, then the jury's grid when the exam has one.
+fn criteria_tables(report: &ClassReport, style: TableStyle, lang: Lang) -> String {
     let mut criteria = new_table(style);
     criteria.set_header(vec![
         tr!(lang, "report-criterion"),
@@ -54,8 +74,7 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
             Cell::new(percent(c.share)),
         ]);
     }
-    out.push('\n');
-    out.push_str(&criteria.to_string());
+    let mut out = criteria.to_string();
     if report.criteria.iter().any(|c| !c.indicators.is_empty()) {
         let mut grid = new_table(style);
         grid.set_header(vec![
@@ -79,6 +98,11 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
         out.push_str(&format!("\n\n{}\n", tr!(lang, "grid-title")));
         out.push_str(&grid.to_string());
     }
+    out
+}
+
+/// The checks some candidate failed, with their failure rates.
+fn failing_table(report: &ClassReport, style: TableStyle, lang: Lang) -> String {
     let mut checks = new_table(style);
     checks.set_header(vec![
         tr!(lang, "report-check"),
@@ -94,8 +118,11 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
             Cell::new(percent(c.failure_rate)),
         ]);
     }
-    out.push_str(&format!("\n\n{}\n", tr!(lang, "class-report-failing")));
-    out.push_str(&checks.to_string());
+    checks.to_string()
+}
+
+/// Every candidate: score, criteria acquired, and the notes of their grading.
+fn candidates_table(report: &ClassReport, style: TableStyle, lang: Lang) -> String {
     let mut candidates = new_table(style);
     candidates.set_header(vec![
         tr!(lang, "class-report-candidate"),
@@ -105,47 +132,7 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
         tr!(lang, "class-report-notes"),
     ]);
     for r in &report.results {
-        let (score, acquired, notes) = match &r.outcome {
-            Outcome::Graded { report: one } => (
-                format!(
-                    "{} / {}",
-                    number_in(lang, one.score),
-                    number_in(lang, one.max_score)
-                ),
-                one.criteria
-                    .iter()
-                    .filter(|c| c.verdict == epreuve_results::Verdict::Acquired)
-                    .map(|c| c.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                one.notes
-                    .iter()
-                    .map(|n| crate::note_text(lang, n))
-                    .chain(one.integrity_in(lang))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            Outcome::NotGradable { reason } => (
-                crate::status_word(lang, epreuve_results::Status::NotGradable),
-                String::new(),
-                reason.clone(),
-            ),
-        };
-        let notes = match &r.collected_seal {
-            Some(seal) => {
-                let seal = tr!(
-                    lang,
-                    "class-report-seal",
-                    seal = seal.get(..16).unwrap_or(seal.as_str())
-                );
-                if notes.is_empty() {
-                    seal
-                } else {
-                    format!("{seal}; {notes}")
-                }
-            }
-            None => notes,
-        };
+        let (score, acquired, notes) = candidate_cells(r, lang);
         candidates.add_row(vec![
             Cell::new(&r.member.id),
             Cell::new(&r.member.name),
@@ -154,9 +141,59 @@ pub fn render_class_table(report: &ClassReport, style: TableStyle, lang: Lang) -
             Cell::new(notes),
         ]);
     }
-    out.push_str("\n\n");
-    out.push_str(&candidates.to_string());
-    out.push('\n');
+    candidates.to_string()
+}
+
+/// A candidate's score, criteria acquired and notes (the collected seal first), as the
+/// candidates' table shows them.
+fn candidate_cells(r: &epreuve_results::CandidateOutcome, lang: Lang) -> (String, String, String) {
+    let (score, acquired, notes) = match &r.outcome {
+        Outcome::Graded { report: one } => (
+            format!(
+                "{} / {}",
+                number_in(lang, one.score),
+                number_in(lang, one.max_score)
+            ),
+            one.criteria
+                .iter()
+                .filter(|c| c.verdict == epreuve_results::Verdict::Acquired)
+                .map(|c| c.code.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            one.notes
+                .iter()
+                .map(|n| crate::note_text(lang, n))
+                .chain(one.integrity_in(lang))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Outcome::NotGradable { reason } => (
+            crate::status_word(lang, epreuve_results::Status::NotGradable),
+            String::new(),
+            reason.clone(),
+        ),
+    };
+    let notes = match &r.collected_seal {
+        Some(seal) => {
+            let seal = tr!(
+                lang,
+                "class-report-seal",
+                seal = seal.get(..16).unwrap_or(seal.as_str())
+            );
+            if notes.is_empty() {
+                seal
+            } else {
+                format!("{seal}; {notes}")
+            }
+        }
+        None => notes,
+    };
+    (score, acquired, notes)
+}
+
+/// The copies found and the saved queries alike: leads for the assessor.
+fn leads_text(report: &ClassReport, lang: Lang) -> String {
+    let mut out = String::new();
     if !report.copied_rows.is_empty() {
         out.push_str(&format!("\n{}\n", tr!(lang, "class-report-copies")));
         for copy in &report.copied_rows {

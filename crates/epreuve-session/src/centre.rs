@@ -137,7 +137,7 @@ impl Centre {
 
     /// The file of the workspace of `exam`, `candidate` and `id`, wherever it lies.
     fn file_of_identity(&self, exam: &str, candidate: &str, id: &str) -> PathBuf {
-        let key = crate::log::hex(&sha2::Sha256::digest(
+        let key = epreuve_data::hex(&sha2::Sha256::digest(
             format!("workspace\0{exam}\0{candidate}\0{id}").as_bytes(),
         ));
         self.dir.join(format!("{}.json", &key[..32]))
@@ -157,7 +157,7 @@ impl Centre {
         let real = workspace
             .canonicalize()
             .unwrap_or_else(|_| workspace.to_path_buf());
-        let key = crate::log::hex(&sha2::Sha256::digest(real.as_os_str().as_encoded_bytes()));
+        let key = epreuve_data::hex(&sha2::Sha256::digest(real.as_os_str().as_encoded_bytes()));
         self.dir.join(format!("{}.json", &key[..32]))
     }
 

@@ -245,5 +245,5 @@ fn digest_into(mut file: std::fs::File, out: &mut dyn std::io::Write) -> std::io
         hasher.update(&buffer[..n]);
         out.write_all(&buffer[..n])?;
     }
-    Ok(crate::log::hex(&hasher.finalize()))
+    Ok(epreuve_data::hex(&hasher.finalize()))
 }

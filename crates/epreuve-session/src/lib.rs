@@ -38,5 +38,5 @@ pub(crate) fn random_hex(bytes: usize) -> Result<String, SessionError> {
     std::fs::File::open(source)
         .and_then(|mut f| f.read_exact(&mut drawn))
         .map_err(SessionError::io("read", source))?;
-    Ok(log::hex(&drawn))
+    Ok(epreuve_data::hex(&drawn))
 }

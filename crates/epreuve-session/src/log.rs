@@ -34,9 +34,7 @@ pub(crate) fn line_hash(line: &str) -> String {
     hex(&Sha256::digest(line.as_bytes()))
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use epreuve_data::hex;
 
 /// Appends a line to the log of the hidden folder `hidden`, chained to the last one. The
 /// log must be a regular file of the workspace: epreuve never appends through a link.

@@ -179,7 +179,7 @@ impl Workspace {
         // The seal: recorded by state.json, naming every file with its checksum.
         let seal: Option<Seal> = match std::fs::read(copy.join(SEAL)) {
             Ok(bytes) => {
-                let hash = crate::log::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+                let hash = epreuve_data::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
                 if hash != record.seal {
                     tampering.push(said!("integrity-seal-replaced"));
                 }

@@ -182,7 +182,7 @@ impl Workspace {
             .map_err(SessionError::io("write", staging))?;
         Ok((
             late,
-            crate::log::hex(&<sha2::Sha256 as sha2::Digest>::digest(&seal_text)),
+            epreuve_data::hex(&<sha2::Sha256 as sha2::Digest>::digest(&seal_text)),
         ))
     }
 }

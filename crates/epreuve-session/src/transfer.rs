@@ -276,7 +276,7 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
     Ok(CollectedBundle {
         path: path.to_path_buf(),
         facts,
-        seal: crate::log::hex(&<sha2::Sha256 as sha2::Digest>::digest(&seal_bytes)),
+        seal: epreuve_data::hex(&<sha2::Sha256 as sha2::Digest>::digest(&seal_bytes)),
         log,
         dir,
     })

@@ -14,15 +14,11 @@ pub use retail::{
 /// any grading can regenerate exactly the files a candidate was given. FNV-1a over
 /// `exam/candidate`, mixed by one SplitMix64 step; both are fixed by their definitions.
 pub fn candidate_seed(exam: &str, candidate: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in exam
-        .bytes()
-        .chain(std::iter::once(b'/'))
-        .chain(candidate.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = crate::fnv1a(
+        exam.bytes()
+            .chain(std::iter::once(b'/'))
+            .chain(candidate.bytes()),
+    );
     Rng::new(hash).next_u64()
 }
 
@@ -31,17 +27,14 @@ pub fn candidate_seed(exam: &str, candidate: &str) -> u64 {
 /// candidate-side pack) can make another candidate's files. Rows of one candidate's files
 /// found in another's table then prove that the files went from one to the other.
 pub fn keyed_candidate_seed(secret: &str, exam: &str, candidate: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in secret
-        .bytes()
-        .chain(std::iter::once(0))
-        .chain(exam.bytes())
-        .chain(std::iter::once(b'/'))
-        .chain(candidate.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = crate::fnv1a(
+        secret
+            .bytes()
+            .chain(std::iter::once(0))
+            .chain(exam.bytes())
+            .chain(std::iter::once(b'/'))
+            .chain(candidate.bytes()),
+    );
     Rng::new(hash).next_u64()
 }
 
