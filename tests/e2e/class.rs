@@ -24,10 +24,21 @@ fn a_class_is_prepared_followed_graded_and_reported() {
     let temp = tempfile::tempdir().unwrap();
     let cwd = temp.path();
     let out = prepare(cwd, "id,name,email\nA1,Ana,ana@example.org\nA1,Bob,\n", &[]);
+    // Said in the user's language (French by default), as every error of epreuve is.
     assert_error(
         &out,
         2,
-        "roster.csv, line 3: the roster gives the identifier `A1` again",
+        "roster.csv, ligne 3 : la liste donne de nouveau l'identifiant `A1` (déjà ligne 2)",
+    );
+    let out = prepare(
+        cwd,
+        "id,name,email\nA1,Ana,ana@example.org\nA1,Bob,\n",
+        &["--lang", "en"],
+    );
+    assert_error(
+        &out,
+        2,
+        "roster.csv, line 3: the roster gives the identifier `A1` again (first on line 2)",
     );
     assert!(
         !cwd.join("class").exists(),
@@ -234,7 +245,7 @@ fn a_class_is_prepared_followed_graded_and_reported() {
 
     // Not a class folder: the message says how to make one.
     let out = epreuve(cwd, &["class", "grade", "--dir", "nowhere"]);
-    assert_error(&out, 2, "is not a class folder");
+    assert_error(&out, 2, "n'est pas un dossier de classe");
 }
 
 /// A class on candidates' own machines: the handout carries the candidate-side catalogue and

@@ -287,9 +287,9 @@ fn an_unknown_solution_lists_the_shipped_ones() {
     assert!(err.contains("reference"), "{err}");
 }
 
-/// Every error epreuve's crates name says in English, through the catalogue, exactly what its
-/// `Display` says (logs and JSON keep that text), and renders in French without a missing
-/// message or argument.
+/// Every error epreuve's crates name says itself through the catalogue: its `Display` is the
+/// catalogue's English (logs and JSON keep that text), and it renders in French without a
+/// missing message or argument.
 #[test]
 fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
     use epreuve_i18n::{Lang, Said};
@@ -520,6 +520,33 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
     said.extend(exam.iter().map(|e| (e.to_string(), e.said())));
     said.extend(grading.iter().map(|e| (e.to_string(), e.said())));
     said.extend(grade.iter().map(|e| (e.to_string(), e.said())));
+    let class = [
+        epreuve_class::ClassError::Roster {
+            path: p(),
+            line: 3,
+            why: Said::new("roster-repeated")
+                .with("id", "c01")
+                .with("first", 2.0),
+        },
+        epreuve_class::ClassError::Io {
+            action: "read",
+            path: p(),
+            source: io(),
+        },
+        epreuve_class::ClassError::NoClass { dir: p() },
+        epreuve_class::ClassError::OtherExam {
+            dir: p(),
+            found: "a".into(),
+            asked: "b".into(),
+        },
+        epreuve_class::ClassError::Manifest {
+            path: p(),
+            why: "w".into(),
+        },
+    ];
+    said.extend(class.iter().map(|e| (e.to_string(), e.said())));
+    let live = epreuve_live::LiveError::Output(io());
+    said.push((live.to_string(), live.said()));
     for (display, said) in said {
         assert_eq!(said.checked(Lang::En).as_deref(), Ok(display.as_str()));
         let french = said
@@ -529,6 +556,35 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
             assert_ne!(french, display, "not translated");
         }
     }
+}
+
+/// No error type of epreuve's crates types a sentence of its own: each says itself through
+/// the catalogue (`epreuve_i18n::says_itself!`), so a sentence lives in one place.
+#[test]
+fn no_error_type_writes_its_own_sentence() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut typed = Vec::new();
+    let mut stack = vec![crates];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("target") && !path.ends_with("tests") {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    if line.trim_start().starts_with("#[error(") {
+                        typed.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        typed.is_empty(),
+        "sentences typed outside the catalogue:\n{}",
+        typed.join("\n")
+    );
 }
 
 /// An error in French, the default: the same fault, in the candidate's words.

@@ -45,17 +45,15 @@ pub use similarity::similar_queries;
 #[derive(Debug, thiserror::Error)]
 pub enum ClassError {
     /// A line of the roster.
-    #[error("{}, line {line}: the roster {why}", path.display())]
     Roster {
         /// The roster.
         path: PathBuf,
         /// Its line (1 is the header).
         line: usize,
         /// What is wrong with it.
-        why: String,
+        why: epreuve_i18n::Said,
     },
     /// A file of the class folder.
-    #[error("cannot {action} {}: {source}", path.display())]
     Io {
         /// What was done.
         action: &'static str,
@@ -65,17 +63,11 @@ pub enum ClassError {
         source: std::io::Error,
     },
     /// No class in the folder named.
-    #[error(
-        "{} is not a class folder (no class.toml): `epreuve class prepare ROSTER --exam … --dir {}` makes one",
-        dir.display(),
-        dir.display()
-    )]
     NoClass {
         /// The folder.
         dir: PathBuf,
     },
     /// The class folder exists for another exam.
-    #[error("{} holds a class of `{found}`, not `{asked}`: choose another folder", dir.display())]
     OtherExam {
         /// The folder.
         dir: PathBuf,
@@ -85,7 +77,6 @@ pub enum ClassError {
         asked: String,
     },
     /// `class.toml` cannot be read.
-    #[error("{} cannot be read: {why}", path.display())]
     Manifest {
         /// The file.
         path: PathBuf,
@@ -93,12 +84,47 @@ pub enum ClassError {
         why: String,
     },
     /// A file epreuve writes.
-    #[error(transparent)]
     Fs(#[from] epreuve_fs::FsError),
     /// The catalogue.
-    #[error(transparent)]
     Exam(#[from] epreuve_exam::ExamError),
     /// The class's records (its secret).
-    #[error(transparent)]
     Session(#[from] epreuve_session::SessionError),
 }
+
+impl ClassError {
+    /// The error as a message of the catalogues.
+    pub fn said(&self) -> epreuve_i18n::Said {
+        use epreuve_i18n::said;
+        let shown = |p: &std::path::Path| p.display().to_string();
+        match self {
+            Self::Roster { path, line, why } => {
+                said!(
+                    "err-class-roster",
+                    path = shown(path),
+                    line = *line,
+                    why = why.clone()
+                )
+            }
+            Self::Io {
+                action,
+                path,
+                source,
+            } => epreuve_i18n::io_error(action, path, source),
+            Self::NoClass { dir } => said!("err-class-none", dir = shown(dir)),
+            Self::OtherExam { dir, found, asked } => said!(
+                "err-class-other-exam",
+                dir = shown(dir),
+                found = found,
+                asked = asked
+            ),
+            Self::Manifest { path, why } => {
+                said!("err-class-manifest", path = shown(path), why = why)
+            }
+            Self::Fs(e) => e.said(),
+            Self::Exam(e) => e.said(),
+            Self::Session(e) => e.said(),
+        }
+    }
+}
+
+epreuve_i18n::says_itself!(ClassError);

@@ -10,6 +10,8 @@ use std::path::Path;
 
 use epreuve_results::Member;
 
+use epreuve_i18n::{Said, said};
+
 use crate::ClassError;
 
 /// Header names read for each column, lower case, accents and separators aside.
@@ -39,17 +41,13 @@ pub fn read_roster(path: &Path) -> Result<Vec<Member>, ClassError> {
 
 /// Reads a roster from its bytes (`path` names it in messages).
 pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError> {
-    let bad = |line: usize, why: String| ClassError::Roster {
+    let bad = |line: usize, why: Said| ClassError::Roster {
         path: path.to_path_buf(),
         line,
         why,
     };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        bad(
-            line_of(bytes, e.valid_up_to()),
-            "is not UTF-8 text (save the roster as CSV UTF-8)".into(),
-        )
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| bad(line_of(bytes, e.valid_up_to()), said!("roster-not-utf8")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or_default();
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
@@ -64,7 +62,7 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| bad(1, format!("cannot be read: {e}")))?
+        .map_err(|e| bad(1, said!("roster-unreadable", error = e.to_string())))?
         .clone();
     let mut columns = Columns::default();
     for (i, header) in headers.iter().enumerate() {
@@ -80,24 +78,15 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         } else {
             return Err(bad(
                 1,
-                format!(
-                    "names a column `{}` that epreuve does not know (columns: id, name, and optionally email and extra_time; in French identifiant, nom, courriel, tiers_temps)",
-                    header.trim()
-                ),
+                said!("roster-unknown-column", column = header.trim()),
             ));
         };
         if slot.replace(i).is_some() {
-            return Err(bad(
-                1,
-                format!("names the column `{}` twice", header.trim()),
-            ));
+            return Err(bad(1, said!("roster-column-twice", column = header.trim())));
         }
     }
     let (Some(id_at), Some(name_at)) = (columns.id, columns.name) else {
-        return Err(bad(
-            1,
-            "must name the columns `id` and `name` (or `identifiant` and `nom`)".into(),
-        ));
+        return Err(bad(1, said!("roster-no-id-name")));
     };
     let mut members: Vec<(usize, Member)> = Vec::new();
     // The identifiers seen, as given, in lower case and as a server names them, each with the
@@ -108,7 +97,7 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
-            bad(line, format!("cannot be read: {e}"))
+            bad(line, said!("roster-unreadable", error = e.to_string()))
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         if record.iter().all(|cell| cell.trim().is_empty()) {
@@ -119,22 +108,19 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         check_id(id).map_err(|why| bad(line, why))?;
         let name = cell(Some(name_at));
         if name.is_empty() {
-            return Err(bad(line, format!("gives no name for `{id}`")));
+            return Err(bad(line, said!("roster-no-name", id = id)));
         }
         let email = match cell(columns.email) {
             "" => None,
             email if email.contains('@') && !email.contains(char::is_whitespace) => {
                 Some(email.to_owned())
             }
-            email => return Err(bad(line, format!("gives `{email}` as an email address"))),
+            email => return Err(bad(line, said!("roster-bad-email", email = email))),
         };
         let extra_minutes = extra_time(cell(columns.extra)).map_err(|why| bad(line, why))?;
         if let Some(&at) = seen_ids.get(id) {
             let first = members[at].0;
-            return Err(bad(
-                line,
-                format!("gives the identifier `{id}` again (first on line {first})"),
-            ));
+            return Err(bad(line, said!("roster-repeated", id = id, first = first)));
         }
         // Each identifier names a folder and, on a server, a database and its accounts: two
         // that differ only by case share a folder where case is not kept (macOS, Windows),
@@ -143,9 +129,11 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         if let Some((first, other)) = seen_folded.get(&folded).map(|&at| &members[at]) {
             return Err(bad(
                 line,
-                format!(
-                    "gives `{id}`, which differs from `{}` (line {first}) only by case: their folders would be one on a file system that ignores case",
-                    other.id
+                said!(
+                    "roster-same-but-case",
+                    id = id,
+                    other = &other.id,
+                    first = *first
                 ),
             ));
         }
@@ -153,9 +141,12 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         if let Some((first, other)) = seen_server.get(&server).map(|&at| &members[at]) {
             return Err(bad(
                 line,
-                format!(
-                    "gives `{id}`, which a server names as it names `{}` (line {first}): both would share the database epreuve_{server}",
-                    other.id,
+                said!(
+                    "roster-same-on-server",
+                    id = id,
+                    other = &other.id,
+                    first = *first,
+                    server = &server
                 ),
             ));
         }
@@ -173,7 +164,7 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         ));
     }
     if members.is_empty() {
-        return Err(bad(2, "has no candidate".into()));
+        return Err(bad(2, said!("roster-empty")));
     }
     Ok(members.into_iter().map(|(_, m)| m).collect())
 }
@@ -203,29 +194,25 @@ fn normalised(header: &str) -> String {
 
 /// An identifier names the candidate's folder and their database: letters, digits, `_`, `-`
 /// and `.`, not starting with a dot.
-fn check_id(id: &str) -> Result<(), String> {
+fn check_id(id: &str) -> Result<(), Said> {
     if id.is_empty() {
-        return Err("gives no identifier".into());
+        return Err(said!("roster-no-id"));
     }
     if id.len() > ID_MAX {
-        return Err(format!(
-            "gives an identifier longer than {ID_MAX} characters"
-        ));
+        return Err(said!("roster-id-too-long", max = ID_MAX));
     }
     if id.starts_with('.')
         || !id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
-        return Err(format!(
-            "gives the identifier `{id}`: use letters, digits, `_`, `-` and `.` only (it names the candidate's folder)"
-        ));
+        return Err(said!("roster-bad-id", id = id));
     }
     Ok(())
 }
 
 /// Extra time: minutes (`30`), or a duration (`30min`, `1h`, `1h30m`); empty is none.
-fn extra_time(text: &str) -> Result<u32, String> {
+fn extra_time(text: &str) -> Result<u32, Said> {
     if text.is_empty() {
         return Ok(0);
     }
@@ -236,9 +223,7 @@ fn extra_time(text: &str) -> Result<u32, String> {
         .ok()
         .filter(|d| d.as_secs() % 60 == 0)
         .and_then(|d| u32::try_from(d.as_secs() / 60).ok())
-        .ok_or_else(|| {
-            format!("gives `{text}` as extra time: write minutes (`30`) or a duration (`1h30m`)")
-        })
+        .ok_or_else(|| said!("roster-bad-extra", text = text))
 }
 
 /// The line of the byte at `offset`.
@@ -260,7 +245,7 @@ mod tests {
 
     fn refused(text: &str) -> (usize, String) {
         match parse(text) {
-            Err(ClassError::Roster { line, why, .. }) => (line, why),
+            Err(ClassError::Roster { line, why, .. }) => (line, why.english()),
             other => panic!("not refused: {other:?}"),
         }
     }
@@ -305,6 +290,7 @@ mod tests {
         assert_eq!(refused("id,name\n").1, "has no candidate");
         match parse_roster(b"id,name\nC01,Lea\n\xff,x\n", Path::new("roster.csv")) {
             Err(ClassError::Roster { line, why, .. }) => {
+                let why = why.english();
                 assert_eq!(line, 3);
                 assert!(why.contains("UTF-8"), "{why}");
             }

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
     Io {
         /// File at fault.
         path: PathBuf,
@@ -17,7 +16,6 @@ pub enum DataError {
         source: std::io::Error,
     },
     /// A CSV file is malformed (bad quoting, not UTF-8, ragged line).
-    #[error("{path}: line {line}: {message}")]
     Csv {
         /// File at fault.
         path: PathBuf,
@@ -27,7 +25,6 @@ pub enum DataError {
         message: String,
     },
     /// A workbook could not be opened (corrupt, password-protected, not an xlsx file).
-    #[error("{path}: the workbook cannot be opened: {message}")]
     Workbook {
         /// File at fault.
         path: PathBuf,
@@ -35,7 +32,6 @@ pub enum DataError {
         message: String,
     },
     /// The sheet named in the manifest is not in the workbook.
-    #[error("{path}: there is no sheet named `{sheet}` (the workbook has: {available})")]
     MissingSheet {
         /// Workbook at fault.
         path: PathBuf,
@@ -45,7 +41,6 @@ pub enum DataError {
         available: String,
     },
     /// A sheet or file has no header row to name the columns.
-    #[error("{path}: {what} has no header row (the first non-empty row must name the columns)")]
     NoHeader {
         /// File at fault.
         path: PathBuf,
@@ -53,7 +48,6 @@ pub enum DataError {
         what: String,
     },
     /// The JSON text is not valid JSON.
-    #[error("{path}: invalid JSON at line {line}, column {column}: {message}")]
     Json {
         /// File at fault.
         path: PathBuf,
@@ -65,7 +59,6 @@ pub enum DataError {
         message: String,
     },
     /// The JSON is valid but does not have the shape the manifest describes.
-    #[error("{path}: {message}")]
     JsonShape {
         /// File at fault.
         path: PathBuf,
@@ -73,7 +66,6 @@ pub enum DataError {
         message: String,
     },
     /// Two columns of one source have the same name.
-    #[error("{path}: the column `{column}` appears twice in the header")]
     DuplicateColumn {
         /// File at fault.
         path: PathBuf,
@@ -81,7 +73,6 @@ pub enum DataError {
         column: String,
     },
     /// Writing a generated workbook failed.
-    #[error("cannot write the workbook {path}: {message}")]
     WriteWorkbook {
         /// File being written.
         path: PathBuf,
@@ -89,7 +80,6 @@ pub enum DataError {
         message: String,
     },
     /// Building the polars frame failed (a bug rather than bad input).
-    #[error("cannot build a frame for {path}: {message}")]
     Frame {
         /// Source file.
         path: PathBuf,
@@ -168,3 +158,5 @@ impl DataError {
         }
     }
 }
+
+epreuve_i18n::says_itself!(DataError);

@@ -9,16 +9,11 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     /// The database file is not there.
-    #[error("the database file {path} does not exist")]
     Missing {
         /// Expected location.
         path: PathBuf,
     },
     /// Another program holds the database file open for writing.
-    #[error(
-        "the database file {path} is locked by another program ({detail}); close the DuckDB \
-         session, notebook or DBeaver connection that uses it and try again"
-    )]
     Locked {
         /// Locked file.
         path: PathBuf,
@@ -27,9 +22,6 @@ pub enum DbError {
     },
     /// The database file is in a storage format newer than the DuckDB epreuve links (a file
     /// created from scratch by DuckDB 2.0, read by 1.5): nothing in it is lost, it cannot be read.
-    #[error(
-        "the database file {path} was created by a newer DuckDB than the one epreuve reads: {detail}"
-    )]
     NewerFormat {
         /// The file.
         path: PathBuf,
@@ -37,7 +29,6 @@ pub enum DbError {
         detail: String,
     },
     /// The database could not be opened or reached.
-    #[error("the database {target} cannot be opened: {detail}")]
     Unavailable {
         /// File or address.
         target: String,
@@ -45,28 +36,22 @@ pub enum DbError {
         detail: String,
     },
     /// A query written by the candidate failed: syntax error, unknown table, wrong type.
-    #[error("{detail}")]
     Query {
         /// The engine's message.
         detail: String,
     },
     /// A query written by the candidate ran longer than allowed.
-    #[error("the query was stopped after {seconds} s")]
     Timeout {
         /// Limit that was reached.
         seconds: u64,
     },
     /// The candidate's database refused the grading account what it needs (rights taken
     /// away, a row-level security policy): the candidate's doing, so the check fails.
-    #[error(
-        "the database refused the grading account ({detail}); rights or row-level security policies set on the candidate's tables keep the grader from reading them"
-    )]
     Denied {
         /// The engine's words.
         detail: String,
     },
     /// A query epreuve itself issued failed: the database is not in a state to be graded.
-    #[error("the database failed while running `{sql}`: {detail}")]
     Internal {
         /// What epreuve asked.
         sql: String,
@@ -160,3 +145,5 @@ impl DbError {
         }
     }
 }
+
+epreuve_i18n::says_itself!(DbError);

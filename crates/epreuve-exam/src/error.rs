@@ -10,17 +10,11 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ExamError {
     /// The catalogue folder does not hold `exercises/`.
-    #[error(
-        "{root} is not an exam catalogue (it has no exercises/ folder); set EPREUVE_CATALOGUE or pass --catalogue"
-    )]
     NotACatalogue {
         /// Folder that was tried.
         root: PathBuf,
     },
     /// No exam has this identifier.
-    #[error(
-        "there is no exam `{id}` in the catalogue (known exams: {known}); `epreuve exams` lists them"
-    )]
     UnknownExam {
         /// Identifier asked for.
         id: String,
@@ -28,7 +22,6 @@ pub enum ExamError {
         known: String,
     },
     /// `demo --solution` named a solution the grader does not ship.
-    #[error("exam {exam} has no solution `{name}` (its solutions: {known})")]
     UnknownSolution {
         /// The exam.
         exam: String,
@@ -38,9 +31,6 @@ pub enum ExamError {
         known: String,
     },
     /// `grade`, `demo` or `pack` was given a candidate's pack, which has no hidden rules.
-    #[error(
-        "{root} is a candidate's catalogue (made by `epreuve pack`): it holds the public checks only, so {what} needs the centre's full catalogue; pass it with --catalogue or EPREUVE_CATALOGUE"
-    )]
     CandidatePack {
         /// The pack's folder.
         root: PathBuf,
@@ -48,7 +38,6 @@ pub enum ExamError {
         what: String,
     },
     /// A file of the catalogue could not be read.
-    #[error("cannot read {path}: {source}")]
     Io {
         /// File at fault.
         path: PathBuf,
@@ -57,12 +46,10 @@ pub enum ExamError {
         source: std::io::Error,
     },
     /// A manifest is not valid TOML or does not have the expected fields.
-    #[error(transparent)]
     #[diagnostic(transparent)]
     Manifest(Box<ManifestError>),
     /// A manifest is well-formed but names something that does not exist or does not agree
     /// with another manifest.
-    #[error("{file}: {message}")]
     Inconsistent {
         /// File at fault.
         file: String,
@@ -73,7 +60,6 @@ pub enum ExamError {
 
 /// A manifest that does not parse, with the text around the fault.
 #[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("{file} is not a valid manifest: {message}")]
 #[diagnostic(code(epreuve::manifest))]
 pub struct ManifestError {
     /// File name shown to the reader.
@@ -145,3 +131,14 @@ impl ExamError {
         }
     }
 }
+
+epreuve_i18n::says_itself!(ExamError);
+
+impl ManifestError {
+    /// The error as a message of the catalogues.
+    pub fn said(&self) -> Said {
+        said!("err-manifest", file = &self.file, why = &self.message)
+    }
+}
+
+epreuve_i18n::says_itself!(ManifestError);

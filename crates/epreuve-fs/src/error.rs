@@ -8,15 +8,11 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum FsError {
     /// The file is not there.
-    #[error("{path} does not exist")]
     Missing {
         /// The path as the folder names it.
         path: PathBuf,
     },
     /// The name leads out of the folder (a symlink, or `..`).
-    #[error(
-        "{path} leads to {target}, outside {root}; epreuve reads only files that lie inside it"
-    )]
     Outside {
         /// The path as the folder names it.
         path: PathBuf,
@@ -26,7 +22,6 @@ pub enum FsError {
         root: PathBuf,
     },
     /// A FIFO, a device, a socket or a folder where a regular file was expected.
-    #[error("{path} is {kind}, not a regular file; epreuve reads only regular files")]
     NotRegular {
         /// The path as the folder names it.
         path: PathBuf,
@@ -34,7 +29,6 @@ pub enum FsError {
         kind: &'static str,
     },
     /// Larger than epreuve reads for this kind of file.
-    #[error("{path} is larger than {limit} bytes, the most epreuve reads for such a file")]
     TooLarge {
         /// The path as the folder names it.
         path: PathBuf,
@@ -42,9 +36,6 @@ pub enum FsError {
         limit: u64,
     },
     /// A folder holding more files and folders than epreuve looks at.
-    #[error(
-        "{path} holds more than {limit} files and folders, the most epreuve looks at in one folder"
-    )]
     TooManyEntries {
         /// The folder as it is named (`.` for the folder itself).
         path: PathBuf,
@@ -52,9 +43,6 @@ pub enum FsError {
         limit: u64,
     },
     /// Another epreuve command holds the workspace.
-    #[error(
-        "another epreuve command ({holder}) is using the workspace {path} and did not finish within {seconds} s; wait for it to end, then try again"
-    )]
     Busy {
         /// The workspace.
         path: PathBuf,
@@ -64,7 +52,6 @@ pub enum FsError {
         seconds: u64,
     },
     /// File system trouble.
-    #[error("cannot {action} {path}: {source}")]
     Io {
         /// What was being done.
         action: &'static str,
@@ -143,3 +130,5 @@ impl FsError {
         }
     }
 }
+
+epreuve_i18n::says_itself!(FsError);

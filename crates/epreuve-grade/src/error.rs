@@ -6,16 +6,12 @@ use epreuve_i18n::{Said, said};
 #[derive(Debug, thiserror::Error)]
 pub enum GradeError {
     /// A source file given to the candidate could not be read.
-    #[error(transparent)]
     Data(#[from] epreuve_data::DataError),
     /// The catalogue is inconsistent.
-    #[error(transparent)]
     Exam(#[from] epreuve_exam::ExamError),
     /// The database could not be used.
-    #[error(transparent)]
     Db(#[from] epreuve_db::DbError),
     /// A file of a shipped solution could not be read.
-    #[error("cannot read {path}: {source}")]
     Io {
         /// File at fault.
         path: std::path::PathBuf,
@@ -24,7 +20,6 @@ pub enum GradeError {
         source: std::io::Error,
     },
     /// A shipped solution does not fit the exam it is shipped with.
-    #[error("solution {solution}: {message}")]
     Solution {
         /// Solution name.
         solution: String,
@@ -51,3 +46,5 @@ impl GradeError {
         }
     }
 }
+
+epreuve_i18n::says_itself!(GradeError);

@@ -44,13 +44,25 @@ pub struct ItemScore {
 
 /// What is wrong with an assessor's file.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
 pub struct EvaluationError {
     /// The file.
     pub path: PathBuf,
     /// What is wrong, naming the item.
     pub message: String,
 }
+
+impl EvaluationError {
+    /// The error as a message of the catalogues.
+    pub fn said(&self) -> epreuve_i18n::Said {
+        epreuve_i18n::said!(
+            "err-evaluation",
+            path = self.path.display().to_string(),
+            why = &self.message
+        )
+    }
+}
+
+epreuve_i18n::says_itself!(EvaluationError);
 
 impl Evaluation {
     /// Reads the assessor's file at `path`, checked against the grader's items. The file must

@@ -19,30 +19,21 @@ use epreuve_session::{Centre, Workspace};
 #[derive(Debug, thiserror::Error)]
 pub enum GradingError {
     /// The workspace, its submission or the centre's record.
-    #[error(transparent)]
     Session(#[from] epreuve_session::SessionError),
     /// The catalogue or the exam's manifests.
-    #[error(transparent)]
     Exam(#[from] epreuve_exam::ExamError),
     /// Ground truth from the candidate's files.
-    #[error(transparent)]
     Grade(#[from] epreuve_grade::GradeError),
     /// The submitted database, in a way that is the candidate's to fix.
-    #[error(transparent)]
     Db(#[from] epreuve_db::DbError),
     /// The assessor's scores.
-    #[error(transparent)]
     Evaluation(#[from] epreuve_grade::EvaluationError),
     /// A candidate's pack holds the public checks only.
-    #[error(
-        "{grader} holds the public checks only (public_only = true): grading needs the centre's full catalogue"
-    )]
     PublicOnly {
         /// The grader's file.
         grader: PathBuf,
     },
     /// The assessor's file cannot be read.
-    #[error("the assessor's file {path} cannot be read (--evaluation): {source}")]
     EvaluationUnreadable {
         /// The file named.
         path: PathBuf,
@@ -50,9 +41,6 @@ pub enum GradingError {
         source: std::io::Error,
     },
     /// The assessor's file lies where the candidate can write.
-    #[error(
-        "the assessor's file {path} lies inside the candidate's workspace, where the candidate can write; keep the scores in a folder of yours and pass that file with --evaluation"
-    )]
     EvaluationInWorkspace {
         /// The file named.
         path: PathBuf,
@@ -320,3 +308,5 @@ fn read_evaluation(
     }
     Ok(Evaluation::read(&real, &grader.manual)?)
 }
+
+epreuve_i18n::says_itself!(GradingError);

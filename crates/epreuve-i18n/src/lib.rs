@@ -92,6 +92,32 @@ fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
 /// The French help of the command line (`help-<command>`, `help-<command>--<option>`).
 const HELP_FR: &str = include_str!("../locales/help.fr.ftl");
 
+/// What says itself through the catalogue: an error of epreuve's crates, by its message id
+/// and arguments. No sentence of such a type is written anywhere else: its English `Display`
+/// is the catalogue's English ([`says_itself!`]).
+pub trait Saying {
+    /// The message, for the reader's language.
+    fn said(&self) -> Said;
+}
+
+/// Makes `$type`'s inherent `said()` its [`Saying`], and its `Display` the catalogue's
+/// English of it: an error type declares no sentence of its own.
+#[macro_export]
+macro_rules! says_itself {
+    ($($type:ty),+ $(,)?) => {$(
+        impl $crate::Saying for $type {
+            fn said(&self) -> $crate::Said {
+                <$type>::said(self)
+            }
+        }
+        impl ::std::fmt::Display for $type {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&<$type>::said(self).english())
+            }
+        }
+    )+};
+}
+
 /// The help text `id` of the command line in `lang`, when the catalogue has it (English help
 /// is the binary's own).
 pub fn help(lang: Lang, id: &str) -> Option<String> {

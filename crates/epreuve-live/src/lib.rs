@@ -26,12 +26,22 @@ pub use watch::{Checklist, Event, Item, Watch};
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
     /// The workspace.
-    #[error(transparent)]
     Session(#[from] epreuve_session::SessionError),
     /// The terminal.
-    #[error("cannot write to the terminal: {0}")]
     Output(std::io::Error),
 }
+
+impl LiveError {
+    /// The error as a message of the catalogues.
+    pub fn said(&self) -> epreuve_i18n::Said {
+        match self {
+            Self::Session(e) => e.said(),
+            Self::Output(e) => epreuve_i18n::said!("err-live-output", error = e.to_string()),
+        }
+    }
+}
+
+epreuve_i18n::says_itself!(LiveError);
 
 /// How the view runs.
 pub struct Options {

@@ -8,23 +8,16 @@ use epreuve_db::DbError;
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
     /// The engine and the route do not go together, or an option is missing.
-    #[error("{detail}")]
     Unsupported {
         /// What to do instead.
         detail: String,
     },
     /// No Docker daemon answers.
-    #[error(
-        "Docker is not available ({detail}). Start the Docker daemon, or take the exam without \
-         it: `--via local` starts a server from the programs installed on this machine, and \
-         an SQL exam taken without --engine uses the embedded DuckDB database"
-    )]
     NoDocker {
         /// The client's words.
         detail: String,
     },
     /// The image is not on this machine and cannot be pulled.
-    #[error("the image {image} is not available: {detail}. {hint}")]
     ImageMissing {
         /// Image reference.
         image: String,
@@ -34,9 +27,6 @@ pub enum ProvisionError {
         hint: String,
     },
     /// The port asked for is in use.
-    #[error(
-        "port {port} on 127.0.0.1 is already taken ({detail}); choose another with --port, or leave it out to get a free one"
-    )]
     PortTaken {
         /// Port.
         port: u16,
@@ -44,7 +34,6 @@ pub enum ProvisionError {
         detail: String,
     },
     /// A Docker call failed.
-    #[error("Docker could not {action}: {detail}")]
     Docker {
         /// What was being done.
         action: String,
@@ -52,7 +41,6 @@ pub enum ProvisionError {
         detail: String,
     },
     /// A program the `local` route needs is not installed.
-    #[error("`{program}` was not found; install the Debian package {package}, or use --via docker")]
     NotInstalled {
         /// Program name.
         program: String,
@@ -60,7 +48,6 @@ pub enum ProvisionError {
         package: String,
     },
     /// The server did not start, or stopped.
-    #[error("the {what} did not start: {detail}")]
     ServerFailed {
         /// Which server.
         what: String,
@@ -68,7 +55,6 @@ pub enum ProvisionError {
         detail: String,
     },
     /// A step of making a local server (a program epreuve runs) failed.
-    #[error("cannot {action}: {detail}")]
     StepFailed {
         /// What epreuve was doing, a verb phrase (`create the PostgreSQL cluster (initdb)`).
         action: String,
@@ -76,7 +62,6 @@ pub enum ProvisionError {
         detail: String,
     },
     /// The server did not answer `SELECT 1` in time.
-    #[error("the {what} did not answer `SELECT 1` within {seconds} s: {detail}")]
     NotReady {
         /// Which server.
         what: String,
@@ -86,13 +71,11 @@ pub enum ProvisionError {
         detail: String,
     },
     /// `--url` is malformed or names an unknown scheme.
-    #[error("--url: {detail}")]
     BadUrl {
         /// What is wrong.
         detail: String,
     },
     /// The server at `--url` cannot be reached or refused the login.
-    #[error("cannot connect to {url}: {detail}. Check the host, port, user and password")]
     Unreachable {
         /// The URL, password hidden.
         url: String,
@@ -100,9 +83,6 @@ pub enum ProvisionError {
         detail: String,
     },
     /// The candidate's database already exists on the shared server.
-    #[error(
-        "the database {name} already exists on {url}; use another --candidate, or drop it if it is left from an earlier session"
-    )]
     DatabaseExists {
         /// Database name.
         name: String,
@@ -110,10 +90,8 @@ pub enum ProvisionError {
         url: String,
     },
     /// The user pressed Ctrl-C.
-    #[error("cancelled: everything started so far was removed")]
     Cancelled,
     /// File system or process trouble.
-    #[error("cannot {action}: {source}")]
     Io {
         /// What was being done.
         action: String,
@@ -122,7 +100,6 @@ pub enum ProvisionError {
         source: std::io::Error,
     },
     /// The database itself failed.
-    #[error(transparent)]
     Db(#[from] DbError),
 }
 
@@ -211,3 +188,5 @@ impl ProvisionError {
         }
     }
 }
+
+epreuve_i18n::says_itself!(ProvisionError);

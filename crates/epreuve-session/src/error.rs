@@ -8,29 +8,21 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     /// The folder given is not there.
-    #[error(
-        "there is no workspace at {path} (the folder does not exist); start one with `epreuve start <exam> --dir {path}`"
-    )]
     NoWorkspace {
         /// Folder given.
         path: PathBuf,
     },
     /// The folder exists but holds no epreuve state.
-    #[error("{path} is not an epreuve workspace: it has no .epreuve/state.json")]
     NotAWorkspace {
         /// Folder given.
         path: PathBuf,
     },
     /// `start` was pointed at a folder that already holds files.
-    #[error(
-        "{path} already exists and is not empty; choose a new folder so that nothing in it is overwritten"
-    )]
     NotEmpty {
         /// Folder given.
         path: PathBuf,
     },
     /// The exam was not written for the engine asked.
-    #[error("the exam {exam} does not run on {engine}: it is written for {engines}")]
     WrongEngine {
         /// The exam.
         exam: String,
@@ -40,7 +32,6 @@ pub enum SessionError {
         engines: String,
     },
     /// The state file is damaged.
-    #[error("the workspace state {path} is damaged: {message}")]
     BadState {
         /// State file.
         path: PathBuf,
@@ -48,10 +39,6 @@ pub enum SessionError {
         message: String,
     },
     /// A data file given to the candidate is gone or changed, and no original copy remains.
-    #[error(
-        "the data file data/{file} was {what} since the exam started and the catalogue has no \
-         original copy with the recorded checksum; put the original file back in data/"
-    )]
     DataChanged {
         /// File name.
         file: String,
@@ -60,22 +47,18 @@ pub enum SessionError {
     },
     /// A file of the workspace epreuve will not read or write: a link out of it, a FIFO, a
     /// device, a file too large, or another command holding the workspace.
-    #[error(transparent)]
     Refused(#[from] epreuve_fs::FsError),
     /// The candidate identifier or another value given at start is not allowed.
-    #[error("{message}")]
     BadInput {
         /// What is wrong, naming the value.
         message: String,
     },
     /// The candidate's own files could not be generated.
-    #[error("cannot generate the data files: {message}")]
     Generate {
         /// The generator's words.
         message: String,
     },
     /// The exam's tables could not be loaded for the candidate.
-    #[error("cannot load the table `{table}` for the candidate: {message}")]
     Preload {
         /// Table at fault.
         table: String,
@@ -83,7 +66,6 @@ pub enum SessionError {
         message: String,
     },
     /// File system trouble.
-    #[error("cannot {action} {path}: {source}")]
     Io {
         /// What was being done.
         action: &'static str,
@@ -94,16 +76,12 @@ pub enum SessionError {
         source: std::io::Error,
     },
     /// The database could not be created, opened or copied.
-    #[error(transparent)]
     Db(#[from] epreuve_db::DbError),
     /// The database could not be provisioned, started or stopped.
-    #[error(transparent)]
     Provision(#[from] epreuve_provision::ProvisionError),
     /// The exam could not be read.
-    #[error(transparent)]
     Exam(#[from] epreuve_exam::ExamError),
     /// A submission file gathered from a candidate's machine cannot be taken.
-    #[error("{path}: {why}")]
     BundleFile {
         /// The file.
         path: std::path::PathBuf,
@@ -172,3 +150,5 @@ impl SessionError {
         }
     }
 }
+
+epreuve_i18n::says_itself!(SessionError);

@@ -87,12 +87,22 @@ impl ServerDb {
 #[derive(Debug, thiserror::Error)]
 pub(super) enum Refusal {
     /// The statement returns no columns: not a query.
-    #[error("the statement returns no rows")]
     NotAQuery,
     /// The server returned more than one result.
-    #[error("more than one statement")]
     SeveralResults,
 }
+
+impl Refusal {
+    /// The refusal as a message of the catalogues.
+    fn said(&self) -> epreuve_i18n::Said {
+        match self {
+            Self::NotAQuery => epreuve_i18n::said!("err-refusal-no-rows"),
+            Self::SeveralResults => epreuve_i18n::said!("err-refusal-several"),
+        }
+    }
+}
+
+epreuve_i18n::says_itself!(Refusal);
 
 /// The error a statement without result columns earns.
 fn not_a_query() -> sqlx::Error {

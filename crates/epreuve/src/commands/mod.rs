@@ -267,6 +267,12 @@ fn report_error(printer: &Printer, error: &anyhow::Error) {
 
 /// The catalogue's message for an error of epreuve's crates.
 fn said_of(error: &(dyn std::error::Error + 'static)) -> Option<epreuve_i18n::Said> {
+    if let Some(e) = error.downcast_ref::<epreuve_class::ClassError>() {
+        return Some(e.said());
+    }
+    if let Some(e) = error.downcast_ref::<epreuve_live::LiveError>() {
+        return Some(e.said());
+    }
     if let Some(e) = error.downcast_ref::<epreuve_grading::GradingError>() {
         return Some(e.said());
     }
