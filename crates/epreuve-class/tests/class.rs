@@ -793,9 +793,20 @@ impl Drop for Server {
 /// roles per candidate, graded through each candidate's grading account. The server dies
 /// during grading: the candidates it did not answer are not gradable, never scored, and the
 /// next run, once it is back, grades them. The class report then agrees with the candidates
-/// graded alone, and names the copiers.
+/// graded alone, and names the copiers; its exports say it whole; the class folder moved
+/// elsewhere still grades and reports the same. The same on MariaDB.
 #[test]
 fn a_class_of_twelve_on_one_postgresql_server_that_dies_during_grading() {
+    a_class_of_twelve_on_one_server_that_dies_during_grading(Engine::Postgres);
+}
+
+/// The same class on one MariaDB server.
+#[test]
+fn a_class_of_twelve_on_one_mariadb_server_that_dies_during_grading() {
+    a_class_of_twelve_on_one_server_that_dies_during_grading(Engine::MariaDb);
+}
+
+fn a_class_of_twelve_on_one_server_that_dies_during_grading(engine: Engine) {
     const ON_SERVER: [(&str, &str); 12] = [
         ("p01", "reference"),
         ("p02", "ville-triee"),
@@ -817,7 +828,7 @@ fn a_class_of_twelve_on_one_postgresql_server_that_dies_during_grading() {
     let server_dir = temp.path().join("server");
     let server_centre = Centre::new(Some(temp.path().join("server-centre")));
     let start = epreuve_session::StartOptions {
-        engine: Engine::Postgres,
+        engine,
         route: Route::Local,
         centre: server_centre.clone(),
         ..epreuve_session::StartOptions::embedded("server", Utc::now())
@@ -838,7 +849,7 @@ fn a_class_of_twelve_on_one_postgresql_server_that_dies_during_grading() {
     }
     let members = epreuve_class::parse_roster(roster.as_bytes(), Path::new("roster.csv")).unwrap();
     let options = PrepareOptions {
-        engine: Engine::Postgres,
+        engine,
         route: Route::Url,
         images: ImageSource::Official,
         url: Some(admin.url()),
@@ -914,7 +925,7 @@ fn a_class_of_twelve_on_one_postgresql_server_that_dies_during_grading() {
     assert_eq!(report.graded, 12);
     assert_agrees(&report, &individual);
     for line in &report.results {
-        assert_eq!(line.report().unwrap().engine, Engine::Postgres);
+        assert_eq!(line.report().unwrap().engine, engine);
     }
     let reference = report.results[0].report().unwrap();
     assert_eq!(reference.score, reference.max_score, "{reference:#?}");
@@ -945,6 +956,85 @@ fn a_class_of_twelve_on_one_postgresql_server_that_dies_during_grading() {
         &class,
         &[("p07", "p01"), ("p08", "preview")],
     );
+    assert_exports(&report, &temp.path().join("exports"));
+
+    // The class folder moved (another disk, another assessor's machine): its candidates'
+    // databases are still found on the server, nothing is graded twice, the report is the same.
+    let moved = temp.path().join("moved-class");
+    std::fs::rename(class.dir(), &moved).unwrap();
+    let class = Class::open(&moved).unwrap();
+    let _databases = Databases {
+        class: class.clone(),
+        admin: admin.url(),
+    };
+    // The submitted eleven stand; p12, never submitted, is read live again, as on every run.
+    let again = grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
+    assert_eq!((again.graded, again.kept), (1, 11), "{again:?}");
+    let after = class_report(&class);
+    assert_eq!(
+        epreuve_report::render_class_csv(&after),
+        epreuve_report::render_class_csv(&report)
+    );
+    let regraded = GradeOptions {
+        regrade: true,
+        ..grading
+    };
+    let again = grade_class(&class, &catalogue, &regraded, &|_, _| {}).unwrap();
+    assert_eq!(again.graded, 12, "{again:?}");
+    assert!(again.moved.is_empty(), "{:?}", again.moved);
+}
+
+/// Every export of a class graded on a server: the gradebook (a line per candidate, each
+/// criterion's points), the JSON (it reads back), Gradescope's file per candidate (its score
+/// the report's), and the HTML pages as Chromium builds them (every candidate linked, no
+/// element of anyone's text).
+fn assert_exports(report: &epreuve_results::ClassReport, out: &Path) {
+    let csv = epreuve_report::render_class_csv(report);
+    assert_eq!(csv.lines().count(), report.results.len() + 1, "{csv}");
+    for line in &report.results {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{},", line.member.id)))
+            .unwrap_or_else(|| panic!("{} in {csv}", line.member.id));
+        let graded = line.grade().unwrap();
+        assert!(
+            row.contains(&format!(",{},", shown(graded.score))),
+            "{row}: {}",
+            graded.score
+        );
+    }
+    let json = epreuve_report::render_class_json(report);
+    let back: epreuve_results::ClassReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.results.len(), report.results.len());
+    for line in &report.results {
+        let graded = line.grade().unwrap();
+        let gradescope: serde_json::Value =
+            serde_json::from_str(&epreuve_report::render_gradescope(graded)).unwrap();
+        assert_eq!(
+            gradescope["score"].as_f64(),
+            Some(graded.score),
+            "{gradescope:#}"
+        );
+    }
+    let index = epreuve_report::write_class_html(report, out, epreuve_i18n::Lang::En).unwrap();
+    let url = format!("file://{}", index.display());
+    let dom =
+        String::from_utf8(chromium(&out.join(".chromium"), &["--dump-dom", &url]).stdout).unwrap();
+    for line in &report.results {
+        assert!(
+            dom.contains(&format!(
+                "<a href=\"candidates/{0}.html\">{0}</a>",
+                line.member.id
+            )),
+            "{}",
+            line.member.id
+        );
+        assert!(
+            out.join(format!("candidates/{}.html", line.member.id))
+                .is_file()
+        );
+    }
+    assert!(!dom.contains("<script") && !dom.contains("<img"), "{dom}");
 }
 
 /// Drops each candidate's database and roles with the centre's account.
