@@ -17,6 +17,24 @@ use epreuve_session::{Centre, Workspace};
 
 const EXAM: &str = "bloc1-chargement";
 
+/// `id`'s own files, beside their workspace, with the first `n` sales of another candidate
+/// added to their sales (`planted` is `<other>-<n>`): what a candidate who pasted a few of a
+/// neighbour's lines into their own file loads.
+fn with_rows_of(class: &Class, id: &str, planted: &str) -> PathBuf {
+    let (other, n) = planted.rsplit_once('-').unwrap();
+    let n: usize = n.parse().unwrap();
+    let mixed = class.dir().join(format!("mixed-{id}"));
+    copy_dir(&class.workspace(id).join("data"), &mixed);
+    let theirs = std::fs::read_to_string(class.workspace(other).join("data/ventes.csv")).unwrap();
+    let mut sales = std::fs::read_to_string(mixed.join("ventes.csv")).unwrap();
+    for line in theirs.lines().skip(1).take(n) {
+        sales.push_str(line);
+        sales.push('\n');
+    }
+    std::fs::write(mixed.join("ventes.csv"), sales).unwrap();
+    mixed
+}
+
 /// The candidates and what each does: a shipped solution submitted on time, or another fate.
 const PLAYS: [(&str, &str); 14] = [
     ("c01", "reference"),
@@ -92,7 +110,11 @@ fn play(catalogue: &Catalogue, class: &Class, id: &str, part: &str) {
     }
     let exam = catalogue.exam(EXAM).unwrap();
     let grader = exam.grader().unwrap();
-    let solution = if part.contains('-') && part != "broken-seal" && !part.starts_with("copy") {
+    let solution = if part.contains('-')
+        && part != "broken-seal"
+        && !part.starts_with("copy")
+        && !part.starts_with("rows-of-")
+    {
         part
     } else {
         "reference"
@@ -103,7 +125,10 @@ fn play(catalogue: &Catalogue, class: &Class, id: &str, part: &str) {
     let data = match part.strip_prefix("copy-of-") {
         Some("preview") => exam.dataset_dir.clone(),
         Some(other) => class.workspace(other).join("data"),
-        None => dir.join("data"),
+        None => match part.strip_prefix("rows-of-") {
+            Some(planted) => with_rows_of(class, id, planted),
+            None => dir.join("data"),
+        },
     };
     let truth = Truth::compute(&exam, &grader, &data).unwrap();
     {
@@ -465,6 +490,67 @@ fn assert_agrees(report: &epreuve_results::ClassReport, individual: &[(String, O
             }
         }
     }
+}
+
+/// A few rows of another candidate's data in a candidate's own table: three pasted into
+/// 24,000 sales are below the share the jury's grid tolerates as lost (1 %), change no verdict
+/// and are what a framer would plant to name someone: they are not reported. Three hundred are
+/// past it: the table is named, with the owner, the share and the rows as evidence.
+#[test]
+fn a_few_rows_of_another_candidates_data_are_reported_from_the_share_that_matters() {
+    let temp = tempfile::tempdir().unwrap();
+    let catalogue_dir = catalogue_copy(temp.path());
+    let catalogue = Catalogue::open(&catalogue_dir).unwrap();
+    let exam = catalogue.exam(EXAM).unwrap();
+    let roster = "id,name\nd01,Owner\nd02,Three rows\nd03,A hundred rows\n";
+    let members = epreuve_class::parse_roster(roster.as_bytes(), Path::new("roster.csv")).unwrap();
+    let options = PrepareOptions {
+        engine: Engine::DuckDb,
+        route: Route::Embedded,
+        images: ImageSource::Official,
+        url: None,
+        duration: None,
+        jobs: 2,
+        cancel: Cancel::new(),
+    };
+    let dir = temp.path().join("class");
+    let (class, _) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
+    for (id, part) in [
+        ("d01", "reference"),
+        ("d02", "rows-of-d01-3"),
+        ("d03", "rows-of-d01-300"),
+    ] {
+        play(&catalogue, &class, id, part);
+    }
+    let grading = GradeOptions {
+        jobs: 2,
+        regrade: false,
+        cancel: Cancel::new(),
+    };
+    grade_class(&class, &catalogue, &grading, &|_, _| {}).unwrap();
+    let report = class_report(&class);
+    let named: Vec<(&str, &str, usize)> = report
+        .copied_rows
+        .iter()
+        .map(|c| (c.candidate.as_str(), c.table.as_str(), c.rows))
+        .collect();
+    assert_eq!(named, [("d03", "ventes", 300)], "{:#?}", report.copied_rows);
+    let copy = &report.copied_rows[0];
+    assert_eq!(
+        copy.from,
+        epreuve_results::DataOwner::Candidate { id: "d01".into() }
+    );
+    let sentence = epreuve_report::copied_sentence(copy, epreuve_i18n::Lang::En);
+    assert_eq!(
+        sentence,
+        format!(
+            "d03's table ventes holds 300 of its {} rows from d01's ventes.csv: rows drawn for d01 alone, from the centre's secret, so they came from d01's files; d01 is their source, not a suspect",
+            copy.table_rows
+        )
+    );
+    // 1 % of the table (24,300 rows): more than three rows, fewer than three hundred.
+    let share = copy.table_rows / 100;
+    assert!(3 < share && share < 300, "{}", copy.table_rows);
 }
 
 /// Headless Chromium, as Debian's `chromium` package installs it.
