@@ -13,6 +13,7 @@ mod engine_seam;
 mod errors;
 mod evidence;
 mod hostile;
+mod layout;
 mod mongodb;
 mod native;
 mod sealing;

@@ -2,7 +2,8 @@
 //! its two accounts, drop them, say whether a database exists. Provisioning asks only this, so
 //! that no route knows an engine's statements or commands.
 
-use super::dialect::{AccountNames, create_accounts, drop_accounts};
+use super::dialect::AccountNames;
+use super::engines::{create_accounts, drop_accounts};
 use crate::{Backend, DbError, Engine, Loader, MongoDb, Query, ServerAddress, ServerDb, SqlEngine};
 
 /// What an administrator's connection does for provisioning.

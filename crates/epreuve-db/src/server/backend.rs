@@ -4,8 +4,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::ServerAddress;
-use super::candidate::{Refusal, refusal};
-use super::fetch::{engine_words, fetch_text};
+use super::fetch::{Refusal, TextRows, engine_words, fetch_text, refusal};
 use super::session::{Conn, Fault, Purpose, Runner, Session, code};
 use super::types::declared_type;
 use crate::frame::{text_at, u32_at};
@@ -13,9 +12,6 @@ use crate::{
     Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, Query, QueryResult, Relation,
     SqlEngine,
 };
-
-/// Column names and rows of text.
-pub(super) type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
 
 /// How long a query of epreuve's own may run.
 const INTERNAL_LIMIT: Duration = Duration::from_secs(120);
@@ -272,7 +268,7 @@ impl ServerDb {
 
     /// The SQL of this server's engine.
     fn dialect(&self) -> &'static dyn super::dialect::Dialect {
-        super::dialect::of(self.sql)
+        super::engines::of(self.sql)
     }
 }
 

@@ -5,8 +5,7 @@
 use sqlx::{AssertSqlSafe, Executor, SqlSafeStr};
 
 use super::ServerDb;
-use super::backend::TextRows;
-use super::fetch::{fetch_single_result, fetch_text};
+use super::fetch::{Refusal, TextRows, fetch_single_result, fetch_text};
 use super::session::{Conn, Fault};
 
 impl ServerDb {
@@ -83,36 +82,7 @@ impl ServerDb {
     }
 }
 
-/// Why epreuve itself refused a candidate's statement before or after the server ran it.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum Refusal {
-    /// The statement returns no columns: not a query.
-    NotAQuery,
-    /// The server returned more than one result.
-    SeveralResults,
-}
-
-impl Refusal {
-    /// The refusal as a message of the catalogues.
-    fn said(&self) -> epreuve_i18n::Said {
-        match self {
-            Self::NotAQuery => epreuve_i18n::said!("err-refusal-no-rows"),
-            Self::SeveralResults => epreuve_i18n::said!("err-refusal-several"),
-        }
-    }
-}
-
-epreuve_i18n::says_itself!(Refusal);
-
 /// The error a statement without result columns earns.
 fn not_a_query() -> sqlx::Error {
     sqlx::Error::Decode(Box::new(Refusal::NotAQuery))
-}
-
-/// The refusal of epreuve's inside a driver error, if that is what it is.
-pub(super) fn refusal(error: &sqlx::Error) -> Option<&Refusal> {
-    match error {
-        sqlx::Error::Decode(inner) => inner.downcast_ref::<Refusal>(),
-        _ => None,
-    }
 }

@@ -1,10 +1,9 @@
-//! The SQL each server engine is asked, one module per engine ([`postgres`], [`mariadb`]):
-//! catalogue questions, the count, the plan's text, and the accounts an administrator makes.
-//! The backend runs what these give; it writes no SQL of its own about the catalogue.
+//! What a server engine's SQL must say ([`Dialect`]), each engine answering it in a module
+//! of its own (`postgres.rs`, `mariadb.rs`; `engines.rs` picks one): catalogue questions, the
+//! count, the plan's text. The backend runs what these give; it writes no SQL of its own about
+//! the catalogue.
 
-use crate::{IndexInfo, SqlEngine};
-
-use super::{mariadb, postgres};
+use crate::IndexInfo;
 
 /// What differs between the server engines, as SQL text and its reading back.
 pub(super) trait Dialect: Sync {
@@ -23,14 +22,6 @@ pub(super) trait Dialect: Sync {
     fn index_columns(&self, definition: &str) -> Vec<String>;
     /// The plan `EXPLAIN` returned, as lines of text.
     fn plan_text(&self, names: &[String], rows: Vec<Vec<Option<String>>>) -> String;
-}
-
-/// The dialect of `engine` (DuckDB is not a server: PostgreSQL's is given).
-pub(super) fn of(engine: SqlEngine) -> &'static dyn Dialect {
-    match engine {
-        SqlEngine::MariaDb => &mariadb::MariaDb,
-        SqlEngine::Postgres | SqlEngine::DuckDb => &postgres::Postgres,
-    }
 }
 
 /// An index as the backend reports it.
@@ -52,85 +43,4 @@ pub struct AccountNames {
     pub candidate: String,
     /// The grading role, which reads the database and nothing else.
     pub grader: String,
-}
-
-/// The statements an administrator runs, one at a time (PostgreSQL does not create a
-/// database inside a transaction), to create the database of `names` and both roles.
-///
-/// On PostgreSQL the grading role is a member of the candidate's role: it reads exactly what
-/// the candidate owns, the candidate cannot take that away (revoking a membership needs an
-/// admin option the candidate does not have), and it cannot read the password hashes that
-/// `pg_read_all_data` would expose. On MariaDB it holds `SELECT, SHOW VIEW` on the
-/// candidate's database only. Neither role is ever a superuser or able to create roles.
-pub fn create_accounts(
-    engine: SqlEngine,
-    names: &AccountNames,
-    candidate_password: &str,
-    grader_password: &str,
-) -> Vec<String> {
-    match engine {
-        SqlEngine::MariaDb => mariadb::create_accounts(names, candidate_password, grader_password),
-        SqlEngine::Postgres | SqlEngine::DuckDb => {
-            postgres::create_accounts(names, candidate_password, grader_password)
-        }
-    }
-}
-
-/// The statements that drop the database of `names` and both roles, whatever is left of them.
-pub fn drop_accounts(engine: SqlEngine, names: &AccountNames) -> Vec<String> {
-    match engine {
-        SqlEngine::MariaDb => mariadb::drop_accounts(names),
-        SqlEngine::Postgres | SqlEngine::DuckDb => postgres::drop_accounts(names),
-    }
-}
-
-/// The script a fresh local MariaDB data folder runs at its bootstrap (`mariadbd
-/// --bootstrap`, no network): root's password set, stray root and anonymous accounts
-/// removed, then the accounts of `names` made.
-pub fn mariadb_bootstrap(
-    root_password: &str,
-    names: &AccountNames,
-    candidate_password: &str,
-    grader_password: &str,
-) -> String {
-    mariadb::bootstrap(root_password, names, candidate_password, grader_password)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn names(name: &str) -> AccountNames {
-        AccountNames {
-            database: name.into(),
-            candidate: name.into(),
-            grader: format!("{name}_correcteur"),
-        }
-    }
-
-    /// A name or a password that holds a quote or a backslash stays inside its literal or its
-    /// identifier, on both engines (MariaDB reads backslashes in literals).
-    #[test]
-    fn names_and_passwords_stay_inside_their_quotes() {
-        let hostile = names("epreuve_o'brien\\");
-        let maria = create_accounts(SqlEngine::MariaDb, &hostile, "p'w\\", "g");
-        assert!(
-            maria.contains(
-                &"CREATE USER 'epreuve_o''brien\\\\'@'%' IDENTIFIED BY 'p''w\\\\'".to_owned()
-            ),
-            "{maria:#?}"
-        );
-        assert!(maria.contains(&"GRANT SELECT, SHOW VIEW ON `epreuve_o'brien\\` TO 'epreuve_o''brien\\\\_correcteur'@'%'".replace("`epreuve_o'brien\\` TO", "`epreuve_o'brien\\`.* TO")), "{maria:#?}");
-        let pg = create_accounts(SqlEngine::Postgres, &hostile, "p'w\\", "g");
-        assert_eq!(
-            pg[0],
-            "CREATE ROLE \"epreuve_o'brien\\\" LOGIN PASSWORD 'p''w\\' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-        );
-        assert!(
-            pg.iter()
-                .all(|s| !s.contains("SUPERUSER ") || s.contains("NOSUPERUSER"))
-        );
-        let dropped = drop_accounts(SqlEngine::MariaDb, &hostile);
-        assert_eq!(dropped[1], "DROP USER IF EXISTS 'epreuve_o''brien\\\\'@'%'");
-    }
 }

@@ -3,9 +3,10 @@
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Column, Executor, Row};
 
-use super::backend::TextRows;
-use super::candidate::Refusal;
 use crate::error::first_line;
+
+/// Column names and rows of text.
+pub(super) type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
 
 /// Rows of text of the last result of `sql`, through the text protocol.
 pub(super) async fn fetch_text<DB>(
@@ -86,5 +87,34 @@ pub(super) fn engine_words(error: &sqlx::Error) -> String {
                 .to_string()
                 .replace("error returned from database: ", ""),
         ),
+    }
+}
+
+/// Why epreuve itself refused a candidate's statement before or after the server ran it.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum Refusal {
+    /// The statement returns no columns: not a query.
+    NotAQuery,
+    /// The server returned more than one result.
+    SeveralResults,
+}
+
+impl Refusal {
+    /// The refusal as a message of the catalogues.
+    fn said(&self) -> epreuve_i18n::Said {
+        match self {
+            Self::NotAQuery => epreuve_i18n::said!("err-refusal-no-rows"),
+            Self::SeveralResults => epreuve_i18n::said!("err-refusal-several"),
+        }
+    }
+}
+
+epreuve_i18n::says_itself!(Refusal);
+
+/// The refusal of epreuve's inside a driver error, if that is what it is.
+pub(super) fn refusal(error: &sqlx::Error) -> Option<&Refusal> {
+    match error {
+        sqlx::Error::Decode(inner) => inner.downcast_ref::<Refusal>(),
+        _ => None,
     }
 }

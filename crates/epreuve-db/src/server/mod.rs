@@ -16,6 +16,7 @@ mod admin;
 mod backend;
 mod candidate;
 mod dialect;
+mod engines;
 mod fetch;
 mod kinds;
 mod load;
@@ -27,7 +28,8 @@ mod types;
 pub use address::{ServerAddress, redact};
 pub use admin::{Administration, administer, connect_server, open_server};
 pub use backend::ServerDb;
-pub use dialect::{AccountNames, create_accounts, drop_accounts, mariadb_bootstrap};
+pub use dialect::AccountNames;
+pub use engines::{create_accounts, drop_accounts, mariadb_bootstrap};
 pub use kinds::{
     LocalImage, MARIADB, MONGODB, MONGODB_ADMIN, POSTGRES, POSTGRES_ADMIN, ServerKind, StopSignal,
 };

@@ -1,0 +1,113 @@
+//! The layout of the crates, as a newcomer reads it: no module of `epreuve-db` imports one that
+//! imports it back (directly or through others), so each can be read from its imports down.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`.
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The module path of a source file under `src` (`server::backend`; `server` for its
+/// `mod.rs`; empty for `lib.rs`).
+fn module_of(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The modules of the crate a file's code (its tests left out) names through `crate::` or
+/// `super::`, each path resolved as far as a known module goes; `use super::{a, b}` included.
+fn imports(text: &str, parent: &[String], known: &BTreeSet<Vec<String>>) -> BTreeSet<Vec<String>> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let mut found = BTreeSet::new();
+    for (prefix, base) in [("crate::", Vec::new()), ("super::", parent.to_vec())] {
+        for (at, _) in code.match_indices(prefix) {
+            let rest = &code[at + prefix.len()..];
+            let names: Vec<String> = if let Some(group) = rest.strip_prefix('{') {
+                let group = &group[..group.find('}').unwrap_or(0)];
+                group.split(',').map(|n| n.trim().to_owned()).collect()
+            } else {
+                let path: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                vec![path]
+            };
+            for name in names {
+                let mut module = base.clone();
+                let mut best = None;
+                for part in name.split("::").filter(|p| !p.is_empty()) {
+                    module.push(part.to_owned());
+                    if known.contains(&module) {
+                        best = Some(module.clone());
+                    }
+                }
+                found.extend(best);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_module_of_epreuve_db_imports_one_that_imports_it_back() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../epreuve-db/src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let known: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(&src, f)).collect();
+    let mut graph: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for file in &files {
+        let module = module_of(&src, file);
+        let parent = if file.ends_with("mod.rs") || file.ends_with("lib.rs") {
+            module.clone()
+        } else {
+            module[..module.len().saturating_sub(1)].to_vec()
+        };
+        let mut uses = imports(&std::fs::read_to_string(file).unwrap(), &parent, &known);
+        uses.remove(&module);
+        // A parent's own `mod` lines and re-exports are how Rust lays out modules: what a
+        // module takes from its parent's re-exports is counted as taken from the parent.
+        graph.insert(module, uses);
+    }
+    // Depth-first search for a path back to where it started.
+    let mut circles = Vec::new();
+    for start in graph.keys() {
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        while let Some((at, path)) = stack.pop() {
+            for next in graph.get(&at).into_iter().flatten() {
+                if next == start && path.len() > 1 && !start.is_empty() && !at.is_empty() {
+                    circles.push(
+                        path.iter()
+                            .map(|m| m.join("::"))
+                            .collect::<Vec<_>>()
+                            .join(" → "),
+                    );
+                } else if !path.contains(next) && path.len() < 6 && !next.is_empty() {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "import circles in epreuve-db:\n{}",
+        circles.join("\n")
+    );
+}
