@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use epreuve_db::{Backend, DuckDb};
 use epreuve_exam::Catalogue;
 use epreuve_grade::{Evaluation, Grading, Report, Truth, Visibility};
 use epreuve_provision::Cancel;
@@ -133,16 +132,7 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     let mut notes = Vec::new();
     let mut integrity = Vec::new();
     if full {
-        match (&record, centre) {
-            (Some(record), _) => integrity.extend(record.differences(state)),
-            // A class's centre recorded each of its workspaces: none found means the
-            // workspace's identity was edited (its deadline, seed and data are then the
-            // candidate's word alone).
-            (None, Some(centre)) if centre.holds_every_workspace() => {
-                integrity.push(epreuve_results::said!("integrity-no-class-record"));
-            }
-            (None, _) => notes.push(Note::NoCentreRecord),
-        }
+        identity(state, record.as_ref(), centre, &mut notes, &mut integrity);
     }
     let exam_id = record.as_ref().map_or(&state.exam, |r| &r.exam);
     let candidate = record.as_ref().map_or(&state.candidate, |r| &r.candidate);
@@ -184,76 +174,23 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     };
     integrity.extend(submission.tampering.iter().cloned());
     if full {
-        match &submission.record {
-            Some(record) => {
-                // The catalogue's grace, not the workspace's copy of it.
-                let on_time_until =
-                    epreuve_session::on_time_until(deadline, exam.manifest.grace.as_secs());
-                let late = record.at > on_time_until;
-                if late {
-                    notes.push(Note::SubmittedLate {
-                        at: record.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                        deadline: deadline.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    });
-                }
-                if late && !record.late {
-                    integrity.push(said!("integrity-late-recorded-on-time"));
-                }
-            }
-            None => notes.push(Note::NotSubmitted),
-        }
+        let on_time_until = epreuve_session::on_time_until(deadline, exam.manifest.grace.as_secs());
+        timeliness(
+            &submission,
+            deadline,
+            on_time_until,
+            &mut notes,
+            &mut integrity,
+        );
     }
-    let opened: Result<Box<dyn Backend>, epreuve_db::DbError> =
-        match &submission.snapshot {
-            // A DuckDB file missing or held by the candidate's own session: the message says
-            // what to do, and nothing is graded.
-            // Named by the workspace's file, not by grading's private copy of it.
-            Some(file) => Ok(Box::new(DuckDb::open_read_only(file).map_err(|e| {
-                match &submission.snapshot_shown {
-                    Some(shown) => e.naming(file, shown),
-                    None => e,
-                }
-            })?)),
-            None => workspace.open_for_grading(record.as_ref()),
-        };
-    // A server is graded live while it holds what was submitted; changed since, or gone, it
-    // is graded from the dump frozen at submission, restored into a throwaway server.
-    let mut restored: Option<epreuve_session::Restored> = None;
-    let opened = match (full, &submission.evidence, opened) {
-        (true, Some(submitted), opened) if submission.snapshot.is_none() => {
-            let unchanged = opened
-                .as_ref()
-                .ok()
-                .and_then(|live| epreuve_session::evidence(live.as_ref()).ok())
-                .is_some_and(|now| now.tables == submitted.tables);
-            match (&submission.dump, unchanged) {
-                (_, true) => opened,
-                (Some(dump), false) => {
-                    let engine = record.as_ref().map_or(state.engine, |r| r.engine);
-                    match epreuve_session::restore(dump, engine, cancel)
-                        .and_then(|r| r.backend().map(|b| (r, b)).map_err(|e| e.to_string()))
-                    {
-                        Ok((server, backend)) => {
-                            notes.push(Note::GradedFromDump);
-                            restored = Some(server);
-                            Ok(backend)
-                        }
-                        Err(why) => {
-                            integrity.push(said!("integrity-dump-unrestored", why = why));
-                            opened
-                        }
-                    }
-                }
-                (None, false) => {
-                    if opened.is_ok() {
-                        integrity.push(said!("integrity-database-changed"));
-                    }
-                    opened
-                }
-            }
-        }
-        (_, _, opened) => opened,
-    };
+    let graded =
+        epreuve_session::database_to_grade(workspace, &submission, record.as_ref(), full, cancel)?;
+    integrity.extend(graded.integrity);
+    if graded.from_dump {
+        notes.push(Note::GradedFromDump);
+    }
+    let restored = graded.restored;
+    let opened = graded.backend;
     // A database that does not answer: every check says "not gradable", none scores zero.
     let (live, unreachable) = match opened {
         Ok(backend) => (Some(backend), None),
@@ -283,6 +220,51 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     drop(live);
     drop(restored);
     Ok(report)
+}
+
+/// What the centre's record says of the workspace's identity: every difference from the
+/// state the candidate's folder holds, or that there is no record (a class's centre records
+/// every workspace: none found means the identity was edited, the deadline, seed and data are
+/// then the candidate's word alone).
+fn identity(
+    state: &epreuve_session::State,
+    record: Option<&epreuve_session::CentreRecord>,
+    centre: Option<&Centre>,
+    notes: &mut Vec<Note>,
+    integrity: &mut Vec<epreuve_results::Said>,
+) {
+    match (record, centre) {
+        (Some(record), _) => integrity.extend(record.differences(state)),
+        (None, Some(centre)) if centre.holds_every_workspace() => {
+            integrity.push(said!("integrity-no-class-record"));
+        }
+        (None, _) => notes.push(Note::NoCentreRecord),
+    }
+}
+
+/// When the work was submitted: late (after `on_time_until`, the catalogue's grace and not
+/// the workspace's copy of it), a late submission recorded as on time, or none at all.
+fn timeliness(
+    submission: &epreuve_session::Submission,
+    deadline: chrono::DateTime<chrono::Utc>,
+    on_time_until: chrono::DateTime<chrono::Utc>,
+    notes: &mut Vec<Note>,
+    integrity: &mut Vec<epreuve_results::Said>,
+) {
+    let Some(record) = &submission.record else {
+        notes.push(Note::NotSubmitted);
+        return;
+    };
+    let late = record.at > on_time_until;
+    if late {
+        notes.push(Note::SubmittedLate {
+            at: record.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            deadline: deadline.format("%Y-%m-%d %H:%M:%S").to_string(),
+        });
+    }
+    if late && !record.late {
+        integrity.push(said!("integrity-late-recorded-on-time"));
+    }
 }
 
 /// The assessor's scores, from a file of the assessor's: never one inside the workspace,
