@@ -56,6 +56,9 @@ pub struct MongoDb {
     /// and on a server that sends documents slowly one pass instead of two is most of the
     /// saving. One collection at a time, taken by the first reading.
     scanned_rows: std::sync::Mutex<Option<(String, TextRows)>>,
+    /// The name as stored of each collection asked for, until a write: grading asks a
+    /// collection's columns, count, values and indexes, and the server is asked its name once.
+    stored_names: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for MongoDb {
@@ -96,6 +99,7 @@ impl MongoDb {
             timeout: Duration::from_secs(30),
             fields: std::sync::Mutex::default(),
             scanned_rows: std::sync::Mutex::default(),
+            stored_names: std::sync::Mutex::default(),
         };
         db.ping()?;
         Ok(db)
@@ -218,10 +222,22 @@ impl MongoDb {
     /// The name as stored of the collection `wanted`, matched without regard to case as the
     /// SQL engines match unquoted names.
     fn stored_name(&self, wanted: &str) -> Result<String, DbError> {
+        if let Some(known) = self
+            .stored_names
+            .lock()
+            .ok()
+            .and_then(|names| names.get(wanted).cloned())
+        {
+            return Ok(known);
+        }
         let relations = self.relations_named(&[wanted.to_owned()])?;
-        Ok(Relation::find(&relations, wanted)
+        let stored = Relation::find(&relations, wanted)
             .map(|r| r.name.clone())
-            .unwrap_or_else(|| wanted.to_owned()))
+            .unwrap_or_else(|| wanted.to_owned());
+        if let Ok(mut names) = self.stored_names.lock() {
+            names.insert(wanted.to_owned(), stored.clone());
+        }
+        Ok(stored)
     }
 }
 
@@ -519,6 +535,9 @@ impl MongoDb {
     pub(crate) fn forget_fields(&self) {
         if let Ok(mut fields) = self.fields.lock() {
             fields.clear();
+        }
+        if let Ok(mut names) = self.stored_names.lock() {
+            names.clear();
         }
         if let Ok(mut kept) = self.scanned_rows.lock() {
             *kept = None;
