@@ -87,12 +87,14 @@ impl Cell {
     }
 }
 
-/// A table: a caption, column headers, and rows whose first cell names the row.
-fn table(caption: &str, headers: &[String], rows: &[Vec<Cell>]) -> Markup {
+/// A table: a caption, its column headers (catalogue ids, said in `lang`), and rows whose
+/// first cell names the row.
+fn table(lang: Lang, caption: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Markup {
+    let headers = words(lang, headers);
     html! {
         table {
             caption { (Text(caption)) }
-            thead { tr { @for h in headers { th scope="col" { (Text(h)) } } } }
+            thead { tr { @for h in &headers { th scope="col" { (Text(h)) } } } }
             tbody {
                 @for row in rows {
                     tr {
@@ -258,8 +260,9 @@ fn spread_section(report: &ClassReport, lang: Lang) -> Markup {
         h2 { (Text(&tr!(lang, "class-report-spread"))) }
         (histogram(report, lang))
         (table(
+            lang,
             &tr!(lang, "html-bands-caption"),
-            &words(lang, &["html-band-header", "html-candidates"]),
+            &["html-band-header", "html-candidates"],
             &rows,
         ))
     }
@@ -300,13 +303,14 @@ fn criteria_section(report: &ClassReport, lang: Lang) -> Markup {
         h2 { (Text(&tr!(lang, "html-criteria-acquired"))) }
         (bars("criteria", &caption, &items))
         (table(
+            lang,
             &caption,
-            &words(lang, &[
+            &[
                 "report-criterion",
                 "class-report-acquired",
                 "class-report-judged",
                 "class-report-share",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -335,14 +339,15 @@ fn class_grid_section(report: &ClassReport, lang: Lang) -> Markup {
     html! {
         h2 { (Text(&title)) }
         (table(
+            lang,
             &title,
-            &words(lang, &[
+            &[
                 "report-criterion",
                 "grid-indicator",
                 "class-report-acquired",
                 "class-report-judged",
                 "class-report-share",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -367,14 +372,15 @@ fn failing_section(report: &ClassReport, lang: Lang) -> Markup {
     html! {
         h2 { (Text(&tr!(lang, "html-checks-failing"))) }
         (table(
+            lang,
             &tr!(lang, "class-report-failing"),
-            &words(lang, &[
+            &[
                 "report-check",
                 "html-what-it-checks",
                 "class-report-failed",
                 "class-report-graded",
                 "class-report-failure-rate",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -417,14 +423,15 @@ fn copies_section(report: &ClassReport, lang: Lang) -> Markup {
         h2 { (Text(&tr!(lang, "html-copies"))) }
         p class="warn" { (Text(&tr!(lang, "html-copies-why"))) }
         (table(
+            lang,
             &tr!(lang, "html-copies-caption"),
-            &words(lang, &[
+            &[
                 "class-report-candidate",
                 "html-table",
                 "html-data-of",
                 "html-rows",
                 "html-first-rows",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -451,13 +458,14 @@ fn similar_section(report: &ClassReport, lang: Lang) -> Markup {
         h2 { (Text(&tr!(lang, "html-similar"))) }
         p { (Text(&tr!(lang, "html-similar-why"))) }
         (table(
+            lang,
             &tr!(lang, "html-similar-caption"),
-            &words(lang, &[
+            &[
                 "html-file",
                 "class-report-candidate",
                 "class-report-candidate",
                 "html-similarity",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -494,13 +502,14 @@ fn candidates_section(report: &ClassReport, lang: Lang) -> Markup {
     html! {
         h2 { (Text(&tr!(lang, "html-candidates-heading"))) }
         (table(
+            lang,
             &tr!(lang, "html-candidates-caption"),
-            &words(lang, &[
+            &[
                 "class-report-candidate",
                 "class-report-name",
                 "report-points",
                 "class-report-criteria-acquired",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -655,14 +664,15 @@ fn verdicts_section(report: &Report, lang: Lang) -> Markup {
         h2 { (Text(&tr!(lang, "html-criteria"))) }
         (bars("points", &tr!(lang, "html-points-caption"), &items))
         (table(
+            lang,
             &tr!(lang, "html-verdicts-caption"),
-            &words(lang, &[
+            &[
                 "report-criterion",
                 "report-points",
                 "report-max",
                 "report-verdict",
                 "report-why",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -696,14 +706,15 @@ fn candidate_grid_section(report: &Report, lang: Lang) -> Markup {
     html! {
         h2 { (Text(&title)) }
         (table(
+            lang,
             &title,
-            &words(lang, &[
+            &[
                 "report-criterion",
                 "grid-indicator",
                 "grid-tolerance",
                 "report-verdict",
                 "grid-evidence",
-            ]),
+            ],
             &rows,
         ))
     }
@@ -738,14 +749,15 @@ fn checks_section(report: &Report, lang: Lang) -> Markup {
     html! {
         h2 { (Text(&tr!(lang, "html-checks"))) }
         (table(
+            lang,
             &tr!(lang, "html-checks-caption"),
-            &words(lang, &[
+            &[
                 "report-check",
                 "report-criterion",
                 "report-status",
                 "report-points",
                 "report-evidence",
-            ]),
+            ],
             &rows,
         ))
     }
