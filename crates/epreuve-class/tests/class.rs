@@ -53,6 +53,19 @@ const PLAYS: [(&str, &str); 14] = [
     ("c14", "copy-of-preview"),
 ];
 
+/// A class on the embedded DuckDB, two workspaces prepared at once.
+fn embedded_options() -> PrepareOptions {
+    PrepareOptions {
+        engine: Engine::DuckDb,
+        route: Route::Embedded,
+        images: ImageSource::Official,
+        url: None,
+        duration: None,
+        jobs: 2,
+        cancel: Cancel::new(),
+    }
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -186,15 +199,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
     std::fs::write(&roster_file, roster()).unwrap();
     let members = epreuve_class::read_roster(&roster_file).unwrap();
     let dir = temp.path().join("class");
-    let options = PrepareOptions {
-        engine: Engine::DuckDb,
-        route: Route::Embedded,
-        images: ImageSource::Official,
-        url: None,
-        duration: None,
-        jobs: 2,
-        cancel: Cancel::new(),
-    };
+    let options = embedded_options();
     let (class, summary) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
     assert_eq!(
         (summary.made.len(), summary.failed.len()),
@@ -504,15 +509,7 @@ fn a_few_rows_of_another_candidates_data_are_reported_from_the_share_that_matter
     let exam = catalogue.exam(EXAM).unwrap();
     let roster = "id,name\nd01,Owner\nd02,Three rows\nd03,A hundred rows\n";
     let members = epreuve_class::parse_roster(roster.as_bytes(), Path::new("roster.csv")).unwrap();
-    let options = PrepareOptions {
-        engine: Engine::DuckDb,
-        route: Route::Embedded,
-        images: ImageSource::Official,
-        url: None,
-        duration: None,
-        jobs: 2,
-        cancel: Cancel::new(),
-    };
+    let options = embedded_options();
     let dir = temp.path().join("class");
     let (class, _) = prepare(&exam, &members, &dir, &options, &|_, _| {}).unwrap();
     for (id, part) in [
