@@ -1,5 +1,6 @@
 //! The layout of the crates, as a newcomer reads it: no module of `epreuve-db` imports one that
-//! imports it back (directly or through others), so each can be read from its imports down.
+//! imports it back (directly or through others), so each can be read from its imports down;
+//! the database crate hands grading text columns, never a frame to be turned back into text.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -110,4 +111,27 @@ fn no_module_of_epreuve_db_imports_one_that_imports_it_back() {
         "import circles in epreuve-db:\n{}",
         circles.join("\n")
     );
+}
+
+#[test]
+fn the_database_crate_hands_text_columns_not_frames() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../epreuve-db");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(
+        !manifest
+            .lines()
+            .any(|l| l.trim_start().starts_with("polars")),
+        "epreuve-db depends on polars again: query results are text columns \
+         (epreuve_data::TextColumn), read as text by grading"
+    );
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            !text.contains("DataFrame"),
+            "{} builds a frame from a query's rows",
+            file.display()
+        );
+    }
 }

@@ -68,7 +68,7 @@ pub fn frame_from_columns(
 /// Reads back the columns of a text frame as vectors of optional strings.
 ///
 /// Columns that are not of type `String` are cast to it first.
-pub fn text_columns(frame: &DataFrame) -> Vec<(String, Vec<Option<String>>)> {
+pub fn text_columns(frame: &DataFrame) -> Vec<crate::TextColumn> {
     frame
         .columns()
         .iter()

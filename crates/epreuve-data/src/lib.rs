@@ -11,6 +11,7 @@ mod frame;
 pub mod generate;
 mod profile;
 mod read;
+mod text;
 mod value;
 
 pub use cores::{map_on_cores, map_on_threads};
@@ -19,4 +20,5 @@ pub use error::DataError;
 pub use frame::{SourceFrame, for_each_text, frame_from_columns, text_column, text_columns};
 pub use profile::{ColumnProfile, SourceProfile, TypeFamily, profile_frame};
 pub use read::{Format, JsonMeta, SourceSpec, read_source};
+pub use text::{TextColumn, TextRow, columns_from_rows};
 pub use value::{canonical, is_missing, quick_date, try_canonical};

@@ -91,7 +91,7 @@ impl SourceProfile {
 
     /// The family of each of `columns` (as [`crate::text_columns`] gives them), `None` for a
     /// column the source does not have: what loading them into a table needs.
-    pub fn families(&self, columns: &[(String, Vec<Option<String>>)]) -> Vec<Option<TypeFamily>> {
+    pub fn families(&self, columns: &[crate::TextColumn]) -> Vec<Option<TypeFamily>> {
         columns
             .iter()
             .map(|(name, _)| self.column(name).map(|p| p.family))

@@ -1,6 +1,7 @@
 //! The interface every engine implements.
 
-use polars::prelude::DataFrame;
+use epreuve_data::TextColumn;
+use epreuve_data::TextRow;
 use serde::Serialize;
 
 use crate::{DbError, DeclaredType};
@@ -104,12 +105,19 @@ pub struct IndexInfo {
 /// Rows returned by a query, every value as text, with the column names of the result.
 #[derive(Debug, Clone)]
 pub struct QueryResult {
-    /// One text column per result column.
-    pub frame: DataFrame,
+    /// One text column per result column, in the result's order.
+    pub columns: Vec<TextColumn>,
     /// True when more rows existed than the cap allowed to fetch.
     pub truncated: bool,
     /// How long the query took, fetching included.
     pub elapsed: std::time::Duration,
+}
+
+impl QueryResult {
+    /// The number of rows fetched (none without columns).
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |(_, values)| values.len())
+    }
 }
 
 /// Where [`Backend::scan_text`] hands a table's cells.
@@ -202,17 +210,15 @@ pub trait Backend {
         sink: &mut dyn TextSink,
     ) -> Result<(usize, bool), DbError> {
         let result = self.table_text(table, max_rows)?;
-        let names: Vec<String> = result
-            .frame
-            .get_column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .collect();
+        let rows = result.rows();
+        let names: Vec<String> = result.columns.iter().map(|(n, _)| n.clone()).collect();
         sink.names(&names);
-        for (c, column) in result.frame.columns().iter().enumerate() {
-            epreuve_data::for_each_text(column, |value| sink.cell(c, value));
+        for (c, (_, values)) in result.columns.iter().enumerate() {
+            for value in values {
+                sink.cell(c, value.as_deref());
+            }
         }
-        Ok((result.frame.height(), result.truncated))
+        Ok((rows, result.truncated))
     }
 
     /// Runs a query written by the candidate, with a time limit, fetching at most `max_rows`
@@ -275,7 +281,7 @@ pub trait Loader: Backend {
         table: &str,
         columns: &[String],
         booleans: &[bool],
-        rows: &[Vec<Option<String>>],
+        rows: &[TextRow],
     ) -> Result<(), DbError> {
         self.insert_by_statements(table, columns, booleans, rows)
     }
@@ -286,7 +292,7 @@ pub trait Loader: Backend {
         table: &str,
         columns: &[String],
         booleans: &[bool],
-        rows: &[Vec<Option<String>>],
+        rows: &[TextRow],
     ) -> Result<(), DbError> {
         for statement in crate::insert_statements(
             crate::SqlEngine::required(self.engine(), "INSERT statements")?,

@@ -2,6 +2,7 @@
 //! engine accepts: each value is a string literal the engine casts to the column's type, except
 //! booleans, written `TRUE`/`FALSE` because MariaDB's BOOLEAN is an integer that refuses `'true'`.
 
+use epreuve_data::{TextColumn, TextRow};
 use epreuve_data::{TypeFamily, canonical};
 
 use crate::{DbError, Loader, SqlEngine};
@@ -64,7 +65,7 @@ pub fn drop_column(backend: &dyn Loader, table: &str, column: &str) -> Result<()
 pub fn fill_table(
     backend: &dyn Loader,
     table: &str,
-    columns: &[(String, Vec<Option<String>>)],
+    columns: &[TextColumn],
     families: &[Option<TypeFamily>],
     rows: usize,
 ) -> Result<(), DbError> {
@@ -81,7 +82,7 @@ pub fn fill_table(
     let mut start = 0;
     while start < height {
         let end = (start + batch).min(height);
-        let chunk: Vec<Vec<Option<String>>> = (start..end)
+        let chunk: Vec<TextRow> = (start..end)
             .map(|r| {
                 columns
                     .iter()
@@ -108,7 +109,7 @@ fn fill_through_csv(
     backend: &dyn Loader,
     table: &str,
     names: &[String],
-    columns: &[(String, Vec<Option<String>>)],
+    columns: &[TextColumn],
     families: &[Option<TypeFamily>],
     rows: usize,
 ) -> Result<bool, DbError> {
@@ -159,7 +160,7 @@ pub fn insert_statements(
     table: &str,
     columns: &[String],
     booleans: &[bool],
-    rows: &[Vec<Option<String>>],
+    rows: &[TextRow],
     batch: usize,
 ) -> Vec<String> {
     let column_list = columns

@@ -3,7 +3,7 @@
 use epreuve_db::Query;
 use std::time::Duration;
 
-use epreuve_data::{TypeFamily, text_columns};
+use epreuve_data::TypeFamily;
 use epreuve_db::{Backend, DbError, DuckDb, Loader, Relation, insert_statements};
 
 fn sample(dir: &std::path::Path) -> std::path::PathBuf {
@@ -80,7 +80,7 @@ fn introspection_reads_declared_types_counts_and_text() {
     );
     assert!(!db.capabilities().keeps_text_length);
     assert_eq!(db.row_count("Magasins").unwrap(), 2);
-    let text = text_columns(&db.table_text("Magasins", 10).unwrap().frame);
+    let text = db.table_text("Magasins", 10).unwrap().columns;
     assert_eq!(
         text[0].1,
         vec![Some("MAG001".to_owned()), Some("l'île".to_owned())]
@@ -103,7 +103,7 @@ fn candidate_queries_are_read_only_single_selects_with_a_row_cap() {
         )
         .unwrap();
     assert!(result.truncated);
-    assert_eq!(result.frame.height(), 1);
+    assert_eq!(result.rows(), 1);
     for (sql, needle) in [
         ("DELETE FROM magasins", "only SELECT queries"),
         ("SELECT 1; DROP TABLE magasins", "only SELECT queries"),
@@ -136,8 +136,7 @@ fn a_query_past_its_time_limit_is_stopped() {
     assert_eq!(
         db.candidate_query(Query::Sql("SELECT 42 AS x"), 10)
             .unwrap()
-            .frame
-            .height(),
+            .rows(),
         1
     );
 }
@@ -223,7 +222,7 @@ fn loading_through_a_csv_file_keeps_every_value_as_appending_does() {
     for db in [&file, &memory] {
         db.execute(schema).unwrap();
         epreuve_db::fill_table(db, "t", &columns, &families, usize::MAX).unwrap();
-        contents.push(text_columns(&db.table_text("t", 100).unwrap().frame));
+        contents.push(db.table_text("t", 100).unwrap().columns);
     }
     assert_eq!(contents[0], contents[1]);
     assert_eq!(contents[0][0].1[4], None, "an empty cell is NULL");

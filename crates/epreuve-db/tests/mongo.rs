@@ -46,12 +46,12 @@ fn python() -> PathBuf {
 }
 
 /// The cells of column `name` of a result, as text (NULL as the empty string).
-fn cells(frame: &polars::prelude::DataFrame, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    epreuve_data::for_each_text(frame.column(name).unwrap(), |v| {
-        out.push(v.unwrap_or("").to_owned())
-    });
-    out
+fn cells(columns: &[epreuve_data::TextColumn], name: &str) -> Vec<String> {
+    let (_, values) = columns.iter().find(|(n, _)| n == name).unwrap();
+    values
+        .iter()
+        .map(|v| v.clone().unwrap_or_default())
+        .collect()
 }
 
 /// A server of the test's own, stopped when the test ends, however it ends.
@@ -255,7 +255,7 @@ fn a_candidates_documents_are_read_as_tables_of_typed_fields() {
         "payee",
     ]
     .iter()
-    .map(|name| cells(&text.frame, name)[0].clone())
+    .map(|name| cells(&text.columns, name)[0].clone())
     .collect();
     assert_eq!(first, ["V1", "2024-03-01", "19.90", "01200", "true"]);
 
@@ -287,26 +287,26 @@ fn saved_queries_read_and_never_write_or_run_code() {
             100,
         )
         .unwrap();
-    assert_eq!(found.frame.height(), 2);
-    let ids: Vec<String> = cells(&found.frame, "id_vente");
+    assert_eq!(found.rows(), 2);
+    let ids: Vec<String> = cells(&found.columns, "id_vente");
     assert_eq!(ids, ["V3", "V1"]);
     let grouped = db
         .candidate_query(Query::Document(r#"{"aggregate": "ventes", "pipeline": [{"$group": {"_id": "$payee", "n": {"$sum": 1}}}, {"$sort": {"_id": 1}}]}"#),
             100,
         )
         .unwrap();
-    let counts: Vec<String> = cells(&grouped.frame, "n");
+    let counts: Vec<String> = cells(&grouped.columns, "n");
     assert_eq!(counts, ["1", "2"]);
     // The cap holds while documents stream.
     let capped = db
         .candidate_query(Query::Document(r#"{"find": "ventes"}"#), 1)
         .unwrap();
-    assert!(capped.truncated && capped.frame.height() == 1);
+    assert!(capped.truncated && capped.rows() == 1);
     // The databases the account may see: the candidate's own among them.
     let listed = db
         .candidate_query(Query::Document(r#"{"listDatabases": 1}"#), 100)
         .unwrap();
-    let names: Vec<String> = cells(&listed.frame, "name");
+    let names: Vec<String> = cells(&listed.columns, "name");
     assert!(names.iter().any(|n| n == "epreuve"), "{names:?}");
 
     // What writes or runs code never reaches the server, and the collection is unchanged.

@@ -7,12 +7,9 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use epreuve_data::{TypeFamily, canonical, is_missing, try_canonical};
+use epreuve_data::{TextColumn, TypeFamily, canonical, is_missing, try_canonical};
 use epreuve_exam::{ColumnMatch, CompareSpec, RowMatch, Tolerance};
 use epreuve_results::{Said, SaidArg, said};
-
-/// Columns of text, as [`epreuve_data::text_columns`] gives them.
-pub type TextColumns = [(String, Vec<Option<String>>)];
 
 /// What the comparison found.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,8 +117,8 @@ struct Row {
 
 /// Compares `actual` with `expected` under `spec`.
 pub fn compare_results(
-    expected: &TextColumns,
-    actual: &TextColumns,
+    expected: &[TextColumn],
+    actual: &[TextColumn],
     spec: &CompareSpec,
 ) -> Comparison {
     let mut differences = Vec::new();
@@ -193,7 +190,7 @@ pub fn compare_results(
         .map(|&i| spec.tolerance_of(&expected[i].0))
         .collect();
     let names: Vec<&str> = columns.iter().map(|&i| expected[i].0.as_str()).collect();
-    let rows_of = |source: &TextColumns, pick: &dyn Fn(usize) -> usize| -> Vec<Row> {
+    let rows_of = |source: &[TextColumn], pick: &dyn Fn(usize) -> usize| -> Vec<Row> {
         let height = columns
             .first()
             .map_or(0, |&c| source.get(pick(c)).map_or(0, |col| col.1.len()));
@@ -408,7 +405,7 @@ fn same_row(a: &Row, b: &Row, tolerances: &[Tolerance]) -> bool {
 mod tests {
     use super::*;
 
-    fn cols(spec: &[(&str, &[&str])]) -> Vec<(String, Vec<Option<String>>)> {
+    fn cols(spec: &[(&str, &[&str])]) -> Vec<TextColumn> {
         spec.iter()
             .map(|(name, values)| {
                 let values = values
@@ -420,7 +417,7 @@ mod tests {
             .collect()
     }
 
-    fn expected() -> Vec<(String, Vec<Option<String>>)> {
+    fn expected() -> Vec<TextColumn> {
         cols(&[
             ("magasin", &["MAG001", "MAG002", "MAG003"]),
             ("ca", &["1234,50", "99,9", "0"]),

@@ -17,7 +17,7 @@ mod strays;
 mod truth;
 
 pub use canon::{Coded, CodedPair, Codes};
-pub use compare::{Comparison, TextColumns, compare_results};
+pub use compare::{Comparison, compare_results};
 pub use epreuve_results::{CheckResult, CriterionScore, Report, Status, Verdict, clean_text};
 pub use error::GradeError;
 pub use manual::{Evaluation, EvaluationError, ItemScore};

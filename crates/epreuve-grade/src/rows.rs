@@ -10,13 +10,10 @@
 //! nothing here (the row count and the columns check judge them), but they count in the share
 //! of the source's filled cells lost, which the criterion's verdict reads.
 
-use epreuve_data::TypeFamily;
+use epreuve_data::{TextColumn, TypeFamily};
 use epreuve_db::TextSink;
 
 use crate::canon::{CodedPair, HashMap, HashSet, MISSING, row_hash};
-
-/// Columns of text, as [`epreuve_data::text_columns`] gives them.
-type Columns = [(String, Vec<Option<String>>)];
 
 /// What one column of the table did to the source's values.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -82,9 +79,9 @@ impl RowComparison {
 /// read in `families`, rows paired by the source columns named in `key` (see
 /// [`compare_coded`]).
 pub fn compare_rows(
-    source: &Columns,
+    source: &[TextColumn],
     families: &[TypeFamily],
-    table: &Columns,
+    table: &[TextColumn],
     key: &[String],
 ) -> RowComparison {
     let mut pair = CodedPair::from_source(
@@ -428,7 +425,7 @@ impl RowIndex {
 mod tests {
     use super::*;
 
-    fn cols(spec: &[(&str, &[&str])]) -> Vec<(String, Vec<Option<String>>)> {
+    fn cols(spec: &[(&str, &[&str])]) -> Vec<TextColumn> {
         spec.iter()
             .map(|(name, values)| {
                 let values = values
@@ -440,7 +437,7 @@ mod tests {
             .collect()
     }
 
-    fn stores() -> Vec<(String, Vec<Option<String>>)> {
+    fn stores() -> Vec<TextColumn> {
         cols(&[
             ("code", &["MAG001", "MAG002", "MAG003", "MAG004"]),
             ("ville", &["Lille", "Amiens", "Caen", "Dijon"]),

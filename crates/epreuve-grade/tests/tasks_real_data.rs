@@ -118,11 +118,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
                 Query::Sql(&format!("SELECT COUNT(*) FROM titanic WHERE {c} IS NULL")),
                 1,
             )
-            .map(|r| {
-                epreuve_data::text_columns(&r.frame)[0].1[0]
-                    .clone()
-                    .unwrap()
-            })
+            .map(|r| r.columns[0].1[0].clone().unwrap())
             .unwrap()
         })
         .collect();

@@ -1,12 +1,13 @@
 //! What grading asks of a DuckDB database, and how epreuve writes to one.
 
+use epreuve_data::TextRow;
 use std::time::Duration;
 
 use super::DuckDb;
 use super::connect::Failure;
 use crate::backend::index_columns;
 use crate::error::first_line;
-use crate::frame::{text_at, u32_at};
+use crate::rows::{text_at, u32_at};
 use crate::{
     Backend, Capabilities, ColumnInfo, DbError, DeclaredType, Engine, IndexInfo, Loader, Query,
     QueryResult, Relation, SqlEngine,
@@ -85,7 +86,7 @@ impl Backend for DuckDb {
              UNION ALL SELECT view_name, 'view' FROM system.main.duckdb_views() WHERE NOT internal AND {own} \
              ORDER BY 1"
         ))?;
-        Ok(crate::frame::relations(rows))
+        Ok(crate::rows::relations(rows))
     }
 
     fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {
@@ -144,7 +145,7 @@ impl Backend for DuckDb {
         let started = std::time::Instant::now();
         let ((names, rows), truncated) = self.internal_capped(&sql, max_rows)?;
         Ok(QueryResult {
-            frame: crate::frame::text_frame(names, rows)?,
+            columns: crate::rows::text_columns(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })
@@ -170,7 +171,7 @@ impl Backend for DuckDb {
         let elapsed = started.elapsed();
         match result {
             Ok(((names, rows), truncated)) => Ok(QueryResult {
-                frame: crate::frame::text_frame(names, rows)?,
+                columns: crate::rows::text_columns(names, rows)?,
                 truncated,
                 elapsed,
             }),
@@ -292,7 +293,7 @@ impl Loader for DuckDb {
         table: &str,
         columns: &[String],
         _booleans: &[bool],
-        rows: &[Vec<Option<String>>],
+        rows: &[TextRow],
     ) -> Result<(), DbError> {
         let failed = |e: duckdb::Error| DbError::Query {
             detail: first_line(&e.to_string()),

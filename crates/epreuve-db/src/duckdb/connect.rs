@@ -1,6 +1,8 @@
 //! Opening a DuckDB file (or memory) in the mode each use needs, and running queries on it
 //! with a deadline and a row cap.
 
+use crate::rows::NamedRows;
+use epreuve_data::TextRow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -11,9 +13,6 @@ use duckdb::{AccessMode, Config, Connection};
 use crate::DbError;
 use crate::error::first_line;
 use crate::watchdog::Watchdog;
-
-/// Column names and rows of text.
-pub(super) type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
 
 /// How long a query of epreuve's own may run on a candidate's database: reading a million
 /// rows takes a few seconds; a view over a huge range is stopped.
@@ -179,7 +178,7 @@ impl DuckDb {
 
     /// Runs a query of epreuve's own and returns its rows as text; its failure means the
     /// database cannot be graded.
-    pub(super) fn internal_rows(&self, sql: &str) -> Result<TextRows, DbError> {
+    pub(super) fn internal_rows(&self, sql: &str) -> Result<NamedRows, DbError> {
         self.internal_capped(sql, usize::MAX).map(|(rows, _)| rows)
     }
 
@@ -188,7 +187,7 @@ impl DuckDb {
         &self,
         sql: &str,
         max_rows: usize,
-    ) -> Result<(TextRows, bool), DbError> {
+    ) -> Result<(NamedRows, bool), DbError> {
         self.stream(&self.conn, sql, max_rows, self.internal_limit)
             .map_err(|failure| self.internal_failure(sql, failure))
     }
@@ -227,7 +226,7 @@ impl DuckDb {
         sql: &str,
         max_rows: usize,
         limit: Duration,
-    ) -> Result<(TextRows, bool), Failure> {
+    ) -> Result<(NamedRows, bool), Failure> {
         let mut kept = Kept::default();
         let (rows, truncated) = self.scan(conn, sql, max_rows, limit, &mut kept)?;
         let rows = (0..rows)
@@ -379,7 +378,7 @@ pub(super) enum Failure {
 #[derive(Default)]
 struct Kept {
     names: Vec<String>,
-    columns: Vec<Vec<Option<String>>>,
+    columns: Vec<TextRow>,
 }
 
 impl crate::TextSink for Kept {

@@ -9,6 +9,7 @@
 //!   solution that keeps dates as strings declares them `string`. A field the validator does
 //!   not type is a string; an empty cell leaves the field out, as `dropna` would.
 
+use epreuve_data::TextRow;
 use mongodb::bson::{Bson, Document};
 
 use super::MongoDb;
@@ -49,7 +50,7 @@ impl Loader for MongoDb {
         table: &str,
         columns: &[String],
         _booleans: &[bool],
-        rows: &[Vec<Option<String>>],
+        rows: &[TextRow],
     ) -> Result<(), DbError> {
         self.forget_fields();
         let declared = validator_fields(&self.collection_options(table)?);

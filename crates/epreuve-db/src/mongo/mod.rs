@@ -18,6 +18,7 @@ mod plan;
 pub mod query;
 pub mod text;
 
+use epreuve_data::TextRow;
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
@@ -38,9 +39,6 @@ const GRACE: Duration = Duration::from_secs(5);
 /// How long a question of epreuve's own may take.
 const INTERNAL_LIMIT: Duration = Duration::from_secs(120);
 
-/// Documents as rows of text, one cell per field (`None` for null or absent).
-type TextRows = Vec<Vec<Option<String>>>;
-
 /// A MongoDB database (any server that speaks MongoDB's wire protocol).
 pub struct MongoDb {
     address: ServerAddress,
@@ -55,7 +53,7 @@ pub struct MongoDb {
     /// [`Backend::table_text`] asks for them: grading asks a table's columns, then its values,
     /// and on a server that sends documents slowly one pass instead of two is most of the
     /// saving. One collection at a time, taken by the first reading.
-    scanned_rows: std::sync::Mutex<Option<(String, TextRows)>>,
+    scanned_rows: std::sync::Mutex<Option<(String, Vec<TextRow>)>>,
     /// The name as stored of each collection asked for, until a write: grading asks a
     /// collection's columns, count, values and indexes, and the server is asked its name once.
     stored_names: std::sync::Mutex<std::collections::HashMap<String, String>>,
@@ -460,7 +458,7 @@ impl MongoDb {
         &self,
         table: &str,
         max_rows: usize,
-    ) -> Result<(Vec<ColumnInfo>, TextRows, bool), DbError> {
+    ) -> Result<(Vec<ColumnInfo>, Vec<TextRow>, bool), DbError> {
         let table = table.to_owned();
         let lengths: Vec<(String, Option<u32>)> =
             validator_fields(&self.collection_options(&table)?)
@@ -468,7 +466,7 @@ impl MongoDb {
                 .map(|(name, _, length)| (name, length))
                 .collect();
         let mut fields: Vec<(String, FieldTypes)> = Vec::new();
-        let mut rows: TextRows = Vec::new();
+        let mut rows: Vec<TextRow> = Vec::new();
         let mut truncated = false;
         let db = self.database();
         // The whole read has the deadline of epreuve's other reads: a server that stops
@@ -545,7 +543,7 @@ impl MongoDb {
     }
 
     /// The rows the last scan of `table` kept, taken (see `scanned_rows`).
-    fn take_scanned_rows(&self, table: &str) -> Option<TextRows> {
+    fn take_scanned_rows(&self, table: &str) -> Option<Vec<TextRow>> {
         let mut kept = self.scanned_rows.lock().ok()?;
         if kept.as_ref().is_some_and(|(name, _)| name == table) {
             kept.take().map(|(_, rows)| rows)
@@ -685,7 +683,7 @@ impl Backend for MongoDb {
         };
         let names = columns.into_iter().map(|c| c.name).collect();
         Ok(QueryResult {
-            frame: crate::frame::text_frame(names, rows)?,
+            columns: crate::rows::text_columns(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })
@@ -736,7 +734,7 @@ impl Backend for MongoDb {
             .map(|d| names.iter().map(|n| d.get(n).and_then(bson_text)).collect())
             .collect();
         Ok(QueryResult {
-            frame: crate::frame::text_frame(names, rows)?,
+            columns: crate::rows::text_columns(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })

@@ -93,6 +93,6 @@ impl Administration for ServerDb {
                 format!("SELECT datname FROM pg_catalog.pg_database WHERE datname = {name}")
             }
         };
-        Ok(self.candidate_query(Query::Sql(&sql), 1)?.frame.height() > 0)
+        Ok(self.candidate_query(Query::Sql(&sql), 1)?.rows() > 0)
     }
 }

@@ -1,13 +1,14 @@
 //! What grading asks of a server database.
 
+use crate::rows::NamedRows;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::ServerAddress;
-use super::fetch::{Refusal, TextRows, engine_words, fetch_text, refusal};
+use super::fetch::{Refusal, engine_words, fetch_text, refusal};
 use super::session::{Conn, Fault, Purpose, Runner, Session, code};
 use super::types::declared_type;
-use crate::frame::{text_at, u32_at};
+use crate::rows::{text_at, u32_at};
 use crate::{
     Backend, Capabilities, ColumnInfo, DbError, Engine, IndexInfo, Query, QueryResult, Relation,
     SqlEngine,
@@ -161,7 +162,7 @@ impl ServerDb {
         &self,
         sql: &str,
         max_rows: usize,
-    ) -> Result<(TextRows, bool), DbError> {
+    ) -> Result<(NamedRows, bool), DbError> {
         let text = sql.to_owned();
         self.on(false, self.internal_limit, move |conn| {
             Box::pin(async move {
@@ -174,7 +175,7 @@ impl ServerDb {
         .map_err(|fault| self.internal_fault(sql, fault))
     }
 
-    pub(super) fn internal_rows(&self, sql: &str) -> Result<TextRows, DbError> {
+    pub(super) fn internal_rows(&self, sql: &str) -> Result<NamedRows, DbError> {
         self.internal_capped(sql, usize::MAX).map(|(rows, _)| rows)
     }
 
@@ -308,7 +309,7 @@ impl Backend for ServerDb {
     fn tables(&self) -> Result<Vec<Relation>, DbError> {
         let sql = self.dialect().relations(&self.schema_literal());
         let (_, rows) = self.internal_rows(&sql)?;
-        Ok(crate::frame::relations(rows))
+        Ok(crate::rows::relations(rows))
     }
 
     fn catalogue_tables(&self) -> Result<Vec<String>, DbError> {
@@ -368,7 +369,7 @@ impl Backend for ServerDb {
         let ((_, rows), truncated) = self.internal_capped(&sql, max_rows)?;
         let names = columns.into_iter().map(|c| c.name).collect();
         Ok(QueryResult {
-            frame: crate::frame::text_frame(names, rows)?,
+            columns: crate::rows::text_columns(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })
@@ -388,7 +389,7 @@ impl Backend for ServerDb {
                 let truncated = rows.len() > max_rows;
                 rows.truncate(max_rows);
                 Ok(QueryResult {
-                    frame: crate::frame::text_frame(names, rows)?,
+                    columns: crate::rows::text_columns(names, rows)?,
                     truncated,
                     elapsed: started.elapsed(),
                 })

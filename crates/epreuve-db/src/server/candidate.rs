@@ -2,16 +2,17 @@
 //! which refuses a second statement), it must return columns, and it runs inside a read-only
 //! transaction with the server-side deadline and row cap.
 
+use crate::rows::NamedRows;
 use sqlx::{AssertSqlSafe, Executor, SqlSafeStr};
 
 use super::ServerDb;
-use super::fetch::{Refusal, TextRows, fetch_single_result, fetch_text};
+use super::fetch::{Refusal, fetch_single_result, fetch_text};
 use super::session::{Conn, Fault};
 
 impl ServerDb {
     /// The candidate's query, prepared by the server (one statement, returning columns), then
     /// run in a read-only transaction with the server-side deadline and row cap.
-    pub(super) fn run_candidate(&self, body: String, max_rows: usize) -> Result<TextRows, Fault> {
+    pub(super) fn run_candidate(&self, body: String, max_rows: usize) -> Result<NamedRows, Fault> {
         let millis = self.timeout.as_millis();
         let seconds = self.timeout.as_secs_f64();
         let internal = self.internal_limit.as_secs_f64();

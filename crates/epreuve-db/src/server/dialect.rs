@@ -4,6 +4,7 @@
 //! the catalogue.
 
 use crate::IndexInfo;
+use epreuve_data::TextRow;
 
 /// What differs between the server engines, as SQL text and its reading back.
 pub(super) trait Dialect: Sync {
@@ -21,16 +22,16 @@ pub(super) trait Dialect: Sync {
     /// The indexed columns, from the definition [`Dialect::indexes`] gives.
     fn index_columns(&self, definition: &str) -> Vec<String>;
     /// The plan `EXPLAIN` returned, as lines of text.
-    fn plan_text(&self, names: &[String], rows: Vec<Vec<Option<String>>>) -> String;
+    fn plan_text(&self, names: &[String], rows: Vec<TextRow>) -> String;
 }
 
 /// An index as the backend reports it.
 pub(super) fn index_info(dialect: &dyn Dialect, row: &[Option<String>]) -> IndexInfo {
-    let definition = crate::frame::text_at(row, 1);
+    let definition = crate::rows::text_at(row, 1);
     IndexInfo {
-        name: crate::frame::text_at(row, 0),
+        name: crate::rows::text_at(row, 0),
         columns: dialect.index_columns(&definition),
-        unique: crate::frame::text_at(row, 2) == "true",
+        unique: crate::rows::text_at(row, 2) == "true",
     }
 }
 

@@ -1,19 +1,17 @@
 //! Rows of a server's answer as text, through the text protocol.
 
+use crate::rows::NamedRows;
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Column, Executor, Row};
 
 use crate::error::first_line;
-
-/// Column names and rows of text.
-pub(super) type TextRows = (Vec<String>, Vec<Vec<Option<String>>>);
 
 /// Rows of text of the last result of `sql`, through the text protocol.
 pub(super) async fn fetch_text<DB>(
     conn: &mut DB::Connection,
     sql: &str,
     max_rows: usize,
-) -> Result<(TextRows, bool), sqlx::Error>
+) -> Result<(NamedRows, bool), sqlx::Error>
 where
     DB: sqlx::Database,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
@@ -51,7 +49,7 @@ where
 pub(super) async fn fetch_single_result(
     conn: &mut sqlx::MySqlConnection,
     sql: &str,
-) -> Result<TextRows, sqlx::Error> {
+) -> Result<NamedRows, sqlx::Error> {
     let mut names: Vec<String> = Vec::new();
     let mut out = Vec::new();
     let mut results = 0usize;

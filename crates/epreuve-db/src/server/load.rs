@@ -1,6 +1,7 @@
 //! How epreuve writes to a server database: the exam's schema and preloaded tables, a
 //! shipped solution, the accounts of provisioning. Never used while grading.
 
+use epreuve_data::TextRow;
 use sqlx::{AssertSqlSafe, Executor};
 
 use super::ServerDb;
@@ -55,7 +56,7 @@ impl Loader for ServerDb {
         table: &str,
         columns: &[String],
         booleans: &[bool],
-        rows: &[Vec<Option<String>>],
+        rows: &[TextRow],
     ) -> Result<(), DbError> {
         if self.address.engine != Engine::Postgres {
             return self.insert_by_statements(table, columns, booleans, rows);
@@ -89,7 +90,7 @@ impl Loader for ServerDb {
 
 /// Rows as PostgreSQL's CSV `COPY` reads them: every value quoted (quotes doubled), a
 /// missing value as nothing at all, which `COPY` reads as NULL.
-fn copy_csv(rows: &[Vec<Option<String>>]) -> String {
+fn copy_csv(rows: &[TextRow]) -> String {
     let mut out = String::new();
     for row in rows {
         for (i, value) in row.iter().enumerate() {

@@ -2,6 +2,7 @@
 
 use crate::SqlEngine;
 use crate::load::{literal, quote_ident};
+use epreuve_data::TextRow;
 
 use super::dialect::{AccountNames, Dialect};
 
@@ -49,7 +50,7 @@ impl Dialect for MariaDb {
     }
 
     /// The plan is a table: one line per step, `column=value`.
-    fn plan_text(&self, names: &[String], rows: Vec<Vec<Option<String>>>) -> String {
+    fn plan_text(&self, names: &[String], rows: Vec<TextRow>) -> String {
         rows.into_iter()
             .map(|r| {
                 names

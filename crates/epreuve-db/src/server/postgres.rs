@@ -3,6 +3,7 @@
 
 use crate::SqlEngine;
 use crate::load::{literal, quote_ident};
+use epreuve_data::TextRow;
 
 use super::dialect::{AccountNames, Dialect};
 
@@ -56,7 +57,7 @@ impl Dialect for Postgres {
     }
 
     /// One line of plan per row.
-    fn plan_text(&self, _names: &[String], rows: Vec<Vec<Option<String>>>) -> String {
+    fn plan_text(&self, _names: &[String], rows: Vec<TextRow>) -> String {
         rows.into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .collect::<Vec<_>>()

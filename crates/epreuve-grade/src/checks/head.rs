@@ -2,7 +2,6 @@
 //! the bounds of rows the grader sets, shows every column, and each row it returns is a row of
 //! the table (which proves it reads the right table).
 
-use epreuve_data::text_columns;
 use epreuve_db::Query;
 use epreuve_results::said;
 
@@ -30,7 +29,7 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
             return Outcome::from_error(&error, said!("doing-run-query", file = &file));
         }
     };
-    let rows = result.frame.height();
+    let rows = result.rows();
     if result.truncated || rows < bounds.min_rows {
         return Outcome::lost(said!(
             if result.truncated {
@@ -44,7 +43,7 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
             max = bounds.max_rows
         ));
     }
-    let shown: Vec<(String, Vec<Option<String>>)> = text_columns(&result.frame);
+    let shown = result.columns;
     let expected = ctx.truth.source.column_names();
     let mut picked = Vec::new();
     let mut missing = Vec::new();

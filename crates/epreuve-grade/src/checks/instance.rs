@@ -3,7 +3,6 @@
 //! the engine's catalogue holds (its own tables, or the candidate's); on MongoDB, the saved
 //! command must list the server's databases.
 
-use epreuve_data::text_columns;
 use epreuve_db::Backend;
 use epreuve_db::{Engine, Query};
 use epreuve_exam::GraderManifest;
@@ -55,7 +54,8 @@ pub(crate) fn default_tables(
         }
     };
     let required = NAMES_REQUIRED.min(catalogue.len()).max(1);
-    let best = text_columns(&result.frame)
+    let best = result
+        .columns
         .into_iter()
         .map(|(name, values)| {
             let found: HashSet<String> = values

@@ -2,6 +2,7 @@
 //! categorical one, each read straight from the candidate's source.
 
 use super::*;
+use epreuve_data::TextColumn;
 
 impl TaskContext<'_> {
     pub(super) fn statistics(
@@ -135,7 +136,7 @@ impl TaskContext<'_> {
             return Outcome::grader_fault(said!("ev-no-column", table = table, column = column));
         };
         let counts = frequencies(values.iter().map(|v| v.as_deref()));
-        let expected: Vec<(String, Vec<Option<String>>)> = vec![
+        let expected: Vec<TextColumn> = vec![
             (
                 column.to_owned(),
                 counts.iter().map(|(c, _)| Some(c.clone())).collect(),
@@ -189,7 +190,7 @@ const MISSING_LABELS: [&str; 9] = [
 /// source's number of missing values, and says so; a count that differs leaves the row in,
 /// where it costs like any wrong row, and is said too.
 fn leave_out_missing_row(
-    actual: &mut [(String, Vec<Option<String>>)],
+    actual: &mut [TextColumn],
     categories: &[(String, usize)],
     source_missing: usize,
 ) -> Option<Said> {

@@ -7,13 +7,13 @@ use crate::checks::joined;
 /// Judges a candidate's imputed table against its source.
 pub(super) fn imputation_outcome(
     source: &TableTruth,
-    actual: &TextColumns,
+    actual: &[TextColumn],
     table: &str,
     key: &str,
     columns: &std::collections::BTreeMap<String, Vec<ImputationMethod>>,
     tolerance: &Tolerance,
 ) -> Outcome {
-    let find = |cols: &TextColumns, name: &str| {
+    let find = |cols: &[TextColumn], name: &str| {
         cols.iter().position(|(n, _)| n.eq_ignore_ascii_case(name))
     };
     let source_columns = text_columns(&source.source.frame);

@@ -16,17 +16,15 @@ use epreuve_results::{Said, said};
 
 use super::Outcome;
 use super::timing::{self, Timing};
-use crate::compare::{TextColumns, compare_results};
+use crate::compare::compare_results;
 use crate::stats::{Percentile, frequencies, quantile_sorted};
 use crate::{TableTruth, Truth};
+use epreuve_data::TextColumn;
 
 mod describe;
 mod imputation;
 
 use imputation::imputation_outcome;
-
-/// A result or a table as columns of text.
-type Rows = Vec<(String, Vec<Option<String>>)>;
 
 /// Rows fetched from a candidate's query or table.
 const MAX_ROWS: usize = 1_000_000;
@@ -142,7 +140,7 @@ impl<'a> TaskContext<'a> {
     }
 
     /// The rows of the grader's query on the ground truth.
-    fn expected(&self, sql: &str) -> Result<Rows, Outcome> {
+    fn expected(&self, sql: &str) -> Result<Vec<TextColumn>, Outcome> {
         let db = self
             .truth_db
             .get_or_init(|| self.truth.database())
@@ -151,14 +149,14 @@ impl<'a> TaskContext<'a> {
                 Outcome::grader_fault(said!("ev-truth-unloaded", error = e.to_string()))
             })?;
         db.candidate_query(Query::Sql(sql), MAX_ROWS)
-            .map(|r| text_columns(&r.frame))
+            .map(|r| r.columns)
             .map_err(|e| {
                 Outcome::grader_fault(said!("ev-grader-query-fails", error = e.to_string()))
             })
     }
 
     /// The rows of the candidate's saved query `answer`.
-    fn answer(&self, answer: &str) -> Result<Rows, Outcome> {
+    fn answer(&self, answer: &str) -> Result<Vec<TextColumn>, Outcome> {
         let file = format!("answers/{answer}");
         let sql = super::read_answer(self.answers, answer)?;
         match self
@@ -170,7 +168,7 @@ impl<'a> TaskContext<'a> {
                 file = &file,
                 cap = MAX_ROWS
             ))),
-            Ok(result) => Ok(text_columns(&result.frame)),
+            Ok(result) => Ok(result.columns),
             Err(error) => Err(Outcome::from_error(
                 &error,
                 said!("doing-run-query", file = &file),
@@ -179,7 +177,11 @@ impl<'a> TaskContext<'a> {
     }
 
     /// The candidate's table, as text (a view is refused, a table without end is not read).
-    fn candidate_table(&self, table: &str, expected_rows: usize) -> Result<Rows, Outcome> {
+    fn candidate_table(
+        &self,
+        table: &str,
+        expected_rows: usize,
+    ) -> Result<Vec<TextColumn>, Outcome> {
         let actual = super::base_table(self.tables, table)?;
         let cap = super::table_cap(expected_rows);
         match self.backend.table_text(actual, cap) {
@@ -188,7 +190,7 @@ impl<'a> TaskContext<'a> {
                 table = table,
                 cap = cap
             ))),
-            Ok(result) => Ok(text_columns(&result.frame)),
+            Ok(result) => Ok(result.columns),
             Err(e) => Err(Outcome::from_error(
                 &e,
                 said!("doing-read-named-table", table = table),
@@ -323,8 +325,8 @@ impl<'a> TaskContext<'a> {
 
 /// The outcome of a result-set comparison; `what` names what was compared (a file, a table).
 fn compared(
-    expected: &TextColumns,
-    actual: &TextColumns,
+    expected: &[TextColumn],
+    actual: &[TextColumn],
     spec: &CompareSpec,
     what: Said,
 ) -> Outcome {

@@ -1,32 +1,25 @@
 //! Rows of text fetched from an engine: cells read by position, and whole results turned into
-//! a polars frame of text columns.
+//! the text columns grading reads.
 
 use std::path::Path;
 
-use polars::prelude::DataFrame;
+use epreuve_data::{TextColumn, TextRow};
 
 use crate::DbError;
 
-/// A frame with one text column per name, filled from `rows`.
-pub(crate) fn text_frame(
+/// One text column per name, filled from `rows`; a name given twice is refused as a query
+/// error (a candidate's `SELECT a, a`).
+pub(crate) fn text_columns(
     names: Vec<String>,
-    rows: Vec<Vec<Option<String>>>,
-) -> Result<DataFrame, DbError> {
-    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(rows.len()); names.len()];
-    for row in rows {
-        for (column, cell) in columns.iter_mut().zip(row) {
-            column.push(cell);
-        }
-    }
-    epreuve_data::frame_from_columns(Path::new("query"), names, columns).map_err(|e| {
-        DbError::Query {
-            detail: e.to_string().replace("query: ", ""),
-        }
+    rows: Vec<TextRow>,
+) -> Result<Vec<TextColumn>, DbError> {
+    epreuve_data::columns_from_rows(Path::new("query"), names, rows).map_err(|e| DbError::Query {
+        detail: e.to_string().replace("query: ", ""),
     })
 }
 
 /// Relations from catalogue rows of `(name, 'table' | 'view')`.
-pub(crate) fn relations(rows: Vec<Vec<Option<String>>>) -> Vec<crate::Relation> {
+pub(crate) fn relations(rows: Vec<TextRow>) -> Vec<crate::Relation> {
     rows.into_iter()
         .map(|r| crate::Relation {
             name: text_at(&r, 0),
@@ -44,3 +37,6 @@ pub(crate) fn text_at(row: &[Option<String>], i: usize) -> String {
 pub(crate) fn u32_at(row: &[Option<String>], i: usize) -> Option<u32> {
     row.get(i)?.as_deref()?.trim().parse().ok()
 }
+
+/// A result as fetched: its column names, then its rows.
+pub(crate) type NamedRows = (Vec<String>, Vec<TextRow>);
