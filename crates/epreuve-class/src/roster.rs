@@ -94,19 +94,24 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut seen_folded: HashMap<String, usize> = HashMap::new();
     let mut seen_server: HashMap<String, usize> = HashMap::new();
+    let mut lines = Lines {
+        bytes: text.as_bytes(),
+        counted: 0,
+        line: 1,
+    };
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
+            let line = e.position().map_or(0, |p| lines.at(p.byte() as usize));
             bad(line, said!("roster-unreadable", error = e.to_string()))
         })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| lines.at(p.byte() as usize));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
         let cell = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::trim).unwrap_or("");
         let id = cell(Some(id_at));
         check_id(id).map_err(|why| bad(line, why))?;
-        let name = cell(Some(name_at));
+        let name = spreadsheet_name(cell(Some(name_at)));
         if name.is_empty() {
             return Err(bad(line, said!("roster-no-name", id = id)));
         }
@@ -157,7 +162,7 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
             line,
             Member {
                 id: id.to_owned(),
-                name: name.to_owned(),
+                name,
                 email,
                 extra_minutes,
             },
@@ -211,6 +216,17 @@ fn check_id(id: &str) -> Result<(), Said> {
     Ok(())
 }
 
+/// A name as a spreadsheet shows its cell: the line breaks and tabs typed in it (Alt+Enter)
+/// are one space each run, since a name is printed on one line (the gradebook, the pages, the
+/// terminal). Other characters are kept as given and made inert where they are printed.
+fn spreadsheet_name(cell: &str) -> String {
+    cell.split(['\r', '\n', '\t'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Extra time: minutes (`30`), or a duration (`30min`, `1h`, `1h30m`); empty is none.
 fn extra_time(text: &str) -> Result<u32, Said> {
     if text.is_empty() {
@@ -224,6 +240,37 @@ fn extra_time(text: &str) -> Result<u32, Said> {
         .filter(|d| d.as_secs() % 60 == 0)
         .and_then(|d| u32::try_from(d.as_secs() / 60).ok())
         .ok_or_else(|| said!("roster-bad-extra", text = text))
+}
+
+/// Lines counted from the bytes as an editor counts them, for records read in order: a
+/// name typed over two lines inside quotes moves every line after it.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    counted: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// The line of the first byte at or after `offset` that ends no line (a record's
+    /// position may be the end of the line before it).
+    fn at(&mut self, offset: usize) -> usize {
+        let mut offset = offset.min(self.bytes.len());
+        while self
+            .bytes
+            .get(offset)
+            .is_some_and(|b| matches!(b, b'\r' | b'\n'))
+        {
+            offset += 1;
+        }
+        if offset >= self.counted {
+            self.line += self.bytes[self.counted..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.counted = offset;
+        }
+        self.line
+    }
 }
 
 /// The line of the byte at `offset`.
@@ -312,6 +359,21 @@ mod tests {
         }
         // Identifiers that a server and a folder keep apart are read.
         assert_eq!(parse("id,name\np1x,Léa\np1_y,Hugo\n").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_name_typed_over_lines_is_one_line() {
+        let members = parse(
+            "id,name\r\nC01,\"L\u{e9}a\r\nMartin\"\r\nC02,\"Hugo\tPetit \n\"\r\nC03,\"\r\n\"\r\n",
+        );
+        let Err(ClassError::Roster { line, .. }) = members else {
+            panic!("a name of line breaks only is no name: {members:?}");
+        };
+        assert_eq!(line, 6);
+        let members =
+            parse("id,name\r\nC01,\"L\u{e9}a\r\nMartin\"\r\nC02,\"Hugo\tPetit \n\"\r\n").unwrap();
+        assert_eq!(members[0].name, "L\u{e9}a Martin");
+        assert_eq!(members[1].name, "Hugo Petit");
     }
 
     #[test]
