@@ -29,6 +29,21 @@ pub struct ColumnHarm {
     pub first: Option<(String, Option<String>, String)>,
 }
 
+impl ColumnHarm {
+    /// One more cell found as `got` where the source holds another value; `first` is the
+    /// example to keep when none is kept yet.
+    fn record(&mut self, got: u32, first: Option<(String, Option<String>, String)>) {
+        if got == MISSING {
+            self.emptied += 1;
+        } else {
+            self.altered += 1;
+        }
+        if self.first.is_none() {
+            self.first = first;
+        }
+    }
+}
+
 /// What the comparison found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowComparison {
@@ -108,225 +123,305 @@ pub fn compare_rows(
 /// Compares the table of `pair` with its source, rows paired by the source columns named in
 /// `key` when the table has them all and the source holds each key once, else as whole rows.
 pub fn compare_coded(pair: &CodedPair, key: &[String]) -> RowComparison {
-    let mut out = RowComparison::default();
-    let (source, table) = (&pair.source, &pair.table);
-    // Source columns the table holds.
-    let mut compared: Vec<usize> = Vec::new();
-    for (s, name) in pair.names.iter().enumerate() {
-        if table.columns[s].is_some() {
-            compared.push(s);
-        } else {
-            out.missing_columns.push(name.clone());
+    let mut run = Comparing::new(pair);
+    let key_columns = run.key_columns(key);
+    let source_index: Option<KeyIndex> = key_columns.as_ref().and_then(|columns| {
+        KeyIndex::build(
+            &run.source_cols(columns),
+            pair.source.rows,
+            pair.codes[columns[0]].len(),
+        )
+    });
+    if key_columns.is_some() && source_index.is_none() {
+        run.out.key_problem = Some(epreuve_results::said!(
+            "ev-key-not-unique",
+            key = key.join(", ")
+        ));
+    }
+    match (key_columns, source_index) {
+        (Some(key_columns), Some(index)) => {
+            run.out.key = key.to_vec();
+            run.by_key(&key_columns, &index);
+        }
+        _ => {
+            run.as_whole_rows();
+            run.columns_as_bags();
         }
     }
-    let src = |s: usize| source.columns[s].as_deref().unwrap_or_default();
-    let tab = |s: usize| table.columns[s].as_deref().unwrap_or_default();
-    let filled = |s: usize| src(s).iter().filter(|&&c| c != MISSING).count();
-    out.filled_cells = (0..pair.names.len()).map(filled).sum();
-    for (s, name) in pair.names.iter().enumerate() {
-        if out.missing_columns.contains(name) {
-            out.lost_cells += filled(s);
-        }
-    }
-    let mut harm: Vec<ColumnHarm> = compared
-        .iter()
-        .map(|&s| ColumnHarm {
-            name: pair.names[s].clone(),
-            ..ColumnHarm::default()
-        })
+    let mut out = run.out;
+    out.columns = run
+        .harm
+        .into_iter()
+        .filter(|h| h.altered + h.emptied > 0)
         .collect();
-    let shown = |s: usize, code: u32| pair.codes[s].shown(code).map(str::to_owned);
-    let shown_table = |r: usize| -> String {
-        let cells: Vec<String> = compared
+    out
+}
+
+/// One comparison of a table with its source under way. Rows are found by the hash of their
+/// codes, then compared cell by cell: no row is copied.
+struct Comparing<'a> {
+    pair: &'a CodedPair,
+    /// The source columns the table holds.
+    compared: Vec<usize>,
+    /// What each of them suffered, in the order of `compared`.
+    harm: Vec<ColumnHarm>,
+    out: RowComparison,
+}
+
+impl<'a> Comparing<'a> {
+    /// The columns compared, and the cells lost with the columns the table lacks.
+    fn new(pair: &'a CodedPair) -> Self {
+        let mut out = RowComparison::default();
+        let mut compared: Vec<usize> = Vec::new();
+        for (s, name) in pair.names.iter().enumerate() {
+            if pair.table.columns[s].is_some() {
+                compared.push(s);
+            } else {
+                out.missing_columns.push(name.clone());
+            }
+        }
+        let harm = compared
             .iter()
-            .map(|&s| shown(s, tab(s)[r]).unwrap_or_else(|| "NULL".into()))
+            .map(|&s| ColumnHarm {
+                name: pair.names[s].clone(),
+                ..ColumnHarm::default()
+            })
+            .collect();
+        let mut run = Self {
+            pair,
+            compared,
+            harm,
+            out,
+        };
+        for s in 0..pair.names.len() {
+            let filled = run.filled(s);
+            run.out.filled_cells += filled;
+            if run.pair.table.columns[s].is_none() {
+                run.out.lost_cells += filled;
+            }
+        }
+        run
+    }
+
+    /// Source column `s`'s codes.
+    fn src(&self, s: usize) -> &'a [u32] {
+        self.pair.source.columns[s].as_deref().unwrap_or_default()
+    }
+
+    /// Table column `s`'s codes (that of source column `s`).
+    fn tab(&self, s: usize) -> &'a [u32] {
+        self.pair.table.columns[s].as_deref().unwrap_or_default()
+    }
+
+    /// The filled cells of source column `s`.
+    fn filled(&self, s: usize) -> usize {
+        self.src(s).iter().filter(|&&c| c != MISSING).count()
+    }
+
+    fn source_cols(&self, columns: &[usize]) -> Vec<&'a [u32]> {
+        columns.iter().map(|&s| self.src(s)).collect()
+    }
+
+    fn table_cols(&self, columns: &[usize]) -> Vec<&'a [u32]> {
+        columns.iter().map(|&s| self.tab(s)).collect()
+    }
+
+    /// A code of column `s` as the text it stands for.
+    fn shown(&self, s: usize, code: u32) -> Option<String> {
+        self.pair.codes[s].shown(code).map(str::to_owned)
+    }
+
+    /// Table row `r` as shown in a message.
+    fn shown_table(&self, r: usize) -> String {
+        let cells: Vec<String> = self
+            .compared
+            .iter()
+            .map(|&s| {
+                self.shown(s, self.tab(s)[r])
+                    .unwrap_or_else(|| "NULL".into())
+            })
             .collect();
         format!("({})", cells.join(", "))
-    };
+    }
 
-    // The key, when the table has its columns and the source holds each key once.
-    let key_columns: Option<Vec<usize>> = if key.is_empty() {
-        None
-    } else {
+    /// A table row found in no source row.
+    fn foreign(&mut self, r: usize) {
+        self.out.foreign += 1;
+        if self.out.first_foreign.is_none() {
+            self.out.first_foreign = Some(self.shown_table(r));
+        }
+    }
+
+    /// The source columns of `key`, when the table has them all.
+    fn key_columns(&mut self, key: &[String]) -> Option<Vec<usize>> {
+        if key.is_empty() {
+            return None;
+        }
         let found: Vec<Option<usize>> = key
             .iter()
-            .map(|k| pair.column(k).filter(|s| compared.contains(s)))
+            .map(|k| self.pair.column(k).filter(|s| self.compared.contains(s)))
             .collect();
         if found.iter().all(Option::is_some) {
             Some(found.into_iter().flatten().collect())
         } else {
-            out.key_problem = Some(epreuve_results::said!(
+            self.out.key_problem = Some(epreuve_results::said!(
                 "ev-key-not-in-table",
                 key = key.join(", ")
             ));
             None
         }
-    };
-    // Rows are found by the hash of their codes, then compared cell by cell: no row is
-    // copied.
-    let hasher = foldhash::fast::RandomState::default();
-    let source_cols =
-        |columns: &[usize]| -> Vec<&[u32]> { columns.iter().map(|&s| src(s)).collect() };
-    let table_cols =
-        |columns: &[usize]| -> Vec<&[u32]> { columns.iter().map(|&s| tab(s)).collect() };
-    let source_index: Option<KeyIndex> = key_columns.as_ref().and_then(|columns| {
-        KeyIndex::build(
-            &source_cols(columns),
-            source.rows,
-            pair.codes[columns[0]].len(),
-        )
-    });
-    if key_columns.is_some() && source_index.is_none() {
-        out.key_problem = Some(epreuve_results::said!(
-            "ev-key-not-unique",
-            key = key.join(", ")
-        ));
     }
 
-    match (key_columns, source_index) {
-        (Some(key_columns), Some(index)) => {
-            out.key = key.to_vec();
-            let mut seen = vec![0u32; source.rows];
-            let mut spoiled = vec![false; source.rows];
-            let mut harmed: HashSet<(usize, usize)> = HashSet::default();
-            let key_source = source_cols(&key_columns);
-            let key_table = table_cols(&key_columns);
-            for r in 0..table.rows {
-                let Some(sr) = index.find(&key_source, &key_table, r) else {
-                    out.foreign += 1;
-                    out.first_foreign.get_or_insert_with(|| shown_table(r));
-                    continue;
-                };
-                seen[sr] += 1;
-                let mut whole = true;
-                for (c, &s) in compared.iter().enumerate() {
-                    let (want, got) = (src(s)[sr], tab(s)[r]);
-                    if want == got {
-                        continue;
-                    }
-                    whole = false;
-                    if !harmed.insert((sr, c)) {
-                        continue;
-                    }
-                    let entry = &mut harm[c];
-                    if got == MISSING {
-                        entry.emptied += 1;
-                    } else {
-                        entry.altered += 1;
-                    }
-                    if want != MISSING {
-                        out.lost_cells += 1;
-                    }
-                    if entry.first.is_none() {
-                        let shown_key: Vec<String> = key_columns
-                            .iter()
-                            .map(|&ks| shown(ks, src(ks)[sr]).unwrap_or_default())
-                            .collect();
-                        entry.first = Some((
-                            shown_key.join(", "),
-                            shown(s, got),
-                            shown(s, want).unwrap_or_else(|| "NULL".into()),
-                        ));
-                    }
-                }
-                if !whole {
-                    spoiled[sr] = true;
-                } else if seen[sr] > 1 {
-                    out.duplicates += 1;
-                }
+    /// Every table row paired with the source row of its key, then compared cell by cell.
+    fn by_key(&mut self, key_columns: &[usize], index: &KeyIndex) {
+        let rows = self.pair.source.rows;
+        let mut seen = vec![0u32; rows];
+        let mut spoiled = vec![false; rows];
+        let mut harmed: HashSet<(usize, usize)> = HashSet::default();
+        let key_source = self.source_cols(key_columns);
+        let key_table = self.table_cols(key_columns);
+        for r in 0..self.pair.table.rows {
+            let Some(sr) = index.find(&key_source, &key_table, r) else {
+                self.foreign(r);
+                continue;
+            };
+            seen[sr] += 1;
+            let whole = self.compare_row(key_columns, sr, r, &mut harmed);
+            if !whole {
+                spoiled[sr] = true;
+            } else if seen[sr] > 1 {
+                self.out.duplicates += 1;
             }
-            for r in 0..source.rows {
-                if seen[r] == 0 {
-                    out.missing += 1;
-                    out.lost_cells += compared.iter().filter(|&&s| src(s)[r] != MISSING).count();
-                } else if !spoiled[r] {
-                    out.intact += 1;
-                }
-            }
-            out.judged = (source.rows - out.missing) + out.foreign;
         }
-        _ => {
-            // Whole rows, as a bag: a table row is intact when an equal source row is still
-            // unpaired, a duplicate when every equal source row is paired already.
-            let all_source = source_cols(&compared);
-            let all_table = table_cols(&compared);
-            // Each distinct source row: its first row in the index, how many times it is
-            // there (`total`) and how many table rows were paired with it (`paired`).
-            let mut index = RowIndex::with_capacity(source.rows);
-            let mut total = vec![0usize; source.rows];
-            let mut paired = vec![0usize; source.rows];
-            for r in 0..source.rows {
-                let hash = row_hash(&hasher, &all_source, r);
-                let first = index
-                    .rows(hash)
-                    .find(|&o| same(&all_source, o, &all_source, r));
-                match first {
-                    Some(first) => total[first] += 1,
-                    None => {
-                        index.push(hash, r);
-                        total[r] = 1;
-                    }
-                }
-            }
-            for r in 0..table.rows {
-                let first = index
-                    .rows(row_hash(&hasher, &all_table, r))
-                    .find(|&o| same(&all_source, o, &all_table, r));
-                match first {
-                    Some(first) if paired[first] < total[first] => {
-                        paired[first] += 1;
-                        out.intact += 1;
-                    }
-                    Some(_) => out.duplicates += 1,
-                    None => {
-                        out.foreign += 1;
-                        out.first_foreign.get_or_insert_with(|| shown_table(r));
-                    }
-                }
-            }
-            out.missing = source.rows.saturating_sub(out.intact);
-            out.judged = out.intact + out.foreign;
-            // Which columns hold values the source does not: per column, as bags.
-            for (c, &s) in compared.iter().enumerate() {
-                let mut available: HashMap<u32, usize> = HashMap::default();
-                for &code in src(s) {
-                    *available.entry(code).or_default() += 1;
-                }
-                for r in 0..table.rows {
-                    let got = tab(s)[r];
-                    match available.get_mut(&got) {
-                        Some(n) if *n > 0 => *n -= 1,
-                        _ => {
-                            let entry = &mut harm[c];
-                            if got == MISSING {
-                                entry.emptied += 1;
-                            } else {
-                                entry.altered += 1;
-                            }
-                            if entry.first.is_none() {
-                                entry.first = Some((
-                                    shown_table(r),
-                                    shown(s, got),
-                                    "a value of the source".into(),
-                                ));
-                            }
-                        }
-                    }
-                }
-                // Filled source values the table does not hold.
-                out.lost_cells += available
+        for r in 0..rows {
+            if seen[r] == 0 {
+                self.out.missing += 1;
+                let lost = self
+                    .compared
                     .iter()
-                    .filter(|(code, _)| **code != MISSING)
-                    .map(|(_, n)| *n)
-                    .sum::<usize>();
+                    .filter(|&&s| self.src(s)[r] != MISSING)
+                    .count();
+                self.out.lost_cells += lost;
+            } else if !spoiled[r] {
+                self.out.intact += 1;
             }
+        }
+        self.out.judged = (rows - self.out.missing) + self.out.foreign;
+    }
+
+    /// Table row `r` against source row `sr`, cell by cell: true when every cell is the
+    /// source's. A source cell is harmed once, however many copies of its row spoil it.
+    fn compare_row(
+        &mut self,
+        key_columns: &[usize],
+        sr: usize,
+        r: usize,
+        harmed: &mut HashSet<(usize, usize)>,
+    ) -> bool {
+        let mut whole = true;
+        for c in 0..self.compared.len() {
+            let s = self.compared[c];
+            let (want, got) = (self.src(s)[sr], self.tab(s)[r]);
+            if want == got {
+                continue;
+            }
+            whole = false;
+            if !harmed.insert((sr, c)) {
+                continue;
+            }
+            if want != MISSING {
+                self.out.lost_cells += 1;
+            }
+            let first = self.harm[c].first.is_none().then(|| {
+                let shown_key: Vec<String> = key_columns
+                    .iter()
+                    .map(|&ks| self.shown(ks, self.src(ks)[sr]).unwrap_or_default())
+                    .collect();
+                (
+                    shown_key.join(", "),
+                    self.shown(s, got),
+                    self.shown(s, want).unwrap_or_else(|| "NULL".into()),
+                )
+            });
+            self.harm[c].record(got, first);
+        }
+        whole
+    }
+
+    /// Whole rows, as a bag: a table row is intact when an equal source row is still
+    /// unpaired, a duplicate when every equal source row is paired already.
+    fn as_whole_rows(&mut self) {
+        let hasher = foldhash::fast::RandomState::default();
+        let rows = self.pair.source.rows;
+        let all_source = self.source_cols(&self.compared);
+        let all_table = self.table_cols(&self.compared);
+        // Each distinct source row: its first row in the index, how many times it is there
+        // (`total`) and how many table rows were paired with it (`paired`).
+        let mut index = RowIndex::with_capacity(rows);
+        let mut total = vec![0usize; rows];
+        let mut paired = vec![0usize; rows];
+        for r in 0..rows {
+            let hash = row_hash(&hasher, &all_source, r);
+            let first = index
+                .rows(hash)
+                .find(|&o| same(&all_source, o, &all_source, r));
+            match first {
+                Some(first) => total[first] += 1,
+                None => {
+                    index.push(hash, r);
+                    total[r] = 1;
+                }
+            }
+        }
+        for r in 0..self.pair.table.rows {
+            let first = index
+                .rows(row_hash(&hasher, &all_table, r))
+                .find(|&o| same(&all_source, o, &all_table, r));
+            match first {
+                Some(first) if paired[first] < total[first] => {
+                    paired[first] += 1;
+                    self.out.intact += 1;
+                }
+                Some(_) => self.out.duplicates += 1,
+                None => self.foreign(r),
+            }
+        }
+        self.out.missing = rows.saturating_sub(self.out.intact);
+        self.out.judged = self.out.intact + self.out.foreign;
+    }
+
+    /// Which columns hold values the source does not: per column, as bags.
+    fn columns_as_bags(&mut self) {
+        for c in 0..self.compared.len() {
+            let s = self.compared[c];
+            let mut available: HashMap<u32, usize> = HashMap::default();
+            for &code in self.src(s) {
+                *available.entry(code).or_default() += 1;
+            }
+            for r in 0..self.pair.table.rows {
+                let got = self.tab(s)[r];
+                match available.get_mut(&got) {
+                    Some(n) if *n > 0 => *n -= 1,
+                    _ => {
+                        let first = self.harm[c].first.is_none().then(|| {
+                            (
+                                self.shown_table(r),
+                                self.shown(s, got),
+                                "a value of the source".into(),
+                            )
+                        });
+                        self.harm[c].record(got, first);
+                    }
+                }
+            }
+            // Filled source values the table does not hold.
+            self.out.lost_cells += available
+                .iter()
+                .filter(|(code, _)| **code != MISSING)
+                .map(|(_, n)| *n)
+                .sum::<usize>();
         }
     }
-    out.columns = harm
-        .into_iter()
-        .filter(|h| h.altered + h.emptied > 0)
-        .collect();
-    out
 }
 
 /// The source's rows by their key, each key once.
