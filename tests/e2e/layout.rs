@@ -135,3 +135,135 @@ fn the_database_crate_hands_text_columns_not_frames() {
         );
     }
 }
+
+/// Functions of `crates/*/src` longer than [`LONGEST`] lines, their tests left out: as
+/// `(file, function, lines)`. rustfmt lays a function out from its `fn` line to the `}` at the
+/// same indentation, so counting those lines is enough.
+fn long_functions(root: &Path) -> Vec<(String, String, usize)> {
+    let mut found = Vec::new();
+    let mut crates: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("src"))
+        .filter(|p| p.is_dir())
+        .collect();
+    crates.sort();
+    for src in crates {
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("\n#[cfg(test)]").next().unwrap_or_default();
+            let lines: Vec<&str> = code.lines().collect();
+            for (at, line) in lines.iter().enumerate() {
+                let Some((indent, name)) = function_start(line) else {
+                    continue;
+                };
+                // The signature ends at the first line ending in `{` (a body) or `;` (none).
+                let Some(open) = lines[at..]
+                    .iter()
+                    .position(|l| l.ends_with('{') || l.ends_with(';') || l.ends_with('}'))
+                else {
+                    continue;
+                };
+                if !lines[at + open].ends_with('{') {
+                    continue;
+                }
+                let close = format!("{indent}}}");
+                let Some(end) = lines[at + open..].iter().position(|l| *l == close) else {
+                    continue;
+                };
+                let length = open + end + 1;
+                if length > LONGEST {
+                    let file = file.strip_prefix(root).unwrap().display().to_string();
+                    found.push((file, name, length));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The indentation and name of a line that starts a function (`pub(crate) async fn name`).
+fn function_start(line: &str) -> Option<(&str, String)> {
+    let code = line.trim_start();
+    let indent = &line[..line.len() - code.len()];
+    let mut words = code.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        match word {
+            "pub" | "const" | "async" | "unsafe" | "extern" | "\"C\"" => continue,
+            w if w.starts_with("pub(") => continue,
+            "fn" => {
+                let name: String = words
+                    .next()?
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                return Some((indent, name));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The longest a function of `src` may be, in lines.
+const LONGEST: usize = 100;
+
+/// The functions still longer than that, to be split by idea: none may grow, and one split
+/// leaves this list. `(file under crates/, function)`.
+const STILL_LONG: &[(&str, &str)] = &[
+    ("epreuve-class/src/copying.rs", "copied_rows"),
+    ("epreuve-class/src/grade.rs", "grade_class"),
+    ("epreuve-class/src/roster.rs", "parse_roster"),
+    ("epreuve-data/src/generate/retail/stores.rs", "write_stores"),
+    ("epreuve-exam/src/catalogue.rs", "exam"),
+    ("epreuve-exam/src/catalogue.rs", "grader"),
+    ("epreuve-exam/src/catalogue.rs", "grid"),
+    ("epreuve-grade/src/checks/head.rs", "head"),
+    ("epreuve-grade/src/checks/tasks/describe.rs", "statistics"),
+    (
+        "epreuve-grade/src/checks/timing/measurements.rs",
+        "measurements_outcome",
+    ),
+    ("epreuve-grade/src/checks/types.rs", "fit"),
+    ("epreuve-grade/src/compare.rs", "compare_results"),
+    ("epreuve-grade/src/run.rs", "grade"),
+    ("epreuve-grade/src/solution.rs", "apply_solution"),
+    ("epreuve-grading/src/lib.rs", "grade_workspace"),
+    ("epreuve-live/src/lines.rs", "run"),
+    ("epreuve-live/src/screen.rs", "draw"),
+    ("epreuve-provision/src/images.rs", "build_images"),
+    ("epreuve-results/src/class.rs", "new"),
+    ("epreuve-results/src/grid.rs", "judge"),
+    ("epreuve-session/src/submission.rs", "read_bundle"),
+    ("epreuve-session/src/transfer.rs", "read_bundle_file"),
+    ("epreuve/src/commands/class.rs", "grade"),
+    ("epreuve/src/commands/mod.rs", "run"),
+];
+
+#[test]
+fn no_function_in_src_is_longer_than_a_hundred_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let long = long_functions(&root);
+    let new: Vec<String> = long
+        .iter()
+        .filter(|(file, name, _)| !STILL_LONG.contains(&(file.as_str(), name.as_str())))
+        .map(|(file, name, lines)| format!("{file}: {name}, {lines} lines"))
+        .collect();
+    assert!(
+        new.is_empty(),
+        "functions over {LONGEST} lines: split them by idea\n{}",
+        new.join("\n")
+    );
+    let split: Vec<String> = STILL_LONG
+        .iter()
+        .filter(|(file, name)| !long.iter().any(|(f, n, _)| f == file && n == name))
+        .map(|(file, name)| format!("{file}: {name}"))
+        .collect();
+    assert!(
+        split.is_empty(),
+        "no longer over {LONGEST} lines: take them out of STILL_LONG\n{}",
+        split.join("\n")
+    );
+}
