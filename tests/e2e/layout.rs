@@ -227,7 +227,6 @@ const STILL_LONG: &[(&str, &str)] = &[
         "measurements_outcome",
     ),
     ("epreuve-grade/src/checks/types.rs", "fit"),
-    ("epreuve-grade/src/compare.rs", "compare_results"),
     ("epreuve-grade/src/run.rs", "grade"),
     ("epreuve-grade/src/solution.rs", "apply_solution"),
     ("epreuve-grading/src/lib.rs", "grade_workspace"),
@@ -237,7 +236,6 @@ const STILL_LONG: &[(&str, &str)] = &[
     ("epreuve-results/src/class.rs", "new"),
     ("epreuve-results/src/grid.rs", "judge"),
     ("epreuve-session/src/submission.rs", "read_bundle"),
-    ("epreuve-session/src/transfer.rs", "read_bundle_file"),
     ("epreuve/src/commands/class.rs", "grade"),
     ("epreuve/src/commands/mod.rs", "run"),
 ];

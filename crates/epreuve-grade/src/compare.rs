@@ -123,41 +123,7 @@ pub fn compare_results(
 ) -> Comparison {
     let mut differences = Vec::new();
     let mut remarks = Vec::new();
-    // Columns: which actual column answers each expected one.
-    let mut picked: Vec<Option<usize>> = Vec::with_capacity(expected.len());
-    match spec.columns {
-        ColumnMatch::ByName => {
-            for (name, _) in expected {
-                picked.push(
-                    actual
-                        .iter()
-                        .position(|(n, _)| column_key(n) == column_key(name)),
-                );
-            }
-            let extra: Vec<&str> = actual
-                .iter()
-                .filter(|(n, _)| !expected.iter().any(|(e, _)| column_key(e) == column_key(n)))
-                .map(|(n, _)| n.as_str())
-                .collect();
-            if !extra.is_empty() {
-                remarks.push(said!(
-                    "cmp-extra-columns-named",
-                    columns = epreuve_i18n::code_list(extra)
-                ));
-            }
-        }
-        ColumnMatch::ByPosition => {
-            for i in 0..expected.len() {
-                picked.push((i < actual.len()).then_some(i));
-            }
-            if actual.len() > expected.len() {
-                remarks.push(said!(
-                    "cmp-extra-columns",
-                    n = actual.len() - expected.len()
-                ));
-            }
-        }
-    }
+    let picked = pick_columns(expected, actual, spec.columns, &mut remarks);
     let missing: Vec<&str> = expected
         .iter()
         .zip(&picked)
@@ -190,31 +156,8 @@ pub fn compare_results(
         .map(|&i| spec.tolerance_of(&expected[i].0))
         .collect();
     let names: Vec<&str> = columns.iter().map(|&i| expected[i].0.as_str()).collect();
-    let rows_of = |source: &[TextColumn], pick: &dyn Fn(usize) -> usize| -> Vec<Row> {
-        let height = columns
-            .first()
-            .map_or(0, |&c| source.get(pick(c)).map_or(0, |col| col.1.len()));
-        (0..height)
-            .map(|r| {
-                let raw: Vec<Option<&str>> = columns
-                    .iter()
-                    .map(|&c| source[pick(c)].1.get(r).and_then(|v| v.as_deref()))
-                    .collect();
-                Row {
-                    cells: raw.iter().zip(&kinds).map(|(v, &k)| cell(k, *v)).collect(),
-                    shown: format!(
-                        "({})",
-                        raw.iter()
-                            .map(|v| v.unwrap_or("NULL"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                }
-            })
-            .collect()
-    };
-    let mut want = rows_of(expected, &|c| c);
-    let mut got = rows_of(actual, &|c| picked[c].unwrap_or(0));
+    let mut want = rows_of(expected, &columns, &kinds, &|c| c);
+    let mut got = rows_of(actual, &columns, &kinds, &|c| picked[c].unwrap_or(0));
     if spec.rows == RowMatch::Set {
         dedup(&mut want);
         dedup(&mut got);
@@ -225,6 +168,104 @@ pub fn compare_results(
     } else {
         outcome.right as f64 / (want.len() + outcome.extra.len()).max(1) as f64
     };
+    differences.extend(row_differences(&outcome, &want, &got, &names));
+    if spec.rows == RowMatch::Ordered && outcome.right == want.len() && got.len() == want.len() {
+        let in_order = want
+            .iter()
+            .zip(&got)
+            .all(|(w, g)| same_row(w, g, &tolerances));
+        if !in_order {
+            differences.push(said!("cmp-wrong-order"));
+            fraction *= spec.wrong_order_credit;
+        }
+    }
+    Comparison {
+        fraction: (fraction * column_share).clamp(0.0, 1.0),
+        differences,
+        remarks,
+        rows_share: fraction.clamp(0.0, 1.0),
+        columns_share: column_share,
+    }
+}
+
+/// Which column of `actual` answers each expected one (by name or by position); the
+/// columns `actual` has beyond them are remarked on.
+fn pick_columns(
+    expected: &[TextColumn],
+    actual: &[TextColumn],
+    how: ColumnMatch,
+    remarks: &mut Vec<Said>,
+) -> Vec<Option<usize>> {
+    match how {
+        ColumnMatch::ByName => {
+            let extra: Vec<&str> = actual
+                .iter()
+                .filter(|(n, _)| !expected.iter().any(|(e, _)| column_key(e) == column_key(n)))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            if !extra.is_empty() {
+                remarks.push(said!(
+                    "cmp-extra-columns-named",
+                    columns = epreuve_i18n::code_list(extra)
+                ));
+            }
+            expected
+                .iter()
+                .map(|(name, _)| {
+                    actual
+                        .iter()
+                        .position(|(n, _)| column_key(n) == column_key(name))
+                })
+                .collect()
+        }
+        ColumnMatch::ByPosition => {
+            if actual.len() > expected.len() {
+                remarks.push(said!(
+                    "cmp-extra-columns",
+                    n = actual.len() - expected.len()
+                ));
+            }
+            (0..expected.len())
+                .map(|i| (i < actual.len()).then_some(i))
+                .collect()
+        }
+    }
+}
+
+/// The rows of `source` over the expected `columns`, each read from `source`'s column
+/// `pick(c)` as a cell of kind `kinds[…]`, with its text for messages.
+fn rows_of(
+    source: &[TextColumn],
+    columns: &[usize],
+    kinds: &[Kind],
+    pick: &dyn Fn(usize) -> usize,
+) -> Vec<Row> {
+    let height = columns
+        .first()
+        .map_or(0, |&c| source.get(pick(c)).map_or(0, |col| col.1.len()));
+    (0..height)
+        .map(|r| {
+            let raw: Vec<Option<&str>> = columns
+                .iter()
+                .map(|&c| source[pick(c)].1.get(r).and_then(|v| v.as_deref()))
+                .collect();
+            Row {
+                cells: raw.iter().zip(kinds).map(|(v, &k)| cell(k, *v)).collect(),
+                shown: format!(
+                    "({})",
+                    raw.iter()
+                        .map(|v| v.unwrap_or("NULL"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        })
+        .collect()
+}
+
+/// What the pairing of rows found wrong: rows missing, rows too many, columns off.
+fn row_differences(outcome: &Matched, want: &[Row], got: &[Row], names: &[&str]) -> Vec<Said> {
+    let mut differences = Vec::new();
     if !outcome.missing.is_empty() {
         differences.push(said!(
             "cmp-rows-missing",
@@ -247,23 +288,7 @@ pub fn compare_results(
             n = off.rows
         ));
     }
-    if spec.rows == RowMatch::Ordered && outcome.right == want.len() && got.len() == want.len() {
-        let in_order = want
-            .iter()
-            .zip(&got)
-            .all(|(w, g)| same_row(w, g, &tolerances));
-        if !in_order {
-            differences.push(said!("cmp-wrong-order"));
-            fraction *= spec.wrong_order_credit;
-        }
-    }
-    Comparison {
-        fraction: (fraction * column_share).clamp(0.0, 1.0),
-        differences,
-        remarks,
-        rows_share: fraction.clamp(0.0, 1.0),
-        columns_share: column_share,
-    }
+    differences
 }
 
 fn dedup(rows: &mut Vec<Row>) {

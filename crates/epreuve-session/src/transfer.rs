@@ -161,58 +161,53 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
         .prefix("epreuve-collect-")
         .tempdir()
         .map_err(SessionError::io("create", &std::env::temp_dir()))?;
+    unpack(file, dir.path(), &refuse)?;
+    let seal_bytes = check_seal(dir.path(), &refuse)?;
+    let facts: SubmittedFacts = std::fs::read(dir.path().join("submission.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| refuse("its submission.json cannot be read".into()))?;
+    let log = std::fs::read_to_string(dir.path().join(LOG_FILE)).unwrap_or_default();
+    if let Err(problem) = verify_chain(&log) {
+        return Err(refuse(format!(
+            "its action log is broken: {}",
+            problem.english()
+        )));
+    }
+    Ok(CollectedBundle {
+        path: path.to_path_buf(),
+        facts,
+        seal: epreuve_data::hex(&<sha2::Sha256 as sha2::Digest>::digest(&seal_bytes)),
+        log,
+        dir,
+    })
+}
+
+/// How a submission file is refused: with why, in a sentence.
+type Refuse<'a> = &'a dyn Fn(String) -> SessionError;
+
+/// Unpacks the submission file `file` into `dir`: only regular files and folders under
+/// `bundle/`, none climbing out, none twice, within epreuve's limits of entries and bytes.
+fn unpack(file: std::fs::File, dir: &Path, refuse: Refuse<'_>) -> Result<(), SessionError> {
     let mut archive = tar::Archive::new(file);
     let mut total: u64 = 0;
-    let entries = archive.entries().map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         refuse(format!(
             "not a submission file written by `epreuve submit --out` ({e})"
         ))
-    })?;
-    let mut count = 0usize;
-    for entry in entries {
-        count += 1;
-        if count > limits::ENTRIES {
+    };
+    let entries = archive.entries().map_err(unreadable)?;
+    for (count, entry) in entries.enumerate() {
+        if count >= limits::ENTRIES {
             return Err(refuse(format!(
                 "it holds more than {} files and folders, the most epreuve reads of a submission",
                 limits::ENTRIES
             )));
         }
-        let mut entry = entry.map_err(|e| {
-            refuse(format!(
-                "not a submission file written by `epreuve submit --out` ({e})"
-            ))
-        })?;
-        let kind = entry.header().entry_type();
-        let inside = entry
-            .path()
-            .map_err(|e| refuse(format!("an entry's name cannot be read ({e})")))?
-            .into_owned();
-        let shown = inside.display().to_string();
-        let mut parts = inside.components();
-        if parts.next() != Some(Component::Normal(PREFIX.as_ref())) {
-            return Err(refuse(format!("it holds `{shown}`, outside `{PREFIX}/`")));
-        }
-        let relative: PathBuf = parts.as_path().to_path_buf();
-        if relative
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(refuse(format!(
-                "it holds `{shown}`, a path that climbs out"
-            )));
-        }
-        match kind {
-            tar::EntryType::Directory => continue,
-            tar::EntryType::Regular | tar::EntryType::Continuous => {}
-            other => {
-                return Err(refuse(format!(
-                    "it holds `{shown}`, which is not a regular file ({other:?}); a submission holds only files"
-                )));
-            }
-        }
-        if relative.as_os_str().is_empty() {
+        let mut entry = entry.map_err(unreadable)?;
+        let Some((relative, shown)) = entry_path(&entry, refuse)? else {
             continue;
-        }
+        };
         let size = entry.header().size().unwrap_or(u64::MAX);
         total = total.saturating_add(size);
         if total > limits::DATABASE {
@@ -221,7 +216,7 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
                 limits::DATABASE
             )));
         }
-        let target = dir.path().join(&relative);
+        let target = dir.join(&relative);
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(SessionError::io("create", folder))?;
         }
@@ -233,12 +228,55 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
         std::io::copy(&mut (&mut entry).take(size), &mut out)
             .map_err(|e| refuse(format!("`{shown}` cannot be read ({e})")))?;
     }
-    // The seal names every other file with its checksum, and nothing else is there.
-    let seal_bytes = std::fs::read(dir.path().join(SEAL))
+    Ok(())
+}
+
+/// Where an entry of the archive goes under `bundle/`, and its name as shown; none for a
+/// folder (made with the files it holds). Refused: a path outside `bundle/` or climbing out,
+/// anything but a regular file or a folder.
+fn entry_path(
+    entry: &tar::Entry<'_, std::fs::File>,
+    refuse: Refuse<'_>,
+) -> Result<Option<(PathBuf, String)>, SessionError> {
+    let kind = entry.header().entry_type();
+    let inside = entry
+        .path()
+        .map_err(|e| refuse(format!("an entry's name cannot be read ({e})")))?
+        .into_owned();
+    let shown = inside.display().to_string();
+    let mut parts = inside.components();
+    if parts.next() != Some(Component::Normal(PREFIX.as_ref())) {
+        return Err(refuse(format!("it holds `{shown}`, outside `{PREFIX}/`")));
+    }
+    let relative: PathBuf = parts.as_path().to_path_buf();
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(refuse(format!(
+            "it holds `{shown}`, a path that climbs out"
+        )));
+    }
+    match kind {
+        tar::EntryType::Directory => return Ok(None),
+        tar::EntryType::Regular | tar::EntryType::Continuous => {}
+        other => {
+            return Err(refuse(format!(
+                "it holds `{shown}`, which is not a regular file ({other:?}); a submission holds only files"
+            )));
+        }
+    }
+    Ok((!relative.as_os_str().is_empty()).then_some((relative, shown)))
+}
+
+/// The seal of the unpacked submission in `dir`, as its bytes, once it is found to name every
+/// other file with its checksum, and nothing else is there.
+fn check_seal(dir: &Path, refuse: Refuse<'_>) -> Result<Vec<u8>, SessionError> {
+    let seal_bytes = std::fs::read(dir.join(SEAL))
         .map_err(|_| refuse("it has no seal: it is not a submission bundle".into()))?;
     let seal: Seal = serde_json::from_slice(&seal_bytes)
         .map_err(|e| refuse(format!("its seal cannot be read ({e})")))?;
-    let found = hash_tree(dir.path())?;
+    let found = hash_tree(dir)?;
     let mut broken = Vec::new();
     for (file, sha) in &seal.files {
         match found.get(file) {
@@ -262,24 +300,7 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
                 .join(", ")
         )));
     }
-    let facts: SubmittedFacts = std::fs::read(dir.path().join("submission.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| refuse("its submission.json cannot be read".into()))?;
-    let log = std::fs::read_to_string(dir.path().join(LOG_FILE)).unwrap_or_default();
-    if let Err(problem) = verify_chain(&log) {
-        return Err(refuse(format!(
-            "its action log is broken: {}",
-            problem.english()
-        )));
-    }
-    Ok(CollectedBundle {
-        path: path.to_path_buf(),
-        facts,
-        seal: epreuve_data::hex(&<sha2::Sha256 as sha2::Digest>::digest(&seal_bytes)),
-        log,
-        dir,
-    })
+    Ok(seal_bytes)
 }
 
 #[cfg(test)]
