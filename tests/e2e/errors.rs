@@ -600,3 +600,47 @@ fn an_error_is_said_in_the_users_language() {
     let out = epreuve(temp.path(), &["--lang", "en", "status", "--dir", "nowhere"]);
     assert_error(&out, 2, "error: there is no workspace at nowhere");
 }
+
+#[test]
+fn one_format_option_for_every_command_and_a_format_a_command_does_not_write_is_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    // One option, before or after the command.
+    for args in [
+        &["--format", "json", "exams"][..],
+        &["exams", "--format", "json"][..],
+    ] {
+        let out = epreuve_en(temp.path(), args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        assert!(json(&out).as_array().is_some_and(|a| !a.is_empty()));
+    }
+    // The gradebook's format is the class report's; the live view writes no JSON.
+    let out = epreuve_en(temp.path(), &["exams", "--format", "csv"]);
+    assert_error(
+        &out,
+        2,
+        "`--format csv` is written by `class report` only: other commands write `table` or `json`",
+    );
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let out = epreuve(
+        temp.path(),
+        &["watch", "--dir", "nowhere", "--format", "json"],
+    );
+    assert_error(
+        &out,
+        2,
+        "`watch` montre aux personnes ce qui se passe : il n'écrit pas de `--format json`",
+    );
+    // `--out` is asked of the formats that write files, wherever `--format` is given.
+    for args in [
+        &["--format", "html", "class", "report", "--dir", "x"][..],
+        &["class", "report", "--dir", "x", "--format", "gradescope"][..],
+    ] {
+        let out = epreuve_en(temp.path(), args);
+        assert_error(
+            &out,
+            2,
+            "writes files: say in which folder with `--out DIR`",
+        );
+        assert!(!temp.path().join("html").exists() && !temp.path().join("gradescope").exists());
+    }
+}

@@ -237,7 +237,6 @@ const STILL_LONG: &[(&str, &str)] = &[
     ("epreuve-results/src/grid.rs", "judge"),
     ("epreuve-session/src/submission.rs", "read_bundle"),
     ("epreuve/src/commands/class.rs", "grade"),
-    ("epreuve/src/commands/mod.rs", "run"),
 ];
 
 #[test]

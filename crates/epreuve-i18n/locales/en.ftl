@@ -509,6 +509,9 @@ images-ready = The local images are ready: start with `--via docker --images loc
 ## Errors
 
 cli-error = error: { $what }
+cli-format-class-report-only = `--format { $format }` is written by `class report` only: other commands write `table` or `json`
+cli-format-table-only = `{ $command }` shows people what happens: it writes no `--format { $format }`
+cli-format-needs-out = `--format { $format }` writes files: say in which folder with `--out DIR`
 err-text = { $text }
 err-path-text = { $path }: { $text }
 err-io = cannot { $action } { $path }: { $error }

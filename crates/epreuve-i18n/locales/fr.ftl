@@ -512,6 +512,9 @@ images-ready = Les images locales sont prêtes : démarrez avec `--via docker --
 ## Erreurs
 
 cli-error = erreur : { $what }
+cli-format-class-report-only = `--format { $format }` n'est écrit que par `class report` : les autres commandes écrivent `table` ou `json`
+cli-format-table-only = `{ $command }` montre aux personnes ce qui se passe : il n'écrit pas de `--format { $format }`
+cli-format-needs-out = `--format { $format }` écrit des fichiers : dites dans quel dossier avec `--out DOSSIER`
 err-text = { $text }
 err-path-text = { $path } : { $text }
 err-io = impossible de { $action } { $path } : { $error }

@@ -23,6 +23,10 @@ pub struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Output format: `table` for people, `json` for programs; `class report` also writes
+    /// `csv` (a gradebook import), `gradescope` and `html` (both in `--out`).
+    #[arg(long, global = true, value_enum, default_value_t)]
+    pub format: Format,
     /// More log output on standard error (-v, -vv); RUST_LOG works too.
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -35,7 +39,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the exams of the catalogue.
-    Exams(FormatArg),
+    Exams,
     /// Create a candidate's workspace and database, and start the clock.
     Start(StartArgs),
     /// Show the time left and how to connect to the database.
@@ -92,9 +96,6 @@ pub struct ClassArgs {
     /// The class folder.
     #[arg(long)]
     pub dir: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 /// Arguments of `class prepare`.
@@ -118,9 +119,6 @@ pub struct ClassPrepareArgs {
     /// The database of every candidate.
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 /// Arguments of `class handout`.
@@ -166,23 +164,19 @@ pub struct ClassReportArgs {
     /// The class folder.
     #[arg(long)]
     pub dir: PathBuf,
-    /// `table` for people, `json` for programs, `csv` for a gradebook import, `gradescope`
-    /// for a `results.json` per candidate (with `--out`).
-    #[arg(long, value_enum, default_value_t)]
-    pub format: ClassFormat,
     /// The folder where `--format gradescope` writes `<id>/results.json`, and `--format html`
     /// `index.html` and `candidates/<id>.html`.
-    #[arg(long, required_if_eq_any([("format", "gradescope"), ("format", "html")]))]
+    #[arg(long)]
     pub out: Option<PathBuf>,
 }
 
-/// Formats of the class report.
+/// What a command's output is written as (`--format`, one option for every command).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ClassFormat {
-    /// A summary for people.
+pub enum Format {
+    /// A table for people.
     #[default]
     Table,
-    /// JSON for programs: the class figures and every candidate's report.
+    /// JSON for programs (for `class report`: the class figures and every candidate's report).
     Json,
     /// One row per candidate, a column of points per criterion and the total (LMS gradebook
     /// import).
@@ -234,9 +228,6 @@ pub struct PackArgs {
     /// A new folder to write the candidate's catalogue into.
     #[arg(long)]
     pub out: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 /// Arguments of `images build`.
@@ -305,24 +296,6 @@ pub struct DatabaseArgs {
     pub port: Option<u16>,
 }
 
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    /// A table for people.
-    #[default]
-    Table,
-    /// JSON for programs.
-    Json,
-}
-
-/// Just `--format`.
-#[derive(Debug, Args)]
-pub struct FormatArg {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
-}
-
 /// Arguments of `start`.
 #[derive(Debug, Args)]
 pub struct StartArgs {
@@ -340,9 +313,6 @@ pub struct StartArgs {
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 /// A workspace to act on.
@@ -351,9 +321,6 @@ pub struct WorkspaceArgs {
     /// The workspace folder.
     #[arg(long, default_value = ".", env = "EPREUVE_WORKSPACE")]
     pub dir: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 /// Arguments of `watch`.
@@ -393,9 +360,6 @@ pub struct GradeArgs {
     /// Print a file for the assessor to fill in with the manual items, instead of grading.
     #[arg(long)]
     pub evaluation_template: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 /// Arguments of `demo`.
@@ -417,9 +381,6 @@ pub struct DemoArgs {
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 /// A language epreuve speaks (`fr`, `en`, or a locale of one, `fr_FR.UTF-8`), refused with

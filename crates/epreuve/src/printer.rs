@@ -20,7 +20,7 @@ pub fn set_lang(lang: Lang) {
 /// Writes results to standard output and errors to standard error.
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
-    /// Table or JSON.
+    /// The output format asked (`--format`): JSON, or text for people for every other.
     pub format: Format,
     /// Errors only.
     pub quiet: bool,
@@ -45,7 +45,7 @@ impl Printer {
 
     /// Prints text meant for people (skipped with `--quiet` or when JSON is asked for).
     pub fn info(&self, text: impl AsRef<str>) {
-        if !self.quiet && self.format == Format::Table {
+        if !self.quiet && self.format != Format::Json {
             println!("{}", clean_text(text.as_ref()));
         }
     }
@@ -65,9 +65,9 @@ impl Printer {
         match self.format {
             Format::Json => println!("{}", epreuve_results::json_text(&json())),
             // Coloured tables are the report's, whose texts are cleaned when it is built.
-            Format::Table if !self.quiet && self.color => print!("{}", table()),
-            Format::Table if !self.quiet => print!("{}", clean_text(&table())),
-            Format::Table => {}
+            _ if !self.quiet && self.color => print!("{}", table()),
+            _ if !self.quiet => print!("{}", clean_text(&table())),
+            _ => {}
         }
     }
 

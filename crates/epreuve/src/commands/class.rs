@@ -16,8 +16,8 @@ use epreuve_results::Outcome;
 use serde_json::json;
 
 use crate::cli::{
-    ClassArgs, ClassCollectArgs, ClassFormat, ClassGradeArgs, ClassHandoutArgs, ClassPrepareArgs,
-    ClassReportArgs,
+    ClassArgs, ClassCollectArgs, ClassGradeArgs, ClassHandoutArgs, ClassPrepareArgs,
+    ClassReportArgs, Format,
 };
 use crate::exit_codes;
 use crate::printer::Printer;
@@ -352,13 +352,13 @@ pub fn grade(
 pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
     let class = Class::open(&args.dir)?;
     let report = class_report(&class);
-    let text = match args.format {
-        ClassFormat::Table => {
+    let text = match printer.format {
+        Format::Table => {
             epreuve_report::render_class_table(&report, printer.table_style(), printer.lang)
         }
-        ClassFormat::Json => epreuve_report::render_class_json(&report),
-        ClassFormat::Csv => epreuve_report::render_class_csv(&report),
-        ClassFormat::Gradescope => {
+        Format::Json => epreuve_report::render_class_json(&report),
+        Format::Csv => epreuve_report::render_class_csv(&report),
+        Format::Gradescope => {
             let out = args
                 .out
                 .as_deref()
@@ -386,7 +386,7 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
                 )
             )
         }
-        ClassFormat::Html => {
+        Format::Html => {
             let out = args.out.as_deref().unwrap_or(std::path::Path::new("html"));
             let index = epreuve_report::write_class_html(&report, out, printer.lang)?;
             format!(
@@ -405,9 +405,9 @@ pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
     // name a candidate chose (a file of answers/) never drives it. JSON and CSV clean their
     // own values as they write them (an escape of JSON's, a cell a spreadsheet shows as text):
     // cleaning their text afterwards would break what they wrote.
-    match args.format {
-        ClassFormat::Json => println!("{text}"),
-        ClassFormat::Csv => print!("{text}"),
+    match printer.format {
+        Format::Json => println!("{text}"),
+        Format::Csv => print!("{text}"),
         _ => print!("{}", clean_text(&text)),
     }
     Ok(exit_codes::SUCCESS)

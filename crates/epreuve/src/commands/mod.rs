@@ -17,7 +17,7 @@ use epreuve_session::{Centre, SessionError};
 
 use epreuve_provision::{Cancel, ProvisionError};
 
-use crate::cli::{ClassCommand, ClassFormat, Cli, Command, DbCommand, Format, ImagesCommand};
+use crate::cli::{ClassCommand, Cli, Command, DbCommand, Format, ImagesCommand};
 use crate::exit_codes;
 use crate::printer::Printer;
 
@@ -39,116 +39,89 @@ pub fn run(cli: Cli) -> ExitCode {
             cancel.cancel();
         });
     }
-    let (format, result) = match cli.command {
-        Command::Exams(args) => (
-            args.format,
-            exams::exams(&printer(args.format, cli.quiet), catalogue),
-        ),
-        Command::Start(args) => (
-            args.format,
-            workspace::start(
-                &printer(args.format, cli.quiet),
-                catalogue,
-                &centre,
-                &cancel,
-                &args,
-            ),
-        ),
-        Command::Status(args) => (
-            args.format,
-            workspace::status(&printer(args.format, cli.quiet), &args),
-        ),
-        Command::Submit(args) => (
-            args.workspace.format,
-            workspace::submit(&printer(args.workspace.format, cli.quiet), &args),
-        ),
-        Command::Check(args) => (
-            args.format,
-            grading::check(&printer(args.format, cli.quiet), catalogue, &args),
-        ),
-        Command::Watch(args) => (
-            Format::Table,
-            workspace::watch(&printer(Format::Table, cli.quiet), catalogue, &args),
-        ),
-        Command::Grade(args) => (
-            args.format,
-            grading::grade(
-                &printer(args.format, cli.quiet),
-                catalogue,
-                &centre,
-                &cancel,
-                &args,
-            ),
-        ),
-        Command::Demo(args) => (
-            args.format,
-            grading::demo(
-                &printer(args.format, cli.quiet),
-                catalogue,
-                &centre,
-                &cancel,
-                &args,
-            ),
-        ),
-        Command::Db(DbCommand::Up(args)) => (
-            args.format,
-            database::up(&printer(args.format, cli.quiet), &cancel, &args),
-        ),
-        Command::Db(DbCommand::Down(args)) => (
-            args.workspace.format,
-            database::down(&printer(args.workspace.format, cli.quiet), &centre, &args),
-        ),
-        Command::Db(DbCommand::Info(args)) => (
-            args.format,
-            database::info(&printer(args.format, cli.quiet), &args),
-        ),
-        Command::Pack(args) => (
-            args.format,
-            pack::pack(&printer(args.format, cli.quiet), catalogue, &args),
-        ),
-        Command::Images(ImagesCommand::Build(args)) => (
-            Format::Table,
-            database::build_images(&printer(Format::Table, cli.quiet), &args),
-        ),
-        Command::Class(ClassCommand::Prepare(args)) => (
-            args.format,
-            class::prepare_class(&printer(args.format, cli.quiet), catalogue, &cancel, &args),
-        ),
-        Command::Class(ClassCommand::Handout(args)) => (
-            args.class.format,
-            class::handout(&printer(args.class.format, cli.quiet), catalogue, &args),
-        ),
-        Command::Class(ClassCommand::Collect(args)) => (
-            args.class.format,
-            class::collect(&printer(args.class.format, cli.quiet), &args),
-        ),
-        Command::Class(ClassCommand::Status(args)) => (
-            args.format,
-            class::status(&printer(args.format, cli.quiet), &args),
-        ),
-        Command::Class(ClassCommand::Grade(args)) => (
-            args.class.format,
-            class::grade(
-                &printer(args.class.format, cli.quiet),
-                catalogue,
-                &cancel,
-                &args,
-            ),
-        ),
-        Command::Class(ClassCommand::Report(args)) => {
-            let format = match args.format {
-                ClassFormat::Json => Format::Json,
-                _ => Format::Table,
-            };
-            (format, class::report(&printer(format, cli.quiet), &args))
-        }
-    };
+    let format = cli.format;
+    let printer = Printer::new(format, cli.quiet);
+    if let Some(refused) = format_refused(format, &cli.command) {
+        eprintln!(
+            "{}",
+            epreuve_i18n::said!("cli-error", what = refused).render(printer.lang)
+        );
+        return ExitCode::from(exit_codes::USER_ERROR);
+    }
+    let result = dispatch(cli.command, &printer, catalogue, &centre, &cancel);
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            report_error(&printer(format, cli.quiet), &error);
+            report_error(&printer, &error);
             ExitCode::from(classify(&error))
         }
+    }
+}
+
+/// Why `--format` cannot be `format` for `command`, if it cannot: the gradebook's, Gradescope's
+/// and the pages' formats are the class report's, the last two with `--out`; the live view
+/// and an image build show people what happens and write no JSON.
+fn format_refused(format: Format, command: &Command) -> Option<epreuve_i18n::Said> {
+    let shown = |f: &Format| {
+        clap::ValueEnum::to_possible_value(f)
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
+    };
+    let (allowed, name): (&[Format], &str) = match command {
+        Command::Class(ClassCommand::Report(args)) => {
+            return (matches!(format, Format::Gradescope | Format::Html) && args.out.is_none())
+                .then(|| epreuve_i18n::said!("cli-format-needs-out", format = shown(&format)));
+        }
+        Command::Watch(_) => (&[Format::Table], "watch"),
+        Command::Images(_) => (&[Format::Table], "images build"),
+        _ => (&[Format::Table, Format::Json], ""),
+    };
+    if allowed.contains(&format) {
+        return None;
+    }
+    Some(epreuve_i18n::said!(
+        if name.is_empty() {
+            "cli-format-class-report-only"
+        } else {
+            "cli-format-table-only"
+        },
+        format = shown(&format),
+        command = name
+    ))
+}
+
+/// The command asked, run with the one printer of this run.
+fn dispatch(
+    command: Command,
+    printer: &Printer,
+    catalogue: Option<PathBuf>,
+    centre: &Centre,
+    cancel: &Cancel,
+) -> anyhow::Result<u8> {
+    match command {
+        Command::Exams => exams::exams(printer, catalogue),
+        Command::Start(args) => workspace::start(printer, catalogue, centre, cancel, &args),
+        Command::Status(args) => workspace::status(printer, &args),
+        Command::Submit(args) => workspace::submit(printer, &args),
+        Command::Check(args) => grading::check(printer, catalogue, &args),
+        Command::Watch(args) => workspace::watch(printer, catalogue, &args),
+        Command::Grade(args) => grading::grade(printer, catalogue, centre, cancel, &args),
+        Command::Demo(args) => grading::demo(printer, catalogue, centre, cancel, &args),
+        Command::Db(DbCommand::Up(args)) => database::up(printer, cancel, &args),
+        Command::Db(DbCommand::Down(args)) => database::down(printer, centre, &args),
+        Command::Db(DbCommand::Info(args)) => database::info(printer, &args),
+        Command::Pack(args) => pack::pack(printer, catalogue, &args),
+        Command::Images(ImagesCommand::Build(args)) => database::build_images(printer, &args),
+        Command::Class(ClassCommand::Prepare(args)) => {
+            class::prepare_class(printer, catalogue, cancel, &args)
+        }
+        Command::Class(ClassCommand::Handout(args)) => class::handout(printer, catalogue, &args),
+        Command::Class(ClassCommand::Collect(args)) => class::collect(printer, &args),
+        Command::Class(ClassCommand::Status(args)) => class::status(printer, &args),
+        Command::Class(ClassCommand::Grade(args)) => {
+            class::grade(printer, catalogue, cancel, &args)
+        }
+        Command::Class(ClassCommand::Report(args)) => class::report(printer, &args),
     }
 }
 
@@ -166,10 +139,6 @@ pub(crate) fn lock(
             holder = holder.to_string()
         ))
     })?)
-}
-
-fn printer(format: crate::cli::Format, quiet: bool) -> Printer {
-    Printer::new(format, quiet)
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
