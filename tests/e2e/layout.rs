@@ -215,7 +215,6 @@ const LONGEST: usize = 100;
 const STILL_LONG: &[(&str, &str)] = &[
     ("epreuve-class/src/copying.rs", "copied_rows"),
     ("epreuve-class/src/grade.rs", "grade_class"),
-    ("epreuve-class/src/roster.rs", "parse_roster"),
     ("epreuve-data/src/generate/retail/stores.rs", "write_stores"),
     ("epreuve-exam/src/catalogue.rs", "exam"),
     ("epreuve-exam/src/catalogue.rs", "grader"),

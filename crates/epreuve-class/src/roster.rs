@@ -64,36 +64,12 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
         .headers()
         .map_err(|e| bad(1, said!("roster-unreadable", error = e.to_string())))?
         .clone();
-    let mut columns = Columns::default();
-    for (i, header) in headers.iter().enumerate() {
-        let key = normalised(header);
-        let slot = if ID.contains(&key.as_str()) {
-            &mut columns.id
-        } else if NAME.contains(&key.as_str()) {
-            &mut columns.name
-        } else if EMAIL.contains(&key.as_str()) {
-            &mut columns.email
-        } else if EXTRA.contains(&key.as_str()) {
-            &mut columns.extra
-        } else {
-            return Err(bad(
-                1,
-                said!("roster-unknown-column", column = header.trim()),
-            ));
-        };
-        if slot.replace(i).is_some() {
-            return Err(bad(1, said!("roster-column-twice", column = header.trim())));
-        }
-    }
+    let columns = Columns::of(&headers).map_err(|why| bad(1, why))?;
     let (Some(id_at), Some(name_at)) = (columns.id, columns.name) else {
         return Err(bad(1, said!("roster-no-id-name")));
     };
     let mut members: Vec<(usize, Member)> = Vec::new();
-    // The identifiers seen, as given, in lower case and as a server names them, each with the
-    // position of its member: a roster of any length is checked in one pass.
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
-    let mut seen_folded: HashMap<String, usize> = HashMap::new();
-    let mut seen_server: HashMap<String, usize> = HashMap::new();
+    let mut seen = Seen::default();
     let mut lines = Lines {
         bytes: text.as_bytes(),
         counted: 0,
@@ -123,41 +99,7 @@ pub fn parse_roster(bytes: &[u8], path: &Path) -> Result<Vec<Member>, ClassError
             email => return Err(bad(line, said!("roster-bad-email", email = email))),
         };
         let extra_minutes = extra_time(cell(columns.extra)).map_err(|why| bad(line, why))?;
-        if let Some(&at) = seen_ids.get(id) {
-            let first = members[at].0;
-            return Err(bad(line, said!("roster-repeated", id = id, first = first)));
-        }
-        // Each identifier names a folder and, on a server, a database and its accounts: two
-        // that differ only by case share a folder where case is not kept (macOS, Windows),
-        // and two that differ only by punctuation share the server's database.
-        let folded = id.to_lowercase();
-        if let Some((first, other)) = seen_folded.get(&folded).map(|&at| &members[at]) {
-            return Err(bad(
-                line,
-                said!(
-                    "roster-same-but-case",
-                    id = id,
-                    other = &other.id,
-                    first = *first
-                ),
-            ));
-        }
-        let server = epreuve_provision::server_name(id);
-        if let Some((first, other)) = seen_server.get(&server).map(|&at| &members[at]) {
-            return Err(bad(
-                line,
-                said!(
-                    "roster-same-on-server",
-                    id = id,
-                    other = &other.id,
-                    first = *first,
-                    server = &server
-                ),
-            ));
-        }
-        seen_ids.insert(id.to_owned(), members.len());
-        seen_folded.insert(folded, members.len());
-        seen_server.insert(server, members.len());
+        seen.admit(id, &members).map_err(|why| bad(line, why))?;
         members.push((
             line,
             Member {
@@ -180,6 +122,78 @@ struct Columns {
     name: Option<usize>,
     email: Option<usize>,
     extra: Option<usize>,
+}
+
+impl Columns {
+    /// Where each column is, from the header: an unknown column or one named twice is
+    /// refused.
+    fn of(headers: &csv::StringRecord) -> Result<Self, Said> {
+        let mut columns = Columns::default();
+        for (i, header) in headers.iter().enumerate() {
+            let key = normalised(header);
+            let slot = if ID.contains(&key.as_str()) {
+                &mut columns.id
+            } else if NAME.contains(&key.as_str()) {
+                &mut columns.name
+            } else if EMAIL.contains(&key.as_str()) {
+                &mut columns.email
+            } else if EXTRA.contains(&key.as_str()) {
+                &mut columns.extra
+            } else {
+                return Err(said!("roster-unknown-column", column = header.trim()));
+            };
+            if slot.replace(i).is_some() {
+                return Err(said!("roster-column-twice", column = header.trim()));
+            }
+        }
+        Ok(columns)
+    }
+}
+
+/// The identifiers seen, as given, in lower case and as a server names them, each with the
+/// position of its member: a roster of any length is checked in one pass.
+#[derive(Default)]
+struct Seen {
+    ids: HashMap<String, usize>,
+    folded: HashMap<String, usize>,
+    server: HashMap<String, usize>,
+}
+
+impl Seen {
+    /// Takes `id` as the next member's, refusing one given before, or one that would share
+    /// a folder or a database with one given before. Each identifier names a folder and, on
+    /// a server, a database and its accounts: two that differ only by case share a folder
+    /// where case is not kept (macOS, Windows), and two that differ only by punctuation share
+    /// the server's database.
+    fn admit(&mut self, id: &str, members: &[(usize, Member)]) -> Result<(), Said> {
+        if let Some(&at) = self.ids.get(id) {
+            let first = members[at].0;
+            return Err(said!("roster-repeated", id = id, first = first));
+        }
+        let folded = id.to_lowercase();
+        if let Some((first, other)) = self.folded.get(&folded).map(|&at| &members[at]) {
+            return Err(said!(
+                "roster-same-but-case",
+                id = id,
+                other = &other.id,
+                first = *first
+            ));
+        }
+        let server = epreuve_provision::server_name(id);
+        if let Some((first, other)) = self.server.get(&server).map(|&at| &members[at]) {
+            return Err(said!(
+                "roster-same-on-server",
+                id = id,
+                other = &other.id,
+                first = *first,
+                server = &server
+            ));
+        }
+        self.ids.insert(id.to_owned(), members.len());
+        self.folded.insert(folded, members.len());
+        self.server.insert(server, members.len());
+        Ok(())
+    }
 }
 
 /// A header in lower case, accents, spaces and dashes folded (`Temps supplémentaire` →
