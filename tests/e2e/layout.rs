@@ -219,13 +219,6 @@ const STILL_LONG: &[(&str, &str)] = &[
     ("epreuve-exam/src/catalogue.rs", "exam"),
     ("epreuve-exam/src/catalogue.rs", "grader"),
     ("epreuve-exam/src/catalogue.rs", "grid"),
-    ("epreuve-grade/src/checks/head.rs", "head"),
-    ("epreuve-grade/src/checks/tasks/describe.rs", "statistics"),
-    (
-        "epreuve-grade/src/checks/timing/measurements.rs",
-        "measurements_outcome",
-    ),
-    ("epreuve-grade/src/checks/types.rs", "fit"),
     ("epreuve-grade/src/run.rs", "grade"),
     ("epreuve-grade/src/solution.rs", "apply_solution"),
     ("epreuve-grading/src/lib.rs", "grade_workspace"),

@@ -64,19 +64,45 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
         Ok(pair) => pair,
         Err(outcome) => return outcome,
     };
-    // The table's rows as codes of its source columns: the cells of the query are read in
-    // the same dictionaries, so that an engine's spelling (`t`, `1`, `12.50`) and the query's
-    // casts do not matter.
+    let found = rows_of_the_table(pair, &expected, &picked, &shown, rows);
+    let foreign = found.iter().filter(|f| !**f).count();
+    if foreign > 0 {
+        return Outcome::lost(said!(
+            "hint-head-foreign",
+            file = &file,
+            foreign = foreign,
+            rows = rows,
+            table = &ctx.truth.table
+        ));
+    }
+    Outcome::passed(said!(
+        "ev-head",
+        file = &file,
+        rows = rows,
+        table = &ctx.truth.table
+    ))
+}
+
+/// Which of the `rows` rows the query shows (`shown`, its columns `picked` for the source's
+/// `expected` ones) are rows of the table. The table's rows are codes of its source columns:
+/// the query's cells are read in the same dictionaries, so that an engine's spelling (`t`,
+/// `1`, `12.50`) and the query's casts do not matter; a cell the dictionaries never met is in
+/// no row of the table. One pass over the table finds which shown rows it holds.
+fn rows_of_the_table(
+    pair: &crate::canon::CodedPair,
+    expected: &[String],
+    picked: &[usize],
+    shown: &[epreuve_data::TextColumn],
+    rows: usize,
+) -> Vec<bool> {
     let order: Vec<(usize, usize)> = expected
         .iter()
-        .zip(&picked)
+        .zip(picked)
         .filter_map(|(name, &shown_column)| {
             let s = pair.column(name)?;
             pair.table.columns[s].is_some().then_some((s, shown_column))
         })
         .collect();
-    // The rows the query shows, as codes (a cell the dictionaries never met is in no row of
-    // the table); then one pass over the table finds which of them it holds.
     let shown_rows: Vec<Option<Vec<u32>>> = (0..rows)
         .map(|r| {
             order
@@ -115,20 +141,5 @@ pub(crate) fn head(ctx: &TableContext<'_>, actual: &str) -> Outcome {
             }
         }
     }
-    let foreign = found.iter().filter(|f| !**f).count();
-    if foreign > 0 {
-        return Outcome::lost(said!(
-            "hint-head-foreign",
-            file = &file,
-            foreign = foreign,
-            rows = rows,
-            table = &ctx.truth.table
-        ));
-    }
-    Outcome::passed(said!(
-        "ev-head",
-        file = &file,
-        rows = rows,
-        table = &ctx.truth.table
-    ))
+    found
 }

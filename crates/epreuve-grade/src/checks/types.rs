@@ -89,106 +89,129 @@ const INTEGER_LADDER: [u32; 3] = [2, 4, 8];
 
 fn fit(profile: &ColumnProfile, declared: &DeclaredType, rule: &SizingRule) -> Result<(), Said> {
     match profile.family {
-        TypeFamily::Integer => {
-            let (lo, hi) = profile.int_range.unwrap_or((0, 0));
-            let (min, max) = declared.int_range.unwrap_or((0, 0));
-            if i128::from(lo) < min || i128::from(hi) > max {
-                return Err(said!(
-                    "ev-size-cannot-hold",
-                    declared = &declared.raw,
-                    lo = lo.to_string(),
-                    hi = hi.to_string()
-                ));
-            }
-            let smallest = INTEGER_LADDER
-                .iter()
-                .position(|&bytes| {
-                    let limit = 1i128 << (bytes * 8 - 1);
-                    i128::from(lo) >= -limit && i128::from(hi) < limit
-                })
-                .unwrap_or(INTEGER_LADDER.len() - 1);
-            let allowed =
-                INTEGER_LADDER[(smallest + rule.integer_extra_steps).min(INTEGER_LADDER.len() - 1)];
-            let bytes = declared.bytes.unwrap_or(0);
-            if bytes > allowed {
-                return Err(said!(
-                    "ev-size-integer-too-large",
-                    declared = &declared.raw,
-                    bytes = bytes,
-                    lo = lo.to_string(),
-                    hi = hi.to_string(),
-                    needed = INTEGER_LADDER[smallest]
-                ));
-            }
-            Ok(())
-        }
-        TypeFamily::Decimal => {
-            if declared.is_float {
-                return Err(said!(
-                    "ev-size-float",
-                    declared = &declared.raw,
-                    scale = profile.max_scale,
-                    exact = format!(
-                        "DECIMAL({},{})",
-                        profile.max_int_digits + profile.max_scale,
-                        profile.max_scale
-                    )
-                ));
-            }
-            let Some((precision, scale)) = declared.decimal else {
-                return Err(said!("ev-size-no-precision", declared = &declared.raw));
-            };
-            let (need_int, need_scale) = (profile.max_int_digits as u32, profile.max_scale as u32);
-            let int_digits = precision.saturating_sub(scale);
-            let needed = format!("DECIMAL({},{need_scale})", need_int + need_scale);
-            if scale < need_scale || int_digits < need_int {
-                return Err(said!(
-                    "ev-size-decimal-too-small",
-                    declared = &declared.raw,
-                    needed = needed
-                ));
-            }
-            if int_digits > need_int + rule.decimal_extra_int_digits as u32
-                || scale > need_scale + rule.decimal_extra_scale as u32
-            {
-                return Err(said!(
-                    "ev-size-decimal-too-large",
-                    declared = &declared.raw,
-                    needed = needed
-                ));
-            }
-            Ok(())
-        }
-        TypeFamily::Text => {
-            let longest = profile.max_chars;
-            let Some(length) = declared.text_length else {
-                return Err(said!(
-                    "ev-size-no-length",
-                    declared = &declared.raw,
-                    longest = longest
-                ));
-            };
-            let length = length as usize;
-            let allowed = ((longest as f64 * rule.text_max_ratio).ceil() as usize)
-                .max(longest + rule.text_min_slack);
-            if length < longest {
-                Err(said!(
-                    "ev-size-text-too-short",
-                    declared = &declared.raw,
-                    longest = longest
-                ))
-            } else if length > allowed {
-                Err(said!(
-                    "ev-size-text-too-long",
-                    declared = &declared.raw,
-                    longest = longest,
-                    allowed = allowed
-                ))
-            } else {
-                Ok(())
-            }
-        }
+        TypeFamily::Integer => fit_integer(profile, declared, rule),
+        TypeFamily::Decimal => fit_decimal(profile, declared, rule),
+        TypeFamily::Text => fit_text(profile, declared, rule),
         TypeFamily::Date | TypeFamily::Timestamp | TypeFamily::Boolean => Ok(()),
+    }
+}
+
+/// An integer column: its type holds every value, and is at most the grader's steps above the
+/// smallest standard size that does.
+fn fit_integer(
+    profile: &ColumnProfile,
+    declared: &DeclaredType,
+    rule: &SizingRule,
+) -> Result<(), Said> {
+    let (lo, hi) = profile.int_range.unwrap_or((0, 0));
+    let (min, max) = declared.int_range.unwrap_or((0, 0));
+    if i128::from(lo) < min || i128::from(hi) > max {
+        return Err(said!(
+            "ev-size-cannot-hold",
+            declared = &declared.raw,
+            lo = lo.to_string(),
+            hi = hi.to_string()
+        ));
+    }
+    let smallest = INTEGER_LADDER
+        .iter()
+        .position(|&bytes| {
+            let limit = 1i128 << (bytes * 8 - 1);
+            i128::from(lo) >= -limit && i128::from(hi) < limit
+        })
+        .unwrap_or(INTEGER_LADDER.len() - 1);
+    let allowed =
+        INTEGER_LADDER[(smallest + rule.integer_extra_steps).min(INTEGER_LADDER.len() - 1)];
+    let bytes = declared.bytes.unwrap_or(0);
+    if bytes > allowed {
+        return Err(said!(
+            "ev-size-integer-too-large",
+            declared = &declared.raw,
+            bytes = bytes,
+            lo = lo.to_string(),
+            hi = hi.to_string(),
+            needed = INTEGER_LADDER[smallest]
+        ));
+    }
+    Ok(())
+}
+
+/// A decimal column: an exact type, with the digits the values need and at most the grader's
+/// extra ones.
+fn fit_decimal(
+    profile: &ColumnProfile,
+    declared: &DeclaredType,
+    rule: &SizingRule,
+) -> Result<(), Said> {
+    if declared.is_float {
+        return Err(said!(
+            "ev-size-float",
+            declared = &declared.raw,
+            scale = profile.max_scale,
+            exact = format!(
+                "DECIMAL({},{})",
+                profile.max_int_digits + profile.max_scale,
+                profile.max_scale
+            )
+        ));
+    }
+    let Some((precision, scale)) = declared.decimal else {
+        return Err(said!("ev-size-no-precision", declared = &declared.raw));
+    };
+    let (need_int, need_scale) = (profile.max_int_digits as u32, profile.max_scale as u32);
+    let int_digits = precision.saturating_sub(scale);
+    let needed = format!("DECIMAL({},{need_scale})", need_int + need_scale);
+    if scale < need_scale || int_digits < need_int {
+        return Err(said!(
+            "ev-size-decimal-too-small",
+            declared = &declared.raw,
+            needed = needed
+        ));
+    }
+    if int_digits > need_int + rule.decimal_extra_int_digits as u32
+        || scale > need_scale + rule.decimal_extra_scale as u32
+    {
+        return Err(said!(
+            "ev-size-decimal-too-large",
+            declared = &declared.raw,
+            needed = needed
+        ));
+    }
+    Ok(())
+}
+
+/// A text column: a length that holds the longest value, within the grader's ratio or slack.
+fn fit_text(
+    profile: &ColumnProfile,
+    declared: &DeclaredType,
+    rule: &SizingRule,
+) -> Result<(), Said> {
+    let longest = profile.max_chars;
+    let Some(length) = declared.text_length else {
+        return Err(said!(
+            "ev-size-no-length",
+            declared = &declared.raw,
+            longest = longest
+        ));
+    };
+    let length = length as usize;
+    let allowed =
+        ((longest as f64 * rule.text_max_ratio).ceil() as usize).max(longest + rule.text_min_slack);
+    if length < longest {
+        Err(said!(
+            "ev-size-text-too-short",
+            declared = &declared.raw,
+            longest = longest
+        ))
+    } else if length > allowed {
+        Err(said!(
+            "ev-size-text-too-long",
+            declared = &declared.raw,
+            longest = longest,
+            allowed = allowed
+        ))
+    } else {
+        Ok(())
     }
 }
 

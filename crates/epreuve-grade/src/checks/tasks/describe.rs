@@ -4,6 +4,60 @@
 use super::*;
 use epreuve_data::TextColumn;
 
+/// The statistic the candidate's result names `name` (its first row), against what the
+/// sorted values give: why it is right, or why not.
+fn judge_statistic(
+    actual: &[TextColumn],
+    name: &str,
+    statistic: Statistic,
+    sorted: &[f64],
+    tolerance: &Tolerance,
+) -> Result<Said, Said> {
+    let found = actual
+        .iter()
+        .find(|(n, _)| crate::compare::column_key(n) == name.to_lowercase())
+        .and_then(|(_, v)| v.first().cloned().flatten())
+        .map(|found| only_element(&found).unwrap_or(found));
+    let Some(found) = found else {
+        return Err(said!(
+            "ev-stat-missing",
+            name = name,
+            statistic = statistic_said(statistic)
+        ));
+    };
+    let Ok(number) = canonical(TypeFamily::Decimal, &found).parse::<f64>() else {
+        return Err(said!("ev-stat-not-number", name = name, found = found));
+    };
+    let candidates = expected_statistic(sorted, statistic);
+    if let Some((_, how)) = candidates
+        .iter()
+        .find(|(value, _)| tolerance.accepts(*value, number))
+    {
+        return Ok(said!(
+            "ev-stat-right",
+            statistic = statistic_said(statistic),
+            value = Said::new(how).with("value", show(number))
+        ));
+    }
+    let mut accepted = candidates
+        .iter()
+        .map(|(v, how)| Said::new(how).with("value", show(*v)));
+    let first = accepted
+        .next()
+        .unwrap_or_else(|| said!("stat-value", value = "?"));
+    let expected = match accepted.next() {
+        Some(second) => said!("join-or", a = first, b = second),
+        None => first,
+    };
+    Err(said!(
+        "ev-stat-wrong",
+        name = name,
+        statistic = statistic_said(statistic),
+        expected = expected,
+        found = show(number)
+    ))
+}
+
 impl TaskContext<'_> {
     pub(super) fn statistics(
         &self,
@@ -39,56 +93,13 @@ impl TaskContext<'_> {
         let mut wrong = Vec::new();
         let mut wrong_names = Vec::new();
         for (name, statistic) in names {
-            let found = actual
-                .iter()
-                .find(|(n, _)| crate::compare::column_key(n) == name.to_lowercase())
-                .and_then(|(_, v)| v.first().cloned().flatten())
-                .map(|found| only_element(&found).unwrap_or(found));
-            let Some(found) = found else {
-                wrong.push(said!(
-                    "ev-stat-missing",
-                    name = name,
-                    statistic = statistic_said(*statistic)
-                ));
-                wrong_names.push(name.as_str());
-                continue;
-            };
-            let Ok(number) = canonical(TypeFamily::Decimal, &found).parse::<f64>() else {
-                wrong.push(said!("ev-stat-not-number", name = name, found = found));
-                wrong_names.push(name.as_str());
-                continue;
-            };
-            let candidates = expected_statistic(&sorted, *statistic);
-            match candidates
-                .iter()
-                .find(|(value, _)| tolerance.accepts(*value, number))
-            {
-                Some((_, how)) => {
+            match judge_statistic(&actual, name, *statistic, &sorted, tolerance) {
+                Ok(fine) => {
                     right += 1;
-                    found_right.push(said!(
-                        "ev-stat-right",
-                        statistic = statistic_said(*statistic),
-                        value = Said::new(how).with("value", show(number))
-                    ));
+                    found_right.push(fine);
                 }
-                None => {
-                    let mut accepted = candidates
-                        .iter()
-                        .map(|(v, how)| Said::new(how).with("value", show(*v)));
-                    let first = accepted
-                        .next()
-                        .unwrap_or_else(|| said!("stat-value", value = "?"));
-                    let expected = match accepted.next() {
-                        Some(second) => said!("join-or", a = first, b = second),
-                        None => first,
-                    };
-                    wrong.push(said!(
-                        "ev-stat-wrong",
-                        name = name,
-                        statistic = statistic_said(*statistic),
-                        expected = expected,
-                        found = show(number)
-                    ));
+                Err(problem) => {
+                    wrong.push(problem);
                     wrong_names.push(name.as_str());
                 }
             }

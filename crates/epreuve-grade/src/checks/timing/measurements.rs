@@ -32,71 +32,15 @@ pub(crate) fn measurements_outcome(
     let mut wrong = Vec::new();
     let mut at_fault: Vec<String> = Vec::new();
     for query in &timing.queries {
-        let times = |table: &str| -> Vec<f64> {
-            reported
-                .iter()
-                .filter(|m| {
-                    m.query.eq_ignore_ascii_case(&query.id) && m.table.eq_ignore_ascii_case(table)
-                })
-                .map(|m| m.ms)
-                .collect()
-        };
-        let (slow, fast) = (times(&timing.slow), times(&timing.fast));
-        let missing: Vec<Said> = [(&timing.slow, &slow), (&timing.fast, &fast)]
-            .iter()
-            .filter(|(_, t)| t.is_empty())
-            .map(|(name, _)| said!("ev-table-name", table = name.as_str()))
-            .collect();
-        if !missing.is_empty() {
-            at_fault.push(query.id.clone());
-            wrong.push(said!(
-                "ev-measure-no-time",
-                query = &query.id,
-                tables = crate::checks::joined("join-nor", missing)
-            ));
-            continue;
-        }
-        let theirs = ratio(median(&slow), median(&fast));
-        let ours = query.ratio();
-        let agrees = match (query.verdict(), query.min_ratio) {
-            (Some(true), _) => theirs > 1.0,
-            (Some(false), Some(min)) => theirs < min,
-            _ => true,
-        };
-        let compared = said!(
-            "ev-measure-compared",
-            query = &query.id,
-            theirs = show_ratio(theirs),
-            ours = show_ratio(ours)
-        );
-        let off = if theirs > 0.0 && ours > 0.0 {
-            theirs / ours
-        } else {
-            f64::INFINITY
-        };
-        let refused = match max_factor {
-            Some(max) if agrees => implausible(
-                query,
-                (median(&slow), median(&fast)),
-                (&timing.slow, &timing.fast),
-                max,
-                &compared,
-                off,
-            ),
-            _ => None,
-        };
-        if let Some(why) = refused {
-            at_fault.push(query.id.clone());
-            wrong.push(why);
-        } else if agrees {
-            right += 1;
-            said.push(compared);
-        } else if query.verdict() == Some(true) {
-            at_fault.push(query.id.clone());
-            wrong.push(said!("ev-measure-not-faster", compared = compared));
-        } else {
-            at_fault.push(query.id.clone());
-            wrong.push(said!("ev-measure-false-gain", compared = compared));
+        match judge_query(query, timing, &reported, max_factor) {
+            Ok(compared) => {
+                right += 1;
+                said.push(compared);
+            }
+            Err(why) => {
+                at_fault.push(query.id.clone());
+                wrong.push(why);
+            }
         }
     }
     let total = timing.queries.len().max(1);
@@ -120,6 +64,75 @@ pub(crate) fn measurements_outcome(
                 queries = at_fault.join(", ")
             ),
         )
+    }
+}
+
+/// The candidate's times of `query` on both tables against epreuve's: the comparison when
+/// they agree (and are plausible), else why not.
+fn judge_query(
+    query: &super::QueryTiming,
+    timing: &Timing,
+    reported: &[Measured],
+    max_factor: Option<f64>,
+) -> Result<Said, Said> {
+    let times = |table: &str| -> Vec<f64> {
+        reported
+            .iter()
+            .filter(|m| {
+                m.query.eq_ignore_ascii_case(&query.id) && m.table.eq_ignore_ascii_case(table)
+            })
+            .map(|m| m.ms)
+            .collect()
+    };
+    let (slow, fast) = (times(&timing.slow), times(&timing.fast));
+    let missing: Vec<Said> = [(&timing.slow, &slow), (&timing.fast, &fast)]
+        .iter()
+        .filter(|(_, t)| t.is_empty())
+        .map(|(name, _)| said!("ev-table-name", table = name.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        return Err(said!(
+            "ev-measure-no-time",
+            query = &query.id,
+            tables = crate::checks::joined("join-nor", missing)
+        ));
+    }
+    let theirs = ratio(median(&slow), median(&fast));
+    let ours = query.ratio();
+    let agrees = match (query.verdict(), query.min_ratio) {
+        (Some(true), _) => theirs > 1.0,
+        (Some(false), Some(min)) => theirs < min,
+        _ => true,
+    };
+    let compared = said!(
+        "ev-measure-compared",
+        query = &query.id,
+        theirs = show_ratio(theirs),
+        ours = show_ratio(ours)
+    );
+    let off = if theirs > 0.0 && ours > 0.0 {
+        theirs / ours
+    } else {
+        f64::INFINITY
+    };
+    let refused = match max_factor {
+        Some(max) if agrees => implausible(
+            query,
+            (median(&slow), median(&fast)),
+            (&timing.slow, &timing.fast),
+            max,
+            &compared,
+            off,
+        ),
+        _ => None,
+    };
+    match refused {
+        Some(why) => Err(why),
+        None if agrees => Ok(compared),
+        None if query.verdict() == Some(true) => {
+            Err(said!("ev-measure-not-faster", compared = compared))
+        }
+        None => Err(said!("ev-measure-false-gain", compared = compared)),
     }
 }
 
