@@ -42,47 +42,10 @@ pub(crate) fn copied_rows(
     strays: &[(String, Vec<StrayRows>)],
     jobs: usize,
 ) -> Vec<CopiedRows> {
-    // The loss the grader's grid tolerates: below it, copied rows harm no verdict.
-    let tolerated = exam
-        .grader()
-        .ok()
-        .and_then(|g| {
-            g.indicators
-                .iter()
-                .flat_map(|i| i.checks.iter().filter_map(move |c| c.tolerance(i).1))
-                .reduce(f64::min)
-        })
-        .unwrap_or(TOLERATED);
-    // Per shape, each stray fingerprint and the candidates whose table holds it.
-    let mut wanted: HashMap<Shape, HashMap<u64, Vec<usize>>> = HashMap::new();
-    // Per candidate and table: its rows, and whether fingerprints were left unkept.
-    let mut table_rows: HashMap<(usize, String), (usize, bool)> = HashMap::new();
-    for (b, (_, tables)) in strays.iter().enumerate() {
-        for table in tables
-            .iter()
-            .filter(|t| t.strays.len() >= reported_from(t.rows, tolerated))
-        {
-            table_rows.insert((b, table.table.clone()), (table.rows, table.more));
-            let prints = wanted
-                .entry((
-                    table.table.clone(),
-                    table.columns.clone(),
-                    table.families.clone(),
-                ))
-                .or_default();
-            for print in &table.strays {
-                prints.entry(*print).or_default().push(b);
-            }
-        }
-    }
-    if wanted.is_empty() {
+    let wanted = Wanted::of(strays, tolerated_loss(exam));
+    if wanted.prints.is_empty() {
         return Vec::new();
     }
-    let index_of: HashMap<&str, usize> = strays
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (id.as_str(), i))
-        .collect();
     let mut owners: Vec<DataOwner> = class
         .manifest
         .members
@@ -92,11 +55,92 @@ pub(crate) fn copied_rows(
     owners.push(DataOwner::Preview);
     let centre = Centre::of_class(class.centre_dir());
     let found = epreuve_data::map_on_threads(&owners, jobs, |owner| {
-        let mut found: Vec<CopiedRows> = Vec::new();
-        let Some(sources) = owner_sources(class, exam, &centre, owner) else {
-            return found;
+        match owner_sources(class, exam, &centre, owner) {
+            Some(sources) => wanted.copies_from(owner, &sources, strays),
+            None => Vec::new(),
+        }
+    });
+    let mut all: Vec<CopiedRows> = found.into_iter().flatten().collect();
+    let order: HashMap<&str, usize> = class
+        .manifest
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
+    all.sort_by(|x, y| {
+        order
+            .get(x.candidate.as_str())
+            .cmp(&order.get(y.candidate.as_str()))
+            .then(y.rows.cmp(&x.rows))
+    });
+    all
+}
+
+/// The loss the grader's grid tolerates: below it, copied rows harm no verdict.
+fn tolerated_loss(exam: &Exam) -> f64 {
+    exam.grader()
+        .ok()
+        .and_then(|g| {
+            g.indicators
+                .iter()
+                .flat_map(|i| i.checks.iter().filter_map(move |c| c.tolerance(i).1))
+                .reduce(f64::min)
+        })
+        .unwrap_or(TOLERATED)
+}
+
+/// The stray rows worth looking for: those of the tables whose strays could harm a verdict.
+struct Wanted {
+    /// Per shape, each stray fingerprint and the candidates (by position) whose table holds it.
+    prints: HashMap<Shape, HashMap<u64, Vec<usize>>>,
+    /// Per candidate and table: its rows, and whether fingerprints were left unkept.
+    table_rows: HashMap<(usize, String), (usize, bool)>,
+    /// The share of a table's rows below which strays are not reported.
+    tolerated: f64,
+}
+
+impl Wanted {
+    fn of(strays: &[(String, Vec<StrayRows>)], tolerated: f64) -> Self {
+        let mut wanted = Wanted {
+            prints: HashMap::new(),
+            table_rows: HashMap::new(),
+            tolerated,
         };
-        for ((table, columns, families), prints) in &wanted {
+        for (b, (_, tables)) in strays.iter().enumerate() {
+            for table in tables
+                .iter()
+                .filter(|t| t.strays.len() >= reported_from(t.rows, tolerated))
+            {
+                wanted
+                    .table_rows
+                    .insert((b, table.table.clone()), (table.rows, table.more));
+                let prints = wanted
+                    .prints
+                    .entry((
+                        table.table.clone(),
+                        table.columns.clone(),
+                        table.families.clone(),
+                    ))
+                    .or_default();
+                for print in &table.strays {
+                    prints.entry(*print).or_default().push(b);
+                }
+            }
+        }
+        wanted
+    }
+
+    /// The candidates' tables that hold enough rows of `owner`'s `sources` to be reported
+    /// (never a candidate's own).
+    fn copies_from(
+        &self,
+        owner: &DataOwner,
+        sources: &HashMap<String, (SourceFrame, String)>,
+        strays: &[(String, Vec<StrayRows>)],
+    ) -> Vec<CopiedRows> {
+        let mut found: Vec<CopiedRows> = Vec::new();
+        for ((table, columns, families), prints) in &self.prints {
             let Some((source, source_name)) = sources.get(table) else {
                 continue;
             };
@@ -112,7 +156,7 @@ pub(crate) fn copied_rows(
                 };
                 for &b in holders {
                     if let DataOwner::Candidate { id } = owner
-                        && index_of.get(id.as_str()) == Some(&b)
+                        && strays[b].0 == *id
                     {
                         continue;
                     }
@@ -123,11 +167,12 @@ pub(crate) fn copied_rows(
                 }
             }
             for (b, (distinct, first)) in matched {
-                let (all, more) = table_rows
+                let (all, more) = self
+                    .table_rows
                     .get(&(b, table.clone()))
                     .copied()
                     .unwrap_or_default();
-                if distinct.len() < reported_from(all, tolerated) {
+                if distinct.len() < reported_from(all, self.tolerated) {
                     continue;
                 }
                 found.push(CopiedRows {
@@ -146,22 +191,7 @@ pub(crate) fn copied_rows(
             }
         }
         found
-    });
-    let mut all: Vec<CopiedRows> = found.into_iter().flatten().collect();
-    let order: HashMap<&str, usize> = class
-        .manifest
-        .members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
-    all.sort_by(|x, y| {
-        order
-            .get(x.candidate.as_str())
-            .cmp(&order.get(y.candidate.as_str()))
-            .then(y.rows.cmp(&x.rows))
-    });
-    all
+    }
 }
 
 /// The sources of `owner`'s data, by table: a candidate's as the centre's record says they

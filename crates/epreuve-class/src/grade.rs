@@ -136,13 +136,11 @@ pub fn grade_class(
     // there was one), kept, or left (Ctrl-C, or a result that could not be written).
     // An exam that times queries is graded one candidate at a time: another candidate's
     // grading on the same machine, or on the centre's server, would be part of the times.
-    let times_queries = exam.grader().is_ok_and(|grader| {
-        grader
-            .tasks
-            .iter()
-            .any(|t| matches!(t.check, epreuve_exam::TaskCheck::Timing(_)))
-    });
-    let jobs = if times_queries { 1 } else { options.jobs };
+    let jobs = if times_queries(&exam) {
+        1
+    } else {
+        options.jobs
+    };
     let fates = epreuve_data::map_on_threads(members, jobs, |member| {
         if options.cancel.is_cancelled() {
             return Ok(Fate::Left);
@@ -204,31 +202,61 @@ pub fn grade_class(
         ..GradeSummary::default()
     };
     let fates: Vec<Fate> = fates.into_iter().collect::<Result<_, _>>()?;
-    // Whose data each table holds, from every candidate's last grading (kept ones included).
-    let strays: Vec<(String, Vec<StrayRows>)> = members
+    record_copies(class, &exam, &secret, options.jobs)?;
+    summary.count(fates);
+    Ok(summary)
+}
+
+impl GradeSummary {
+    /// Counts each candidate's fate.
+    fn count(&mut self, fates: Vec<Fate>) {
+        for fate in fates {
+            match fate {
+                Fate::Graded(moved) => {
+                    self.graded += 1;
+                    self.moved.extend(moved);
+                }
+                Fate::Kept => self.kept += 1,
+                Fate::Left => self.left += 1,
+            }
+        }
+    }
+}
+
+/// Whether the exam times queries.
+fn times_queries(exam: &epreuve_exam::Exam) -> bool {
+    exam.grader().is_ok_and(|grader| {
+        grader
+            .tasks
+            .iter()
+            .any(|t| matches!(t.check, epreuve_exam::TaskCheck::Timing(_)))
+    })
+}
+
+/// Writes whose data each table holds, from every candidate's last grading (kept ones
+/// included).
+fn record_copies(
+    class: &Class,
+    exam: &epreuve_exam::Exam,
+    secret: &str,
+    jobs: usize,
+) -> Result<(), ClassError> {
+    let strays: Vec<(String, Vec<StrayRows>)> = class
+        .manifest
+        .members
         .iter()
         .map(|m| {
-            let strays = read_sealed(&class.result_file(&m.id), &secret)
+            let strays = read_sealed(&class.result_file(&m.id), secret)
                 .ok()
                 .flatten()
                 .map_or_else(Vec::new, |s| s.strays);
             (m.id.clone(), strays)
         })
         .collect();
-    let copied = crate::copying::copied_rows(class, &exam, &strays, options.jobs);
+    let copied = crate::copying::copied_rows(class, exam, &strays, jobs);
     let text = serde_json::to_vec_pretty(&copied).unwrap_or_default();
     epreuve_fs::write_atomic(&class.copying_file(), &text)?;
-    for fate in fates {
-        match fate {
-            Fate::Graded(moved) => {
-                summary.graded += 1;
-                summary.moved.extend(moved);
-            }
-            Fate::Kept => summary.kept += 1,
-            Fate::Left => summary.left += 1,
-        }
-    }
-    Ok(summary)
+    Ok(())
 }
 
 /// Grades one candidate as `grade` does, keeping the rows of their tables that are not theirs;

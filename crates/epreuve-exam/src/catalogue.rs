@@ -77,41 +77,7 @@ impl Catalogue {
             )));
         }
         if let Some(generator) = &manifest.generator {
-            if generator.stores == 0 || generator.stores > 999 {
-                return Err(inconsistent(format!(
-                    "[generator] stores = {}: give between 1 and 999 stores",
-                    generator.stores
-                )));
-            }
-            if generator.sales == 0 || generator.sales > 50_000_000 {
-                return Err(inconsistent(format!(
-                    "[generator] sales = {}: give between 1 and 50,000,000 sales lines",
-                    generator.sales
-                )));
-            }
-            if let Some(boundary) = &generator.boundary {
-                // The planted sales need the store, another store, and room among the lines.
-                match boundary.store_index() {
-                    Some(i) if i < generator.stores && generator.stores >= 2 => {}
-                    _ => {
-                        return Err(inconsistent(format!(
-                            "[generator.boundary] store = \"{}\": give the code of one of the {} stores generated (MAG001 to MAG{:03}), and at least 2 stores",
-                            boundary.store, generator.stores, generator.stores
-                        )));
-                    }
-                }
-                if !(1..=99_999_999).contains(&boundary.amount_cents) {
-                    return Err(inconsistent(format!(
-                        "[generator.boundary] amount_cents = {}: give a positive amount in cents, under a million euros",
-                        boundary.amount_cents
-                    )));
-                }
-                if generator.sales < 100 {
-                    return Err(inconsistent(
-                        "[generator.boundary] needs at least 100 sales lines to plant its sales among".into(),
-                    ));
-                }
-            }
+            check_generator(generator).map_err(inconsistent)?;
         }
         if manifest.duration.is_zero() {
             return Err(inconsistent("duration: an exam needs some time".into()));
@@ -222,59 +188,7 @@ impl Exam {
             .map(|t| t.name.as_str())
             .collect();
         for task in &grader.tasks {
-            match &task.check {
-                TaskCheck::Statistics { table: source, .. }
-                | TaskCheck::Frequencies { table: source, .. }
-                | TaskCheck::Imputation { source, .. }
-                    if !tables.contains(&source.as_str()) =>
-                {
-                    return Err(inconsistent(format!(
-                        "the task `{}` reads the table `{source}`, which the exam does not have (it has {})",
-                        task.id,
-                        tables.join(", ")
-                    )));
-                }
-                TaskCheck::Timing(crate::TimingCheck { queries, runs, .. }) => {
-                    if *runs < 3 {
-                        return Err(inconsistent(format!(
-                            "the task `{}` times each query {runs} times; a median needs at least 3 runs",
-                            task.id
-                        )));
-                    }
-                    for query in queries {
-                        if let Some(crate::MinRatio::PerEngine(ratios)) = &query.min_ratio
-                            && let Some(unknown) = ratios
-                                .keys()
-                                .find(|k| !crate::ENGINE_NAMES.contains(&k.as_str()))
-                        {
-                            return Err(inconsistent(format!(
-                                "the query `{}` of the task `{}` asks a gain on `{unknown}`, which is not an engine ({})",
-                                query.id,
-                                task.id,
-                                crate::ENGINE_NAMES.join(", ")
-                            )));
-                        }
-                    }
-                    if let Some(query) = queries.iter().find(|q| !q.sql.contains("{table}")) {
-                        return Err(inconsistent(format!(
-                            "the query `{}` of the task `{}` does not name its table as {{table}}",
-                            query.id, task.id
-                        )));
-                    }
-                }
-                TaskCheck::Measurements { timing, .. }
-                    if !grader
-                        .tasks
-                        .iter()
-                        .any(|t| t.id == *timing && matches!(t.check, TaskCheck::Timing(_))) =>
-                {
-                    return Err(inconsistent(format!(
-                        "the task `{}` compares the candidate's measurements with the timing task `{timing}`, which the grader does not have",
-                        task.id
-                    )));
-                }
-                _ => {}
-            }
+            check_task(task, &grader, &tables).map_err(&inconsistent)?;
         }
         grid(&grader, &self.manifest.criteria).map_err(&inconsistent)?;
         for rules in &grader.tables {
@@ -306,6 +220,107 @@ impl Exam {
         }
         Ok((parse_toml(&path)?, dir))
     }
+}
+
+/// Refuses a task that reads a table the exam lacks, times too few runs or an unknown
+/// engine, or compares measurements with a timing task the grader lacks.
+fn check_task(task: &crate::Task, grader: &GraderManifest, tables: &[&str]) -> Result<(), String> {
+    match &task.check {
+        TaskCheck::Statistics { table: source, .. }
+        | TaskCheck::Frequencies { table: source, .. }
+        | TaskCheck::Imputation { source, .. }
+            if !tables.contains(&source.as_str()) =>
+        {
+            return Err(format!(
+                "the task `{}` reads the table `{source}`, which the exam does not have (it has {})",
+                task.id,
+                tables.join(", ")
+            ));
+        }
+        TaskCheck::Timing(crate::TimingCheck { queries, runs, .. }) => {
+            if *runs < 3 {
+                return Err(format!(
+                    "the task `{}` times each query {runs} times; a median needs at least 3 runs",
+                    task.id
+                ));
+            }
+            for query in queries {
+                if let Some(crate::MinRatio::PerEngine(ratios)) = &query.min_ratio
+                    && let Some(unknown) = ratios
+                        .keys()
+                        .find(|k| !crate::ENGINE_NAMES.contains(&k.as_str()))
+                {
+                    return Err(format!(
+                        "the query `{}` of the task `{}` asks a gain on `{unknown}`, which is not an engine ({})",
+                        query.id,
+                        task.id,
+                        crate::ENGINE_NAMES.join(", ")
+                    ));
+                }
+            }
+            if let Some(query) = queries.iter().find(|q| !q.sql.contains("{table}")) {
+                return Err(format!(
+                    "the query `{}` of the task `{}` does not name its table as {{table}}",
+                    query.id, task.id
+                ));
+            }
+        }
+        TaskCheck::Measurements { timing, .. }
+            if !grader
+                .tasks
+                .iter()
+                .any(|t| t.id == *timing && matches!(t.check, TaskCheck::Timing(_))) =>
+        {
+            return Err(format!(
+                "the task `{}` compares the candidate's measurements with the timing task `{timing}`, which the grader does not have",
+                task.id
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Refuses a generator asked for no stores or sales, too many, or a planted sale that cannot
+/// be planted.
+fn check_generator(generator: &crate::GeneratorSpec) -> Result<(), String> {
+    if generator.stores == 0 || generator.stores > 999 {
+        return Err(format!(
+            "[generator] stores = {}: give between 1 and 999 stores",
+            generator.stores
+        ));
+    }
+    if generator.sales == 0 || generator.sales > 50_000_000 {
+        return Err(format!(
+            "[generator] sales = {}: give between 1 and 50,000,000 sales lines",
+            generator.sales
+        ));
+    }
+    if let Some(boundary) = &generator.boundary {
+        // The planted sales need the store, another store, and room among the lines.
+        match boundary.store_index() {
+            Some(i) if i < generator.stores && generator.stores >= 2 => {}
+            _ => {
+                return Err(format!(
+                    "[generator.boundary] store = \"{}\": give the code of one of the {} stores generated (MAG001 to MAG{:03}), and at least 2 stores",
+                    boundary.store, generator.stores, generator.stores
+                ));
+            }
+        }
+        if !(1..=99_999_999).contains(&boundary.amount_cents) {
+            return Err(format!(
+                "[generator.boundary] amount_cents = {}: give a positive amount in cents, under a million euros",
+                boundary.amount_cents
+            ));
+        }
+        if generator.sales < 100 {
+            return Err(
+                "[generator.boundary] needs at least 100 sales lines to plant its sales among"
+                    .into(),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Whether `id` can name an exam: letters, digits, `-` and `_`, never a path out of
@@ -373,13 +388,13 @@ fn weights(grader: &GraderManifest) -> Result<(), String> {
     Ok(())
 }
 
-/// Refuses a jury's grid that names an indicator the referential does not have, a check the
-/// grader does not run, a tolerance out of its range, or that leaves a check of a gridded
-/// criterion out of every indicator (it would then count for points and never for the verdict).
-fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
-    use crate::IndicatorRule;
+/// A check the grader runs: its id, its criterion, the parts it judges separately.
+type GradedCheck<'a> = (String, &'a str, Vec<String>);
+
+/// Every check the grader runs.
+fn graded_checks(grader: &GraderManifest) -> Vec<GradedCheck<'_>> {
     // Every check the grader runs: (id, criterion, the parts it judges separately).
-    let mut checks: Vec<(String, &str, Vec<String>)> = Vec::new();
+    let mut checks: Vec<GradedCheck<'_>> = Vec::new();
     for (kind, rule) in &grader.checks {
         checks.push((kind.id().to_owned(), &rule.criterion, Vec::new()));
         for table in &grader.tables {
@@ -405,6 +420,69 @@ fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
     for item in &grader.manual {
         checks.push((item.id.clone(), &item.criterion, Vec::new()));
     }
+    checks
+}
+
+/// Refuses a check of the grid's indicator `rule` with a share out of its range, naming a
+/// check the grader does not run, of another criterion, or a part it does not judge; else
+/// the check's id.
+fn grid_check<'a>(
+    rule: &crate::IndicatorRule,
+    check: &'a crate::IndicatorCheck,
+    criterion: &str,
+    checks: &[GradedCheck<'_>],
+) -> Result<&'a str, String> {
+    let (min_share, max_lost_share) = check.tolerance(rule);
+    let shares = [
+        ("min_share", Some(min_share)),
+        ("max_lost_share", max_lost_share),
+    ];
+    for (name, value) in shares {
+        if let Some(v) = value
+            && !(v.is_finite() && (0.0..=1.0).contains(&v))
+        {
+            return Err(format!(
+                "the indicator `{}`: {name} = {v} for `{}`: give a share from 0 to 1",
+                rule.id,
+                check.selector()
+            ));
+        }
+    }
+    let (wanted, part) = crate::IndicatorRule::split(check.selector());
+    let matched: Vec<&GradedCheck<'_>> = checks.iter().filter(|(id, _, _)| id == wanted).collect();
+    let Some((_, of, parts)) = matched.first() else {
+        return Err(format!(
+            "the indicator `{}` names the check `{wanted}`, which the grader does not run",
+            rule.id
+        ));
+    };
+    if *of != criterion {
+        return Err(format!(
+            "the indicator `{}` is of {criterion}, but the check `{wanted}` counts for {of}",
+            rule.id
+        ));
+    }
+    if let Some(part) = part
+        && !parts.iter().any(|p| p == part)
+    {
+        return Err(format!(
+            "the indicator `{}` names the part `{part}` of `{wanted}`, which judges {}",
+            rule.id,
+            if parts.is_empty() {
+                "no parts".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        ));
+    }
+    Ok(wanted)
+}
+
+/// Refuses a jury's grid that names an indicator the referential does not have, a check the
+/// grader does not run, a tolerance out of its range, or that leaves a check of a gridded
+/// criterion out of every indicator (it would then count for points and never for the verdict).
+fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
+    let checks = graded_checks(grader);
     let mut seen = std::collections::BTreeSet::new();
     let mut covered = std::collections::BTreeSet::new();
     for rule in &grader.indicators {
@@ -434,50 +512,7 @@ fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
             return Err(format!("the indicator `{}` names no check", rule.id));
         }
         for check in &rule.checks {
-            let (min_share, max_lost_share) = check.tolerance(rule);
-            let shares = [
-                ("min_share", Some(min_share)),
-                ("max_lost_share", max_lost_share),
-            ];
-            for (name, value) in shares {
-                if let Some(v) = value
-                    && !(v.is_finite() && (0.0..=1.0).contains(&v))
-                {
-                    return Err(format!(
-                        "the indicator `{}`: {name} = {v} for `{}`: give a share from 0 to 1",
-                        rule.id,
-                        check.selector()
-                    ));
-                }
-            }
-            let (wanted, part) = IndicatorRule::split(check.selector());
-            let matched: Vec<&(String, &str, Vec<String>)> =
-                checks.iter().filter(|(id, _, _)| id == wanted).collect();
-            let Some((_, of, parts)) = matched.first() else {
-                return Err(format!(
-                    "the indicator `{}` names the check `{wanted}`, which the grader does not run",
-                    rule.id
-                ));
-            };
-            if *of != criterion {
-                return Err(format!(
-                    "the indicator `{}` is of {criterion}, but the check `{wanted}` counts for {of}",
-                    rule.id
-                ));
-            }
-            if let Some(part) = part
-                && !parts.iter().any(|p| p == part)
-            {
-                return Err(format!(
-                    "the indicator `{}` names the part `{part}` of `{wanted}`, which judges {}",
-                    rule.id,
-                    if parts.is_empty() {
-                        "no parts".to_owned()
-                    } else {
-                        parts.join(", ")
-                    }
-                ));
-            }
+            let wanted = grid_check(rule, check, criterion, &checks)?;
             covered.insert(wanted.to_owned());
             if let Some(kind) = grader.checks.keys().find(|k| k.id() == wanted) {
                 for table in &grader.tables {
