@@ -73,20 +73,10 @@ pub fn grade(grading: &Grading<'_>) -> Report {
             .ping()
             .and_then(|()| backend.relations_named(&wanted))
     });
-    // Why nothing can be graded on this database, if so: it cannot be reached, or it does
-    // not answer the first questions.
-    let failure: Option<&epreuve_db::DbError> = match (&listed, backend) {
-        (Some(Err(error)), _) => Some(error),
-        (_, Err(error)) => Some(*error),
-        _ => None,
-    };
+    let (reachable, failure) = reached(backend, &listed);
     let relations = match &listed {
         Some(Ok(relations)) => relations.as_slice(),
         _ => &[],
-    };
-    let reachable = match (failure, backend) {
-        (None, Ok(backend)) => Some(*backend),
-        _ => None,
     };
     let mut results = Vec::new();
     for kind in CheckKind::ALL.into_iter().filter(|k| k.is_instance()) {
@@ -146,24 +136,49 @@ pub fn grade(grading: &Grading<'_>) -> Report {
         &exam.manifest.id,
         grading.candidate,
         engine,
-        &exam
-            .manifest
-            .criteria
-            .iter()
-            .map(|code| {
-                let rule = grader.criteria.get(code).cloned().unwrap_or_default();
-                let rule = epreuve_results::CriterionRule {
-                    acquired_share: rule.acquired_share,
-                    max_lost_share: rule.max_lost_share,
-                    indicators: grid_of(grader, code),
-                };
-                (code.clone(), rule)
-            })
-            .collect::<Vec<_>>(),
+        &criteria_rules(exam, grader),
         results,
         grading.notes.clone(),
         grading.integrity.clone(),
     )
+}
+
+/// The database to grade, or why nothing can be graded on it: it cannot be reached, or it
+/// does not answer the first questions (`listed`).
+fn reached<'a, 'b>(
+    backend: &'b Result<&'a dyn Backend, &'b epreuve_db::DbError>,
+    listed: &'b Option<Result<Vec<epreuve_db::Relation>, epreuve_db::DbError>>,
+) -> (Option<&'a dyn Backend>, Option<&'b epreuve_db::DbError>) {
+    let failure: Option<&epreuve_db::DbError> = match (listed, backend) {
+        (Some(Err(error)), _) => Some(error),
+        (_, Err(error)) => Some(*error),
+        _ => None,
+    };
+    let reachable = match (failure, backend) {
+        (None, Ok(backend)) => Some(*backend),
+        _ => None,
+    };
+    (reachable, failure)
+}
+
+/// Each criterion of the exam, in its order, with the grader's rule for its verdict.
+fn criteria_rules(
+    exam: &Exam,
+    grader: &GraderManifest,
+) -> Vec<(String, epreuve_results::CriterionRule)> {
+    exam.manifest
+        .criteria
+        .iter()
+        .map(|code| {
+            let rule = grader.criteria.get(code).cloned().unwrap_or_default();
+            let rule = epreuve_results::CriterionRule {
+                acquired_share: rule.acquired_share,
+                max_lost_share: rule.max_lost_share,
+                indicators: grid_of(grader, code),
+            };
+            (code.clone(), rule)
+        })
+        .collect()
 }
 
 /// The lines of the jury's grid of `criterion`, in the referential's words (the catalogue

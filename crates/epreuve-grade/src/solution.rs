@@ -45,35 +45,7 @@ pub fn apply_solution(
             }
         }
         for table in &truth.tables {
-            let dropped = solution.transform.drop_columns.get(&table.table);
-            let mut columns = text_columns(&table.source.frame);
-            columns.retain(|(name, _)| !dropped.is_some_and(|d| d.contains(name)));
-            for (column, values) in &mut columns {
-                if let Some(&chars) = solution
-                    .transform
-                    .truncate
-                    .get(&format!("{}.{column}", table.table))
-                {
-                    for value in values.iter_mut().flatten() {
-                        *value = value.chars().take(chars).collect();
-                    }
-                }
-                let qualified = format!("{}.{column}", table.table);
-                if solution.transform.sort_alone.get(&qualified) == Some(&true) {
-                    values.sort_by(|a, b| match (a, b) {
-                        (Some(a), Some(b)) => a.cmp(b),
-                        (a, b) => a.is_none().cmp(&b.is_none()),
-                    });
-                }
-                if solution
-                    .transform
-                    .empty_columns
-                    .get(&table.table)
-                    .is_some_and(|c| c.contains(column))
-                {
-                    values.iter_mut().for_each(|v| *v = None);
-                }
-            }
+            let columns = transformed_columns(solution, table);
             let families = table.profile.families(&columns);
             let keep = table
                 .source
@@ -97,6 +69,72 @@ pub fn apply_solution(
             .execute(&script)
             .map_err(failed(format!("running {}", path.display())))?;
     }
+    copy_answers(
+        name,
+        solution,
+        solution_dir,
+        &engine.to_string(),
+        answers_dir,
+    )?;
+    if let Some(measure) = &solution.measure {
+        let text = measured(name, measure, grader, backend)?;
+        let target = answers_dir.join(&measure.answer);
+        std::fs::write(&target, text).map_err(io(&target))?;
+    }
+    Ok(())
+}
+
+/// The source columns of `table` as the solution loads them: columns dropped, values cut
+/// short, a column sorted on its own, columns emptied.
+fn transformed_columns(
+    solution: &SolutionManifest,
+    table: &crate::TableTruth,
+) -> Vec<epreuve_data::TextColumn> {
+    let dropped = solution.transform.drop_columns.get(&table.table);
+    let mut columns = text_columns(&table.source.frame);
+    columns.retain(|(name, _)| !dropped.is_some_and(|d| d.contains(name)));
+    for (column, values) in &mut columns {
+        if let Some(&chars) = solution
+            .transform
+            .truncate
+            .get(&format!("{}.{column}", table.table))
+        {
+            for value in values.iter_mut().flatten() {
+                *value = value.chars().take(chars).collect();
+            }
+        }
+        let qualified = format!("{}.{column}", table.table);
+        if solution.transform.sort_alone.get(&qualified) == Some(&true) {
+            values.sort_by(|a, b| match (a, b) {
+                (Some(a), Some(b)) => a.cmp(b),
+                (a, b) => a.is_none().cmp(&b.is_none()),
+            });
+        }
+        if solution
+            .transform
+            .empty_columns
+            .get(&table.table)
+            .is_some_and(|c| c.contains(column))
+        {
+            values.iter_mut().for_each(|v| *v = None);
+        }
+    }
+    columns
+}
+
+/// Copies the solution's answers (those of the solution it takes them from first, then its
+/// own, each with the engine's own folder after it) into `answers_dir`.
+fn copy_answers(
+    name: &str,
+    solution: &SolutionManifest,
+    solution_dir: &Path,
+    engine: &str,
+    answers_dir: &Path,
+) -> Result<(), GradeError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| GradeError::Io { path, source }
+    };
     let answers = solution_dir.join(&solution.answers);
     if !answers.is_dir() && solution.answers_from.is_none() {
         return Err(GradeError::Solution {
@@ -127,11 +165,6 @@ pub fn apply_solution(
             let target = answers_dir.join(entry.file_name());
             std::fs::copy(entry.path(), &target).map_err(io(&target))?;
         }
-    }
-    if let Some(measure) = &solution.measure {
-        let text = measured(name, measure, grader, backend)?;
-        let target = answers_dir.join(&measure.answer);
-        std::fs::write(&target, text).map_err(io(&target))?;
     }
     Ok(())
 }
