@@ -150,22 +150,12 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     let truth = Truth::compute(&exam, &grader, &source.dir)?;
     notes.extend(source.notes);
     let evaluation = match visibility {
-        Visibility::Full if !grader.manual.is_empty() => {
-            let evaluation = read_evaluation(workspace, evaluation_file, &grader)?;
-            let unscored = grader
-                .manual
-                .iter()
-                .filter(|i| !evaluation.items.contains_key(&i.id))
-                .count();
-            if unscored > 0 {
-                notes.push(Note::ManualNotScored {
-                    unscored,
-                    total: grader.manual.len(),
-                    workspace: workspace.root().display().to_string(),
-                });
-            }
-            Some(evaluation)
-        }
+        Visibility::Full if !grader.manual.is_empty() => Some(assessors_evaluation(
+            workspace,
+            evaluation_file,
+            &grader,
+            &mut notes,
+        )?),
         _ => None,
     };
     let submission = match visibility {
@@ -220,6 +210,29 @@ pub fn grade_workspace(request: &Request<'_>) -> Result<Report, GradingError> {
     drop(live);
     drop(restored);
     Ok(report)
+}
+
+/// The assessor's scores of the manual items, noting how many are still to score.
+fn assessors_evaluation(
+    workspace: &Workspace,
+    file: Option<&Path>,
+    grader: &epreuve_exam::GraderManifest,
+    notes: &mut Vec<Note>,
+) -> Result<Evaluation, GradingError> {
+    let evaluation = read_evaluation(workspace, file, grader)?;
+    let unscored = grader
+        .manual
+        .iter()
+        .filter(|i| !evaluation.items.contains_key(&i.id))
+        .count();
+    if unscored > 0 {
+        notes.push(Note::ManualNotScored {
+            unscored,
+            total: grader.manual.len(),
+            workspace: workspace.root().display().to_string(),
+        });
+    }
+    Ok(evaluation)
 }
 
 /// What the centre's record says of the workspace's identity: every difference from the

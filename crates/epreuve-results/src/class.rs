@@ -240,81 +240,8 @@ impl ClassReport {
             n => round2((scores[n / 2 - 1] + scores[n / 2]) / 2.0),
         };
         let histogram = histogram(&scores, max_score);
-        let mut criteria: Vec<CriterionRate> = Vec::new();
-        for report in &reports {
-            for c in &report.criteria {
-                let at = match criteria.iter().position(|r| r.code == c.code) {
-                    Some(at) => at,
-                    None => {
-                        criteria.push(CriterionRate {
-                            code: c.code.clone(),
-                            acquired: 0,
-                            judged: 0,
-                            share: 0.0,
-                            indicators: Vec::new(),
-                        });
-                        criteria.len() - 1
-                    }
-                };
-                let (acquired, judged) = tally(c.verdict);
-                criteria[at].acquired += acquired;
-                criteria[at].judged += judged;
-                for line in &c.indicators {
-                    let rates = &mut criteria[at].indicators;
-                    let i = match rates.iter().position(|r| r.id == line.id) {
-                        Some(i) => i,
-                        None => {
-                            rates.push(IndicatorRate {
-                                id: line.id.clone(),
-                                text: line.text.clone(),
-                                gloss: line.gloss.clone(),
-                                acquired: 0,
-                                judged: 0,
-                                share: 0.0,
-                            });
-                            rates.len() - 1
-                        }
-                    };
-                    let (acquired, judged) = tally(line.verdict);
-                    rates[i].acquired += acquired;
-                    rates[i].judged += judged;
-                }
-            }
-        }
-        for c in &mut criteria {
-            c.share = share(c.acquired, c.judged);
-            for line in &mut c.indicators {
-                line.share = share(line.acquired, line.judged);
-            }
-        }
-        let mut checks: Vec<CheckRate> = Vec::new();
-        for report in &reports {
-            for check in &report.checks {
-                if !matches!(check.status, Status::Passed | Status::Failed) {
-                    continue;
-                }
-                let at = match checks.iter().position(|r| r.id == check.id) {
-                    Some(at) => at,
-                    None => {
-                        checks.push(CheckRate {
-                            id: check.id.clone(),
-                            title: check.title.clone(),
-                            failed: 0,
-                            graded: 0,
-                            failure_rate: 0.0,
-                        });
-                        checks.len() - 1
-                    }
-                };
-                checks[at].graded += 1;
-                if check.score < check.max_score {
-                    checks[at].failed += 1;
-                }
-            }
-        }
-        for c in &mut checks {
-            c.failure_rate = share(c.failed, c.graded);
-        }
+        let criteria = criterion_rates(&reports);
+        let mut checks = check_rates(&reports);
         // The checks that fail most first; among equals, the exam's order.
         checks.sort_by(|a, b| b.failure_rate.total_cmp(&a.failure_rate));
         Self {
@@ -333,6 +260,91 @@ impl ClassReport {
             copied_rows: Vec::new(),
         }
     }
+}
+
+/// How many candidates acquired each criterion and each line of its grid, of those judged.
+fn criterion_rates(reports: &[&Report]) -> Vec<CriterionRate> {
+    let mut criteria: Vec<CriterionRate> = Vec::new();
+    for report in reports {
+        for c in &report.criteria {
+            let at = match criteria.iter().position(|r| r.code == c.code) {
+                Some(at) => at,
+                None => {
+                    criteria.push(CriterionRate {
+                        code: c.code.clone(),
+                        acquired: 0,
+                        judged: 0,
+                        share: 0.0,
+                        indicators: Vec::new(),
+                    });
+                    criteria.len() - 1
+                }
+            };
+            let (acquired, judged) = tally(c.verdict);
+            criteria[at].acquired += acquired;
+            criteria[at].judged += judged;
+            for line in &c.indicators {
+                let rates = &mut criteria[at].indicators;
+                let i = match rates.iter().position(|r| r.id == line.id) {
+                    Some(i) => i,
+                    None => {
+                        rates.push(IndicatorRate {
+                            id: line.id.clone(),
+                            text: line.text.clone(),
+                            gloss: line.gloss.clone(),
+                            acquired: 0,
+                            judged: 0,
+                            share: 0.0,
+                        });
+                        rates.len() - 1
+                    }
+                };
+                let (acquired, judged) = tally(line.verdict);
+                rates[i].acquired += acquired;
+                rates[i].judged += judged;
+            }
+        }
+    }
+    for c in &mut criteria {
+        c.share = share(c.acquired, c.judged);
+        for line in &mut c.indicators {
+            line.share = share(line.acquired, line.judged);
+        }
+    }
+    criteria
+}
+
+/// How often each graded check failed.
+fn check_rates(reports: &[&Report]) -> Vec<CheckRate> {
+    let mut checks: Vec<CheckRate> = Vec::new();
+    for report in reports {
+        for check in &report.checks {
+            if !matches!(check.status, Status::Passed | Status::Failed) {
+                continue;
+            }
+            let at = match checks.iter().position(|r| r.id == check.id) {
+                Some(at) => at,
+                None => {
+                    checks.push(CheckRate {
+                        id: check.id.clone(),
+                        title: check.title.clone(),
+                        failed: 0,
+                        graded: 0,
+                        failure_rate: 0.0,
+                    });
+                    checks.len() - 1
+                }
+            };
+            checks[at].graded += 1;
+            if check.score < check.max_score {
+                checks[at].failed += 1;
+            }
+        }
+    }
+    for c in &mut checks {
+        c.failure_rate = share(c.failed, c.graded);
+    }
+    checks
 }
 
 /// What a verdict adds to a rate: (acquired, judged).

@@ -175,25 +175,8 @@ pub(crate) fn judge(rule: &IndicatorRule, checks: &[CheckResult]) -> Option<Indi
                 Some(p) => format!("{}:{p}", check.id),
                 None => check.id.clone(),
             };
-            match check.status {
-                Status::NotApplicable => continue,
-                Status::NotGradable => {
-                    open.get_or_insert((
-                        Verdict::NotGradable,
-                        said!("criterion-not-gradable", check = &check.id),
-                    ));
-                    continue;
-                }
-                Status::Pending => {
-                    if !matches!(open, Some((Verdict::NotGradable, _))) {
-                        open = Some((
-                            Verdict::Pending,
-                            said!("criterion-pending", check = &check.id),
-                        ));
-                    }
-                    continue;
-                }
-                Status::Passed | Status::Failed => {}
+            if not_read(check, &mut open) {
+                continue;
             }
             let share = share_of(check, part);
             let enough = share + 1e-9 >= grid_check.min_share;
@@ -213,27 +196,7 @@ pub(crate) fn judge(rule: &IndicatorRule, checks: &[CheckResult]) -> Option<Indi
                 held.push(name);
                 continue;
             }
-            let found = check
-                .said
-                .clone()
-                .unwrap_or_else(|| said!("grid-check-said", text = &check.message));
-            short.push(if kept || check.lost_share.is_none() {
-                said!(
-                    "grid-short-share",
-                    check = &name,
-                    share = SaidArg::percent((share * 100.0).floor() / 100.0),
-                    found = found
-                )
-            } else {
-                said!(
-                    "grid-short-lost",
-                    check = &name,
-                    lost = SaidArg::percent(
-                        (check.lost_share.unwrap_or(0.0) * 10_000.0).round() / 10_000.0
-                    ),
-                    found = found
-                )
-            });
+            short.push(why_short(check, &name, share, kept));
         }
     }
     if read.is_empty() && open.is_none() {
@@ -268,6 +231,56 @@ pub(crate) fn judge(rule: &IndicatorRule, checks: &[CheckResult]) -> Option<Indi
         said: evidence,
         checks: read,
     })
+}
+
+/// Whether `check` is no evidence for the line: not applicable here, or one that leaves the
+/// line open (not gradable, which wins, or waiting for the assessor).
+fn not_read(check: &CheckResult, open: &mut Option<(Verdict, Said)>) -> bool {
+    match check.status {
+        Status::NotApplicable => true,
+        Status::NotGradable => {
+            open.get_or_insert((
+                Verdict::NotGradable,
+                said!("criterion-not-gradable", check = &check.id),
+            ));
+            true
+        }
+        Status::Pending => {
+            if !matches!(open, Some((Verdict::NotGradable, _))) {
+                *open = Some((
+                    Verdict::Pending,
+                    said!("criterion-pending", check = &check.id),
+                ));
+            }
+            true
+        }
+        Status::Passed | Status::Failed => false,
+    }
+}
+
+/// Why the check `name` falls short of its line: its share right, or the share it lost when
+/// that is what the line does not keep.
+fn why_short(check: &CheckResult, name: &str, share: f64, kept: bool) -> Said {
+    let found = check
+        .said
+        .clone()
+        .unwrap_or_else(|| said!("grid-check-said", text = &check.message));
+    if kept || check.lost_share.is_none() {
+        said!(
+            "grid-short-share",
+            check = name,
+            share = SaidArg::percent((share * 100.0).floor() / 100.0),
+            found = found
+        )
+    } else {
+        said!(
+            "grid-short-lost",
+            check = name,
+            lost =
+                SaidArg::percent((check.lost_share.unwrap_or(0.0) * 10_000.0).round() / 10_000.0),
+            found = found
+        )
+    }
 }
 
 /// The criterion's verdict from its lines of the grid: not acquired as soon as one indicator

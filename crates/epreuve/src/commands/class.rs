@@ -257,25 +257,7 @@ pub fn grade(
     };
     let total = class.manifest.members.len();
     let count = std::sync::atomic::AtomicUsize::new(0);
-    // Progress goes to standard error, so that a JSON result stays whole: a bar with the time
-    // left on a terminal, a line per candidate otherwise (a log, CI).
-    let bar = (!printer.quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(total as u64);
-        bar.set_style(
-            // indicatif's placeholders, placed by the catalogue's words.
-            indicatif::ProgressStyle::with_template(&tr!(
-                printer.lang,
-                "class-grade-bar",
-                bar = "{bar:30}",
-                pos = "{pos}",
-                len = "{len}",
-                elapsed = "{elapsed}",
-                eta = "{eta}"
-            ))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let bar = progress_bar(printer, total);
     let summary = grade_class(&class, &catalogue, &options, &|id, outcome| {
         let n = count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let what = match outcome {
@@ -300,6 +282,38 @@ pub fn grade(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    print_summary(printer, &summary, args.regrade);
+    Ok(if summary.left > 0 {
+        exit_codes::CANCELLED
+    } else {
+        exit_codes::SUCCESS
+    })
+}
+
+/// Where `class grade` says how it is going: standard error, so that a JSON result stays
+/// whole; a bar with the time left on a terminal, a line per candidate otherwise (a log, CI).
+fn progress_bar(printer: &Printer, total: usize) -> Option<indicatif::ProgressBar> {
+    (!printer.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            // indicatif's placeholders, placed by the catalogue's words.
+            indicatif::ProgressStyle::with_template(&tr!(
+                printer.lang,
+                "class-grade-bar",
+                bar = "{bar:30}",
+                pos = "{pos}",
+                len = "{len}",
+                elapsed = "{elapsed}",
+                eta = "{eta}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
+/// What `class grade` did: graded, kept, left, results changed by hand, scores that moved.
+fn print_summary(printer: &Printer, summary: &epreuve_class::GradeSummary, regrade: bool) {
     printer.result(
         || {
             let mut out = format!(
@@ -322,7 +336,7 @@ pub fn grade(
                     tr!(printer.lang, "class-result-changed", id = id.as_str())
                 ));
             }
-            if args.regrade || !summary.moved.is_empty() {
+            if regrade || !summary.moved.is_empty() {
                 out.push('\n');
                 out.push_str(&epreuve_report::render_movements(
                     &summary.moved,
@@ -342,11 +356,6 @@ pub fn grade(
             .to_string()
         },
     );
-    Ok(if summary.left > 0 {
-        exit_codes::CANCELLED
-    } else {
-        exit_codes::SUCCESS
-    })
 }
 
 pub fn report(printer: &Printer, args: &ClassReportArgs) -> anyhow::Result<u8> {
