@@ -217,7 +217,6 @@ const STILL_LONG: &[(&str, &str)] = &[
     ("epreuve-live/src/lines.rs", "run"),
     ("epreuve-live/src/screen.rs", "draw"),
     ("epreuve-provision/src/images.rs", "build_images"),
-    ("epreuve-session/src/submission.rs", "read_bundle"),
 ];
 
 #[test]

@@ -150,67 +150,8 @@ impl Workspace {
         std::fs::create_dir_all(copy.join("answers")).map_err(SessionError::io("create", &copy))?;
         // Private copies first, then every check on them: what is graded is what was checked,
         // whatever the candidate changes in the bundle while grading runs.
-        let mut listed = Vec::new();
-        for entry in bundle.list("")? {
-            let relative = match entry {
-                Listed::File(relative) => relative,
-                Listed::Refused(reason) => {
-                    tampering.push(said!("integrity-file-refused", reason = reason.to_string()));
-                    continue;
-                }
-            };
-            let name = relative.display().to_string();
-            let limit = if name.starts_with("answers") {
-                limits::ANSWER
-            } else if name == SEAL {
-                limits::RECORD
-            } else {
-                limits::DATABASE
-            };
-            match bundle.copy(&relative, &copy.join(&relative), limit) {
-                Ok(_) => listed.push(name),
-                Err(e) => tampering.push(said!(
-                    "integrity-file-uncopied",
-                    file = shown(&name),
-                    error = e.to_string()
-                )),
-            }
-        }
-        // The seal: recorded by state.json, naming every file with its checksum.
-        let seal: Option<Seal> = match std::fs::read(copy.join(SEAL)) {
-            Ok(bytes) => {
-                let hash = epreuve_data::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-                if hash != record.seal {
-                    tampering.push(said!("integrity-seal-replaced"));
-                }
-                serde_json::from_slice(&bytes).ok()
-            }
-            Err(e) => {
-                tampering.push(said!("integrity-no-seal", error = e.to_string()));
-                None
-            }
-        };
-        if let Some(seal) = &seal {
-            for (name, sha) in &seal.files {
-                match sha256_file(&copy.join(name)) {
-                    Ok(found) if &found == sha => {}
-                    Ok(_) => tampering.push(said!("integrity-file-changed", file = shown(name))),
-                    Err(_) if !listed.contains(name) => {
-                        tampering.push(said!("integrity-file-deleted", file = shown(name)))
-                    }
-                    Err(e) => tampering.push(said!(
-                        "integrity-file-unreadable",
-                        file = shown(name),
-                        error = e.to_string()
-                    )),
-                }
-            }
-            for name in &listed {
-                if name != SEAL && !seal.files.contains_key(name) {
-                    tampering.push(said!("integrity-file-added", file = shown(name)));
-                }
-            }
-        }
+        let listed = private_copy(bundle, &copy, &mut tampering)?;
+        check_seal(&copy, &record.seal, &listed, &mut tampering);
         // The log of the bundle: its chain, and the live log going on from it.
         let bundle_log = std::fs::read_to_string(copy.join(LOG_FILE)).unwrap_or_default();
         if let Err(problem) = verify_chain(&bundle_log) {
@@ -251,6 +192,82 @@ impl Workspace {
             tampering,
             _private: private,
         })
+    }
+}
+
+/// Copies every file of `bundle` into `copy` within its limit, noting what is refused or
+/// cannot be copied; the names copied.
+fn private_copy(
+    bundle: &Root,
+    copy: &Path,
+    tampering: &mut Vec<Said>,
+) -> Result<Vec<String>, SessionError> {
+    let mut listed = Vec::new();
+    for entry in bundle.list("")? {
+        let relative = match entry {
+            Listed::File(relative) => relative,
+            Listed::Refused(reason) => {
+                tampering.push(said!("integrity-file-refused", reason = reason.to_string()));
+                continue;
+            }
+        };
+        let name = relative.display().to_string();
+        let limit = if name.starts_with("answers") {
+            limits::ANSWER
+        } else if name == SEAL {
+            limits::RECORD
+        } else {
+            limits::DATABASE
+        };
+        match bundle.copy(&relative, &copy.join(&relative), limit) {
+            Ok(_) => listed.push(name),
+            Err(e) => tampering.push(said!(
+                "integrity-file-uncopied",
+                file = shown(&name),
+                error = e.to_string()
+            )),
+        }
+    }
+    Ok(listed)
+}
+
+/// Checks the seal of the copied bundle: the one `state.json` recorded (`recorded`), naming
+/// every file with its checksum and nothing else.
+fn check_seal(copy: &Path, recorded: &str, listed: &[String], tampering: &mut Vec<Said>) {
+    // The seal: recorded by state.json, naming every file with its checksum.
+    let seal: Option<Seal> = match std::fs::read(copy.join(SEAL)) {
+        Ok(bytes) => {
+            let hash = epreuve_data::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+            if hash != recorded {
+                tampering.push(said!("integrity-seal-replaced"));
+            }
+            serde_json::from_slice(&bytes).ok()
+        }
+        Err(e) => {
+            tampering.push(said!("integrity-no-seal", error = e.to_string()));
+            None
+        }
+    };
+    if let Some(seal) = &seal {
+        for (name, sha) in &seal.files {
+            match sha256_file(&copy.join(name)) {
+                Ok(found) if &found == sha => {}
+                Ok(_) => tampering.push(said!("integrity-file-changed", file = shown(name))),
+                Err(_) if !listed.contains(name) => {
+                    tampering.push(said!("integrity-file-deleted", file = shown(name)))
+                }
+                Err(e) => tampering.push(said!(
+                    "integrity-file-unreadable",
+                    file = shown(name),
+                    error = e.to_string()
+                )),
+            }
+        }
+        for name in listed {
+            if name != SEAL && !seal.files.contains_key(name) {
+                tampering.push(said!("integrity-file-added", file = shown(name)));
+            }
+        }
     }
 }
 
