@@ -19,35 +19,8 @@ use crate::{Lang, LiveError, Say};
 pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
     let mut out = std::io::stdout();
     let bell = out.is_terminal();
-    say(&mut out, lang.title(&watch.exam, &watch.candidate))?;
-    let left = watch.left(Utc::now());
-    say(
-        &mut out,
-        format!(
-            "{} ({}).",
-            lang.left(&in_words(left, lang)).trim_end_matches('.'),
-            lang.ends_at(watch.deadline)
-        ),
-    )?;
-    match &watch.submitted {
-        Some(record) => say(&mut out, lang.submitted(record.at, false, record.late))?,
-        None => say(
-            &mut out,
-            lang.submit_soon(watch.submit_at() == watch.deadline),
-        )?,
-    }
-    // Keys typed as lines (`q`, `c`), when a person is at the keyboard.
-    let keys = std::io::stdin().is_terminal().then(|| {
-        let (send, receive) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::stdin().lock().lines().map_while(Result::ok) {
-                if send.send(line.trim().to_owned()).is_err() {
-                    break;
-                }
-            }
-        });
-        receive
-    });
+    introduce(&mut out, watch, lang)?;
+    let keys = typed_keys();
     if keys.is_some() {
         say(&mut out, lang.keys())?;
     }
@@ -116,6 +89,41 @@ pub(crate) fn run(watch: &mut Watch, lang: Lang) -> Result<(), LiveError> {
             std::thread::sleep(StdDuration::from_millis(250));
         }
     }
+}
+
+/// What the candidate hears first: the exam, the time left and when it ends, and whether
+/// the work is submitted.
+fn introduce(out: &mut std::io::Stdout, watch: &Watch, lang: Lang) -> Result<(), LiveError> {
+    say(out, lang.title(&watch.exam, &watch.candidate))?;
+    let left = watch.left(Utc::now());
+    say(
+        out,
+        format!(
+            "{} ({}).",
+            lang.left(&in_words(left, lang)).trim_end_matches('.'),
+            lang.ends_at(watch.deadline)
+        ),
+    )?;
+    match &watch.submitted {
+        Some(record) => say(out, lang.submitted(record.at, false, record.late))?,
+        None => say(out, lang.submit_soon(watch.submit_at() == watch.deadline))?,
+    }
+    Ok(())
+}
+
+/// Keys typed as lines (`q`, `c`), when a person is at the keyboard.
+fn typed_keys() -> Option<mpsc::Receiver<String>> {
+    std::io::stdin().is_terminal().then(|| {
+        let (send, receive) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+                if send.send(line.trim().to_owned()).is_err() {
+                    break;
+                }
+            }
+        });
+        receive
+    })
 }
 
 fn say(out: &mut std::io::Stdout, line: impl AsRef<str>) -> Result<(), LiveError> {

@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use epreuve_results::{Status, clean_text};
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event as Input, KeyCode, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -108,8 +108,6 @@ fn take(shown: &mut Shown, event: Event) {
 
 fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
     let lang = shown.lang;
-    let now = Utc::now();
-    let left = watch.left(now);
     let connection_lines = watch.connection.lines().count() as u16;
     let [header, notice, database, checklist, keys] = Layout::vertical([
         Constraint::Length(4),
@@ -120,6 +118,45 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
     ])
     .areas(frame.area());
 
+    draw_header(frame, header, watch, shown);
+    let notice_line = notice_line(watch, shown);
+    frame.render_widget(
+        Paragraph::new(notice_line).wrap(Wrap { trim: true }),
+        notice,
+    );
+
+    frame.render_widget(
+        Paragraph::new(clean_text(&watch.connection))
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(lang.database()),
+            ),
+        database,
+    );
+
+    let (title, lines) = checklist_lines(watch, shown);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        checklist,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            lang.keys(),
+            shown.style(Color::Cyan),
+        ))),
+        keys,
+    );
+}
+
+/// The clock: time left (red in the last five minutes, yellow in the last fifteen), when it
+/// ends, and the same in words.
+fn draw_header(frame: &mut Frame, area: Rect, watch: &Watch, shown: &Shown) {
+    let lang = shown.lang;
+    let left = watch.left(Utc::now());
     let urgency = if left <= Duration::minutes(5) {
         shown.style(Color::Red).add_modifier(Modifier::BOLD)
     } else if left <= Duration::minutes(15) {
@@ -143,10 +180,14 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
                 .borders(Borders::ALL)
                 .title(clean_text(&lang.title(&watch.exam, &watch.candidate))),
         ),
-        header,
+        area,
     );
+}
 
-    let notice_line = match &shown.notice {
+/// The line under the clock: the last event, else what the view is doing.
+fn notice_line(watch: &Watch, shown: &Shown) -> Line<'static> {
+    let lang = shown.lang;
+    match &shown.notice {
         Some((text, true)) => Line::from(Span::styled(
             format!("⚠ {}", clean_text(text)),
             shown.style(Color::Yellow).add_modifier(Modifier::BOLD),
@@ -157,24 +198,13 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
             Line::from(lang.submit_soon(watch.submit_at() == watch.deadline))
         }
         None => Line::from(""),
-    };
-    frame.render_widget(
-        Paragraph::new(notice_line).wrap(Wrap { trim: true }),
-        notice,
-    );
+    }
+}
 
-    frame.render_widget(
-        Paragraph::new(clean_text(&watch.connection))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(lang.database()),
-            ),
-        database,
-    );
-
-    let (title, lines) = match &watch.checklist {
+/// The public checklist's title and a line per check: its mark, title, status and hint.
+fn checklist_lines(watch: &Watch, shown: &Shown) -> (String, Vec<Line<'static>>) {
+    let lang = shown.lang;
+    match &watch.checklist {
         None => (
             lang.checklist().to_owned(),
             vec![Line::from(lang.checking())],
@@ -219,18 +249,5 @@ fn draw(frame: &mut Frame, watch: &Watch, shown: &Shown) {
                 lines,
             )
         }
-    };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::default().borders(Borders::ALL).title(title)),
-        checklist,
-    );
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            lang.keys(),
-            shown.style(Color::Cyan),
-        ))),
-        keys,
-    );
+    }
 }
