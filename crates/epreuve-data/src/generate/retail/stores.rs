@@ -143,23 +143,37 @@ pub(super) fn write_stores(
         }
         sheet.write_boolean(row, 7, rng.chance(0.4)).map_err(xlsx)?;
     }
-    let targets = workbook
-        .add_worksheet()
-        .set_name("objectifs")
-        .map_err(xlsx)?;
+    write_targets(&mut workbook, rng, &surfaces, dirty).map_err(xlsx)?;
+    // A fixed creation date keeps the workbook byte-for-byte reproducible.
+    let properties = rust_xlsxwriter::DocProperties::new()
+        .set_creation_datetime(&ExcelDateTime::from_ymd(2025, 3, 1).map_err(xlsx)?);
+    workbook.set_properties(&properties);
+    workbook.save(path).map_err(xlsx)
+}
+
+/// The sheet of monthly targets: one line per store and month of 2024 and 2025, scaled by
+/// the store's surface and the season, a few left empty, and, in a dirty workbook, a few
+/// pasted as text with a decimal comma.
+fn write_targets(
+    workbook: &mut Workbook,
+    rng: &mut Rng,
+    surfaces: &[i64],
+    dirty: bool,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let targets = workbook.add_worksheet().set_name("objectifs")?;
     for (c, h) in ["code_magasin", "annee", "mois", "objectif_ca"]
         .iter()
         .enumerate()
     {
-        targets.write_string(0, c as u16, *h).map_err(xlsx)?;
+        targets.write_string(0, c as u16, *h)?;
     }
     let mut row = 1;
     for (i, surface) in surfaces.iter().enumerate() {
         for year in [2024, 2025] {
             for month in 1..=12 {
-                targets.write_string(row, 0, store_code(i)).map_err(xlsx)?;
-                targets.write_number(row, 1, year as f64).map_err(xlsx)?;
-                targets.write_number(row, 2, month as f64).map_err(xlsx)?;
+                targets.write_string(row, 0, store_code(i))?;
+                targets.write_number(row, 1, year as f64)?;
+                targets.write_number(row, 2, month as f64)?;
                 if !rng.chance(0.005) {
                     let season = if month == 12 {
                         135
@@ -171,22 +185,18 @@ pub(super) fn write_stores(
                     let cents = surface * 7_500 * season / 100 + rng.range(0, 99_999);
                     if dirty && rng.chance(0.05) {
                         // Pasted from a French report: text with a decimal comma.
-                        targets
-                            .write_string(row, 3, format!("{},{:02}", cents / 100, cents % 100))
-                            .map_err(xlsx)?;
+                        targets.write_string(
+                            row,
+                            3,
+                            format!("{},{:02}", cents / 100, cents % 100),
+                        )?;
                     } else {
-                        targets
-                            .write_number(row, 3, cents as f64 / 100.0)
-                            .map_err(xlsx)?;
+                        targets.write_number(row, 3, cents as f64 / 100.0)?;
                     }
                 }
                 row += 1;
             }
         }
     }
-    // A fixed creation date keeps the workbook byte-for-byte reproducible.
-    let properties = rust_xlsxwriter::DocProperties::new()
-        .set_creation_datetime(&ExcelDateTime::from_ymd(2025, 3, 1).map_err(xlsx)?);
-    workbook.set_properties(&properties);
-    workbook.save(path).map_err(xlsx)
+    Ok(())
 }
