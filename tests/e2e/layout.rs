@@ -210,34 +210,16 @@ fn function_start(line: &str) -> Option<(&str, String)> {
 /// The longest a function of `src` may be, in lines.
 const LONGEST: usize = 100;
 
-/// The functions still longer than that, to be split by idea: none may grow, and one split
-/// leaves this list. `(file under crates/, function)`.
-const STILL_LONG: &[(&str, &str)] = &[
-    ("epreuve-provision/src/images.rs", "build_images"),
-];
-
 #[test]
 fn no_function_in_src_is_longer_than_a_hundred_lines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let long = long_functions(&root);
-    let new: Vec<String> = long
+    let long: Vec<String> = long_functions(&root)
         .iter()
-        .filter(|(file, name, _)| !STILL_LONG.contains(&(file.as_str(), name.as_str())))
         .map(|(file, name, lines)| format!("{file}: {name}, {lines} lines"))
         .collect();
     assert!(
-        new.is_empty(),
+        long.is_empty(),
         "functions over {LONGEST} lines: split them by idea\n{}",
-        new.join("\n")
-    );
-    let split: Vec<String> = STILL_LONG
-        .iter()
-        .filter(|(file, name)| !long.iter().any(|(f, n, _)| f == file && n == name))
-        .map(|(file, name)| format!("{file}: {name}"))
-        .collect();
-    assert!(
-        split.is_empty(),
-        "no longer over {LONGEST} lines: take them out of STILL_LONG\n{}",
-        split.join("\n")
+        long.join("\n")
     );
 }

@@ -83,33 +83,7 @@ pub fn build_images(
             image: LOCAL_BASE.into(),
         });
     } else {
-        let started = Instant::now();
-        progress(BuildEvent::Started {
-            image: LOCAL_BASE.into(),
-        });
-        let tar = debootstrap(&mut progress)?;
-        let (repo, tag) = LOCAL_BASE.split_once(':').unwrap_or((LOCAL_BASE, "latest"));
-        let options = CreateImageOptionsBuilder::default()
-            .from_src("-")
-            .repo(repo)
-            .tag(tag)
-            .build();
-        let result: Result<(), bollard::errors::Error> = runtime.block_on(async {
-            let mut stream =
-                docker.create_image(Some(options), Some(bollard::body_full(tar.into())), None);
-            while let Some(item) = stream.next().await {
-                item?;
-            }
-            Ok(())
-        });
-        result.map_err(|e| ProvisionError::Docker {
-            action: format!("import {LOCAL_BASE}"),
-            detail: e.to_string(),
-        })?;
-        progress(BuildEvent::Built {
-            image: LOCAL_BASE.into(),
-            seconds: started.elapsed().as_secs_f64(),
-        });
+        import_base(&runtime, &docker, &mut progress)?;
     }
     // MongoDB has none: Debian ships no MongoDB.
     let buildable = Engine::servers()
@@ -123,61 +97,108 @@ pub fn build_images(
             });
             continue;
         }
-        let started = Instant::now();
-        progress(BuildEvent::Started {
-            image: image.into(),
-        });
-        let mut archive = tar::Builder::new(Vec::new());
-        for (name, text) in local.context {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(text.len() as u64);
-            header.set_mode(0o755);
-            header.set_cksum();
-            archive
-                .append_data(&mut header, name, text.as_bytes())
-                .map_err(ProvisionError::io("pack the build context"))?;
+        build_one(&runtime, &docker, local, &mut progress)?;
+    }
+    Ok(())
+}
+
+/// Imports a Debian root file system made by debootstrap as the base image.
+fn import_base(
+    runtime: &tokio::runtime::Runtime,
+    docker: &Docker,
+    progress: &mut impl FnMut(BuildEvent),
+) -> Result<(), ProvisionError> {
+    let started = Instant::now();
+    progress(BuildEvent::Started {
+        image: LOCAL_BASE.into(),
+    });
+    let tar = debootstrap(progress)?;
+    let (repo, tag) = LOCAL_BASE.split_once(':').unwrap_or((LOCAL_BASE, "latest"));
+    let options = CreateImageOptionsBuilder::default()
+        .from_src("-")
+        .repo(repo)
+        .tag(tag)
+        .build();
+    let result: Result<(), bollard::errors::Error> = runtime.block_on(async {
+        let mut stream =
+            docker.create_image(Some(options), Some(bollard::body_full(tar.into())), None);
+        while let Some(item) = stream.next().await {
+            item?;
         }
-        let body = archive
-            .into_inner()
+        Ok(())
+    });
+    result.map_err(|e| ProvisionError::Docker {
+        action: format!("import {LOCAL_BASE}"),
+        detail: e.to_string(),
+    })?;
+    progress(BuildEvent::Built {
+        image: LOCAL_BASE.into(),
+        seconds: started.elapsed().as_secs_f64(),
+    });
+    Ok(())
+}
+
+/// Builds one engine's image from its context, on the base image.
+fn build_one(
+    runtime: &tokio::runtime::Runtime,
+    docker: &Docker,
+    local: &epreuve_db::LocalImage,
+    progress: &mut impl FnMut(BuildEvent),
+) -> Result<(), ProvisionError> {
+    let image = local.name;
+    let started = Instant::now();
+    progress(BuildEvent::Started {
+        image: image.into(),
+    });
+    let mut archive = tar::Builder::new(Vec::new());
+    for (name, text) in local.context {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o755);
+        header.set_cksum();
+        archive
+            .append_data(&mut header, name, text.as_bytes())
             .map_err(ProvisionError::io("pack the build context"))?;
-        let options = BuildImageOptionsBuilder::default()
-            .dockerfile("Dockerfile")
-            .t(image)
-            .rm(true)
-            .forcerm(true)
-            .build();
-        let result: Result<(), String> = runtime.block_on(async {
-            let mut stream =
-                docker.build_image(options, None, Some(bollard::body_full(body.into())));
-            while let Some(item) = stream.next().await {
-                match item {
-                    Ok(info) => {
-                        if let Some(error) = info.error_detail.and_then(|d| d.message) {
-                            return Err(error);
-                        }
-                        if let Some(text) = info.stream {
-                            for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                                progress(BuildEvent::Line {
-                                    image: image.into(),
-                                    line: line.to_owned(),
-                                });
-                            }
+    }
+    let body = archive
+        .into_inner()
+        .map_err(ProvisionError::io("pack the build context"))?;
+    let options = BuildImageOptionsBuilder::default()
+        .dockerfile("Dockerfile")
+        .t(image)
+        .rm(true)
+        .forcerm(true)
+        .build();
+    let result: Result<(), String> = runtime.block_on(async {
+        let mut stream = docker.build_image(options, None, Some(bollard::body_full(body.into())));
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(info) => {
+                    if let Some(error) = info.error_detail.and_then(|d| d.message) {
+                        return Err(error);
+                    }
+                    if let Some(text) = info.stream {
+                        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                            progress(BuildEvent::Line {
+                                image: image.into(),
+                                line: line.to_owned(),
+                            });
                         }
                     }
-                    Err(e) => return Err(e.to_string()),
                 }
+                Err(e) => return Err(e.to_string()),
             }
-            Ok(())
-        });
-        result.map_err(|detail| ProvisionError::Docker {
-            action: format!("build {image}"),
-            detail,
-        })?;
-        progress(BuildEvent::Built {
-            image: image.into(),
-            seconds: started.elapsed().as_secs_f64(),
-        });
-    }
+        }
+        Ok(())
+    });
+    result.map_err(|detail| ProvisionError::Docker {
+        action: format!("build {image}"),
+        detail,
+    })?;
+    progress(BuildEvent::Built {
+        image: image.into(),
+        seconds: started.elapsed().as_secs_f64(),
+    });
     Ok(())
 }
 
