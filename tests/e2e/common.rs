@@ -455,32 +455,38 @@ const ENGLISH_WORDS: [&str; 23] = [
 /// message or argument, and the French words (data set aside) hold no English.
 pub fn assert_said_in_both(report: &serde_json::Value, label: &str) {
     use epreuve_i18n::Lang;
+    let json = report;
     let report: epreuve_results::Report = serde_json::from_value(report.clone()).expect("a report");
-    let mut messages: Vec<(String, &epreuve_results::Said, &str)> = Vec::new();
-    for check in &report.checks {
-        let said = check
-            .said
-            .as_ref()
-            .unwrap_or_else(|| panic!("{label}: {} says no catalogue message", check.id));
-        messages.push((check.id.clone(), said, &check.message));
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let mut messages: Vec<(String, &epreuve_results::Said, String)> = Vec::new();
+    for (i, check) in report.checks.iter().enumerate() {
+        let english = text(&json["checks"][i]["message"]);
+        messages.push((check.id.clone(), check.message.said(), english));
     }
-    for criterion in &report.criteria {
-        let said = criterion
-            .said
-            .as_ref()
-            .unwrap_or_else(|| panic!("{label}: {} says no catalogue message", criterion.code));
-        messages.push((criterion.code.clone(), said, &criterion.reason));
+    for (i, criterion) in report.criteria.iter().enumerate() {
+        let english = text(&json["criteria"][i]["reason"]);
+        messages.push((criterion.code.clone(), criterion.reason.said(), english));
         // Each line of the jury's grid: its evidence and its tolerance, said in both.
-        for line in &criterion.indicators {
-            messages.push((line.id.clone(), &line.said, &line.evidence));
+        for (j, line) in criterion.indicators.iter().enumerate() {
+            let written = &json["criteria"][i]["indicators"][j];
+            messages.push((
+                line.id.clone(),
+                line.evidence.said(),
+                text(&written["evidence"]),
+            ));
             messages.push((
                 format!("{} tolerance", line.id),
-                &line.tolerance_said,
-                &line.tolerance,
+                line.tolerance.said(),
+                text(&written["tolerance"]),
             ));
         }
     }
-    for (id, said, english) in messages {
+    for (id, said, english) in &messages {
+        let english = english.as_str();
+        assert_ne!(
+            said.id, "err-text",
+            "{label}: {id} says no catalogue message"
+        );
         assert_eq!(
             said.checked(Lang::En).as_deref(),
             Ok(english),
@@ -493,7 +499,10 @@ pub fn assert_said_in_both(report: &serde_json::Value, label: &str) {
         if said.id != "hint-ok" {
             assert_ne!(&french, english, "{label}: {id} is not translated");
         }
-        let words_only = said.clone().map_text(&|_| "X".to_owned()).render(Lang::Fr);
+        let words_only = (*said)
+            .clone()
+            .map_text(&|_| "X".to_owned())
+            .render(Lang::Fr);
         for word in words_only.split(|c: char| !c.is_alphanumeric()) {
             assert!(
                 !ENGLISH_WORDS.contains(&word),

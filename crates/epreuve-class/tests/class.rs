@@ -309,7 +309,7 @@ fn a_class_of_twelve_from_roster_to_gradebook() {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(" "),
-            r.integrity.join(" "),
+            r.integrity.english().join(" "),
         )
     };
     assert!(
@@ -1030,6 +1030,7 @@ fn a_class_of_twelve_on_one_server_that_dies_during_grading(engine: Engine) {
             .report()
             .unwrap()
             .integrity
+            .english()
             .join(" ")
             .contains("seal")
     );

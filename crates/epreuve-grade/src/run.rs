@@ -335,11 +335,9 @@ fn scored(scope: Scope<'_>, outcome: Outcome, visibility: Visibility) -> CheckRe
             Visibility::Public => Vec::new(),
             Visibility::Full => outcome.parts,
         },
-        message: String::new(),
-        said: None,
+        message: epreuve_results::Spoken::new(match visibility {
+            Visibility::Public => *outcome.hint,
+            Visibility::Full => *outcome.message,
+        }),
     }
-    .with_said(match visibility {
-        Visibility::Public => *outcome.hint,
-        Visibility::Full => *outcome.message,
-    })
 }

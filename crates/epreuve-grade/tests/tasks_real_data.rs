@@ -139,12 +139,18 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
             "{age}: {result:#?}"
         );
         assert!(
-            result.message.contains("177 missing cells filled"),
+            result
+                .message
+                .english()
+                .contains("177 missing cells filled"),
             "{}",
             result.message
         );
         assert!(
-            result.message.contains("2 missing cells filled with S"),
+            result
+                .message
+                .english()
+                .contains("2 missing cells filled with S"),
             "{}",
             result.message
         );
@@ -158,6 +164,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
     assert!(
         result
             .message
+            .english()
             .contains("which is zero (the mean or the median asked)"),
         "{}",
         result.message
@@ -166,7 +173,10 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
     let result = grade_task(&task, &truth, &db, &Root::new(temp.path()).unwrap());
     assert_eq!(result.score, 0.0, "{result:#?}");
     assert!(
-        result.message.contains("none of the accepted methods"),
+        result
+            .message
+            .english()
+            .contains("none of the accepted methods"),
         "{}",
         result.message
     );
@@ -180,6 +190,7 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
     assert!(
         result
             .message
+            .english()
             .contains("1 values that were present were changed"),
         "{}",
         result.message
@@ -192,7 +203,10 @@ fn titanic_ages_and_ports_imputed_by_duckdb_pass_and_wrong_fills_fail() {
     let result = grade_task(&task, &truth, &db, &Root::new(temp.path()).unwrap());
     assert_eq!(result.status, epreuve_grade::Status::Failed, "{result:#?}");
     assert!(
-        result.message.contains("1 rows of the source are missing"),
+        result
+            .message
+            .english()
+            .contains("1 rows of the source are missing"),
         "{}",
         result.message
     );
@@ -235,7 +249,11 @@ check = { kind = "statistics", answer = "stats.sql", table = "penguins", column 
             epreuve_grade::Status::Passed,
             "{sql}: {result:#?}"
         );
-        assert!(result.message.contains("342 values"), "{}", result.message);
+        assert!(
+            result.message.english().contains("342 values"),
+            "{}",
+            result.message
+        );
     }
     // The two missing lengths counted as zero: the mean and the first quartile move.
     let result = run(
@@ -244,7 +262,10 @@ check = { kind = "statistics", answer = "stats.sql", table = "penguins", column 
     );
     assert_eq!(result.status, epreuve_grade::Status::Failed, "{result:#?}");
     assert!(
-        result.message.contains("`moyenne`: mean expected"),
+        result
+            .message
+            .english()
+            .contains("`moyenne`: mean expected"),
         "{}",
         result.message
     );
@@ -266,6 +287,7 @@ check = { kind = "frequencies", answer = "freq.sql", table = "penguins", column 
     assert!(
         result
             .message
+            .english()
             .contains("the row NULL counts the 11 missing values: accepted and left out"),
         "{}",
         result.message

@@ -161,7 +161,6 @@ grid-tolerance-share = at least { $share } % of the points of each check
 grid-tolerance-lost-only = at most { $lost } % of the source's filled cells lost
 grid-tolerance-lost = { $share }, at most { $lost } % of the source's filled cells lost
 grid-tolerance-of = { $check }: { $tolerance }
-grid-check-said = { $text }
 grid-short-share = { $check } keeps { $share } %: { $found }
 grid-short-lost = { $check } loses { $lost } % of the source's filled cells: { $found }
 grid-evidence-short = { $short }

@@ -162,7 +162,6 @@ grid-tolerance-share = au moins { $share } % des points de chaque vérification
 grid-tolerance-lost-only = au plus { $lost } % des cellules remplies de la source perdues
 grid-tolerance-lost = { $share }, au plus { $lost } % des cellules remplies de la source perdues
 grid-tolerance-of = { $check } : { $tolerance }
-grid-check-said = { $text }
 grid-short-share = { $check } garde { $share } % : { $found }
 grid-short-lost = { $check } perd { $lost } % des cellules remplies de la source : { $found }
 grid-evidence-short = { $short }

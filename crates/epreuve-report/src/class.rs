@@ -406,7 +406,7 @@ pub fn render_gradescope(report: &epreuve_results::Report) -> String {
                 "score": check.score,
                 "max_score": check.max_score,
                 "status": if matches!(check.status, epreuve_results::Status::Passed) { "passed" } else { "failed" },
-                "output": format!("{}: {}", check.status.label(), check.message),
+                "output": format!("{}: {}", check.status.label(), check.message.english()),
                 "visibility": "after_published",
             })
         })
@@ -420,7 +420,7 @@ pub fn render_gradescope(report: &epreuve_results::Report) -> String {
                 c.code,
                 line.text,
                 line.verdict.label(),
-                line.evidence,
+                line.evidence.english(),
                 line.gloss
             )
         })
@@ -429,7 +429,7 @@ pub fn render_gradescope(report: &epreuve_results::Report) -> String {
         .notes
         .iter()
         .map(ToString::to_string)
-        .chain(report.integrity.iter().cloned())
+        .chain(report.integrity.english())
         .chain(grid)
         .collect();
     epreuve_results::to_json(&serde_json::json!({

@@ -5,7 +5,7 @@
 use epreuve_i18n::{Said, SaidArg, said};
 use serde::{Deserialize, Serialize};
 
-use crate::{CheckResult, Status, Verdict};
+use crate::{CheckResult, EvidenceFields, Spoken, Status, ToleranceFields, Verdict};
 
 /// An indicator as a grader grids it: the referential's words and the checks that show it.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,15 +61,14 @@ pub struct IndicatorResult {
     pub gloss: String,
     /// Acquired, not acquired, waiting for the assessor, or not gradable.
     pub verdict: Verdict,
-    /// The tolerance, in English (`tolerance_said` in the reader's language).
-    pub tolerance: String,
-    /// The tolerance as a message of the catalogues.
-    pub tolerance_said: Said,
-    /// What shows the verdict, in English ("ventes: 48,000 rows for 24,000 observations";
-    /// `said` in the reader's language).
-    pub evidence: String,
-    /// The evidence as a message of the catalogues.
-    pub said: Said,
+    /// The tolerance (in the JSON: `tolerance` in English, `tolerance_said` the catalogue's
+    /// message).
+    #[serde(flatten)]
+    pub tolerance: Spoken<ToleranceFields>,
+    /// What shows the verdict ("ventes: 48,000 rows for 24,000 observations"; in the JSON:
+    /// `evidence` in English, `said` the catalogue's message).
+    #[serde(flatten)]
+    pub evidence: Spoken<EvidenceFields>,
     /// The checks read, each held or not.
     pub checks: Vec<IndicatorCheck>,
 }
@@ -77,12 +76,12 @@ pub struct IndicatorResult {
 impl IndicatorResult {
     /// The evidence in `lang`.
     pub fn evidence_in(&self, lang: epreuve_i18n::Lang) -> String {
-        self.said.render(lang)
+        self.evidence.render(lang)
     }
 
     /// The tolerance in `lang`.
     pub fn tolerance_in(&self, lang: epreuve_i18n::Lang) -> String {
-        self.tolerance_said.render(lang)
+        self.tolerance.render(lang)
     }
 }
 
@@ -225,10 +224,8 @@ pub(crate) fn judge(rule: &IndicatorRule, checks: &[CheckResult]) -> Option<Indi
         text: rule.text.clone(),
         gloss: rule.gloss.clone(),
         verdict,
-        tolerance: tolerance.english(),
-        tolerance_said: tolerance,
-        evidence: evidence.english(),
-        said: evidence,
+        tolerance: Spoken::new(tolerance),
+        evidence: Spoken::new(evidence),
         checks: read,
     })
 }
@@ -261,10 +258,7 @@ fn not_read(check: &CheckResult, open: &mut Option<(Verdict, Said)>) -> bool {
 /// Why the check `name` falls short of its line: its share right, or the share it lost when
 /// that is what the line does not keep.
 fn why_short(check: &CheckResult, name: &str, share: f64, kept: bool) -> Said {
-    let found = check
-        .said
-        .clone()
-        .unwrap_or_else(|| said!("grid-check-said", text = &check.message));
+    let found = check.message.said().clone();
     if kept || check.lost_share.is_none() {
         said!(
             "grid-short-share",
@@ -304,7 +298,7 @@ pub(crate) fn criterion_verdict(lines: &[IndicatorResult]) -> (Verdict, Said) {
     }
     for verdict in [Verdict::NotGradable, Verdict::Pending] {
         if let Some(line) = lines.iter().find(|l| l.verdict == verdict) {
-            return (verdict, line.said.clone());
+            return (verdict, line.evidence.said().clone());
         }
     }
     (
@@ -326,10 +320,9 @@ mod tests {
             public: false,
             score,
             max_score: max,
-            message: String::new(),
+            message: crate::Spoken::new(said!("ev-nothing")),
             lost_share: None,
             parts: Vec::new(),
-            said: Some(said!("ev-nothing")),
         }
     }
 
@@ -360,9 +353,9 @@ mod tests {
         assert_eq!(line.verdict, Verdict::NotAcquired);
         assert_eq!(line.checks.len(), 2, "values is not a row count");
         assert!(
-            line.evidence.contains("ventes.row_count"),
+            line.evidence.english().contains("ventes.row_count"),
             "{}",
-            line.evidence
+            line.evidence.english()
         );
         let held = judge(&rule(&["magasins.row_count"], 1.0, None), &checks).unwrap();
         assert_eq!(held.verdict, Verdict::Acquired);
@@ -374,7 +367,12 @@ mod tests {
         let values = check("ventes.values", Status::Failed, 0.0, 2.0);
         let lenient = rule(&["values"], 0.0, Some(0.01));
         let line = judge(&lenient, std::slice::from_ref(&values)).unwrap();
-        assert_eq!(line.verdict, Verdict::NotAcquired, "{}", line.evidence);
+        assert_eq!(
+            line.verdict,
+            Verdict::NotAcquired,
+            "{}",
+            line.evidence.english()
+        );
         // Every cell compared, none lost.
         let mut intact = check("ventes.values", Status::Passed, 2.0, 2.0);
         intact.lost_share = Some(0.0);
@@ -394,7 +392,11 @@ mod tests {
         values.lost_share = Some(0.02);
         let line = judge(&lenient, &[values]).unwrap();
         assert_eq!(line.verdict, Verdict::NotAcquired);
-        assert!(line.evidence.contains('2'), "{}", line.evidence);
+        assert!(
+            line.evidence.english().contains('2'),
+            "{}",
+            line.evidence.english()
+        );
 
         let mut selection = check("selection", Status::Failed, 1.0, 3.0);
         selection.parts = vec![

@@ -9,6 +9,7 @@ mod class;
 mod engine;
 mod grid;
 mod note;
+mod spoken;
 
 pub use class::{
     Bin, CandidateOutcome, CheckRate, ClassReport, CopiedRows, CriterionRate, DataOwner,
@@ -17,6 +18,10 @@ pub use class::{
 pub use engine::Engine;
 pub use grid::{GridCheck, IndicatorCheck, IndicatorResult, IndicatorRule, Part};
 pub use note::{DataFinding, Note};
+pub use spoken::{
+    EvidenceFields, Fields, IntegrityFields, MessageFields, ReasonFields, Spoken, SpokenList,
+    ToleranceFields,
+};
 
 /// When a criterion is acquired: the thresholds a grader writes for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,8 +97,10 @@ pub struct CheckResult {
     pub score: f64,
     /// Points at stake (0 when not applicable or not gradable).
     pub max_score: f64,
-    /// What was expected and what was found, in English (`said` in the reader's language).
-    pub message: String,
+    /// What was expected and what was found (in the JSON: `message` in English, `said` the
+    /// catalogue's message).
+    #[serde(flatten)]
+    pub message: Spoken<MessageFields>,
     /// Share of the source's filled cells lost, for the checks that measure it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_share: Option<f64>,
@@ -101,25 +108,12 @@ pub struct CheckResult {
     /// (the jury's grid may read one part alone).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
-    /// The message as the catalogues' id and its arguments, rendered in the reader's language
-    /// (absent only in reports written before epreuve said its messages this way).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub said: Option<Said>,
 }
 
 impl CheckResult {
-    /// This result saying `said`, with its English `message`.
-    pub fn with_said(mut self, said: Said) -> Self {
-        self.message = said.english();
-        self.said = Some(said);
-        self
-    }
-
     /// The message in `lang`.
     pub fn message_in(&self, lang: epreuve_i18n::Lang) -> String {
-        self.said
-            .as_ref()
-            .map_or_else(|| self.message.clone(), |s| s.render(lang))
+        self.message.render(lang)
     }
 }
 
@@ -163,12 +157,10 @@ pub struct CriterionScore {
     pub max_score: f64,
     /// Acquired or not, from the thresholds of the grader.
     pub verdict: Verdict,
-    /// Why, in an English sentence ("92 % of the points, 75 % needed"; `said` in the reader's
-    /// language).
-    pub reason: String,
-    /// The reason as the catalogues' id and its arguments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub said: Option<Said>,
+    /// Why ("92 % of the points, 75 % needed"; in the JSON: `reason` in English, `said` the
+    /// catalogue's message).
+    #[serde(flatten)]
+    pub reason: Spoken<ReasonFields>,
     /// The jury's grid: one line per indicator of the referential the grader evidences
     /// (empty for a criterion judged by its share of points, and in older reports).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -178,9 +170,7 @@ pub struct CriterionScore {
 impl CriterionScore {
     /// The reason in `lang`.
     pub fn reason_in(&self, lang: epreuve_i18n::Lang) -> String {
-        self.said
-            .as_ref()
-            .map_or_else(|| self.reason.clone(), |s| s.render(lang))
+        self.reason.render(lang)
     }
 }
 
@@ -209,12 +199,11 @@ pub struct Report {
     /// kind, its fields and its sentence in the JSON.
     #[serde(serialize_with = "note::serialize_notes")]
     pub notes: Vec<Note>,
-    /// What changed since submission or differs from the centre's record, one English
-    /// sentence each: the evidence can no longer be trusted whole.
-    pub integrity: Vec<String>,
-    /// The same, as the catalogues' messages, in the order of `integrity`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub integrity_said: Vec<Said>,
+    /// What changed since submission or differs from the centre's record, a sentence each:
+    /// the evidence can no longer be trusted whole (in the JSON: `integrity` in English,
+    /// `integrity_said` the catalogue's messages).
+    #[serde(flatten)]
+    pub integrity: SpokenList<IntegrityFields>,
     /// True when the score may still change: manual items wait for the assessor, or the
     /// evidence was changed after submission.
     pub provisional: bool,
@@ -236,17 +225,11 @@ impl Report {
         for check in &mut checks {
             check.id = clean_text(&check.id);
             check.title = clean_text(&check.title);
-            check.said = check.said.take().map(|s| s.map_text(&quoted));
-            // The English sentence is its message's, said again from the bounded quotes.
-            check.message = match &check.said {
-                Some(said) => said.english(),
-                None => quoted(&check.message),
-            };
+            check.message = check.message.clone().map_text(&quoted);
         }
         let notes: Vec<Note> = notes.into_iter().map(Note::cleaned).collect();
-        let integrity_said: Vec<Said> =
-            integrity.into_iter().map(|s| s.map_text(&quoted)).collect();
-        let integrity: Vec<String> = integrity_said.iter().map(Said::english).collect();
+        let integrity =
+            SpokenList::new(integrity.into_iter().map(|s| s.map_text(&quoted)).collect());
         let mut criteria: Vec<CriterionScore> = criteria_order
             .iter()
             .map(|(code, _)| CriterionScore {
@@ -254,8 +237,7 @@ impl Report {
                 score: 0.0,
                 max_score: 0.0,
                 verdict: Verdict::Acquired,
-                reason: String::new(),
-                said: None,
+                reason: Spoken::new(Said::new("err-text").with("text", "")),
                 indicators: Vec::new(),
             })
             .collect();
@@ -268,8 +250,7 @@ impl Report {
                         score: 0.0,
                         max_score: 0.0,
                         verdict: Verdict::Acquired,
-                        reason: String::new(),
-                        said: None,
+                        reason: Spoken::new(Said::new("err-text").with("text", "")),
                         indicators: Vec::new(),
                     });
                     criteria.len() - 1
@@ -297,8 +278,7 @@ impl Report {
                 grid::criterion_verdict(&c.indicators)
             };
             c.verdict = verdict;
-            c.reason = said.english();
-            c.said = Some(said);
+            c.reason = Spoken::new(said);
         }
         let pending: Vec<String> = checks
             .iter()
@@ -318,17 +298,12 @@ impl Report {
             checks,
             notes,
             integrity,
-            integrity_said,
         }
     }
 
     /// What changed since submission, in `lang`.
     pub fn integrity_in(&self, lang: epreuve_i18n::Lang) -> Vec<String> {
-        if self.integrity_said.len() == self.integrity.len() {
-            self.integrity_said.iter().map(|s| s.render(lang)).collect()
-        } else {
-            self.integrity.clone()
-        }
+        self.integrity.render(lang)
     }
 
     /// True when every gradable check passed (manual items still waiting for the assessor
