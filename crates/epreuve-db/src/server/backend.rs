@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::ServerAddress;
+use super::dialect::ErrorMeaning;
 use super::fetch::{Refusal, engine_words, fetch_text, refusal};
 use super::session::{Conn, Fault, Purpose, Runner, Session, code};
 use super::types::declared_type;
@@ -195,7 +196,7 @@ impl ServerDb {
                 ),
             },
             Fault::Sql(error) => {
-                if is_denial(&error) {
+                if self.meaning(&error) == Some(ErrorMeaning::Denied) {
                     DbError::Denied {
                         detail: engine_words(&error),
                     }
@@ -220,35 +221,20 @@ impl ServerDb {
             Fault::Expired => DbError::Timeout {
                 seconds: limit.as_secs(),
             },
-            Fault::Sql(error) => {
-                let code = code(&error).unwrap_or_default();
-                let lower = error.to_string().to_lowercase();
-                // 57014: PostgreSQL's statement_timeout; 1969: MariaDB's max_statement_time.
-                if code == "57014"
-                    || code == "70100"
-                    || code == "1969"
-                    || lower.contains("max_statement_time")
-                {
-                    DbError::Timeout {
-                        seconds: limit.as_secs(),
-                    }
-                } else if code == "25006"
-                    || code == "1792"
-                    || lower.contains("read-only transaction")
-                {
-                    DbError::Query {
-                        detail: "the query tries to change the database; only SELECT queries are accepted here".into(),
-                    }
-                } else if code == "42601" && lower.contains("multiple commands") {
-                    DbError::Query {
-                        detail: "the file holds more than one statement; keep a single SELECT (PostgreSQL refuses to prepare several)".into(),
-                    }
-                } else {
-                    DbError::Query {
-                        detail: engine_words(&error),
-                    }
-                }
-            }
+            Fault::Sql(error) => match self.meaning(&error) {
+                Some(ErrorMeaning::Timeout) => DbError::Timeout {
+                    seconds: limit.as_secs(),
+                },
+                Some(ErrorMeaning::Write) => DbError::Query {
+                    detail: "the query tries to change the database; only SELECT queries are accepted here".into(),
+                },
+                Some(ErrorMeaning::SeveralStatements) => DbError::Query {
+                    detail: "the file holds more than one statement; keep a single SELECT (PostgreSQL refuses to prepare several)".into(),
+                },
+                Some(ErrorMeaning::Denied) | None => DbError::Query {
+                    detail: engine_words(&error),
+                },
+            },
         }
     }
 
@@ -271,15 +257,15 @@ impl ServerDb {
     fn dialect(&self) -> &'static dyn super::dialect::Dialect {
         super::engines::of(self.sql)
     }
-}
 
-/// True when the server refused the grading account on the candidate's objects (their rights
-/// or row-level security): the candidate's doing, not the infrastructure's.
-fn is_denial(error: &sqlx::Error) -> bool {
-    let code = code(error).unwrap_or_default();
-    // 42501: PostgreSQL's insufficient_privilege (row-level security included); 1142, 1143:
-    // MariaDB's command and column denied.
-    code == "42501" || code == "1142" || code == "1143"
+    /// What the engine's error means for grading, as the engine's definition reads its code
+    /// (a refusal of the candidate's objects is the candidate's doing, not the
+    /// infrastructure's).
+    fn meaning(&self, error: &sqlx::Error) -> Option<ErrorMeaning> {
+        let code = code(error).unwrap_or_default();
+        let lower = error.to_string().to_lowercase();
+        self.dialect().error_meaning(&code, &lower)
+    }
 }
 
 impl Backend for ServerDb {

@@ -23,6 +23,22 @@ pub(super) trait Dialect: Sync {
     fn index_columns(&self, definition: &str) -> Vec<String>;
     /// The plan `EXPLAIN` returned, as lines of text.
     fn plan_text(&self, names: &[String], rows: Vec<TextRow>) -> String;
+    /// What an error of the engine means for grading, from its code (SQLSTATE, or the
+    /// server's own number) and its text in lower case; `None` for any other error.
+    fn error_meaning(&self, code: &str, lower: &str) -> Option<ErrorMeaning>;
+}
+
+/// The errors of an engine grading tells apart; each engine's codes for them are its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ErrorMeaning {
+    /// The statement ran past its deadline and was stopped.
+    Timeout,
+    /// The statement tried to write in a read-only transaction.
+    Write,
+    /// The text held several statements, which the engine refused to prepare.
+    SeveralStatements,
+    /// The account was refused the candidate's objects (their rights, row-level security).
+    Denied,
 }
 
 /// An index as the backend reports it.

@@ -4,12 +4,27 @@ use crate::SqlEngine;
 use crate::load::{literal, quote_ident};
 use epreuve_data::TextRow;
 
-use super::dialect::{AccountNames, Dialect};
+use super::dialect::{AccountNames, Dialect, ErrorMeaning};
 
 /// MariaDB (or MySQL).
 pub(super) struct MariaDb;
 
 impl Dialect for MariaDb {
+    fn error_meaning(&self, code: &str, lower: &str) -> Option<ErrorMeaning> {
+        match code {
+            // ER_STATEMENT_TIMEOUT (max_statement_time), and the SQLSTATE of an interrupted
+            // query.
+            "1969" | "70100" => Some(ErrorMeaning::Timeout),
+            _ if lower.contains("max_statement_time") => Some(ErrorMeaning::Timeout),
+            // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
+            "1792" => Some(ErrorMeaning::Write),
+            _ if lower.contains("read-only transaction") => Some(ErrorMeaning::Write),
+            // ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR.
+            "1142" | "1143" => Some(ErrorMeaning::Denied),
+            _ => None,
+        }
+    }
+
     fn relations(&self, schema: &str) -> String {
         format!(
             "SELECT TABLE_NAME, CASE WHEN TABLE_TYPE = 'VIEW' THEN 'view' ELSE 'table' END \

@@ -5,12 +5,27 @@ use crate::SqlEngine;
 use crate::load::{literal, quote_ident};
 use epreuve_data::TextRow;
 
-use super::dialect::{AccountNames, Dialect};
+use super::dialect::{AccountNames, Dialect, ErrorMeaning};
 
 /// PostgreSQL.
 pub(super) struct Postgres;
 
 impl Dialect for Postgres {
+    fn error_meaning(&self, code: &str, lower: &str) -> Option<ErrorMeaning> {
+        match code {
+            // query_canceled, which statement_timeout raises.
+            "57014" => Some(ErrorMeaning::Timeout),
+            // read_only_sql_transaction.
+            "25006" => Some(ErrorMeaning::Write),
+            // syntax_error, for "cannot insert multiple commands into a prepared statement".
+            "42601" if lower.contains("multiple commands") => Some(ErrorMeaning::SeveralStatements),
+            // insufficient_privilege, row-level security included.
+            "42501" => Some(ErrorMeaning::Denied),
+            _ if lower.contains("read-only transaction") => Some(ErrorMeaning::Write),
+            _ => None,
+        }
+    }
+
     fn relations(&self, schema: &str) -> String {
         format!(
             "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END \
