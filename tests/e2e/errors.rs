@@ -337,7 +337,7 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
                 target: "t".into(),
                 detail: "d".into(),
             },
-            epreuve_db::DbError::Query { detail: "d".into() },
+            epreuve_db::DbError::query("d"),
             epreuve_db::DbError::Timeout { seconds: 5 },
             epreuve_db::DbError::Denied { detail: "d".into() },
             epreuve_db::DbError::Internal {

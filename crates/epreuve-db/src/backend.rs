@@ -2,6 +2,7 @@
 
 use epreuve_data::TextColumn;
 use epreuve_data::TextRow;
+use epreuve_i18n::said;
 use serde::Serialize;
 
 use crate::{DbError, DeclaredType};
@@ -59,7 +60,7 @@ impl<'a> Query<'a> {
         match self {
             Self::Sql(sql) => Ok(sql),
             Self::Document(_) => Err(DbError::Query {
-                detail: "this is a MongoDB command: an SQL database runs SQL".into(),
+                detail: said!("db-query-is-mongodb"),
             }),
         }
     }
@@ -69,7 +70,7 @@ impl<'a> Query<'a> {
         match self {
             Self::Document(text) => Ok(text),
             Self::Sql(_) => Err(DbError::Query {
-                detail: "this is SQL: MongoDB runs a command written in JSON".into(),
+                detail: said!("db-query-is-sql"),
             }),
         }
     }
@@ -269,7 +270,7 @@ pub trait Loader: Backend {
     ) -> Result<(), DbError> {
         let _ = (table, columns, file);
         Err(DbError::Query {
-            detail: format!("{} does not load CSV files here", self.engine().label()),
+            detail: said!("db-no-csv", engine = self.engine().label()),
         })
     }
 

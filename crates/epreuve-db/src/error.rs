@@ -37,8 +37,9 @@ pub enum DbError {
     },
     /// A query written by the candidate failed: syntax error, unknown table, wrong type.
     Query {
-        /// The engine's message.
-        detail: String,
+        /// What is wrong: the engine's own words ([`DbError::query`]), or epreuve's refusal
+        /// from the catalogue.
+        detail: Said,
     },
     /// A query written by the candidate ran longer than allowed.
     Timeout {
@@ -61,6 +62,13 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// A query the engine refused, in the engine's own words.
+    pub fn query(words: impl Into<String>) -> Self {
+        Self::Query {
+            detail: said!("err-text", text = words.into()),
+        }
+    }
+
     /// The same error with the file `from` named as `to` wherever it says it: a private copy
     /// of the candidate's database (grading reads one) is named by the workspace's file, which
     /// the assessor can find.
@@ -83,7 +91,7 @@ impl DbError {
                 detail: text(detail),
             },
             Self::Query { detail } => Self::Query {
-                detail: text(detail),
+                detail: detail.map_text(&|t| text(t.to_owned())),
             },
             Self::Denied { detail } => Self::Denied {
                 detail: text(detail),
@@ -136,7 +144,7 @@ impl DbError {
             Self::Unavailable { target, detail } => {
                 said!("err-db-unavailable", target = target, detail = detail)
             }
-            Self::Query { detail } => said!("err-text", text = detail),
+            Self::Query { detail } => detail.clone(),
             Self::Timeout { seconds } => said!("err-db-timeout", seconds = *seconds),
             Self::Denied { detail } => said!("err-db-denied", detail = detail),
             Self::Internal { sql, detail } => {

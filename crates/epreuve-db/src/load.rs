@@ -113,14 +113,14 @@ fn fill_through_csv(
     families: &[Option<TypeFamily>],
     rows: usize,
 ) -> Result<bool, DbError> {
-    let failed = |what: &str, e: &dyn std::fmt::Display| DbError::Query {
-        detail: format!("{what} the rows of `{table}` for loading: {e}"),
+    let failed = |e: &dyn std::fmt::Display| DbError::Query {
+        detail: epreuve_i18n::said!("db-load-write", table = table, error = e.to_string()),
     };
     let file = tempfile::Builder::new()
         .prefix("epreuve-load-")
         .suffix(".csv")
         .tempfile()
-        .map_err(|e| failed("writing", &e))?;
+        .map_err(|e| failed(&e))?;
     {
         let mut writer = csv::WriterBuilder::new()
             .has_headers(false)
@@ -142,11 +142,9 @@ fn fill_through_csv(
                     }
                 }
             }
-            writer
-                .write_record(&record)
-                .map_err(|e| failed("writing", &e))?;
+            writer.write_record(&record).map_err(|e| failed(&e))?;
         }
-        writer.flush().map_err(|e| failed("writing", &e))?;
+        writer.flush().map_err(|e| failed(&e))?;
     }
     backend.load_csv(table, names, file.path())?;
     Ok(true)

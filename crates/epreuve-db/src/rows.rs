@@ -13,8 +13,11 @@ pub(crate) fn text_columns(
     names: Vec<String>,
     rows: Vec<TextRow>,
 ) -> Result<Vec<TextColumn>, DbError> {
-    epreuve_data::columns_from_rows(Path::new("query"), names, rows).map_err(|e| DbError::Query {
-        detail: e.to_string().replace("query: ", ""),
+    epreuve_data::columns_from_rows(Path::new("query"), names, rows).map_err(|e| match e {
+        epreuve_data::DataError::DuplicateColumn { column, .. } => DbError::Query {
+            detail: epreuve_i18n::said!("db-column-twice", column = column),
+        },
+        other => DbError::query(other.to_string()),
     })
 }
 

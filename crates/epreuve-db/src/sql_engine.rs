@@ -3,6 +3,7 @@
 //! because it asks for a [`SqlEngine`] and [`SqlEngine::of`] has none to give.
 
 use crate::{DbError, Engine};
+use epreuve_i18n::said;
 
 /// An engine that reads SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +30,7 @@ impl SqlEngine {
     /// The SQL engine `engine` is, or an error that says it has no SQL, for `doing`.
     pub fn required(engine: Engine, doing: &str) -> Result<Self, DbError> {
         Self::of(engine).ok_or_else(|| DbError::Query {
-            detail: format!(
-                "{} does not read SQL: {doing} needs an SQL engine",
-                engine.label()
-            ),
+            detail: said!("db-no-sql", engine = engine.label(), doing = doing),
         })
     }
 

@@ -1,6 +1,7 @@
 //! What grading asks of a DuckDB database, and how epreuve writes to one.
 
 use epreuve_data::TextRow;
+use epreuve_i18n::said;
 use std::time::Duration;
 
 use super::DuckDb;
@@ -35,14 +36,12 @@ impl DuckDb {
             1 => {}
             0 => {
                 return Err(DbError::Query {
-                    detail: "the file holds no query".into(),
+                    detail: said!("db-query-none"),
                 });
             }
             n => {
                 return Err(DbError::Query {
-                    detail: format!(
-                        "the file holds {n} statements; keep a single SELECT (DuckDB reads them as {n})"
-                    ),
+                    detail: said!("db-query-statements", n = n),
                 });
             }
         }
@@ -54,7 +53,7 @@ impl DuckDb {
             }
         }
         Err(DbError::Query {
-            detail: "the query cannot be read as a single SELECT once its trailing comments and semicolons are set aside; remove them".into(),
+            detail: said!("db-query-trailing"),
         })
     }
 }
@@ -178,9 +177,7 @@ impl Backend for DuckDb {
             Err(Failure::Expired) => Err(DbError::Timeout {
                 seconds: self.timeout.as_secs(),
             }),
-            Err(Failure::Engine(e)) => Err(DbError::Query {
-                detail: candidate_message(&e.to_string()),
-            }),
+            Err(Failure::Engine(e)) => Err(DbError::query(candidate_message(&e.to_string()))),
         }
     }
 
@@ -195,9 +192,7 @@ impl Backend for DuckDb {
                 Failure::Expired => DbError::Timeout {
                     seconds: limit.as_secs(),
                 },
-                Failure::Engine(e) => DbError::Query {
-                    detail: candidate_message(&e.to_string()),
-                },
+                Failure::Engine(e) => DbError::query(candidate_message(&e.to_string())),
             })
     }
 
@@ -237,9 +232,7 @@ impl Backend for DuckDb {
                 Failure::Expired => DbError::Timeout {
                     seconds: limit.as_secs(),
                 },
-                Failure::Engine(e) => DbError::Query {
-                    detail: candidate_message(&e.to_string()),
-                },
+                Failure::Engine(e) => DbError::query(candidate_message(&e.to_string())),
             })?;
         Ok(rows
             .into_iter()
@@ -251,9 +244,9 @@ impl Backend for DuckDb {
 
 impl Loader for DuckDb {
     fn execute(&self, sql: &str) -> Result<(), DbError> {
-        self.conn.execute_batch(sql).map_err(|e| DbError::Query {
-            detail: first_line(&e.to_string()),
-        })
+        self.conn
+            .execute_batch(sql)
+            .map_err(|e| DbError::query(first_line(&e.to_string())))
     }
 
     /// One appender per 50,000 rows: with one per 500, DuckDB spent most of a million-line
@@ -295,9 +288,7 @@ impl Loader for DuckDb {
         _booleans: &[bool],
         rows: &[TextRow],
     ) -> Result<(), DbError> {
-        let failed = |e: duckdb::Error| DbError::Query {
-            detail: first_line(&e.to_string()),
-        };
+        let failed = |e: duckdb::Error| DbError::query(first_line(&e.to_string()));
         let names: Vec<&str> = columns.iter().map(String::as_str).collect();
         let mut appender = self
             .conn

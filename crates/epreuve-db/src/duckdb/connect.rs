@@ -3,6 +3,7 @@
 
 use crate::rows::NamedRows;
 use epreuve_data::TextRow;
+use epreuve_i18n::said;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -335,7 +336,7 @@ impl DuckDb {
             Ok(json) => json,
             Err(_) if armed.fired() => {
                 return Err(DbError::Query {
-                    detail: "DuckDB could not read the query in time".into(),
+                    detail: said!("db-duckdb-parse-late"),
                 });
             }
             Err(e) => {
@@ -355,12 +356,10 @@ impl DuckDb {
             let message = value["error_message"].as_str().unwrap_or("");
             if message.contains("Only SELECT statements") {
                 return Err(DbError::Query {
-                    detail: "the file holds a statement that is not a SELECT: only SELECT queries are accepted here; they may not change the database".into(),
+                    detail: said!("db-query-not-select"),
                 });
             }
-            return Err(DbError::Query {
-                detail: first_line(message),
-            });
+            return Err(DbError::query(first_line(message)));
         }
         Ok(value["statements"].as_array().map_or(0, Vec::len))
     }

@@ -10,6 +10,7 @@
 //!   not type is a string; an empty cell leaves the field out, as `dropna` would.
 
 use epreuve_data::TextRow;
+use epreuve_i18n::said;
 use mongodb::bson::{Bson, Document};
 
 use super::MongoDb;
@@ -19,7 +20,7 @@ use crate::{DbError, Loader};
 impl Loader for MongoDb {
     fn execute(&self, text: &str) -> Result<(), DbError> {
         self.forget_fields();
-        let failed = |detail: String| DbError::Query { detail };
+        let failed = DbError::query;
         let bson = super::json::parse(text).map_err(failed)?;
         let commands: Vec<Document> = match bson {
             Bson::Document(command) => vec![command],
@@ -80,7 +81,7 @@ impl Loader for MongoDb {
         self.block_on(async { collection.insert_many(documents).await })
             .map(|_| ())
             .map_err(|e| DbError::Query {
-                detail: format!("inserting into `{table}`: {}", super::words(&e)),
+                detail: said!("db-insert-failed", table = table, error = super::words(&e)),
             })
     }
 }

@@ -199,7 +199,7 @@ impl MongoDb {
             Err(_) => Err(DbError::Timeout { seconds }),
             Ok(Err(e)) if code_of(&e) == Some(50) => Err(DbError::Timeout { seconds }),
             Ok(Err(e)) if code_of(&e) == Some(13) => Err(DbError::Denied { detail: words(&e) }),
-            Ok(Err(e)) => Err(DbError::Query { detail: words(&e) }),
+            Ok(Err(e)) => Err(DbError::query(words(&e))),
             Ok(Ok(found)) => Ok(found),
         }
     }
@@ -691,7 +691,7 @@ impl Backend for MongoDb {
 
     fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError> {
         let text = query.document()?;
-        let query = SavedQuery::parse(text).map_err(|detail| DbError::Query { detail })?;
+        let query = SavedQuery::parse(text).map_err(DbError::query)?;
         let started = Instant::now();
         let (documents, truncated) = self.run_saved(&query, max_rows)?;
         let mut names = field_names(&documents);

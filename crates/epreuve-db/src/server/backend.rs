@@ -1,6 +1,7 @@
 //! What grading asks of a server database.
 
 use crate::rows::NamedRows;
+use epreuve_i18n::said;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -226,14 +227,12 @@ impl ServerDb {
                     seconds: limit.as_secs(),
                 },
                 Some(ErrorMeaning::Write) => DbError::Query {
-                    detail: "the query tries to change the database; only SELECT queries are accepted here".into(),
+                    detail: said!("db-query-writes"),
                 },
                 Some(ErrorMeaning::SeveralStatements) => DbError::Query {
-                    detail: "the file holds more than one statement; keep a single SELECT (PostgreSQL refuses to prepare several)".into(),
+                    detail: said!("db-query-several-prepared"),
                 },
-                Some(ErrorMeaning::Denied) | None => DbError::Query {
-                    detail: engine_words(&error),
-                },
+                Some(ErrorMeaning::Denied) | None => DbError::query(engine_words(&error)),
             },
         }
     }
@@ -366,7 +365,7 @@ impl Backend for ServerDb {
         let shapes = crate::sql_text::shapes(sql, self.sql);
         let Some(body) = shapes.into_iter().next() else {
             return Err(DbError::Query {
-                detail: "the file holds no query".into(),
+                detail: said!("db-query-none"),
             });
         };
         let started = Instant::now();
@@ -382,10 +381,9 @@ impl Backend for ServerDb {
             }
             Err(Fault::Sql(error)) if refusal(&error).is_some() => Err(DbError::Query {
                 detail: match refusal(&error) {
-                    Some(Refusal::NotAQuery) => "the file holds a statement that returns no rows: only SELECT queries are accepted here; they may not change the database",
-                    _ => "the file holds more than one statement; keep a single SELECT",
-                }
-                .into(),
+                    Some(Refusal::NotAQuery) => said!("db-query-no-rows"),
+                    _ => said!("db-query-several"),
+                },
             }),
             Err(fault) => Err(self.query_fault(fault, self.timeout)),
         }

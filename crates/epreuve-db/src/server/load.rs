@@ -2,6 +2,7 @@
 //! shipped solution, the accounts of provisioning. Never used while grading.
 
 use epreuve_data::TextRow;
+use epreuve_i18n::said;
 use sqlx::{AssertSqlSafe, Executor};
 
 use super::ServerDb;
@@ -18,11 +19,9 @@ impl ServerDb {
                 detail,
             },
             Fault::Expired => DbError::Query {
-                detail: "the statement did not finish in time".into(),
+                detail: said!("db-statement-late"),
             },
-            Fault::Sql(error) => DbError::Query {
-                detail: engine_words(&error),
-            },
+            Fault::Sql(error) => DbError::query(engine_words(&error)),
         }
     }
 }
