@@ -372,7 +372,7 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
         epreuve_session::SessionError::BundleFile {
             path: p(),
-            why: "w".into(),
+            why: epreuve_i18n::said!("bundle-no-seal"),
         },
     ];
     let provision = [

@@ -13,6 +13,7 @@ use epreuve_exam::Catalogue;
 use epreuve_session::{CollectedBundle, Workspace, read_bundle_file};
 
 use crate::{Class, ClassError};
+use epreuve_i18n::{Said, said};
 
 /// What `collect` did.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +21,7 @@ pub struct Collected {
     /// Candidates whose submission was taken, the file it came from, and its seal.
     pub taken: Vec<(String, PathBuf, String)>,
     /// Files refused, and why.
-    pub refused: Vec<(PathBuf, String)>,
+    pub refused: Vec<(PathBuf, Said)>,
 }
 
 /// Takes the submission files `files` (files, or folders whose files are taken) into the
@@ -55,15 +56,17 @@ pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
                 if let Some(named) = named.filter(|named| *named != candidate) {
                     summary.refused.push((
                         file,
-                        format!(
-                            "the file is named for `{named}` but holds the submission of `{candidate}`"
+                        said!(
+                            "collect-named-for-other",
+                            named = &named,
+                            candidate = &candidate
                         ),
                     ));
                     continue;
                 }
                 read.entry(candidate).or_default().push(bundle);
             }
-            Err(e) => summary.refused.push((file, e.to_string())),
+            Err(e) => summary.refused.push((file, why_refused(e))),
         }
     }
     for (candidate, bundles) in read {
@@ -71,7 +74,7 @@ pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
             for b in bundles {
                 summary.refused.push((
                     b.path.clone(),
-                    format!("it is the submission of `{candidate}`, who is not in the class"),
+                    said!("collect-not-in-class", candidate = &candidate),
                 ));
             }
             continue;
@@ -84,18 +87,20 @@ pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
             for b in &bundles {
                 summary.refused.push((
                     b.path.clone(),
-                    format!(
-                        "`{candidate}` has {} submission files ({}): keep the one to grade",
-                        bundles.len(),
-                        names.join(", ")
+                    said!(
+                        "collect-several",
+                        candidate = &candidate,
+                        n = bundles.len(),
+                        files = names.join(", ")
                     ),
                 ));
             }
             continue;
         }
         let bundle = &bundles[0];
-        match take(class, &candidate, bundle).and_then(|()| record_seal(class, &candidate, bundle))
-        {
+        match take(class, &candidate, bundle).and_then(|()| {
+            record_seal(class, &candidate, bundle).map_err(|text| said!("err-text", text = text))
+        }) {
             Ok(()) => summary
                 .taken
                 .push((candidate, bundle.path.clone(), bundle.seal.clone())),
@@ -106,18 +111,23 @@ pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
 }
 
 /// Takes `bundle` into `candidate`'s workspace, holding its lock.
-fn take(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), String> {
-    let mut workspace = Workspace::open(&class.workspace(candidate)).map_err(|e| e.to_string())?;
+fn take(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), Said> {
+    let mut workspace = Workspace::open(&class.workspace(candidate)).map_err(why_refused)?;
     let _lock = workspace
         .lock("class collect", |_| {})
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| said!("err-text", text = e.to_string()))?;
     workspace
         .import_submission(bundle)
         .map(|_| ())
-        .map_err(|e| match e {
-            epreuve_session::SessionError::BundleFile { why, .. } => why,
-            other => other.to_string(),
-        })
+        .map_err(why_refused)
+}
+
+/// Why a submission file is refused: the file's fault as said of it, any other error whole.
+fn why_refused(error: epreuve_session::SessionError) -> Said {
+    match error {
+        epreuve_session::SessionError::BundleFile { why, .. } => why,
+        other => other.said(),
+    }
 }
 
 /// Records, in the class's `centre/`, the seal of the submission taken for `candidate`: the
@@ -154,9 +164,10 @@ fn expand(files: &[PathBuf], summary: &mut Collected) -> Vec<PathBuf> {
                 out.extend(inside);
             }
             Ok(_) => out.push(path.clone()),
-            Err(e) => summary
-                .refused
-                .push((path.clone(), format!("cannot be read: {e}"))),
+            Err(e) => summary.refused.push((
+                path.clone(),
+                said!("collect-unreadable", error = e.to_string()),
+            )),
         }
     }
     out

@@ -85,8 +85,8 @@ pub enum SessionError {
     BundleFile {
         /// The file.
         path: std::path::PathBuf,
-        /// What is wrong with it, in a sentence.
-        why: String,
+        /// What is wrong with it, as the catalogue says it.
+        why: epreuve_i18n::Said,
     },
 }
 
@@ -145,7 +145,7 @@ impl SessionError {
             Self::Provision(e) => e.said(),
             Self::Exam(e) => e.said(),
             Self::BundleFile { path: p, why } => {
-                said!("err-bundle-file", path = path(p), why = why)
+                said!("err-bundle-file", path = path(p), why = why.clone())
             }
         }
     }

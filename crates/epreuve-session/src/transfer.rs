@@ -17,6 +17,8 @@ use epreuve_fs::{Listed, Root, limits};
 use crate::log::LOG_FILE;
 use crate::submit::{SEAL, SUBMISSIONS, Seal, SubmittedFacts, bundle_name, hash_tree, keep_only};
 use crate::{SessionError, SubmissionRecord, Workspace, verify_chain};
+use epreuve_i18n::{Said, said};
+use epreuve_results::clean_text;
 
 /// The folder of the archive that holds the bundle's files.
 const PREFIX: &str = "bundle";
@@ -43,8 +45,7 @@ impl Workspace {
         let Some(record) = &self.state().submitted else {
             return Err(SessionError::BundleFile {
                 path: out.to_path_buf(),
-                why: "nothing to write: the workspace has not been submitted (`epreuve submit`)"
-                    .into(),
+                why: said!("bundle-not-submitted"),
             });
         };
         let bundle = self
@@ -89,21 +90,23 @@ impl Workspace {
         &mut self,
         bundle: &CollectedBundle,
     ) -> Result<SubmissionRecord, SessionError> {
-        let refuse = |why: String| SessionError::BundleFile {
+        let refuse = |why: Said| SessionError::BundleFile {
             path: bundle.path.clone(),
             why,
         };
         let state = self.state();
         if bundle.facts.exam != state.exam {
-            return Err(refuse(format!(
-                "it is a submission of the exam `{}`, not of `{}`",
-                bundle.facts.exam, state.exam
+            return Err(refuse(said!(
+                "bundle-other-exam",
+                found = &bundle.facts.exam,
+                expected = &state.exam
             )));
         }
         if bundle.facts.candidate != state.candidate {
-            return Err(refuse(format!(
-                "it is the submission of `{}`, not of `{}`",
-                bundle.facts.candidate, state.candidate
+            return Err(refuse(said!(
+                "bundle-other-candidate",
+                found = &bundle.facts.candidate,
+                expected = &state.candidate
             )));
         }
         let prepared = self
@@ -111,9 +114,9 @@ impl Workspace {
             .read_to_string(LOG_FILE, limits::LOG)
             .unwrap_or_default();
         if !bundle.log.starts_with(&prepared) {
-            return Err(refuse(format!(
-                "its action log does not go on from the log of the workspace prepared for `{}`: it was not made from that workspace",
-                state.candidate
+            return Err(refuse(said!(
+                "bundle-other-workspace",
+                candidate = &state.candidate
             )));
         }
         let submissions = self.hidden_dir().join(SUBMISSIONS);
@@ -145,7 +148,7 @@ impl Workspace {
 /// folder (regular files and folders under `bundle/` only), its seal checked against every
 /// file, its log's chain checked.
 pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
-    let refuse = |why: String| SessionError::BundleFile {
+    let refuse = |why: Said| SessionError::BundleFile {
         path: path.to_path_buf(),
         why,
     };
@@ -155,7 +158,7 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
     };
     let name = path
         .file_name()
-        .ok_or_else(|| refuse("not a file".into()))?;
+        .ok_or_else(|| refuse(said!("bundle-not-a-file")))?;
     let (file, _) = Root::new(&parent)?.open(name, limits::DATABASE)?;
     let dir = tempfile::Builder::new()
         .prefix("epreuve-collect-")
@@ -166,13 +169,10 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
     let facts: SubmittedFacts = std::fs::read(dir.path().join("submission.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| refuse("its submission.json cannot be read".into()))?;
+        .ok_or_else(|| refuse(said!("bundle-no-facts")))?;
     let log = std::fs::read_to_string(dir.path().join(LOG_FILE)).unwrap_or_default();
     if let Err(problem) = verify_chain(&log) {
-        return Err(refuse(format!(
-            "its action log is broken: {}",
-            problem.english()
-        )));
+        return Err(refuse(said!("bundle-log-broken", problem = problem)));
     }
     Ok(CollectedBundle {
         path: path.to_path_buf(),
@@ -184,25 +184,18 @@ pub fn read_bundle_file(path: &Path) -> Result<CollectedBundle, SessionError> {
 }
 
 /// How a submission file is refused: with why, in a sentence.
-type Refuse<'a> = &'a dyn Fn(String) -> SessionError;
+type Refuse<'a> = &'a dyn Fn(Said) -> SessionError;
 
 /// Unpacks the submission file `file` into `dir`: only regular files and folders under
 /// `bundle/`, none climbing out, none twice, within epreuve's limits of entries and bytes.
 fn unpack(file: std::fs::File, dir: &Path, refuse: Refuse<'_>) -> Result<(), SessionError> {
     let mut archive = tar::Archive::new(file);
     let mut total: u64 = 0;
-    let unreadable = |e: std::io::Error| {
-        refuse(format!(
-            "not a submission file written by `epreuve submit --out` ({e})"
-        ))
-    };
+    let unreadable = |e: std::io::Error| refuse(said!("bundle-not-tar", error = e.to_string()));
     let entries = archive.entries().map_err(unreadable)?;
     for (count, entry) in entries.enumerate() {
         if count >= limits::ENTRIES {
-            return Err(refuse(format!(
-                "it holds more than {} files and folders, the most epreuve reads of a submission",
-                limits::ENTRIES
-            )));
+            return Err(refuse(said!("bundle-too-many", max = limits::ENTRIES)));
         }
         let mut entry = entry.map_err(unreadable)?;
         let Some((relative, shown)) = entry_path(&entry, refuse)? else {
@@ -211,10 +204,7 @@ fn unpack(file: std::fs::File, dir: &Path, refuse: Refuse<'_>) -> Result<(), Ses
         let size = entry.header().size().unwrap_or(u64::MAX);
         total = total.saturating_add(size);
         if total > limits::DATABASE {
-            return Err(refuse(format!(
-                "it holds more than {} bytes, the most epreuve reads of a submission",
-                limits::DATABASE
-            )));
+            return Err(refuse(said!("bundle-too-large", max = limits::DATABASE)));
         }
         let target = dir.join(&relative);
         if let Some(folder) = target.parent() {
@@ -224,9 +214,14 @@ fn unpack(file: std::fs::File, dir: &Path, refuse: Refuse<'_>) -> Result<(), Ses
             .write(true)
             .create_new(true)
             .open(&target)
-            .map_err(|_| refuse(format!("it holds `{shown}` twice")))?;
-        std::io::copy(&mut (&mut entry).take(size), &mut out)
-            .map_err(|e| refuse(format!("`{shown}` cannot be read ({e})")))?;
+            .map_err(|_| refuse(said!("bundle-twice", entry = &shown)))?;
+        std::io::copy(&mut (&mut entry).take(size), &mut out).map_err(|e| {
+            refuse(said!(
+                "bundle-entry-unreadable",
+                entry = &shown,
+                error = e.to_string()
+            ))
+        })?;
     }
     Ok(())
 }
@@ -241,28 +236,32 @@ fn entry_path(
     let kind = entry.header().entry_type();
     let inside = entry
         .path()
-        .map_err(|e| refuse(format!("an entry's name cannot be read ({e})")))?
+        .map_err(|e| refuse(said!("bundle-name-unreadable", error = e.to_string())))?
         .into_owned();
     let shown = inside.display().to_string();
     let mut parts = inside.components();
     if parts.next() != Some(Component::Normal(PREFIX.as_ref())) {
-        return Err(refuse(format!("it holds `{shown}`, outside `{PREFIX}/`")));
+        return Err(refuse(said!(
+            "bundle-outside",
+            entry = &shown,
+            prefix = PREFIX
+        )));
     }
     let relative: PathBuf = parts.as_path().to_path_buf();
     if relative
         .components()
         .any(|c| !matches!(c, Component::Normal(_)))
     {
-        return Err(refuse(format!(
-            "it holds `{shown}`, a path that climbs out"
-        )));
+        return Err(refuse(said!("bundle-climbs", entry = &shown)));
     }
     match kind {
         tar::EntryType::Directory => return Ok(None),
         tar::EntryType::Regular | tar::EntryType::Continuous => {}
         other => {
-            return Err(refuse(format!(
-                "it holds `{shown}`, which is not a regular file ({other:?}); a submission holds only files"
+            return Err(refuse(said!(
+                "bundle-not-regular",
+                entry = &shown,
+                kind = format!("{other:?}")
             )));
         }
     }
@@ -272,33 +271,25 @@ fn entry_path(
 /// The seal of the unpacked submission in `dir`, as its bytes, once it is found to name every
 /// other file with its checksum, and nothing else is there.
 fn check_seal(dir: &Path, refuse: Refuse<'_>) -> Result<Vec<u8>, SessionError> {
-    let seal_bytes = std::fs::read(dir.join(SEAL))
-        .map_err(|_| refuse("it has no seal: it is not a submission bundle".into()))?;
+    let seal_bytes = std::fs::read(dir.join(SEAL)).map_err(|_| refuse(said!("bundle-no-seal")))?;
     let seal: Seal = serde_json::from_slice(&seal_bytes)
-        .map_err(|e| refuse(format!("its seal cannot be read ({e})")))?;
+        .map_err(|e| refuse(said!("bundle-seal-unreadable", error = e.to_string())))?;
     let found = hash_tree(dir)?;
-    let mut broken = Vec::new();
+    let mut broken: Vec<Said> = Vec::new();
     for (file, sha) in &seal.files {
         match found.get(file) {
             Some(now) if now == sha => {}
-            Some(_) => broken.push(format!("{file} was changed")),
-            None => broken.push(format!("{file} is missing")),
+            Some(_) => broken.push(said!("bundle-file-changed", file = clean_text(file))),
+            None => broken.push(said!("bundle-file-missing", file = clean_text(file))),
         }
     }
     for file in found.keys() {
         if !seal.files.contains_key(file) {
-            broken.push(format!("{file} was added"));
+            broken.push(said!("bundle-file-added", file = clean_text(file)));
         }
     }
     if !broken.is_empty() {
-        return Err(refuse(format!(
-            "the seal is broken: {}",
-            broken
-                .iter()
-                .map(|b| epreuve_results::clean_text(b))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(refuse(said!("bundle-seal-broken", broken = broken)));
     }
     Ok(seal_bytes)
 }

@@ -150,7 +150,7 @@ pub fn collect(printer: &Printer, args: &ClassCollectArgs) -> anyhow::Result<u8>
             printer.lang,
             "class-refused",
             file = file.display().to_string(),
-            why = why
+            why = why.clone()
         ));
     }
     printer.result(
@@ -182,7 +182,7 @@ pub fn collect(printer: &Printer, args: &ClassCollectArgs) -> anyhow::Result<u8>
         || {
             json!({
                 "taken": summary.taken.iter().map(|(id, file, seal)| json!({"id": id, "file": file, "seal": seal})).collect::<Vec<_>>(),
-                "refused": summary.refused.iter().map(|(file, why)| json!({"file": file, "why": why})).collect::<Vec<_>>(),
+                "refused": summary.refused.iter().map(|(file, why)| json!({"file": file, "why": why.english()})).collect::<Vec<_>>(),
             })
             .to_string()
         },
