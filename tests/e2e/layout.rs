@@ -223,3 +223,162 @@ fn no_function_in_src_is_longer_than_a_hundred_lines() {
         long.join("\n")
     );
 }
+
+/// Whether a string literal of code reads as an English sentence: four words or more, one of
+/// them a word sentences are made of, and no SQL keyword (the grader's own queries).
+fn english_sentence(text: &str) -> bool {
+    const GLUE: [&str; 13] = [
+        "the", "is", "are", "was", "not", "cannot", "has", "holds", "give", "a", "an", "of", "to",
+    ];
+    const SQL: [&str; 6] = ["SELECT", "FROM", "WHERE", "CREATE", "INSERT", "TABLE"];
+    let starts = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '`' || c == '{');
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    starts
+        && text.split_whitespace().count() >= 4
+        && words.iter().any(|w| GLUE.contains(w))
+        && !words.iter().any(|w| SQL.contains(w))
+}
+
+/// The English sentences typed as string literals in the code (tests, comments, attributes
+/// and log lines left out) of each file of `crates/*/src`, by file under `crates/`.
+fn english_literals(root: &Path) -> BTreeMap<String, usize> {
+    let mut found = BTreeMap::new();
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        let src = entry.unwrap().path().join("src");
+        if src.is_dir() {
+            sources(&src, &mut files);
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("\n#[cfg(test)]").next().unwrap_or_default();
+        let mut count = 0;
+        for line in code.lines() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("//")
+                || trimmed.starts_with("#[")
+                || ["tracing::", "debug!", "info!", "warn!"]
+                    .iter()
+                    .any(|l| line.contains(l))
+            {
+                continue;
+            }
+            // The literals of the line: text between unescaped quotes.
+            let mut rest = line;
+            while let Some(start) = rest.find('"') {
+                let after = &rest[start + 1..];
+                let mut end = None;
+                let mut escaped = false;
+                for (i, c) in after.char_indices() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => {
+                            end = Some(i);
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                let Some(end) = end else { break };
+                if english_sentence(&after[..end]) {
+                    count += 1;
+                }
+                rest = &after[end + 1..];
+            }
+        }
+        if count > 0 {
+            let name = file.strip_prefix(root).unwrap().display().to_string();
+            found.insert(name, count);
+        }
+    }
+    found
+}
+
+/// The English sentences still typed in code rather than said from the catalogue, by file:
+/// each is to become a message of both catalogues; none may be added.
+const ENGLISH_LEFT: &[(&str, usize)] = &[
+    ("epreuve-class/src/collect.rs", 1),
+    ("epreuve-class/src/grade.rs", 3),
+    ("epreuve-data/src/read/csv.rs", 2),
+    ("epreuve-data/src/read/json.rs", 3),
+    ("epreuve-data/src/read/xlsx.rs", 4),
+    ("epreuve-data/src/read/xlsx_bounds.rs", 4),
+    ("epreuve-db/src/duckdb/backend.rs", 1),
+    ("epreuve-db/src/duckdb/connect.rs", 1),
+    ("epreuve-db/src/load.rs", 1),
+    ("epreuve-db/src/mongo/freeze.rs", 3),
+    ("epreuve-db/src/mongo/json.rs", 3),
+    ("epreuve-db/src/mongo/load.rs", 2),
+    ("epreuve-db/src/mongo/mod.rs", 3),
+    ("epreuve-db/src/mongo/query.rs", 13),
+    ("epreuve-db/src/server/address.rs", 5),
+    ("epreuve-db/src/server/admin.rs", 1),
+    ("epreuve-db/src/server/backend.rs", 3),
+    ("epreuve-db/src/server/session.rs", 2),
+    ("epreuve-exam/src/catalogue.rs", 33),
+    ("epreuve-exam/src/grader.rs", 4),
+    ("epreuve-exam/src/manifest.rs", 1),
+    ("epreuve-exam/src/pack.rs", 1),
+    ("epreuve-exam/src/task.rs", 1),
+    ("epreuve-fs/src/read.rs", 3),
+    ("epreuve-grade/src/manual.rs", 5),
+    ("epreuve-grade/src/rows.rs", 1),
+    ("epreuve-grade/src/run.rs", 3),
+    ("epreuve-grade/src/solution.rs", 4),
+    ("epreuve-live/src/watch.rs", 1),
+    ("epreuve-provision/src/docker.rs", 14),
+    ("epreuve-provision/src/images.rs", 6),
+    ("epreuve-provision/src/lib.rs", 4),
+    ("epreuve-provision/src/local/mariadb.rs", 4),
+    ("epreuve-provision/src/local/mongodb.rs", 6),
+    ("epreuve-provision/src/local/postgres.rs", 4),
+    ("epreuve-provision/src/local/process.rs", 1),
+    ("epreuve-provision/src/location.rs", 3),
+    ("epreuve-provision/src/url.rs", 4),
+    ("epreuve-provision/src/wait.rs", 1),
+    ("epreuve-report/src/class.rs", 1),
+    ("epreuve-results/src/lib.rs", 1),
+    ("epreuve-results/src/spoken.rs", 1),
+    ("epreuve-session/src/centre.rs", 1),
+    ("epreuve-session/src/connection.rs", 1),
+    ("epreuve-session/src/dump.rs", 5),
+    ("epreuve-session/src/restore.rs", 5),
+    ("epreuve-session/src/start.rs", 2),
+    ("epreuve-session/src/state.rs", 9),
+    ("epreuve-session/src/submit.rs", 1),
+    ("epreuve/src/cli.rs", 1),
+    ("epreuve/src/commands/grading.rs", 2),
+];
+
+#[test]
+fn no_new_english_sentence_is_typed_outside_the_catalogue() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let found = english_literals(&root);
+    let more: Vec<String> = found
+        .iter()
+        .filter(|(file, n)| {
+            let left = ENGLISH_LEFT
+                .iter()
+                .find(|(f, _)| f == file)
+                .map_or(0, |(_, n)| *n);
+            **n > left
+        })
+        .map(|(file, n)| format!("{file}: {n}"))
+        .collect();
+    assert!(
+        more.is_empty(),
+        "English sentences typed in code: say them from the catalogue (a message of en.ftl and \
+         fr.ftl) instead\n{}",
+        more.join("\n")
+    );
+    // The test sees a sentence where there is one (a planted one counts).
+    assert!(english_sentence("the file holds no query"));
+    assert!(!english_sentence("SELECT name FROM the_table WHERE a"));
+}
