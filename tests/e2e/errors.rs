@@ -352,7 +352,7 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         epreuve_session::SessionError::NotEmpty { path: p() },
         epreuve_session::SessionError::BadState {
             path: p(),
-            message: "m".into(),
+            message: epreuve_i18n::said!("state-holds-accounts"),
         },
         epreuve_session::SessionError::DataChanged {
             file: "ventes.csv".into(),

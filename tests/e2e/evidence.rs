@@ -56,10 +56,10 @@ fn state_fields_that_name_paths_or_accounts_are_refused() {
         let dir = start(&parent);
         edit_state(&dir, change);
         for command in ["check", "submit", "status"] {
-            let out = epreuve(temp.path(), &[command, "--dir", dir.to_str().unwrap()]);
+            let out = epreuve_en(temp.path(), &[command, "--dir", dir.to_str().unwrap()]);
             assert_error(&out, 2, needle);
         }
-        let out = epreuve(temp.path(), &["grade", dir.to_str().unwrap()]);
+        let out = epreuve_en(temp.path(), &["grade", dir.to_str().unwrap()]);
         assert_error(&out, 2, needle);
         assert!(!stderr(&out).contains('\u{1b}'));
     }

@@ -158,13 +158,13 @@ fn names_that_would_drive_the_terminal_reach_it_cleaned() {
         );
         down(&dir);
     }
-    // The candidate's identifier is a name, checked at start.
+    // The candidate's identifier is a name, checked at start (said in French by default).
     let temp = tempfile::tempdir().unwrap();
     for bad in ["", "c\u{1b}[31m", "../c", "a b"] {
         let (_, out) = start_in(temp.path(), "ws", bad, &[]);
         assert_eq!(code(&out), 2, "{bad:?}: {}", stderr(&out));
         assert!(
-            stderr(&out).contains("candidate identifier"),
+            stderr(&out).contains("l'identifiant de candidat"),
             "{}",
             stderr(&out)
         );

@@ -153,22 +153,23 @@ impl DatabaseLocation {
     /// workspace's `base.duckdb`, a server folder elsewhere than `.epreuve/server/data`, a
     /// container not named by epreuve. Each is a path or a name epreuve would otherwise open,
     /// start or remove on the word of a file the candidate can edit.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), epreuve_i18n::Said> {
         match self {
             Self::Embedded { file } if file == crate::DUCKDB_FILE => Ok(()),
-            Self::Embedded { file } => Err(format!(
-                "the database file is recorded as `{file}`; epreuve only ever uses `{}` inside the workspace",
-                crate::DUCKDB_FILE
+            Self::Embedded { file } => Err(epreuve_i18n::said!(
+                "location-file",
+                file = file,
+                expected = crate::DUCKDB_FILE
             )),
             Self::Local { data_dir, .. }
                 if data_dir == std::path::Path::new(crate::local::DATA_DIR) =>
             {
                 Ok(())
             }
-            Self::Local { data_dir, .. } => Err(format!(
-                "the local server's folder is recorded as `{}`; epreuve only ever uses `{}` inside the workspace",
-                data_dir.display(),
-                crate::local::DATA_DIR
+            Self::Local { data_dir, .. } => Err(epreuve_i18n::said!(
+                "location-server-dir",
+                dir = data_dir.display().to_string(),
+                expected = crate::local::DATA_DIR
             )),
             Self::Docker { container, .. }
                 if container.starts_with("epreuve-")
@@ -179,8 +180,9 @@ impl DatabaseLocation {
             {
                 Ok(())
             }
-            Self::Docker { container, .. } => Err(format!(
-                "the container is recorded as `{container}`, a name epreuve does not give"
+            Self::Docker { container, .. } => Err(epreuve_i18n::said!(
+                "location-container",
+                container = container
             )),
             Self::Url { .. } => Ok(()),
         }

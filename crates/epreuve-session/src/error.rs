@@ -35,8 +35,8 @@ pub enum SessionError {
     BadState {
         /// State file.
         path: PathBuf,
-        /// Parser message.
-        message: String,
+        /// What is wrong with it: the parser's words, or epreuve's refusal.
+        message: Said,
     },
     /// A data file given to the candidate is gone or changed, and no original copy remains.
     DataChanged {
@@ -51,7 +51,7 @@ pub enum SessionError {
     /// The candidate identifier or another value given at start is not allowed.
     BadInput {
         /// What is wrong, naming the value.
-        message: String,
+        message: Said,
     },
     /// The candidate's own files could not be generated.
     Generate {
@@ -123,7 +123,7 @@ impl SessionError {
                 engines = engines
             ),
             Self::BadState { path: p, message } => {
-                said!("err-bad-state", path = path(p), why = message)
+                said!("err-bad-state", path = path(p), why = message.clone())
             }
             Self::DataChanged { file, what } => said!(
                 "err-data-changed",
@@ -131,7 +131,7 @@ impl SessionError {
                 what = Said::new(&format!("data-{what}"))
             ),
             Self::Refused(e) => e.said(),
-            Self::BadInput { message } => said!("err-text", text = message),
+            Self::BadInput { message } => message.clone(),
             Self::Generate { message } => said!("err-generate", why = message),
             Self::Preload { table, message } => {
                 said!("err-preload", table = table, why = message)

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use epreuve_provision::DatabaseLocation;
 
 use crate::DataFile;
+use epreuve_i18n::{Said, said};
 
 /// Version of `state.json`.
 pub(crate) const STATE_VERSION: u32 = 2;
@@ -80,20 +81,19 @@ impl State {
     }
 
     /// Refuses a state epreuve would not have written; the sentence names the field.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Said> {
         if self.version != STATE_VERSION {
-            return Err(format!(
-                "it is of version {}, and this epreuve reads version {STATE_VERSION}",
-                self.version
+            return Err(said!(
+                "state-version",
+                found = self.version,
+                reads = STATE_VERSION
             ));
         }
-        check_name("exam", &self.exam)?;
+        check_name(&self.exam)?;
         check_candidate(&self.candidate)?;
         self.database.check()?;
         if self.database.for_candidate() != self.database {
-            return Err(
-                "it holds the grading or administrator account of the database, which epreuve keeps on the centre's side only".into(),
-            );
+            return Err(said!("state-holds-accounts"));
         }
         if let Some(address) = self.database.address() {
             for (what, value) in [
@@ -103,9 +103,10 @@ impl State {
                 ("database", &address.database),
             ] {
                 if value.len() > 256 || value.chars().any(char::is_control) {
-                    return Err(format!(
-                        "the database {what} is not one epreuve would record (`{}`)",
-                        printable(value)
+                    return Err(said!(
+                        "state-database-field",
+                        what = what,
+                        value = printable(value)
                     ));
                 }
             }
@@ -113,10 +114,7 @@ impl State {
         if let Some(id) = &self.workspace_id
             && !(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
         {
-            return Err(format!(
-                "the workspace identifier `{}` is not one epreuve draws (32 hexadecimal digits)",
-                printable(id)
-            ));
+            return Err(said!("state-workspace-id", id = printable(id)));
         }
         for file in &self.data {
             check_file_name(&file.name)?;
@@ -131,61 +129,52 @@ impl State {
 }
 
 /// An exam id is a name (the catalogue's rule): letters, digits, `-` and `_`, never a path.
-pub fn check_name(what: &str, name: &str) -> Result<(), String> {
+pub fn check_name(name: &str) -> Result<(), Said> {
     if !epreuve_exam::is_exam_id(name) {
-        return Err(format!(
-            "the {what} `{}` is not a name (letters, digits, `-` and `_` only)",
-            printable(name)
-        ));
+        return Err(said!("state-exam-not-a-name", name = printable(name)));
     }
     Ok(())
 }
 
 /// A candidate identifier: 1 to 64 characters, letters (accents too), digits, `-`, `_`,
 /// `.` and `@`; no space, no control character, nothing a terminal or a path would read.
-pub fn check_candidate(candidate: &str) -> Result<(), String> {
+pub fn check_candidate(candidate: &str) -> Result<(), Said> {
     let fine = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@');
     if candidate.is_empty() {
-        return Err("the candidate identifier is empty; give one with --candidate".into());
+        return Err(said!("state-candidate-empty"));
     }
     if candidate.chars().count() > 64 || !candidate.chars().all(fine) || candidate.starts_with('.')
     {
-        return Err(format!(
-            "the candidate identifier `{}` is not allowed: use 1 to 64 letters, digits, `-`, `_`, `.` or `@`",
-            printable(candidate)
+        return Err(said!(
+            "state-candidate-bad",
+            candidate = printable(candidate)
         ));
     }
     Ok(())
 }
 
 /// A data file handed out is a plain name inside `data/`.
-fn check_file_name(name: &str) -> Result<(), String> {
+fn check_file_name(name: &str) -> Result<(), Said> {
     if name.is_empty()
         || name.contains(['/', '\\'])
         || name == "."
         || name == ".."
         || name.chars().any(char::is_control)
     {
-        return Err(format!(
-            "the data file `{}` is not a plain file name",
-            printable(name)
-        ));
+        return Err(said!("state-data-file", name = printable(name)));
     }
     Ok(())
 }
 
 /// A bundle's folder is a name epreuve gives: digits and a timestamp.
-pub(crate) fn check_bundle_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_bundle_name(name: &str) -> Result<(), Said> {
     if name.is_empty()
         || name.len() > 64
         || !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(format!(
-            "the submission is recorded in `{}`, a folder name epreuve does not give",
-            printable(name)
-        ));
+        return Err(said!("state-bundle-name", name = printable(name)));
     }
     Ok(())
 }
@@ -231,15 +220,15 @@ mod tests {
 
     #[test]
     fn names_and_candidates_are_checked() {
-        assert!(check_name("exam", "bloc1-chargement").is_ok());
+        assert!(check_name("bloc1-chargement").is_ok());
         for bad in ["", "../../tmp/x", "a/b", "-x", "a b", "é"] {
-            assert!(check_name("exam", bad).is_err(), "{bad}");
+            assert!(check_name(bad).is_err(), "{bad}");
         }
         assert!(check_candidate("c042").is_ok());
         assert!(check_candidate("zoé.martin@ecole").is_ok());
-        let empty = check_candidate("").unwrap_err();
+        let empty = check_candidate("").unwrap_err().english();
         assert!(empty.contains("empty"), "{empty}");
-        let escape = check_candidate("c\u{1b}[2J").unwrap_err();
+        let escape = check_candidate("c\u{1b}[2J").unwrap_err().english();
         assert!(
             escape.contains("\\u{1b}") && !escape.contains('\u{1b}'),
             "{escape}"
