@@ -230,29 +230,23 @@ impl Report {
         let notes: Vec<Note> = notes.into_iter().map(Note::cleaned).collect();
         let integrity =
             SpokenList::new(integrity.into_iter().map(|s| s.map_text(&quoted)).collect());
-        let mut criteria: Vec<CriterionScore> = criteria_order
-            .iter()
-            .map(|(code, _)| CriterionScore {
-                code: code.clone(),
-                score: 0.0,
-                max_score: 0.0,
-                verdict: Verdict::Acquired,
-                reason: Spoken::new(Said::new("err-text").with("text", "")),
-                indicators: Vec::new(),
-            })
-            .collect();
+        // A criterion's points start at nought; its verdict and reason are set below, once
+        // every check is counted.
+        let fresh = |code: &str| CriterionScore {
+            code: code.to_owned(),
+            score: 0.0,
+            max_score: 0.0,
+            verdict: Verdict::Acquired,
+            reason: Spoken::new(Said::new("err-text").with("text", "")),
+            indicators: Vec::new(),
+        };
+        let mut criteria: Vec<CriterionScore> =
+            criteria_order.iter().map(|(code, _)| fresh(code)).collect();
         for check in &checks {
             let index = match criteria.iter().position(|c| c.code == check.criterion) {
                 Some(i) => i,
                 None => {
-                    criteria.push(CriterionScore {
-                        code: check.criterion.clone(),
-                        score: 0.0,
-                        max_score: 0.0,
-                        verdict: Verdict::Acquired,
-                        reason: Spoken::new(Said::new("err-text").with("text", "")),
-                        indicators: Vec::new(),
-                    });
+                    criteria.push(fresh(&check.criterion));
                     criteria.len() - 1
                 }
             };
