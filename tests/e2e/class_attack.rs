@@ -418,3 +418,53 @@ fn saved_queries_without_end_are_compared_within_bounds() {
     assert!(left.contains("class-similar-cut"), "{left}");
     assert!(!report["similar_queries"].as_array().unwrap().is_empty());
 }
+
+/// A submission file whose entry's name a candidate chose (an escape, Fluent's braces, markup,
+/// a formula, a direction mark) is refused with that name quoted, inert on the terminal and in
+/// valid JSON, in either language.
+#[test]
+fn a_refused_submission_file_quotes_its_hostile_entry_inert() {
+    let temp = tempfile::tempdir().unwrap();
+    let cwd = temp.path();
+    let out = prepare(cwd, "id,name\nc01,Léa\n", &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let tar = cwd.join("c01.tar");
+    let made = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import io, sys, tarfile\n\
+             t = tarfile.open(sys.argv[1], 'w')\n\
+             i = tarfile.TarInfo('\\x1b[31m{ $x }<b>=1\\u202e.sql'); i.size = 1\n\
+             t.addfile(i, io.BytesIO(b'x')); t.close()",
+        ])
+        .arg(&tar)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let file = tar.to_str().unwrap();
+    for (lang, said) in [("fr", "hors de `bundle/`"), ("en", "outside `bundle/`")] {
+        let out = epreuve(
+            cwd,
+            &["class", "collect", "--dir", "class", file, "--lang", lang],
+        );
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let text = stderr(&out);
+        assert_eq!(acts(&text), None, "{text}");
+        assert!(
+            text.contains("`\\u{1b}[31m{ $x }<b>=1\\u{202e}.sql`") && text.contains(said),
+            "{text}"
+        );
+    }
+    let out = epreuve(
+        cwd,
+        &[
+            "class", "collect", "--dir", "class", file, "--format", "json",
+        ],
+    );
+    assert_eq!(acts(&stdout(&out)), None, "{}", stdout(&out));
+    let why = json(&out)["refused"][0]["why"].as_str().unwrap().to_owned();
+    assert_eq!(
+        why,
+        "it holds `\u{1b}[31m{ $x }<b>=1\u{202e}.sql`, outside `bundle/`"
+    );
+}
