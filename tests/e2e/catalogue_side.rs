@@ -131,7 +131,8 @@ fn manifests_written_wrong_are_refused_with_the_value_named() {
             "exam.toml",
             "dataset = \"",
             "dataset = \"../../",
-            "is not a folder name",
+            // Said in the user's language (French here).
+            "n'est pas un nom de dossier",
         ),
     ];
     for (folder, file, from, to, needle) in cases {

@@ -333,17 +333,11 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
                 path: p(),
                 detail: "held".into(),
             },
-            epreuve_db::DbError::Unavailable {
-                target: "t".into(),
-                detail: "d".into(),
-            },
+            epreuve_db::DbError::unavailable("t", "d"),
             epreuve_db::DbError::query("d"),
             epreuve_db::DbError::Timeout { seconds: 5 },
             epreuve_db::DbError::Denied { detail: "d".into() },
-            epreuve_db::DbError::Internal {
-                sql: "SELECT 1".into(),
-                detail: "d".into(),
-            },
+            epreuve_db::DbError::internal("SELECT 1", "d"),
         ]
     };
     let session = [
@@ -376,41 +370,45 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
     ];
     let provision = [
-        epreuve_provision::ProvisionError::NoDocker { detail: "d".into() },
+        epreuve_provision::ProvisionError::NoDocker {
+            detail: Said::verbatim("d"),
+        },
         epreuve_provision::ProvisionError::ImageMissing {
             image: "i".into(),
-            detail: "d".into(),
-            hint: "h".into(),
+            detail: Said::verbatim("d"),
+            hint: epreuve_i18n::said!("image-hint-local"),
         },
         epreuve_provision::ProvisionError::PortTaken {
             port: 5432,
-            detail: "d".into(),
+            detail: Said::verbatim("d"),
         },
         epreuve_provision::ProvisionError::Docker {
-            action: "create".into(),
-            detail: "d".into(),
+            action: epreuve_i18n::said!("action-create-the-container"),
+            detail: Said::verbatim("d"),
         },
         epreuve_provision::ProvisionError::NotInstalled {
             program: "initdb".into(),
-            package: "postgresql".into(),
+            package: Said::verbatim("postgresql"),
         },
         epreuve_provision::ProvisionError::ServerFailed {
-            what: "server".into(),
-            detail: "d".into(),
+            what: epreuve_i18n::said!("what-server", engine = "PostgreSQL"),
+            detail: Said::verbatim("d"),
         },
         epreuve_provision::ProvisionError::StepFailed {
-            action: "create the PostgreSQL cluster (initdb)".into(),
-            detail: "d".into(),
+            action: epreuve_i18n::said!("action-create-the-postgresql-cluster-initdb"),
+            detail: Said::verbatim("d"),
         },
         epreuve_provision::ProvisionError::NotReady {
-            what: "server".into(),
+            what: epreuve_i18n::said!("what-server", engine = "PostgreSQL"),
             seconds: 30,
-            detail: "d".into(),
+            detail: Said::verbatim("d"),
         },
-        epreuve_provision::ProvisionError::BadUrl { detail: "d".into() },
+        epreuve_provision::ProvisionError::BadUrl {
+            detail: Said::verbatim("d"),
+        },
         epreuve_provision::ProvisionError::Unreachable {
             url: "u".into(),
-            detail: "d".into(),
+            detail: Said::verbatim("d"),
         },
         epreuve_provision::ProvisionError::DatabaseExists {
             name: "n".into(),
@@ -418,7 +416,7 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
         epreuve_provision::ProvisionError::Cancelled,
         epreuve_provision::ProvisionError::Io {
-            action: "find a free port".into(),
+            action: epreuve_i18n::said!("action-find-a-free-port"),
             source: io(),
         },
     ];
@@ -489,7 +487,7 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
         epreuve_exam::ExamError::Inconsistent {
             file: "f".into(),
-            message: "m".into(),
+            message: epreuve_i18n::said!("grid-no-check", indicator = "i"),
         },
     ];
     let grading = [

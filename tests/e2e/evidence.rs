@@ -222,7 +222,8 @@ fn a_container_named_by_another_workspace_is_left_alone() {
         );
         assert_eq!(code(&out), 3, "db {command}: {}", stderr(&out));
         assert!(
-            stderr(&out).contains("not made by epreuve for this workspace"),
+            // Said in the user's language (French here).
+            stderr(&out).contains("n'a pas été créé par epreuve pour cet espace de travail"),
             "{}",
             stderr(&out)
         );

@@ -32,8 +32,8 @@ pub enum DbError {
     Unavailable {
         /// File or address.
         target: String,
-        /// The engine's words.
-        detail: String,
+        /// The engine's words ([`Said::verbatim`]), or epreuve's.
+        detail: Said,
     },
     /// A query written by the candidate failed: syntax error, unknown table, wrong type.
     Query {
@@ -56,8 +56,8 @@ pub enum DbError {
     Internal {
         /// What epreuve asked.
         sql: String,
-        /// The engine's words.
-        detail: String,
+        /// The engine's words ([`Said::verbatim`]), or epreuve's.
+        detail: Said,
     },
 }
 
@@ -66,6 +66,22 @@ impl DbError {
     pub fn query(words: impl Into<String>) -> Self {
         Self::Query {
             detail: said!("err-text", text = words.into()),
+        }
+    }
+
+    /// The database at `target` could not be reached, in the engine's (or the system's) words.
+    pub fn unavailable(target: impl Into<String>, words: impl Into<String>) -> Self {
+        Self::Unavailable {
+            target: target.into(),
+            detail: Said::verbatim(words),
+        }
+    }
+
+    /// A query epreuve issued (`sql`) failed, in the engine's words.
+    pub fn internal(sql: impl Into<String>, words: impl Into<String>) -> Self {
+        Self::Internal {
+            sql: sql.into(),
+            detail: Said::verbatim(words),
         }
     }
 
@@ -88,7 +104,7 @@ impl DbError {
             },
             Self::Unavailable { target, detail } => Self::Unavailable {
                 target: text(target),
-                detail: text(detail),
+                detail: detail.map_text(&|t| text(t.to_owned())),
             },
             Self::Query { detail } => Self::Query {
                 detail: detail.map_text(&|t| text(t.to_owned())),
@@ -98,7 +114,7 @@ impl DbError {
             },
             Self::Internal { sql, detail } => Self::Internal {
                 sql,
-                detail: text(detail),
+                detail: detail.map_text(&|t| text(t.to_owned())),
             },
             other @ Self::Timeout { .. } => other,
         }
@@ -142,13 +158,17 @@ impl DbError {
                 detail = detail
             ),
             Self::Unavailable { target, detail } => {
-                said!("err-db-unavailable", target = target, detail = detail)
+                said!(
+                    "err-db-unavailable",
+                    target = target,
+                    detail = detail.clone()
+                )
             }
             Self::Query { detail } => detail.clone(),
             Self::Timeout { seconds } => said!("err-db-timeout", seconds = *seconds),
             Self::Denied { detail } => said!("err-db-denied", detail = detail),
             Self::Internal { sql, detail } => {
-                said!("err-db-internal", sql = sql, detail = detail)
+                said!("err-db-internal", sql = sql, detail = detail.clone())
             }
         }
     }

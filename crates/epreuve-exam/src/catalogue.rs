@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use epreuve_i18n::{Said, said};
+
 use crate::error::parse_toml;
 use crate::{CheckKind, ExamError, ExamManifest, GraderManifest, SolutionManifest, TaskCheck};
 
@@ -66,66 +68,66 @@ impl Catalogue {
             });
         }
         let manifest: ExamManifest = parse_toml(&path)?;
-        let inconsistent = |message: String| ExamError::Inconsistent {
+        let inconsistent = |message: Said| ExamError::Inconsistent {
             file: path.display().to_string(),
             message,
         };
         if manifest.id != id {
-            return Err(inconsistent(format!(
-                "the manifest says id = \"{}\" but lives in the folder `{id}`",
-                manifest.id
+            return Err(inconsistent(said!(
+                "exam-id-folder",
+                id = &manifest.id,
+                folder = id
             )));
         }
         if let Some(generator) = &manifest.generator {
             check_generator(generator).map_err(inconsistent)?;
         }
         if manifest.duration.is_zero() {
-            return Err(inconsistent("duration: an exam needs some time".into()));
+            return Err(inconsistent(said!("exam-no-duration")));
         }
         if manifest.engines().is_empty() {
-            return Err(inconsistent(
-                "engines = []: an exam runs on at least one engine (duckdb, postgres, mariadb, mongodb)"
-                    .into(),
-            ));
+            return Err(inconsistent(said!("exam-no-engine")));
         }
         let is_plain = |name: &str| {
             !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
         };
         if !is_plain(&manifest.dataset) {
-            return Err(inconsistent(format!(
-                "dataset = \"{}\" is not a folder name of datasets/",
-                manifest.dataset
+            return Err(inconsistent(said!(
+                "exam-dataset-name",
+                dataset = &manifest.dataset
             )));
         }
         if let Some(bad) = manifest.tables.iter().find(|t| !is_plain(&t.source.file)) {
-            return Err(inconsistent(format!(
-                "table `{}` is loaded from `{}`, which is not a file name of the dataset",
-                bad.name, bad.source.file
+            return Err(inconsistent(said!(
+                "exam-table-file-name",
+                table = &bad.name,
+                file = &bad.source.file
             )));
         }
         let dataset_dir = self.root.join("datasets").join(&manifest.dataset);
         for table in &manifest.tables {
             if !dataset_dir.join(&table.source.file).is_file() {
-                return Err(inconsistent(format!(
-                    "table `{}` is loaded from `{}`, which is not in {}",
-                    table.name,
-                    table.source.file,
-                    dataset_dir.display()
+                return Err(inconsistent(said!(
+                    "exam-table-file-missing",
+                    table = &table.name,
+                    file = &table.source.file,
+                    dir = dataset_dir.display().to_string()
                 )));
             }
         }
         if let Some(preload) = &manifest.preload
             && !dir.join(&preload.schema).is_file()
         {
-            return Err(inconsistent(format!(
-                "the preload schema `{}` is missing",
-                preload.schema
+            return Err(inconsistent(said!(
+                "exam-preload-missing",
+                schema = &preload.schema
             )));
         }
         for statement in [&manifest.statement.fr, &manifest.statement.en] {
             if !dir.join(statement).is_file() {
-                return Err(inconsistent(format!(
-                    "the statement `{statement}` is missing"
+                return Err(inconsistent(said!(
+                    "exam-statement-missing",
+                    statement = statement
                 )));
             }
         }
@@ -143,15 +145,16 @@ impl Exam {
     pub fn grader(&self) -> Result<GraderManifest, ExamError> {
         let path = self.grader_dir.join("grader.toml");
         let grader: GraderManifest = parse_toml(&path)?;
-        let inconsistent = |message: String| ExamError::Inconsistent {
+        let inconsistent = |message: Said| ExamError::Inconsistent {
             file: path.display().to_string(),
             message,
         };
         weights(&grader).map_err(&inconsistent)?;
         if grader.exam != self.manifest.id {
-            return Err(inconsistent(format!(
-                "grades the exam `{}`, not `{}`",
-                grader.exam, self.manifest.id
+            return Err(inconsistent(said!(
+                "grader-other-exam",
+                grader = &grader.exam,
+                exam = &self.manifest.id
             )));
         }
         if grader.sizing.is_none()
@@ -159,14 +162,10 @@ impl Exam {
                 .iter()
                 .any(|k| grader.checks.contains_key(k))
         {
-            return Err(inconsistent(
-                "judges sizes but has no [sizing] table".to_owned(),
-            ));
+            return Err(inconsistent(said!("grader-no-sizing")));
         }
         if grader.head.is_none() && grader.checks.contains_key(&CheckKind::Head) {
-            return Err(inconsistent(
-                "judges the first rows but has no [head] table".to_owned(),
-            ));
+            return Err(inconsistent(said!("grader-no-head")));
         }
         let mut ids = std::collections::BTreeSet::new();
         for id in grader
@@ -176,9 +175,7 @@ impl Exam {
             .chain(grader.manual.iter().map(|m| &m.id))
         {
             if !ids.insert(id) {
-                return Err(inconsistent(format!(
-                    "two tasks or manual items are called `{id}`"
-                )));
+                return Err(inconsistent(said!("grader-twice", id = id)));
             }
         }
         let tables: Vec<&str> = self
@@ -193,9 +190,9 @@ impl Exam {
         grid(&grader, &self.manifest.criteria).map_err(&inconsistent)?;
         for rules in &grader.tables {
             if !self.manifest.tables.iter().any(|t| t.name == rules.table) {
-                return Err(inconsistent(format!(
-                    "has rules for the table `{}`, which the exam does not ask for",
-                    rules.table
+                return Err(inconsistent(said!(
+                    "grader-rules-unknown-table",
+                    table = &rules.table
                 )));
             }
         }
@@ -224,24 +221,26 @@ impl Exam {
 
 /// Refuses a task that reads a table the exam lacks, times too few runs or an unknown
 /// engine, or compares measurements with a timing task the grader lacks.
-fn check_task(task: &crate::Task, grader: &GraderManifest, tables: &[&str]) -> Result<(), String> {
+fn check_task(task: &crate::Task, grader: &GraderManifest, tables: &[&str]) -> Result<(), Said> {
     match &task.check {
         TaskCheck::Statistics { table: source, .. }
         | TaskCheck::Frequencies { table: source, .. }
         | TaskCheck::Imputation { source, .. }
             if !tables.contains(&source.as_str()) =>
         {
-            return Err(format!(
-                "the task `{}` reads the table `{source}`, which the exam does not have (it has {})",
-                task.id,
-                tables.join(", ")
+            return Err(said!(
+                "grader-task-table",
+                task = &task.id,
+                table = source,
+                tables = tables.join(", ")
             ));
         }
         TaskCheck::Timing(crate::TimingCheck { queries, runs, .. }) => {
             if *runs < 3 {
-                return Err(format!(
-                    "the task `{}` times each query {runs} times; a median needs at least 3 runs",
-                    task.id
+                return Err(said!(
+                    "grader-runs",
+                    task = &task.id,
+                    runs = runs.to_string()
                 ));
             }
             for query in queries {
@@ -250,18 +249,21 @@ fn check_task(task: &crate::Task, grader: &GraderManifest, tables: &[&str]) -> R
                         .keys()
                         .find(|k| !crate::ENGINE_NAMES.contains(&k.as_str()))
                 {
-                    return Err(format!(
-                        "the query `{}` of the task `{}` asks a gain on `{unknown}`, which is not an engine ({})",
-                        query.id,
-                        task.id,
-                        crate::ENGINE_NAMES.join(", ")
+                    return Err(said!(
+                        "grader-gain-engine",
+                        query = &query.id,
+                        task = &task.id,
+                        engine = unknown,
+                        engines = crate::ENGINE_NAMES.join(", ")
                     ));
                 }
             }
             if let Some(query) = queries.iter().find(|q| !q.sql.contains("{table}")) {
-                return Err(format!(
-                    "the query `{}` of the task `{}` does not name its table as {{table}}",
-                    query.id, task.id
+                return Err(said!(
+                    "grader-query-placeholder",
+                    query = &query.id,
+                    task = &task.id,
+                    placeholder = "{table}"
                 ));
             }
         }
@@ -271,9 +273,10 @@ fn check_task(task: &crate::Task, grader: &GraderManifest, tables: &[&str]) -> R
                 .iter()
                 .any(|t| t.id == *timing && matches!(t.check, TaskCheck::Timing(_))) =>
         {
-            return Err(format!(
-                "the task `{}` compares the candidate's measurements with the timing task `{timing}`, which the grader does not have",
-                task.id
+            return Err(said!(
+                "grader-measurements-timing",
+                task = &task.id,
+                timing = timing
             ));
         }
         _ => {}
@@ -283,17 +286,17 @@ fn check_task(task: &crate::Task, grader: &GraderManifest, tables: &[&str]) -> R
 
 /// Refuses a generator asked for no stores or sales, too many, or a planted sale that cannot
 /// be planted.
-fn check_generator(generator: &crate::GeneratorSpec) -> Result<(), String> {
+fn check_generator(generator: &crate::GeneratorSpec) -> Result<(), Said> {
     if generator.stores == 0 || generator.stores > 999 {
-        return Err(format!(
-            "[generator] stores = {}: give between 1 and 999 stores",
-            generator.stores
+        return Err(said!(
+            "generator-stores",
+            stores = generator.stores.to_string()
         ));
     }
     if generator.sales == 0 || generator.sales > 50_000_000 {
-        return Err(format!(
-            "[generator] sales = {}: give between 1 and 50,000,000 sales lines",
-            generator.sales
+        return Err(said!(
+            "generator-sales",
+            sales = generator.sales.to_string()
         ));
     }
     if let Some(boundary) = &generator.boundary {
@@ -301,23 +304,22 @@ fn check_generator(generator: &crate::GeneratorSpec) -> Result<(), String> {
         match boundary.store_index() {
             Some(i) if i < generator.stores && generator.stores >= 2 => {}
             _ => {
-                return Err(format!(
-                    "[generator.boundary] store = \"{}\": give the code of one of the {} stores generated (MAG001 to MAG{:03}), and at least 2 stores",
-                    boundary.store, generator.stores, generator.stores
+                return Err(said!(
+                    "generator-boundary-store",
+                    store = &boundary.store,
+                    stores = generator.stores.to_string(),
+                    last = format!("MAG{:03}", generator.stores)
                 ));
             }
         }
         if !(1..=99_999_999).contains(&boundary.amount_cents) {
-            return Err(format!(
-                "[generator.boundary] amount_cents = {}: give a positive amount in cents, under a million euros",
-                boundary.amount_cents
+            return Err(said!(
+                "generator-boundary-amount",
+                amount = boundary.amount_cents.to_string()
             ));
         }
         if generator.sales < 100 {
-            return Err(
-                "[generator.boundary] needs at least 100 sales lines to plant its sales among"
-                    .into(),
-            );
+            return Err(said!("generator-boundary-sales"));
         }
     }
     Ok(())
@@ -336,24 +338,31 @@ pub fn is_exam_id(id: &str) -> bool {
 
 /// Refuses a weight or a threshold that is not a finite number in its range: `nan` would make
 /// every score `NaN`.
-fn weights(grader: &GraderManifest) -> Result<(), String> {
-    let fine = |what: String, value: f64| {
-        if value.is_finite() && (0.0..=1_000.0).contains(&value) {
-            Ok(())
-        } else {
-            Err(format!("{what} = {value}: give a number from 0 to 1000"))
-        }
-    };
+fn weights(grader: &GraderManifest) -> Result<(), Said> {
+    let fine = |value: f64| value.is_finite() && (0.0..=1_000.0).contains(&value);
     for (kind, rule) in &grader.checks {
-        fine(format!("[checks.{}] weight", kind.id()), rule.weight)?;
+        if !fine(rule.weight) {
+            return Err(said!(
+                "grader-weight-check",
+                check = kind.id(),
+                value = rule.weight.to_string()
+            ));
+        }
     }
     for task in &grader.tasks {
-        fine(format!("the task `{}`: weight", task.id), task.weight)?;
+        if !fine(task.weight) {
+            return Err(said!(
+                "grader-weight-task",
+                task = &task.id,
+                value = task.weight.to_string()
+            ));
+        }
         if let TaskCheck::Timing(timing) = &task.check {
             if !(timing.plan_share.is_finite() && (0.0..=1.0).contains(&timing.plan_share)) {
-                return Err(format!(
-                    "the task `{}`: plan_share = {}: give a share from 0 to 1",
-                    task.id, timing.plan_share
+                return Err(said!(
+                    "grader-plan-share",
+                    task = &task.id,
+                    value = timing.plan_share.to_string()
                 ));
             }
             for query in &timing.queries {
@@ -363,9 +372,11 @@ fn weights(grader: &GraderManifest) -> Result<(), String> {
                     None => Vec::new(),
                 };
                 if let Some(r) = ratios.iter().find(|r| !(r.is_finite() && **r > 0.0)) {
-                    return Err(format!(
-                        "the query `{}` of the task `{}`: min_ratio = {r}: give a ratio above 0",
-                        query.id, task.id
+                    return Err(said!(
+                        "grader-min-ratio",
+                        query = &query.id,
+                        task = &task.id,
+                        value = r.to_string()
                     ));
                 }
             }
@@ -373,17 +384,21 @@ fn weights(grader: &GraderManifest) -> Result<(), String> {
         if let TaskCheck::Index { plan_share, .. } = &task.check
             && !(plan_share.is_finite() && (0.0..=1.0).contains(plan_share))
         {
-            return Err(format!(
-                "the task `{}`: plan_share = {plan_share}: give a share from 0 to 1",
-                task.id
+            return Err(said!(
+                "grader-plan-share",
+                task = &task.id,
+                value = plan_share.to_string()
             ));
         }
     }
     for item in &grader.manual {
-        fine(
-            format!("the manual item `{}`: weight", item.id),
-            item.weight,
-        )?;
+        if !fine(item.weight) {
+            return Err(said!(
+                "grader-weight-manual",
+                item = &item.id,
+                value = item.weight.to_string()
+            ));
+        }
     }
     Ok(())
 }
@@ -431,7 +446,7 @@ fn grid_check<'a>(
     check: &'a crate::IndicatorCheck,
     criterion: &str,
     checks: &[GradedCheck<'_>],
-) -> Result<&'a str, String> {
+) -> Result<&'a str, Said> {
     let (min_share, max_lost_share) = check.tolerance(rule);
     let shares = [
         ("min_share", Some(min_share)),
@@ -441,39 +456,52 @@ fn grid_check<'a>(
         if let Some(v) = value
             && !(v.is_finite() && (0.0..=1.0).contains(&v))
         {
-            return Err(format!(
-                "the indicator `{}`: {name} = {v} for `{}`: give a share from 0 to 1",
-                rule.id,
-                check.selector()
+            return Err(said!(
+                "grid-share",
+                indicator = &rule.id,
+                name = name,
+                value = v.to_string(),
+                check = check.selector()
             ));
         }
     }
     let (wanted, part) = crate::IndicatorRule::split(check.selector());
     let matched: Vec<&GradedCheck<'_>> = checks.iter().filter(|(id, _, _)| id == wanted).collect();
     let Some((_, of, parts)) = matched.first() else {
-        return Err(format!(
-            "the indicator `{}` names the check `{wanted}`, which the grader does not run",
-            rule.id
+        return Err(said!(
+            "grid-unknown-check",
+            indicator = &rule.id,
+            check = wanted
         ));
     };
     if *of != criterion {
-        return Err(format!(
-            "the indicator `{}` is of {criterion}, but the check `{wanted}` counts for {of}",
-            rule.id
+        return Err(said!(
+            "grid-other-criterion",
+            indicator = &rule.id,
+            criterion = criterion,
+            check = wanted,
+            of = *of
         ));
     }
     if let Some(part) = part
         && !parts.iter().any(|p| p == part)
     {
-        return Err(format!(
-            "the indicator `{}` names the part `{part}` of `{wanted}`, which judges {}",
-            rule.id,
-            if parts.is_empty() {
-                "no parts".to_owned()
-            } else {
-                parts.join(", ")
-            }
-        ));
+        return Err(if parts.is_empty() {
+            said!(
+                "grid-unknown-part-none",
+                indicator = &rule.id,
+                part = part,
+                check = wanted
+            )
+        } else {
+            said!(
+                "grid-unknown-part",
+                indicator = &rule.id,
+                part = part,
+                check = wanted,
+                parts = parts.join(", ")
+            )
+        });
     }
     Ok(wanted)
 }
@@ -481,16 +509,16 @@ fn grid_check<'a>(
 /// Refuses a jury's grid that names an indicator the referential does not have, a check the
 /// grader does not run, a tolerance out of its range, or that leaves a check of a gridded
 /// criterion out of every indicator (it would then count for points and never for the verdict).
-fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
+fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), Said> {
     let checks = graded_checks(grader);
     let mut seen = std::collections::BTreeSet::new();
     let mut covered = std::collections::BTreeSet::new();
     for rule in &grader.indicators {
         let Some(indicator) = crate::indicator(&rule.id) else {
-            return Err(format!(
-                "the grid names the indicator `{}`, which is not one of the referential's ({})",
-                rule.id,
-                crate::referential()
+            return Err(said!(
+                "grid-unknown-indicator",
+                indicator = &rule.id,
+                known = crate::referential()
                     .iter()
                     .flat_map(|c| &c.indicators)
                     .map(|i| i.id.as_str())
@@ -500,16 +528,17 @@ fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
         };
         let criterion = indicator.criterion();
         if !seen.insert(&rule.id) {
-            return Err(format!("the grid has the indicator `{}` twice", rule.id));
+            return Err(said!("grid-twice", indicator = &rule.id));
         }
         if !criteria.iter().any(|c| c == criterion) {
-            return Err(format!(
-                "the indicator `{}` is of {criterion}, which the exam does not evaluate",
-                rule.id
+            return Err(said!(
+                "grid-criterion-not-evaluated",
+                indicator = &rule.id,
+                criterion = criterion
             ));
         }
         if rule.checks.is_empty() {
-            return Err(format!("the indicator `{}` names no check", rule.id));
+            return Err(said!("grid-no-check", indicator = &rule.id));
         }
         for check in &rule.checks {
             let wanted = grid_check(rule, check, criterion, &checks)?;
@@ -530,9 +559,7 @@ fn grid(grader: &GraderManifest, criteria: &[String]) -> Result<(), String> {
         .iter()
         .find(|(id, of, _)| gridded.contains(of) && !covered.contains(id) && !id.contains('.'))
     {
-        return Err(format!(
-            "the check `{id}` counts for {of}, whose grid has no indicator that reads it"
-        ));
+        return Err(said!("grid-check-uncovered", check = id, criterion = *of));
     }
     Ok(())
 }

@@ -54,7 +54,7 @@ pub enum ExamError {
         /// File at fault.
         file: String,
         /// What does not agree.
-        message: String,
+        message: Said,
     },
 }
 
@@ -126,7 +126,7 @@ impl ExamError {
             }
             Self::Manifest(m) => said!("err-manifest", file = &m.file, why = &m.message),
             Self::Inconsistent { file, message } => {
-                said!("err-path-text", path = file, text = message)
+                said!("err-path-text", path = file, text = message.clone())
             }
         }
     }

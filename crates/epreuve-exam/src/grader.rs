@@ -34,18 +34,9 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
-    /// Short English title used in reports.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Columns => "table and columns",
-            Self::RowCount => "row count matches the source",
-            Self::Head => "first rows displayed",
-            Self::Values => "no value cut or altered",
-            Self::TypeFamily => "column types fit the source",
-            Self::Size => "number sizes fit the largest value",
-            Self::TextLength => "text lengths fit the longest value",
-            Self::DefaultTables => "database up, default tables listed",
-        }
+    /// The check's title on `table` in reports (`check-<id>` of the catalogue).
+    pub fn title(self, table: &str) -> epreuve_i18n::Said {
+        epreuve_i18n::Said::new(&format!("check-{}", self.id())).with("table", table)
     }
 
     /// Identifier used in check ids (`ventes.row_count`), as spelled in `grader.toml`.

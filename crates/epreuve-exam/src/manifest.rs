@@ -162,9 +162,8 @@ mod humantime_serde_compat {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
         let text = String::deserialize(d)?;
         humantime::parse_duration(&text).map_err(|e| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not a duration such as `2h` or `90min`: {e}"
-            ))
+            let said = epreuve_i18n::said!("exam-duration", text = &text, error = e.to_string());
+            serde::de::Error::custom(said.english())
         })
     }
 }

@@ -52,7 +52,7 @@ impl Catalogue {
         {
             return Err(ExamError::Inconsistent {
                 file: out.display().to_string(),
-                message: "the folder is not empty; pack into a new folder".into(),
+                message: epreuve_i18n::said!("pack-not-empty"),
             });
         }
         // Written in a folder beside, then moved in place: a pack appears whole or not at all,
@@ -119,9 +119,10 @@ impl Catalogue {
 /// The public part of a grader's TOML: public checks and tasks (and the hidden tasks a
 /// public one reads, shown to nobody), no table families, no assessor's items.
 fn public_grader(text: &str, exam: &str, summary: &mut PackSummary) -> Result<String, ExamError> {
-    let fault = |message: String| ExamError::Inconsistent {
+    // The TOML library's own words.
+    let fault = |error: String| ExamError::Inconsistent {
         file: format!("graders/{exam}/grader.toml"),
-        message,
+        message: epreuve_i18n::said!("err-text", text = error),
     };
     let mut table: toml::Table = toml::from_str(text).map_err(|e| fault(e.to_string()))?;
     let is_public = |v: &toml::Value| v.get("public").and_then(toml::Value::as_bool) == Some(true);

@@ -271,18 +271,6 @@ pub enum ImputationMethod {
     Mode,
 }
 
-impl ImputationMethod {
-    /// The word used in messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Mean => "the mean",
-            Self::Median => "the median",
-            Self::Zero => "zero",
-            Self::Mode => "the most frequent category",
-        }
-    }
-}
-
 /// An item the assessor scores by hand (charts, RGPD control points).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

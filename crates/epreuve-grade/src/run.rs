@@ -286,7 +286,7 @@ fn result(
     let scope = Scope {
         id: format!("{table}.{}", kind.id()),
         criterion: &rule.criterion,
-        title: format!("{table}: {}", kind.title()),
+        title: kind.title(table).english(),
         weight: rule.weight,
         public: rule.public,
     };

@@ -766,3 +766,143 @@ action-give-the-server-folder-to-the-postgres-user = give the server folder to t
 action-create-the-postgresql-cluster-initdb = create the PostgreSQL cluster (initdb)
 action-start-the-postgresql-server-pg-ctl-start = start the PostgreSQL server (pg_ctl start)
 err-unknown-solution = exam { $exam } has no solution `{ $name }` (its solutions: { $known })
+
+## The catalogue's manifests: what does not agree in exam.toml and grader.toml
+exam-id-folder = the manifest says id = "{ $id }" but lives in the folder `{ $folder }`
+exam-no-duration = duration: an exam needs some time
+exam-no-engine = engines = []: an exam runs on at least one engine (duckdb, postgres, mariadb, mongodb)
+exam-dataset-name = dataset = "{ $dataset }" is not a folder name of datasets/
+exam-table-file-name = table `{ $table }` is loaded from `{ $file }`, which is not a file name of the dataset
+exam-table-file-missing = table `{ $table }` is loaded from `{ $file }`, which is not in { $dir }
+exam-preload-missing = the preload schema `{ $schema }` is missing
+exam-statement-missing = the statement `{ $statement }` is missing
+exam-duration = `{ $text }` is not a duration such as `2h` or `90min`: { $error }
+pack-not-empty = the folder is not empty; pack into a new folder
+generator-stores = [generator] stores = { $stores }: give between 1 and 999 stores
+generator-sales = [generator] sales = { $sales }: give between 1 and 50,000,000 sales lines
+generator-boundary-store = [generator.boundary] store = "{ $store }": give the code of one of the { $stores } stores generated (MAG001 to { $last }), and at least 2 stores
+generator-boundary-amount = [generator.boundary] amount_cents = { $amount }: give a positive amount in cents, under a million euros
+generator-boundary-sales = [generator.boundary] needs at least 100 sales lines to plant its sales among
+grader-other-exam = grades the exam `{ $grader }`, not `{ $exam }`
+grader-no-sizing = judges sizes but has no [sizing] table
+grader-no-head = judges the first rows but has no [head] table
+grader-twice = two tasks or manual items are called `{ $id }`
+grader-rules-unknown-table = has rules for the table `{ $table }`, which the exam does not ask for
+grader-task-table = the task `{ $task }` reads the table `{ $table }`, which the exam does not have (it has { $tables })
+grader-runs = the task `{ $task }` times each query { $runs } times; a median needs at least 3 runs
+grader-gain-engine = the query `{ $query }` of the task `{ $task }` asks a gain on `{ $engine }`, which is not an engine ({ $engines })
+grader-query-placeholder = the query `{ $query }` of the task `{ $task }` does not name its table as { $placeholder }
+grader-measurements-timing = the task `{ $task }` compares the candidate's measurements with the timing task `{ $timing }`, which the grader does not have
+grader-weight-check = [checks.{ $check }] weight = { $value }: give a number from 0 to 1000
+grader-weight-task = the task `{ $task }`: weight = { $value }: give a number from 0 to 1000
+grader-weight-manual = the manual item `{ $item }`: weight = { $value }: give a number from 0 to 1000
+grader-plan-share = the task `{ $task }`: plan_share = { $value }: give a share from 0 to 1
+grader-min-ratio = the query `{ $query }` of the task `{ $task }`: min_ratio = { $value }: give a ratio above 0
+grid-share = the indicator `{ $indicator }`: { $name } = { $value } for `{ $check }`: give a share from 0 to 1
+grid-unknown-check = the indicator `{ $indicator }` names the check `{ $check }`, which the grader does not run
+grid-other-criterion = the indicator `{ $indicator }` is of { $criterion }, but the check `{ $check }` counts for { $of }
+grid-unknown-part = the indicator `{ $indicator }` names the part `{ $part }` of `{ $check }`, which judges { $parts }
+grid-unknown-part-none = the indicator `{ $indicator }` names the part `{ $part }` of `{ $check }`, which judges no parts
+grid-unknown-indicator = the grid names the indicator `{ $indicator }`, which is not one of the referential's ({ $known })
+grid-twice = the grid has the indicator `{ $indicator }` twice
+grid-criterion-not-evaluated = the indicator `{ $indicator }` is of { $criterion }, which the exam does not evaluate
+grid-no-check = the indicator `{ $indicator }` names no check
+grid-check-uncovered = the check `{ $check }` counts for { $criterion }, whose grid has no indicator that reads it
+
+## Getting a database: what epreuve was doing, and what went wrong
+action-start-the-async-runtime = start the async runtime
+action-create-the-container = create the container
+action-start-the-container = start the container
+action-list-containers = list containers
+action-pack-the-build-context = pack the build context
+action-run-debootstrap = run debootstrap
+action-pack-the-root-file-system = pack the root file system
+action-read-dev-urandom = read /dev/urandom
+action-run-mariadbd-bootstrap = run mariadbd --bootstrap
+action-write-to-mariadbd-bootstrap = write to mariadbd --bootstrap
+action-create-the-server-s-log = create the server's log
+action-record-the-server-s-process = record the server's process
+action-write-the-password-file = write the password file
+action-create-path = create { $path }
+action-start-path = start { $path }
+action-remove-container = remove the container { $name }
+action-inspect-container = inspect the container { $name }
+action-use-container = use the container { $name }
+action-publish-port = publish the port of { $name }
+action-start-container = start the container { $name }
+action-import-image = import { $image }
+action-build-image = build { $image }
+what-server = { $engine } server
+what-container = container { $name }
+what-debootstrap = debootstrap program
+what-tar-root = tar of the root file system
+docker-no-answer = the daemon did not answer within 5 s
+image-hint-official = On a machine that reaches no registry, build images from Debian's packages with `epreuve images build` and start with `--images local`
+image-hint-local = Build it with `epreuve images build`
+image-not-built = it has not been built on this machine
+image-pull-failed = pulling it failed ({ $error })
+image-none-local = Debian ships no { $engine }, so `epreuve images build` makes no image of it: start with the official image ({ $image }), or with --via local or --via url
+container-not-ours = it was not made by epreuve for this workspace (its labels name another); epreuve leaves it alone
+container-stopped =
+    it stopped with exit code { $code }; its last lines:
+    { $log }
+port-none-bound = no host port was bound
+debootstrap-failed = { $status }: { $error } (it needs root and Debian's mirror { $mirror })
+route-duckdb-embedded = DuckDB is embedded: it needs no server, so `--via { $route }` does not apply; leave out --via
+route-server-needs-via = { $engine } is a server: choose --via docker, --via local or --via url
+url-needs-url = --via url needs --url postgres://user:password@host:5432/postgres (or mysql://…), the centre's account
+url-other-engine = the URL is a { $url } server but --engine is { $engine }
+url-drop-needs-account = dropping a database on the centre's server needs the centre's account: pass --url (or EPREUVE_DB_URL)
+url-other-server = the workspace's database is on { $host }:{ $port }, not on the server of --url
+url-not-ours = `{ $database }` is not a database epreuve created
+postgres-cannot-reach = PostgreSQL runs as the `postgres` user, which cannot reach { $dir }; make the workspace's parent folders traversable (chmod o+x) or start as another user
+mariadb-passwords-failed = setting the passwords failed: { $error }
+server-exited =
+    { $status }; the end of its log:
+    { $log }
+server-no-answer-yet = no answer on the port yet
+mongod-not-there = mongodb-org (EPREUVE_MONGOD names a program that is not there)
+url-not-a-url = `{ $url }` is not a URL like postgres://user:password@host:5432/db
+url-mongodb-srv = `mongodb+srv://` names a cluster through DNS, which epreuve does not look up; give one server as mongodb://user:password@host:27017/
+url-unknown-scheme = `{ $scheme }://` is not a server epreuve knows; use postgres://, mysql:// or mongodb://
+url-no-user = `{ $url }` gives no user (user:password@host)
+url-bad-port = `{ $port }` is not a port number in `{ $url }`
+url-no-host = `{ $url }` needs a user and a host
+
+## The database did not answer as it should
+db-not-sql-server = { $engine } is not an SQL server
+db-not-a-server = { $engine } is not a server
+db-internal-late = no answer within { $seconds } s (the query was cancelled)
+db-no-count = no count returned
+db-no-answer = no answer within { $seconds } s
+db-server-stopped = the server stopped answering: no reply within { $seconds } s, and a new connection to cancel the query failed
+mongo-json-deep = the JSON is nested deeper than { $levels } levels
+mongo-not-json = the file is not JSON: { $error }
+mongo-not-extended-json = the file is not Extended JSON: { $error }
+mongo-command-not-document = a command is not a document: { $value }
+mongo-not-a-command = not a command: { $value }
+mongo-no-winning-plan = the server's explain holds no winning plan
+mongo-host-unknown = the host `{ $host }` is not found: { $error }
+mongo-host-no-address = the host `{ $host }` has no address
+mongo-no-server = no server answers ({ $error })
+freeze-line-long = line { $line } is longer than 64 MiB
+freeze-line-bad = line { $line }: { $error }
+freeze-line-not-document = line { $line } is not a document
+freeze-line-neither = line { $line } is neither a collection nor a document
+
+## A candidate's saved MongoDB query that epreuve does not run
+mongo-query-no-object = the file holds no JSON object: write one { $example } naming find or aggregate
+mongo-query-field = `{ $key }` is not a field epreuve reads here (it reads { $fields })
+mongo-query-pipeline-list = `pipeline` is not a list of stages
+mongo-query-no-pipeline = an aggregate names its `pipeline`
+mongo-query-stage = each stage of `pipeline` is an object, such as { $example }
+mongo-query-none = the object names no query: write "find", "aggregate", "listDatabases" or "listCollections"
+mongo-query-deep = the query nests deeper than { $levels } levels
+mongo-query-writes = `{ $key }` writes to the database or runs code on the server; a saved query only reads
+mongo-query-javascript = the query holds JavaScript code, which epreuve never runs
+mongo-query-collection = `{ $key }` names a collection, as a string
+mongo-query-object = `{ $key }` is an object, such as { $example }
+mongo-query-whole = `{ $key }` is a whole number
+mongo-query-not-negative = `{ $key }` is a whole number, 0 or more
+db-query-outside = the query reaches outside the database (files, network, settings or extensions), which grading does not allow: { $error }
+db-internal-stopped = no answer within { $seconds } s (the query was stopped)

@@ -769,3 +769,143 @@ action-give-the-server-folder-to-the-postgres-user = donner le dossier du serveu
 action-create-the-postgresql-cluster-initdb = créer le cluster PostgreSQL (initdb)
 action-start-the-postgresql-server-pg-ctl-start = démarrer le serveur PostgreSQL (pg_ctl start)
 err-unknown-solution = l'épreuve { $exam } n'a pas de solution `{ $name }` (ses solutions : { $known })
+
+## Les manifestes du catalogue : ce qui ne s'accorde pas dans exam.toml et grader.toml
+exam-id-folder = le manifeste dit id = "{ $id }" mais se trouve dans le dossier `{ $folder }`
+exam-no-duration = duration : une épreuve a besoin d'une durée
+exam-no-engine = engines = [] : une épreuve se passe sur au moins un moteur (duckdb, postgres, mariadb, mongodb)
+exam-dataset-name = dataset = "{ $dataset }" n'est pas un nom de dossier de datasets/
+exam-table-file-name = la table `{ $table }` est chargée depuis `{ $file }`, qui n'est pas un nom de fichier du jeu de données
+exam-table-file-missing = la table `{ $table }` est chargée depuis `{ $file }`, qui n'est pas dans { $dir }
+exam-preload-missing = le schéma préchargé `{ $schema }` manque
+exam-statement-missing = l'énoncé `{ $statement }` manque
+exam-duration = `{ $text }` n'est pas une durée comme `2h` ou `90min` : { $error }
+pack-not-empty = le dossier n'est pas vide ; préparez le paquet dans un nouveau dossier
+generator-stores = [generator] stores = { $stores } : donnez entre 1 et 999 magasins
+generator-sales = [generator] sales = { $sales } : donnez entre 1 et 50 000 000 lignes de ventes
+generator-boundary-store = [generator.boundary] store = "{ $store }" : donnez le code d'un des { $stores } magasins générés (MAG001 à { $last }), et au moins 2 magasins
+generator-boundary-amount = [generator.boundary] amount_cents = { $amount } : donnez un montant positif en centimes, sous le million d'euros
+generator-boundary-sales = [generator.boundary] demande au moins 100 lignes de ventes parmi lesquelles placer ses ventes
+grader-other-exam = corrige l'épreuve `{ $grader }`, pas `{ $exam }`
+grader-no-sizing = juge les tailles mais n'a pas de table [sizing]
+grader-no-head = juge les premières lignes mais n'a pas de table [head]
+grader-twice = deux tâches ou éléments notés à la main s'appellent `{ $id }`
+grader-rules-unknown-table = a des règles pour la table `{ $table }`, que l'épreuve ne demande pas
+grader-task-table = la tâche `{ $task }` lit la table `{ $table }`, que l'épreuve n'a pas (elle a { $tables })
+grader-runs = la tâche `{ $task }` chronomètre chaque requête { $runs } fois ; une médiane demande au moins 3 passages
+grader-gain-engine = la requête `{ $query }` de la tâche `{ $task }` demande un gain sur `{ $engine }`, qui n'est pas un moteur ({ $engines })
+grader-query-placeholder = la requête `{ $query }` de la tâche `{ $task }` ne nomme pas sa table { $placeholder }
+grader-measurements-timing = la tâche `{ $task }` compare les mesures du candidat à la tâche de chronométrage `{ $timing }`, que le correcteur n'a pas
+grader-weight-check = [checks.{ $check }] weight = { $value } : donnez un nombre de 0 à 1000
+grader-weight-task = la tâche `{ $task }` : weight = { $value } : donnez un nombre de 0 à 1000
+grader-weight-manual = l'élément noté à la main `{ $item }` : weight = { $value } : donnez un nombre de 0 à 1000
+grader-plan-share = la tâche `{ $task }` : plan_share = { $value } : donnez une part de 0 à 1
+grader-min-ratio = la requête `{ $query }` de la tâche `{ $task }` : min_ratio = { $value } : donnez un rapport au-dessus de 0
+grid-share = l'indicateur `{ $indicator }` : { $name } = { $value } pour `{ $check }` : donnez une part de 0 à 1
+grid-unknown-check = l'indicateur `{ $indicator }` nomme la vérification `{ $check }`, que le correcteur ne fait pas
+grid-other-criterion = l'indicateur `{ $indicator }` relève de { $criterion }, mais la vérification `{ $check }` compte pour { $of }
+grid-unknown-part = l'indicateur `{ $indicator }` nomme la partie `{ $part }` de `{ $check }`, qui juge { $parts }
+grid-unknown-part-none = l'indicateur `{ $indicator }` nomme la partie `{ $part }` de `{ $check }`, qui ne juge pas de parties
+grid-unknown-indicator = la grille nomme l'indicateur `{ $indicator }`, qui n'est pas un de ceux du référentiel ({ $known })
+grid-twice = la grille a deux fois l'indicateur `{ $indicator }`
+grid-criterion-not-evaluated = l'indicateur `{ $indicator }` relève de { $criterion }, que l'épreuve n'évalue pas
+grid-no-check = l'indicateur `{ $indicator }` ne nomme aucune vérification
+grid-check-uncovered = la vérification `{ $check }` compte pour { $criterion }, dont la grille n'a aucun indicateur qui la lit
+
+## Obtenir une base : ce que faisait epreuve, et ce qui n'a pas marché
+action-start-the-async-runtime = démarrer l'environnement d'exécution asynchrone
+action-create-the-container = créer le conteneur
+action-start-the-container = démarrer le conteneur
+action-list-containers = lister les conteneurs
+action-pack-the-build-context = empaqueter le contexte de construction
+action-run-debootstrap = lancer debootstrap
+action-pack-the-root-file-system = empaqueter le système de fichiers racine
+action-read-dev-urandom = lire /dev/urandom
+action-run-mariadbd-bootstrap = lancer mariadbd --bootstrap
+action-write-to-mariadbd-bootstrap = écrire à mariadbd --bootstrap
+action-create-the-server-s-log = créer le journal du serveur
+action-record-the-server-s-process = enregistrer le processus du serveur
+action-write-the-password-file = écrire le fichier de mot de passe
+action-create-path = créer { $path }
+action-start-path = démarrer { $path }
+action-remove-container = supprimer le conteneur { $name }
+action-inspect-container = examiner le conteneur { $name }
+action-use-container = utiliser le conteneur { $name }
+action-publish-port = publier le port de { $name }
+action-start-container = démarrer le conteneur { $name }
+action-import-image = importer { $image }
+action-build-image = construire { $image }
+what-server = serveur { $engine }
+what-container = conteneur { $name }
+what-debootstrap = programme debootstrap
+what-tar-root = tar du système de fichiers racine
+docker-no-answer = le démon n'a pas répondu en 5 s
+image-hint-official = Sur une machine qui n'atteint aucun registre, construisez les images depuis les paquets de Debian avec `epreuve images build` et démarrez avec `--images local`
+image-hint-local = Construisez-la avec `epreuve images build`
+image-not-built = elle n'a pas été construite sur cette machine
+image-pull-failed = la télécharger a échoué ({ $error })
+image-none-local = Debian ne fournit pas { $engine }, donc `epreuve images build` n'en fait pas d'image : démarrez avec l'image officielle ({ $image }), ou avec --via local ou --via url
+container-not-ours = il n'a pas été créé par epreuve pour cet espace de travail (ses étiquettes en nomment un autre) ; epreuve n'y touche pas
+container-stopped =
+    il s'est arrêté avec le code de sortie { $code } ; ses dernières lignes :
+    { $log }
+port-none-bound = aucun port de l'hôte n'a été attribué
+debootstrap-failed = { $status } : { $error } (il demande root et le miroir de Debian { $mirror })
+route-duckdb-embedded = DuckDB est embarqué : il n'a pas besoin de serveur, donc `--via { $route }` ne s'applique pas ; omettez --via
+route-server-needs-via = { $engine } est un serveur : choisissez --via docker, --via local ou --via url
+url-needs-url = --via url demande --url postgres://utilisateur:motdepasse@hote:5432/postgres (ou mysql://…), le compte du centre
+url-other-engine = l'URL est celle d'un serveur { $url } mais --engine vaut { $engine }
+url-drop-needs-account = supprimer une base sur le serveur du centre demande le compte du centre : passez --url (ou EPREUVE_DB_URL)
+url-other-server = la base de l'espace de travail est sur { $host }:{ $port }, pas sur le serveur de --url
+url-not-ours = `{ $database }` n'est pas une base créée par epreuve
+postgres-cannot-reach = PostgreSQL tourne sous l'utilisateur `postgres`, qui ne peut pas atteindre { $dir } ; rendez les dossiers parents de l'espace de travail traversables (chmod o+x) ou démarrez sous un autre utilisateur
+mariadb-passwords-failed = la pose des mots de passe a échoué : { $error }
+server-exited =
+    { $status } ; la fin de son journal :
+    { $log }
+server-no-answer-yet = pas encore de réponse sur le port
+mongod-not-there = mongodb-org (EPREUVE_MONGOD nomme un programme absent)
+url-not-a-url = `{ $url }` n'est pas une URL comme postgres://utilisateur:motdepasse@hote:5432/base
+url-mongodb-srv = `mongodb+srv://` désigne un cluster par le DNS, qu'epreuve ne consulte pas ; donnez un serveur comme mongodb://utilisateur:motdepasse@hote:27017/
+url-unknown-scheme = `{ $scheme }://` n'est pas un serveur qu'epreuve connaît ; utilisez postgres://, mysql:// ou mongodb://
+url-no-user = `{ $url }` ne donne pas d'utilisateur (utilisateur:motdepasse@hote)
+url-bad-port = `{ $port }` n'est pas un numéro de port dans `{ $url }`
+url-no-host = `{ $url }` demande un utilisateur et un hôte
+
+## La base n'a pas répondu comme elle le devait
+db-not-sql-server = { $engine } n'est pas un serveur SQL
+db-not-a-server = { $engine } n'est pas un serveur
+db-internal-late = pas de réponse en { $seconds } s (la requête a été annulée)
+db-no-count = aucun compte renvoyé
+db-no-answer = pas de réponse en { $seconds } s
+db-server-stopped = le serveur ne répond plus : pas de réponse en { $seconds } s, et une nouvelle connexion pour annuler la requête a échoué
+mongo-json-deep = le JSON est imbriqué sur plus de { $levels } niveaux
+mongo-not-json = le fichier n'est pas du JSON : { $error }
+mongo-not-extended-json = le fichier n'est pas de l'Extended JSON : { $error }
+mongo-command-not-document = une commande n'est pas un document : { $value }
+mongo-not-a-command = ce n'est pas une commande : { $value }
+mongo-no-winning-plan = l'explain du serveur ne contient pas de plan retenu
+mongo-host-unknown = l'hôte `{ $host }` est introuvable : { $error }
+mongo-host-no-address = l'hôte `{ $host }` n'a pas d'adresse
+mongo-no-server = aucun serveur ne répond ({ $error })
+freeze-line-long = la ligne { $line } dépasse 64 Mio
+freeze-line-bad = ligne { $line } : { $error }
+freeze-line-not-document = la ligne { $line } n'est pas un document
+freeze-line-neither = la ligne { $line } n'est ni une collection ni un document
+
+## Une requête MongoDB enregistrée par le candidat qu'epreuve ne lance pas
+mongo-query-no-object = le fichier ne contient pas d'objet JSON : écrivez-en un { $example } qui nomme find ou aggregate
+mongo-query-field = `{ $key }` n'est pas un champ qu'epreuve lit ici (il lit { $fields })
+mongo-query-pipeline-list = `pipeline` n'est pas une liste d'étapes
+mongo-query-no-pipeline = un aggregate nomme son `pipeline`
+mongo-query-stage = chaque étape de `pipeline` est un objet, comme { $example }
+mongo-query-none = l'objet ne nomme aucune requête : écrivez "find", "aggregate", "listDatabases" ou "listCollections"
+mongo-query-deep = la requête est imbriquée sur plus de { $levels } niveaux
+mongo-query-writes = `{ $key }` écrit dans la base ou lance du code sur le serveur ; une requête enregistrée ne fait que lire
+mongo-query-javascript = la requête contient du code JavaScript, qu'epreuve ne lance jamais
+mongo-query-collection = `{ $key }` nomme une collection, sous forme de texte
+mongo-query-object = `{ $key }` est un objet, comme { $example }
+mongo-query-whole = `{ $key }` est un nombre entier
+mongo-query-not-negative = `{ $key }` est un nombre entier, 0 ou plus
+db-query-outside = la requête sort de la base (fichiers, réseau, réglages ou extensions), ce que la correction n'autorise pas : { $error }
+db-internal-stopped = pas de réponse en { $seconds } s (la requête a été arrêtée)

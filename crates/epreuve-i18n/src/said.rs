@@ -101,6 +101,12 @@ impl Said {
         }
     }
 
+    /// Words epreuve did not write (another program's, a library's, the system's), shown as
+    /// they are in every language.
+    pub fn verbatim(text: impl Into<String>) -> Self {
+        Self::new("err-text").with("text", text.into())
+    }
+
     /// The same message with argument `name`.
     pub fn with(mut self, name: &str, value: impl Into<SaidArg>) -> Self {
         self.args.insert(name.to_owned(), value.into());

@@ -17,6 +17,7 @@ use bollard::query_parameters::{
     LogsOptionsBuilder, RemoveContainerOptionsBuilder,
 };
 use epreuve_db::{ServerAddress, ServerKind};
+use epreuve_i18n::{Said, said};
 use futures_util::StreamExt;
 
 use crate::wait::{ensure_free, random_token, slug, until_ready};
@@ -47,29 +48,28 @@ impl Client {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(ProvisionError::io("start the async runtime"))?;
+            .map_err(ProvisionError::io(said!("action-start-the-async-runtime")))?;
         let docker =
             Docker::connect_with_local_defaults().map_err(|e| ProvisionError::NoDocker {
-                detail: e.to_string(),
+                detail: Said::verbatim(e.to_string()),
             })?;
         let ping = runtime
             .block_on(async { tokio::time::timeout(Duration::from_secs(5), docker.ping()).await });
         match ping {
             Ok(Ok(_)) => Ok(Self { runtime, docker }),
             Ok(Err(e)) => Err(ProvisionError::NoDocker {
-                detail: e.to_string(),
+                detail: Said::verbatim(e.to_string()),
             }),
             Err(_) => Err(ProvisionError::NoDocker {
-                detail: "the daemon did not answer within 5 s".into(),
+                detail: said!("docker-no-answer"),
             }),
         }
     }
 
-    fn fail(action: &str) -> impl FnOnce(bollard::errors::Error) -> ProvisionError {
-        let action = action.to_owned();
+    fn fail(action: Said) -> impl FnOnce(bollard::errors::Error) -> ProvisionError {
         move |e| ProvisionError::Docker {
             action,
-            detail: e.to_string(),
+            detail: Said::verbatim(e.to_string()),
         }
     }
 
@@ -82,13 +82,13 @@ impl Client {
     /// Pulls `image`; fails with a hint when no registry is reachable.
     fn pull(&self, image: &str, source: ImageSource) -> Result<(), ProvisionError> {
         let hint = match source {
-            ImageSource::Official => "On a machine that reaches no registry, build images from Debian's packages with `epreuve images build` and start with `--images local`".to_owned(),
-            ImageSource::Local => "Build it with `epreuve images build`".to_owned(),
+            ImageSource::Official => said!("image-hint-official"),
+            ImageSource::Local => said!("image-hint-local"),
         };
         if source == ImageSource::Local {
             return Err(ProvisionError::ImageMissing {
                 image: image.into(),
-                detail: "it has not been built on this machine".into(),
+                detail: said!("image-not-built"),
                 hint,
             });
         }
@@ -104,7 +104,7 @@ impl Client {
         });
         result.map_err(|e| ProvisionError::ImageMissing {
             image: image.into(),
-            detail: format!("pulling it failed ({e})"),
+            detail: said!("image-pull-failed", error = e.to_string()),
             hint,
         })
     }
@@ -122,7 +122,7 @@ impl Client {
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
             }) => Ok(()),
-            Err(e) => Err(Self::fail(&format!("remove the container {name}"))(e)),
+            Err(e) => Err(Self::fail(said!("action-remove-container", name = name))(e)),
         }
     }
 
@@ -132,7 +132,7 @@ impl Client {
         let inspect = self
             .runtime
             .block_on(self.docker.inspect_container(name, None))
-            .map_err(Self::fail(&format!("inspect the container {name}")))?;
+            .map_err(Self::fail(said!("action-inspect-container", name = name)))?;
         let labels = inspect.config.and_then(|c| c.labels).unwrap_or_default();
         let labelled = labels.get(LABEL_WORKSPACE).map(std::path::PathBuf::from);
         let same = |a: &Path, b: &Path| {
@@ -143,8 +143,8 @@ impl Client {
         match labelled {
             Some(workspace) if labels.contains_key(LABEL) && same(&workspace, root) => Ok(()),
             _ => Err(ProvisionError::Docker {
-                action: format!("use the container {name}"),
-                detail: "it was not made by epreuve for this workspace (its labels name another); epreuve leaves it alone".into(),
+                action: said!("action-use-container", name = name),
+                detail: said!("container-not-ours"),
             }),
         }
     }
@@ -153,17 +153,17 @@ impl Client {
         let inspect = self
             .runtime
             .block_on(self.docker.inspect_container(name, None))
-            .map_err(Self::fail(&format!("inspect the container {name}")))?;
+            .map_err(Self::fail(said!("action-inspect-container", name = name)))?;
         let state = inspect.state.unwrap_or_default();
         if state.running == Some(true) {
             return Ok(());
         }
         Err(ProvisionError::ServerFailed {
-            what: format!("container {name}"),
-            detail: format!(
-                "it stopped with exit code {}; its last lines:\n{}",
-                state.exit_code.unwrap_or(-1),
-                self.logs(name)
+            what: said!("what-container", name = name),
+            detail: said!(
+                "container-stopped",
+                code = state.exit_code.unwrap_or(-1).to_string(),
+                log = self.logs(name)
             ),
         })
     }
@@ -188,7 +188,7 @@ impl Client {
         let inspect = self
             .runtime
             .block_on(self.docker.inspect_container(name, None))
-            .map_err(Self::fail(&format!("inspect the container {name}")))?;
+            .map_err(Self::fail(said!("action-inspect-container", name = name)))?;
         inspect
             .network_settings
             .and_then(|n| n.ports)
@@ -196,8 +196,8 @@ impl Client {
             .and_then(|bindings| bindings.into_iter().find_map(|b| b.host_port))
             .and_then(|p| p.parse().ok())
             .ok_or_else(|| ProvisionError::Docker {
-                action: format!("publish the port of {name}"),
-                detail: "no host port was bound".into(),
+                action: said!("action-publish-port", name = name),
+                detail: said!("port-none-bound"),
             })
     }
 }
@@ -211,10 +211,10 @@ pub(crate) fn image_for(
         (ImageSource::Official, _) => Ok(kind.official_image),
         (ImageSource::Local, Some(local)) => Ok(local.name),
         (ImageSource::Local, None) => Err(ProvisionError::Unsupported {
-            detail: format!(
-                "Debian ships no {}, so `epreuve images build` makes no image of it: start with the official image ({}), or with --via local or --via url",
-                kind.engine.label(),
-                kind.official_image
+            detail: said!(
+                "image-none-local",
+                engine = kind.engine.label(),
+                image = kind.official_image
             ),
         }),
     }
@@ -277,7 +277,7 @@ pub(crate) fn provision(
     client
         .runtime
         .block_on(client.docker.create_container(Some(options), body))
-        .map_err(Client::fail("create the container"))?;
+        .map_err(Client::fail(said!("action-create-the-container")))?;
     // From here on the container exists: any failure or Ctrl-C removes it.
     let result = (|| {
         request.cancel.check()?;
@@ -320,11 +320,14 @@ fn start_error(error: bollard::errors::Error, port: Option<u16>) -> ProvisionErr
             if detail.contains("already allocated")
                 || detail.contains("address already in use") =>
         {
-            ProvisionError::PortTaken { port, detail }
+            ProvisionError::PortTaken {
+                port,
+                detail: Said::verbatim(detail),
+            }
         }
         _ => ProvisionError::Docker {
-            action: "start the container".into(),
-            detail,
+            action: said!("action-start-the-container"),
+            detail: Said::verbatim(detail),
         },
     }
 }
@@ -349,7 +352,10 @@ pub(crate) fn up(
             } => Ok(()),
             other => Err(other),
         })
-        .map_err(Client::fail(&format!("start the container {container}")))?;
+        .map_err(Client::fail(said!(
+            "action-start-container",
+            name = container
+        )))?;
     until_ready(location.address(), cancel, READY_LIMIT, || {
         client.running(container)
     })
@@ -362,7 +368,9 @@ pub(crate) fn remove(root: &Path, container: &str) -> Result<(), ProvisionError>
     match client.owned_by(container, root) {
         Ok(()) => client.remove(container),
         Err(ProvisionError::Docker { detail, .. })
-            if detail.contains("404") || detail.contains("No such container") =>
+            if [detail.english()]
+                .iter()
+                .any(|d| d.contains("404") || d.contains("No such container")) =>
         {
             Ok(())
         }
@@ -385,7 +393,7 @@ fn sweep_with(client: &Client) -> Result<Vec<String>, ProvisionError> {
     let containers = client
         .runtime
         .block_on(client.docker.list_containers(Some(options)))
-        .map_err(Client::fail("list containers"))?;
+        .map_err(Client::fail(said!("action-list-containers")))?;
     let mut removed = Vec::new();
     for container in containers {
         let Some(name) = container

@@ -10,77 +10,77 @@ pub enum ProvisionError {
     /// The engine and the route do not go together, or an option is missing.
     Unsupported {
         /// What to do instead.
-        detail: String,
+        detail: Said,
     },
     /// No Docker daemon answers.
     NoDocker {
         /// The client's words.
-        detail: String,
+        detail: Said,
     },
     /// The image is not on this machine and cannot be pulled.
     ImageMissing {
         /// Image reference.
         image: String,
         /// The daemon's words.
-        detail: String,
+        detail: Said,
         /// What to do.
-        hint: String,
+        hint: Said,
     },
     /// The port asked for is in use.
     PortTaken {
         /// Port.
         port: u16,
         /// The system's words.
-        detail: String,
+        detail: Said,
     },
     /// A Docker call failed.
     Docker {
         /// What was being done.
-        action: String,
+        action: Said,
         /// The daemon's words.
-        detail: String,
+        detail: Said,
     },
     /// A program the `local` route needs is not installed.
     NotInstalled {
         /// Program name.
         program: String,
         /// Debian package that provides it.
-        package: String,
+        package: Said,
     },
     /// The server did not start, or stopped.
     ServerFailed {
         /// Which server.
-        what: String,
+        what: Said,
         /// Log lines or exit status.
-        detail: String,
+        detail: Said,
     },
     /// A step of making a local server (a program epreuve runs) failed.
     StepFailed {
         /// What epreuve was doing, a verb phrase (`create the PostgreSQL cluster (initdb)`).
-        action: String,
+        action: Said,
         /// Log lines or exit status.
-        detail: String,
+        detail: Said,
     },
     /// The server did not answer `SELECT 1` in time.
     NotReady {
         /// Which server.
-        what: String,
+        what: Said,
         /// Limit reached.
         seconds: u64,
         /// The last error.
-        detail: String,
+        detail: Said,
     },
     /// `--url` is malformed or names an unknown scheme.
     BadUrl {
         /// What is wrong.
-        detail: String,
+        detail: Said,
     },
     /// The server at `--url` cannot be reached or refused the login.
     Unreachable {
         /// The URL, password hidden.
         url: String,
         /// The driver's words.
-        detail: String,
+        detail: Said,
     },
     /// The candidate's database already exists on the shared server.
     DatabaseExists {
@@ -94,7 +94,7 @@ pub enum ProvisionError {
     /// File system or process trouble.
     Io {
         /// What was being done.
-        action: String,
+        action: Said,
         /// Underlying error.
         #[source]
         source: std::io::Error,
@@ -120,8 +120,7 @@ impl ProvisionError {
         }
     }
 
-    pub(crate) fn io(action: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
-        let action = action.into();
+    pub(crate) fn io(action: Said) -> impl FnOnce(std::io::Error) -> Self {
         move |source| Self::Io { action, source }
     }
 }
@@ -130,8 +129,8 @@ impl ProvisionError {
     /// The error as a message of the catalogues, for the reader's language.
     pub fn said(&self) -> Said {
         match self {
-            Self::Unsupported { detail } => said!("err-text", text = detail),
-            Self::NoDocker { detail } => said!("err-no-docker", detail = detail),
+            Self::Unsupported { detail } => detail.clone(),
+            Self::NoDocker { detail } => said!("err-no-docker", detail = detail.clone()),
             Self::ImageMissing {
                 image,
                 detail,
@@ -139,27 +138,39 @@ impl ProvisionError {
             } => said!(
                 "err-image-missing",
                 image = image,
-                detail = detail,
-                hint = hint
+                detail = detail.clone(),
+                hint = hint.clone()
             ),
             Self::PortTaken { port, detail } => {
-                said!("err-port-taken", port = port.to_string(), detail = detail)
+                said!(
+                    "err-port-taken",
+                    port = port.to_string(),
+                    detail = detail.clone()
+                )
             }
             Self::Docker { action, detail } => said!(
                 "err-docker",
-                action = epreuve_i18n::action(action),
-                detail = detail
+                action = action.clone(),
+                detail = detail.clone()
             ),
             Self::NotInstalled { program, package } => {
-                said!("err-not-installed", program = program, package = package)
+                said!(
+                    "err-not-installed",
+                    program = program,
+                    package = package.clone()
+                )
             }
             Self::ServerFailed { what, detail } => {
-                said!("err-server-failed", what = what, detail = detail)
+                said!(
+                    "err-server-failed",
+                    what = what.clone(),
+                    detail = detail.clone()
+                )
             }
             Self::StepFailed { action, detail } => said!(
                 "err-step-failed",
-                action = epreuve_i18n::action(action),
-                detail = detail
+                action = action.clone(),
+                detail = detail.clone()
             ),
             Self::NotReady {
                 what,
@@ -167,13 +178,13 @@ impl ProvisionError {
                 detail,
             } => said!(
                 "err-not-ready",
-                what = what,
+                what = what.clone(),
                 seconds = *seconds,
-                detail = detail
+                detail = detail.clone()
             ),
-            Self::BadUrl { detail } => said!("err-bad-url", detail = detail),
+            Self::BadUrl { detail } => said!("err-bad-url", detail = detail.clone()),
             Self::Unreachable { url, detail } => {
-                said!("err-unreachable", url = url, detail = detail)
+                said!("err-unreachable", url = url, detail = detail.clone())
             }
             Self::DatabaseExists { name, url } => {
                 said!("err-database-exists", name = name, url = url)
@@ -181,7 +192,7 @@ impl ProvisionError {
             Self::Cancelled => said!("err-cancelled"),
             Self::Io { action, source } => said!(
                 "err-io-action",
-                action = epreuve_i18n::action(action),
+                action = action.clone(),
                 error = source.to_string()
             ),
             Self::Db(e) => e.said(),

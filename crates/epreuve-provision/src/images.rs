@@ -15,6 +15,8 @@ use bollard::query_parameters::{BuildImageOptionsBuilder, CreateImageOptionsBuil
 use epreuve_db::{Engine, ServerKind};
 use futures_util::StreamExt;
 
+use epreuve_i18n::{Said, said};
+
 use crate::ProvisionError;
 
 /// The Debian base every local image starts from.
@@ -68,14 +70,14 @@ pub fn build_images(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(ProvisionError::io("start the async runtime"))?;
+        .map_err(ProvisionError::io(said!("action-start-the-async-runtime")))?;
     let docker = Docker::connect_with_local_defaults().map_err(|e| ProvisionError::NoDocker {
-        detail: e.to_string(),
+        detail: Said::verbatim(e.to_string()),
     })?;
     runtime
         .block_on(docker.ping())
         .map_err(|e| ProvisionError::NoDocker {
-            detail: e.to_string(),
+            detail: Said::verbatim(e.to_string()),
         })?;
     let present = |image: &str| runtime.block_on(docker.inspect_image(image)).is_ok();
     if !force && present(LOCAL_BASE) {
@@ -128,8 +130,8 @@ fn import_base(
         Ok(())
     });
     result.map_err(|e| ProvisionError::Docker {
-        action: format!("import {LOCAL_BASE}"),
-        detail: e.to_string(),
+        action: said!("action-import-image", image = LOCAL_BASE),
+        detail: Said::verbatim(e.to_string()),
     })?;
     progress(BuildEvent::Built {
         image: LOCAL_BASE.into(),
@@ -158,11 +160,11 @@ fn build_one(
         header.set_cksum();
         archive
             .append_data(&mut header, name, text.as_bytes())
-            .map_err(ProvisionError::io("pack the build context"))?;
+            .map_err(ProvisionError::io(said!("action-pack-the-build-context")))?;
     }
     let body = archive
         .into_inner()
-        .map_err(ProvisionError::io("pack the build context"))?;
+        .map_err(ProvisionError::io(said!("action-pack-the-build-context")))?;
     let options = BuildImageOptionsBuilder::default()
         .dockerfile("Dockerfile")
         .t(image)
@@ -192,8 +194,8 @@ fn build_one(
         Ok(())
     });
     result.map_err(|detail| ProvisionError::Docker {
-        action: format!("build {image}"),
-        detail,
+        action: said!("action-build-image", image = image),
+        detail: Said::verbatim(detail),
     })?;
     progress(BuildEvent::Built {
         image: image.into(),
@@ -209,12 +211,14 @@ fn debootstrap(progress: &mut impl FnMut(BuildEvent)) -> Result<Vec<u8>, Provisi
         .find(|p| Path::new(p).is_file())
         .ok_or_else(|| ProvisionError::NotInstalled {
             program: "debootstrap".into(),
-            package: "debootstrap".into(),
+            package: Said::verbatim("debootstrap"),
         })?;
     let temp = tempfile::Builder::new()
         .prefix("epreuve-rootfs-")
         .tempdir()
-        .map_err(ProvisionError::io("create a temporary folder"))?;
+        .map_err(ProvisionError::io(said!(
+            "action-create-a-temporary-folder"
+        )))?;
     let rootfs = temp.path().join("rootfs");
     let mut child = Command::new(program)
         .args(["--variant=minbase", SUITE])
@@ -224,7 +228,7 @@ fn debootstrap(progress: &mut impl FnMut(BuildEvent)) -> Result<Vec<u8>, Provisi
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(ProvisionError::io("run debootstrap"))?;
+        .map_err(ProvisionError::io(said!("action-run-debootstrap")))?;
     if let Some(stdout) = child.stdout.take() {
         use std::io::BufRead;
         for line in std::io::BufReader::new(stdout)
@@ -241,14 +245,15 @@ fn debootstrap(progress: &mut impl FnMut(BuildEvent)) -> Result<Vec<u8>, Provisi
     }
     let output = child
         .wait_with_output()
-        .map_err(ProvisionError::io("run debootstrap"))?;
+        .map_err(ProvisionError::io(said!("action-run-debootstrap")))?;
     if !output.status.success() {
         return Err(ProvisionError::ServerFailed {
-            what: "debootstrap".into(),
-            detail: format!(
-                "{}: {} (it needs root and Debian's mirror {MIRROR})",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
+            what: said!("what-debootstrap"),
+            detail: said!(
+                "debootstrap-failed",
+                status = output.status.to_string(),
+                error = String::from_utf8_lossy(&output.stderr).trim(),
+                mirror = MIRROR
             ),
         });
     }
@@ -257,11 +262,13 @@ fn debootstrap(progress: &mut impl FnMut(BuildEvent)) -> Result<Vec<u8>, Provisi
         .arg(&rootfs)
         .args(["--numeric-owner", "-cf", "-", "."])
         .output()
-        .map_err(ProvisionError::io("pack the root file system"))?;
+        .map_err(ProvisionError::io(said!(
+            "action-pack-the-root-file-system"
+        )))?;
     if !tar.status.success() {
         return Err(ProvisionError::ServerFailed {
-            what: "tar of the root file system".into(),
-            detail: String::from_utf8_lossy(&tar.stderr).trim().to_owned(),
+            what: said!("what-tar-root"),
+            detail: Said::verbatim(String::from_utf8_lossy(&tar.stderr).trim()),
         });
     }
     Ok(tar.stdout)

@@ -76,15 +76,10 @@ pub fn provision(root: &Path, request: &Request) -> Result<DatabaseLocation, Pro
             })
         }
         (None, route) => Err(ProvisionError::Unsupported {
-            detail: format!(
-                "DuckDB is embedded: it needs no server, so `--via {route}` does not apply; leave out --via"
-            ),
+            detail: epreuve_i18n::said!("route-duckdb-embedded", route = route.to_string()),
         }),
         (Some(kind), Route::Embedded) => Err(ProvisionError::Unsupported {
-            detail: format!(
-                "{} is a server: choose --via docker, --via local or --via url",
-                kind.engine.label()
-            ),
+            detail: epreuve_i18n::said!("route-server-needs-via", engine = kind.engine.label()),
         }),
         (Some(kind), Route::Docker) => docker::provision(root, request, kind),
         (Some(_), Route::Local) => local::provision(root, request),

@@ -9,20 +9,21 @@ use epreuve_db::{Administration, DbError, Engine, ServerAddress, administer};
 use crate::accounts::{self};
 use crate::wait::slug;
 use crate::{DatabaseLocation, ProvisionError, Request};
+use epreuve_i18n::said;
 
 /// The centre's account, from `--url`.
 fn admin(url: Option<&str>, engine: Engine) -> Result<ServerAddress, ProvisionError> {
     let url = url.ok_or_else(|| ProvisionError::Unsupported {
-        detail: "--via url needs --url postgres://user:password@host:5432/postgres (or mysql://…), the centre's account".into(),
+        detail: said!("url-needs-url"),
     })?;
     let mut admin =
         ServerAddress::parse(url).map_err(|detail| ProvisionError::BadUrl { detail })?;
     if admin.engine != engine {
         return Err(ProvisionError::BadUrl {
-            detail: format!(
-                "the URL is a {} server but --engine is {}",
-                admin.engine.label(),
-                engine.label()
+            detail: said!(
+                "url-other-engine",
+                url = admin.engine.label(),
+                engine = engine.label()
             ),
         });
     }
@@ -74,20 +75,21 @@ pub(crate) fn drop_database(
         return Ok(());
     };
     let admin = admin(admin_url, address.engine).map_err(|_| ProvisionError::Unsupported {
-        detail: "dropping a database on the centre's server needs the centre's account: pass --url (or EPREUVE_DB_URL)".into(),
+        detail: said!("url-drop-needs-account"),
     })?;
     if admin.host != address.host || admin.port != address.port {
         return Err(ProvisionError::BadUrl {
-            detail: format!(
-                "the workspace's database is on {}:{}, not on the server of --url",
-                address.host, address.port
+            detail: said!(
+                "url-other-server",
+                host = &address.host,
+                port = address.port.to_string()
             ),
         });
     }
     let database = address.database.as_str();
     let Some(slug) = database.strip_prefix("epreuve_") else {
         return Err(ProvisionError::Unsupported {
-            detail: format!("`{database}` is not a database epreuve created"),
+            detail: said!("url-not-ours", database = database),
         });
     };
     let server = connect(&admin)?;

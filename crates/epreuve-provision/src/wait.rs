@@ -1,5 +1,6 @@
 //! Waiting for a database to answer `SELECT 1`.
 
+use epreuve_i18n::said;
 use std::time::{Duration, Instant};
 
 use epreuve_db::{ServerAddress, open_server};
@@ -23,11 +24,11 @@ pub(crate) fn until_ready(
         alive()?;
         let last = match open_server(address).and_then(|db| db.ping()) {
             Ok(()) => return Ok(()),
-            Err(e) => e.to_string(),
+            Err(e) => e.said(),
         };
         if started.elapsed() >= limit {
             return Err(ProvisionError::NotReady {
-                what: format!("{} server", address.engine.label()),
+                what: epreuve_i18n::said!("what-server", engine = address.engine.label()),
                 seconds: limit.as_secs(),
                 detail: last,
             });
@@ -43,7 +44,7 @@ pub(crate) fn random_token(len: usize) -> Result<String, ProvisionError> {
     let mut bytes = vec![0u8; len];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
-        .map_err(ProvisionError::io("read /dev/urandom"))?;
+        .map_err(ProvisionError::io(said!("action-read-dev-urandom")))?;
     Ok(bytes
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
@@ -55,7 +56,7 @@ pub(crate) fn free_port() -> Result<u16, ProvisionError> {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .map_err(ProvisionError::io("find a free port"))
+        .map_err(ProvisionError::io(said!("action-find-a-free-port")))
 }
 
 /// Fails with `PortTaken` when something already listens on `port`.
@@ -64,7 +65,7 @@ pub(crate) fn ensure_free(port: u16) -> Result<(), ProvisionError> {
         .map(drop)
         .map_err(|e| ProvisionError::PortTaken {
             port,
-            detail: e.to_string(),
+            detail: epreuve_i18n::Said::verbatim(e.to_string()),
         })
 }
 

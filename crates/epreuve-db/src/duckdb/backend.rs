@@ -135,7 +135,7 @@ impl Backend for DuckDb {
             .and_then(|c| c.parse().ok())
             .ok_or_else(|| DbError::Internal {
                 sql,
-                detail: "no count returned".into(),
+                detail: said!("db-no-count"),
             })
     }
 
@@ -177,7 +177,7 @@ impl Backend for DuckDb {
             Err(Failure::Expired) => Err(DbError::Timeout {
                 seconds: self.timeout.as_secs(),
             }),
-            Err(Failure::Engine(e)) => Err(DbError::query(candidate_message(&e.to_string()))),
+            Err(Failure::Engine(e)) => Err(candidate_error(&e.to_string())),
         }
     }
 
@@ -192,7 +192,7 @@ impl Backend for DuckDb {
                 Failure::Expired => DbError::Timeout {
                     seconds: limit.as_secs(),
                 },
-                Failure::Engine(e) => DbError::query(candidate_message(&e.to_string())),
+                Failure::Engine(e) => candidate_error(&e.to_string()),
             })
     }
 
@@ -232,7 +232,7 @@ impl Backend for DuckDb {
                 Failure::Expired => DbError::Timeout {
                     seconds: limit.as_secs(),
                 },
-                Failure::Engine(e) => DbError::query(candidate_message(&e.to_string())),
+                Failure::Engine(e) => candidate_error(&e.to_string()),
             })?;
         Ok(rows
             .into_iter()
@@ -303,21 +303,22 @@ impl Loader for DuckDb {
     }
 }
 
-/// The engine's message without the wrapping epreuve added around the candidate's query.
-fn candidate_message(text: &str) -> String {
+/// A candidate's query the engine refused: the engine's message without the wrapping epreuve
+/// added around the query, or epreuve's sentence for a write or a reach outside the database.
+fn candidate_error(text: &str) -> DbError {
     let text = text.replace("epreuve_candidate_query", "query");
     if text.contains("read-only") || text.contains("read only") {
-        return "the query tries to change the database; only SELECT queries are accepted here"
-            .into();
+        return DbError::Query {
+            detail: said!("db-query-writes"),
+        };
     }
     if text.contains("disabled through configuration")
         || text.contains("disabled by configuration")
         || text.contains("Permission Error")
     {
-        return format!(
-            "the query reaches outside the database (files, network, settings or extensions), which grading does not allow: {}",
-            first_line(&text)
-        );
+        return DbError::Query {
+            detail: said!("db-query-outside", error = first_line(&text)),
+        };
     }
-    first_line(&text)
+    DbError::query(first_line(&text))
 }

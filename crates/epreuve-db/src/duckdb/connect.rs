@@ -3,7 +3,7 @@
 
 use crate::rows::NamedRows;
 use epreuve_data::TextRow;
-use epreuve_i18n::said;
+use epreuve_i18n::{Said, said};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -210,11 +210,11 @@ impl DuckDb {
         DbError::Internal {
             sql: sql.to_owned(),
             detail: match failure {
-                Failure::Expired => format!(
-                    "no answer within {} s (the query was stopped)",
-                    self.internal_limit.as_secs_f64()
+                Failure::Expired => said!(
+                    "db-internal-stopped",
+                    seconds = self.internal_limit.as_secs_f64().to_string()
                 ),
-                Failure::Engine(e) => first_line(&e.to_string()),
+                Failure::Engine(e) => Said::verbatim(first_line(&e.to_string())),
             },
         }
     }
@@ -316,9 +316,8 @@ impl DuckDb {
     /// A new connection to the same database, with the same sandbox, and no temporary
     /// object of any other connection: where each candidate query runs.
     pub(super) fn fresh_connection(&self) -> Result<Connection, DbError> {
-        self.conn.try_clone().map_err(|e| DbError::Unavailable {
-            target: self.path.display().to_string(),
-            detail: first_line(&e.to_string()),
+        self.conn.try_clone().map_err(|e| {
+            DbError::unavailable(self.path.display().to_string(), first_line(&e.to_string()))
         })
     }
 
@@ -340,18 +339,15 @@ impl DuckDb {
                 });
             }
             Err(e) => {
-                return Err(DbError::Internal {
-                    sql: "json_serialize_sql(…)".into(),
-                    detail: first_line(&e.to_string()),
-                });
+                return Err(DbError::internal(
+                    "json_serialize_sql(…)",
+                    first_line(&e.to_string()),
+                ));
             }
         };
         drop(armed);
-        let value: serde_json::Value =
-            serde_json::from_str(&parsed).map_err(|e| DbError::Internal {
-                sql: "json_serialize_sql(…)".into(),
-                detail: e.to_string(),
-            })?;
+        let value: serde_json::Value = serde_json::from_str(&parsed)
+            .map_err(|e| DbError::internal("json_serialize_sql(…)", e.to_string()))?;
         if value["error"].as_bool() == Some(true) {
             let message = value["error_message"].as_str().unwrap_or("");
             if message.contains("Only SELECT statements") {
@@ -400,8 +396,5 @@ fn unavailable(path: &Path, error: &duckdb::Error) -> DbError {
             detail,
         };
     }
-    DbError::Unavailable {
-        target: path.display().to_string(),
-        detail: first_line(&error.to_string()),
-    }
+    DbError::unavailable(path.display().to_string(), first_line(&error.to_string()))
 }

@@ -6,6 +6,7 @@
 //! and its indexes but `_id_`), then one line per document, `{"in": name, "document": {…}}`.
 //! Views are frozen as their definition (`options` holds `viewOn` and `pipeline`).
 
+use epreuve_i18n::{Said, said};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -21,9 +22,43 @@ const MAX_LINE: u64 = 64 * 1024 * 1024;
 const BATCH: usize = 1000;
 
 fn failed(what: &str, detail: impl std::fmt::Display) -> DbError {
+    DbError::internal(what, detail.to_string())
+}
+
+/// The document of line `number` of a frozen database, `None` at its end.
+fn frozen_entry(reader: &mut impl BufRead, number: usize) -> Result<Option<Document>, DbError> {
+    let mut line = String::new();
+    let read = std::io::Read::take(reader, MAX_LINE)
+        .read_line(&mut line)
+        .map_err(|e| failed("thaw", e))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if !line.ends_with('\n') && read as u64 == MAX_LINE {
+        return Err(bad_line(said!(
+            "freeze-line-long",
+            line = number.to_string()
+        )));
+    }
+    match super::json::parse(line.trim_end()) {
+        Ok(Bson::Document(entry)) => Ok(Some(entry)),
+        Ok(_) => Err(bad_line(said!(
+            "freeze-line-not-document",
+            line = number.to_string()
+        ))),
+        Err(e) => Err(bad_line(said!(
+            "freeze-line-bad",
+            line = number.to_string(),
+            error = e
+        ))),
+    }
+}
+
+/// A line of a frozen database that does not read back, said from the catalogue.
+fn bad_line(detail: Said) -> DbError {
     DbError::Internal {
-        sql: what.to_owned(),
-        detail: detail.to_string(),
+        sql: "thaw".to_owned(),
+        detail,
     }
 }
 
@@ -158,27 +193,11 @@ impl MongoDb {
             }
             Ok(())
         };
-        let mut line = String::new();
         let mut number = 0usize;
         loop {
-            line.clear();
             number += 1;
-            let read = std::io::Read::take(&mut reader, MAX_LINE)
-                .read_line(&mut line)
-                .map_err(|e| failed("thaw", e))?;
-            if read == 0 {
+            let Some(entry) = frozen_entry(&mut reader, number)? else {
                 break;
-            }
-            if !line.ends_with('\n') && read as u64 == MAX_LINE {
-                return Err(failed(
-                    "thaw",
-                    format!("line {number} is longer than 64 MiB"),
-                ));
-            }
-            let Bson::Document(entry) = super::json::parse(line.trim_end())
-                .map_err(|e| failed("thaw", format!("line {number}: {e}")))?
-            else {
-                return Err(failed("thaw", format!("line {number} is not a document")));
             };
             if let (Ok(name), Ok(options)) =
                 (entry.get_str("collection"), entry.get_document("options"))
@@ -203,10 +222,10 @@ impl MongoDb {
                     flush(&mut pending)?;
                 }
             } else {
-                return Err(failed(
-                    "thaw",
-                    format!("line {number} is neither a collection nor a document"),
-                ));
+                return Err(bad_line(said!(
+                    "freeze-line-neither",
+                    line = number.to_string()
+                )));
             }
         }
         flush(&mut pending)?;

@@ -5,6 +5,7 @@
 //! an Extended JSON value (`{"$oid": …}`, `{"$date": …}`, `{"$numberLong": …}`…) is then
 //! converted by bson itself.
 
+use epreuve_i18n::{Said, said};
 use std::fmt;
 
 use mongodb::bson::{Bson, Document};
@@ -87,12 +88,12 @@ impl Ordered {
         }
     }
 
-    fn into_bson(self, depth: usize) -> Result<Bson, String> {
+    fn into_bson(self, depth: usize) -> Result<Bson, Said> {
         if depth > MAX_DEPTH {
-            return Err(format!("the JSON is nested deeper than {MAX_DEPTH} levels"));
+            return Err(said!("mongo-json-deep", levels = MAX_DEPTH.to_string()));
         }
         match self {
-            Self::Scalar(v) => Bson::try_from(v).map_err(|e| e.to_string()),
+            Self::Scalar(v) => Bson::try_from(v).map_err(|e| Said::verbatim(e.to_string())),
             Self::Array(items) => items
                 .into_iter()
                 .map(|i| i.into_bson(depth + 1))
@@ -100,7 +101,8 @@ impl Ordered {
                 .map(Bson::Array),
             // `{"$oid": …}` and the like: one of bson's Extended JSON values.
             Self::Object(entries) if is_extended_value(&entries) => {
-                Bson::try_from(Self::Object(entries).plain()).map_err(|e| e.to_string())
+                Bson::try_from(Self::Object(entries).plain())
+                    .map_err(|e| Said::verbatim(e.to_string()))
             }
             Self::Object(entries) => {
                 let mut document = Document::new();
@@ -140,12 +142,12 @@ fn is_extended_value(entries: &[(String, Ordered)]) -> bool {
 }
 
 /// Reads Extended JSON text, keys in the order written; the error is a sentence for a person.
-pub fn parse(text: &str) -> Result<Bson, String> {
+pub fn parse(text: &str) -> Result<Bson, Said> {
     let ordered: Ordered = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| format!("the file is not JSON: {e}"))?;
+        .map_err(|e| said!("mongo-not-json", error = e.to_string()))?;
     ordered
         .into_bson(0)
-        .map_err(|e| format!("the file is not Extended JSON: {e}"))
+        .map_err(|e| said!("mongo-not-extended-json", error = e))
 }
 
 #[cfg(test)]

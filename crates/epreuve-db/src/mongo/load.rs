@@ -20,7 +20,7 @@ use crate::{DbError, Loader};
 impl Loader for MongoDb {
     fn execute(&self, text: &str) -> Result<(), DbError> {
         self.forget_fields();
-        let failed = DbError::query;
+        let failed = |detail| DbError::Query { detail };
         let bson = super::json::parse(text).map_err(failed)?;
         let commands: Vec<Document> = match bson {
             Bson::Document(command) => vec![command],
@@ -28,16 +28,24 @@ impl Loader for MongoDb {
                 .into_iter()
                 .map(|c| match c {
                     Bson::Document(command) => Ok(command),
-                    other => Err(failed(format!("a command is not a document: {other}"))),
+                    other => Err(failed(said!(
+                        "mongo-command-not-document",
+                        value = other.to_string()
+                    ))),
                 })
                 .collect::<Result<_, _>>()?,
-            other => return Err(failed(format!("not a command: {other}"))),
+            other => {
+                return Err(failed(said!(
+                    "mongo-not-a-command",
+                    value = other.to_string()
+                )));
+            }
         };
         let db = self.database();
         for command in commands {
             let name = command.keys().next().cloned().unwrap_or_default();
             self.block_on(async { db.run_command(command).await })
-                .map_err(|e| failed(format!("{name}: {}", super::words(&e))))?;
+                .map_err(|e| DbError::query(format!("{name}: {}", super::words(&e))))?;
         }
         Ok(())
     }

@@ -19,6 +19,7 @@ pub mod query;
 pub mod text;
 
 use epreuve_data::TextRow;
+use epreuve_i18n::{Said, said};
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
@@ -70,7 +71,7 @@ impl std::fmt::Debug for MongoDb {
 impl MongoDb {
     /// Connects to the database at `address` and checks at once that it answers `ping`.
     pub fn connect(address: &ServerAddress) -> Result<Self, DbError> {
-        let unavailable = |detail: String| DbError::Unavailable {
+        let unavailable = |detail: Said| DbError::Unavailable {
             target: address.redacted(),
             detail,
         };
@@ -80,15 +81,16 @@ impl MongoDb {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| unavailable(e.to_string()))?;
+            .map_err(|e| unavailable(Said::verbatim(e.to_string())))?;
         let client = runtime.block_on(async {
             let mut options = ClientOptions::parse(address.url())
                 .await
-                .map_err(|e| unavailable(e.to_string()))?;
+                .map_err(|e| unavailable(Said::verbatim(e.to_string())))?;
             options.server_selection_timeout = Some(SELECTION);
             options.connect_timeout = Some(SELECTION);
             options.app_name = Some("epreuve".into());
-            mongodb::Client::with_options(options).map_err(|e| unavailable(e.to_string()))
+            mongodb::Client::with_options(options)
+                .map_err(|e| unavailable(Said::verbatim(e.to_string())))
         })?;
         let db = Self {
             address: address.clone(),
@@ -243,7 +245,10 @@ impl MongoDb {
 fn too_late(command: &str) -> DbError {
     DbError::Internal {
         sql: command.to_owned(),
-        detail: format!("no answer within {} s", INTERNAL_LIMIT.as_secs()),
+        detail: said!(
+            "db-no-answer",
+            seconds = INTERNAL_LIMIT.as_secs().to_string()
+        ),
     }
 }
 
@@ -284,17 +289,17 @@ fn names_filter(wanted: &[String]) -> Document {
 }
 
 /// Whether something listens at `host:port`; the reason in a few words when not.
-fn reachable(host: &str, port: u16) -> Result<(), String> {
+fn reachable(host: &str, port: u16) -> Result<(), Said> {
     use std::net::ToSocketAddrs;
     let addresses: Vec<std::net::SocketAddr> = (host, port)
         .to_socket_addrs()
-        .map_err(|e| format!("the host `{host}` is not found: {e}"))?
+        .map_err(|e| said!("mongo-host-unknown", host = host, error = e.to_string()))?
         .collect();
-    let mut last = format!("the host `{host}` has no address");
+    let mut last = said!("mongo-host-no-address", host = host);
     for address in addresses {
         match std::net::TcpStream::connect_timeout(&address, SELECTION) {
             Ok(_) => return Ok(()),
-            Err(e) => last = format!("no server answers ({e})"),
+            Err(e) => last = said!("mongo-no-server", error = e.to_string()),
         }
     }
     Err(last)
@@ -394,10 +399,7 @@ fn internal_error(name: &str, error: &mongodb::error::Error) -> DbError {
             detail: words(error),
         }
     } else {
-        DbError::Internal {
-            sql: name.to_owned(),
-            detail: words(error),
-        }
+        DbError::internal(name, words(error))
     }
 }
 
@@ -594,8 +596,13 @@ impl Backend for MongoDb {
             .block_on(async {
                 tokio::time::timeout(INTERNAL_LIMIT, admin.run_command(doc! { "ping": 1 })).await
             })
-            .map_err(|_| format!("no answer within {} s", INTERNAL_LIMIT.as_secs()))
-            .and_then(|answer| answer.map_err(|e| words(&e)))
+            .map_err(|_| {
+                said!(
+                    "db-no-answer",
+                    seconds = INTERNAL_LIMIT.as_secs().to_string()
+                )
+            })
+            .and_then(|answer| answer.map_err(|e| Said::verbatim(words(&e))))
             .map(|_| ())
             .map_err(|detail| DbError::Unavailable {
                 target: self.address.redacted(),
@@ -691,7 +698,7 @@ impl Backend for MongoDb {
 
     fn candidate_query(&self, query: Query<'_>, max_rows: usize) -> Result<QueryResult, DbError> {
         let text = query.document()?;
-        let query = SavedQuery::parse(text).map_err(DbError::query)?;
+        let query = SavedQuery::parse(text).map_err(|detail| DbError::Query { detail })?;
         let started = Instant::now();
         let (documents, truncated) = self.run_saved(&query, max_rows)?;
         let mut names = field_names(&documents);
@@ -784,7 +791,7 @@ impl Backend for MongoDb {
         )?;
         plan::winning_plan(&answer).ok_or_else(|| DbError::Internal {
             sql: "explain".into(),
-            detail: "the server's explain holds no winning plan".into(),
+            detail: said!("mongo-no-winning-plan"),
         })
     }
 }

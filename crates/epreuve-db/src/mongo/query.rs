@@ -12,6 +12,7 @@
 //! {"listDatabases": 1}
 //! ```
 
+use epreuve_i18n::{Said, said};
 use mongodb::bson::{Bson, Document, doc};
 
 /// Operators and stages that write, or run code on the server: refused wherever they appear.
@@ -61,7 +62,7 @@ pub enum SavedQuery {
 
 impl SavedQuery {
     /// Reads a saved query's text; the error is a sentence for the candidate.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Said> {
         // mongosh's own words for the two listings, as a candidate used to it saves them
         // (mongosh reads them in lower case only: `SHOW DATABASES` is SQL).
         let words = text.trim().trim_end_matches(';').trim();
@@ -72,16 +73,15 @@ impl SavedQuery {
         }
         let bson = super::json::parse(text)?;
         let Bson::Document(document) = bson else {
-            return Err(
-                "the file holds no JSON object: write one {…} naming find or aggregate".into(),
-            );
+            return Err(said!("mongo-query-no-object", example = "{…}"));
         };
         refuse_code(&Bson::Document(document.clone()), 0)?;
-        let known = |allowed: &[&str]| -> Result<(), String> {
+        let known = |allowed: &[&str]| -> Result<(), Said> {
             match document.keys().find(|k| !allowed.contains(&k.as_str())) {
-                Some(key) => Err(format!(
-                    "`{key}` is not a field epreuve reads here (it reads {})",
-                    allowed.join(", ")
+                Some(key) => Err(said!(
+                    "mongo-query-field",
+                    key = key,
+                    fields = allowed.join(", ")
                 )),
                 None => Ok(()),
             }
@@ -100,17 +100,14 @@ impl SavedQuery {
             known(&["aggregate", "pipeline"])?;
             let stages = match document.get("pipeline") {
                 Some(Bson::Array(stages)) => stages,
-                Some(_) => return Err("`pipeline` is not a list of stages".into()),
-                None => return Err("an aggregate names its `pipeline`".into()),
+                Some(_) => return Err(said!("mongo-query-pipeline-list")),
+                None => return Err(said!("mongo-query-no-pipeline")),
             };
             let pipeline = stages
                 .iter()
                 .map(|stage| match stage {
                     Bson::Document(stage) => Ok(stage.clone()),
-                    _ => Err(
-                        "each stage of `pipeline` is an object, such as {\"$match\": {…}}"
-                            .to_owned(),
-                    ),
+                    _ => Err(said!("mongo-query-stage", example = r#"{"$match": {…}}"#)),
                 })
                 .collect::<Result<_, _>>()?;
             Ok(Self::Aggregate {
@@ -124,7 +121,7 @@ impl SavedQuery {
             known(&["listCollections", "nameOnly"])?;
             Ok(Self::ListCollections)
         } else {
-            Err("the object names no query: write \"find\", \"aggregate\", \"listDatabases\" or \"listCollections\"".into())
+            Err(said!("mongo-query-none"))
         }
     }
 
@@ -185,17 +182,15 @@ impl SavedQuery {
 }
 
 /// Refuses any key of `value` that writes or runs code, and nesting without end.
-fn refuse_code(value: &Bson, depth: usize) -> Result<(), String> {
+fn refuse_code(value: &Bson, depth: usize) -> Result<(), Said> {
     if depth > MAX_DEPTH {
-        return Err(format!("the query nests deeper than {MAX_DEPTH} levels"));
+        return Err(said!("mongo-query-deep", levels = MAX_DEPTH.to_string()));
     }
     match value {
         Bson::Document(document) => {
             for (key, inner) in document {
                 if REFUSED.contains(&key.as_str()) {
-                    return Err(format!(
-                        "`{key}` writes to the database or runs code on the server; a saved query only reads"
-                    ));
+                    return Err(said!("mongo-query-writes", key = key));
                 }
                 refuse_code(inner, depth + 1)?;
             }
@@ -203,37 +198,41 @@ fn refuse_code(value: &Bson, depth: usize) -> Result<(), String> {
         }
         Bson::Array(items) => items.iter().try_for_each(|i| refuse_code(i, depth + 1)),
         Bson::JavaScriptCode(_) | Bson::JavaScriptCodeWithScope(_) => {
-            Err("the query holds JavaScript code, which epreuve never runs".into())
+            Err(said!("mongo-query-javascript"))
         }
         _ => Ok(()),
     }
 }
 
-fn collection(document: &Document, key: &str) -> Result<String, String> {
+fn collection(document: &Document, key: &str) -> Result<String, Said> {
     match document.get(key) {
         Some(Bson::String(name)) if !name.is_empty() => Ok(name.clone()),
-        _ => Err(format!("`{key}` names a collection, as a string")),
+        _ => Err(said!("mongo-query-collection", key = key)),
     }
 }
 
-fn optional_document(document: &Document, key: &str) -> Result<Option<Document>, String> {
+fn optional_document(document: &Document, key: &str) -> Result<Option<Document>, Said> {
     match document.get(key) {
         None | Some(Bson::Null) => Ok(None),
         Some(Bson::Document(inner)) => Ok(Some(inner.clone())),
-        Some(_) => Err(format!("`{key}` is an object, such as {{\"field\": 1}}")),
+        Some(_) => Err(said!(
+            "mongo-query-object",
+            key = key,
+            example = r#"{"field": 1}"#
+        )),
     }
 }
 
-fn optional_count(document: &Document, key: &str) -> Result<Option<i64>, String> {
+fn optional_count(document: &Document, key: &str) -> Result<Option<i64>, Said> {
     let count = match document.get(key) {
         None | Some(Bson::Null) => return Ok(None),
         Some(Bson::Int32(n)) => i64::from(*n),
         Some(Bson::Int64(n)) => *n,
         Some(Bson::Double(n)) if n.fract() == 0.0 && n.abs() < 1e15 => *n as i64,
-        Some(_) => return Err(format!("`{key}` is a whole number")),
+        Some(_) => return Err(said!("mongo-query-whole", key = key)),
     };
     if count < 0 {
-        return Err(format!("`{key}` is a whole number, 0 or more"));
+        return Err(said!("mongo-query-not-negative", key = key));
     }
     Ok(Some(count))
 }
@@ -295,7 +294,7 @@ mod tests {
             r#"{"find": "ventes", "filter": {"$expr": {"$and": [{"$or": [{"$where": "1"}]}]}}}"#,
             r#"{"find": "ventes", "filter": {"f": {"$code": "function(){}"}}}"#,
         ] {
-            let refused = SavedQuery::parse(text).unwrap_err();
+            let refused = SavedQuery::parse(text).unwrap_err().english();
             assert!(
                 refused.contains("only reads") || refused.contains("JavaScript"),
                 "{text}: {refused}"
@@ -319,7 +318,7 @@ mod tests {
             (r#"{"update": "v"}"#, "names no query"),
             (&deep, "deeper than"),
         ] {
-            let refused = SavedQuery::parse(text).unwrap_err();
+            let refused = SavedQuery::parse(text).unwrap_err().english();
             assert!(refused.contains(said), "{text}: {refused}");
         }
     }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use epreuve_i18n::{Said, said};
+
 use crate::Engine;
 
 /// Where a server database is and how to log in. The password is kept so that epreuve can
@@ -67,26 +69,24 @@ impl ServerAddress {
     /// Reads `postgres://user:password@host:port/db`, `mysql://…` (also `postgresql://`,
     /// `mariadb://`) or `mongodb://…`. The database may be absent; what follows `?` is not
     /// kept (a MongoDB account is looked for in `admin`).
-    pub fn parse(url: &str) -> Result<Self, String> {
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-            format!("`{url}` is not a URL like postgres://user:password@host:5432/db")
-        })?;
+    pub fn parse(url: &str) -> Result<Self, Said> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| said!("url-not-a-url", url = url))?;
         let engine = match scheme {
             "postgres" | "postgresql" => Engine::Postgres,
             "mysql" | "mariadb" => Engine::MariaDb,
             "mongodb" => Engine::MongoDb,
             "mongodb+srv" => {
-                return Err("`mongodb+srv://` names a cluster through DNS, which epreuve does not look up; give one server as mongodb://user:password@host:27017/".into());
+                return Err(said!("url-mongodb-srv"));
             }
             other => {
-                return Err(format!(
-                    "`{other}://` is not a server epreuve knows; use postgres://, mysql:// or mongodb://"
-                ));
+                return Err(said!("url-unknown-scheme", scheme = other));
             }
         };
         let (credentials, location) = rest
             .rsplit_once('@')
-            .ok_or_else(|| format!("`{}` gives no user (user:password@host)", redact(url)))?;
+            .ok_or_else(|| said!("url-no-user", url = redact(url)))?;
         let (user, password) = credentials.split_once(':').unwrap_or((credentials, ""));
         let (host_port, database) = location.split_once('/').unwrap_or((location, ""));
         let database = database.split('?').next().unwrap_or("");
@@ -94,12 +94,12 @@ impl ServerAddress {
             Some((host, port)) => (
                 host,
                 port.parse::<u16>()
-                    .map_err(|_| format!("`{port}` is not a port number in `{}`", redact(url)))?,
+                    .map_err(|_| said!("url-bad-port", port = port, url = redact(url)))?,
             ),
             None => (host_port, engine.default_port()),
         };
         if host.is_empty() || user.is_empty() {
-            return Err(format!("`{}` needs a user and a host", redact(url)));
+            return Err(said!("url-no-host", url = redact(url)));
         }
         Ok(Self {
             engine,
@@ -179,11 +179,13 @@ mod tests {
         assert!(
             ServerAddress::parse("oracle://a:b@c")
                 .unwrap_err()
+                .english()
                 .contains("oracle")
         );
         assert!(
             ServerAddress::parse("postgres://a:b@c:port")
                 .unwrap_err()
+                .english()
                 .contains("port")
         );
         assert_eq!(redact("mysql://u:secret@h:1/d"), "mysql://u:***@h:1/d");

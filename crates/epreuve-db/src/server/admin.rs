@@ -55,7 +55,7 @@ pub fn open_server(address: &ServerAddress) -> Result<Box<dyn Backend>, DbError>
 fn not_a_server(address: &ServerAddress) -> DbError {
     DbError::Unavailable {
         target: address.redacted(),
-        detail: format!("{} is not a server", address.engine.label()),
+        detail: epreuve_i18n::said!("db-not-a-server", engine = address.engine.label()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! What grading asks of a server database.
 
 use crate::rows::NamedRows;
-use epreuve_i18n::said;
+use epreuve_i18n::{Said, said};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -35,7 +35,7 @@ pub struct ServerDb {
     /// The connection of the candidate's queries.
     candidate: Mutex<Option<Session>>,
     /// Set once the server stopped answering: every later request fails at once.
-    dead: Mutex<Option<String>>,
+    dead: Mutex<Option<Said>>,
     /// How long a candidate's query may run.
     pub(super) timeout: Duration,
     /// How long a query of epreuve's own may run.
@@ -66,14 +66,11 @@ impl ServerDb {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| DbError::Unavailable {
-                target: address.redacted(),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| DbError::unavailable(address.redacted(), e.to_string()))?;
         let Some(sql) = super::sql_server(address.engine) else {
             return Err(DbError::Unavailable {
                 target: address.redacted(),
-                detail: format!("{} is not an SQL server", address.engine.label()),
+                detail: said!("db-not-sql-server", engine = address.engine.label()),
             });
         };
         let schema = match sql {
@@ -150,7 +147,7 @@ impl ServerDb {
         let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
         let result = self.runner().run(&mut slot, limit, work);
         if let Err(Fault::Gone(reason)) = &result
-            && reason.starts_with("the server stopped answering")
+            && reason.id == "db-server-stopped"
         {
             *self.dead.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
         }
@@ -191,9 +188,9 @@ impl ServerDb {
             },
             Fault::Expired => DbError::Internal {
                 sql: sql.to_owned(),
-                detail: format!(
-                    "no answer within {} s (the query was cancelled)",
-                    self.internal_limit.as_secs()
+                detail: said!(
+                    "db-internal-late",
+                    seconds = self.internal_limit.as_secs().to_string()
                 ),
             },
             Fault::Sql(error) => {
@@ -202,10 +199,7 @@ impl ServerDb {
                         detail: engine_words(&error),
                     }
                 } else {
-                    DbError::Internal {
-                        sql: sql.to_owned(),
-                        detail: engine_words(&error),
-                    }
+                    DbError::internal(sql, engine_words(&error))
                 }
             }
         }
@@ -333,7 +327,7 @@ impl Backend for ServerDb {
             .and_then(|c| c.parse().ok())
             .ok_or_else(|| DbError::Internal {
                 sql,
-                detail: "no count returned".into(),
+                detail: said!("db-no-count"),
             })
     }
 

@@ -15,6 +15,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use epreuve_i18n::{Said, said};
 use futures_util::future::BoxFuture;
 use sqlx::mysql::MySqlConnectOptions;
 use sqlx::postgres::PgConnectOptions;
@@ -58,7 +59,7 @@ pub(super) enum Fault {
     /// The client deadline passed; the query was cancelled on a server that still answers.
     Expired,
     /// The server does not answer (any more): connecting failed or it froze.
-    Gone(String),
+    Gone(Said),
 }
 
 impl Session {
@@ -93,7 +94,9 @@ impl Session {
             }
             Some(SqlEngine::DuckDb) | None => {
                 return Err(sqlx::Error::Configuration(
-                    format!("{} is not an SQL server", address.engine.label()).into(),
+                    said!("db-not-sql-server", engine = address.engine.label())
+                        .english()
+                        .into(),
                 ));
             }
         };
@@ -183,13 +186,15 @@ impl Runner<'_> {
             *slot = Some(match opened {
                 Ok(Ok(session)) => session,
                 Ok(Err(e)) if is_connection_error(&e) => {
-                    return Err(Fault::Gone(super::first_line(&e.to_string())));
+                    return Err(Fault::Gone(Said::verbatim(super::first_line(
+                        &e.to_string(),
+                    ))));
                 }
                 Ok(Err(e)) => return Err(Fault::Sql(e)),
                 Err(_) => {
-                    return Err(Fault::Gone(format!(
-                        "no answer within {} s",
-                        CONNECT_TIMEOUT.as_secs()
+                    return Err(Fault::Gone(said!(
+                        "db-no-answer",
+                        seconds = CONNECT_TIMEOUT.as_secs().to_string()
                     )));
                 }
             });
@@ -202,7 +207,9 @@ impl Runner<'_> {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) if is_connection_error(&error) => {
                 *slot = None;
-                Err(Fault::Gone(super::first_line(&error.to_string())))
+                Err(Fault::Gone(Said::verbatim(super::first_line(
+                    &error.to_string(),
+                ))))
             }
             Ok(Err(error)) => {
                 // Leave no transaction open behind the error; a session that cannot even do
@@ -227,9 +234,9 @@ impl Runner<'_> {
                 if self.cancel(&id) {
                     Err(Fault::Expired)
                 } else {
-                    Err(Fault::Gone(format!(
-                        "the server stopped answering: no reply within {} s, and a new connection to cancel the query failed",
-                        (limit + GRACE).as_secs()
+                    Err(Fault::Gone(said!(
+                        "db-server-stopped",
+                        seconds = (limit + GRACE).as_secs().to_string()
                     )))
                 }
             }

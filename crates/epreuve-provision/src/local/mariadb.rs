@@ -9,6 +9,7 @@ use std::os::unix::process::CommandExt;
 
 use crate::wait::{random_token, until_ready};
 use crate::{Cancel, DatabaseLocation, ProvisionError};
+use epreuve_i18n::said;
 
 use super::*;
 
@@ -23,31 +24,7 @@ pub(super) fn mariadb(
     let data = server_dir.join("data");
     let tmp = private_tmp(server_dir)?;
     let user = user_args();
-    // Under several starts at once, mariadbd has been seen to crash while it creates its
-    // system tables (signal 11 in an Aria temporary table): a second try from an empty
-    // folder gets past it.
-    let mut tries = 0;
-    loop {
-        std::fs::create_dir_all(&data)
-            .map_err(ProvisionError::io(format!("create {}", data.display())))?;
-        let installed = run(
-            Command::new(&install)
-                .arg("--no-defaults")
-                .arg(format!("--datadir={}", data.display()))
-                .arg(format!("--tmpdir={}", tmp.display()))
-                .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
-                .args(&user),
-            "create the MariaDB system tables (mariadb-install-db)",
-        );
-        tries += 1;
-        match installed {
-            Err(error) if tries < 2 && error.to_string().contains("signal") => {
-                tracing::warn!("mariadb-install-db crashed, trying again: {error}");
-                let _ = std::fs::remove_dir_all(&data);
-            }
-            other => break other?,
-        }
-    }
+    system_tables(&install, &data, &tmp, &user)?;
     cancel.check()?;
     let root_password = random_token(20)?;
     let candidate_password = random_token(20)?;
@@ -71,22 +48,24 @@ pub(super) fn mariadb(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(ProvisionError::io("run mariadbd --bootstrap"))?;
+        .map_err(ProvisionError::io(said!("action-run-mariadbd-bootstrap")))?;
     if let Some(mut stdin) = child.stdin.take() {
         use std::io::Write;
         stdin
             .write_all(bootstrap.as_bytes())
-            .map_err(ProvisionError::io("write to mariadbd --bootstrap"))?;
+            .map_err(ProvisionError::io(said!(
+                "action-write-to-mariadbd-bootstrap"
+            )))?;
     }
     let output = child
         .wait_with_output()
-        .map_err(ProvisionError::io("run mariadbd --bootstrap"))?;
+        .map_err(ProvisionError::io(said!("action-run-mariadbd-bootstrap")))?;
     if !output.status.success() {
         return Err(ProvisionError::ServerFailed {
-            what: "MariaDB server".into(),
-            detail: format!(
-                "setting the passwords failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
+            what: said!("what-server", engine = "MariaDB"),
+            detail: said!(
+                "mariadb-passwords-failed",
+                error = String::from_utf8_lossy(&output.stderr).trim()
             ),
         });
     }
@@ -110,6 +89,42 @@ pub(super) fn mariadb(
         grader: Some(accounts.grader),
         admin: Some(admin),
     })
+}
+
+/// Creates MariaDB's system tables in `data`. Under several starts at once, mariadbd has been
+/// seen to crash while it creates them (signal 11 in an Aria temporary table): a second try
+/// from an empty folder gets past it.
+fn system_tables(
+    install: &Path,
+    data: &Path,
+    tmp: &Path,
+    user: &[String],
+) -> Result<(), ProvisionError> {
+    let mut tries = 0;
+    loop {
+        std::fs::create_dir_all(data).map_err(ProvisionError::io(said!(
+            "action-create-path",
+            path = data.display().to_string()
+        )))?;
+        let installed = run(
+            Command::new(install)
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", data.display()))
+                .arg(format!("--tmpdir={}", tmp.display()))
+                .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
+                .args(user),
+            said!("action-create-the-mariadb-system-tables-mariadb-install-db"),
+        );
+        tries += 1;
+        match installed {
+            Err(error) if tries < 2 && error.to_string().contains("signal") => {
+                tracing::warn!("mariadb-install-db crashed, trying again: {error}");
+                let _ = std::fs::remove_dir_all(data);
+            }
+            other => break other?,
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn spawn_mariadbd(
@@ -147,7 +162,10 @@ pub(super) fn spawn_mariadbd(
         .stderr(Stdio::null())
         .process_group(0)
         .spawn()
-        .map_err(ProvisionError::io(format!("start {}", mariadbd.display())))
+        .map_err(ProvisionError::io(said!(
+            "action-start-path",
+            path = mariadbd.display().to_string()
+        )))
 }
 
 pub(super) fn exited(
@@ -156,10 +174,11 @@ pub(super) fn exited(
 ) -> Result<(), ProvisionError> {
     match child.try_wait() {
         Ok(Some(status)) => Err(ProvisionError::ServerFailed {
-            what: "MariaDB server".into(),
-            detail: format!(
-                "{status}; the end of its log:\n{}",
-                tail(&server_dir.join("server.log"))
+            what: said!("what-server", engine = "MariaDB"),
+            detail: said!(
+                "server-exited",
+                status = status.to_string(),
+                log = tail(&server_dir.join("server.log"))
             ),
         }),
         _ => Ok(()),

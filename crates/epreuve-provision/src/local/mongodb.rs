@@ -17,6 +17,7 @@ use std::os::unix::process::CommandExt;
 
 use crate::wait::random_token;
 use crate::{Cancel, DatabaseLocation, ProvisionError};
+use epreuve_i18n::said;
 
 use super::*;
 
@@ -36,8 +37,7 @@ pub(super) fn mongod_program() -> Result<PathBuf, ProvisionError> {
             } else {
                 Err(ProvisionError::NotInstalled {
                     program: path.display().to_string(),
-                    package: "mongodb-org (EPREUVE_MONGOD names a program that is not there)"
-                        .into(),
+                    package: said!("mongod-not-there"),
                 })
             }
         }
@@ -53,8 +53,10 @@ pub(super) fn mongodb(
 ) -> Result<DatabaseLocation, ProvisionError> {
     let program = mongod_program()?;
     let data = server_dir.join("data");
-    std::fs::create_dir_all(&data)
-        .map_err(ProvisionError::io(format!("create {}", data.display())))?;
+    std::fs::create_dir_all(&data).map_err(ProvisionError::io(said!(
+        "action-create-path",
+        path = data.display().to_string()
+    )))?;
     // The administrator, made while nobody else can log in: the server listens on 127.0.0.1
     // only, on a port chosen now, for a second.
     let mut first = spawn_mongod(&program, &data, server_dir, port, false)?;
@@ -112,10 +114,10 @@ fn spawn_mongod(
     auth: bool,
 ) -> Result<Child, ProvisionError> {
     let log = std::fs::File::create(server_dir.join("server.log"))
-        .map_err(ProvisionError::io("create the server's log"))?;
+        .map_err(ProvisionError::io(said!("action-create-the-server-s-log")))?;
     let err = log
         .try_clone()
-        .map_err(ProvisionError::io("create the server's log"))?;
+        .map_err(ProvisionError::io(said!("action-create-the-server-s-log")))?;
     let mut command = Command::new(program);
     command
         .arg("--dbpath")
@@ -130,11 +132,13 @@ fn spawn_mongod(
     if auth {
         command.arg("--auth");
     }
-    let child = command
-        .spawn()
-        .map_err(ProvisionError::io(format!("start {}", program.display())))?;
-    std::fs::write(server_dir.join(PID_FILE), format!("{}\n", child.id()))
-        .map_err(ProvisionError::io("record the server's process"))?;
+    let child = command.spawn().map_err(ProvisionError::io(said!(
+        "action-start-path",
+        path = program.display().to_string()
+    )))?;
+    std::fs::write(server_dir.join(PID_FILE), format!("{}\n", child.id())).map_err(
+        ProvisionError::io(said!("action-record-the-server-s-process")),
+    )?;
     Ok(child)
 }
 
@@ -150,24 +154,25 @@ fn ready(
         cancel.check()?;
         if let Ok(Some(status)) = child.try_wait() {
             return Err(ProvisionError::ServerFailed {
-                what: "MongoDB server".into(),
-                detail: format!(
-                    "{status}; the end of its log:\n{}",
-                    tail(&server_dir.join("server.log"))
+                what: said!("what-server", engine = "MongoDB"),
+                detail: said!(
+                    "server-exited",
+                    status = status.to_string(),
+                    log = tail(&server_dir.join("server.log"))
                 ),
             });
         }
         let last = if std::net::TcpStream::connect(("127.0.0.1", address.port)).is_ok() {
             match MongoDb::connect(address) {
                 Ok(db) => return Ok(db),
-                Err(e) => e.to_string(),
+                Err(e) => e.said(),
             }
         } else {
-            "no answer on the port yet".to_owned()
+            said!("server-no-answer-yet")
         };
         if started.elapsed() >= READY_LIMIT {
             return Err(ProvisionError::NotReady {
-                what: "MongoDB server".into(),
+                what: said!("what-server", engine = "MongoDB"),
                 seconds: READY_LIMIT.as_secs(),
                 detail: last,
             });

@@ -9,6 +9,7 @@ use std::os::unix::process::CommandExt;
 
 use crate::wait::{random_token, until_ready};
 use crate::{Cancel, DatabaseLocation, ProvisionError};
+use epreuve_i18n::{Said, said};
 
 use super::*;
 
@@ -21,9 +22,9 @@ pub(super) fn postgres(
     let initdb = find_program("initdb", "postgresql")?;
     let pg_ctl = initdb.with_file_name("pg_ctl");
     let data = server_dir.join("data");
-    std::fs::create_dir_all(server_dir).map_err(ProvisionError::io(format!(
-        "create {}",
-        server_dir.display()
+    std::fs::create_dir_all(server_dir).map_err(ProvisionError::io(said!(
+        "action-create-path",
+        path = server_dir.display().to_string()
     )))?;
     let as_root = effective_uid() == Some(0);
     if as_root {
@@ -33,18 +34,17 @@ pub(super) fn postgres(
             Command::new("chown")
                 .args(["-R", "postgres:postgres"])
                 .arg(server_dir),
-            "give the server folder to the postgres user",
+            said!("action-give-the-server-folder-to-the-postgres-user"),
         )?;
         let reachable = as_postgres(Command::new("test").arg("-w").arg(server_dir))
             .status()
             .is_ok_and(|s| s.success());
         if !reachable {
             return Err(ProvisionError::ServerFailed {
-                what: "PostgreSQL server".into(),
-                detail: format!(
-                    "PostgreSQL runs as the `postgres` user, which cannot reach {}; make the \
-                     workspace's parent folders traversable (chmod o+x) or start as another user",
-                    server_dir.display()
+                what: said!("what-server", engine = "PostgreSQL"),
+                detail: said!(
+                    "postgres-cannot-reach",
+                    dir = server_dir.display().to_string()
                 ),
             });
         }
@@ -52,7 +52,7 @@ pub(super) fn postgres(
     let admin_password = random_token(20)?;
     let pwfile = server_dir.join("pwfile");
     std::fs::write(&pwfile, format!("{admin_password}\n"))
-        .map_err(ProvisionError::io("write the password file"))?;
+        .map_err(ProvisionError::io(said!("action-write-the-password-file")))?;
     if as_root {
         let _ = Command::new("chown").arg("postgres").arg(&pwfile).status();
     }
@@ -75,7 +75,7 @@ pub(super) fn postgres(
         } else {
             &mut init
         },
-        "create the PostgreSQL cluster (initdb)",
+        said!("action-create-the-postgresql-cluster-initdb"),
     );
     let _ = std::fs::remove_file(&pwfile);
     init_result?;
@@ -97,8 +97,8 @@ pub(super) fn postgres(
             Ok(())
         } else {
             Err(ProvisionError::ServerFailed {
-                what: "PostgreSQL server".into(),
-                detail: tail(&log),
+                what: said!("what-server", engine = "PostgreSQL"),
+                detail: Said::verbatim(tail(&log)),
             })
         }
     })?;
@@ -137,7 +137,7 @@ pub(super) fn pg_ctl_start(
         } else {
             &mut start
         },
-        "start the PostgreSQL server (pg_ctl start)",
+        said!("action-start-the-postgresql-server-pg-ctl-start"),
     )
 }
 

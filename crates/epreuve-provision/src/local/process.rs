@@ -9,13 +9,16 @@ use epreuve_db::{Engine, ServerKind};
 use rustix::process::{Pid, Signal};
 
 use crate::ProvisionError;
+use epreuve_i18n::{Said, said};
 
 /// The server's own folder of temporary files, beside its data: servers started at once never
 /// share one.
 pub(super) fn private_tmp(server_dir: &Path) -> Result<PathBuf, ProvisionError> {
     let tmp = server_dir.join("tmp");
-    std::fs::create_dir_all(&tmp)
-        .map_err(ProvisionError::io(format!("create {}", tmp.display())))?;
+    std::fs::create_dir_all(&tmp).map_err(ProvisionError::io(said!(
+        "action-create-path",
+        path = tmp.display().to_string()
+    )))?;
     Ok(tmp)
 }
 
@@ -119,21 +122,21 @@ pub(super) fn user_args() -> Vec<String> {
     }
 }
 
-pub(super) fn run(command: &mut Command, what: &str) -> Result<(), ProvisionError> {
+pub(super) fn run(command: &mut Command, action: Said) -> Result<(), ProvisionError> {
     let output = command
         .stdin(Stdio::null())
         .output()
-        .map_err(ProvisionError::io(what.to_owned()))?;
+        .map_err(ProvisionError::io(action.clone()))?;
     if output.status.success() {
         return Ok(());
     }
     Err(ProvisionError::StepFailed {
-        action: what.into(),
-        detail: format!(
+        action,
+        detail: Said::verbatim(format!(
             "{}: {}",
             output.status,
             String::from_utf8_lossy(&output.stderr).trim()
-        ),
+        )),
     })
 }
 
@@ -155,7 +158,7 @@ pub fn find_program(name: &str, package: &str) -> Result<PathBuf, ProvisionError
         .find(|p| p.is_file())
         .ok_or_else(|| ProvisionError::NotInstalled {
             program: name.into(),
-            package: package.into(),
+            package: Said::verbatim(package),
         })
 }
 
