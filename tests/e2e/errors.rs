@@ -305,8 +305,9 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
         epreuve_fs::FsError::NotRegular {
             path: p(),
-            kind: "a FIFO (named pipe)",
+            kind: "kind-a-fifo-named-pipe",
         },
+        epreuve_fs::FsError::NotText { path: p() },
         epreuve_fs::FsError::TooLarge {
             path: p(),
             limit: 1024,
@@ -428,11 +429,11 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         epreuve_data::DataError::Csv {
             path: p(),
             line: 3,
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
         epreuve_data::DataError::Workbook {
             path: p(),
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
         epreuve_data::DataError::MissingSheet {
             path: p(),
@@ -441,17 +442,17 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
         epreuve_data::DataError::NoHeader {
             path: p(),
-            what: "the sheet".into(),
+            what: epreuve_i18n::said!("data-sheet", sheet = "s"),
         },
         epreuve_data::DataError::Json {
             path: p(),
             line: 1,
             column: 2,
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
         epreuve_data::DataError::JsonShape {
             path: p(),
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
         epreuve_data::DataError::DuplicateColumn {
             path: p(),
@@ -459,11 +460,11 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
         epreuve_data::DataError::WriteWorkbook {
             path: p(),
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
         epreuve_data::DataError::Frame {
             path: p(),
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
     ];
     let exam = [
@@ -506,7 +507,7 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
         },
         epreuve_grade::GradeError::Solution {
             solution: "s".into(),
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
     ];
     let mut said: Vec<(String, Said)> = Vec::new();

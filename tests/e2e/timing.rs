@@ -250,14 +250,15 @@ fn timing_self_check_names_the_unreadable_line_of_the_measurements() {
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // A million lines: the generation and the preload say how they go, on standard error,
+    // in the user's language (French here, thousands set apart by a narrow no-break space),
     // with the throughput; the JSON on standard output is whole.
     let said = stderr(&out);
     for needle in [
-        "generating the data: 500,000 of 1,000,000 sales lines",
-        "generated 1,000,000 sales lines in ",
-        " lines/s)",
-        "loading `ventes_brutes`: 400,000 of 1,000,000 lines",
-        "loaded 1,000,000 lines into `ventes_brutes` in ",
+        "génération des données : 500\u{202f}000 lignes de ventes sur 1\u{202f}000\u{202f}000",
+        "1\u{202f}000\u{202f}000 lignes de ventes générées en ",
+        " lignes/s)",
+        "chargement de `ventes_brutes` : 400\u{202f}000 lignes sur 1\u{202f}000\u{202f}000",
+        "1\u{202f}000\u{202f}000 lignes chargées dans `ventes_brutes` en ",
     ] {
         assert!(said.contains(needle), "{needle:?} not in {said}");
     }

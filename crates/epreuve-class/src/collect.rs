@@ -179,7 +179,7 @@ pub struct Handout {
     /// Candidates whose folder was written.
     pub written: Vec<String>,
     /// Candidates whose folder could not be written, and why.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<(String, Said)>,
 }
 
 /// Writes into `out/<id>/`, for each candidate, what goes to their machine: `catalogue/`, the
@@ -190,34 +190,33 @@ pub fn handout(class: &Class, catalogue: &Catalogue, out: &Path) -> Result<Hando
     let exams = [class.manifest.exam.clone()];
     for member in &class.manifest.members {
         let folder = out.join(&member.id);
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<(), Said> {
             if folder.exists() {
-                return Err(format!(
-                    "{} exists already: hand out into a new folder",
-                    folder.display()
+                return Err(said!(
+                    "handout-exists",
+                    folder = folder.display().to_string()
                 ));
             }
             let workspace = class.workspace(&member.id);
             // No command may write the workspace while it is copied.
-            let opened = Workspace::open(&workspace).map_err(|e| e.to_string())?;
-            let _lock = opened
-                .lock("class handout", |_| {})
-                .map_err(|e| e.to_string())?;
+            let opened = Workspace::open(&workspace).map_err(|e| e.said())?;
+            let _lock = opened.lock("class handout", |_| {}).map_err(|e| e.said())?;
             let staging = out.join(format!(".{}.partial", member.id));
             let _ = std::fs::remove_dir_all(&staging);
             let written = catalogue
                 .pack(&exams, &staging.join("catalogue"))
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.said())
                 .and_then(|_| {
                     // Its lock file aside: the handout is a workspace no command holds.
                     epreuve_fs::copy_tree(&workspace, &staging.join("workspace"), &["lock"])
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| e.said())
                 });
             if let Err(why) = written {
                 let _ = std::fs::remove_dir_all(&staging);
                 return Err(why);
             }
-            std::fs::rename(&staging, &folder).map_err(|e| e.to_string())
+            std::fs::rename(&staging, &folder)
+                .map_err(|e| epreuve_i18n::io_error("move", &staging, &e))
         })();
         match result {
             Ok(()) => summary.written.push(member.id.clone()),

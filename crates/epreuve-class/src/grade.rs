@@ -13,7 +13,7 @@ use epreuve_exam::Catalogue;
 use epreuve_grade::{StrayRows, Visibility};
 use epreuve_grading::Request;
 use epreuve_provision::Cancel;
-use epreuve_results::{CandidateOutcome, ClassReport, Member, Movement, Outcome};
+use epreuve_results::{CandidateOutcome, ClassReport, Member, Movement, Outcome, Spoken};
 use epreuve_session::{Centre, Workspace};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -272,7 +272,7 @@ fn grade_one(
 ) -> (Outcome, Vec<StrayRows>) {
     let strays = std::cell::RefCell::new(Vec::new());
     let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let workspace = workspace.map_err(|e| e.to_string())?;
+        let workspace = workspace.map_err(|e| e.said())?;
         let evaluation = class.evaluation_file(&member.id);
         let request = Request {
             workspace: &workspace,
@@ -283,22 +283,24 @@ fn grade_one(
             cancel,
             strays: Some(&strays),
         };
-        epreuve_grading::grade_workspace(&request).map_err(|e| e.to_string())
+        epreuve_grading::grade_workspace(&request).map_err(|e| e.said())
     }));
     let outcome = match attempt {
         Ok(Ok(report)) => Outcome::Graded {
             report: Box::new(report),
         },
-        Ok(Err(reason)) => Outcome::NotGradable { reason },
+        Ok(Err(reason)) => Outcome::NotGradable {
+            reason: Spoken::new(reason),
+        },
         Err(panic) => Outcome::NotGradable {
-            reason: format!(
-                "epreuve failed on this candidate ({}); the others were graded",
-                panic
+            reason: Spoken::new(epreuve_i18n::said!(
+                "class-grade-panicked",
+                panic = panic
                     .downcast_ref::<String>()
                     .map(String::as_str)
                     .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("a panic")
-            ),
+                    .unwrap_or("panic")
+            )),
         },
     };
     (outcome, strays.into_inner())
@@ -375,13 +377,13 @@ pub fn class_report(class: &Class) -> ClassReport {
             outcome: match read_sealed(&class.result_file(&member.id), &secret) {
                 Ok(Some(stored)) => stored.outcome,
                 Ok(None) => Outcome::NotGradable {
-                    reason: "not graded yet: `epreuve class grade` grades the class".into(),
+                    reason: Spoken::new(epreuve_i18n::said!("class-not-graded-yet")),
                 },
                 Err(()) => Outcome::NotGradable {
-                    reason: format!(
-                        "results/{}.json no longer matches the seal written beside it (changed by hand, or written by an older epreuve): `epreuve class grade` grades it again",
-                        member.id
-                    ),
+                    reason: Spoken::new(epreuve_i18n::said!(
+                        "class-result-unsealed",
+                        file = format!("results/{}.json", member.id)
+                    )),
                 },
             },
             collected_seal: class.collected_seal(&member.id),

@@ -386,6 +386,7 @@ fn assert_agrees(report: &epreuve_results::ClassReport, individual: &[(String, O
                 assert!(in_class.gradable && alone.gradable, "{id}");
             }
             (Outcome::NotGradable { reason }, None) => {
+                let reason = reason.english();
                 assert!(reason.contains("workspace"), "{id}: {reason}")
             }
             (outcome, alone) => panic!("{id}: {outcome:?} in class, {alone:?} alone"),

@@ -22,14 +22,14 @@ pub enum DataError {
         /// One-based line number where the reader stopped.
         line: u64,
         /// What the reader found.
-        message: String,
+        message: Said,
     },
     /// A workbook could not be opened (corrupt, password-protected, not an xlsx file).
     Workbook {
         /// File at fault.
         path: PathBuf,
         /// What calamine reported, in words.
-        message: String,
+        message: Said,
     },
     /// The sheet named in the manifest is not in the workbook.
     MissingSheet {
@@ -45,7 +45,7 @@ pub enum DataError {
         /// File at fault.
         path: PathBuf,
         /// The sheet or file concerned.
-        what: String,
+        what: Said,
     },
     /// The JSON text is not valid JSON.
     Json {
@@ -56,14 +56,14 @@ pub enum DataError {
         /// One-based column.
         column: usize,
         /// What the parser said.
-        message: String,
+        message: Said,
     },
     /// The JSON is valid but does not have the shape the manifest describes.
     JsonShape {
         /// File at fault.
         path: PathBuf,
         /// Where the shape differs, as a path such as `categories[3].produits`.
-        message: String,
+        message: Said,
     },
     /// Two columns of one source have the same name.
     DuplicateColumn {
@@ -77,14 +77,14 @@ pub enum DataError {
         /// File being written.
         path: PathBuf,
         /// What the writer said.
-        message: String,
+        message: Said,
     },
     /// Building the polars frame failed (a bug rather than bad input).
     Frame {
         /// Source file.
         path: PathBuf,
         /// Polars' message.
-        message: String,
+        message: Said,
     },
 }
 
@@ -114,9 +114,14 @@ impl DataError {
                 path: p,
                 line,
                 message,
-            } => said!("err-csv", path = path(p), line = *line, why = message),
+            } => said!(
+                "err-csv",
+                path = path(p),
+                line = *line,
+                why = message.clone()
+            ),
             Self::Workbook { path: p, message } => {
-                said!("err-workbook", path = path(p), why = message)
+                said!("err-workbook", path = path(p), why = message.clone())
             }
             Self::MissingSheet {
                 path: p,
@@ -129,7 +134,7 @@ impl DataError {
                 available = available
             ),
             Self::NoHeader { path: p, what } => {
-                said!("err-no-header", path = path(p), what = what)
+                said!("err-no-header", path = path(p), what = what.clone())
             }
             Self::Json {
                 path: p,
@@ -141,19 +146,19 @@ impl DataError {
                 path = path(p),
                 line = *line,
                 column = *column,
-                why = message
+                why = message.clone()
             ),
             Self::JsonShape { path: p, message } => {
-                said!("err-path-text", path = path(p), text = message)
+                said!("err-path-text", path = path(p), text = message.clone())
             }
             Self::DuplicateColumn { path: p, column } => {
                 said!("err-duplicate-column", path = path(p), column = column)
             }
             Self::WriteWorkbook { path: p, message } => {
-                said!("err-write-workbook", path = path(p), why = message)
+                said!("err-write-workbook", path = path(p), why = message.clone())
             }
             Self::Frame { path: p, message } => {
-                said!("err-frame", path = path(p), why = message)
+                said!("err-frame", path = path(p), why = message.clone())
             }
         }
     }

@@ -61,7 +61,7 @@ pub fn frame_from_columns(
         .collect();
     DataFrame::new(height, columns).map_err(|e| DataError::Frame {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: epreuve_i18n::Said::verbatim(e.to_string()),
     })
 }
 

@@ -296,7 +296,7 @@ pub trait Loader: Backend {
         rows: &[TextRow],
     ) -> Result<(), DbError> {
         for statement in crate::insert_statements(
-            crate::SqlEngine::required(self.engine(), "INSERT statements")?,
+            crate::SqlEngine::required(self.engine(), said!("sql-needs-insert"))?,
             table,
             columns,
             booleans,

@@ -6,6 +6,7 @@ use epreuve_data::{TextColumn, TextRow};
 use epreuve_data::{TypeFamily, canonical};
 
 use crate::{DbError, Loader, SqlEngine};
+use epreuve_i18n::said;
 
 /// Creates `table` with a column per `(name, family)`, each of the engine's type for the
 /// family (numbers that are not integers as floating point): the shape the grader's own
@@ -15,7 +16,7 @@ pub fn create_table_of_families(
     table: &str,
     columns: &[(String, TypeFamily)],
 ) -> Result<(), DbError> {
-    let engine = SqlEngine::required(backend.engine(), "a table of columns")?;
+    let engine = SqlEngine::required(backend.engine(), said!("sql-needs-table"))?;
     let definitions: Vec<String> = columns
         .iter()
         .map(|(name, family)| {
@@ -50,7 +51,7 @@ fn family_type(engine: SqlEngine, family: TypeFamily) -> &'static str {
 
 /// Drops `column` of `table`.
 pub fn drop_column(backend: &dyn Loader, table: &str, column: &str) -> Result<(), DbError> {
-    let engine = SqlEngine::required(backend.engine(), "dropping a column")?;
+    let engine = SqlEngine::required(backend.engine(), said!("sql-needs-drop-column"))?;
     backend.execute(&format!(
         "ALTER TABLE {} DROP COLUMN {}",
         quote_ident(engine, table),

@@ -3,7 +3,7 @@
 //! because it asks for a [`SqlEngine`] and [`SqlEngine::of`] has none to give.
 
 use crate::{DbError, Engine};
-use epreuve_i18n::said;
+use epreuve_i18n::{Said, said};
 
 /// An engine that reads SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +27,9 @@ impl SqlEngine {
         }
     }
 
-    /// The SQL engine `engine` is, or an error that says it has no SQL, for `doing`.
-    pub fn required(engine: Engine, doing: &str) -> Result<Self, DbError> {
+    /// The SQL engine `engine` is, or an error that says it has no SQL, for `doing` (a
+    /// message of the catalogue).
+    pub fn required(engine: Engine, doing: Said) -> Result<Self, DbError> {
         Self::of(engine).ok_or_else(|| DbError::Query {
             detail: said!("db-no-sql", engine = engine.label(), doing = doing),
         })
@@ -56,6 +57,6 @@ mod tests {
                 None => assert_eq!(engine, Engine::MongoDb),
             }
         }
-        assert!(SqlEngine::required(Engine::MongoDb, "a test").is_err());
+        assert!(SqlEngine::required(Engine::MongoDb, said!("sql-needs-insert")).is_err());
     }
 }

@@ -25,7 +25,7 @@ pub enum FsError {
     NotRegular {
         /// The path as the folder names it.
         path: PathBuf,
-        /// What it is: "a FIFO", "a device"…
+        /// What it is, as the catalogue's message (`kind-a-fifo-named-pipe`, `kind-a-device`…).
         kind: &'static str,
     },
     /// Larger than epreuve reads for this kind of file.
@@ -41,6 +41,11 @@ pub enum FsError {
         path: PathBuf,
         /// The limit.
         limit: u64,
+    },
+    /// A text file that is not UTF-8.
+    NotText {
+        /// The path as the folder names it.
+        path: PathBuf,
     },
     /// Another epreuve command holds the workspace.
     Busy {
@@ -103,9 +108,10 @@ impl FsError {
                 said!(
                     "err-fs-not-regular",
                     path = path(p),
-                    kind = epreuve_i18n::words("kind", kind)
+                    kind = epreuve_i18n::Said::new(kind)
                 )
             }
+            Self::NotText { path: p } => said!("fs-not-utf8", path = path(p)),
             Self::TooLarge { path: p, limit } => {
                 said!("err-fs-too-large", path = path(p), limit = *limit)
             }

@@ -54,7 +54,7 @@ impl Root {
         if !path.is_dir() {
             return Err(FsError::NotRegular {
                 path: dir.to_path_buf(),
-                kind: "a file",
+                kind: "kind-a-file",
             });
         }
         Ok(Self { path })
@@ -96,11 +96,11 @@ impl Root {
             .map_err(|e| FsError::io("examine", shown)(std::io::Error::from(e)))?;
         let kind = match FileType::from_raw_mode(stat.st_mode) {
             FileType::RegularFile => None,
-            FileType::Directory => Some("a folder"),
-            FileType::Fifo => Some("a FIFO (named pipe)"),
-            FileType::CharacterDevice | FileType::BlockDevice => Some("a device"),
-            FileType::Socket => Some("a socket"),
-            _ => Some("not a plain file"),
+            FileType::Directory => Some("kind-a-folder"),
+            FileType::Fifo => Some("kind-a-fifo-named-pipe"),
+            FileType::CharacterDevice | FileType::BlockDevice => Some("kind-a-device"),
+            FileType::Socket => Some("kind-a-socket"),
+            _ => Some("kind-not-a-plain-file"),
         };
         if let Some(kind) = kind {
             return Err(FsError::NotRegular {
@@ -153,13 +153,8 @@ impl Root {
         limit: u64,
     ) -> Result<String, FsError> {
         let shown = relative.as_ref();
-        String::from_utf8(self.read(shown, limit)?).map_err(|_| FsError::Io {
-            action: "read",
+        String::from_utf8(self.read(shown, limit)?).map_err(|_| FsError::NotText {
             path: shown.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "it is not UTF-8 text (save it as UTF-8)",
-            ),
         })
     }
 

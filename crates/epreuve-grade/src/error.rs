@@ -24,7 +24,7 @@ pub enum GradeError {
         /// Solution name.
         solution: String,
         /// What does not fit.
-        message: String,
+        message: Said,
     },
 }
 
@@ -41,7 +41,7 @@ impl GradeError {
                 error = source.to_string()
             ),
             Self::Solution { solution, message } => {
-                said!("err-solution", solution = solution, why = message)
+                said!("err-solution", solution = solution, why = message.clone())
             }
         }
     }

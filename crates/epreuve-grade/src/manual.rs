@@ -48,7 +48,7 @@ pub struct EvaluationError {
     /// The file.
     pub path: PathBuf,
     /// What is wrong, naming the item.
-    pub message: String,
+    pub message: epreuve_i18n::Said,
 }
 
 impl EvaluationError {
@@ -57,7 +57,7 @@ impl EvaluationError {
         epreuve_i18n::said!(
             "err-evaluation",
             path = self.path.display().to_string(),
-            why = &self.message
+            why = self.message.clone()
         )
     }
 }
@@ -68,30 +68,31 @@ impl Evaluation {
     /// Reads the assessor's file at `path`, checked against the grader's items. The file must
     /// be there: a name given and not found is a mistake, not "no score yet".
     pub fn read(path: &Path, items: &[ManualItem]) -> Result<Self, EvaluationError> {
-        let fault = |message: String| EvaluationError {
+        use epreuve_i18n::{Said, said};
+        let fault = |message: Said| EvaluationError {
             path: path.to_path_buf(),
             message,
         };
         if !path.is_file() {
-            return Err(fault(
-                "is not a file the assessor wrote (it does not exist, or it is a folder or a device)".into(),
-            ));
+            return Err(fault(said!("evaluation-not-a-file")));
         }
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size > epreuve_fs::limits::EVALUATION {
-            return Err(fault(format!(
-                "is larger than {} bytes; it should hold a score per manual item",
-                epreuve_fs::limits::EVALUATION
+            return Err(fault(said!(
+                "evaluation-too-large",
+                bytes = epreuve_fs::limits::EVALUATION.to_string()
             )));
         }
-        let text =
-            std::fs::read_to_string(path).map_err(|e| fault(format!("cannot be read: {e}")))?;
-        let evaluation: Self = toml::from_str(&text).map_err(|e| fault(e.to_string()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| fault(said!("evaluation-unreadable", error = e.to_string())))?;
+        let evaluation: Self =
+            toml::from_str(&text).map_err(|e| fault(Said::verbatim(e.to_string())))?;
         for (id, score) in &evaluation.items {
             let Some(item) = items.iter().find(|i| &i.id == id) else {
-                return Err(fault(format!(
-                    "scores an item `{id}` the exam does not have (its items: {})",
-                    items
+                return Err(fault(said!(
+                    "evaluation-unknown-item",
+                    item = id,
+                    items = items
                         .iter()
                         .map(|i| i.id.as_str())
                         .collect::<Vec<_>>()
@@ -99,9 +100,11 @@ impl Evaluation {
                 )));
             };
             if !score.score.is_finite() || !(0.0..=item.weight).contains(&score.score) {
-                return Err(fault(format!(
-                    "`{id}` is scored {}, outside 0 to {}",
-                    score.score, item.weight
+                return Err(fault(said!(
+                    "evaluation-score-range",
+                    item = id,
+                    score = score.score.to_string(),
+                    weight = item.weight.to_string()
                 )));
             }
         }

@@ -407,7 +407,9 @@ impl<'a> Comparing<'a> {
                             (
                                 self.shown_table(r),
                                 self.shown(s, got),
-                                "a value of the source".into(),
+                                // Without a key there is no one value expected here (the
+                                // finding names the row only).
+                                String::new(),
                             )
                         });
                         self.harm[c].record(got, first);

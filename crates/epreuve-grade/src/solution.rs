@@ -3,6 +3,7 @@
 //! build what the statement asks for, save the queries.
 
 use epreuve_db::Query;
+use epreuve_i18n::{Said, said};
 use std::path::{Path, PathBuf};
 
 use epreuve_data::text_columns;
@@ -27,11 +28,12 @@ pub fn apply_solution(
         let path = path.to_path_buf();
         move |source| GradeError::Io { path, source }
     };
-    let failed = |what: String| {
+    // `what` was being done when the database refused.
+    let failed = |what: Said| {
         let name = name.to_owned();
         move |e: epreuve_db::DbError| GradeError::Solution {
             solution: name,
-            message: format!("{what}: {e}"),
+            message: said!("solution-step-failed", what = what, error = e.said()),
         }
     };
     let engine = backend.engine();
@@ -58,16 +60,17 @@ pub fn apply_solution(
             };
             for _ in 0..times {
                 fill_table(backend, &table.table, &columns, &families, keep)
-                    .map_err(failed(format!("loading `{}`", table.table)))?;
+                    .map_err(failed(said!("doing-load-table", table = &table.table)))?;
             }
         }
     }
     if let Some(build) = &solution.build {
         let path = for_engine(&solution_dir.join(build), engine.to_string().as_str());
         let script = std::fs::read_to_string(&path).map_err(io(&path))?;
-        backend
-            .execute(&script)
-            .map_err(failed(format!("running {}", path.display())))?;
+        backend.execute(&script).map_err(failed(said!(
+            "doing-run-file",
+            file = path.display().to_string()
+        )))?;
     }
     copy_answers(
         name,
@@ -139,7 +142,10 @@ fn copy_answers(
     if !answers.is_dir() && solution.answers_from.is_none() {
         return Err(GradeError::Solution {
             solution: name.to_owned(),
-            message: format!("its answers folder {} does not exist", answers.display()),
+            message: said!(
+                "solution-no-answers",
+                folder = answers.display().to_string()
+            ),
         });
     }
     std::fs::create_dir_all(answers_dir).map_err(io(answers_dir))?;
@@ -149,7 +155,7 @@ fn copy_answers(
         if !base_dir.join("answers").is_dir() {
             return Err(GradeError::Solution {
                 solution: name.to_owned(),
-                message: format!("takes its answers from `{base}`, which has no answers folder"),
+                message: said!("solution-base-no-answers", base = base),
             });
         }
         folders.push(base_dir.join("answers"));
@@ -177,7 +183,7 @@ fn measured(
     grader: &GraderManifest,
     backend: &dyn Loader,
 ) -> Result<String, GradeError> {
-    let fault = |message: String| GradeError::Solution {
+    let fault = |message: Said| GradeError::Solution {
         solution: name.to_owned(),
         message,
     };
@@ -188,28 +194,24 @@ fn measured(
             TaskCheck::Timing(timing) if t.id == measure.timing => Some(timing),
             _ => None,
         })
-        .ok_or_else(|| {
-            fault(format!(
-                "measures the timing task `{}`, which the grader does not have",
-                measure.timing
-            ))
-        })?;
+        .ok_or_else(|| fault(said!("solution-unknown-timing", timing = &measure.timing)))?;
     let separator = [';', '\t', ',']
         .into_iter()
         .find(|s| measure.header.contains(*s))
-        .ok_or_else(|| {
-            fault(format!(
-                "its measurements' header `{}` has no separator",
-                measure.header
-            ))
-        })?;
+        .ok_or_else(|| fault(said!("solution-header-separator", header = &measure.header)))?;
     let mut text = format!("{}\n", measure.header);
     let tables = [&timing.slow, &timing.fast];
     for query in &timing.queries {
         let time = |table: &str| -> Result<f64, GradeError> {
             let elapsed = backend
                 .time_query(Query::saved(backend.engine(), &query.on(table)))
-                .map_err(|e| fault(format!("timing {} on `{table}`: {e}", query.id)))?;
+                .map_err(|e| {
+                    fault(said!(
+                        "solution-step-failed",
+                        what = said!("doing-timing", query = &query.id, table = table),
+                        error = e.said()
+                    ))
+                })?;
             Ok(elapsed.as_secs_f64() * 1000.0)
         };
         // Two runs of each to warm the caches, not written down; then rounds that run the

@@ -906,3 +906,86 @@ mongo-query-whole = `{ $key }` is a whole number
 mongo-query-not-negative = `{ $key }` is a whole number, 0 or more
 db-query-outside = the query reaches outside the database (files, network, settings or extensions), which grading does not allow: { $error }
 db-internal-stopped = no answer within { $seconds } s (the query was stopped)
+
+## A data file that does not read
+data-the-file = the file
+data-sheet = sheet `{ $sheet }`
+data-csv-not-utf8 = the file is not UTF-8 text (save it again as CSV UTF-8)
+data-csv-fields = this line has { $fields } fields where the header has { $header }
+data-xlsx-damaged = it is damaged in a way the workbook reader could not handle
+data-xlsx-no-sheet = it has no sheet
+data-xlsx-sheet = sheet `{ $sheet }`: { $why }
+data-xlsx-password = it is password-protected (save a copy without a password)
+data-xlsx-invalid = it is not a valid xlsx file (damaged or of another format: { $error })
+data-sheet-bytes = the sheet { $sheet } unpacks to { $bytes } bytes, more than the { $limit } epreuve reads
+data-sheet-more-bytes = the sheet { $sheet } unpacks to more than the { $limit } bytes epreuve reads
+data-sheet-cell-out = the sheet { $sheet } has a cell at `{ $cell }`, past the last row and column a workbook can have (XFD1048576)
+data-sheet-area = the sheet { $sheet } spans { $rows } rows and { $columns } columns ({ $area } cells, most of them empty): a cell lies far from the others; move it back or remove it
+data-json-document = the document
+data-json-no-key = { $at } has no key `{ $key }`
+data-json-not-array = `{ $at }` should be an array of objects
+data-json-not-object = { $at } should be an object but is { $kind }
+json-null = null
+json-boolean = a boolean
+json-number = a number
+json-string = a string
+json-array = an array
+json-object = an object
+
+## The assessor's evaluation file
+evaluation-not-a-file = is not a file the assessor wrote (it does not exist, or it is a folder or a device)
+evaluation-too-large = is larger than { $bytes } bytes; it should hold a score per manual item
+evaluation-unreadable = cannot be read: { $error }
+evaluation-unknown-item = scores an item `{ $item }` the exam does not have (its items: { $items })
+evaluation-score-range = `{ $item }` is scored { $score }, outside 0 to { $weight }
+
+## A shipped solution that does not fit its exam
+solution-step-failed = { $what }: { $error }
+solution-no-answers = its answers folder { $folder } does not exist
+solution-base-no-answers = takes its answers from `{ $base }`, which has no answers folder
+solution-unknown-timing = measures the timing task `{ $timing }`, which the grader does not have
+solution-header-separator = its measurements' header `{ $header }` has no separator
+doing-load-table = loading `{ $table }`
+doing-run-file = running { $file }
+doing-timing = timing { $query } on `{ $table }`
+
+## A server database dumped into a submission, or restored from one
+dump-no-server = DuckDB has no server to dump
+dump-mongodb-driver = MongoDB is frozen through the driver
+dump-own-program = { $engine } is dumped by its own program
+restore-no-server = no local server to restore it into: { $error }
+restore-duckdb = DuckDB has no server to restore into
+restore-own-program = { $engine } is restored by its own program
+restore-mongodb-driver = MongoDB is restored through the driver
+program-cannot-run = { $program } could not run: { $error }
+program-failed = { $program } failed ({ $status }): { $error }
+program-too-long = { $program } did not finish within { $seconds } s
+program-error = { $program }: { $error }
+
+## How a long start goes
+progress-generating = generating the data: { $done } of { $all } sales lines
+progress-generated = generated { $lines } sales lines in { $seconds } s ({ $rate } lines/s)
+progress-loading = loading `{ $table }`: { $done } of { $all } lines
+progress-loaded = loaded { $lines } lines into `{ $table }` in { $seconds } s
+
+## A candidate of a class that could not be graded
+class-grade-panicked = epreuve failed on this candidate ({ $panic }); the others were graded
+class-not-graded-yet = not graded yet: `epreuve class grade` grades the class
+class-result-unsealed = { $file } no longer matches the seal written beside it (changed by hand, or written by an older epreuve): `epreuve class grade` grades it again
+gradebook-unanswered = not gradable: the database did not answer every check; `epreuve class grade` asks it again
+gradebook-not-gradable = not gradable: { $why }
+handout-exists = { $folder } exists already: hand out into a new folder
+status-waiting = waiting for the assessor
+live-check-no-answer = the check stopped without an answer
+cli-lang-unknown = epreuve speaks fr and en (`{ $text }` is not one of them)
+log-checks-missing = { $missing } public checks not yet satisfied
+demo-no-exam = the catalogue holds no exam
+kind-not-a-plain-file = not a plain file
+fs-not-utf8 = { $path }: it is not UTF-8 text (save it as UTF-8)
+sql-needs-insert = INSERT statements
+sql-needs-table = a table of columns
+sql-needs-drop-column = dropping a column
+mongo-no-server-within = no server answers within { $seconds } s
+mongo-authentication = authentication failed: { $error }
+mongo-command-failed = { $command }: { $error }
+owner-preview = the catalogue's preview

@@ -909,3 +909,86 @@ mongo-query-whole = `{ $key }` est un nombre entier
 mongo-query-not-negative = `{ $key }` est un nombre entier, 0 ou plus
 db-query-outside = la requête sort de la base (fichiers, réseau, réglages ou extensions), ce que la correction n'autorise pas : { $error }
 db-internal-stopped = pas de réponse en { $seconds } s (la requête a été arrêtée)
+
+## Un fichier de données qui ne se lit pas
+data-the-file = le fichier
+data-sheet = la feuille `{ $sheet }`
+data-csv-not-utf8 = le fichier n'est pas du texte UTF-8 (enregistrez-le de nouveau en CSV UTF-8)
+data-csv-fields = cette ligne a { $fields } champs là où l'en-tête en a { $header }
+data-xlsx-damaged = il est abîmé d'une façon que le lecteur de classeurs n'a pas su traiter
+data-xlsx-no-sheet = il n'a aucune feuille
+data-xlsx-sheet = feuille `{ $sheet }` : { $why }
+data-xlsx-password = il est protégé par un mot de passe (enregistrez-en une copie sans mot de passe)
+data-xlsx-invalid = ce n'est pas un fichier xlsx valide (abîmé ou d'un autre format : { $error })
+data-sheet-bytes = la feuille { $sheet } se décompresse en { $bytes } octets, plus que les { $limit } qu'epreuve lit
+data-sheet-more-bytes = la feuille { $sheet } se décompresse en plus que les { $limit } octets qu'epreuve lit
+data-sheet-cell-out = la feuille { $sheet } a une cellule en `{ $cell }`, au-delà de la dernière ligne et de la dernière colonne qu'un classeur peut avoir (XFD1048576)
+data-sheet-area = la feuille { $sheet } s'étend sur { $rows } lignes et { $columns } colonnes ({ $area } cellules, vides pour la plupart) : une cellule est loin des autres ; ramenez-la ou supprimez-la
+data-json-document = le document
+data-json-no-key = { $at } n'a pas de clé `{ $key }`
+data-json-not-array = `{ $at }` devrait être une liste d'objets
+data-json-not-object = { $at } devrait être un objet mais est { $kind }
+json-null = null
+json-boolean = un booléen
+json-number = un nombre
+json-string = un texte
+json-array = une liste
+json-object = un objet
+
+## Le fichier d'évaluation de l'évaluateur
+evaluation-not-a-file = n'est pas un fichier écrit par l'évaluateur (il n'existe pas, ou c'est un dossier ou un périphérique)
+evaluation-too-large = dépasse { $bytes } octets ; il devrait contenir une note par élément noté à la main
+evaluation-unreadable = ne peut pas être lu : { $error }
+evaluation-unknown-item = note un élément `{ $item }` que l'épreuve n'a pas (ses éléments : { $items })
+evaluation-score-range = `{ $item }` est noté { $score }, hors de 0 à { $weight }
+
+## Une solution livrée qui ne convient pas à son épreuve
+solution-step-failed = { $what } : { $error }
+solution-no-answers = son dossier de réponses { $folder } n'existe pas
+solution-base-no-answers = prend ses réponses de `{ $base }`, qui n'a pas de dossier de réponses
+solution-unknown-timing = mesure la tâche de chronométrage `{ $timing }`, que le correcteur n'a pas
+solution-header-separator = l'en-tête de ses mesures `{ $header }` n'a pas de séparateur
+doing-load-table = chargement de `{ $table }`
+doing-run-file = exécution de { $file }
+doing-timing = chronométrage de { $query } sur `{ $table }`
+
+## Une base d'un serveur sauvegardée dans un rendu, ou restaurée depuis lui
+dump-no-server = DuckDB n'a pas de serveur à sauvegarder
+dump-mongodb-driver = MongoDB est figé par le pilote
+dump-own-program = { $engine } est sauvegardé par son propre programme
+restore-no-server = aucun serveur local où la restaurer : { $error }
+restore-duckdb = DuckDB n'a pas de serveur où restaurer
+restore-own-program = { $engine } est restauré par son propre programme
+restore-mongodb-driver = MongoDB est restauré par le pilote
+program-cannot-run = { $program } n'a pas pu être lancé : { $error }
+program-failed = { $program } a échoué ({ $status }) : { $error }
+program-too-long = { $program } n'a pas fini en { $seconds } s
+program-error = { $program } : { $error }
+
+## Comment avance un long démarrage
+progress-generating = génération des données : { $done } lignes de ventes sur { $all }
+progress-generated = { $lines } lignes de ventes générées en { $seconds } s ({ $rate } lignes/s)
+progress-loading = chargement de `{ $table }` : { $done } lignes sur { $all }
+progress-loaded = { $lines } lignes chargées dans `{ $table }` en { $seconds } s
+
+## Un candidat d'une classe qui n'a pas pu être corrigé
+class-grade-panicked = epreuve a échoué sur ce candidat ({ $panic }) ; les autres ont été corrigés
+class-not-graded-yet = pas encore corrigé : `epreuve class grade` corrige la classe
+class-result-unsealed = { $file } ne correspond plus au sceau écrit à côté (modifié à la main, ou écrit par un epreuve plus ancien) : `epreuve class grade` le corrige de nouveau
+gradebook-unanswered = non évaluable : la base n'a pas répondu à toutes les vérifications ; `epreuve class grade` les lui redemande
+gradebook-not-gradable = non évaluable : { $why }
+handout-exists = { $folder } existe déjà : distribuez dans un nouveau dossier
+status-waiting = en attente de l'évaluateur
+live-check-no-answer = la vérification s'est arrêtée sans réponse
+cli-lang-unknown = epreuve parle fr et en (`{ $text }` n'en fait pas partie)
+log-checks-missing = { $missing } vérifications publiques pas encore satisfaites
+demo-no-exam = le catalogue ne contient aucune épreuve
+kind-not-a-plain-file = pas un simple fichier
+fs-not-utf8 = { $path } : ce n'est pas du texte UTF-8 (enregistrez-le en UTF-8)
+sql-needs-insert = des instructions INSERT
+sql-needs-table = une table de colonnes
+sql-needs-drop-column = la suppression d'une colonne
+mongo-no-server-within = aucun serveur ne répond en { $seconds } s
+mongo-authentication = l'authentification a échoué : { $error }
+mongo-command-failed = { $command } : { $error }
+owner-preview = l'aperçu du catalogue

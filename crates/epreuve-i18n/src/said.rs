@@ -38,9 +38,20 @@ pub enum SaidArg {
     Said(Box<Said>),
     /// Messages rendered in the same language and joined with "; ".
     List(Vec<Said>),
+    /// A whole number written with the thousands separator of the language (`1,000,000`,
+    /// `1 000 000`).
+    Grouped {
+        /// The number.
+        grouped: u64,
+    },
 }
 
 impl SaidArg {
+    /// `n` with the thousands separator of the language.
+    pub fn grouped(n: usize) -> Self {
+        Self::Grouped { grouped: n as u64 }
+    }
+
     /// `value` shown with `places` decimals.
     pub fn decimal(value: f64, places: u8) -> Self {
         Self::Decimal {
@@ -74,6 +85,11 @@ impl From<&String> for SaidArg {
 impl From<Said> for SaidArg {
     fn from(v: Said) -> Self {
         Self::Said(Box::new(v))
+    }
+}
+impl From<&Said> for SaidArg {
+    fn from(v: &Said) -> Self {
+        Self::Said(Box::new(v.clone()))
     }
 }
 impl From<Vec<Said>> for SaidArg {
@@ -155,6 +171,10 @@ impl Said {
                     name.as_str(),
                     FluentValue::from(inner.render_into(lang, problems)),
                 ),
+                SaidArg::Grouped { grouped } => args.set(
+                    name.as_str(),
+                    FluentValue::from(grouped_text(lang, *grouped)),
+                ),
                 SaidArg::List(items) => {
                     let parts: Vec<String> = items
                         .iter()
@@ -187,7 +207,7 @@ impl Said {
                 SaidArg::Text(t) => *t = clean(t),
                 SaidArg::Said(inner) => inner.clean_in_place(clean),
                 SaidArg::List(items) => items.iter_mut().for_each(|s| s.clean_in_place(clean)),
-                SaidArg::Number(_) | SaidArg::Decimal { .. } => {}
+                SaidArg::Number(_) | SaidArg::Decimal { .. } | SaidArg::Grouped { .. } => {}
             }
         }
     }
@@ -196,6 +216,24 @@ impl Said {
 /// `value` with `places` decimals, the decimal separator of `lang`.
 pub fn decimal_text(lang: Lang, value: f64, places: u8) -> String {
     with_separator(lang, format!("{value:.*}", usize::from(places)))
+}
+
+/// `n` with the thousands separator of `lang`: a comma in English, a narrow no-break space in
+/// French.
+pub fn grouped_text(lang: Lang, n: u64) -> String {
+    let separator = match lang {
+        Lang::Fr => '\u{202f}',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A number written with a point, `text`, with the decimal separator of `lang`.
@@ -260,6 +298,16 @@ pub fn code_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_separated_in_each_language() {
+        assert_eq!(grouped_text(Lang::En, 0), "0");
+        assert_eq!(grouped_text(Lang::En, 999), "999");
+        assert_eq!(grouped_text(Lang::En, 1_000), "1,000");
+        assert_eq!(grouped_text(Lang::En, 1_000_000), "1,000,000");
+        assert_eq!(grouped_text(Lang::En, 24_000), "24,000");
+        assert_eq!(grouped_text(Lang::Fr, 1_000_000), "1\u{202f}000\u{202f}000");
+    }
 
     #[test]
     fn a_said_message_renders_in_each_language_and_reads_back() {

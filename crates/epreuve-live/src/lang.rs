@@ -26,7 +26,7 @@ pub trait Say {
     /// The database file is held by the candidate's tool.
     fn database_busy(self) -> String;
     /// The check could not run.
-    fn check_failed(self, why: &str) -> String;
+    fn check_failed(self, why: &epreuve_i18n::Said) -> String;
     /// The workspace was submitted.
     fn submitted(self, at: DateTime<Utc>, automatic: bool, late: bool) -> String;
     /// The automatic submission must wait.
@@ -75,8 +75,8 @@ impl Say for Lang {
     fn database_busy(self) -> String {
         tr!(self, "live-database-busy")
     }
-    fn check_failed(self, why: &str) -> String {
-        tr!(self, "live-check-failed", why = why)
+    fn check_failed(self, why: &epreuve_i18n::Said) -> String {
+        tr!(self, "live-check-failed", why = why.clone())
     }
     fn submitted(self, at: DateTime<Utc>, automatic: bool, late: bool) -> String {
         let at = at.with_timezone(&Local).format("%H:%M:%S").to_string();

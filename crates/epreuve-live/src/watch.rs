@@ -101,7 +101,7 @@ pub enum Event {
     /// The database file is held open for writing by another program: the check waits.
     DatabaseBusy,
     /// The checks could not run.
-    CheckFailed(String),
+    CheckFailed(epreuve_i18n::Said),
     /// The workspace was submitted (by the view, or by the candidate elsewhere).
     Submitted {
         /// The submission.
@@ -119,7 +119,7 @@ pub enum Event {
 enum Ran {
     Done(Box<Report>),
     Busy,
-    Failed(String),
+    Failed(epreuve_i18n::Said),
 }
 
 /// The live view's state.
@@ -303,7 +303,7 @@ impl Watch {
             Ok(ran) => ran,
             Err(mpsc::TryRecvError::Empty) => return,
             Err(mpsc::TryRecvError::Disconnected) => {
-                Ran::Failed("the check stopped without an answer".into())
+                Ran::Failed(epreuve_i18n::said!("live-check-no-answer"))
             }
         };
         self.worker = None;
@@ -358,7 +358,7 @@ impl Watch {
 fn run_check(dir: &Path, catalogue: &Catalogue) -> Ran {
     let workspace = match Workspace::open(dir) {
         Ok(w) => w,
-        Err(e) => return Ran::Failed(e.to_string()),
+        Err(e) => return Ran::Failed(e.said()),
     };
     let busy = || {
         workspace.database_file().is_some_and(|file| {
@@ -373,7 +373,7 @@ fn run_check(dir: &Path, catalogue: &Catalogue) -> Ran {
     }
     let _lock = match workspace.lock("watch", |_| {}) {
         Ok(lock) => lock,
-        Err(e) => return Ran::Failed(e.to_string()),
+        Err(e) => return Ran::Failed(e.said()),
     };
     let report = epreuve_grading::grade_workspace(&Request {
         workspace: &workspace,
@@ -388,7 +388,7 @@ fn run_check(dir: &Path, catalogue: &Catalogue) -> Ran {
         // Held open between the look and the check: still busy, not a failure.
         Ok(report) if !report.gradable && busy() => Ran::Busy,
         Ok(report) => Ran::Done(Box::new(report)),
-        Err(e) => Ran::Failed(e.to_string()),
+        Err(e) => Ran::Failed(e.said()),
     }
 }
 

@@ -170,7 +170,7 @@ fn candidate_cells(r: &epreuve_results::CandidateOutcome, lang: Lang) -> (String
         Outcome::NotGradable { reason } => (
             crate::status_word(lang, epreuve_results::Status::NotGradable),
             String::new(),
-            reason.clone(),
+            reason.render(lang),
         ),
     };
     let notes = match &r.collected_seal {
@@ -290,9 +290,8 @@ pub fn render_class_csv(report: &ClassReport) -> String {
                 row.push(String::new());
                 row.extend(report.criteria.iter().map(|_| String::new()));
                 row.extend(report.criteria.iter().map(|_| String::new()));
-                row.push(
-                    "not gradable: the database did not answer every check; `epreuve class grade` asks it again".into(),
-                );
+                // The gradebook's `status` is in English, whatever the reader's language.
+                row.push(tr!(Lang::En, "gradebook-unanswered"));
             }
             Outcome::Graded { report: one } => {
                 row.push(number(one.score));
@@ -324,7 +323,11 @@ pub fn render_class_csv(report: &ClassReport) -> String {
                 row.push(String::new());
                 row.extend(report.criteria.iter().map(|_| String::new()));
                 row.extend(report.criteria.iter().map(|_| String::new()));
-                row.push(format!("not gradable: {reason}"));
+                row.push(tr!(
+                    Lang::En,
+                    "gradebook-not-gradable",
+                    why = reason.english()
+                ));
             }
         }
         let _ = writer.write_record(row.iter().map(|c| spreadsheet_cell(c)));

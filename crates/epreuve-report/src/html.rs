@@ -408,7 +408,7 @@ fn copies_section(report: &ClassReport, lang: Lang) -> Markup {
             vec![
                 Cell::text(&c.candidate),
                 Cell::text(&c.table),
-                Cell::text(&format!("{} {}", c.from, c.source)),
+                Cell::text(&format!("{} {}", c.from.shown(lang), c.source)),
                 Cell::number(&rows),
                 Cell::markup(html! {
                     @for (i, e) in c.evidence.iter().enumerate() {
@@ -562,7 +562,7 @@ pub fn render_candidate_html(line: &CandidateOutcome, class: &ClassReport, lang:
         }
         @match &line.outcome {
             Outcome::NotGradable { reason } => {
-                p class="warn" { (Text(&tr!(lang, "class-not-gradable", why = reason.as_str()))) }
+                p class="warn" { (Text(&tr!(lang, "class-not-gradable", why = reason.render(lang)))) }
             }
             Outcome::Graded { report } => (candidate_report(report, lang)),
         }

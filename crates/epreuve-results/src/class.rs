@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Report, Status, Verdict, round2};
+use crate::{ReasonFields, Report, Spoken, Status, Verdict, round2};
 
 /// A candidate of the class, as the roster gives them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,8 +32,10 @@ pub enum Outcome {
     },
     /// Not gradable at all (no workspace, a broken record…); the others were graded.
     NotGradable {
-        /// Why, in a sentence.
-        reason: String,
+        /// Why, in a sentence (in the JSON: `reason` in English, `said` the catalogue's
+        /// message; a result written before sentences had ids keeps its English).
+        #[serde(flatten)]
+        reason: Spoken<ReasonFields>,
     },
 }
 
@@ -176,11 +178,12 @@ pub enum DataOwner {
     Preview,
 }
 
-impl std::fmt::Display for DataOwner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl DataOwner {
+    /// Whose data, in `lang`: the candidate's identifier, or the catalogue's preview.
+    pub fn shown(&self, lang: epreuve_i18n::Lang) -> String {
         match self {
-            Self::Candidate { id } => write!(f, "{id}"),
-            Self::Preview => f.write_str("the catalogue's preview"),
+            Self::Candidate { id } => id.clone(),
+            Self::Preview => epreuve_i18n::tr!(lang, "owner-preview"),
         }
     }
 }

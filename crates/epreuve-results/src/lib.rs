@@ -68,15 +68,18 @@ pub enum Status {
 }
 
 impl Status {
-    /// The word shown in tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Passed => "passed",
-            Self::Failed => "failed",
-            Self::NotApplicable => "not applicable",
-            Self::NotGradable => "not gradable",
-            Self::Pending => "waiting for the assessor",
-        }
+    /// The status in English words, for exports read by programs (Gradescope's output).
+    pub fn label(self) -> String {
+        epreuve_i18n::tr!(
+            epreuve_i18n::Lang::En,
+            match self {
+                Self::Passed => "status-passed",
+                Self::Failed => "status-failed",
+                Self::NotApplicable => "status-not-applicable",
+                Self::NotGradable => "status-not-gradable",
+                Self::Pending => "status-waiting",
+            }
+        )
     }
 }
 

@@ -175,7 +175,7 @@ impl<'de, F: Fields, E: Deserialize<'de>, S: Deserialize<'de>> Visitor<'de>
     type Value = Found<E, S>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the fields `{}` and `{}`", F::ENGLISH, F::SAID)
+        write!(f, "`{}` and `{}`", F::ENGLISH, F::SAID)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {

@@ -119,11 +119,11 @@ impl Centre {
         let temp = self.dir.join(format!(".secret.{}", std::process::id()));
         std::fs::write(&temp, &secret).map_err(SessionError::io("write", &temp))?;
         let _ = std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o600));
-        if std::fs::hard_link(&temp, &path).is_err() && !path.exists() {
+        if let Err(error) = std::fs::hard_link(&temp, &path)
+            && !path.exists()
+        {
             let _ = std::fs::remove_file(&temp);
-            return Err(SessionError::io("write", &path)(std::io::Error::other(
-                "the class's secret could not be written",
-            )));
+            return Err(SessionError::io("write", &path)(error));
         }
         let _ = std::fs::remove_file(&temp);
         let text = std::fs::read_to_string(&path).map_err(SessionError::io("read", &path))?;

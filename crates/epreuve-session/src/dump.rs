@@ -7,24 +7,24 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use epreuve_db::{Engine, ServerAddress, ServerKind};
+use epreuve_i18n::{Said, said};
 
 /// How long a dump may take (a million lines is a few seconds).
 const DUMP_LIMIT: Duration = Duration::from_secs(600);
 
 /// Writes the dump of the database at `address` to `target`; the reason when it cannot.
-pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String> {
-    let kind =
-        ServerKind::of(address.engine).ok_or_else(|| "DuckDB has no server to dump".to_owned())?;
+pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), Said> {
+    let kind = ServerKind::of(address.engine).ok_or_else(|| said!("dump-no-server"))?;
     let Some((program, package)) = kind.dump_program else {
         // Frozen through the driver, with the candidate's account.
         return frozen(address, target).inspect_err(|_| {
             let _ = std::fs::remove_file(target);
         });
     };
-    let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
+    let found = epreuve_provision::find_program(program, package).map_err(|e| e.said())?;
     let mut command = Command::new(found);
     match address.engine {
-        Engine::MongoDb => return Err("MongoDB is frozen through the driver".to_owned()),
+        Engine::MongoDb => return Err(said!("dump-mongodb-driver")),
         Engine::MariaDb => {
             command
                 .arg("--no-defaults")
@@ -57,15 +57,14 @@ pub(crate) fn dump(address: &ServerAddress, target: &Path) -> Result<(), String>
 }
 
 /// The database at `address` frozen by epreuve itself (MongoDB: `MongoDb::freeze`).
-fn frozen(address: &ServerAddress, target: &Path) -> Result<(), String> {
+fn frozen(address: &ServerAddress, target: &Path) -> Result<(), Said> {
     match address.engine {
         Engine::MongoDb => epreuve_db::MongoDb::connect(address)
             .and_then(|db| db.freeze(target))
-            .map_err(|e| e.to_string()),
-        Engine::DuckDb | Engine::Postgres | Engine::MariaDb => Err(format!(
-            "{} is dumped by its own program",
-            address.engine.label()
-        )),
+            .map_err(|e| e.said()),
+        Engine::DuckDb | Engine::Postgres | Engine::MariaDb => {
+            Err(said!("dump-own-program", engine = address.engine.label()))
+        }
     }
 }
 
@@ -77,13 +76,22 @@ pub(crate) fn run_bounded(
     program: &str,
     limit: Duration,
     cancel: Option<&epreuve_provision::Cancel>,
-) -> Result<(), String> {
-    let said = tempfile::tempfile().map_err(|e| e.to_string())?;
+) -> Result<(), Said> {
+    let said = tempfile::tempfile().map_err(|e| Said::verbatim(e.to_string()))?;
     let mut child = command
         .stdout(Stdio::null())
-        .stderr(said.try_clone().map_err(|e| e.to_string())?)
+        .stderr(
+            said.try_clone()
+                .map_err(|e| Said::verbatim(e.to_string()))?,
+        )
         .spawn()
-        .map_err(|e| format!("{program} could not run: {e}"))?;
+        .map_err(|e| {
+            said!(
+                "program-cannot-run",
+                program = program,
+                error = e.to_string()
+            )
+        })?;
     let started = Instant::now();
     loop {
         match child.try_wait() {
@@ -101,18 +109,30 @@ pub(crate) fn run_bounded(
                     .unwrap_or("")
                     .trim()
                     .to_owned();
-                return Err(format!("{program} failed ({status}): {line}"));
+                return Err(said!(
+                    "program-failed",
+                    program = program,
+                    status = status.to_string(),
+                    error = line
+                ));
             }
             Ok(None) if started.elapsed() > limit || cancel.is_some_and(|c| c.is_cancelled()) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "{program} did not finish within {} s",
-                    limit.as_secs()
+                return Err(said!(
+                    "program-too-long",
+                    program = program,
+                    seconds = limit.as_secs().to_string()
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("{program}: {e}")),
+            Err(e) => {
+                return Err(said!(
+                    "program-error",
+                    program = program,
+                    error = e.to_string()
+                ));
+            }
         }
     }
 }

@@ -62,7 +62,7 @@ pub fn database_to_grade(
     };
     let engine = record.map_or(workspace.state().engine, |r| r.engine);
     match crate::restore(dump, engine, cancel)
-        .and_then(|r| r.backend().map(|b| (r, b)).map_err(|e| e.to_string()))
+        .and_then(|r| r.backend().map(|b| (r, b)).map_err(|e| e.said()))
     {
         Ok((server, backend)) => {
             graded.backend = Ok(backend);

@@ -6,6 +6,7 @@
 //! (no superuser, one database), by programs that run no shell command from it (`pg_restore`,
 //! `mariadb --sandbox --local-infile=0`), and the server is removed when grading ends.
 
+use epreuve_i18n::{Said, said};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -49,15 +50,15 @@ impl Drop for Restored {
 }
 
 /// Restores the dump at `dump` into a new local server of `engine`; the reason when it cannot.
-pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored, String> {
+pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored, Said> {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::Builder::new()
         .prefix("epreuve-restore-")
         .tempdir()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Said::verbatim(e.to_string()))?;
     // A local PostgreSQL runs as the `postgres` user when epreuve runs as root.
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Said::verbatim(e.to_string()))?;
     let location = epreuve_provision::provision(
         dir.path(),
         &Request {
@@ -70,33 +71,32 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
             cancel: cancel.clone(),
         },
     )
-    .map_err(|e| format!("no local server to restore it into: {e}"))?;
+    .map_err(|e| said!("restore-no-server", error = e.said()))?;
     let restored = Restored { dir, location };
     let address = restored
         .location
         .address()
         .expect("a server has an address")
         .clone();
-    let kind =
-        ServerKind::of(engine).ok_or_else(|| "DuckDB has no server to restore into".to_owned())?;
+    let kind = ServerKind::of(engine).ok_or_else(|| said!("restore-duckdb"))?;
     let Some((program, package)) = kind.restore_program else {
         // Restored through the driver, with the throwaway server's candidate account.
         match engine {
             Engine::MongoDb => epreuve_db::MongoDb::connect(&address)
                 .and_then(|db| db.thaw(dump))
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| e.said())?,
             Engine::DuckDb | Engine::Postgres | Engine::MariaDb => {
-                return Err(format!("{} is restored by its own program", engine.label()));
+                return Err(said!("restore-own-program", engine = engine.label()));
             }
         }
         return Ok(restored);
     };
-    let found = epreuve_provision::find_program(program, package).map_err(|e| e.to_string())?;
+    let found = epreuve_provision::find_program(program, package).map_err(|e| e.said())?;
     let mut command = Command::new(found);
     match engine {
-        Engine::MongoDb => return Err("MongoDB is restored through the driver".to_owned()),
+        Engine::MongoDb => return Err(said!("restore-mongodb-driver")),
         Engine::MariaDb => {
-            let input = std::fs::File::open(dump).map_err(|e| e.to_string())?;
+            let input = std::fs::File::open(dump).map_err(|e| Said::verbatim(e.to_string()))?;
             command
                 .args(["--no-defaults", "--sandbox", "--local-infile=0", "--batch"])
                 .args(["--protocol=tcp", "--host=127.0.0.1"])
@@ -123,7 +123,7 @@ pub fn restore(dump: &Path, engine: Engine, cancel: &Cancel) -> Result<Restored,
         // Statistics for the planner, as the database had them in service.
         ServerDb::connect(&address)
             .and_then(|db| db.execute("ANALYZE"))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.said())?;
     }
     Ok(restored)
 }

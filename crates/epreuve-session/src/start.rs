@@ -2,6 +2,7 @@
 //! database provisioned and preloaded when the exam says so, the clock started, and the
 //! centre's own record written outside the workspace.
 
+use epreuve_i18n::{Said, SaidArg, said};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -43,19 +44,19 @@ pub struct StartOptions {
 #[derive(Clone, Default)]
 pub struct Progress(Option<std::sync::Arc<Say>>);
 
-/// What is told a line of progress.
-type Say = dyn Fn(&str) + Send + Sync;
+/// What is told a line of progress, to say in the listener's language.
+type Say = dyn Fn(&Said) + Send + Sync;
 
 impl Progress {
     /// Progress told to `say`.
-    pub fn new(say: impl Fn(&str) + Send + Sync + 'static) -> Self {
+    pub fn new(say: impl Fn(&Said) + Send + Sync + 'static) -> Self {
         Self(Some(std::sync::Arc::new(say)))
     }
 
-    /// Tells `text`, when someone listens.
-    pub fn say(&self, text: &str) {
+    /// Tells `line`, when someone listens.
+    pub fn say(&self, line: &Said) {
         if let Some(say) = &self.0 {
-            say(text);
+            say(line);
         }
     }
 }
@@ -72,19 +73,6 @@ impl std::fmt::Debug for Progress {
 
 /// Steps shorter than this many lines say nothing of their progress.
 const LONG_STEP: usize = 200_000;
-
-/// `1000000` → `1,000,000`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 impl StartOptions {
     /// The same options, telling `progress` how long steps go.
@@ -215,19 +203,20 @@ impl Workspace {
             let long = spec.sales >= LONG_STEP;
             crate::integrity::generate(spec, seed, &dir.join("data"), &mut |done, all| {
                 if long && done < all {
-                    options.progress.say(&format!(
-                        "generating the data: {} of {} sales lines",
-                        thousands(done),
-                        thousands(all)
+                    options.progress.say(&said!(
+                        "progress-generating",
+                        done = SaidArg::grouped(done),
+                        all = SaidArg::grouped(all)
                     ));
                 }
             })?;
             if long {
                 let seconds = started.elapsed().as_secs_f64().max(0.001);
-                options.progress.say(&format!(
-                    "generated {} sales lines in {seconds:.1} s ({} lines/s)",
-                    thousands(spec.sales),
-                    thousands((spec.sales as f64 / seconds) as usize)
+                options.progress.say(&said!(
+                    "progress-generated",
+                    lines = SaidArg::grouped(spec.sales),
+                    seconds = SaidArg::decimal(seconds, 1),
+                    rate = SaidArg::grouped((spec.sales as f64 / seconds) as usize)
                 ));
             }
         }
@@ -366,20 +355,20 @@ fn preload(
                 .map_err(|e| fault(e.to_string()))?;
             offset += PRELOAD_SLICE;
             if height >= LONG_STEP && offset < height && offset % LONG_STEP == 0 {
-                options.progress.say(&format!(
-                    "loading `{}`: {} of {} lines",
-                    table.name,
-                    thousands(offset),
-                    thousands(height)
+                options.progress.say(&said!(
+                    "progress-loading",
+                    table = &table.name,
+                    done = SaidArg::grouped(offset),
+                    all = SaidArg::grouped(height)
                 ));
             }
         }
         if height >= LONG_STEP {
-            options.progress.say(&format!(
-                "loaded {} lines into `{}` in {:.1} s",
-                thousands(height),
-                table.name,
-                started.elapsed().as_secs_f64()
+            options.progress.say(&said!(
+                "progress-loaded",
+                lines = SaidArg::grouped(height),
+                table = &table.name,
+                seconds = SaidArg::decimal(started.elapsed().as_secs_f64(), 1)
             ));
         }
     }
@@ -418,16 +407,4 @@ fn clear(dir: &Path) -> std::io::Result<()> {
 /// 128 random bits from the system's random source, in hex: the workspace's identity.
 fn workspace_id() -> Result<String, SessionError> {
     crate::random_hex(16)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(1_000), "1,000");
-        assert_eq!(super::thousands(1_000_000), "1,000,000");
-        assert_eq!(super::thousands(24_000), "24,000");
-    }
 }

@@ -143,7 +143,8 @@ impl Workspace {
                 let address = other.address().expect("servers have an address");
                 let file = crate::restore::dump_file(address.engine);
                 if let Err(why) = crate::dump::dump(address, &staging.join(file)) {
-                    no_dump = Some(why);
+                    // Kept in English in the bundle's record, as its other fields.
+                    no_dump = Some(why.english());
                 }
                 evidence
             }

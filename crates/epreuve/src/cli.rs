@@ -393,9 +393,11 @@ fn language(text: &str) -> Result<String, String> {
     }) {
         Ok(text.to_owned())
     } else {
-        Err(format!(
-            "epreuve speaks {} (`{text}` is not one of them)",
-            known.join(" and ")
+        // Said in the language of the environment, the one asked being unknown.
+        Err(epreuve_i18n::tr!(
+            epreuve_i18n::Lang::choose(None),
+            "cli-lang-unknown",
+            text = text
         ))
     }
 }

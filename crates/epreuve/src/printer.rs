@@ -56,7 +56,10 @@ impl Printer {
         if self.quiet {
             epreuve_session::Progress::default()
         } else {
-            epreuve_session::Progress::new(|text| eprintln!("{}", clean_text(text)))
+            let lang = self.lang;
+            epreuve_session::Progress::new(move |line| {
+                eprintln!("{}", clean_text(&line.render(lang)));
+            })
         }
     }
 

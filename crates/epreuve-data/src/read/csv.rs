@@ -1,5 +1,6 @@
 //! CSV sources: UTF-8 (a leading BOM is dropped), a header line, empty cells are missing.
 
+use epreuve_i18n::{Said, said};
 use std::path::Path;
 
 use polars::prelude::{Column, DataFrame, IntoColumn, StringChunkedBuilder};
@@ -22,7 +23,7 @@ pub(super) fn read(path: &Path, delimiter: char) -> Result<DataFrame, DataError>
     if headers.iter().all(|h| h.trim().is_empty()) {
         return Err(DataError::NoHeader {
             path: path.to_path_buf(),
-            what: "the file".into(),
+            what: said!("data-the-file"),
         });
     }
     let names: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
@@ -51,18 +52,20 @@ pub(super) fn read(path: &Path, delimiter: char) -> Result<DataFrame, DataError>
         .collect();
     DataFrame::new(rows, columns).map_err(|e| DataError::Frame {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: Said::verbatim(e.to_string()),
     })
 }
 
-fn describe(error: &::csv::Error) -> String {
+fn describe(error: &::csv::Error) -> Said {
     match error.kind() {
-        ::csv::ErrorKind::Utf8 { .. } => {
-            "the file is not UTF-8 text (save it again as CSV UTF-8)".into()
-        }
+        ::csv::ErrorKind::Utf8 { .. } => said!("data-csv-not-utf8"),
         ::csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("this line has {len} fields where the header has {expected_len}"),
-        _ => error.to_string(),
+        } => said!(
+            "data-csv-fields",
+            fields = len.to_string(),
+            header = expected_len.to_string()
+        ),
+        _ => Said::verbatim(error.to_string()),
     }
 }

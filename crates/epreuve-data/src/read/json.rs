@@ -3,6 +3,7 @@
 //! `json_normalize(record_path=…, meta=…)` does). Nested objects inside a record are flattened
 //! with dotted names (`adresse.ville`).
 
+use epreuve_i18n::{Said, said};
 use std::path::Path;
 
 use polars::prelude::DataFrame;
@@ -35,7 +36,7 @@ pub(super) fn read(
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message: Said::verbatim(e.to_string()),
     })?;
     let mut records = Vec::new();
     collect(
@@ -88,20 +89,20 @@ fn collect<'a>(
     at: &str,
     out: &mut Vec<Record<'a>>,
 ) -> Result<(), DataError> {
-    let shape = |message: String| DataError::JsonShape {
+    let shape = |message: Said| DataError::JsonShape {
         path: path.to_path_buf(),
         message,
     };
     match (node, rest.split_first()) {
         (Value::Object(object), Some((key, tail))) => {
-            let child = object.get(key).ok_or_else(|| {
-                shape(format!(
-                    "`{}` has no key `{key}`",
-                    if at.is_empty() { "the document" } else { at }
-                ))
-            })?;
+            let child = object
+                .get(key)
+                .ok_or_else(|| shape(said!("data-json-no-key", at = place(at), key = key)))?;
             let Value::Array(items) = child else {
-                return Err(shape(format!("`{at}.{key}` should be an array of objects")));
+                return Err(shape(said!(
+                    "data-json-not-array",
+                    at = format!("{at}.{key}")
+                )));
             };
             stack.push(object);
             for (i, item) in items.iter().enumerate() {
@@ -138,10 +139,10 @@ fn collect<'a>(
             out.push((inherited, record));
             Ok(())
         }
-        (other, _) => Err(shape(format!(
-            "`{}` should be an object but is {}",
-            if at.is_empty() { "the document" } else { at },
-            kind(other)
+        (other, _) => Err(shape(said!(
+            "data-json-not-object",
+            at = place(at),
+            kind = kind(other)
         ))),
     }
 }
@@ -173,13 +174,23 @@ fn value_text(value: &Value) -> Option<String> {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// What a JSON value is, in words.
+fn kind(value: &Value) -> Said {
+    Said::new(match value {
+        Value::Null => "json-null",
+        Value::Bool(_) => "json-boolean",
+        Value::Number(_) => "json-number",
+        Value::String(_) => "json-string",
+        Value::Array(_) => "json-array",
+        Value::Object(_) => "json-object",
+    })
+}
+
+/// Where in the document `at` is: its path, or the document itself.
+fn place(at: &str) -> Said {
+    if at.is_empty() {
+        said!("data-json-document")
+    } else {
+        said!("err-text", text = format!("`{at}`"))
     }
 }

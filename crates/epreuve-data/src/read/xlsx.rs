@@ -3,6 +3,7 @@
 //! Cells become the text a person would read: whole numbers without `.0`, dates as
 //! `yyyy-mm-dd`, booleans as `true`/`false`. Error cells (`#N/A`, `#DIV/0!`) count as missing.
 
+use epreuve_i18n::{Said, said};
 use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto};
@@ -14,7 +15,7 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<DataFrame, DataEr
     if !path.exists() {
         return Err(DataError::io(
             path,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            std::io::Error::from(std::io::ErrorKind::NotFound),
         ));
     }
     super::xlsx_bounds::check(path).map_err(|message| DataError::Workbook {
@@ -27,7 +28,7 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<DataFrame, DataEr
         Ok(result) => result,
         Err(_) => Err(DataError::Workbook {
             path: path.to_path_buf(),
-            message: "it is damaged in a way the workbook reader could not handle".into(),
+            message: said!("data-xlsx-damaged"),
         }),
     }
 }
@@ -50,21 +51,21 @@ fn read_checked(path: &Path, sheet: Option<&str>) -> Result<DataFrame, DataError
             })?,
         None => names.first().cloned().ok_or_else(|| DataError::Workbook {
             path: path.to_path_buf(),
-            message: "it has no sheet".into(),
+            message: said!("data-xlsx-no-sheet"),
         })?,
     };
     let range = workbook
         .worksheet_range(&sheet)
         .map_err(|e| DataError::Workbook {
             path: path.to_path_buf(),
-            message: format!("sheet `{sheet}`: {}", describe(&e)),
+            message: said!("data-xlsx-sheet", sheet = &sheet, why = describe(&e)),
         })?;
     let mut rows = range
         .rows()
         .skip_while(|row| row.iter().all(|c| matches!(c, Data::Empty)));
     let no_header = || DataError::NoHeader {
         path: path.to_path_buf(),
-        what: format!("sheet `{sheet}`"),
+        what: said!("data-sheet", sheet = &sheet),
     };
     let header = rows.next().ok_or_else(no_header)?;
     // Trailing empty header cells are formatting, not columns.
@@ -115,13 +116,13 @@ fn float_text(f: f64) -> String {
     }
 }
 
-fn describe(error: &calamine::Error) -> String {
+fn describe(error: &calamine::Error) -> Said {
     let text = error.to_string();
     if text.to_lowercase().contains("password") {
-        "it is password-protected (save a copy without a password)".into()
+        said!("data-xlsx-password")
     } else if text.to_lowercase().contains("zip") || text.contains("InvalidArchive") {
-        format!("it is not a valid xlsx file (damaged or of another format: {text})")
+        said!("data-xlsx-invalid", error = text)
     } else {
-        text
+        Said::verbatim(text)
     }
 }

@@ -3,6 +3,7 @@
 //! computes positions in 32-bit integers (a reference longer than Excel's overflows). The
 //! sheets' XML is scanned here, a bounded number of bytes, for every cell reference.
 
+use epreuve_i18n::{Said, said};
 use std::io::Read;
 use std::path::Path;
 
@@ -16,7 +17,7 @@ const MAX_SHEET_BYTES: u64 = 1 << 30;
 
 /// Checks the cell references of every sheet of the workbook at `path`; `Err` says which
 /// cell or sheet is out of bounds. A file that is not a zip is left to calamine to refuse.
-pub(super) fn check(path: &Path) -> Result<(), String> {
+pub(super) fn check(path: &Path) -> Result<(), Said> {
     let Ok(file) = std::fs::File::open(path) else {
         return Ok(());
     };
@@ -34,9 +35,11 @@ pub(super) fn check(path: &Path) -> Result<(), String> {
             continue;
         }
         if entry.size() > MAX_SHEET_BYTES {
-            return Err(format!(
-                "the sheet {name} unpacks to {} bytes, more than the {MAX_SHEET_BYTES} epreuve reads",
-                entry.size()
+            return Err(said!(
+                "data-sheet-bytes",
+                sheet = &name,
+                bytes = entry.size().to_string(),
+                limit = MAX_SHEET_BYTES.to_string()
             ));
         }
         let mut xml = Vec::new();
@@ -49,8 +52,10 @@ pub(super) fn check(path: &Path) -> Result<(), String> {
             continue;
         }
         if xml.len() as u64 > MAX_SHEET_BYTES {
-            return Err(format!(
-                "the sheet {name} unpacks to more than the {MAX_SHEET_BYTES} bytes epreuve reads"
+            return Err(said!(
+                "data-sheet-more-bytes",
+                sheet = &name,
+                limit = MAX_SHEET_BYTES.to_string()
             ));
         }
         check_sheet(&name, &xml)?;
@@ -60,7 +65,7 @@ pub(super) fn check(path: &Path) -> Result<(), String> {
 
 /// The references of the cells (`<c r="B12"`, `<x:c r="B12"` with a namespace prefix) and
 /// of the rows (`<row r="12"`) of one sheet's XML.
-fn check_sheet(name: &str, xml: &[u8]) -> Result<(), String> {
+fn check_sheet(name: &str, xml: &[u8]) -> Result<(), Said> {
     let (mut rows, mut columns) = ((u64::MAX, 0u64), (u64::MAX, 0u64));
     let mut at = 0usize;
     while let Some(found) = find(&xml[at..], b" r=\"") {
@@ -82,11 +87,7 @@ fn check_sheet(name: &str, xml: &[u8]) -> Result<(), String> {
         let value = &xml[at..];
         let value = &value[..find(value, b"\"").unwrap_or(value.len()).min(64)];
         let shown = String::from_utf8_lossy(&value[..value.len().min(24)]).into_owned();
-        let out = || {
-            format!(
-                "the sheet {name} has a cell at `{shown}`, past the last row and column a workbook can have (XFD1048576)"
-            )
-        };
+        let out = || said!("data-sheet-cell-out", sheet = name, cell = &shown);
         let (column, row) = match local {
             b"c" => {
                 let letters = value.iter().take_while(|b| b.is_ascii_alphabetic()).count();
@@ -112,10 +113,12 @@ fn check_sheet(name: &str, xml: &[u8]) -> Result<(), String> {
     if rows.1 > 0 && columns.1 > 0 {
         let area = (rows.1 - rows.0 + 1) * (columns.1 - columns.0 + 1);
         if area > MAX_AREA {
-            return Err(format!(
-                "the sheet {name} spans {} rows and {} columns ({area} cells, most of them empty): a cell lies far from the others; move it back or remove it",
-                rows.1 - rows.0 + 1,
-                columns.1 - columns.0 + 1
+            return Err(said!(
+                "data-sheet-area",
+                sheet = name,
+                rows = (rows.1 - rows.0 + 1).to_string(),
+                columns = (columns.1 - columns.0 + 1).to_string(),
+                area = area.to_string()
             ));
         }
     }
@@ -147,7 +150,12 @@ mod tests {
         let fine = br#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row>"#;
         assert!(check_sheet("s", fine).is_ok());
         let far = br#"<c r="A1"><v>1</v></c><c r="XFD1048576"><v>2</v></c>"#;
-        assert!(check_sheet("s", far).unwrap_err().contains("spans"));
+        assert!(
+            check_sheet("s", far)
+                .unwrap_err()
+                .english()
+                .contains("spans")
+        );
         for bad in [
             &br#"<c r="ZZZZZZZZ1"><v>1</v></c>"#[..],
             br#"<c r="A99999999999"><v>1</v></c>"#,
@@ -157,7 +165,7 @@ mod tests {
             br#"<x:c r="ZZZZ1"><x:v>1</x:v></x:c>"#,
             br#"<row r="99999999">"#,
         ] {
-            let error = check_sheet("s", bad).unwrap_err();
+            let error = check_sheet("s", bad).unwrap_err().english();
             assert!(error.contains("past the last row"), "{error}");
         }
     }

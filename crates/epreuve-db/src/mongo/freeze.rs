@@ -54,6 +54,14 @@ fn frozen_entry(reader: &mut impl BufRead, number: usize) -> Result<Option<Docum
     }
 }
 
+/// A read or a write of epreuve's own (`what`) the server refused, in its words.
+fn said_failed(what: &str, detail: Said) -> DbError {
+    DbError::Internal {
+        sql: what.to_owned(),
+        detail,
+    }
+}
+
 /// A line of a frozen database that does not read back, said from the catalogue.
 fn bad_line(detail: Said) -> DbError {
     DbError::Internal {
@@ -111,7 +119,7 @@ impl MongoDb {
                 let cursor = db.run_cursor_command(doc! { "listCollections": 1 }).await?;
                 cursor.try_collect::<Vec<Document>>().await
             })
-            .map_err(|e| failed("listCollections", super::words(&e)))?;
+            .map_err(|e| said_failed("listCollections", super::words(&e)))?;
         let mut names = Vec::new();
         for collection in &collections {
             let Ok(name) = collection.get_str("name") else {
@@ -132,7 +140,7 @@ impl MongoDb {
                     let cursor = db.run_cursor_command(doc! { "listIndexes": name }).await?;
                     cursor.try_collect::<Vec<Document>>().await
                 })
-                .map_err(|e| failed("listIndexes", super::words(&e)))?
+                .map_err(|e| said_failed("listIndexes", super::words(&e)))?
                 .into_iter()
                 .filter(|i| i.get_str("name").is_ok_and(|n| n != "_id_"))
                 .map(Bson::Document)
@@ -150,10 +158,10 @@ impl MongoDb {
             let collection = db.collection::<Document>(&name);
             let mut cursor = self
                 .block_on(async { collection.find(doc! {}).await })
-                .map_err(|e| failed("find", super::words(&e)))?;
+                .map_err(|e| said_failed("find", super::words(&e)))?;
             while let Some(document) = self
                 .block_on(async { cursor.try_next().await })
-                .map_err(|e| failed("find", super::words(&e)))?
+                .map_err(|e| said_failed("find", super::words(&e)))?
             {
                 write(&mut out, doc! { "in": &name, "document": document })?;
             }
@@ -189,7 +197,7 @@ impl MongoDb {
                         .bypass_document_validation(true)
                         .await
                 })
-                .map_err(|e| failed("insert", super::words(&e)))?;
+                .map_err(|e| said_failed("insert", super::words(&e)))?;
             }
             Ok(())
         };
@@ -207,7 +215,7 @@ impl MongoDb {
                     create.insert(key.clone(), value.clone());
                 }
                 self.block_on(async { db.run_command(create).await })
-                    .map_err(|e| failed("create", super::words(&e)))?;
+                    .map_err(|e| said_failed("create", super::words(&e)))?;
                 if let Ok(list) = entry.get_array("indexes") {
                     indexes.push((name.to_owned(), list.clone()));
                 }
@@ -247,7 +255,7 @@ impl MongoDb {
                 db.run_command(doc! { "createIndexes": &name, "indexes": specs })
                     .await
             })
-            .map_err(|e| failed("createIndexes", super::words(&e)))?;
+            .map_err(|e| said_failed("createIndexes", super::words(&e)))?;
         }
         Ok(())
     }

@@ -45,7 +45,13 @@ impl Loader for MongoDb {
         for command in commands {
             let name = command.keys().next().cloned().unwrap_or_default();
             self.block_on(async { db.run_command(command).await })
-                .map_err(|e| DbError::query(format!("{name}: {}", super::words(&e))))?;
+                .map_err(|e| DbError::Query {
+                    detail: said!(
+                        "mongo-command-failed",
+                        command = &name,
+                        error = super::words(&e)
+                    ),
+                })?;
         }
         Ok(())
     }

@@ -200,8 +200,10 @@ impl MongoDb {
         match outcome {
             Err(_) => Err(DbError::Timeout { seconds }),
             Ok(Err(e)) if code_of(&e) == Some(50) => Err(DbError::Timeout { seconds }),
-            Ok(Err(e)) if code_of(&e) == Some(13) => Err(DbError::Denied { detail: words(&e) }),
-            Ok(Err(e)) => Err(DbError::query(words(&e))),
+            Ok(Err(e)) if code_of(&e) == Some(13) => Err(DbError::Denied {
+                detail: words(&e).english(),
+            }),
+            Ok(Err(e)) => Err(DbError::Query { detail: words(&e) }),
             Ok(Ok(found)) => Ok(found),
         }
     }
@@ -370,10 +372,10 @@ fn code_of(error: &mongodb::error::Error) -> Option<i32> {
 
 /// The server's own words, without the driver's wrapping; when no server was reached, what
 /// stopped the connection in one line rather than the driver's view of the topology.
-fn words(error: &mongodb::error::Error) -> String {
+fn words(error: &mongodb::error::Error) -> Said {
     use mongodb::error::ErrorKind;
     match error.kind.as_ref() {
-        ErrorKind::Command(command) => command.message.clone(),
+        ErrorKind::Command(command) => Said::verbatim(command.message.clone()),
         ErrorKind::ServerSelection { message, .. } => {
             let cause = [
                 "Connection refused",
@@ -384,22 +386,31 @@ fn words(error: &mongodb::error::Error) -> String {
             .into_iter()
             .find(|c| message.contains(c));
             match cause {
-                Some(cause) => format!("no server answers ({})", cause.to_lowercase()),
-                None => format!("no server answers within {} s", SELECTION.as_secs()),
+                Some(cause) => said!("mongo-no-server", error = cause.to_lowercase()),
+                None => said!(
+                    "mongo-no-server-within",
+                    seconds = SELECTION.as_secs().to_string()
+                ),
             }
         }
-        ErrorKind::Authentication { message, .. } => format!("authentication failed: {message}"),
-        other => other.to_string(),
+        ErrorKind::Authentication { message, .. } => {
+            said!("mongo-authentication", error = message.as_str())
+        }
+        other => Said::verbatim(other.to_string()),
     }
 }
 
 fn internal_error(name: &str, error: &mongodb::error::Error) -> DbError {
     if code_of(error) == Some(13) {
+        // The server's own words (a command's error).
         DbError::Denied {
-            detail: words(error),
+            detail: words(error).english(),
         }
     } else {
-        DbError::internal(name, words(error))
+        DbError::Internal {
+            sql: name.to_owned(),
+            detail: words(error),
+        }
     }
 }
 
@@ -602,7 +613,7 @@ impl Backend for MongoDb {
                     seconds = INTERNAL_LIMIT.as_secs().to_string()
                 )
             })
-            .and_then(|answer| answer.map_err(|e| Said::verbatim(words(&e))))
+            .and_then(|answer| answer.map_err(|e| words(&e)))
             .map(|_| ())
             .map_err(|detail| DbError::Unavailable {
                 target: self.address.redacted(),

@@ -111,7 +111,7 @@ pub fn handout(
             printer.lang,
             "class-not-handed-out",
             id = id,
-            why = why
+            why = why.clone()
         ));
     }
     printer.result(
@@ -130,7 +130,7 @@ pub fn handout(
         || {
             json!({
                 "written": summary.written,
-                "failed": summary.failed.iter().map(|(id, why)| json!({"id": id, "why": why})).collect::<Vec<_>>(),
+                "failed": summary.failed.iter().map(|(id, why)| json!({"id": id, "why": why.english()})).collect::<Vec<_>>(),
             })
             .to_string()
         },
@@ -266,7 +266,11 @@ pub fn grade(
             }
             Outcome::Graded { .. } => tr!(printer.lang, "class-graded-partly"),
             Outcome::NotGradable { reason } => {
-                tr!(printer.lang, "class-not-gradable", why = reason.as_str())
+                tr!(
+                    printer.lang,
+                    "class-not-gradable",
+                    why = reason.render(printer.lang)
+                )
             }
         };
         let line = format!("[{n}/{total}] {}: {}", clean_text(id), clean_text(&what));

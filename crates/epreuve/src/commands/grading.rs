@@ -49,9 +49,14 @@ pub fn check(
         .iter()
         .filter(|c| c.status == epreuve_grade::Status::Failed)
         .count();
+    // The log is written in English, whoever reads the screen.
     let _ = workspace.log(
         "check",
-        &format!("{missing} public checks not yet satisfied"),
+        &epreuve_i18n::tr!(
+            epreuve_i18n::Lang::En,
+            "log-checks-missing",
+            missing = missing
+        ),
     );
     printer.result(
         || {
@@ -132,7 +137,7 @@ pub fn demo(
             .exam_ids()?
             .into_iter()
             .next()
-            .context("the catalogue holds no exam")?,
+            .ok_or_else(|| anyhow::anyhow!(tr!(printer.lang, "demo-no-exam")))?,
     };
     let exam = catalogue.exam(&exam_id)?;
     let grader = exam.grader()?;

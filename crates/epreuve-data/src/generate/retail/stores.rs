@@ -75,7 +75,7 @@ pub(super) fn write_stores(
 ) -> Result<(), DataError> {
     let xlsx = |e: rust_xlsxwriter::XlsxError| DataError::WriteWorkbook {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: epreuve_i18n::Said::verbatim(e.to_string()),
     };
     let mut workbook = Workbook::new();
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
