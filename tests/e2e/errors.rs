@@ -354,11 +354,11 @@ fn each_error_says_the_same_in_the_catalogue_and_renders_in_french() {
             what: "deleted",
         },
         epreuve_session::SessionError::Generate {
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
         epreuve_session::SessionError::Preload {
             table: "t".into(),
-            message: "m".into(),
+            message: Said::verbatim("m"),
         },
         epreuve_session::SessionError::Io {
             action: "write the log",

@@ -97,8 +97,14 @@ fn links_fifos_and_devices_among_the_answers_are_refused_without_a_hang() {
     );
     let all = format!("{}{}{report}", stdout(&checked), stderr(&checked));
     assert!(!all.contains("hunter2"), "{all}");
-    assert!(stdout(&checked).contains("outside"), "{}", stdout(&checked));
+    // Said in the user's language (French here), the file named inside `answers/`.
+    assert!(stdout(&checked).contains("hors de"), "{}", stdout(&checked));
     assert!(stdout(&checked).contains("FIFO"), "{}", stdout(&checked));
+    assert!(
+        stdout(&checked).contains("answers/"),
+        "{}",
+        stdout(&checked)
+    );
     for table in ["ventes", "magasins", "produits"] {
         let head = check(&report, &format!("{table}.head"));
         assert_eq!(head["status"], "failed", "{head:#}");

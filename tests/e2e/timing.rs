@@ -311,14 +311,19 @@ fn timing_rules_that_cannot_apply_are_refused_with_their_file() {
         (
             "timing = \"temps_requetes\"",
             "timing = \"temps\"",
-            "the timing task `temps`, which the grader does not have",
+            // Said in the user's language (French here).
+            "la tâche de chronométrage `temps`, que le correcteur n'a pas",
         ),
         (
             "mariadb = 1.3 }",
             "sqlite = 1.3 }",
-            "asks a gain on `sqlite`, which is not an engine",
+            "demande un gain sur `sqlite`, qui n'est pas un moteur",
         ),
-        ("runs = 7", "runs = 2", "a median needs at least 3 runs"),
+        (
+            "runs = 7",
+            "runs = 2",
+            "une médiane demande au moins 3 passages",
+        ),
     ] {
         assert!(original.contains(from), "{from}");
         std::fs::write(&grader, original.replacen(from, to, 1)).unwrap();

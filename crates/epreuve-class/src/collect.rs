@@ -98,9 +98,8 @@ pub fn collect(class: &Class, files: &[PathBuf]) -> Collected {
             continue;
         }
         let bundle = &bundles[0];
-        match take(class, &candidate, bundle).and_then(|()| {
-            record_seal(class, &candidate, bundle).map_err(|text| said!("err-text", text = text))
-        }) {
+        match take(class, &candidate, bundle).and_then(|()| record_seal(class, &candidate, bundle))
+        {
             Ok(()) => summary
                 .taken
                 .push((candidate, bundle.path.clone(), bundle.seal.clone())),
@@ -115,7 +114,7 @@ fn take(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), 
     let mut workspace = Workspace::open(&class.workspace(candidate)).map_err(why_refused)?;
     let _lock = workspace
         .lock("class collect", |_| {})
-        .map_err(|e| said!("err-text", text = e.to_string()))?;
+        .map_err(|e| e.said())?;
     workspace
         .import_submission(bundle)
         .map(|_| ())
@@ -132,10 +131,11 @@ fn why_refused(error: epreuve_session::SessionError) -> Said {
 
 /// Records, in the class's `centre/`, the seal of the submission taken for `candidate`: the
 /// class report shows it, for the proctor to compare with the seal `submit` showed.
-fn record_seal(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), String> {
+fn record_seal(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Result<(), Said> {
     let path = class.collected_file(candidate);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| epreuve_i18n::io_error("create", parent, &e))?;
     }
     let text = serde_json::to_vec_pretty(&serde_json::json!({
         "seal": bundle.seal,
@@ -144,7 +144,7 @@ fn record_seal(class: &Class, candidate: &str, bundle: &CollectedBundle) -> Resu
         "collected_at": chrono::Utc::now(),
     }))
     .unwrap_or_default();
-    epreuve_fs::write_atomic(&path, &text).map_err(|e| e.to_string())
+    epreuve_fs::write_atomic(&path, &text).map_err(|e| e.said())
 }
 
 /// The files named, a folder standing for the files in it (hidden ones aside), sorted.

@@ -2,6 +2,7 @@
 //! database answers, from the centre's record and the workspace.
 
 use chrono::{DateTime, Utc};
+use epreuve_i18n::Said;
 use epreuve_results::Member;
 use epreuve_session::{Centre, Workspace};
 use serde::Serialize;
@@ -9,13 +10,14 @@ use serde::Serialize;
 use crate::Class;
 
 /// Where a candidate is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Progress {
     /// No workspace (prepare failed, or was interrupted).
     NotPrepared {
-        /// Why the workspace cannot be opened.
-        why: String,
+        /// Why the workspace cannot be opened (English in the JSON).
+        #[serde(serialize_with = "epreuve_i18n::as_english")]
+        why: Said,
     },
     /// Working, before the deadline.
     Working {
@@ -46,9 +48,12 @@ pub struct Standing {
     pub progress: Progress,
     /// Whether their database answers.
     pub database_answers: bool,
-    /// Why it does not, when it does not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub database_problem: Option<String>,
+    /// Why it does not, when it does not (English in the JSON).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "epreuve_i18n::as_english_opt"
+    )]
+    pub database_problem: Option<Said>,
 }
 
 /// Every candidate's standing at `now`, in the roster's order.
@@ -68,9 +73,9 @@ fn standing(class: &Class, centre: &Centre, member: &Member, now: DateTime<Utc>)
         Err(e) => {
             return Standing {
                 member: member.clone(),
-                progress: Progress::NotPrepared { why: e.to_string() },
+                progress: Progress::NotPrepared { why: e.said() },
                 database_answers: false,
-                database_problem: Some("no workspace".into()),
+                database_problem: Some(epreuve_i18n::said!("follow-no-workspace")),
             };
         }
     };
@@ -93,7 +98,7 @@ fn standing(class: &Class, centre: &Centre, member: &Member, now: DateTime<Utc>)
         .and_then(|db| db.ping())
     {
         Ok(()) | Err(epreuve_db::DbError::Locked { .. }) => None,
-        Err(e) => Some(e.to_string()),
+        Err(e) => Some(e.said()),
     };
     Standing {
         member: member.clone(),

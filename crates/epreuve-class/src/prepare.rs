@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use epreuve_exam::Exam;
+use epreuve_i18n::Said;
 use epreuve_provision::{Cancel, ImageSource, Route};
 use epreuve_results::{Engine, Member};
 use epreuve_session::{Centre, StartOptions, Workspace};
@@ -37,7 +38,7 @@ pub struct PrepareSummary {
     /// Candidates whose workspace was there already (a prepare run again).
     pub kept: Vec<String>,
     /// Candidates whose workspace could not be made, and why; the others were made.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<(String, Said)>,
 }
 
 /// Prepares the class of `members` for `exam` in `dir`: a new folder, or a class of the same
@@ -48,7 +49,7 @@ pub fn prepare(
     members: &[Member],
     dir: &Path,
     options: &PrepareOptions,
-    made: &(dyn Fn(&str, Result<(), &str>) + Sync),
+    made: &(dyn Fn(&str, Result<(), &Said>) + Sync),
 ) -> Result<(Class, PrepareSummary), ClassError> {
     let mut class = match Class::open(dir) {
         Ok(class) if class.manifest.exam != exam.manifest.id => {
@@ -96,10 +97,7 @@ pub fn prepare(
             return Some(Ok(false));
         }
         let result = start_one(exam, &workspace, member, options, &centre);
-        made(
-            &member.id,
-            result.as_ref().map(|_| ()).map_err(String::as_str),
-        );
+        made(&member.id, result.as_ref().map(|_| ()));
         Some(result.map(|()| true))
     });
     let mut summary = PrepareSummary::default();
@@ -122,7 +120,7 @@ fn start_one(
     member: &Member,
     options: &PrepareOptions,
     centre: &Centre,
-) -> Result<(), String> {
+) -> Result<(), Said> {
     let base = options.duration.unwrap_or(exam.manifest.duration);
     let extra = std::time::Duration::from_secs(u64::from(member.extra_minutes) * 60);
     // Both come from the centre's input: their sum is checked, never trusted to fit.
@@ -133,7 +131,6 @@ fn start_one(
             duration = humantime::format_duration(base).to_string(),
             extra = member.extra_minutes
         )
-        .english()
     })?;
     let start = StartOptions {
         candidate: member.id.clone(),
@@ -150,5 +147,5 @@ fn start_one(
     };
     Workspace::start(exam, dir, &start)
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.said())
 }

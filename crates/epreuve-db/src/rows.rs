@@ -7,9 +7,10 @@ use epreuve_data::{TextColumn, TextRow};
 
 use crate::DbError;
 
-/// One text column per name, filled from `rows`; a name given twice is refused as a query
-/// error (a candidate's `SELECT a, a`).
-pub(crate) fn text_columns(
+/// One text column per name, filled from `rows` (epreuve-data's conversion, its refusals said
+/// as the database's): a name given twice is refused as a query error (a candidate's
+/// `SELECT a, a`).
+pub(crate) fn columns_from_rows(
     names: Vec<String>,
     rows: Vec<TextRow>,
 ) -> Result<Vec<TextColumn>, DbError> {
@@ -17,7 +18,9 @@ pub(crate) fn text_columns(
         epreuve_data::DataError::DuplicateColumn { column, .. } => DbError::Query {
             detail: epreuve_i18n::said!("db-column-twice", column = column),
         },
-        other => DbError::query(other.to_string()),
+        other => DbError::Query {
+            detail: other.said(),
+        },
     })
 }
 

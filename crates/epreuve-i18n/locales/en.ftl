@@ -989,3 +989,4 @@ mongo-no-server-within = no server answers within { $seconds } s
 mongo-authentication = authentication failed: { $error }
 mongo-command-failed = { $command }: { $error }
 owner-preview = the catalogue's preview
+follow-no-workspace = no workspace

@@ -992,3 +992,4 @@ mongo-no-server-within = aucun serveur ne répond en { $seconds } s
 mongo-authentication = l'authentification a échoué : { $error }
 mongo-command-failed = { $command } : { $error }
 owner-preview = l'aperçu du catalogue
+follow-no-workspace = pas d'espace de travail

@@ -8,7 +8,10 @@
 
 mod said;
 
-pub use said::{Said, SaidArg, action, code_list, decimal_text, io_error, with_separator, words};
+pub use said::{
+    Said, SaidArg, action, as_english, as_english_opt, code_list, decimal_text, grouped_text,
+    io_error, with_separator, words,
+};
 
 use std::sync::OnceLock;
 

@@ -213,6 +213,23 @@ impl Said {
     }
 }
 
+/// Serialises a [`Said`] as its English text, for a JSON field programs already read as text
+/// (`#[serde(serialize_with = "epreuve_i18n::as_english")]`).
+pub fn as_english<S: serde::Serializer>(said: &Said, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&said.english())
+}
+
+/// [`as_english`] for an optional sentence.
+pub fn as_english_opt<S: serde::Serializer>(
+    said: &Option<Said>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match said {
+        Some(said) => serializer.serialize_some(&said.english()),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// `value` with `places` decimals, the decimal separator of `lang`.
 pub fn decimal_text(lang: Lang, value: f64, places: u8) -> String {
     with_separator(lang, format!("{value:.*}", usize::from(places)))

@@ -30,7 +30,7 @@ pub trait Say {
     /// The workspace was submitted.
     fn submitted(self, at: DateTime<Utc>, automatic: bool, late: bool) -> String;
     /// The automatic submission must wait.
-    fn submit_waiting(self, why: &str) -> String;
+    fn submit_waiting(self, why: &epreuve_i18n::Said) -> String;
     /// The automatic submission is coming: at the deadline (`at_end`) or just before it.
     fn submit_soon(self, at_end: bool) -> String;
     /// The keys.
@@ -88,8 +88,8 @@ impl Say for Lang {
         };
         tr!(self, id, at = at)
     }
-    fn submit_waiting(self, why: &str) -> String {
-        tr!(self, "live-submit-waiting", why = why)
+    fn submit_waiting(self, why: &epreuve_i18n::Said) -> String {
+        tr!(self, "live-submit-waiting", why = why.clone())
     }
     fn submit_soon(self, at_end: bool) -> String {
         if at_end {

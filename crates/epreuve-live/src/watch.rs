@@ -110,7 +110,7 @@ pub enum Event {
         automatic: bool,
     },
     /// The automatic submission could not be made yet, and why.
-    SubmitWaiting(String),
+    SubmitWaiting(epreuve_i18n::Said),
     /// The deadline passed.
     TimeUp,
 }
@@ -289,7 +289,7 @@ impl Watch {
             }
             Err(e) => {
                 self.submit_not_before = Some(instant + RETRY);
-                events.push(Event::SubmitWaiting(e.to_string()));
+                events.push(Event::SubmitWaiting(e.said()));
             }
         }
     }

@@ -55,15 +55,15 @@ pub enum SessionError {
     },
     /// The candidate's own files could not be generated.
     Generate {
-        /// The generator's words.
-        message: String,
+        /// What went wrong.
+        message: Said,
     },
     /// The exam's tables could not be loaded for the candidate.
     Preload {
         /// Table at fault.
         table: String,
         /// What went wrong.
-        message: String,
+        message: Said,
     },
     /// File system trouble.
     Io {

@@ -60,9 +60,7 @@ pub(crate) fn generate(
             },
             progress,
         )
-        .map_err(|e| SessionError::Generate {
-            message: e.to_string(),
-        }),
+        .map_err(|e| SessionError::Generate { message: e.said() }),
     }
 }
 

@@ -330,16 +330,20 @@ fn preload(
     let db = epreuve_provision::open_writable(dir, database)?;
     db.execute(&schema).map_err(|e| SessionError::Preload {
         table: "(schema)".into(),
-        message: format!("{}: {e}", schema_path.display()),
+        message: said!(
+            "err-path-text",
+            path = schema_path.display().to_string(),
+            text = e.said()
+        ),
     })?;
     for table in &exam.manifest.tables {
         options.cancel.check()?;
-        let fault = |message: String| SessionError::Preload {
+        let fault = |message: Said| SessionError::Preload {
             table: table.name.clone(),
             message,
         };
         let source = epreuve_data::read_source(&dir.join("data"), &table.source)
-            .map_err(|e| fault(e.to_string()))?;
+            .map_err(|e| fault(e.said()))?;
         let profile = epreuve_data::profile_frame(&source);
         // A slice of the source at a time: a million lines are never all held as text, and
         // Ctrl-C is heard between slices.
@@ -352,7 +356,7 @@ fn preload(
             let columns = epreuve_data::text_columns(&slice);
             let families = profile.families(&columns);
             epreuve_db::fill_table(db.as_ref(), &table.name, &columns, &families, usize::MAX)
-                .map_err(|e| fault(e.to_string()))?;
+                .map_err(|e| fault(e.said()))?;
             offset += PRELOAD_SLICE;
             if height >= LONG_STEP && offset < height && offset % LONG_STEP == 0 {
                 options.progress.say(&said!(
@@ -376,7 +380,7 @@ fn preload(
     if db.engine() == epreuve_db::Engine::Postgres {
         db.execute("ANALYZE").map_err(|e| SessionError::Preload {
             table: "(statistics)".into(),
-            message: e.to_string(),
+            message: e.said(),
         })?;
     }
     Ok(())

@@ -78,7 +78,7 @@ impl Workspace {
                 Err(e) => tampering.push(said!(
                     "integrity-bundle-unreadable",
                     at = record.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                    error = e.to_string()
+                    error = e.said()
                 )),
             }
         }
@@ -111,7 +111,7 @@ impl Workspace {
             Ok(answers) => answers,
             Err(FsError::Missing { .. }) => empty(&private)?,
             Err(e) => {
-                tampering.push(said!("integrity-answers-unreadable", error = e.to_string()));
+                tampering.push(said!("integrity-answers-unreadable", error = e.said()));
                 empty(&private)?
             }
         };
@@ -207,7 +207,7 @@ fn private_copy(
         let relative = match entry {
             Listed::File(relative) => relative,
             Listed::Refused(reason) => {
-                tampering.push(said!("integrity-file-refused", reason = reason.to_string()));
+                tampering.push(said!("integrity-file-refused", reason = reason.said()));
                 continue;
             }
         };
@@ -224,7 +224,7 @@ fn private_copy(
             Err(e) => tampering.push(said!(
                 "integrity-file-uncopied",
                 file = shown(&name),
-                error = e.to_string()
+                error = e.said()
             )),
         }
     }

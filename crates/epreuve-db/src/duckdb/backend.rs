@@ -144,7 +144,7 @@ impl Backend for DuckDb {
         let started = std::time::Instant::now();
         let ((names, rows), truncated) = self.internal_capped(&sql, max_rows)?;
         Ok(QueryResult {
-            columns: crate::rows::text_columns(names, rows)?,
+            columns: crate::rows::columns_from_rows(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })
@@ -170,7 +170,7 @@ impl Backend for DuckDb {
         let elapsed = started.elapsed();
         match result {
             Ok(((names, rows), truncated)) => Ok(QueryResult {
-                columns: crate::rows::text_columns(names, rows)?,
+                columns: crate::rows::columns_from_rows(names, rows)?,
                 truncated,
                 elapsed,
             }),

@@ -701,7 +701,7 @@ impl Backend for MongoDb {
         };
         let names = columns.into_iter().map(|c| c.name).collect();
         Ok(QueryResult {
-            columns: crate::rows::text_columns(names, rows)?,
+            columns: crate::rows::columns_from_rows(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })
@@ -752,7 +752,7 @@ impl Backend for MongoDb {
             .map(|d| names.iter().map(|n| d.get(n).and_then(bson_text)).collect())
             .collect();
         Ok(QueryResult {
-            columns: crate::rows::text_columns(names, rows)?,
+            columns: crate::rows::columns_from_rows(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })

@@ -348,7 +348,7 @@ impl Backend for ServerDb {
         let ((_, rows), truncated) = self.internal_capped(&sql, max_rows)?;
         let names = columns.into_iter().map(|c| c.name).collect();
         Ok(QueryResult {
-            columns: crate::rows::text_columns(names, rows)?,
+            columns: crate::rows::columns_from_rows(names, rows)?,
             truncated,
             elapsed: started.elapsed(),
         })
@@ -368,7 +368,7 @@ impl Backend for ServerDb {
                 let truncated = rows.len() > max_rows;
                 rows.truncate(max_rows);
                 Ok(QueryResult {
-                    columns: crate::rows::text_columns(names, rows)?,
+                    columns: crate::rows::columns_from_rows(names, rows)?,
                     truncated,
                     elapsed: started.elapsed(),
                 })

@@ -88,7 +88,7 @@ impl Outcome {
     }
 
     pub fn not_gradable(error: &DbError) -> Self {
-        let message = said!("ev-not-gradable", error = error.to_string());
+        let message = said!("ev-not-gradable", error = error.said());
         Self::new(Status::NotGradable, 0.0, message.clone(), message)
     }
 
@@ -110,11 +110,7 @@ impl Outcome {
         if error.is_infrastructure() {
             Self::not_gradable(error)
         } else {
-            Self::lost(said!(
-                "ev-failed-while",
-                what = what,
-                error = error.to_string()
-            ))
+            Self::lost(said!("ev-failed-while", what = what, error = error.said()))
         }
     }
 }
@@ -136,10 +132,14 @@ pub(crate) fn read_answer(answers: &Root, name: &str) -> Result<String, Outcome>
         Err(FsError::Missing { .. }) => {
             Err(Outcome::lost(said!("hint-answer-missing", file = file)))
         }
-        Err(e) => Err(Outcome::lost(said!(
-            "ev-answer-refused",
-            why = format!("answers/{e}")
-        ))),
+        Err(e) => {
+            // The refusal names the file as the candidate sees it, inside `answers/`.
+            let mut why = e.said();
+            if let Some(epreuve_i18n::SaidArg::Text(path)) = why.args.get_mut("path") {
+                *path = format!("answers/{path}");
+            }
+            Err(Outcome::lost(said!("ev-answer-refused", why = why)))
+        }
     }
 }
 

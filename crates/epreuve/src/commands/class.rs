@@ -62,7 +62,7 @@ pub fn prepare_class(
         &options,
         &|id, result| match result {
             Ok(()) => printer.info(format!("  {}", tr!(lang, "class-ready", id = id))),
-            Err(why) => printer.error(tr!(lang, "class-not-prepared", id = id, why = why)),
+            Err(why) => printer.error(tr!(lang, "class-not-prepared", id = id, why = why.clone())),
         },
     )?;
     printer.result(
@@ -84,7 +84,7 @@ pub fn prepare_class(
                 "dir": class.dir(),
                 "made": summary.made,
                 "kept": summary.kept,
-                "failed": summary.failed.iter().map(|(id, why)| json!({"id": id, "why": why})).collect::<Vec<_>>(),
+                "failed": summary.failed.iter().map(|(id, why)| json!({"id": id, "why": why.english()})).collect::<Vec<_>>(),
             })
             .to_string()
         },
@@ -209,7 +209,7 @@ pub fn status(printer: &Printer, args: &ClassArgs) -> anyhow::Result<u8> {
             for s in &standings {
                 let progress = match &s.progress {
                     FollowState::NotPrepared { why } => {
-                        tr!(lang, "class-follow-not-prepared", why = why.as_str())
+                        tr!(lang, "class-follow-not-prepared", why = why.clone())
                     }
                     FollowState::Working { deadline } => {
                         tr!(lang, "class-follow-working", deadline = local(deadline))
@@ -226,7 +226,7 @@ pub fn status(printer: &Printer, args: &ClassArgs) -> anyhow::Result<u8> {
                 };
                 let database = match &s.database_problem {
                     None => tr!(lang, "class-follow-database-answers"),
-                    Some(why) => tr!(lang, "class-follow-database-silent", why = why.as_str()),
+                    Some(why) => tr!(lang, "class-follow-database-silent", why = why.clone()),
                 };
                 out.push_str(&format!(
                     "{:<12} {:<24} {progress}; {database}\n",

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::Utc;
 use epreuve_exam::Catalogue;
 use epreuve_grade::{Evaluation, Report, Truth, Visibility, apply_solution};
@@ -242,7 +241,9 @@ fn demo_steps(
             printer.info(format!("   {}", tr!(printer.lang, "demo-manual")));
             let from = solution_dir.join(evaluation);
             let to = assessor_dir.join("evaluation.toml");
-            std::fs::copy(&from, &to).with_context(|| format!("copying {}", from.display()))?;
+            std::fs::copy(&from, &to).map_err(|e| {
+                anyhow::anyhow!(epreuve_i18n::io_error("copy", &from, &e).render(printer.lang))
+            })?;
             Some(to)
         }
         None => None,

@@ -67,27 +67,25 @@ fn format_refused(format: Format, command: &Command) -> Option<epreuve_i18n::Sai
             .map(|v| v.get_name().to_owned())
             .unwrap_or_default()
     };
-    let (allowed, name): (&[Format], &str) = match command {
-        Command::Class(ClassCommand::Report(args)) => {
-            return (matches!(format, Format::Gradescope | Format::Html) && args.out.is_none())
-                .then(|| epreuve_i18n::said!("cli-format-needs-out", format = shown(&format)));
-        }
-        Command::Watch(_) => (&[Format::Table], "watch"),
-        Command::Images(_) => (&[Format::Table], "images build"),
-        _ => (&[Format::Table, Format::Json], ""),
+    let table_only = |name: &str| {
+        (format != Format::Table).then(|| {
+            epreuve_i18n::said!(
+                "cli-format-table-only",
+                format = shown(&format),
+                command = name
+            )
+        })
     };
-    if allowed.contains(&format) {
-        return None;
+    match command {
+        Command::Class(ClassCommand::Report(args)) => {
+            (matches!(format, Format::Gradescope | Format::Html) && args.out.is_none())
+                .then(|| epreuve_i18n::said!("cli-format-needs-out", format = shown(&format)))
+        }
+        Command::Watch(_) => table_only("watch"),
+        Command::Images(_) => table_only("images build"),
+        _ => (!matches!(format, Format::Table | Format::Json))
+            .then(|| epreuve_i18n::said!("cli-format-class-report-only", format = shown(&format))),
     }
-    Some(epreuve_i18n::said!(
-        if name.is_empty() {
-            "cli-format-class-report-only"
-        } else {
-            "cli-format-table-only"
-        },
-        format = shown(&format),
-        command = name
-    ))
 }
 
 /// The command asked, run with the one printer of this run.

@@ -145,14 +145,10 @@ impl<'a> TaskContext<'a> {
             .truth_db
             .get_or_init(|| self.truth.database())
             .as_ref()
-            .map_err(|e| {
-                Outcome::grader_fault(said!("ev-truth-unloaded", error = e.to_string()))
-            })?;
+            .map_err(|e| Outcome::grader_fault(said!("ev-truth-unloaded", error = e.said())))?;
         db.candidate_query(Query::Sql(sql), MAX_ROWS)
             .map(|r| r.columns)
-            .map_err(|e| {
-                Outcome::grader_fault(said!("ev-grader-query-fails", error = e.to_string()))
-            })
+            .map_err(|e| Outcome::grader_fault(said!("ev-grader-query-fails", error = e.said())))
     }
 
     /// The rows of the candidate's saved query `answer`.
