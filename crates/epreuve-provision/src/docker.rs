@@ -367,15 +367,15 @@ pub(crate) fn remove(root: &Path, container: &str) -> Result<(), ProvisionError>
     let client = Client::connect()?;
     match client.owned_by(container, root) {
         Ok(()) => client.remove(container),
-        Err(ProvisionError::Docker { detail, .. })
-            if [detail.english()]
-                .iter()
-                .any(|d| d.contains("404") || d.contains("No such container")) =>
-        {
-            Ok(())
-        }
+        Err(ProvisionError::Docker { detail, .. }) if no_such_container(&detail) => Ok(()),
         Err(error) => Err(error),
     }
+}
+
+/// Whether the daemon's words say the container is not there.
+fn no_such_container(detail: &Said) -> bool {
+    let words = detail.english();
+    words.contains("404") || words.contains("No such container")
 }
 
 /// Removes the containers epreuve made for workspaces that no longer exist or no longer use
