@@ -818,6 +818,40 @@ fn a_later_start_sweeps_the_containers_of_deleted_workspaces() {
     assert_eq!(code(&down), 0);
 }
 
+/// Two candidates started at once (a class prepared two at a time) both find the orphan of a
+/// deleted workspace and both sweep it: the one whose removal comes second (the container
+/// already going) still starts, and the orphan is gone.
+#[test]
+fn two_starts_at_once_sweep_the_same_orphan_and_both_start() {
+    let temp = reachable_tempdir();
+    let (ws, out) = start_in(temp.path(), "gone", "c1", &route("mariadb", "docker"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(containers_of(&ws).len(), 1);
+    std::fs::remove_dir_all(&ws).unwrap();
+    let parent = temp.path().to_path_buf();
+    let starts: Vec<_> = ["c2", "c3"]
+        .into_iter()
+        .map(|candidate| {
+            let parent = parent.clone();
+            std::thread::spawn(move || {
+                start_in(
+                    &parent,
+                    &format!("ws-{candidate}"),
+                    candidate,
+                    &route("mariadb", "docker"),
+                )
+            })
+        })
+        .collect();
+    for start in starts {
+        let (dir, out) = start.join().unwrap();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let down = epreuve(temp.path(), &["db", "down", "--dir", dir.to_str().unwrap()]);
+        assert_eq!(code(&down), 0, "{}", stderr(&down));
+    }
+    assert!(containers_of(&ws).is_empty(), "the orphan was not swept");
+}
+
 /// On the servers, `information_schema.tables` lists the system's tables of a new database, as
 /// the statement says: the step-0 example passes before the candidate created anything.
 #[test]

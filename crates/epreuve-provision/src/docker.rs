@@ -227,7 +227,11 @@ pub(crate) fn provision(
 ) -> Result<DatabaseLocation, ProvisionError> {
     let client = Client::connect()?;
     let workspace = crate::absolute(root);
-    sweep_with(&client)?;
+    // Housekeeping: an orphan that cannot be removed now (another start removing it at the
+    // same moment, in a class prepared several at a time) is no reason to refuse this one.
+    if let Err(error) = sweep_with(&client) {
+        tracing::warn!("the sweep of orphaned containers stopped: {error}");
+    }
     request.cancel.check()?;
     let image = image_for(kind, request.images)?.to_owned();
     if !client.image_present(&image) {
@@ -379,7 +383,8 @@ fn no_such_container(detail: &Said) -> bool {
 }
 
 /// Removes the containers epreuve made for workspaces that no longer exist or no longer use
-/// them (left by a crash or a deleted folder). Returns their names.
+/// them (left by a crash or a deleted folder). Returns their names; one that cannot be removed
+/// (already being removed by another command) is left to the next sweep.
 pub fn sweep() -> Result<Vec<String>, ProvisionError> {
     sweep_with(&Client::connect()?)
 }
@@ -411,8 +416,12 @@ fn sweep_with(client: &Client) -> Result<Vec<String>, ProvisionError> {
             .cloned()
             .unwrap_or_default();
         if !in_use(Path::new(&workspace), &name) {
-            client.remove(&name)?;
-            removed.push(name);
+            match client.remove(&name) {
+                Ok(()) => removed.push(name),
+                Err(error) => {
+                    tracing::warn!("the orphan {name} is left to the next sweep: {error}")
+                }
+            }
         }
     }
     Ok(removed)
