@@ -65,7 +65,7 @@ impl DbError {
     /// A query the engine refused, in the engine's own words.
     pub fn query(words: impl Into<String>) -> Self {
         Self::Query {
-            detail: said!("err-text", text = words.into()),
+            detail: Said::verbatim(words),
         }
     }
 

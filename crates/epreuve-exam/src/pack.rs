@@ -122,7 +122,7 @@ fn public_grader(text: &str, exam: &str, summary: &mut PackSummary) -> Result<St
     // The TOML library's own words.
     let fault = |error: String| ExamError::Inconsistent {
         file: format!("graders/{exam}/grader.toml"),
-        message: epreuve_i18n::said!("err-text", text = error),
+        message: epreuve_i18n::Said::verbatim(error),
     };
     let mut table: toml::Table = toml::from_str(text).map_err(|e| fault(e.to_string()))?;
     let is_public = |v: &toml::Value| v.get("public").and_then(toml::Value::as_bool) == Some(true);

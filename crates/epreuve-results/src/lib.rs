@@ -240,7 +240,7 @@ impl Report {
             score: 0.0,
             max_score: 0.0,
             verdict: Verdict::Acquired,
-            reason: Spoken::new(Said::new("err-text").with("text", "")),
+            reason: Spoken::new(Said::verbatim("")),
             indicators: Vec::new(),
         };
         let mut criteria: Vec<CriterionScore> =

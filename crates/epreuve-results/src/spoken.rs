@@ -34,7 +34,7 @@ pub struct SpokenList<F> {
 
 /// An English sentence from a report written before sentences had ids, kept as it was.
 fn written(english: String) -> Said {
-    Said::new("err-text").with("text", english)
+    Said::verbatim(english)
 }
 
 impl<F> Spoken<F> {

@@ -223,7 +223,7 @@ impl Centre {
         let record: CentreRecord =
             serde_json::from_str(&text).map_err(|e| SessionError::BadState {
                 path: path.clone(),
-                message: epreuve_i18n::said!("err-text", text = e.to_string()),
+                message: epreuve_i18n::Said::verbatim(e.to_string()),
             })?;
         Ok(Some(record))
     }

@@ -58,7 +58,7 @@ impl Workspace {
         };
         let state: State = serde_json::from_str(&text).map_err(|e| SessionError::BadState {
             path: path.clone(),
-            message: epreuve_i18n::said!("err-text", text = e.to_string()),
+            message: epreuve_i18n::Said::verbatim(e.to_string()),
         })?;
         state
             .check()

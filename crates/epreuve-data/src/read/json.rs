@@ -191,6 +191,6 @@ fn place(at: &str) -> Said {
     if at.is_empty() {
         said!("data-json-document")
     } else {
-        said!("err-text", text = format!("`{at}`"))
+        Said::verbatim(format!("`{at}`"))
     }
 }

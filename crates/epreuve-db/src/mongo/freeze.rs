@@ -35,37 +35,29 @@ fn frozen_entry(reader: &mut impl BufRead, number: usize) -> Result<Option<Docum
         return Ok(None);
     }
     if !line.ends_with('\n') && read as u64 == MAX_LINE {
-        return Err(bad_line(said!(
-            "freeze-line-long",
-            line = number.to_string()
-        )));
+        return Err(said_failed(
+            "thaw",
+            said!("freeze-line-long", line = number.to_string()),
+        ));
     }
     match super::json::parse(line.trim_end()) {
         Ok(Bson::Document(entry)) => Ok(Some(entry)),
-        Ok(_) => Err(bad_line(said!(
-            "freeze-line-not-document",
-            line = number.to_string()
-        ))),
-        Err(e) => Err(bad_line(said!(
-            "freeze-line-bad",
-            line = number.to_string(),
-            error = e
-        ))),
+        Ok(_) => Err(said_failed(
+            "thaw",
+            said!("freeze-line-not-document", line = number.to_string()),
+        )),
+        Err(e) => Err(said_failed(
+            "thaw",
+            said!("freeze-line-bad", line = number.to_string(), error = e),
+        )),
     }
 }
 
-/// A read or a write of epreuve's own (`what`) the server refused, in its words.
+/// A read or a write of epreuve's own (`what`) that failed: the server's words, or a line of
+/// a frozen database that does not read back.
 fn said_failed(what: &str, detail: Said) -> DbError {
     DbError::Internal {
         sql: what.to_owned(),
-        detail,
-    }
-}
-
-/// A line of a frozen database that does not read back, said from the catalogue.
-fn bad_line(detail: Said) -> DbError {
-    DbError::Internal {
-        sql: "thaw".to_owned(),
         detail,
     }
 }
@@ -230,10 +222,10 @@ impl MongoDb {
                     flush(&mut pending)?;
                 }
             } else {
-                return Err(bad_line(said!(
-                    "freeze-line-neither",
-                    line = number.to_string()
-                )));
+                return Err(said_failed(
+                    "thaw",
+                    said!("freeze-line-neither", line = number.to_string()),
+                ));
             }
         }
         flush(&mut pending)?;

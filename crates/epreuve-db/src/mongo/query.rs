@@ -322,4 +322,18 @@ mod tests {
             assert!(refused.contains(said), "{text}: {refused}");
         }
     }
+
+    /// A key the candidate wrote is quoted as written in both languages: Fluent's braces, an
+    /// escape and markup in it are text, never a placeholder or a message of their own (the
+    /// printers and pages then make them inert).
+    #[test]
+    fn a_hostile_key_is_quoted_as_written() {
+        let key = "{ $fields }\u{1b}[2J<b>=1";
+        let text = format!(r#"{{"find": "v", {}: 1}}"#, serde_json::json!(key));
+        let refused = SavedQuery::parse(&text).unwrap_err();
+        for lang in epreuve_i18n::Lang::ALL {
+            let shown = refused.checked(lang).expect("renders");
+            assert!(shown.contains(key), "{shown:?}");
+        }
+    }
 }

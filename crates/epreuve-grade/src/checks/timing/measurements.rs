@@ -312,11 +312,16 @@ mod tests {
 
     /// R1 as epreuve measured it, `ask` milliseconds of each time its own client's.
     fn measured_asking(slow: f64, fast: f64, ask: f64) -> super::super::QueryTiming {
+        timed(vec![slow; 7], vec![fast; 7], vec![ask; 7])
+    }
+
+    /// R1 as epreuve measured it, run by run: the slow table, the fast one, asking anything.
+    fn timed(slow_ms: Vec<f64>, fast_ms: Vec<f64>, ask_ms: Vec<f64>) -> super::super::QueryTiming {
         super::super::QueryTiming {
             id: "R1".into(),
-            slow_ms: vec![slow; 7],
-            fast_ms: vec![fast; 7],
-            ask_ms: vec![ask; 7],
+            slow_ms,
+            fast_ms,
+            ask_ms,
             min_ratio: Some(10.0),
             plan_uses_index: Some(true),
             plan_line: String::new(),
@@ -331,7 +336,7 @@ mod tests {
             (slow, fast),
             ("ventes_brutes", "ventes"),
             5.0,
-            &said!("err-text", text = "R1"),
+            &Said::verbatim("R1"),
             off,
         )
         .map(|s| s.id)
@@ -406,15 +411,11 @@ mod tests {
     /// 0.13 ms when it runs first in its round and 0.41 ms right after the other table's scan,
     /// which four rounds of seven do; asking anything costs 0.11 ms, or 0.24 ms after a scan.
     fn measured_after_scans() -> super::super::QueryTiming {
-        super::super::QueryTiming {
-            id: "R1".into(),
-            slow_ms: vec![297.6, 297.7, 297.4, 294.4, 291.9, 289.9, 289.8],
-            fast_ms: vec![0.411, 0.217, 0.420, 0.125, 0.403, 0.132, 0.422],
-            ask_ms: vec![0.105, 0.119, 0.248, 0.116, 0.251, 0.119, 0.235],
-            min_ratio: Some(10.0),
-            plan_uses_index: Some(true),
-            plan_line: String::new(),
-        }
+        timed(
+            vec![297.6, 297.7, 297.4, 294.4, 291.9, 289.9, 289.8],
+            vec![0.411, 0.217, 0.420, 0.125, 0.403, 0.132, 0.422],
+            vec![0.105, 0.119, 0.248, 0.116, 0.251, 0.119, 0.235],
+        )
     }
 
     #[test]
